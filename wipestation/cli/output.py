@@ -1,0 +1,38 @@
+"""Results on stdout: one JSON document with --json, short human lines otherwise."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import click
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
+
+
+def emit(data: Any, as_json: bool, lines: Iterable[str] | str) -> None:
+    if as_json:
+        click.echo(to_json(data))
+        return
+    if isinstance(lines, str):
+        click.echo(lines)
+        return
+    for line in lines:
+        click.echo(line)
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")

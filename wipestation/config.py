@@ -1,0 +1,143 @@
+"""The TOML configuration: shop details, retention periods, devices, certificates.
+
+Every key is optional; the defaults keep the shop's privacy policy (30 days for backups, 3 calendar
+months for abandoned disks, 7 years for transaction records).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from wipestation.errors import ConfigError
+
+APP_NAME = "wipestation"
+
+
+def default_data_dir() -> Path:
+    """Where the SQLite file, keys and evidence live unless configured otherwise."""
+    env = os.environ.get("WIPESTATION_DATA_DIR")
+    return Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME))
+
+
+@dataclass(frozen=True)
+class ShopConfig:
+    name: str = "SOMCOM"
+    address: str = "Europaweg Noord 5, 9403 BC Assen"
+    kvk: str = ""  # chamber of commerce number
+    contact: str = "info@somcom.nl, 0592-308260"
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class RetentionConfig:
+    backup_days: int = 30
+    abandoned_months: int = 3
+    record_years: int = 7
+
+
+@dataclass(frozen=True)
+class DevicesConfig:
+    allow_loop: bool = False
+    protected_serials: tuple[str, ...] = ()
+    wipe_bay_paths: tuple[str, ...] = ()  # udev ID_PATH values of the wipe bays
+
+
+@dataclass(frozen=True)
+class CertificatesConfig:
+    language: str = "nl"
+    prefix: str = "WS"  # certificate numbers: PREFIX-YEAR-NNNNNN
+    key_path: str | None = None  # PEM private key; default: created in the data directory
+    cert_path: str | None = None  # PEM X.509 certificate
+    fingerprint: str | None = None  # SHA-256 of the shop's signing certificate, hex
+
+
+@dataclass(frozen=True)
+class DestructionConfig:
+    min_level_magnetic: str = "H-4"
+    min_level_flash: str = "E-4"
+
+
+@dataclass(frozen=True)
+class Config:
+    shop: ShopConfig = field(default_factory=ShopConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
+    certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
+    destruction: DestructionConfig = field(default_factory=DestructionConfig)
+    timezone: str = "Europe/Amsterdam"
+    data_dir: Path = field(default_factory=default_data_dir)
+
+    @property
+    def allow_test_devices(self) -> bool:
+        return self.devices.allow_loop
+
+
+_SECTIONS: dict[str, type] = {
+    "shop": ShopConfig,
+    "retention": RetentionConfig,
+    "devices": DevicesConfig,
+    "certificates": CertificatesConfig,
+    "destruction": DestructionConfig,
+}
+
+
+def _section(cls: type, name: str, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"config: [{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise ConfigError(f"config: unknown key '{key}' in [{name}]")
+        default = getattr(cls(), key)
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"config: [{name}] {key} must be a list of strings")
+            value = tuple(value)
+        elif isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"config: [{name}] {key} must be true or false")
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise ConfigError(f"config: [{name}] {key} must be a whole number >= 0")
+        elif value is not None and not isinstance(value, str):
+            raise ConfigError(f"config: [{name}] {key} must be a string")
+        values[key] = value
+    return cls(**values)
+
+
+def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Config:
+    """Read the TOML file (if any) and apply the environment overrides."""
+    env = dict(os.environ) if env is None else env
+    config = Config()
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file unreadable: {path}: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file is not valid TOML: {path}: {exc}") from None
+        changes: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in _SECTIONS:
+                changes[key] = _section(_SECTIONS[key], key, value)
+            elif key == "timezone" and isinstance(value, str):
+                changes[key] = value
+            elif key == "data_dir" and isinstance(value, str):
+                changes[key] = Path(value).expanduser()
+            else:
+                raise ConfigError(f"config: unknown or malformed key '{key}'")
+        config = replace(config, **changes)
+    if env.get("WIPESTATION_ALLOW_LOOP", "") in {"1", "true", "yes"}:
+        config = replace(config, devices=replace(config.devices, allow_loop=True))
+    if config.certificates.language not in {"nl", "en"}:
+        raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
+    return config

@@ -1,0 +1,49 @@
+"""One error hierarchy for the core; the CLI maps each class to a fixed exit code."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Exit codes of every `wipestation` command (interface.md)."""
+
+    OK = 0
+    RULES = 1  # refused or failed by the rules: unknown record, wrong state, bad value
+    USAGE = 2  # click's own usage errors
+    SAFETY = 3  # refused for safety: protected or mismatching device
+    ERASE_FAILED = 4  # an erasure ran and failed (I/O error, verification mismatch, interrupted)
+
+
+class WipestationError(Exception):
+    """Base of every error the user may see. The message is one line, meant for a person."""
+
+    exit_code: ExitCode = ExitCode.RULES
+
+
+class NotFound(WipestationError):
+    """An id, serial, number or file that does not exist."""
+
+
+class InvalidState(WipestationError):
+    """The record exists but is not in a state that allows the action."""
+
+
+class BadValue(WipestationError):
+    """A value that cannot be parsed or is out of range (date, capacity, level, ...)."""
+
+
+class ConfigError(WipestationError):
+    """The configuration file is missing a value, malformed, or a key file is damaged."""
+
+
+class SafetyRefusal(WipestationError):
+    """Refused because the device is protected or is not the one that was confirmed."""
+
+    exit_code = ExitCode.SAFETY
+
+
+class EraseFailed(WipestationError):
+    """An erasure ran and did not succeed (failed or interrupted)."""
+
+    exit_code = ExitCode.ERASE_FAILED
