@@ -1,0 +1,288 @@
+"""`wipestation drives`, `watch` and `install-udev-rules`: what is attached, live, and the udev rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Protocol
+
+import click
+from sqlalchemy import select
+
+from wipestation import custody
+from wipestation.cli.context import AppContext
+from wipestation.cli.output import emit, json_option
+from wipestation.config import Config
+from wipestation.detection import default_drive_source, is_bay
+from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.errors import BadValue
+from wipestation.identity import DriveIdentity
+from wipestation.models import Drive
+from wipestation.units import format_capacity
+
+if TYPE_CHECKING:  # the watcher module imports pyudev; `drives --help` does not need it
+    from wipestation.detection.watcher import DriveEvent
+
+
+class Watcher(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+WatcherFactory = Callable[[Config, Callable[["DriveEvent"], None]], Watcher]
+
+
+def _drive_source(app: AppContext) -> DriveSource:
+    return app.service("drive_source", lambda: default_drive_source(app.config))
+
+
+def _watcher_factory(app: AppContext) -> WatcherFactory:
+    def real() -> WatcherFactory:
+        from wipestation.detection.watcher import DriveWatcher
+
+        return DriveWatcher
+
+    return app.service("drive_watcher_factory", real)
+
+
+# -- known records
+
+
+def known_record(app: AppContext, serial: str | None) -> dict[str, Any] | None:
+    """The drive's open custody record (kind, customer, effective due date), if the serial is known."""
+    if not serial:
+        return None
+    today = app.env.today()
+    with app.sessions.begin() as session:
+        drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
+        if drive is None:
+            return None
+        record = custody.open_record_for_drive(session, drive.id)
+        if record is None:
+            return {"drive_id": drive.id, "id": None, "owner": drive.owner.value}
+        due = custody.effective_due(record)
+        return {
+            "drive_id": drive.id,
+            "id": record.id,
+            "kind": record.kind.value,
+            "customer_id": record.customer_id,
+            "state": custody.display_state(record, today),
+            "due_on": due,
+            "days_left": (due - today).days,
+        }
+
+
+def describe_record(record: dict[str, Any] | None) -> str:
+    """ "backup #4 for customer 12, due in 3 days" (or "known drive, no open record")."""
+    if record is None:
+        return "not registered"
+    if record["id"] is None:
+        return f"known {record['owner']} drive, no open record"
+    return f"{record['kind']} #{record['id']} for customer {record['customer_id']}, {_due_words(record['days_left'])}"
+
+
+def _due_words(days: int) -> str:
+    if days > 0:
+        return f"due in {days} day{'s' if days != 1 else ''}"
+    if days == 0:
+        return "due today"
+    return f"overdue by {-days} day{'s' if days != -1 else ''}"
+
+
+# -- drives
+
+
+def drive_to_dict(drive: DetectedDrive, config: Config, record: dict[str, Any] | None) -> dict[str, Any]:
+    ident = drive.identity
+    return {
+        "device": ident.device,
+        "serial": ident.serial,
+        "model": ident.model,
+        "vendor": ident.vendor,
+        "capacity_bytes": ident.capacity_bytes,
+        "wwn": ident.wwn,
+        "firmware": ident.firmware,
+        "bus": ident.bus,
+        "media": ident.media,
+        "removable": ident.removable,
+        "id_path": ident.id_path,
+        "bay": is_bay(ident.id_path, config),
+        "protected": drive.protected,
+        "protected_reason": drive.protected_reason,
+        "record": record,
+    }
+
+
+def _drive_line(d: dict[str, Any]) -> str:
+    model = " ".join(x for x in (d["vendor"], d["model"]) if x and not (d["model"] or "").startswith(x)) or "?"
+    bay = "  [bay]" if d["bay"] else ""
+    text = (
+        f"{d['device']:<14} {d['serial'] or '(no serial)':<24} {model:<28} {format_capacity(d['capacity_bytes']):>9}"
+        f"  {d['bus']}/{d['media']}{bay}  {describe_record(d['record'])}"
+    )
+    if d["protected"]:
+        text += f"\n{'':<14} PROTECTED: {d['protected_reason']}"
+    return text
+
+
+@click.command("drives")
+@json_option
+@click.pass_obj
+def drives(app: AppContext, as_json: bool) -> None:
+    """Attached drives: identity, protection (with the reason) and the known record."""
+    found = _drive_source(app).list_drives()
+    rows = [drive_to_dict(d, app.config, known_record(app, d.identity.serial)) for d in found]
+    emit(rows, as_json, [_drive_line(r) for r in rows] if rows else "no drives attached")
+
+
+# -- watch
+
+
+def event_to_dict(event: DriveEvent, record: dict[str, Any] | None) -> dict[str, Any]:
+    ident: DriveIdentity | None = event.identity
+    return {
+        "action": event.action,
+        "device": event.device,
+        "serial": ident.serial if ident else None,
+        "model": ident.model if ident else None,
+        "capacity_bytes": ident.capacity_bytes if ident else None,
+        "bus": ident.bus if ident else None,
+        "media": ident.media if ident else None,
+        "bay": event.bay,
+        "protected": event.protected_reason is not None,
+        "protected_reason": event.protected_reason,
+        "record": record,
+    }
+
+
+def _event_line(e: dict[str, Any]) -> str:
+    what = f"{e['serial'] or '(no serial)'} {e['model'] or ''} {format_capacity(e['capacity_bytes'])}"
+    text = f"{e['action']:<9} {e['device']}  {what.strip()}  {describe_record(e['record'])}"
+    if e["protected"]:
+        text += f"  PROTECTED: {e['protected_reason']}"
+    return text
+
+
+@dataclass
+class _StopFlag:
+    event: threading.Event
+    signal_name: str | None = None
+
+
+@contextmanager
+def _until_signalled() -> Iterator[_StopFlag]:
+    """SIGINT and SIGTERM set the flag instead of raising; the old handlers come back afterwards."""
+    flag = _StopFlag(threading.Event())
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        flag.signal_name = signal.Signals(signum).name
+        flag.event.set()
+
+    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield flag
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old)
+
+
+@click.command("watch")
+@json_option
+@click.pass_obj
+def watch(app: AppContext, as_json: bool) -> None:
+    """Print one line per drive attached, changed or detached, until interrupted (Ctrl-C)."""
+    events: queue.Queue[DriveEvent] = queue.Queue()
+    with _until_signalled() as stop:
+        watcher = _watcher_factory(app)(app.config, events.put)
+        watcher.start()
+        source = getattr(watcher, "event_source", "udev")
+        click.echo(f"watching for drives ({source} events); Ctrl-C to stop", err=True)
+        try:
+            while not stop.event.is_set():
+                _print_pending(app, events, as_json, timeout=0.2)
+        finally:
+            watcher.stop()
+        _print_pending(app, events, as_json, timeout=0)
+
+
+def _print_pending(app: AppContext, events: queue.Queue[DriveEvent], as_json: bool, *, timeout: float) -> None:
+    try:
+        event = events.get(timeout=timeout) if timeout else events.get_nowait()
+    except queue.Empty:
+        return
+    while True:
+        row = event_to_dict(event, known_record(app, event.serial))
+        click.echo(json.dumps(row, default=_json_default, ensure_ascii=False) if as_json else _event_line(row))
+        try:
+            event = events.get_nowait()
+        except queue.Empty:
+            return
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+# -- udev rules
+
+
+def reload_udev(run: Callable[..., Any] = subprocess.run) -> list[str]:
+    """Make a running udevd read the rules again and re-apply them to block devices."""
+    commands = [
+        ["udevadm", "control", "--reload"],
+        ["udevadm", "trigger", "--subsystem-match=block", "--action=change"],
+    ]
+    for command in commands:
+        run(command, check=True, capture_output=True)
+    return [" ".join(c) for c in commands]
+
+
+@click.command("install-udev-rules")
+@click.option(
+    "--dest",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory to write the rules into (default /etc/udev/rules.d, which needs root).",
+)
+@click.pass_obj
+def install_udev_rules(app: AppContext, dest: Path | None) -> None:
+    """Install the udev rules: no auto-mount for wipe-bay drives, and a tag for the watcher."""
+    from wipestation.detection.udev_rules import RULES_FILE_NAME, SYSTEM_RULES_DIR, render_rules
+    from wipestation.detection.watcher import udevd_running
+
+    system = dest is None
+    target_dir = Path(SYSTEM_RULES_DIR) if dest is None else dest
+    if system and os.geteuid() != 0:
+        raise BadValue(f"install-udev-rules writes {SYSTEM_RULES_DIR}: run it as root (or give --dest DIR)")
+    text = render_rules(app.config.devices.wipe_bay_paths)
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / RULES_FILE_NAME
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.chmod(tmp, 0o644)
+    tmp.replace(target)
+    bays = len(app.config.devices.wipe_bay_paths)
+    click.echo(f"wrote {target} ({bays} wipe-bay port{'s' if bays != 1 else ''})")
+    if not bays:
+        click.echo("no wipe-bay ports configured: set [devices] wipe_bay_paths and run this again", err=True)
+    if system and udevd_running():
+        run = app.service("command_run", lambda: subprocess.run)
+        for done in reload_udev(run):
+            click.echo(f"ran {done}")
+    elif system:
+        click.echo("udevd is not running: the rules apply when it starts", err=True)
+
+
+COMMANDS = [drives, watch, install_udev_rules]
