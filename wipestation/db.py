@@ -71,7 +71,7 @@ def make_engine(url: str) -> Engine:
         return engine
     try:
         return create_engine(parsed, pool_pre_ping=True)
-    except Exception as exc:  # the dialect or driver could not be loaded
+    except (ImportError, ArgumentError) as exc:  # the dialect or driver could not be loaded
         raise ConfigError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
 
 
@@ -114,3 +114,17 @@ def open_store(url: str) -> tuple[Engine, sessionmaker[Session]]:
         engine.dispose()
         raise WipestationError(f"cannot open database: {exc.orig}") from None
     return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def scrub_sqlite(engine: Engine) -> None:
+    """SQLite keeps old page images in the WAL until a checkpoint; secure_delete zeroes freed cells.
+    Checkpoint and truncate the WAL so replaced personal data is not left in any file."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.rollback()
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cur = raw.cursor()
+        cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cur.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import importlib
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ class CommandError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: Any = None) -> None:
         click.echo(f"error: {self.format_message()}", err=True)
@@ -80,6 +79,8 @@ COMMAND_MODULES = (
     "wipestation.cli.customers",
     "wipestation.cli.records",
     "wipestation.cli.audit_cmd",
+    "wipestation.cli.drives",
+    "wipestation.cli.console",
 )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.clock import Clock, SystemClock
 from wipestation.config import Config, load_config
-from wipestation.db import default_db_url, open_store
+from wipestation.db import default_db_url, open_store, scrub_sqlite
 from wipestation.env import Env
 
 T = TypeVar("T")
@@ -43,9 +43,7 @@ class AppContext:
         self._services: dict[str, Any] = dict(overrides.services)
 
     @classmethod
-    def create(
-        cls, *, config_path: Path | None, db_url: str | None, actor: str, overrides: Overrides
-    ) -> AppContext:
+    def create(cls, *, config_path: Path | None, db_url: str | None, actor: str, overrides: Overrides) -> AppContext:
         config = overrides.config or load_config(config_path)
         return cls(
             config=config,
@@ -77,6 +75,10 @@ class AppContext:
         if name not in self._services:
             self._services[name] = factory()
         return self._services[name]  # type: ignore[no-any-return]
+
+    def scrub_freed_space(self) -> None:
+        """After personal data was overwritten: leave no old copy in the SQLite file or its WAL."""
+        scrub_sqlite(self.engine)
 
     def close(self) -> None:
         if self._engine is not None:

@@ -1,0 +1,117 @@
+"""The audit chain notices an edited, an inserted and a deleted row (edited in the SQLite file)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.conftest import Cli
+
+
+@pytest.fixture
+def history(cli: Cli) -> Cli:
+    cid = cli.ok("customer", "add", "--name", "Kees")["id"]
+    for serial in ("A1", "A2", "A3"):
+        cli.ok(
+            "backup", "register", "--serial", serial, "--customer", str(cid), "--job", "J", "--made-on", "2026-11-01"
+        )
+    cli.ok("hold", "A2", "--until", "2027-01-01", "--reason", "police request")
+    cli.ok("release", "A2")
+    return cli
+
+
+def _sql(cli: Cli, statement: str, *params: object) -> None:
+    con = sqlite3.connect(cli.db_path)
+    con.execute(statement, params)
+    con.commit()
+    con.close()
+
+
+def test_an_untouched_chain_verifies(history: Cli) -> None:
+    result = history("audit", "verify")
+    assert result.exit_code == 0
+    assert result.stdout == "audit chain intact: 6 events\n"
+    assert history.ok("audit", "verify") == {"ok": True, "events": 6}
+
+
+def test_every_state_change_is_an_event_with_its_actor(history: Cli) -> None:
+    con = sqlite3.connect(history.db_path)
+    rows = con.execute("select action, actor, entity, entity_id from audit_events order by id").fetchall()
+    con.close()
+    assert [r[0] for r in rows] == [
+        "customer.add",
+        "backup.register",
+        "backup.register",
+        "backup.register",
+        "record.hold",
+        "record.release",
+    ]
+    assert {r[1] for r in rows} == {"tester"}
+
+
+def test_an_edited_event_is_named(history: Cli) -> None:
+    _sql(history, "update audit_events set actor = 'mallory' where id = 3")
+    result = history("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr == "error: audit chain broken: event 3 was changed after it was written\n"
+
+
+def test_an_edited_summary_is_named(history: Cli) -> None:
+    _sql(history, 'update audit_events set "after" = \'{"state":"erased"}\' where id = 5')
+    result = history("audit", "verify")
+    assert result.exit_code == 1
+    assert "event 5 was changed" in result.stderr
+
+
+def test_an_inserted_event_is_named(history: Cli) -> None:
+    con = sqlite3.connect(history.db_path)
+    row = con.execute("select * from audit_events where id = 6").fetchone()
+    cols = [d[0] for d in con.execute("select * from audit_events").description]
+    con.close()
+    values = dict(zip(cols, row, strict=True))
+    values["id"] = 7
+    values["prev_hash"] = values["hash"]
+    values["hash"] = "f" * 64
+    _sql(
+        history,
+        f"insert into audit_events ({', '.join(values)}) values ({', '.join('?' * len(values))})",
+        *values.values(),
+    )
+    result = history("audit", "verify")
+    assert result.exit_code == 1
+    assert "event 7 was changed" in result.stderr or "chain head" in result.stderr
+
+
+def test_an_event_inserted_in_the_middle_is_named(history: Cli) -> None:
+    _sql(history, "update audit_events set id = id + 100 where id >= 4")
+    _sql(history, "update audit_events set id = id - 99 where id >= 104")
+    # ids are now 1,2,3,5,6,7: put a forged event at 4
+    con = sqlite3.connect(history.db_path)
+    row = list(con.execute("select * from audit_events where id = 3").fetchone())
+    con.close()
+    row[0] = 4
+    _sql(history, f"insert into audit_events values ({', '.join('?' * len(row))})", *row)
+    result = history("audit", "verify")
+    assert result.exit_code == 1
+    assert "event 4" in result.stderr
+
+
+def test_a_deleted_event_is_named(history: Cli) -> None:
+    _sql(history, "delete from audit_events where id = 4")
+    result = history("audit", "verify")
+    assert result.exit_code == 1
+    assert result.stderr == "error: audit chain broken: event 4 is missing (next is 5)\n"
+
+
+def test_a_deleted_last_event_is_named(history: Cli) -> None:
+    _sql(history, "delete from audit_events where id = 6")
+    result = history("audit", "verify")
+    assert result.exit_code == 1
+    assert "the chain head names event 6 but the log ends at 5" in result.stderr
+
+
+def test_the_chain_goes_on_after_a_failed_command(history: Cli) -> None:
+    assert history("release", "A1").exit_code == 1
+    history.ok("request-deletion", "A1")
+    assert history.ok("audit", "verify")["events"] == 7

@@ -1,0 +1,20 @@
+"""`wipestation tui`: the technician's console (the `tui` package, found through its entry point)."""
+
+from __future__ import annotations
+
+import click
+
+from wipestation.cli.context import AppContext
+from wipestation.plugins import load_plugin
+
+
+@click.command("tui")
+@click.option("--demo", is_flag=True, help="A throw-away database with sample records (no real drives needed).")
+@click.pass_obj
+def tui(app: AppContext, demo: bool) -> None:
+    """Open the Textual console."""
+    run = load_plugin("wipestation.console", "the console")
+    run(app, demo=demo)
+
+
+COMMANDS = [tui]

@@ -1,0 +1,147 @@
+"""`wipestation customer ...`: see, add, correct, export and anonymise what is held on a customer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from wipestation import customers as svc
+from wipestation.cli.context import AppContext
+from wipestation.cli.output import emit, json_option, to_json
+from wipestation.units import parse_date
+
+
+def _line(c: dict[str, object]) -> str:
+    contact = ", ".join(str(c[k]) for k in ("email", "phone") if c.get(k))
+    return f"{c['id']:>5}  {c['name']}" + (f"  <{contact}>" if contact else "")
+
+
+@click.group("customer")
+def customer() -> None:
+    """Customers: add, list, show, edit, export, anonymise."""
+
+
+@customer.command("add")
+@click.option("--name", required=True)
+@click.option("--email")
+@click.option("--phone")
+@click.option("--address")
+@json_option
+@click.pass_obj
+def add(app: AppContext, name: str, email: str | None, phone: str | None, address: str | None, as_json: bool) -> None:
+    """Add a customer."""
+    with app.sessions.begin() as s:
+        c = svc.add_customer(s, app.env, svc.CustomerInput(name=name, email=email, phone=phone, address=address))
+        data = svc.customer_to_dict(c)
+    emit(data, as_json, f"customer {data['id']} added: {data['name']}")
+
+
+@customer.command("list")
+@click.option("--search", metavar="TEXT", help="Part of a name, e-mail, phone or address.")
+@json_option
+@click.pass_obj
+def list_(app: AppContext, search: str | None, as_json: bool) -> None:
+    """List customers."""
+    with app.sessions.begin() as s:
+        rows = [svc.customer_to_dict(c) for c in svc.list_customers(s, search)]
+    emit(rows, as_json, [_line(r) for r in rows] or ["no customers"])
+
+
+@customer.command("show")
+@click.argument("customer_id", type=int)
+@json_option
+@click.pass_obj
+def show(app: AppContext, customer_id: int, as_json: bool) -> None:
+    """Show a customer and their records."""
+    from wipestation.custody import record_to_dict
+
+    with app.sessions.begin() as s:
+        c = svc.get_customer(s, customer_id)
+        data = svc.customer_to_dict(c)
+        today = app.env.today()
+        data["records"] = [record_to_dict(r, today) for r in sorted(c.records, key=lambda r: r.id)]
+    lines = [_line(data)]
+    if data.get("address"):
+        lines.append(f"       {data['address']}")
+    for r in data["records"]:
+        lines.append(f"       record {r['id']}: {r['kind']} {r['serial']} {r['state']}, due {r['due_on']}")
+    emit(data, as_json, lines)
+
+
+@customer.command("edit")
+@click.argument("customer_id", type=int)
+@click.option("--name")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--address")
+@json_option
+@click.pass_obj
+def edit(
+    app: AppContext,
+    customer_id: int,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+    address: str | None,
+    as_json: bool,
+) -> None:
+    """Correct a customer's details."""
+    with app.sessions.begin() as s:
+        c = svc.edit_customer(
+            s, app.env, customer_id, svc.CustomerInput(name=name, email=email, phone=phone, address=address)
+        )
+        data = svc.customer_to_dict(c)
+    emit(data, as_json, f"customer {customer_id} updated")
+
+
+@customer.command("export")
+@click.argument("customer_id", type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.pass_obj
+def export(app: AppContext, customer_id: int, output: Path | None) -> None:
+    """Everything held on the customer, as one JSON document."""
+    with app.sessions.begin() as s:
+        data = svc.export_customer(s, customer_id, app.env.today())
+    text = to_json(data)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"exported customer {customer_id} to {output}", err=True)
+
+
+@customer.command("anonymise")
+@click.argument("customer_id", type=int)
+@json_option
+@click.pass_obj
+def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
+    """Replace name and contact details; records and certificate numbers are kept."""
+    with app.sessions.begin() as s:
+        c = svc.anonymise_customer(s, app.env, customer_id)
+        data = svc.customer_to_dict(c)
+    app.scrub_freed_space()
+    emit(data, as_json, f"customer {customer_id} anonymised: now '{data['name']}'")
+
+
+@customer.command("purge-expired")
+@click.option("--on", "on", metavar="DATE", help="Judge expiry on DATE (default today).")
+@click.option("--dry-run", is_flag=True, help="Only list who would be anonymised.")
+@json_option
+@click.pass_obj
+def purge_expired(app: AppContext, on: str | None, dry_run: bool, as_json: bool) -> None:
+    """Anonymise customers whose records are older than the record-retention period (7 years)."""
+    day = parse_date(on) if on else app.env.today()
+    with app.sessions.begin() as s:
+        expired = svc.expired_customers(s, app.env, day)
+        ids = [c.id for c in expired]
+        if not dry_run:
+            for cid in ids:
+                svc.anonymise_customer(s, app.env, cid, reason="record retention period ended")
+    if not dry_run and ids:
+        app.scrub_freed_space()
+    verb = "would anonymise" if dry_run else "anonymised"
+    emit({"dry_run": dry_run, "customers": ids}, as_json, f"{verb} {len(ids)} customer(s): {ids}")
+
+
+COMMANDS = [customer]

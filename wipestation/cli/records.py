@@ -1,0 +1,262 @@
+"""Custody records: register backups and abandoned disks, list, show, due, hold, release,
+request-deletion."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from wipestation import custody
+from wipestation.cli.context import AppContext
+from wipestation.cli.output import emit, json_option
+from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.errors import BadValue, SafetyRefusal
+from wipestation.identity import DriveIdentity
+from wipestation.units import format_capacity, parse_capacity, parse_date
+
+
+def drive_source(app: AppContext) -> DriveSource:
+    def real() -> DriveSource:
+        from wipestation.detection import default_drive_source
+
+        return default_drive_source(app.config)
+
+    return app.service("drive_source", real)
+
+
+def identity_from_device(app: AppContext, device: str) -> DriveIdentity:
+    """Read the identity from an attached device; protected disks are refused (exit 3)."""
+    detected: DetectedDrive = drive_source(app).identify(device)
+    if detected.protected_reason:
+        raise SafetyRefusal(f"{device} is protected: {detected.protected_reason}")
+    return detected.identity
+
+
+def _line(r: dict[str, Any]) -> str:
+    hold = " (on hold)" if r["on_hold"] else ""
+    return (
+        f"{r['id']:>5}  {r['kind']:<9} {r['serial']:<24} customer {r['customer_id']:<5} "
+        f"{r['state']:<9} due {r['due_on']}{hold}"
+    )
+
+
+def _detail(r: dict[str, Any]) -> list[str]:
+    d = r["drive"]
+    lines = [
+        f"record {r['id']}: {r['kind']}, {r['state']}",
+        f"  drive     {d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
+        f"  {d['bus'] or ''} {d['media'] or ''}".rstrip(),
+        f"  customer  {r['customer_id']}   job {r['job'] or '-'}",
+        f"  since     {r['started_on']}   due {r['due_on']} ({_days(r['days_left'])})",
+    ]
+    if r["rule_due_on"] != r["due_on"]:
+        lines.append(f"  rule      due {r['rule_due_on']} by the retention rule")
+    if r["deletion_requested_on"]:
+        lines.append(f"  deletion  requested by the customer on {r['deletion_requested_on']}")
+    for h in r["holds"]:
+        state = "released" if h["released"] else "active"
+        lines.append(f"  hold      until {h['until']} ({state}): {h['reason']}  [{h['by']}]")
+    if r["location"]:
+        lines.append(f"  location  {r['location']}")
+    return lines
+
+
+def _days(n: int) -> str:
+    if n > 0:
+        return f"in {n} day{'s' if n != 1 else ''}"
+    if n == 0:
+        return "today"
+    return f"{-n} day{'s' if n != -1 else ''} overdue"
+
+
+@click.group("backup")
+def backup() -> None:
+    """Backup drives: the shop's own external drives holding a customer's backup for 30 days."""
+
+
+@backup.command("register")
+@click.option("--device", metavar="DEV", help="Read the identity from this attached drive.")
+@click.option("--serial", metavar="S", help="The drive's serial, when it is not attached.")
+@click.option("--customer", "customer_id", type=int, required=True, metavar="ID")
+@click.option("--job", "job_ref", required=True, metavar="REF", help="Repair job reference.")
+@click.option("--made-on", metavar="DATE", help="When the backup was made (default today).")
+@click.option("--location", metavar="L", help="Where the drive is kept.")
+@json_option
+@click.pass_obj
+def backup_register(
+    app: AppContext,
+    device: str | None,
+    serial: str | None,
+    customer_id: int,
+    job_ref: str,
+    made_on: str | None,
+    location: str | None,
+    as_json: bool,
+) -> None:
+    """Register a backup on a shop drive: due 30 days after it was made."""
+    if (device is None) == (serial is None):
+        raise click.UsageError("give exactly one of --device or --serial")
+    started = parse_date(made_on) if made_on else app.env.today()
+    identity = identity_from_device(app, device) if device else DriveIdentity(serial=serial or "")
+    reg = custody.Registration(customer_id=customer_id, job_ref=job_ref, started_on=started, location=location)
+    with app.sessions.begin() as s:
+        record = custody.register_backup(s, app.env, identity, reg)
+        data = custody.record_to_dict(record, app.env.today())
+    emit(
+        data,
+        as_json,
+        f"backup record {data['id']} for customer {customer_id} on {data['serial']}: due {data['due_on']}",
+    )
+
+
+@click.group("abandoned")
+def abandoned() -> None:
+    """Abandoned disks: a customer's disk stored apart for 3 months, then destroyed."""
+
+
+@abandoned.command("register")
+@click.option("--device", metavar="DEV", help="Read the identity from this attached drive.")
+@click.option("--serial", metavar="S", help="Serial from the label.")
+@click.option("--model", metavar="M", help="Model from the label.")
+@click.option("--capacity", metavar="SIZE", help="Capacity from the label: 500GB, 2TB, 1TiB or bytes.")
+@click.option("--media", type=click.Choice(["hdd", "ssd", "flash"]), help="Media type, if known.")
+@click.option("--customer", "customer_id", type=int, required=True, metavar="ID")
+@click.option("--job", "job_ref", metavar="REF", help="Repair job reference.")
+@click.option("--abandoned-on", metavar="DATE", help="When it was declared abandoned (default today).")
+@click.option("--location", metavar="L", help="Shelf location.")
+@click.option("--computer", "host_computer", metavar="TEXT", help="The computer it came from.")
+@click.option("--seal", "seal_number", metavar="NUMBER", help="Seal number of its bag.")
+@json_option
+@click.pass_obj
+def abandoned_register(
+    app: AppContext,
+    device: str | None,
+    serial: str | None,
+    model: str | None,
+    capacity: str | None,
+    media: str | None,
+    customer_id: int,
+    job_ref: str | None,
+    abandoned_on: str | None,
+    location: str | None,
+    host_computer: str | None,
+    seal_number: str | None,
+    as_json: bool,
+) -> None:
+    """Register an abandoned disk: due 3 calendar months after it was abandoned."""
+    if device is not None:
+        if serial or model or capacity:
+            raise click.UsageError(
+                "--device reads serial, model and capacity itself: give no --serial/--model/--capacity"
+            )
+    elif not (serial and model and capacity):
+        raise click.UsageError("give --device, or all of --serial, --model and --capacity")
+    started = parse_date(abandoned_on) if abandoned_on else app.env.today()
+    if device is not None:
+        identity = identity_from_device(app, device)
+    else:
+        if not (serial or "").strip():
+            raise BadValue("a drive needs a serial")
+        identity = DriveIdentity(
+            serial=(serial or "").strip(),
+            model=model,
+            capacity_bytes=parse_capacity(capacity or ""),
+            media=media or "unknown",
+        )
+    reg = custody.Registration(
+        customer_id=customer_id,
+        job_ref=job_ref,
+        started_on=started,
+        location=location,
+        host_computer=host_computer,
+        seal_number=seal_number,
+    )
+    with app.sessions.begin() as s:
+        record = custody.register_abandoned(s, app.env, identity, reg)
+        data = custody.record_to_dict(record, app.env.today())
+    emit(
+        data,
+        as_json,
+        f"abandoned record {data['id']} for customer {customer_id} on {data['serial']}: due {data['due_on']}",
+    )
+
+
+@click.command("list")
+@click.option("--kind", type=click.Choice(["backup", "abandoned"]))
+@click.option("--state", type=click.Choice(custody.LIST_STATES))
+@json_option
+@click.pass_obj
+def list_(app: AppContext, kind: str | None, state: str | None, as_json: bool) -> None:
+    """List custody records."""
+    today = app.env.today()
+    with app.sessions.begin() as s:
+        rows = [custody.record_to_dict(r, today) for r in custody.list_records(s, today, kind=kind, state=state)]
+    emit(rows, as_json, [_line(r) for r in rows] or ["no records"])
+
+
+@click.command("show")
+@click.argument("ref")
+@json_option
+@click.pass_obj
+def show(app: AppContext, ref: str, as_json: bool) -> None:
+    """Show one record (REF: record id or drive serial)."""
+    with app.sessions.begin() as s:
+        data = custody.record_to_dict(custody.find_record(s, ref), app.env.today())
+    emit(data, as_json, _detail(data))
+
+
+@click.command("due")
+@click.option("--on", "on", metavar="DATE", help="Due or overdue on DATE (default today).")
+@json_option
+@click.pass_obj
+def due(app: AppContext, on: str | None, as_json: bool) -> None:
+    """Records due or overdue, most overdue first."""
+    day = parse_date(on) if on else app.env.today()
+    with app.sessions.begin() as s:
+        rows = []
+        for record, overdue in custody.due_records(s, day):
+            data = custody.record_to_dict(record, day)
+            data["overdue_days"] = overdue
+            rows.append(data)
+    emit(rows, as_json, [f"{_line(r)}  {_days(-r['overdue_days'])}" for r in rows] or [f"nothing due on {day}"])
+
+
+@click.command("hold")
+@click.argument("ref")
+@click.option("--until", "until", required=True, metavar="DATE")
+@click.option("--reason", required=True, metavar="TEXT")
+@json_option
+@click.pass_obj
+def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> None:
+    """Pause a record's due date until DATE, with a reason."""
+    end = parse_date(until)
+    with app.sessions.begin() as s:
+        data = custody.record_to_dict(custody.hold(s, app.env, ref, end, reason), app.env.today())
+    emit(data, as_json, f"record {data['id']} on hold until {end}: due {data['due_on']}")
+
+
+@click.command("release")
+@click.argument("ref")
+@json_option
+@click.pass_obj
+def release(app: AppContext, ref: str, as_json: bool) -> None:
+    """End a record's hold early."""
+    with app.sessions.begin() as s:
+        data = custody.record_to_dict(custody.release(s, app.env, ref), app.env.today())
+    emit(data, as_json, f"record {data['id']} released: due {data['due_on']} ({_days(data['days_left'])})")
+
+
+@click.command("request-deletion")
+@click.argument("ref")
+@json_option
+@click.pass_obj
+def request_deletion(app: AppContext, ref: str, as_json: bool) -> None:
+    """The customer asked for early deletion: the record is due today."""
+    with app.sessions.begin() as s:
+        data = custody.record_to_dict(custody.request_deletion(s, app.env, ref), app.env.today())
+    note = " (a hold keeps it until then)" if data["on_hold"] else ""
+    emit(data, as_json, f"record {data['id']}: deletion requested, due {data['due_on']}{note}")
+
+
+COMMANDS = [backup, abandoned, list_, show, due, hold, release, request_deletion]

@@ -1,0 +1,347 @@
+"""Custody records: backups kept 30 days, abandoned disks kept 3 calendar months; holds and
+early deletion. Services take a Session and an Env; the caller owns the transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from wipestation.audit import record_event
+from wipestation.customers import get_customer
+from wipestation.env import Env
+from wipestation.errors import BadValue, InvalidState, NotFound
+from wipestation.identity import DriveIdentity
+from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
+from wipestation.retention import abandoned_due, backup_due
+from wipestation.retention import effective_due as _effective_due
+
+OPEN_STATES = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
+LIST_STATES = ("holding", "stored", "due", "erasing", "erased", "destroyed", "open", "closed")
+
+
+def effective_due(record: CustodyRecord) -> date:
+    """The due date after early-deletion requests and holds (released holds no longer count)."""
+    holds = [h.until for h in record.holds if h.released_at is None]
+    return _effective_due(record.due_on, deletion_requested_on=record.deletion_requested_on, holds_until=holds)
+
+
+def active_hold(record: CustodyRecord, today: date) -> Hold | None:
+    """The unreleased hold that ends last, if it has not ended yet."""
+    live = [h for h in record.holds if h.released_at is None and h.until >= today]
+    return max(live, key=lambda h: h.until) if live else None
+
+
+def display_state(record: CustodyRecord, today: date) -> str:
+    if record.state in (CustodyState.HOLDING, CustodyState.STORED) and effective_due(record) <= today:
+        return "due"
+    return record.state.value
+
+
+def _summary(record: CustodyRecord) -> dict[str, Any]:
+    return {"state": record.state.value, "due_on": effective_due(record).isoformat()}
+
+
+def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
+    due = effective_due(record)
+    drive = record.drive
+    hold = active_hold(record, today)
+    return {
+        "id": record.id,
+        "kind": record.kind.value,
+        "state": display_state(record, today),
+        "serial": drive.serial,
+        "customer_id": record.customer_id,
+        "job": record.job_ref,
+        "started_on": record.started_on,
+        "due_on": due,
+        "rule_due_on": record.due_on,
+        "days_left": (due - today).days,
+        "deletion_requested_on": record.deletion_requested_on,
+        "on_hold": hold is not None,
+        "holds": [
+            {
+                "id": h.id,
+                "until": h.until,
+                "reason": h.reason,
+                "by": h.created_by,
+                "released": h.released_at is not None,
+                "released_at": h.released_at,
+            }
+            for h in record.holds
+        ],
+        "location": record.location,
+        "host_computer": record.host_computer,
+        "drive": {
+            "serial": drive.serial,
+            "model": drive.model,
+            "vendor": drive.vendor,
+            "capacity_bytes": drive.capacity_bytes,
+            "bus": drive.bus,
+            "media": drive.media,
+            "wwn": drive.wwn,
+            "owner": drive.owner.value,
+        },
+        "created_at": record.created_at,
+        "created_by": record.created_by,
+        "closed_at": record.closed_at,
+    }
+
+
+def _record_query() -> Any:
+    return select(CustodyRecord).options(selectinload(CustodyRecord.holds), selectinload(CustodyRecord.drive))
+
+
+_RECORD_ID = re.compile(r"^(?:#|R-?)?(\d+)$", re.IGNORECASE)
+
+
+def find_record(session: Session, ref: str) -> CustodyRecord:
+    """REF is a record id (`12`, `#12`, `R12`) or a drive serial (its open record, else its latest)."""
+    ref = ref.strip()
+    match = _RECORD_ID.match(ref)
+    if match:
+        record = session.execute(_record_query().where(CustodyRecord.id == int(match.group(1)))).scalar_one_or_none()
+        if record is not None:
+            return record  # type: ignore[no-any-return]
+    drive = session.execute(select(Drive).where(Drive.serial == ref)).scalar_one_or_none()
+    if drive is not None:
+        records = sorted(drive.records, key=lambda r: (r.state in OPEN_STATES, r.id))
+        if records:
+            return records[-1]
+        raise NotFound(f"drive {ref} has no custody record")
+    raise NotFound(f"no record or drive serial '{ref}'")
+
+
+def open_record_for_drive(session: Session, drive_id: int) -> CustodyRecord | None:
+    stmt = _record_query().where(CustodyRecord.drive_id == drive_id, CustodyRecord.state.in_(OPEN_STATES))
+    return session.execute(stmt).scalars().first()
+
+
+def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: DriveOwner) -> Drive:
+    """The drive with this serial, created when new; known details filled in from the identity."""
+    serial = identity.serial.strip()
+    if not serial:
+        raise BadValue("a drive needs a serial")
+    if len(serial) > 120:
+        raise BadValue("serial is longer than 120 characters")
+    drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
+    if drive is None:
+        drive = Drive(serial=serial, owner=owner, erase_count=0, created_at=env.now())
+        session.add(drive)
+    for attr in ("model", "vendor", "capacity_bytes", "wwn", "firmware"):
+        value = getattr(identity, attr)
+        if value is not None:
+            setattr(drive, attr, value)
+    if identity.bus != "unknown" or drive.bus is None:
+        drive.bus = identity.bus
+    if identity.media != "unknown" or drive.media is None:
+        drive.media = identity.media
+    session.flush()
+    return drive
+
+
+@dataclass(frozen=True)
+class Registration:
+    customer_id: int
+    job_ref: str | None
+    started_on: date
+    location: str | None = None
+    host_computer: str | None = None
+    seal_number: str | None = None
+
+
+def _register(
+    session: Session, env: Env, kind: CustodyKind, identity: DriveIdentity, reg: Registration
+) -> CustodyRecord:
+    customer = get_customer(session, reg.customer_id)
+    if customer.anonymised_at is not None:
+        raise InvalidState(f"customer {customer.id} is anonymised; register the drive for a current customer")
+    today = env.today()
+    if reg.started_on > today:
+        what = "made" if kind is CustodyKind.BACKUP else "abandoned"
+        raise BadValue(
+            f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
+            f"({reg.started_on}) is in the future"
+        )
+    owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
+    existing = session.execute(select(Drive).where(Drive.serial == identity.serial.strip())).scalar_one_or_none()
+    if existing is not None:
+        current = open_record_for_drive(session, existing.id)
+        if current is not None:
+            if kind is CustodyKind.BACKUP and current.kind is CustodyKind.BACKUP:
+                raise InvalidState(
+                    f"drive {existing.serial} already holds an open backup (record {current.id}, customer "
+                    f"{current.customer_id}, due {effective_due(current)}): erase it before reusing the drive"
+                )
+            raise InvalidState(f"drive {existing.serial} already has an open {current.kind.value} record {current.id}")
+        if existing.owner is not owner:
+            names = {DriveOwner.SHOP: "shop backup drive", DriveOwner.CUSTOMER: "customer disk"}
+            raise InvalidState(f"drive {existing.serial} is a {names[existing.owner]}, not a {names[owner]}")
+    drive = upsert_drive(session, env, identity, owner)
+    rules = env.config.retention
+    due = backup_due(reg.started_on, rules) if kind is CustodyKind.BACKUP else abandoned_due(reg.started_on, rules)
+    record = CustodyRecord(
+        kind=kind,
+        state=CustodyState.HOLDING if kind is CustodyKind.BACKUP else CustodyState.STORED,
+        drive=drive,
+        customer_id=customer.id,
+        job_ref=_text(reg.job_ref, "job", 120),
+        started_on=reg.started_on,
+        due_on=due,
+        location=_text(reg.location, "location", 200),
+        host_computer=_text(reg.host_computer, "host computer", 200),
+        seal_number=_text(reg.seal_number, "seal number", 60),
+        created_at=env.now(),
+        created_by=env.actor,
+    )
+    session.add(record)
+    session.flush()
+    record_event(
+        session,
+        env,
+        f"{kind.value}.register",
+        "record",
+        record.id,
+        after={
+            "state": record.state.value,
+            "drive_id": drive.id,
+            "started_on": reg.started_on.isoformat(),
+            "due_on": due.isoformat(),
+        },
+        customer_id=customer.id,
+    )
+    return record
+
+
+def _text(value: str | None, what: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise BadValue(f"{what} is longer than {limit} characters")
+    return value or None
+
+
+def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
+    """A shop backup drive now holds one customer's backup for one job: due after 30 days."""
+    if not reg.job_ref:
+        raise BadValue("a backup needs the repair job reference (--job)")
+    return _register(session, env, CustodyKind.BACKUP, identity, reg)
+
+
+def register_abandoned(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
+    """A customer's disk from an abandoned computer, stored apart: due after 3 calendar months."""
+    return _register(session, env, CustodyKind.ABANDONED, identity, reg)
+
+
+def list_records(
+    session: Session, today: date, *, kind: str | None = None, state: str | None = None
+) -> list[CustodyRecord]:
+    stmt = _record_query().order_by(CustodyRecord.id)
+    if kind:
+        stmt = stmt.where(CustodyRecord.kind == CustodyKind(kind))
+    records: list[CustodyRecord] = list(session.execute(stmt).scalars())
+    if state == "open":
+        return [r for r in records if r.state in OPEN_STATES]
+    if state == "closed":
+        return [r for r in records if r.state not in OPEN_STATES]
+    if state:
+        return [r for r in records if display_state(r, today) == state]
+    return records
+
+
+def due_records(session: Session, on: date) -> list[tuple[CustodyRecord, int]]:
+    """Open records due or overdue on `on`, most overdue first, with their overdue days."""
+    stmt = _record_query().where(CustodyRecord.state.in_(OPEN_STATES))
+    out = []
+    for record in session.execute(stmt).scalars():
+        due = effective_due(record)
+        if due <= on:
+            out.append((record, (on - due).days))
+    out.sort(key=lambda pair: (-pair[1], pair[0].id))
+    return out
+
+
+def _open(session: Session, ref: str) -> CustodyRecord:
+    record = find_record(session, ref)
+    if record.state not in OPEN_STATES:
+        raise InvalidState(f"record {record.id} is {record.state.value}: it is closed")
+    return record
+
+
+def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> CustodyRecord:
+    """Pause the record until `until`, for a stated reason (dispute, police request, ...)."""
+    record = _open(session, ref)
+    today = env.today()
+    if until <= today:
+        raise BadValue(f"the hold must end after today ({today}); {until} is not")
+    reason = (reason or "").strip()
+    if not reason:
+        raise BadValue("a hold needs a reason")
+    before = _summary(record)
+    hold_row = Hold(record=record, until=until, reason=reason, created_at=env.now(), created_by=env.actor)
+    session.add(hold_row)
+    session.flush()
+    session.refresh(record, attribute_names=["holds"])
+    record_event(
+        session,
+        env,
+        "record.hold",
+        "record",
+        record.id,
+        before=before,
+        after={**_summary(record), "hold_id": hold_row.id, "until": until.isoformat()},
+        customer_id=record.customer_id,
+    )
+    return record
+
+
+def release(session: Session, env: Env, ref: str) -> CustodyRecord:
+    """End the record's active holds early; the due date returns to what the rules say."""
+    record = _open(session, ref)
+    today = env.today()
+    live = [h for h in record.holds if h.released_at is None and h.until >= today]
+    if not live:
+        raise InvalidState(f"record {record.id} is not on hold")
+    before = _summary(record)
+    now = env.now()
+    for h in live:
+        h.released_at = now
+        h.released_by = env.actor
+    session.flush()
+    record_event(
+        session,
+        env,
+        "record.release",
+        "record",
+        record.id,
+        before=before,
+        after={**_summary(record), "released_holds": [h.id for h in live]},
+        customer_id=record.customer_id,
+    )
+    return record
+
+
+def request_deletion(session: Session, env: Env, ref: str) -> CustodyRecord:
+    """The customer asked for early deletion: the record is due today (unless a hold says otherwise)."""
+    record = _open(session, ref)
+    if record.deletion_requested_on is not None:
+        raise InvalidState(f"deletion of record {record.id} was already requested on {record.deletion_requested_on}")
+    before = _summary(record)
+    record.deletion_requested_on = env.today()
+    session.flush()
+    record_event(
+        session,
+        env,
+        "record.request_deletion",
+        "record",
+        record.id,
+        before=before,
+        after=_summary(record),
+        customer_id=record.customer_id,
+    )
+    return record

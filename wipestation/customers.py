@@ -1,0 +1,250 @@
+"""Customers and their rights: see, correct, export, anonymise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from wipestation.audit import record_event
+from wipestation.env import Env
+from wipestation.errors import BadValue, InvalidState, NotFound
+from wipestation.models import AuditEvent, Certificate, Customer, Destruction, Erasure
+from wipestation.retention import record_retention_end
+
+CONTACT_FIELDS = ("name", "email", "phone", "address")
+ANONYMISED_NAME = "anonymised customer {id}"
+
+
+@dataclass(frozen=True)
+class CustomerInput:
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+def _clean(value: str | None, field: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(value.split()) if field != "address" else value.strip()
+    if len(text) > limit:
+        raise BadValue(f"{field} is longer than {limit} characters")
+    if field == "email" and text and ("@" not in text or " " in text):
+        raise BadValue(f"not an e-mail address: '{text}'")
+    return text or None
+
+
+_LIMITS = {"name": 200, "email": 200, "phone": 60, "address": 400}
+
+
+def add_customer(session: Session, env: Env, data: CustomerInput) -> Customer:
+    name = _clean(data.name, "name", _LIMITS["name"])
+    if not name:
+        raise BadValue("a customer needs a name")
+    now = env.now()
+    customer = Customer(
+        name=name,
+        email=_clean(data.email, "email", _LIMITS["email"]),
+        phone=_clean(data.phone, "phone", _LIMITS["phone"]),
+        address=_clean(data.address, "address", _LIMITS["address"]),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(customer)
+    session.flush()
+    present = [f for f in CONTACT_FIELDS if getattr(customer, f)]
+    record_event(
+        session, env, "customer.add", "customer", customer.id, after={"fields": present}, customer_id=customer.id
+    )
+    return customer
+
+
+def get_customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(f"no customer with id {customer_id}")
+    return customer
+
+
+def list_customers(session: Session, search: str | None = None) -> list[Customer]:
+    stmt = select(Customer).order_by(Customer.id)
+    if search:
+        pattern = f"%{search.lower()}%"
+        stmt = stmt.where(
+            or_(
+                func.lower(Customer.name).like(pattern),
+                func.lower(func.coalesce(Customer.email, "")).like(pattern),
+                func.lower(func.coalesce(Customer.phone, "")).like(pattern),
+                func.lower(func.coalesce(Customer.address, "")).like(pattern),
+            )
+        )
+    return list(session.execute(stmt).scalars())
+
+
+def edit_customer(session: Session, env: Env, customer_id: int, data: CustomerInput) -> Customer:
+    customer = get_customer(session, customer_id)
+    if customer.anonymised_at is not None:
+        raise InvalidState(f"customer {customer_id} is anonymised; their details cannot be edited")
+    changed = []
+    for field in CONTACT_FIELDS:
+        value = getattr(data, field)
+        if value is None:
+            continue
+        cleaned = _clean(value, field, _LIMITS[field])
+        if field == "name" and not cleaned:
+            raise BadValue("a customer needs a name")
+        if cleaned != getattr(customer, field):
+            setattr(customer, field, cleaned)
+            changed.append(field)
+    if not changed:
+        raise BadValue("nothing to change: give --name, --email, --phone or --address with a new value")
+    customer.updated_at = env.now()
+    record_event(
+        session, env, "customer.edit", "customer", customer.id, after={"changed": changed}, customer_id=customer.id
+    )
+    return customer
+
+
+def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: str = "request") -> Customer:
+    """Replace name and contact details; every record and certificate number stays."""
+    customer = get_customer(session, customer_id)
+    if customer.anonymised_at is not None:
+        raise InvalidState(f"customer {customer_id} is already anonymised")
+    customer.name = ANONYMISED_NAME.format(id=customer.id)
+    customer.email = None
+    customer.phone = None
+    customer.address = None
+    customer.anonymised_at = env.now()
+    customer.updated_at = customer.anonymised_at
+    record_event(
+        session, env, "customer.anonymise", "customer", customer.id, after={"reason": reason}, customer_id=customer.id
+    )
+    return customer
+
+
+def customer_to_dict(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "address": customer.address,
+        "created_at": customer.created_at,
+        "updated_at": customer.updated_at,
+        "anonymised": customer.anonymised_at is not None,
+        "anonymised_at": customer.anonymised_at,
+    }
+
+
+def expired_customers(session: Session, env: Env, on: date) -> list[Customer]:
+    """Customers not yet anonymised whose every record closed more than `record_years` ago.
+
+    A customer with no records at all counts from the day they were added.
+    """
+    rules = env.config.retention
+    out = []
+    for customer in session.execute(
+        select(Customer).where(Customer.anonymised_at.is_(None)).order_by(Customer.id)
+    ).scalars():
+        records = customer.records
+        if any(r.state.is_open for r in records):
+            continue
+        last = max((r.closed_at for r in records if r.closed_at), default=customer.created_at)
+        if last is None:
+            continue
+        if record_retention_end(last.date(), rules) <= on:
+            out.append(customer)
+    return out
+
+
+def export_customer(session: Session, customer_id: int, today: date) -> dict[str, Any]:
+    """Everything held on the customer (GDPR access and portability) as one JSON-ready document."""
+    from wipestation.custody import record_to_dict  # custody imports this module
+
+    customer = get_customer(session, customer_id)
+    records = sorted(customer.records, key=lambda r: r.id)
+    record_ids = [r.id for r in records]
+    erasures = (
+        list(session.execute(select(Erasure).where(Erasure.record_id.in_(record_ids)).order_by(Erasure.id)).scalars())
+        if record_ids
+        else []
+    )
+    destructions = (
+        list(
+            session.execute(
+                select(Destruction).where(Destruction.record_id.in_(record_ids)).order_by(Destruction.id)
+            ).scalars()
+        )
+        if record_ids
+        else []
+    )
+    certificates = (
+        list(
+            session.execute(
+                select(Certificate).where(Certificate.record_id.in_(record_ids)).order_by(Certificate.id)
+            ).scalars()
+        )
+        if record_ids
+        else []
+    )
+    cond = AuditEvent.customer_id == customer.id
+    if record_ids:
+        cond = or_(cond, (AuditEvent.entity == "record") & AuditEvent.entity_id.in_(record_ids))
+    events = list(session.execute(select(AuditEvent).where(cond).order_by(AuditEvent.id)).scalars())
+    return {
+        "format": "wipestation-customer-export/1",
+        "customer": customer_to_dict(customer),
+        "records": [record_to_dict(r, today) for r in records],
+        "erasures": [
+            {
+                "id": e.id,
+                "record_id": e.record_id,
+                "method": e.method,
+                "nist_category": e.nist_category,
+                "outcome": e.outcome.value,
+                "started_at": e.started_at,
+                "ended_at": e.ended_at,
+                "verify_mode": e.verify_mode,
+                "verify_result": e.verify_result,
+            }
+            for e in erasures
+        ],
+        "destructions": [
+            {
+                "id": d.id,
+                "record_id": d.record_id,
+                "method": d.method,
+                "level": d.level,
+                "destroyed_on": d.destroyed_on,
+                "witness": d.witness,
+            }
+            for d in destructions
+        ],
+        "certificates": [
+            {
+                "number": c.number,
+                "kind": c.kind.value,
+                "record_id": c.record_id,
+                "issued_at": c.issued_at,
+                "sha256": c.sha256,
+            }
+            for c in certificates
+        ],
+        "audit_events": [
+            {
+                "id": ev.id,
+                "at": ev.at,
+                "actor": ev.actor,
+                "action": ev.action,
+                "entity": ev.entity,
+                "entity_id": ev.entity_id,
+                "before": ev.before,
+                "after": ev.after,
+            }
+            for ev in events
+        ],
+    }

@@ -1,0 +1,55 @@
+"""Parsing what a person types: dates (ISO) and capacities (500GB, 2TB, 1TiB, bytes)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from wipestation.errors import BadValue
+
+_UNITS = {
+    "": 1,
+    "B": 1,
+    "KB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "PB": 10**15,
+    "KIB": 2**10,
+    "MIB": 2**20,
+    "GIB": 2**30,
+    "TIB": 2**40,
+    "PIB": 2**50,
+}
+_CAPACITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def parse_capacity(text: str) -> int:
+    """`500GB` -> 500_000_000_000, `1TiB` -> 2**40, `4096` -> 4096."""
+    match = _CAPACITY.match(text)
+    unit = match.group(2).upper() if match else ""
+    if not match or unit not in _UNITS:
+        raise BadValue(f"not a capacity: '{text}' (examples: 500GB, 2TB, 1TiB, 4096)")
+    value = float(match.group(1)) * _UNITS[unit]
+    if value <= 0 or value != int(value):
+        raise BadValue(f"not a capacity: '{text}' (must be a positive whole number of bytes)")
+    return int(value)
+
+
+def parse_date(text: str) -> date:
+    """An ISO date YYYY-MM-DD."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise BadValue(f"not a date: '{text}' (use YYYY-MM-DD)") from None
+
+
+def format_capacity(n: int | None) -> str:
+    if n is None:
+        return "?"
+    for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} B"
