@@ -1,0 +1,170 @@
+"""The shop's signing key and self-signed X.509 certificate.
+
+Created on first use in `data_dir/keys` (owner-only permissions), or loaded from the paths in the
+configuration. A file that exists but cannot be read as a key or certificate is a ConfigError: a
+damaged key is never silently replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.x509.oid import NameOID
+
+from wipestation.config import Config
+from wipestation.errors import ConfigError
+
+KEY_FILE = "shop-signing-key.pem"
+CERT_FILE = "shop-signing-cert.pem"
+KEY_BITS = 3072
+VALIDITY_YEARS = 30
+
+
+@dataclass(frozen=True)
+class ShopKeyPaths:
+    key: Path
+    cert: Path
+    create: bool  # created on first use when both are missing (default location only)
+
+
+def key_paths(config: Config) -> ShopKeyPaths:
+    c = config.certificates
+    if c.key_path or c.cert_path:
+        if not (c.key_path and c.cert_path):
+            raise ConfigError("config: [certificates] key_path and cert_path go together")
+        return ShopKeyPaths(Path(c.key_path).expanduser(), Path(c.cert_path).expanduser(), create=False)
+    directory = config.data_dir / "keys"
+    return ShopKeyPaths(directory / KEY_FILE, directory / CERT_FILE, create=True)
+
+
+def fingerprint(cert: x509.Certificate) -> str:
+    """SHA-256 of the certificate's DER encoding, lower-case hex."""
+    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def normalise_fingerprint(text: str) -> str:
+    return text.replace(":", "").replace(" ", "").strip().lower()
+
+
+@dataclass(frozen=True)
+class ShopKey:
+    key: PrivateKeyTypes
+    cert: x509.Certificate
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.cert)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.chmod(path, 0o600)
+
+
+def create_shop_key(paths: ShopKeyPaths, shop_name: str) -> ShopKey:
+    """A new RSA key and a self-signed certificate for the shop, written owner-only."""
+    paths.key.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(paths.key.parent, 0o700)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, f"{shop_name or 'wipestation'} certificates"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, shop_name or "wipestation"),
+        ]
+    )
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365 * VALIDITY_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    _write_private(paths.key, key_pem)
+    _write_private(paths.cert, cert.public_bytes(serialization.Encoding.PEM))
+    return ShopKey(key=key, cert=cert)
+
+
+def load_certificate(path: Path) -> x509.Certificate:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"certificate signing certificate unreadable: {path}: {exc.strerror}") from None
+    try:
+        return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
+    except ValueError:
+        raise ConfigError(f"certificate signing certificate is damaged: {path}") from None
+
+
+def load_shop_key(config: Config, *, create: bool = True) -> ShopKey:
+    """The shop's key and certificate; created on first use at the default location."""
+    paths = key_paths(config)
+    if not paths.key.exists() and not paths.cert.exists():
+        if not (paths.create and create):
+            raise ConfigError(f"certificate signing key not found: {paths.key}")
+        return create_shop_key(paths, config.shop.name)
+    if not paths.key.exists() or not paths.cert.exists():
+        missing = paths.key if not paths.key.exists() else paths.cert
+        raise ConfigError(f"certificate signing key incomplete: {missing} is missing")
+    try:
+        raw = paths.key.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"certificate signing key unreadable: {paths.key}: {exc.strerror}") from None
+    try:
+        if b"-----BEGIN" in raw:
+            key = serialization.load_pem_private_key(raw, password=None)
+        else:
+            key = serialization.load_der_private_key(raw, password=None)
+    except (ValueError, TypeError):
+        raise ConfigError(f"certificate signing key is damaged: {paths.key}") from None
+    cert = load_certificate(paths.cert)
+    if cert.public_key().public_numbers() != key.public_key().public_numbers():  # type: ignore[union-attr]
+        raise ConfigError(f"certificate signing key does not match its certificate: {paths.cert}")
+    shop = ShopKey(key=key, cert=cert)
+    expected = config.certificates.fingerprint
+    if expected and normalise_fingerprint(expected) != shop.fingerprint:
+        raise ConfigError("certificate signing certificate does not match [certificates] fingerprint")
+    return shop
+
+
+def shop_fingerprint(config: Config) -> str | None:
+    """The fingerprint a genuine certificate's signer has: from the config, else from the shop's
+    certificate file; None when neither exists yet."""
+    if config.certificates.fingerprint:
+        return normalise_fingerprint(config.certificates.fingerprint)
+    paths = key_paths(config)
+    if not paths.cert.exists():
+        return None
+    return fingerprint(load_certificate(paths.cert))

@@ -1,0 +1,47 @@
+"""The `wipestation.certificates` entry point: the reportlab + pyHanko certificate renderer."""
+
+from __future__ import annotations
+
+from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
+from certificates.render import render_unsigned
+from certificates.signing import PdfSigner, verify_pdf
+from wipestation.certify import LANGUAGES, CertificateData, VerifyReport
+from wipestation.config import Config
+from wipestation.errors import BadValue
+
+
+class PdfCertificateRenderer:
+    """Renders and signs with the shop's key (created on first use), and checks certificates."""
+
+    def __init__(self, config: Config, shop: ShopKey | None = None) -> None:
+        self.config = config
+        self._shop = shop
+        self._signer: PdfSigner | None = None
+
+    def prepare(self) -> None:
+        if self._signer is None:
+            if self._shop is None:
+                self._shop = load_shop_key(self.config)
+            self._signer = PdfSigner(self._shop)
+
+    @property
+    def fingerprint(self) -> str:
+        self.prepare()
+        assert self._shop is not None
+        return self._shop.fingerprint
+
+    def render(self, data: CertificateData, lang: str) -> bytes:
+        if lang not in LANGUAGES:
+            raise BadValue(f"unknown certificate language '{lang}' (nl or en)")
+        self.prepare()
+        assert self._signer is not None
+        unsigned = render_unsigned(data, lang, signer_fingerprint=self.fingerprint)
+        return self._signer.sign(unsigned, data.canonical(), created=data.issued_at, signer_name=data.issuer.name)
+
+    def verify(self, pdf: bytes) -> VerifyReport:
+        expected = self._shop.fingerprint if self._shop is not None else shop_fingerprint(self.config)
+        return verify_pdf(pdf, expected)
+
+
+def make_renderer(config: Config) -> PdfCertificateRenderer:
+    return PdfCertificateRenderer(config)

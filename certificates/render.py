@@ -1,0 +1,517 @@
+"""The certificate layout (reportlab), after pretix's invoice renderer.
+
+Page geometry is named constants, there is one stylesheet of named paragraph styles, the fixed parts
+of a page are drawn by small `_draw_*` functions, and the story is built only from the frozen
+`CertificateData` the core filled. Every string that came from a person or a device is
+NFKC-normalised and escaped before it becomes Paragraph markup.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Paragraph, Spacer, Table
+from reportlab.platypus.tables import TableStyle
+
+from certificates.texts import (
+    fmt_bytes,
+    fmt_date,
+    fmt_datetime,
+    fmt_duration,
+    fmt_int,
+    t,
+    term,
+    yes_no,
+)
+from wipestation.certify import ANONYMISED, CertificateData, qr_payload
+
+# --- Geometry ------------------------------------------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_LEFT = 20 * mm
+MARGIN_RIGHT = 20 * mm
+MARGIN_TOP = 15 * mm
+MARGIN_BOTTOM = 16 * mm
+HEADER_HEIGHT = 36 * mm  # shop block and QR code, drawn on every page
+FOOTER_HEIGHT = 10 * mm
+QR_SIZE = 34 * mm
+CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+LABEL_WIDTH = 55 * mm
+VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH
+ACCENT = colors.HexColor("#1f4e79")
+RULE_GREY = colors.HexColor("#b0b7bf")
+BAND_GREY = colors.HexColor("#eef2f6")
+
+# --- Fonts ---------------------------------------------------------------------------------------
+
+_FONT_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("/usr/share/fonts/dejavu/DejaVuSans.ttf", "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf"),
+)
+_MONO_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", "/usr/share/fonts/dejavu/DejaVuSansMono.ttf")
+FONT = "CertSans"
+FONT_BOLD = "CertSans-Bold"
+FONT_MONO = "CertMono"
+_fonts_ready = False
+
+
+def _register_fonts() -> None:
+    """DejaVu (wide Unicode coverage) when installed, else the Vera fonts reportlab ships."""
+    global _fonts_ready
+    if _fonts_ready:
+        return
+    import reportlab
+
+    bundled = Path(reportlab.__file__).parent / "fonts"
+    regular, bold = str(bundled / "Vera.ttf"), str(bundled / "VeraBd.ttf")
+    for reg, bld in _FONT_CANDIDATES:
+        if Path(reg).exists() and Path(bld).exists():
+            regular, bold = reg, bld
+            break
+    mono = next((m for m in _MONO_CANDIDATES if Path(m).exists()), str(bundled / "Vera.ttf"))
+    pdfmetrics.registerFont(TTFont(FONT, regular))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, bold))
+    pdfmetrics.registerFont(TTFont(FONT_MONO, mono))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    _fonts_ready = True
+
+
+# --- Styles --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    number: ParagraphStyle
+    section: ParagraphStyle
+    label: ParagraphStyle
+    value: ParagraphStyle
+    mono: ParagraphStyle
+    body: ParagraphStyle
+    notice: ParagraphStyle
+    small: ParagraphStyle
+
+
+def stylesheet() -> Styles:
+    _register_fonts()
+    base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=10.5, alignment=TA_LEFT, splitLongWords=1)
+    return Styles(
+        title=ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=17, leading=21, textColor=ACCENT),
+        number=ParagraphStyle("number", parent=base, fontSize=10, leading=13),
+        section=ParagraphStyle(
+            "section",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=10,
+            leading=13,
+            textColor=ACCENT,
+            spaceBefore=6,
+            keepWithNext=1,
+        ),
+        label=ParagraphStyle("label", parent=base, textColor=colors.HexColor("#444444")),
+        value=ParagraphStyle("value", parent=base),
+        mono=ParagraphStyle("mono", parent=base, fontName=FONT_MONO, fontSize=8, leading=10),
+        body=ParagraphStyle("body", parent=base, fontSize=9, leading=12),
+        notice=ParagraphStyle("notice", parent=base, textColor=colors.HexColor("#8a4b00")),
+        small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#555555")),
+    )
+
+
+def clean(value: object) -> str:
+    """A user or device string made safe for Paragraph markup: NFKC, no control characters, escaped."""
+    text = unicodedata.normalize("NFKC", str(value))
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    return escape(text)
+
+
+# --- Fixed parts of every page -------------------------------------------------------------------
+
+
+QR_BORDER = 2  # modules of quiet zone drawn inside QR_SIZE (the page margin adds more)
+QR_MASK = 0  # any mask is valid QR; a fixed one saves trying all eight on every certificate
+
+
+def qr_modules(payload: str) -> list[list[bool]]:
+    """The QR matrix (error correction M) of payload, computed once per certificate."""
+    qr = QrCodeWidget(payload, barLevel="M").qr
+    qr.version = qr.calculate_version()
+    qr.makeImpl(False, QR_MASK)
+    return [[bool(cell) for cell in row] for row in qr.modules]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    data: CertificateData
+    lang: str
+    payload: str
+    modules: list[list[bool]]
+
+
+def _draw_shop(canvas: Canvas, ctx: PageContext) -> None:
+    issuer = ctx.data.issuer
+    top = PAGE_HEIGHT - MARGIN_TOP
+    canvas.setFillColor(ACCENT)
+    canvas.setFont(FONT_BOLD, 15)
+    canvas.drawString(MARGIN_LEFT, top - 12, _plain(issuer.name, 60))
+    canvas.setFillColor(colors.black)
+    canvas.setFont(FONT, 8.5)
+    lines = [issuer.address, f"{t('kvk', ctx.lang)}: {issuer.kvk}" if issuer.kvk else "", issuer.contact]
+    y = top - 25
+    for line in (ln for ln in lines if ln):
+        canvas.drawString(MARGIN_LEFT, y, _plain(line, 95))
+        y -= 11
+
+
+def _draw_qr(canvas: Canvas, ctx: PageContext) -> None:
+    count = len(ctx.modules)
+    box = QR_SIZE / (count + 2 * QR_BORDER)
+    left = PAGE_WIDTH - MARGIN_RIGHT - QR_SIZE + QR_BORDER * box
+    top = PAGE_HEIGHT - MARGIN_TOP + 2 * mm - QR_BORDER * box
+    canvas.setFillColor(colors.white)
+    canvas.rect(left - QR_BORDER * box, top - QR_SIZE + QR_BORDER * box, QR_SIZE, QR_SIZE, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    path = canvas.beginPath()
+    for r, row in enumerate(ctx.modules):
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                path.rect(left + start * box, top - (r + 1) * box, (c - start) * box, box)
+            else:
+                c += 1
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _draw_rule(canvas: Canvas) -> None:
+    y = PAGE_HEIGHT - MARGIN_TOP - HEADER_HEIGHT + 3 * mm
+    canvas.setStrokeColor(ACCENT)
+    canvas.setLineWidth(1.2)
+    canvas.line(MARGIN_LEFT, y, PAGE_WIDTH - MARGIN_RIGHT, y)
+
+
+def _draw_footer(canvas: Canvas, ctx: PageContext, page: int) -> None:
+    canvas.setStrokeColor(RULE_GREY)
+    canvas.setLineWidth(0.5)
+    canvas.line(MARGIN_LEFT, MARGIN_BOTTOM, PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM)
+    canvas.setFont(FONT, 7.5)
+    canvas.setFillColor(colors.HexColor("#555555"))
+    canvas.drawString(MARGIN_LEFT, MARGIN_BOTTOM - 10, f"{ctx.data.number} · {_plain(ctx.data.issuer.name, 60)}")
+    canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM - 10, t("page", ctx.lang, page=page))
+
+
+def _plain(text: str, limit: int) -> str:
+    """For canvas strings (no wrapping there): NFKC, printable, and visibly shortened when too long."""
+    value = "".join(ch if ch.isprintable() else " " for ch in unicodedata.normalize("NFKC", text))
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+# --- The story -----------------------------------------------------------------------------------
+
+Row = tuple[str, str | None]  # (label text, value markup or None to leave out)
+
+
+class _Renderer:
+    def __init__(self, data: CertificateData, lang: str, styles: Styles, signer: str) -> None:
+        self.d = data
+        self.lang = lang
+        self.s = styles
+        self.signer = signer
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+    def v(self, value: object | None) -> str:
+        """A user/device value as markup; "unknown" when missing."""
+        return self.t("unknown") if value is None or value == "" else clean(value)
+
+    def section(self, key: str, rows: Iterable[Row]) -> list[Flowable]:
+        cells = [
+            [Paragraph(clean(label), self.s.label), Paragraph(value, self.s.value)]
+            for label, value in rows
+            if value is not None
+        ]
+        table = Table(cells, colWidths=[LABEL_WIDTH, VALUE_WIDTH], splitByRow=1, splitInRow=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
+                ]
+            )
+        )
+        heading = Paragraph(clean(self.t(key)), self.s.section)
+        return [heading, table]
+
+    def story(self) -> list[Flowable]:
+        d = self.d
+        title = self.t(f"title.{d.kind}")
+        story: list[Flowable] = [
+            Paragraph(clean(title), self.s.title),
+            Paragraph(
+                f"{clean(self.t('number'))}: <b>{clean(d.number)}</b> &nbsp;&nbsp; "
+                f"{clean(self.t('issued_at'))}: {clean(fmt_datetime(d.issued_at, d.timezone))}",
+                self.s.number,
+            ),
+        ]
+        if d.anonymised:
+            story += [Spacer(1, 2 * mm), Paragraph(clean(self.t("anonymised_copy")), self.s.notice)]
+        story += self.customer()
+        if d.erasure is not None:
+            story += self.erasure()
+        if d.destruction is not None:
+            story += self.destruction()
+        story += self.attestation()
+        story += self.authenticity()
+        return story
+
+    def customer(self) -> list[Flowable]:
+        c = self.d.customer
+        if c is None:
+            return []
+        name = self.t("customer.anonymised") if self.d.anonymised and c.name == ANONYMISED else self.v(c.name)
+        return self.section(
+            "section.customer",
+            [(self.t("customer.name"), name), (self.t("customer.job_ref"), self.v(c.job_ref))],
+        )
+
+    def drive(self) -> list[Flowable]:
+        dr = self.d.drive
+        bus = term("bus", dr.bus, self.lang) if dr.bus else None
+        return self.section(
+            "section.drive",
+            [
+                (self.t("drive.manufacturer"), self.v(dr.manufacturer)),
+                (self.t("drive.model"), self.v(dr.model)),
+                (self.t("drive.serial"), self.v(dr.serial)),
+                (self.t("drive.capacity"), clean(fmt_bytes(dr.capacity_bytes, self.lang))),
+                (self.t("drive.firmware"), self.v(dr.firmware)),
+                (self.t("drive.bus"), self.v(bus)),
+                (self.t("drive.media"), clean(term("media", dr.media or "unknown", self.lang))),
+                (self.t("drive.host_computer"), clean(dr.host_computer) if dr.host_computer else None),
+            ],
+        )
+
+    def erasure(self) -> list[Flowable]:
+        e = self.d.erasure
+        assert e is not None
+        c = self.d.customer
+        if e.backup_made_on is not None:
+            job = c.job_ref if c is not None and c.job_ref else self.t("unknown")
+            origin = self.t("reason.backup_text", date=fmt_date(e.backup_made_on, self.lang), job=job)
+        else:
+            origin = self.t("reason.no_backup")
+        rule = self.t(f"rule.{e.retention_rule}", days=e.retention_days)
+        tz = self.d.timezone
+        story = self.section(
+            "section.reason",
+            [
+                (self.t("reason.backup"), clean(origin)),
+                (self.t("reason.rule"), clean(rule)),
+                (self.t("reason.due_on"), clean(fmt_date(e.due_on, self.lang)) if e.due_on else None),
+            ],
+        )
+        story += self.drive()
+        story += self.section(
+            "section.erasure",
+            [
+                (self.t("erasure.nist_category"), self.v(e.nist_category)),
+                (self.t("erasure.technique"), self.v(e.technique)),
+                (self.t("erasure.tool"), self.v(e.tool)),
+                (self.t("erasure.hpa_dco"), self.v(e.hpa_dco)),
+                (self.t("erasure.started_at"), clean(fmt_datetime(e.started_at, tz))),
+                (self.t("erasure.ended_at"), clean(fmt_datetime(e.ended_at, tz))),
+                (self.t("erasure.duration"), clean(fmt_duration(e.duration_seconds, self.lang))),
+                (self.t("erasure.bytes_written"), clean(fmt_bytes(e.bytes_written, self.lang))),
+                (self.t("erasure.bytes_verified"), clean(fmt_bytes(e.bytes_verified, self.lang))),
+                (self.t("erasure.errors"), clean(fmt_int(e.errors, self.lang))),
+                (self.t("verify.method"), clean(term("verify", e.verify_method, self.lang))),
+                (self.t("verify.result"), clean(term("result", e.verify_result, self.lang))),
+                (self.t("verify.seed"), clean(e.verify_seed) if e.verify_seed else None),
+                (
+                    self.t("verify.coverage"),
+                    clean(f"{e.verify_coverage_percent} %") if e.verify_coverage_percent else None,
+                ),
+                (self.t("erasure.destination"), clean(term("destination", e.destination, self.lang))),
+            ],
+        )
+        return story
+
+    def destruction(self) -> list[Flowable]:
+        x = self.d.destruction
+        assert x is not None
+        c = self.d.customer
+        story = self.section(
+            "section.basis",
+            [
+                (self.t("drive.host_computer"), self.v(self.d.drive.host_computer)),
+                (self.t("customer.job_ref"), self.v(c.job_ref if c else None)),
+                (self.t("basis.abandoned_on"), clean(fmt_date(x.abandoned_on, self.lang))),
+                (self.t("basis.retention_end"), clean(fmt_date(x.retention_end, self.lang))),
+                (self.t("basis.early_reason"), clean(x.early_reason) if x.early_reason else None),
+            ],
+        )
+        drive_rows = self.drive()
+        story += drive_rows
+        story += self.section(
+            "section.custody",
+            [
+                (self.t("custody.received_on"), clean(fmt_date(x.received_on, self.lang))),
+                (self.t("custody.location"), self.v(x.storage_location)),
+                (self.t("custody.seal_number"), self.v(x.seal_number) if x.seal_number else self.t("none")),
+                (self.t("custody.serial_rescanned"), clean(yes_no(x.serial_rescanned, self.lang))),
+            ],
+        )
+        evidence = "<br/>".join(
+            f"{clean(ev.file)}<br/><font name='{FONT_MONO}' size='7.5'>{ev.sha256}</font>" for ev in x.evidence
+        )
+        story += self.section(
+            "section.destruction",
+            [
+                (self.t("destruction.method"), clean(term("method", x.method, self.lang))),
+                (self.t("destruction.equipment"), self.v(x.equipment)),
+                (self.t("destruction.standard"), "DIN 66399 / ISO/IEC 21964"),
+                (self.t("destruction.protection_class"), clean(str(x.protection_class))),
+                (self.t("destruction.level"), f"<b>{clean(x.level)}</b>"),
+                (self.t("destruction.particle_size"), self.v(x.particle_size)),
+                (
+                    self.t("destruction.lower_level_reason"),
+                    clean(x.lower_level_reason) if x.lower_level_reason else None,
+                ),
+                (self.t("destruction.prior_erasure"), self.v(x.prior_erasure) if x.prior_erasure else self.t("none")),
+                (self.t("destruction.place"), clean(term("place", x.place, self.lang))),
+                (self.t("destruction.destroyed_on"), clean(fmt_date(x.destroyed_on, self.lang))),
+                (self.t("destruction.operator"), self.v(x.operator)),
+                (self.t("destruction.witness"), self.v(x.witness) if x.witness else self.t("none")),
+                (self.t("destruction.batch"), self.v(x.batch)),
+                (self.t("destruction.evidence"), evidence or self.t("none")),
+            ],
+        )
+        return story
+
+    def attestation(self) -> list[Flowable]:
+        d = self.d
+        date_text = d.issued_at.date().isoformat()
+        people: list[tuple[str, str]] = []
+        if d.destruction is not None:
+            people.append((self.t("sign.operator"), d.destruction.operator))
+            if d.destruction.witness:
+                people.append((self.t("sign.witness"), d.destruction.witness))
+        else:
+            people.append((self.t("sign.technician"), d.technician))
+        if d.validator:
+            people.append((self.t("sign.validator"), d.validator))
+        cells = []
+        for role, name in people:
+            cells.append(
+                Paragraph(
+                    f"{clean(role)}: <b>{clean(name)}</b><br/><br/><br/>"
+                    f"{clean(self.t('sign.signature'))}: ______________________________<br/>"
+                    f"{clean(self.t('sign.date'))}: {date_text}",
+                    self.s.value,
+                )
+            )
+        width = CONTENT_WIDTH / max(1, len(cells))
+        block = Table([cells], colWidths=[width] * len(cells))
+        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+        return [
+            KeepTogether(
+                [
+                    Paragraph(clean(self.t("section.attestation")), self.s.section),
+                    Paragraph(clean(self.t(f"attest.{d.kind}")), self.s.body),
+                    Spacer(1, 2 * mm),
+                    block,
+                ]
+            )
+        ]
+
+    def authenticity(self) -> list[Flowable]:
+        rows = [
+            [Paragraph(clean(self.t("auth.sha256")), self.s.label), Paragraph(self.d.sha256(), self.s.mono)],
+            [Paragraph(clean(self.t("auth.signer")), self.s.label), Paragraph(clean(self.d.issuer.name), self.s.value)],
+            [Paragraph(clean(self.t("auth.fingerprint")), self.s.label), Paragraph(clean(self.signer), self.s.mono)],
+        ]
+        table = Table(rows, colWidths=[LABEL_WIDTH, VALUE_WIDTH])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), BAND_GREY),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ]
+            )
+        )
+        return [
+            KeepTogether(
+                [
+                    Paragraph(clean(self.t("section.authenticity")), self.s.section),
+                    table,
+                    Spacer(1, 1.5 * mm),
+                    Paragraph(clean(self.t("auth.how")), self.s.small),
+                ]
+            )
+        ]
+
+
+def render_unsigned(data: CertificateData, lang: str, *, signer_fingerprint: str) -> bytes:
+    """The certificate as an unsigned PDF (the signer adds the data attachment and the signature)."""
+    styles = stylesheet()
+    payload = qr_payload(data.number, data.sha256())
+    ctx = PageContext(data=data, lang=lang, payload=payload, modules=qr_modules(payload))
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=f"{t('title.' + data.kind, lang)} {data.number}",
+        author=unicodedata.normalize("NFKC", data.issuer.name),
+        subject=ctx.payload,
+        creator="wipestation",
+        lang=lang,
+        invariant=1,
+    )
+    frame = Frame(
+        MARGIN_LEFT,
+        MARGIN_BOTTOM + FOOTER_HEIGHT - 6 * mm,
+        CONTENT_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM - HEADER_HEIGHT - FOOTER_HEIGHT + 6 * mm,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+
+    def on_page(canvas: Canvas, document: Any) -> None:
+        canvas.saveState()
+        _draw_shop(canvas, ctx)
+        _draw_qr(canvas, ctx)
+        _draw_rule(canvas)
+        _draw_footer(canvas, ctx, document.page)
+        canvas.restoreState()
+
+    doc.addPageTemplates([PageTemplate(id="certificate", frames=[frame], onPage=on_page)])
+    doc.build(_Renderer(data, lang, styles, signer_fingerprint).story())
+    return buffer.getvalue()

@@ -1,0 +1,211 @@
+"""Attach the certificate data to the PDF, sign it with pyHanko, and check such a PDF.
+
+A genuine certificate: exactly the shop's signature(s), the last one valid and covering the whole
+file; a `certificate.json` attachment whose SHA-256 equals the hash carried by the QR code (also the
+PDF's Subject) and printed on the page; the same number in the data and in the QR code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from certificates.keys import ShopKey
+from wipestation.certify import VerifyReport, parse_qr_payload
+
+ATTACHMENT_NAME = "certificate.json"
+SIGNATURE_FIELD = "WipestationSignature"
+SIGNATURE_BYTES = 8192  # room reserved for the CMS signature (skips pyHanko's trial signature)
+
+# pyHanko logs every validation problem at WARNING; the report names them instead.
+for _name in ("pyhanko", "pyhanko_certvalidator", "pypdf"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
+
+
+class _KeySigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner parses the private key again for every signature (100 ms for RSA);
+    this one keeps the parsed key."""
+
+    def __init__(self, key: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._key = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        hash_algo = getattr(hashes, digest_algorithm.upper().replace("-", "_"))()
+        if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
+            return self._key.sign(data, padding.PKCS1v15(), hash_algo)
+        if mechanism == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
+            return self._key.sign(data, ec.ECDSA(hash_algo))
+        return bytes(super().sign_raw(data, digest_algorithm))
+
+
+@dataclass
+class PdfSigner:
+    """Signs with one shop key; the pyHanko signer object is built once."""
+
+    shop: ShopKey
+
+    def __post_init__(self) -> None:
+        cert = asn1_x509.Certificate.load(self.shop.cert.public_bytes(serialization.Encoding.DER))
+        key_der = self.shop.key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        self._signer = _KeySigner(
+            self.shop.key,
+            signing_cert=cert,
+            signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
+            cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
+        )
+
+    def sign(self, unsigned: bytes, attachment: bytes, *, created: datetime, signer_name: str) -> bytes:
+        writer = IncrementalPdfFileWriter(io.BytesIO(unsigned))
+        attach(writer, attachment, created=created)
+        meta = signers.PdfSignatureMetadata(
+            field_name=SIGNATURE_FIELD, md_algorithm="sha256", name=signer_name, reason="certificate"
+        )
+        out = signers.PdfSigner(meta, signer=self._signer).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
+        return bytes(out.getbuffer())
+
+
+def attach(writer: IncrementalPdfFileWriter, data: bytes, *, created: datetime) -> None:
+    """Embed the canonical certificate data as `certificate.json` (an associated data file)."""
+    stream = embed.EmbeddedFileObject.from_file_data(
+        writer,
+        data=data,
+        params=embed.EmbeddedFileParams(embed_size=True, embed_checksum=True, creation_date=created),
+    )
+    spec = embed.FileSpec(
+        file_spec_string=ATTACHMENT_NAME,
+        file_name=ATTACHMENT_NAME,
+        embedded_data=stream,
+        description="Certificate data (canonical JSON); its SHA-256 is printed on the certificate",
+        af_relationship=generic.pdf_name("/Data"),
+    )
+    embed.embed_file(writer, spec)
+
+
+def _attachment(reader: PdfFileReader) -> bytes | None:
+    try:
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except (KeyError, TypeError):
+        return None
+    for i in range(0, len(names) - 1, 2):
+        if str(names[i]) == ATTACHMENT_NAME:
+            spec = names[i + 1].get_object()
+            return bytes(spec["/EF"]["/F"].get_object().data)
+    return None
+
+
+def _subject(reader: PdfFileReader) -> str | None:
+    try:
+        return str(reader.trailer_view["/Info"]["/Subject"])
+    except (KeyError, TypeError):
+        return None
+
+
+def _page_text(pdf: bytes) -> str:
+    """All the text of the document, without white space."""
+    from pypdf import PdfReader
+
+    try:
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        return "".join("".join(page.extract_text().split()) for page in pages)
+    except Exception:  # noqa: BLE001 - any parse failure means: the hash is not printed
+        return ""
+
+
+def _fingerprint(cert: asn1_x509.Certificate) -> str:
+    return hashlib.sha256(cert.dump()).hexdigest()
+
+
+def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
+    """Check everything that makes a certificate genuine; each failed check is one problem."""
+    problems: list[str] = []
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+        return VerifyReport(problems=(f"not a readable PDF ({exc})",))
+    signer_fp: str | None = None
+    if not signatures:
+        problems.append("the PDF is not signed")
+    else:
+        if shop_fingerprint is None:
+            problems.append("the shop's signing certificate is not known here (no key yet, no fingerprint set)")
+        for index, sig in enumerate(signatures, start=1):
+            fp = _fingerprint(sig.signer_cert)
+            if index == len(signatures):
+                signer_fp = fp
+            if shop_fingerprint is not None and fp != shop_fingerprint:
+                problems.append(f"signature {index} is not made with the shop's key (signer fingerprint {fp[:16]}…)")
+        last = signatures[-1]
+        try:
+            context = ValidationContext(
+                trust_roots=[last.signer_cert], allow_fetching=False, revocation_mode="soft-fail"
+            )
+            status = validate_pdf_signature(last, context)
+            if not status.intact:
+                problems.append("the signature does not match the signed bytes (the file was changed)")
+            elif not status.valid:
+                problems.append("the signature is not cryptographically valid")
+            if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+                problems.append("the signature does not cover the whole file (something was added after signing)")
+        except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on damaged input
+            problems.append(f"the signature cannot be checked ({type(exc).__name__})")
+
+    number: str | None = None
+    stated: str | None = None
+    payload = parse_qr_payload(_subject(reader) or "")
+    if payload is None:
+        problems.append("the PDF carries no certificate number and hash (QR payload)")
+    else:
+        number, stated = payload
+        if stated not in _page_text(pdf):
+            problems.append("the hash printed on the certificate differs from the QR code's")
+
+    data: dict[str, Any] | None = None
+    digest: str | None = None
+    raw = _attachment(reader)
+    if raw is None:
+        problems.append("the certificate data is not attached")
+    else:
+        digest = hashlib.sha256(raw).hexdigest()
+        try:
+            loaded = json.loads(raw)
+            data = loaded if isinstance(loaded, dict) else None
+        except ValueError:
+            data = None
+        if data is None:
+            problems.append("the attached certificate data is not valid JSON")
+        if stated is not None and digest != stated:
+            problems.append("the attached certificate data does not match the hash in the QR code (data edited)")
+        if data is not None and number is not None and data.get("number") != number:
+            problems.append("the certificate number in the data differs from the QR code's")
+    return VerifyReport(
+        number=number,
+        sha256=digest,
+        stated_sha256=stated,
+        signer_fingerprint=signer_fp,
+        data=data,
+        problems=tuple(problems),
+    )
