@@ -81,6 +81,7 @@ COMMAND_MODULES = (
     "wipestation.cli.audit_cmd",
     "wipestation.cli.drives",
     "wipestation.cli.console",
+    "wipestation.cli.erase",
 )
 
 

@@ -1,0 +1,496 @@
+"""The overwrite engine: pure orchestration over a BlockOpener, a re-identification callable and a
+monotonic clock. It writes every pass at the device's speed, narrows I/O errors down to the logical
+block, checkpoints confirmed progress, verifies the last pass and returns an honest result.
+
+Thread-safe in the sense the console needs: each engine instance owns its buffers and device, and
+several instances run side by side in threads (the heavy calls release the GIL).
+"""
+
+from __future__ import annotations
+
+import errno
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Literal
+
+from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffers_equal
+from wipestation.erasure.methods import Pattern
+from wipestation.erasure.patterns import PatternFiller
+from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
+from wipestation.errors import SafetyRefusal
+
+CHUNK = 4 << 20
+DEPTH = 4  # rotating buffers for the random stream and read-ahead
+CHECKPOINT_SECONDS = 2.0
+CHECKPOINT_BYTES = 256 << 20
+PROGRESS_SECONDS = 0.5
+
+# Errors of the medium: narrow down, record, carry on. A vanished device: stop, resumable.
+MEDIA_ERRNOS = frozenset({errno.EIO, errno.ENOSPC, errno.EILSEQ, errno.ENODATA, errno.EREMOTEIO, errno.EBADMSG})
+GONE_ERRNOS = frozenset({errno.ENODEV, errno.ENXIO, errno.ESHUTDOWN, errno.ENOENT})
+
+Outcome = Literal["succeeded", "failed", "interrupted"]
+VerifyMode = Literal["full", "sample", "none"]
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: Literal["write", "verify", "firmware"]
+    pass_number: int  # 1-based; the verify phase reports the last pass
+    passes: int
+    bytes_done: int  # in this phase of this pass
+    bytes_total: int
+    rate: float  # bytes per second over this run
+    eta_seconds: float | None  # for the whole erasure
+
+    @property
+    def fraction(self) -> float:
+        return self.bytes_done / self.bytes_total if self.bytes_total else 1.0
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Everything before (pass_index, offset) is on the medium (fdatasync returned)."""
+
+    pass_index: int  # == number of passes: writing complete
+    offset: int
+    bytes_written: int
+    bad_ranges: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class OverwriteJob:
+    device: str
+    size: int  # the confirmed capacity
+    passes: tuple[Pattern, ...]
+    key: bytes | None = None
+    verify: VerifyMode = "full"
+    verify_seed: str = ""
+    start_pass: int = 0
+    start_offset: int = 0
+    bytes_written: int = 0
+    bad_ranges: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass
+class EngineResult:
+    outcome: Outcome
+    bytes_written: int
+    bytes_verified: int = 0
+    bad_ranges: list[tuple[int, int]] = field(default_factory=list)
+    verify_mode: VerifyMode = "none"
+    verify_result: str | None = None  # passed / failed / skipped
+    verify_seed: str | None = None
+    verify_coverage: float | None = None
+    verify_subsections: int | None = None
+    mismatches: list[tuple[int, int]] = field(default_factory=list)
+    error: str | None = None
+    checkpoint_pass: int = 0
+    checkpoint_offset: int = 0
+
+
+class _Stop(Exception):
+    """should_stop() said so."""
+
+
+class _Gone(Exception):
+    """The device disappeared (ENODEV / ENXIO)."""
+
+
+@dataclass
+class _State:
+    passes: int
+    size: int
+    pass_index: int
+    offset: int
+    confirmed_pass: int
+    confirmed_offset: int
+    bytes_written: int
+    bad: list[tuple[int, int]]
+    started: float
+    run_bytes: int = 0  # bytes moved by this run (writes and verify reads), for the rate
+    last_checkpoint: float = 0.0
+    last_checkpoint_bytes: int = 0
+    last_progress: float = 0.0
+    verify_total: int = 0
+
+
+class OpenedDevice:
+    """A device that passed the identity re-check and is held open with O_EXCL."""
+
+    def __init__(self, path: str, device: BlockDevice) -> None:
+        self.path = path
+        self.device = device
+
+    def close(self) -> None:
+        self.device.close()
+
+    def __enter__(self) -> OpenedDevice:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class OverwriteEngine:
+    def __init__(
+        self,
+        opener: BlockOpener,
+        *,
+        reidentify: Callable[[], None],
+        on_progress: Callable[[Progress], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+        on_checkpoint: Callable[[Checkpoint], None] | None = None,
+        before_verify: Callable[[OpenedDevice, SamplePlan | None], None] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        chunk_size: int = CHUNK,
+        depth: int = DEPTH,
+        checkpoint_seconds: float = CHECKPOINT_SECONDS,
+        checkpoint_bytes: int = CHECKPOINT_BYTES,
+        progress_seconds: float = PROGRESS_SECONDS,
+    ) -> None:
+        self._opener = opener
+        self._reidentify = reidentify
+        self._on_progress = on_progress
+        self._should_stop = should_stop
+        self._on_checkpoint = on_checkpoint
+        self._before_verify = before_verify
+        self._now = monotonic
+        self._chunk = chunk_size
+        self._depth = max(2, depth)
+        self._checkpoint_seconds = checkpoint_seconds
+        self._checkpoint_bytes = checkpoint_bytes
+        self._progress_seconds = progress_seconds
+
+    # -- opening ---------------------------------------------------------------------------------
+
+    def open(self, path: str, expected_size: int) -> OpenedDevice:
+        """Read the identity again (the re-identify callable raises SafetyRefusal on any
+        difference), then open the device exclusively and check its size."""
+        self._reidentify()
+        device = self._opener.open(path, write=True)
+        if device.size != expected_size:
+            device.close()
+            raise SafetyRefusal(f"{path}: capacity is {device.size} bytes, confirmed {expected_size}; refused")
+        return OpenedDevice(path, device)
+
+    # -- running ---------------------------------------------------------------------------------
+
+    def run(self, opened: OpenedDevice, job: OverwriteJob) -> EngineResult:
+        dev = opened.device
+        lbs = dev.logical_block_size
+        chunk = max(lbs, self._chunk // lbs * lbs)
+        passes = len(job.passes)
+        now = self._now()
+        st = _State(
+            passes=passes,
+            size=job.size,
+            pass_index=job.start_pass,
+            offset=job.start_offset,
+            confirmed_pass=job.start_pass,
+            confirmed_offset=job.start_offset,
+            bytes_written=job.bytes_written,
+            bad=list(job.bad_ranges),
+            started=now,
+            last_checkpoint=now,
+        )
+        zeros = AlignedBuffer(chunk)
+        buffers = [AlignedBuffer(chunk) for _ in range(self._depth)]
+        scratch = AlignedBuffer(chunk)
+        result = EngineResult(outcome="succeeded", bytes_written=st.bytes_written, verify_mode=job.verify)
+        try:
+            for index in range(job.start_pass, passes):
+                start = job.start_offset if index == job.start_pass else 0
+                st.pass_index, st.offset = index, start
+                filler = PatternFiller(job.passes[index], job.key, index, zeros)
+                self._write_pass(dev, filler, st, start, chunk, buffers, lbs)
+                self._sync(dev, st)
+                st.pass_index, st.offset = index + 1, 0
+                self._confirm(st)
+            st.pass_index, st.offset = passes, 0
+            if job.verify != "none" and passes:
+                filler = PatternFiller(job.passes[-1], job.key, passes - 1, zeros)
+                self._verify(opened, job, filler, st, chunk, buffers, scratch, lbs, result)
+            else:
+                result.verify_result = "skipped"
+        except _Stop:
+            self._stop_sync(dev, st)
+            result.outcome = "interrupted"
+            result.error = "stopped on request (signal)"
+        except _Gone as exc:
+            result.outcome = "interrupted"
+            result.error = f"the device disappeared: {exc}"
+        finally:
+            for buf in (zeros, scratch, *buffers):
+                buf.close()
+        result.bytes_written = st.bytes_written
+        result.bad_ranges = merge_ranges(st.bad)
+        result.checkpoint_pass, result.checkpoint_offset = st.confirmed_pass, st.confirmed_offset
+        if result.outcome == "succeeded" and (result.bad_ranges or result.verify_result == "failed"):
+            result.outcome = "failed"
+            if result.error is None:
+                result.error = _failure_text(result)
+        return result
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def _write_pass(
+        self,
+        dev: BlockDevice,
+        filler: PatternFiller,
+        st: _State,
+        start: int,
+        chunk: int,
+        buffers: list[AlignedBuffer],
+        lbs: int,
+    ) -> None:
+        if filler.is_constant:
+            buf = buffers[0]
+            filler.fill(buf, 0, chunk)
+            for off, n in _chunks(start, st.size, chunk):
+                self._check_stop()
+                self._write_chunk(dev, buf, off, n, st, lbs)
+            return
+        # A random pass: one thread generates keystream into rotating buffers, this one writes.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keystream") as pool:
+            pending: deque[tuple[Future[None], AlignedBuffer, int, int]] = deque()
+            ranges = _chunks(start, st.size, chunk)
+
+            def submit(buf: AlignedBuffer) -> None:
+                nxt = next(ranges, None)
+                if nxt is not None:
+                    off, n = nxt
+                    pending.append((pool.submit(filler.fill, buf, off, n), buf, off, n))
+
+            for buf in buffers:
+                submit(buf)
+            try:
+                while pending:
+                    future, buf, off, n = pending.popleft()
+                    future.result()
+                    self._check_stop()
+                    self._write_chunk(dev, buf, off, n, st, lbs)
+                    submit(buf)
+            finally:
+                for future, _, _, _ in pending:
+                    future.cancel()
+
+    def _write_chunk(self, dev: BlockDevice, buf: AlignedBuffer, off: int, n: int, st: _State, lbs: int) -> None:
+        bad = _narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs)
+        if bad:
+            st.bad.extend(bad)
+            st.bad = merge_ranges(st.bad)
+        st.bytes_written += n - sum(e - s for s, e in bad)
+        st.run_bytes += n
+        st.offset = off + n
+        self._tick(dev, st)
+
+    def _tick(self, dev: BlockDevice, st: _State) -> None:
+        now = self._now()
+        moved = st.run_bytes - st.last_checkpoint_bytes
+        if st.pass_index < st.passes and (
+            now - st.last_checkpoint >= self._checkpoint_seconds or moved >= self._checkpoint_bytes
+        ):
+            self._sync(dev, st)
+            self._confirm(st)
+        if now - st.last_progress >= self._progress_seconds or st.offset >= st.size:
+            st.last_progress = now
+            self._report(st, "write", st.offset, st.size)
+
+    def _sync(self, dev: BlockDevice, st: _State) -> None:
+        try:
+            dev.sync()
+        except OSError as exc:
+            if exc.errno in GONE_ERRNOS:
+                raise _Gone(exc.strerror) from None
+            # Something written since the last confirmation did not reach the medium.
+            lo = st.confirmed_offset if st.confirmed_pass == st.pass_index else 0
+            st.bad = merge_ranges([*st.bad, (lo, max(lo, st.offset))])
+
+    def _stop_sync(self, dev: BlockDevice, st: _State) -> None:
+        if st.pass_index >= st.passes:
+            return
+        try:
+            dev.sync()
+        except OSError:
+            return  # keep the last confirmed checkpoint
+        self._confirm(st)
+
+    def _confirm(self, st: _State) -> None:
+        st.confirmed_pass, st.confirmed_offset = st.pass_index, st.offset
+        st.last_checkpoint = self._now()
+        st.last_checkpoint_bytes = st.run_bytes
+        if self._on_checkpoint is not None:
+            self._on_checkpoint(Checkpoint(st.pass_index, st.offset, st.bytes_written, tuple(st.bad)))
+
+    def _check_stop(self) -> None:
+        if self._should_stop():
+            raise _Stop
+
+    def _report(self, st: _State, phase: Literal["write", "verify"], done: int, total: int) -> None:
+        if self._on_progress is None:
+            return
+        elapsed = max(self._now() - st.started, 1e-6)
+        rate = st.run_bytes / elapsed
+        if phase == "write":
+            remaining = (st.passes - st.pass_index - 1) * st.size + (st.size - done) + st.verify_total
+            number = st.pass_index + 1
+        else:
+            remaining = total - done
+            number = st.passes
+        eta = remaining / rate if rate > 0 else None
+        self._on_progress(Progress(phase, min(number, st.passes), st.passes, done, total, rate, eta))
+
+    # -- verifying -------------------------------------------------------------------------------
+
+    def _verify(
+        self,
+        opened: OpenedDevice,
+        job: OverwriteJob,
+        filler: PatternFiller,
+        st: _State,
+        chunk: int,
+        buffers: list[AlignedBuffer],
+        scratch: AlignedBuffer,
+        lbs: int,
+        result: EngineResult,
+    ) -> None:
+        dev = opened.device
+        plan: SamplePlan | None = None
+        if job.verify == "sample":
+            plan = sample_plan(st.size, lbs, job.verify_seed)
+            ranges = [(off, n) for start, length in plan.ranges for off, n in _chunks(start, start + length, chunk)]
+            result.verify_seed = plan.seed
+            result.verify_subsections = plan.subsections
+        else:
+            ranges = list(_chunks(0, st.size, chunk))
+        if self._before_verify is not None:
+            self._before_verify(opened, plan)
+        total = sum(n for _, n in ranges)
+        st.verify_total = total
+        mismatches: list[tuple[int, int]] = []
+        read_bad: list[tuple[int, int]] = []
+        done = 0
+        constant = filler.is_constant
+        if constant:
+            filler.fill(scratch, 0, chunk)
+
+        def read(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
+            return _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs)
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readahead") as pool:
+            queue = iter(ranges)
+            pending: deque[tuple[Future[list[tuple[int, int]]], AlignedBuffer, int, int]] = deque()
+
+            def submit(buf: AlignedBuffer) -> None:
+                nxt = next(queue, None)
+                if nxt is not None:
+                    pending.append((pool.submit(read, buf, nxt[0], nxt[1]), buf, nxt[0], nxt[1]))
+
+            for buf in buffers:
+                submit(buf)
+            try:
+                while pending:
+                    future, buf, off, n = pending.popleft()
+                    try:
+                        bad = future.result()
+                    except OSError as exc:
+                        if exc.errno in GONE_ERRNOS:
+                            raise _Gone(exc.strerror) from None
+                        raise
+                    self._check_stop()
+                    if not constant:
+                        filler.fill(scratch, off, n)
+                    if bad:
+                        read_bad.extend(bad)
+                    if not buffers_equal(buf, scratch, n):
+                        mismatches.extend(_mismatching_blocks(buf, scratch, off, n, lbs, bad))
+                    done += n
+                    st.run_bytes += n
+                    now = self._now()
+                    if now - st.last_progress >= self._progress_seconds or done >= total:
+                        st.last_progress = now
+                        self._report(st, "verify", done, total)
+                    submit(buf)
+            finally:
+                for future, _, _, _ in pending:
+                    future.cancel()
+        result.bytes_verified = total
+        result.verify_coverage = total / st.size if st.size else 0.0
+        result.mismatches = merge_ranges(mismatches)
+        if read_bad:
+            st.bad = merge_ranges([*st.bad, *read_bad])
+        # Blocks that could not be written are failures already; anything else that differs fails.
+        known = merge_ranges(st.bad)
+        unexplained = [m for m in result.mismatches if not _inside(m, known)]
+        result.verify_result = "failed" if unexplained or read_bad else "passed"
+
+
+def _chunks(start: int, end: int, chunk: int) -> Iterator[tuple[int, int]]:
+    off = start
+    while off < end:
+        n = min(chunk, end - off)
+        yield off, n
+        off += n
+
+
+def _narrowed(
+    op: Callable[[memoryview, int], int], buf: AlignedBuffer, off: int, n: int, lbs: int
+) -> list[tuple[int, int]]:
+    """Run op (pwrite or pread) over [off, off+n); on a media error or a short transfer, bisect down
+    to the logical block and return the ranges that fail."""
+    bad: list[tuple[int, int]] = []
+    stack = [(0, n)]
+    while stack:
+        rel, length = stack.pop()
+        try:
+            done = op(buf.view[rel : rel + length], off + rel)
+        except OSError as exc:
+            if exc.errno in GONE_ERRNOS:
+                raise _Gone(exc.strerror) from None
+            if exc.errno not in MEDIA_ERRNOS:
+                raise
+            done = 0
+        if done == length:
+            continue
+        if 0 < done < length and done % lbs == 0:
+            stack.append((rel + done, length - done))
+            continue
+        if length <= lbs:
+            bad.append((off + rel, off + rel + length))
+            continue
+        half = max(lbs, (length // 2) // lbs * lbs)
+        stack.append((rel + half, length - half))
+        stack.append((rel, half))
+    return merge_ranges(bad)
+
+
+def _mismatching_blocks(
+    got: AlignedBuffer, want: AlignedBuffer, off: int, n: int, lbs: int, unreadable: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    step = lbs
+    for rel in range(0, n, step):
+        length = min(step, n - rel)
+        if _inside((off + rel, off + rel + length), unreadable):
+            continue
+        if not buffers_equal(got, want, length, rel, rel):
+            out.append((off + rel, off + rel + length))
+    return merge_ranges(out)
+
+
+def _inside(span: tuple[int, int], ranges: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in ranges)
+
+
+def _failure_text(result: EngineResult) -> str:
+    parts = []
+    if result.bad_ranges:
+        total = sum(e - s for s, e in result.bad_ranges)
+        parts.append(f"{total} bytes in {len(result.bad_ranges)} range(s) could not be written or read")
+    if result.verify_result == "failed":
+        parts.append(f"verification found {len(result.mismatches)} mismatching range(s)")
+    return "; ".join(parts) or "failed"

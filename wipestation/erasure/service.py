@@ -1,0 +1,401 @@
+"""The erasure's records: starting (custody rules, check-and-set), checkpoints, the end, and the
+recovery of erasures whose process died. Services take a Session; the caller owns the transaction."""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from wipestation.audit import record_event
+from wipestation.custody import effective_due, open_record_for_drive, upsert_drive
+from wipestation.env import Env
+from wipestation.erasure.engine import Checkpoint, EngineResult
+from wipestation.erasure.methods import Method
+from wipestation.errors import InvalidState
+from wipestation.identity import DriveIdentity
+from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Erasure, ErasureOutcome
+
+STALE_AFTER = timedelta(minutes=5)  # a heartbeat older than this belongs to a dead erasure
+
+
+def this_host() -> str:
+    return socket.gethostname()
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_stale(erasure: Erasure, env: Env, host: str) -> bool:
+    if erasure.heartbeat_at is not None and env.now() - erasure.heartbeat_at > STALE_AFTER:
+        return True
+    return erasure.host == host and erasure.pid is not None and not pid_alive(erasure.pid)
+
+
+def recover_stale(session: Session, env: Env, *, host: str | None = None) -> list[int]:
+    """Mark running erasures whose process is gone (kill -9, power cut) as interrupted, and give
+    their custody records back (erasing -> holding). Their checkpoint stays, so they can resume."""
+    host = host or this_host()
+    recovered: list[int] = []
+    running = session.execute(select(Erasure).where(Erasure.outcome == ErasureOutcome.RUNNING)).scalars().all()
+    for erasure in running:
+        if not _is_stale(erasure, env, host):
+            continue
+        erasure.outcome = ErasureOutcome.INTERRUPTED
+        erasure.ended_at = erasure.heartbeat_at or env.now()
+        erasure.error = "the erasing process ended without finishing (killed or power lost)"
+        _release_record(session, env, erasure)
+        record_event(
+            session,
+            env,
+            "erasure.interrupted",
+            "erasure",
+            erasure.id,
+            before={"outcome": "running"},
+            after={
+                "outcome": "interrupted",
+                "checkpoint_pass": erasure.checkpoint_pass,
+                "checkpoint_offset": erasure.checkpoint_offset,
+                "reason": "process gone",
+            },
+        )
+        recovered.append(erasure.id)
+    session.flush()
+    return recovered
+
+
+@dataclass(frozen=True)
+class ErasureStart:
+    erasure_id: int
+    drive_id: int
+    record_id: int | None
+    resumed: bool
+    start_pass: int
+    start_offset: int
+    bytes_written: int
+    bad_ranges: tuple[tuple[int, int], ...]
+    key: bytes | None
+
+
+def begin_erasure(
+    session: Session,
+    env: Env,
+    *,
+    identity: DriveIdentity,
+    device: str,
+    method: Method,
+    verify: str,
+    category: str,
+    tool: str,
+    resume: bool,
+    key: bytes | None,
+    details: dict[str, Any] | None = None,
+    host: str | None = None,
+    pid: int | None = None,
+) -> ErasureStart:
+    """Check the custody rules and start (or resume) an erasure row in state running."""
+    host = host or this_host()
+    pid = pid if pid is not None else os.getpid()
+    capacity = identity.capacity_bytes or 0
+    recover_stale(session, env, host=host)
+    drive = session.execute(select(Drive).where(Drive.serial == identity.serial)).scalar_one_or_none()
+    if drive is None:
+        drive = upsert_drive(session, env, identity, DriveOwner.SHOP)
+        record_event(
+            session,
+            env,
+            "drive.registered",
+            "drive",
+            drive.id,
+            after={"serial": drive.serial, "owner": "shop", "via": "erase"},
+        )
+    busy = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
+        .scalars()
+        .first()
+    )
+    if busy is not None:
+        raise InvalidState(
+            f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host}, pid {busy.pid})"
+        )
+    record = open_record_for_drive(session, drive.id)
+    if record is not None and record.kind is CustodyKind.BACKUP:
+        _claim_backup(session, env, record)
+    previous = (
+        session.execute(
+            select(Erasure)
+            .where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.INTERRUPTED)
+            .order_by(Erasure.id.desc())
+        )
+        .scalars()
+        .first()
+    )
+    resumable = (
+        previous is not None
+        and previous.method == method.name
+        and previous.bytes_total == capacity
+        and (previous.stream_key is not None or not method.needs_key)
+    )
+    if resume and not resumable:
+        if previous is None:
+            raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
+        raise InvalidState(
+            f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
+            f"{method.name}; run it again with --method {previous.method}"
+        )
+    record_id = record.id if record is not None else None
+    if resumable and previous is not None:
+        claimed = session.execute(
+            update(Erasure)
+            .where(Erasure.id == previous.id, Erasure.outcome == ErasureOutcome.INTERRUPTED)
+            .values(outcome=ErasureOutcome.RUNNING)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise InvalidState(f"erasure {previous.id} was resumed by another workstation")
+        session.refresh(previous)
+        previous.pid, previous.host, previous.heartbeat_at = pid, host, env.now()
+        previous.device_path, previous.verify_mode, previous.ended_at, previous.error = device, verify, None, None
+        previous.record_id = previous.record_id or record_id
+        previous.details = {**(previous.details or {}), "resumed": int((previous.details or {}).get("resumed", 0)) + 1}
+        record_event(
+            session,
+            env,
+            "erasure.resumed",
+            "erasure",
+            previous.id,
+            after={"checkpoint_pass": previous.checkpoint_pass, "checkpoint_offset": previous.checkpoint_offset},
+            customer_id=record.customer_id if record is not None else None,
+        )
+        session.flush()
+        return ErasureStart(
+            previous.id,
+            drive.id,
+            previous.record_id,
+            True,
+            previous.checkpoint_pass,
+            previous.checkpoint_offset,
+            previous.bytes_written,
+            tuple((int(s), int(e)) for s, e in previous.bad_ranges or []),
+            previous.stream_key,
+        )
+    if previous is not None and previous.stream_key is not None:
+        previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
+        previous.details = {**(previous.details or {}), "superseded": True}
+    erasure = Erasure(
+        drive_id=drive.id,
+        record_id=record_id,
+        device_path=device,
+        method=method.name,
+        passes=method.pass_count,
+        nist_category=category,
+        verify_mode=verify,
+        bytes_total=capacity,
+        bytes_written=0,
+        bytes_verified=0,
+        bad_ranges=[],
+        outcome=ErasureOutcome.RUNNING,
+        tool=tool,
+        technician=env.actor,
+        started_at=env.now(),
+        heartbeat_at=env.now(),
+        pid=pid,
+        host=host,
+        checkpoint_pass=0,
+        checkpoint_offset=0,
+        stream_key=key if method.needs_key else None,
+        details={"technique": method.description, "pattern": method.pattern_label, **(details or {})},
+    )
+    session.add(erasure)
+    session.flush()
+    record_event(
+        session,
+        env,
+        "erasure.started",
+        "erasure",
+        erasure.id,
+        after={
+            "drive_id": drive.id,
+            "record_id": record_id,
+            "method": method.name,
+            "verify": verify,
+            "nist_category": category,
+            "device": device,
+        },
+        customer_id=record.customer_id if record is not None else None,
+    )
+    return ErasureStart(erasure.id, drive.id, record_id, False, 0, 0, 0, (), erasure.stream_key)
+
+
+def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
+    if record.state is CustodyState.ERASING:
+        raise InvalidState(f"record {record.id} is being erased already")
+    due = effective_due(record)
+    if due > env.today():
+        raise InvalidState(
+            f"record {record.id}: the backup is kept until {due.isoformat()}; if the customer asked for deletion, "
+            f"run `wipestation request-deletion {record.id}` first"
+        )
+    # Check-and-set in this transaction: a second workstation finds the state changed.
+    claimed = session.execute(
+        update(CustodyRecord)
+        .where(CustodyRecord.id == record.id, CustodyRecord.state == CustodyState.HOLDING)
+        .values(state=CustodyState.ERASING)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidState(f"record {record.id} is being erased on another workstation")
+    session.refresh(record)
+    record_event(
+        session,
+        env,
+        "custody.erasing",
+        "custody_record",
+        record.id,
+        before={"state": "holding"},
+        after={"state": "erasing"},
+        customer_id=record.customer_id,
+    )
+
+
+def _release_record(session: Session, env: Env, erasure: Erasure) -> None:
+    if erasure.record_id is None:
+        return
+    record = session.get(CustodyRecord, erasure.record_id)
+    if record is not None and record.state is CustodyState.ERASING:
+        record.state = CustodyState.HOLDING
+        record_event(
+            session,
+            env,
+            "custody.erase_ended",
+            "custody_record",
+            record.id,
+            before={"state": "erasing"},
+            after={"state": "holding", "erasure_id": erasure.id},
+            customer_id=record.customer_id,
+        )
+
+
+def save_checkpoint(session: Session, env: Env, erasure_id: int, checkpoint: Checkpoint) -> None:
+    """Confirmed progress and a heartbeat (a few times a minute; no audit event)."""
+    session.execute(
+        update(Erasure)
+        .where(Erasure.id == erasure_id, Erasure.outcome == ErasureOutcome.RUNNING)
+        .values(
+            checkpoint_pass=checkpoint.pass_index,
+            checkpoint_offset=checkpoint.offset,
+            bytes_written=checkpoint.bytes_written,
+            bad_ranges=[list(r) for r in checkpoint.bad_ranges],
+            heartbeat_at=env.now(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineResult) -> Erasure:
+    """Store the honest result; move the custody record; the key goes unless the erasure can resume."""
+    erasure = session.get(Erasure, erasure_id)
+    if erasure is None:
+        raise InvalidState(f"erasure {erasure_id} not found")
+    outcome = ErasureOutcome(result.outcome)
+    erasure.outcome = outcome
+    erasure.ended_at = env.now()
+    erasure.heartbeat_at = env.now()
+    erasure.bytes_written = result.bytes_written
+    erasure.bytes_verified = result.bytes_verified
+    erasure.bad_ranges = [list(r) for r in result.bad_ranges]
+    erasure.verify_mode = result.verify_mode
+    erasure.verify_result = result.verify_result
+    erasure.verify_seed = result.verify_seed
+    erasure.verify_coverage = result.verify_coverage
+    erasure.error = result.error
+    erasure.checkpoint_pass = result.checkpoint_pass
+    erasure.checkpoint_offset = result.checkpoint_offset
+    details = dict(erasure.details or {})
+    if result.mismatches:
+        details["verify_mismatches"] = [list(r) for r in result.mismatches[:100]]
+    if result.verify_subsections is not None:
+        details["verify_subsections"] = result.verify_subsections
+    erasure.details = details
+    if outcome is not ErasureOutcome.INTERRUPTED:
+        erasure.stream_key = None
+    drive = session.get(Drive, erasure.drive_id)
+    record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
+    if outcome is ErasureOutcome.SUCCEEDED:
+        if drive is not None:
+            drive.erase_count = (drive.erase_count or 0) + 1
+        if record is not None and record.kind is CustodyKind.BACKUP and record.state is CustodyState.ERASING:
+            record.state = CustodyState.ERASED
+            record.closed_at = env.now()
+            record_event(
+                session,
+                env,
+                "custody.erased",
+                "custody_record",
+                record.id,
+                before={"state": "erasing"},
+                after={"state": "erased", "erasure_id": erasure.id},
+                customer_id=record.customer_id,
+            )
+    else:
+        _release_record(session, env, erasure)
+    record_event(
+        session,
+        env,
+        f"erasure.{outcome.value}",
+        "erasure",
+        erasure.id,
+        before={"outcome": "running"},
+        after={
+            "outcome": outcome.value,
+            "bytes_written": erasure.bytes_written,
+            "bytes_verified": erasure.bytes_verified,
+            "verify_result": erasure.verify_result,
+            "bad_ranges": len(erasure.bad_ranges),
+            "checkpoint_pass": erasure.checkpoint_pass,
+            "checkpoint_offset": erasure.checkpoint_offset,
+        },
+        customer_id=record.customer_id if record is not None else None,
+    )
+    session.flush()
+    return erasure
+
+
+def erasure_to_dict(erasure: Erasure) -> dict[str, Any]:
+    return {
+        "erasure_id": erasure.id,
+        "drive_id": erasure.drive_id,
+        "record_id": erasure.record_id,
+        "device": erasure.device_path,
+        "method": erasure.method,
+        "passes": erasure.passes,
+        "nist_category": erasure.nist_category,
+        "outcome": erasure.outcome.value,
+        "bytes_total": erasure.bytes_total,
+        "bytes_written": erasure.bytes_written,
+        "bytes_verified": erasure.bytes_verified,
+        "verify_mode": erasure.verify_mode,
+        "verify_result": erasure.verify_result,
+        "verify_seed": erasure.verify_seed,
+        "verify_coverage": erasure.verify_coverage,
+        "bad_ranges": erasure.bad_ranges,
+        "error": erasure.error,
+        "checkpoint_pass": erasure.checkpoint_pass,
+        "checkpoint_offset": erasure.checkpoint_offset,
+        "tool": erasure.tool,
+        "started_at": erasure.started_at,
+        "ended_at": erasure.ended_at,
+        "resumed": int((erasure.details or {}).get("resumed", 0)),
+    }
