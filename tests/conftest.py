@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +12,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import FakeClock
@@ -35,9 +39,48 @@ def env(clock: FakeClock, config: Config) -> Env:
     return Env(clock=clock, config=config, actor="tester")
 
 
+PG_URL = os.environ.get("WIPESTATION_TEST_PG")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=[
+            pytest.mark.postgres,
+            pytest.mark.skipif(
+                not PG_URL, reason="no PostgreSQL server: WIPESTATION_TEST_PG is not set (scripts/test starts one)"
+            ),
+        ],
+    ),
+]
+
+
 @pytest.fixture
-def sessions() -> Iterator[sessionmaker[Session]]:
-    engine, factory = open_store("sqlite://")
+def fresh_pg_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database on the test server, dropped afterwards."""
+    assert PG_URL
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"ws_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store tests run once on an SQLite file and once on a real PostgreSQL server."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("fresh_pg_database"))
+    return f"sqlite:///{tmp_path / 'ws.sqlite3'}"
+
+
+@pytest.fixture
+def sessions(db_url: str) -> Iterator[sessionmaker[Session]]:
+    engine, factory = open_store(db_url)
     yield factory
     engine.dispose()
 
@@ -46,14 +89,37 @@ def sessions() -> Iterator[sessionmaker[Session]]:
 class Cli:
     """Runs `wipestation` in-process against one SQLite file, with the fake clock injected."""
 
-    db_path: Path
+    url: str
     clock: FakeClock
     config: Config
     services: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def url(self) -> str:
-        return f"sqlite:///{self.db_path}"
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    @property
+    def db_path(self) -> Path:
+        assert self.is_sqlite, "only an SQLite store has a file"
+        return Path(make_url(self.url).database or "")
+
+    def sql(self, statement: str, **params: Any) -> list[Any]:
+        """Run SQL on the store behind the tool's back (to tamper with it, or to look)."""
+        engine = create_engine(self.url)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(statement), params)
+                return list(result) if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    def snapshot(self) -> Any:
+        """What must not change when a command is refused: the SQLite file's bytes, or every row."""
+        if self.is_sqlite:
+            return self.db_path.read_bytes() if self.db_path.exists() else b""
+        from wipestation.models import Base
+
+        return {t: sorted(map(repr, self.sql(f'SELECT * FROM "{t}"'))) for t in Base.metadata.tables}
 
     def __call__(self, *args: str, input: str | None = None) -> Result:
         runner = CliRunner()
@@ -70,5 +136,5 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, clock: FakeClock, config: Config) -> Cli:
-    return Cli(db_path=tmp_path / "ws.sqlite3", clock=clock, config=config)
+def cli(db_url: str, clock: FakeClock, config: Config) -> Cli:
+    return Cli(url=db_url, clock=clock, config=config)

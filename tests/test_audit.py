@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.conftest import Cli
@@ -21,11 +19,8 @@ def history(cli: Cli) -> Cli:
     return cli
 
 
-def _sql(cli: Cli, statement: str, *params: object) -> None:
-    con = sqlite3.connect(cli.db_path)
-    con.execute(statement, params)
-    con.commit()
-    con.close()
+def _sql(cli: Cli, statement: str, **params: object) -> None:
+    cli.sql(statement, **params)
 
 
 def test_an_untouched_chain_verifies(history: Cli) -> None:
@@ -36,9 +31,7 @@ def test_an_untouched_chain_verifies(history: Cli) -> None:
 
 
 def test_every_state_change_is_an_event_with_its_actor(history: Cli) -> None:
-    con = sqlite3.connect(history.db_path)
-    rows = con.execute("select action, actor, entity, entity_id from audit_events order by id").fetchall()
-    con.close()
+    rows = history.sql("select action, actor, entity, entity_id from audit_events order by id")
     assert [r[0] for r in rows] == [
         "customer.add",
         "backup.register",
@@ -65,18 +58,12 @@ def test_an_edited_summary_is_named(history: Cli) -> None:
 
 
 def test_an_inserted_event_is_named(history: Cli) -> None:
-    con = sqlite3.connect(history.db_path)
-    row = con.execute("select * from audit_events where id = 6").fetchone()
-    cols = [d[0] for d in con.execute("select * from audit_events").description]
-    con.close()
-    values = dict(zip(cols, row, strict=True))
-    values["id"] = 7
-    values["prev_hash"] = values["hash"]
-    values["hash"] = "f" * 64
     _sql(
         history,
-        f"insert into audit_events ({', '.join(values)}) values ({', '.join('?' * len(values))})",
-        *values.values(),
+        'insert into audit_events (id, at, actor, action, entity, entity_id, customer_id, "before", "after", '
+        'prev_hash, hash) select 7, at, actor, action, entity, entity_id, customer_id, "before", "after", '
+        "hash, :forged from audit_events where id = 6",
+        forged="f" * 64,
     )
     result = history("audit", "verify")
     assert result.exit_code == 1
@@ -86,12 +73,13 @@ def test_an_inserted_event_is_named(history: Cli) -> None:
 def test_an_event_inserted_in_the_middle_is_named(history: Cli) -> None:
     _sql(history, "update audit_events set id = id + 100 where id >= 4")
     _sql(history, "update audit_events set id = id - 99 where id >= 104")
-    # ids are now 1,2,3,5,6,7: put a forged event at 4
-    con = sqlite3.connect(history.db_path)
-    row = list(con.execute("select * from audit_events where id = 3").fetchone())
-    con.close()
-    row[0] = 4
-    _sql(history, f"insert into audit_events values ({', '.join('?' * len(row))})", *row)
+    # ids are now 1,2,3,5,6,7: put a forged copy of event 3 at 4
+    _sql(
+        history,
+        'insert into audit_events (id, at, actor, action, entity, entity_id, customer_id, "before", "after", '
+        'prev_hash, hash) select 4, at, actor, action, entity, entity_id, customer_id, "before", "after", '
+        "prev_hash, hash from audit_events where id = 3",
+    )
     result = history("audit", "verify")
     assert result.exit_code == 1
     assert "event 4" in result.stderr

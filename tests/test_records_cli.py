@@ -96,12 +96,12 @@ def test_abandoned_record_is_stored_until_three_months_pass(cli: Cli, clock: Fak
 def test_one_open_backup_per_drive(cli: Cli) -> None:
     cid = _customer(cli)
     cli.ok("backup", "register", "--serial", "B1", "--customer", str(cid), "--job", "J1")
-    before = cli.db_path.read_bytes()
+    before = cli.snapshot()
     result = cli("backup", "register", "--serial", "B1", "--customer", str(cid), "--job", "J2")
     assert result.exit_code == 1
     assert "already holds an open backup" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert cli.db_path.read_bytes() == before
+    assert cli.snapshot() == before
     assert len(cli.ok("list")) == 1
 
 
