@@ -1,0 +1,185 @@
+"""Console fixtures: a real in-memory store, a fake drive source, watcher and erasure engine."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from tui.app import WipestationApp
+from tui.services import ConsoleServices, DriveEventLike, EraseProgress, EraseRequest, EraseResult, MethodChoice
+from wipestation.customers import CustomerInput, add_customer
+from wipestation.db import open_store
+from wipestation.devices import DetectedDrive
+from wipestation.env import Env
+from wipestation.errors import NotFound, SafetyRefusal
+from wipestation.identity import DriveIdentity
+
+
+def disk(device: str, serial: str, *, model: str = "Test Disk", size: int = 500_000_000_000,
+         protected: str | None = None, media: str = "hdd") -> DetectedDrive:
+    ident = DriveIdentity(serial=serial, model=model, capacity_bytes=size, device=device, bus="usb", media=media)
+    return DetectedDrive(ident, protected)
+
+
+class FakeDriveSource:
+    def __init__(self, drives: list[DetectedDrive] | None = None) -> None:
+        self.drives = list(drives or [])
+
+    def list_drives(self) -> list[DetectedDrive]:
+        return list(self.drives)
+
+    def identify(self, device: str) -> DetectedDrive:
+        for d in self.drives:
+            if d.identity.device == device:
+                return d
+        raise NotFound(f"no such device {device}")
+
+
+@dataclass(frozen=True)
+class Event:
+    action: str
+    device: str
+    identity: DriveIdentity | None
+    protected_reason: str | None = None
+
+
+class FakeWatcher:
+    """Captures the App's sink; `emit` calls it from a thread, as the udev observer does."""
+
+    def __init__(self, source: FakeDriveSource) -> None:
+        self.source = source
+        self.sink: Callable[[DriveEventLike], None] | None = None
+        self.started = False
+        self.stopped = False
+
+    def factory(self, sink: Callable[[DriveEventLike], None]) -> FakeWatcher:
+        self.sink = sink
+        return self
+
+    def start(self) -> None:
+        self.started = True
+
+    def stop(self) -> None:
+        self.stopped = True
+
+    def emit(self, event: Event) -> None:
+        assert self.sink is not None
+        t = threading.Thread(target=self.sink, args=(event,))
+        t.start()
+        t.join()
+
+    def attach(self, drive: DetectedDrive) -> None:
+        self.source.drives.append(drive)
+        self.emit(Event("attached", drive.identity.device or "?", drive.identity, drive.protected_reason))
+
+    def detach(self, device: str) -> None:
+        self.source.drives = [d for d in self.source.drives if d.identity.device != device]
+        self.emit(Event("detached", device, None))
+
+
+METHODS = [
+    MethodChoice("zero", "Clear", "One pass of zeros", passes=1),
+    MethodChoice("random", "Clear", "One pass of AES-CTR", passes=1),
+    MethodChoice("dod-3pass", "Clear", "Three passes", passes=3),
+    MethodChoice("ata-secure-erase", "Purge", "ATA SECURITY ERASE", supported=False, note="not an ATA drive"),
+]
+
+
+@dataclass
+class FakeEraser:
+    """Each erasure reports `steps` progress callbacks, then waits for `release` (if set) and ends
+    with `outcome` (or `interrupted` once should_stop() says so)."""
+
+    steps: int = 4
+    outcome: str = "succeeded"
+    error: str | None = None
+    hold: bool = False
+    certificate: str | None = "WS-2026-000001"
+    on_success: Callable[[EraseRequest], int | None] | None = None
+    calls: list[EraseRequest] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)
+    started: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
+
+    def methods(self, drive: DetectedDrive) -> list[MethodChoice]:
+        return list(METHODS)
+
+    def erase(self, request: EraseRequest, progress: Callable[[EraseProgress], None],
+              should_stop: Callable[[], bool]) -> EraseResult:
+        self.calls.append(request)
+        if request.serial.startswith("REFUSE"):
+            raise SafetyRefusal(f"{request.device} changed identity: refusing")
+        total = 1_000_000
+        for i in range(1, self.steps + 1):
+            progress(EraseProgress(total * i // self.steps, total, 1, 1, 100e6, (self.steps - i) * 1.0))
+        self.started.release()
+        if self.hold:
+            while not self.release.wait(0.01):
+                if should_stop():
+                    return EraseResult("interrupted", "stopped by the technician")
+        if should_stop():
+            return EraseResult("interrupted", "stopped by the technician")
+        record_id = self.on_success(request) if self.on_success and self.outcome == "succeeded" else None
+        cert = self.certificate if self.outcome == "succeeded" else None
+        return EraseResult(self.outcome, self.error, 1, record_id, cert)
+
+
+@pytest.fixture
+def store() -> Iterator[sessionmaker[Session]]:
+    engine, factory = open_store("sqlite://")
+    yield factory
+    engine.dispose()
+
+
+@pytest.fixture
+def drive_source() -> FakeDriveSource:
+    return FakeDriveSource()
+
+
+@pytest.fixture
+def watcher(drive_source: FakeDriveSource) -> FakeWatcher:
+    return FakeWatcher(drive_source)
+
+
+@pytest.fixture
+def eraser() -> FakeEraser:
+    return FakeEraser()
+
+
+@pytest.fixture
+def opened() -> list[Path]:
+    return []
+
+
+@pytest.fixture
+def services(
+    store: sessionmaker[Session], env: Env, drive_source: FakeDriveSource, watcher: FakeWatcher,
+    eraser: FakeEraser, opened: list[Path], tmp_path: Path,
+) -> ConsoleServices:
+    def open_file(path: Path) -> str | None:
+        opened.append(path)
+        return None
+
+    return ConsoleServices(
+        sessions=store, env=env, drive_source=drive_source, watcher_factory=watcher.factory, eraser=eraser,
+        open_file=open_file, export_dir=tmp_path,
+    )
+
+
+@pytest.fixture
+def make_app(services: ConsoleServices) -> Callable[..., WipestationApp]:
+    def make(**changes: Any) -> WipestationApp:
+        return WipestationApp(replace(services, **changes))
+
+    return make
+
+
+def add_customers(store: sessionmaker[Session], env: Env, *names: str) -> list[int]:
+    with store.begin() as s:
+        return [add_customer(s, env, CustomerInput(name=n, email=f"{n.split()[0].lower()}@example.nl")).id
+                for n in names]

@@ -1,0 +1,51 @@
+"""The morning view: attached drives live, due and overdue records, running erasures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import DataTable
+
+from tests.tui.conftest import FakeDriveSource, FakeEraser, FakeWatcher, add_customers, disk
+from tui.screens.dashboard import DashboardScreen
+from tui.widgets import ErasureRow
+from wipestation import custody
+from wipestation.identity import DriveIdentity
+
+
+def register_backup(store, env, customer_id, serial, days_ago, job="JOB-1"):
+    with store.begin() as s:
+        reg = custody.Registration(customer_id, job, env.today() - timedelta(days=days_ago))
+        return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
+
+
+async def test_attached_drives_and_due_list(make_app, store, env, drive_source: FakeDriveSource,
+                                            watcher: FakeWatcher) -> None:
+    (cid,) = add_customers(store, env, "Anna Voorbeeld")
+    overdue = register_backup(store, env, cid, "SER-OLD", 35)
+    today = register_backup(store, env, cid, "SER-TODAY", 30)
+    register_backup(store, env, cid, "SER-LATER", 10)
+    drive_source.drives.append(disk("/dev/sdb", "SER-LATER"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        due = screen.query_one("#due", DataTable)
+        assert [r.id for r in screen.due] == [overdue, today]
+        assert due.row_count == 2
+        assert "5 days overdue" in str(due.get_cell_at((0, 5)))
+        assert screen.rows["/dev/sdb"].status.startswith("backup of Anna Voorbeeld (customer 1), due in 20 days")
+        assert watcher.started
+        watcher.attach(disk("/dev/sdc", "SER-TODAY"))
+        watcher.attach(disk("/dev/sdd", "NEW-ONE"))
+        watcher.attach(disk("/dev/sda", "ROOT", protected="holds / (the system disk)"))
+        await pilot.pause()
+        assert screen.rows["/dev/sdc"].due
+        assert screen.rows["/dev/sdd"].status == "unknown drive"
+        assert screen.rows["/dev/sda"].status == "PROTECTED: holds / (the system disk)"
+        watcher.detach("/dev/sdd")
+        await pilot.pause()
+        assert "/dev/sdd" not in screen.rows
+    assert watcher.stopped

@@ -1,0 +1,304 @@
+"""The technician's console: one App that owns the services, the attached drives and the running
+erasures; screens show them and start flows."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from tui.messages import (
+    DriveAttached,
+    DriveChanged,
+    DriveDetached,
+    DriveEventMessage,
+    EraseFinished,
+    EraseProgressed,
+    RecordsChanged,
+)
+from tui.queries import DriveRow, drive_row
+from tui.services import ConsoleServices, DriveEventLike, EraseRequest, EraseResult, Watcher
+from tui.widgets import EraseJob
+from wipestation.devices import DetectedDrive
+from wipestation.errors import WipestationError
+
+_MESSAGES: dict[str, type[DriveEventMessage]] = {
+    "attached": DriveAttached,
+    "changed": DriveChanged,
+    "detached": DriveDetached,
+}
+
+
+def event_to_message(event: DriveEventLike) -> DriveEventMessage:
+    """The watcher's frozen event as the App's message (the whole of the sink's work)."""
+    cls = _MESSAGES.get(event.action, DriveChanged)
+    return cls(event.device, event.identity, event.protected_reason)
+
+
+class WipestationApp(App[None]):
+    """wipestation: custody, erasure and destruction of storage media."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "wipestation"
+    BINDINGS = [
+        Binding("f1", "show_dashboard", "Dashboard", show=False),
+        Binding("f2", "show_records", "Records"),
+        Binding("f3", "show_customers", "Customers"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, services: ConsoleServices) -> None:
+        super().__init__()
+        self.services = services
+        self.sub_title = "demo database" if services.demo else ""
+        self.attached: dict[str, DetectedDrive] = {}
+        self.jobs: dict[int, EraseJob] = {}
+        self._job_ids = itertools.count(1)
+        self._watcher: Watcher | None = None
+        self.last_attached: str | None = None
+        self._erase_workers: dict[Worker[None], int] = {}
+
+    # --- life cycle --------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        from tui.screens.dashboard import DashboardScreen
+
+        return DashboardScreen()
+
+    def on_mount(self) -> None:
+        self._scan_drives()
+        if self.services.watcher_factory is not None:
+            self._watcher = self.services.watcher_factory(self._sink)
+            self._watcher.start()
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None
+        for job in self.jobs.values():
+            job.stop.set()
+
+    def _sink(self, event: DriveEventLike) -> None:
+        """Called from the watcher's thread: only posts (thread-safe)."""
+        self.post_message(event_to_message(event))
+
+    @work(thread=True, exit_on_error=False, group="scan")
+    def _scan_drives(self) -> None:
+        for detected in self.services.drive_source.list_drives():
+            ident = detected.identity
+            self.post_message(DriveAttached(ident.device or "?", ident, detected.protected_reason))
+
+    @property
+    def dashboard(self) -> Any:
+        from tui.screens.dashboard import DashboardScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DashboardScreen):
+                return screen
+        return None
+
+    # --- drives ------------------------------------------------------------------------------
+
+    def on_drive_attached(self, message: DriveAttached) -> None:
+        self._drive_event(message)
+
+    def on_drive_changed(self, message: DriveChanged) -> None:
+        self._drive_event(message)
+
+    def on_drive_detached(self, message: DriveDetached) -> None:
+        self._drive_event(message)
+
+    def _drive_event(self, message: DriveEventMessage) -> None:
+        device = message.device
+        if isinstance(message, DriveDetached):
+            self.attached.pop(device, None)
+            for job in self.jobs.values():
+                if job.device == device and job.running:
+                    job.detached = True
+                    job.stop.set()
+                    self._refresh_job(job)
+            if self.last_attached == device:
+                self.last_attached = None
+        elif message.identity is not None:
+            ident = message.identity
+            if ident.device is None:
+                from dataclasses import replace
+
+                ident = replace(ident, device=device)
+            is_new = device not in self.attached
+            self.attached[device] = DetectedDrive(ident, message.protected_reason)
+            if is_new and isinstance(message, DriveAttached):
+                self.last_attached = device
+                self._announce(device)
+        dash = self.dashboard
+        if dash is not None:
+            dash.refresh_drives()
+
+    def drive_rows(self) -> list[DriveRow]:
+        today = self.services.env.today()
+        with self.services.sessions.begin() as session:
+            return [drive_row(session, today, d) for _, d in sorted(self.attached.items())]
+
+    def _announce(self, device: str) -> None:
+        detected = self.attached[device]
+        with self.services.sessions.begin() as session:
+            row = drive_row(session, self.services.env.today(), detected)
+        if row.due and self.services.eraser is not None:
+            self.notify(f"{row.serial}: {row.status}.\nPress [b]e[/b] to erase it now.", title=f"Due drive on {device}",
+                        severity="warning", timeout=30)
+        elif row.protected:
+            self.notify(row.status, title=f"{device} attached")
+        else:
+            self.notify(f"{row.serial}: {row.status}", title=f"{device} attached")
+
+    # --- erasures ----------------------------------------------------------------------------
+
+    def start_erase(self, request: EraseRequest, record_id: int | None) -> EraseJob:
+        job = EraseJob(next(self._job_ids), request.device, request.serial, request.method, record_id)
+        self.jobs[job.id] = job
+        dash = self.dashboard
+        if dash is not None:
+            dash.add_job(job)
+        self._erase_workers[self._run_erase(job.id, request, job)] = job.id
+        return job
+
+    @work(thread=True, exit_on_error=False, group="erase")
+    def _run_erase(self, job_id: int, request: EraseRequest, job: EraseJob) -> None:
+        """The worker: runs the engine, posts what happened; never touches widgets or job state."""
+        eraser = self.services.eraser
+        if eraser is None:
+            self.post_message(EraseFinished(job_id, EraseResult("failed", "no erasure engine available")))
+            return
+        stop = job.stop  # a threading.Event, read-only here
+
+        def progress(p: Any) -> None:
+            self.post_message(EraseProgressed(job_id, p))
+
+        try:
+            result = eraser.erase(request, progress, stop.is_set)
+        except WipestationError as exc:
+            result = EraseResult("failed", str(exc))
+        except OSError as exc:
+            result = EraseResult("interrupted" if stop.is_set() else "failed", f"I/O error: {exc}")
+        self.post_message(EraseFinished(job_id, result))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """An engine bug must not take the console down: the erasure is marked failed."""
+        job_id = self._erase_workers.get(event.worker)
+        if job_id is None or event.state is not WorkerState.ERROR:
+            return
+        self.post_message(EraseFinished(job_id, EraseResult("failed", f"internal error: {event.worker.error}")))
+
+    def on_erase_progressed(self, message: EraseProgressed) -> None:
+        job = self.jobs.get(message.job_id)
+        if job is None or not job.running:
+            return
+        job.progress = message.progress
+        if job.status == "starting":
+            job.status = "running"
+        self._refresh_job(job)
+
+    def on_erase_finished(self, message: EraseFinished) -> None:
+        job = self.jobs.get(message.job_id)
+        if job is None or not job.running:
+            return
+        job.finish(message.result)
+        self._refresh_job(job)
+        if job.status == "succeeded":
+            cert = f" Certificate {job.certificate}." if job.certificate else ""
+            self.notify(f"{job.serial} on {job.device} erased with {job.method}.{cert}", title="Erasure finished")
+        else:
+            self.notify(f"{job.serial}: {job.error}. The record stays due.", title=f"Erasure {job.status}",
+                        severity="error", timeout=20)
+        self.post_message(RecordsChanged())
+
+    def cancel_erase(self, job_id: int) -> bool:
+        job = self.jobs.get(job_id)
+        if job is None or not job.running:
+            return False
+        job.stop.set()
+        job.status = "stopping"
+        self._refresh_job(job)
+        return True
+
+    def _refresh_job(self, job: EraseJob) -> None:
+        dash = self.dashboard
+        if dash is not None:
+            dash.update_job(job)
+
+    def running_job_for(self, device: str) -> EraseJob | None:
+        return next((j for j in self.jobs.values() if j.device == device and j.running), None)
+
+    # --- store changes -----------------------------------------------------------------------
+
+    def on_records_changed(self, _message: RecordsChanged) -> None:
+        for screen in self.screen_stack:
+            reload = getattr(screen, "reload", None)
+            if callable(reload):
+                reload()
+
+    def changed(self) -> None:
+        self.post_message(RecordsChanged())
+
+    # --- navigation --------------------------------------------------------------------------
+
+    def action_show_dashboard(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_show_records(self) -> None:
+        from tui.screens.records import RecordsScreen
+
+        self.push_screen(RecordsScreen())
+
+    def action_show_customers(self) -> None:
+        from tui.screens.customers import CustomersScreen
+
+        self.push_screen(CustomersScreen())
+
+    def show_record(self, record_id: int) -> None:
+        from tui.screens.record_detail import RecordDetailScreen
+
+        self.push_screen(RecordDetailScreen(record_id))
+
+    def open_path(self, path: Path) -> None:
+        error = self.services.open_file(path)
+        if error:
+            self.notify(f"{path}\n(could not open a viewer: {error})", title="Certificate PDF", timeout=20)
+        else:
+            self.notify(str(path), title="Opened")
+
+    # --- command palette ---------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        dash = self.dashboard
+
+        def on_dash(name: str) -> Callable[[], Any]:
+            def run() -> Any:
+                self.action_show_dashboard()
+                return getattr(dash, f"action_{name}")()
+
+            return run
+
+        if dash is not None:
+            yield SystemCommand("Register attached drive as backup", "Register the selected drive: a customer's backup",
+                                on_dash("register_backup"))
+            yield SystemCommand("Register attached drive as abandoned disk", "Register the selected drive: abandoned",
+                                on_dash("register_abandoned"))
+            yield SystemCommand("Register abandoned disk from its label", "Serial, model, capacity typed in",
+                                on_dash("register_label"))
+            yield SystemCommand("Erase attached drive", "Erase the selected (or just attached due) drive",
+                                on_dash("erase"))
+            yield SystemCommand("Cancel erasure", "Stop the selected running erasure", on_dash("cancel_erase"))
+            yield SystemCommand("Destroy due abandoned disks", "Record a destruction", on_dash("destroy"))
+        yield SystemCommand("Records", "All custody records", self.action_show_records)
+        yield SystemCommand("Customers", "Search, add, edit, export, anonymise", self.action_show_customers)
+        yield SystemCommand("Dashboard", "Attached drives, due records, erasures", self.action_show_dashboard)

@@ -1,0 +1,68 @@
+"""Past-tense events that workers and the watcher post to the App (never touching widgets)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from wipestation.identity import DriveIdentity
+from tui.services import EraseProgress, EraseResult
+
+
+class DriveEventMessage(Message):
+    """A drive came, changed or went. A later event for the same device supersedes a pending one,
+    so a burst of udev events becomes one update."""
+
+    action = "changed"
+
+    def __init__(self, device: str, identity: DriveIdentity | None, protected_reason: str | None) -> None:
+        super().__init__()
+        self.device = device
+        self.identity = identity
+        self.protected_reason = protected_reason
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DriveEventMessage) and message.device == self.device
+
+
+class DriveAttached(DriveEventMessage):
+    action = "attached"
+
+
+class DriveChanged(DriveEventMessage):
+    action = "changed"
+
+
+class DriveDetached(DriveEventMessage):
+    action = "detached"
+
+
+class EraseStarted(Message):
+    def __init__(self, job_id: int) -> None:
+        super().__init__()
+        self.job_id = job_id
+
+
+class EraseProgressed(Message):
+    """Progress of one erasure; only the newest pending one of a job is handled."""
+
+    def __init__(self, job_id: int, progress: EraseProgress) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.progress = progress
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, EraseProgressed) and message.job_id == self.job_id
+
+
+class EraseFinished(Message):
+    def __init__(self, job_id: int, result: EraseResult) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.result = result
+
+
+class RecordsChanged(Message):
+    """Something in the store changed (registration, hold, erasure, ...): views reload."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RecordsChanged)

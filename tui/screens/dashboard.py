@@ -1,0 +1,269 @@
+"""The morning view: attached drives (live), due and overdue records, running erasures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from tui.queries import RecordRow, days_text, due_rows
+from tui.services import EraseRequest
+from tui.widgets import EraseJob, ErasureRow
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+OVERDUE_STYLE = "bold dark_orange"
+TONE_STYLE = {"protected": "bold red", "due": "bold dark_orange", "held": "cyan", "known": "", "unknown": "dim"}
+
+
+class DashboardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("e", "erase", "Erase"),
+        Binding("r", "register_backup", "Backup"),
+        Binding("a", "register_abandoned", "Abandoned"),
+        Binding("l", "register_label", "By label"),
+        Binding("d", "destroy", "Destroy"),
+        Binding("h", "hold", "Hold"),
+        Binding("x", "cancel_erase", "Cancel erase"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: set[str] = set()
+        self.rows: dict[str, Any] = {}
+        self.due: list[RecordRow] = []
+        self._ready = False
+
+    @property
+    def wapp(self) -> WipestationApp:
+        return cast("WipestationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        drives: DataTable[Any] = DataTable(id="drives", cursor_type="row", zebra_stripes=True)
+        drives.add_column("Device", key="device", width=12)
+        drives.add_column("Serial", key="serial", width=22)
+        drives.add_column("Model", key="model", width=22)
+        drives.add_column("Size", key="size", width=9)
+        drives.add_column("Status", key="status")
+        due: DataTable[Any] = DataTable(id="due", cursor_type="row", zebra_stripes=True)
+        due.add_column("Record", key="id", width=7)
+        due.add_column("Kind", key="kind", width=9)
+        due.add_column("Serial", key="serial", width=22)
+        due.add_column("Customer", key="customer", width=30)
+        due.add_column("Due", key="due", width=11)
+        due.add_column("", key="when", width=16)
+        due.add_column("Location", key="location")
+        yield Header()
+        with Vertical(id="drives-pane", classes="pane"):
+            yield Label("Attached drives", classes="pane-title")
+            yield drives
+        with Vertical(id="due-pane", classes="pane"):
+            yield Label("Due today and overdue", classes="pane-title", id="due-title")
+            yield due
+        with Vertical(id="erase-pane", classes="pane"):
+            yield Label("Erasures", classes="pane-title")
+            with VerticalScroll(id="erasures"):
+                yield Static("No erasures yet. Select a drive and press e.", id="no-erasures")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._ready = True
+        self.refresh_drives()
+        self.reload()
+        for job in self.wapp.jobs.values():
+            self.add_job(job)
+        self.query_one("#drives", DataTable).focus()
+
+    # --- data -------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Reload what comes from the store (due list, drive statuses)."""
+        if not self._ready:
+            return
+        self.due = self._load_due()
+        table = self.query_one("#due", DataTable)
+        keep = self.selected_due_id()
+        table.clear()
+        for row in self.due:
+            overdue = row.days_left < 0
+            style = OVERDUE_STYLE if overdue else ""
+            table.add_row(
+                str(row.id),
+                row.kind,
+                row.serial,
+                Text(f"{row.customer_name} ({row.customer_id})"),
+                row.due_on.isoformat(),
+                Text(days_text(row.days_left), style=style),
+                row.location or "",
+                key=str(row.id),
+            )
+        if keep is not None and str(keep) in {str(r.id) for r in self.due}:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+        overdue = sum(1 for r in self.due if r.days_left < 0)
+        self.query_one("#due-title", Label).update(
+            f"Due today and overdue: {len(self.due)} ({overdue} overdue)" if self.due else "Nothing due today"
+        )
+        self.refresh_drives()
+
+    def _load_due(self) -> list[RecordRow]:
+        services = self.wapp.services
+        with services.sessions.begin() as session:
+            return due_rows(session, services.env.today())
+
+    def refresh_drives(self) -> None:
+        if not self._ready:
+            return
+        table = self.query_one("#drives", DataTable)
+        rows = self.wapp.drive_rows()
+        current = self.selected_device()
+        target = self.wapp.last_attached if self.wapp.last_attached not in self._shown else current
+        table.clear()
+        self._shown = {r.device for r in rows}
+        for r in rows:
+            table.add_row(r.device, r.serial, r.model, r.capacity, Text(r.status, style=TONE_STYLE.get(r.tone, "")),
+                          key=r.device)
+        self.rows = {r.device: r for r in rows}
+        if target in self._shown:
+            table.move_cursor(row=table.get_row_index(target))
+
+    def selected_device(self) -> str | None:
+        table = self.query_one("#drives", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return str(key.value) if key.value is not None else None
+
+    def selected_due_id(self) -> int | None:
+        table = self.query_one("#due", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return int(key.value) if key.value is not None else None
+
+    # --- erasures ---------------------------------------------------------------------------
+
+    def add_job(self, job: EraseJob) -> None:
+        box = self.query_one("#erasures", VerticalScroll)
+        for placeholder in box.query("#no-erasures"):
+            placeholder.remove()
+        row = ErasureRow(job)
+        box.mount(row)
+        self.call_after_refresh(row.refresh_job)
+
+    def update_job(self, job: EraseJob) -> None:
+        for row in self.query(ErasureRow):
+            if row.job.id == job.id:
+                row.refresh_job()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def _selected_drive(self) -> Any:
+        device = self.selected_device()
+        if device is None:
+            self.notify("No drive attached.", severity="warning")
+            return None
+        return self.rows.get(device)
+
+    def action_erase(self) -> None:
+        from tui.screens.erase import EraseScreen
+
+        row = self._selected_drive()
+        if row is None:
+            return
+        if row.protected:
+            self.notify(f"{row.device} is {row.status}; it is never erased.", severity="error")
+            return
+        if self.wapp.running_job_for(row.device) is not None:
+            self.notify(f"An erasure is already running on {row.device}.", severity="warning")
+            return
+        eraser = self.wapp.services.eraser
+        if eraser is None:
+            self.notify("No erasure engine is available.", severity="error")
+            return
+        detected = self.wapp.attached[row.device]
+
+        def started(request: EraseRequest | None) -> None:
+            if request is not None:
+                self.wapp.start_erase(request, row.record_id)
+
+        self.app.push_screen(EraseScreen(row, detected, eraser.methods(detected)), started)
+
+    def action_cancel_erase(self) -> None:
+        focused = self.focused
+        job: EraseJob | None = None
+        if isinstance(focused, ErasureRow):
+            job = focused.job
+        else:
+            running = [j for j in self.wapp.jobs.values() if j.running]
+            device = self.selected_device()
+            job = next((j for j in running if j.device == device), None)
+            if job is None and len(running) == 1:
+                job = running[0]
+        if job is None:
+            self.notify("Select a running erasure first (tab to the Erasures pane).", severity="warning")
+            return
+        if self.wapp.cancel_erase(job.id):
+            self.notify(f"Stopping the erasure of {job.serial}; the record stays due.")
+
+    def _register(self, kind: str, *, by_label: bool = False) -> None:
+        from tui.screens.register import RegisterScreen
+
+        detected = None
+        if not by_label:
+            row = self._selected_drive()
+            if row is None:
+                return
+            if row.protected:
+                self.notify(f"{row.device} is {row.status}.", severity="error")
+                return
+            detected = self.wapp.attached[row.device]
+        self.app.push_screen(RegisterScreen(kind, detected))
+
+    def action_register_backup(self) -> None:
+        self._register("backup")
+
+    def action_register_abandoned(self) -> None:
+        self._register("abandoned")
+
+    def action_register_label(self) -> None:
+        self._register("abandoned", by_label=True)
+
+    def action_destroy(self) -> None:
+        from tui.screens.destroy import DestroyScreen
+
+        if self.wapp.services.destroyer is None:
+            self.notify("No destruction service is available.", severity="error")
+            return
+        self.app.push_screen(DestroyScreen())
+
+    def action_hold(self) -> None:
+        from tui.screens.hold import HoldScreen
+
+        record_id = self._focused_record()
+        if record_id is None:
+            self.notify("Select a record first.", severity="warning")
+            return
+        self.app.push_screen(HoldScreen(record_id))
+
+    def _focused_record(self) -> int | None:
+        if self.focused is self.query_one("#drives", DataTable):
+            device = self.selected_device()
+            row = self.rows.get(device) if device else None
+            return row.record_id if row is not None else None
+        return self.selected_due_id()
+
+    def action_open_record(self) -> None:
+        record_id = self._focused_record()
+        if record_id is not None:
+            self.wapp.show_record(record_id)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_record()

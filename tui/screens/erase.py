@@ -1,0 +1,113 @@
+"""Erase one attached drive: pick a method the drive supports, confirm by typing its serial."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from tui.queries import DriveRow
+from tui.services import EraseRequest, MethodChoice
+from tui.widgets import Field
+from wipestation.devices import DetectedDrive
+
+MIN_SUFFIX = 6
+VERIFY_CHOICES = [("sampled read-back", "sample"), ("full read-back", "full"), ("no verification", "none")]
+
+
+def serial_confirmed(typed: str, serial: str) -> bool:
+    """The whole serial, or (for a long one) at least its last MIN_SUFFIX characters."""
+    typed = typed.strip()
+    if not typed:
+        return False
+    if typed == serial:
+        return True
+    return len(serial) > MIN_SUFFIX and len(typed) >= MIN_SUFFIX and serial.endswith(typed)
+
+
+class EraseScreen(ModalScreen[EraseRequest | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Erase"),
+    ]
+
+    def __init__(self, row: DriveRow, detected: DetectedDrive, methods: list[MethodChoice]) -> None:
+        super().__init__()
+        self.row = row
+        self.detected = detected
+        self.methods = methods
+
+    def compose(self) -> ComposeResult:
+        r = self.row
+        with Vertical(classes="dialog", id="erase-dialog"):
+            yield Label(f"Erase {r.device}", classes="dialog-title")
+            yield Static(f"{r.serial}  {r.model}  {r.capacity}\n{r.status}", id="erase-drive")
+            options = []
+            for m in self.methods:
+                text = f"{m.name:<20} {m.nist_category:<6} {m.passes} pass{'es' if m.passes != 1 else ''}"
+                if not m.supported:
+                    text += f"  (not supported: {m.note or 'this drive cannot'})"
+                elif m.note:
+                    text += f"  {m.note}"
+                options.append(Option(text, id=m.name, disabled=not m.supported))
+            yield Field("Method (NIST SP 800-88 category)", OptionList(*options, id="method"), name="method")
+            yield Field("Verification", Select(VERIFY_CHOICES, value="sample", allow_blank=False, id="verify"),
+                        name="verify")
+            yield Field(
+                f"Type the serial to confirm (or its last {MIN_SUFFIX} characters)",
+                Input(placeholder=r.serial[:3] + "…", id="confirm"),
+                name="confirm",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Erase", variant="error", id="go")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        methods = self.query_one("#method", OptionList)
+        first = next((i for i, m in enumerate(self.methods) if m.supported), None)
+        if first is not None:
+            methods.highlighted = first
+        self.query_one("#confirm", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "go":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        methods = self.query_one("#method", OptionList)
+        method_field = self.query_one("#field-method", Field)
+        confirm_field = self.query_one("#field-confirm", Field)
+        ok = True
+        chosen: MethodChoice | None = None
+        if methods.highlighted is not None:
+            chosen = self.methods[methods.highlighted]
+        if chosen is None or not chosen.supported:
+            method_field.set_error("choose a method this drive supports")
+            ok = False
+        else:
+            method_field.set_error(None)
+        typed = self.query_one("#confirm", Input).value
+        if not serial_confirmed(typed, self.row.serial):
+            confirm_field.set_error(
+                "that is not this drive's serial" if typed.strip() else "type the drive's serial to confirm"
+            )
+            ok = False
+        else:
+            confirm_field.set_error(None)
+        if not ok or chosen is None:
+            return
+        verify = str(self.query_one("#verify", Select).value)
+        self.dismiss(EraseRequest(self.row.device, self.row.serial, chosen.name, verify))

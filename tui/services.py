@@ -1,0 +1,161 @@
+"""What the console needs from the outside world, as small Protocols (harlequin: the App takes its
+services in its constructor, so tests build it with fakes).
+
+The real implementations live in the core (`wipestation.detection`, `wipestation.erasure`,
+`wipestation.certify`); this module only names the seams and bundles them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.env import Env
+from wipestation.identity import DriveIdentity
+
+
+class DriveEventLike(Protocol):
+    """What the watcher hands to its sink (`wipestation.detection.watcher.DriveEvent`)."""
+
+    @property
+    def action(self) -> str: ...  # "attached" | "changed" | "detached"
+
+    @property
+    def device(self) -> str: ...
+
+    @property
+    def identity(self) -> DriveIdentity | None: ...
+
+    @property
+    def protected_reason(self) -> str | None: ...
+
+
+class Watcher(Protocol):
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+WatcherFactory = Callable[[Callable[[DriveEventLike], None]], Watcher]
+"""Builds a watcher around a sink; the sink is called from the watcher's own thread."""
+
+
+@dataclass(frozen=True)
+class MethodChoice:
+    """One sanitisation method as offered for one drive."""
+
+    name: str
+    nist_category: str  # "Clear" / "Purge"
+    description: str = ""
+    supported: bool = True
+    note: str | None = None  # why it is not supported, or a caveat
+    passes: int = 1
+
+
+@dataclass(frozen=True)
+class EraseRequest:
+    device: str
+    serial: str  # the serial the technician typed and that the engine must find again
+    method: str
+    verify: str = "sample"  # full / sample / none
+
+
+@dataclass(frozen=True)
+class EraseProgress:
+    """A snapshot of a running erasure, as the engine reports it."""
+
+    bytes_done: int
+    bytes_total: int
+    pass_no: int = 1
+    passes: int = 1
+    rate: float = 0.0  # bytes per second
+    eta_seconds: float | None = None
+    phase: str = "write"  # write / verify / firmware
+
+
+@dataclass(frozen=True)
+class EraseResult:
+    outcome: str  # succeeded / failed / interrupted
+    error: str | None = None
+    erasure_id: int | None = None
+    record_id: int | None = None
+    certificate: str | None = None
+
+
+class EraseBackend(Protocol):
+    """Runs erasures through the core's erasure service (the same one `wipestation erase` calls)."""
+
+    def methods(self, drive: DetectedDrive) -> list[MethodChoice]:
+        """Every method, each with whether this drive supports it and its NIST category."""
+        ...
+
+    def erase(
+        self,
+        request: EraseRequest,
+        progress: Callable[[EraseProgress], None],
+        should_stop: Callable[[], bool],
+    ) -> EraseResult:
+        """Run one erasure to its end (in a worker thread). Raises WipestationError when refused."""
+        ...
+
+
+class DestroyBackend(Protocol):
+    """Records destructions through the core's destruction service (`wipestation destroy`)."""
+
+    def destroy(
+        self,
+        record_ids: list[int],
+        *,
+        method: str,
+        level: str,
+        witness: str | None,
+        evidence: list[Path],
+        early_reason: str | None = None,
+    ) -> list[str | None]:
+        """Record each destruction; returns each one's certificate number (None if none issued)."""
+        ...
+
+    def methods(self) -> list[str]: ...
+
+    def levels(self) -> list[str]: ...
+
+
+class CertificateAccess(Protocol):
+    def pdf_path(self, number: str) -> Path:
+        """Write (or find) the PDF of a certificate and return where it is."""
+        ...
+
+
+def xdg_open(path: Path) -> str | None:
+    """Open a file with the desktop's viewer; returns an error text, or None when started."""
+    opener = shutil.which("xdg-open")
+    if opener is None:
+        return "xdg-open is not installed"
+    try:
+        subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        return str(exc)
+    return None
+
+
+@dataclass
+class ConsoleServices:
+    """Everything the console talks to. Tests pass fakes for the devices and the engine."""
+
+    sessions: sessionmaker[Session]
+    env: Env
+    drive_source: DriveSource
+    watcher_factory: WatcherFactory | None = None
+    eraser: EraseBackend | None = None
+    destroyer: DestroyBackend | None = None
+    certificates: CertificateAccess | None = None
+    open_file: Callable[[Path], str | None] = xdg_open
+    export_dir: Path = field(default_factory=Path.cwd)
+    demo: bool = False

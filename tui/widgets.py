@@ -1,0 +1,153 @@
+"""Small self-contained widgets: a form field with its error beside it, one running erasure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from threading import Event
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Label, ProgressBar, Static
+
+from tui.queries import days_text
+from tui.services import EraseProgress, EraseResult
+from wipestation.units import format_capacity
+
+
+class Field(Vertical):
+    """A labelled input with its error shown right below it."""
+
+    DEFAULT_CSS = """
+    Field { height: auto; margin: 0 0 0 0; }
+    Field > .field-label { color: $text-muted; }
+    Field > .field-error { color: $error; display: none; }
+    Field.-invalid > .field-error { display: block; }
+    """
+
+    def __init__(self, label: str, widget: Widget, *, name: str) -> None:
+        super().__init__(id=f"field-{name}")
+        self.field_name = name
+        self._label = label
+        self._widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._label, classes="field-label")
+        yield self._widget
+        yield Static("", classes="field-error", id=f"error-{self.field_name}")
+
+    def set_error(self, message: str | None) -> None:
+        self.query_one(".field-error", Static).update(message or "")
+        self.set_class(bool(message), "-invalid")
+
+    @property
+    def error(self) -> str:
+        return str(self.query_one(".field-error", Static).content)
+
+
+def format_rate(rate: float) -> str:
+    if rate <= 0:
+        return "-"
+    return f"{format_capacity(int(rate))}/s"
+
+
+def format_eta(seconds: float | None) -> str:
+    if seconds is None or seconds < 0:
+        return "ETA -"
+    s = int(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"ETA {h}:{m:02d}:{sec:02d}" if h else f"ETA {m}:{sec:02d}"
+
+
+@dataclass
+class EraseJob:
+    """The App's state of one erasure (owned by message handlers, never by the worker)."""
+
+    id: int
+    device: str
+    serial: str
+    method: str
+    record_id: int | None
+    stop: Event = field(default_factory=Event)
+    progress: EraseProgress | None = None
+    status: str = "starting"  # starting / running / stopping / succeeded / failed / interrupted
+    error: str | None = None
+    certificate: str | None = None
+    detached: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.status in ("starting", "running", "stopping")
+
+    def finish(self, result: EraseResult) -> None:
+        self.status = "interrupted" if self.detached and result.outcome != "succeeded" else result.outcome
+        self.error = result.error
+        if self.detached and self.status == "interrupted":
+            self.error = "drive removed during the erasure" + (f" ({result.error})" if result.error else "")
+        self.certificate = result.certificate
+        if result.record_id is not None:
+            self.record_id = result.record_id
+
+    def summary(self) -> str:
+        if self.status == "succeeded":
+            cert = f", certificate {self.certificate}" if self.certificate else ", no certificate"
+            return f"erased{cert}"
+        if self.status in ("failed", "interrupted"):
+            return f"{self.status.upper()}: {self.error or 'no reason given'}; the record stays due"
+        p = self.progress
+        if p is None:
+            return "starting" if self.status != "stopping" else "stopping"
+        phase = {"write": "writing", "verify": "verifying", "firmware": "firmware"}.get(p.phase, p.phase)
+        stopping = "  stopping..." if self.status == "stopping" else ""
+        return f"pass {p.pass_no}/{p.passes} {phase}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{stopping}"
+
+
+class ErasureRow(Widget, can_focus=True):
+    """One erasure: device, serial, method, a progress bar, speed and ETA (or the outcome)."""
+
+    DEFAULT_CSS = """
+    ErasureRow { height: 2; layout: vertical; }
+    ErasureRow:focus { background: $boost; }
+    ErasureRow > Horizontal { height: 1; }
+    ErasureRow .erase-title { width: 1fr; }
+    ErasureRow ProgressBar { width: 1fr; }
+    ErasureRow .erase-info { width: auto; }
+    ErasureRow.-failed .erase-info, ErasureRow.-interrupted .erase-info { color: $error; text-style: bold; }
+    ErasureRow.-succeeded .erase-info { color: $success; }
+    """
+
+    def __init__(self, job: EraseJob) -> None:
+        super().__init__(id=f"erase-{job.id}")
+        self.job = job
+
+    def compose(self) -> ComposeResult:
+        yield Label(self._title(), classes="erase-title")
+        with Horizontal():
+            yield ProgressBar(total=None, show_eta=False, id=f"bar-{self.job.id}")
+            yield Label(self.job.summary(), classes="erase-info")
+
+    def _title(self) -> str:
+        j = self.job
+        rec = f"record {j.record_id}" if j.record_id else "no record"
+        return f"{j.device}  {j.serial}  {j.method}  ({rec})"
+
+    def refresh_job(self) -> None:
+        j = self.job
+        bar = self.query_one(ProgressBar)
+        if j.progress is not None and j.progress.bytes_total > 0:
+            p = j.progress
+            # Overall progress over every pass (verification counts as the last stretch).
+            total = p.bytes_total * max(1, p.passes)
+            done = p.bytes_total * (max(1, p.pass_no) - 1) + p.bytes_done
+            bar.update(total=total, progress=min(done, total))
+        if j.status == "succeeded":
+            bar.update(total=1, progress=1)
+        self.query_one(".erase-title", Label).update(self._title())
+        self.query_one(".erase-info", Label).update(j.summary())
+        for status in ("failed", "interrupted", "succeeded"):
+            self.set_class(j.status == status, f"-{status}")
+
+
+def due_label(days_left: int) -> str:
+    return days_text(days_left)
