@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.audit import record_event
 from wipestation.config import Config
+from wipestation.custody import effective_due
 from wipestation.env import Env
 from wipestation.errors import ConfigError, InvalidState, NotFound
 from wipestation.models import (
@@ -43,7 +44,6 @@ from wipestation.models import (
     Erasure,
     ErasureOutcome,
 )
-from wipestation.retention import effective_due
 
 ENTRY_POINT_GROUP = "wipestation.certificates"
 LANGUAGES = ("nl", "en")
@@ -327,12 +327,6 @@ def _drive_facts(drive: Drive, record: CustodyRecord | None) -> DriveFacts:
     )
 
 
-def record_due(record: CustodyRecord) -> date:
-    """The effective due date of a record (retention, early deletion, unreleased holds)."""
-    holds = [h.until for h in record.holds if h.released_at is None]
-    return effective_due(record.due_on, deletion_requested_on=record.deletion_requested_on, holds_until=holds)
-
-
 def _retention_rule(record: CustodyRecord | None) -> str:
     if record is None:
         return RULE_NO_RECORD
@@ -373,7 +367,7 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         backup_made_on=record.started_on if record is not None else None,
         retention_rule=_retention_rule(record),
         retention_days=env.config.retention.backup_days,
-        due_on=record_due(record) if record is not None else None,
+        due_on=effective_due(record) if record is not None else None,
         nist_category=erasure.nist_category,
         method=erasure.method,
         technique=_technique(erasure),

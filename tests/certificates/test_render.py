@@ -1,0 +1,174 @@
+"""The rendered certificate: every field in both languages, safe with hostile text, a QR code that
+a real reader decodes, a page that renders."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from certificates.plugin import PdfCertificateRenderer
+from certificates.texts import fmt_bytes, fmt_duration, t
+from tests.certificates.conftest import destruction_data, erasure_data
+from wipestation.certify import CertificateData, CustomerRef, DriveFacts, canonical_json, qr_payload
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def squeeze(text: str) -> str:
+    """No white space (long values wrap), NFKC like the renderer ("mm²" is printed "mm2")."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def assert_all_in(pdf: bytes, values: list[str]) -> None:
+    text = squeeze(text_of(pdf))
+    missing = [v for v in values if squeeze(v) not in text]
+    assert not missing, f"not on the certificate: {missing}"
+
+
+def test_data_round_trips_through_json() -> None:
+    for data in (erasure_data(), destruction_data()):
+        assert CertificateData.from_dict(data.to_dict()) == data
+        assert data.canonical() == canonical_json(data.to_dict())
+        assert len(data.sha256()) == 64
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_erasure_certificate_shows_every_field(renderer: PdfCertificateRenderer, lang: str) -> None:
+    data = erasure_data()
+    pdf = renderer.render(data, lang)
+    e = data.erasure
+    assert e is not None
+    assert_all_in(
+        pdf,
+        [
+            t("title.erasure", lang),
+            data.number,
+            "2026-11-25 13:00:00 CET",  # issued, in the shop's time zone
+            data.issuer.name,
+            data.issuer.address,
+            data.issuer.kvk,
+            data.issuer.contact,
+            "Zoë Ærøskøbing-Müller",
+            "JOB-2026-0815",
+            t("reason.backup_text", lang, date="2026-10-20", job="JOB-2026-0815"),
+            t("rule.retention-period", lang, days=30),
+            "2026-11-19",
+            "Seagate",
+            "ST500DM002-1BD142",
+            "Z3TX1234",
+            fmt_bytes(500_107_862_016, lang),
+            "KC48",
+            t("bus.usb", lang),
+            t("media.hdd", lang),
+            "Clear",
+            "overwrite, 1 pass, zeros",
+            "wipestation 0.1.0",
+            "HPA: none; DCO: none",
+            "2026-11-25 10:00:00 CET",
+            "2026-11-25 11:02:03 CET",
+            fmt_duration(3723, lang),
+            fmt_bytes(50_010_786_201, lang),
+            t("verify.sample", lang),
+            t("result.passed", lang),
+            "9f2c61d0",
+            "10.00 %",
+            t("destination.backup-pool", lang),
+            "Jan de Vries",
+            t("attest.erasure", lang),
+            data.sha256(),
+            renderer.fingerprint,
+        ],
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_destruction_certificate_shows_every_field(renderer: PdfCertificateRenderer, lang: str) -> None:
+    data = destruction_data()
+    pdf = renderer.render(data, lang)
+    assert_all_in(
+        pdf,
+        [
+            t("title.destruction", lang),
+            data.number,
+            data.issuer.name,
+            "Zoë Ærøskøbing-Müller",
+            "JOB-2026-0815",
+            "HP ProBook 450 G5",
+            "2026-08-01",
+            "2026-11-01",
+            "Samsung",
+            "SSD 860 EVO 250GB",
+            "S3YJNB0K123456",
+            t("media.ssd", lang),
+            "2026-07-15",
+            "Kast B, plank 3",
+            "SEAL-0099",
+            t("custody.serial_rescanned", lang),
+            t("yes", lang),
+            t("method.shred", lang),
+            "HSM Powerline HDS 230",
+            "DIN 66399 / ISO/IEC 21964",
+            t("destruction.protection_class", lang),
+            "E-4",
+            "<= 30 mm²",
+            t("place.in-house", lang),
+            "Jan de Vries",
+            "Piet Jansen",
+            "D-20261125-abcdef12",
+            "D-20261125-abcdef12/01-photo.jpg",
+            "ab" * 32,
+            t("attest.destruction", lang),
+            data.sha256(),
+        ],
+    )
+
+
+def test_markup_in_values_is_printed_not_obeyed(renderer: PdfCertificateRenderer) -> None:
+    hostile = '<b>Bold</b> & <font size="40">Huge</font> &amp; <br/> "x" \'y\''
+    data = erasure_data(customer=CustomerRef(name=hostile, job_ref="<a href='x'>JOB</a>"))
+    pdf = renderer.render(data, "en")
+    assert_all_in(pdf, [hostile, "<a href='x'>JOB</a>"])
+
+
+def test_very_long_values_wrap_and_nothing_is_cut(renderer: PdfCertificateRenderer) -> None:
+    long_words = " ".join(f"woord{i}" for i in range(600))
+    unbroken = "X" * 180 + "Y" * 180
+    data = erasure_data(
+        customer=CustomerRef(name=long_words, job_ref=unbroken),
+        drive=dataclasses.replace(erasure_data().drive, model="Model " + "é" * 300, serial=unbroken),
+    )
+    pdf = renderer.render(data, "nl")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) >= 2
+    assert_all_in(pdf, [unbroken, "é" * 300, data.sha256()])
+    # The name runs over a page break, where the next page's header comes between its halves.
+    words = text_of(pdf).split()
+    assert [w for w in words if w.startswith("woord")] == long_words.split()
+    assert renderer.verify(pdf).ok
+
+
+def test_nfkc_normalises_device_strings(renderer: PdfCertificateRenderer) -> None:
+    data = erasure_data(drive=DriveFacts("ＳＥＡＧＡＴＥ", "ﬁrm", "SER\x00IAL", None, None, None, None, None))
+    assert_all_in(renderer.render(data, "en"), ["SEAGATE", "firm", "SER IAL"])
+
+
+def test_page_one_renders_and_its_qr_code_carries_number_and_hash(
+    renderer: PdfCertificateRenderer, tmp_path: Path, zbar: None
+) -> None:
+    data = erasure_data()
+    pdf_path = tmp_path / "cert.pdf"
+    pdf_path.write_bytes(renderer.render(data, "nl"))
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", pdf_path, tmp_path / "p1"], check=True
+    )
+    png = tmp_path / "p1.png"
+    assert png.stat().st_size > 20_000  # a real page, not a blank one
+    out = subprocess.run(["zbarimg", "--quiet", "--raw", png], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == qr_payload(data.number, data.sha256())

@@ -1,0 +1,293 @@
+"""Physical destruction of abandoned disks, with one signed certificate per drive.
+
+Everything is checked before the first write (records, levels, media, due dates, evidence files,
+the signing key); the destruction rows, the state changes, the audit events and the certificates are
+then written in the caller's transaction, so a failure anywhere leaves nothing behind and consumes
+no certificate number.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from wipestation.audit import record_event
+from wipestation.certify import CertificateRenderer, issue_destruction_certificate
+from wipestation.custody import effective_due, find_record
+from wipestation.env import Env
+from wipestation.errors import BadValue, InvalidState, NotFound
+from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
+
+METHODS = ("shred", "disintegrate", "crush", "drill", "degauss")
+FLASH_MEDIA = frozenset({"ssd", "flash"})
+MAGNETIC_MEDIA = frozenset({"hdd"})
+_LEVEL = re.compile(r"^([HE])-?([1-7])$", re.IGNORECASE)
+TEXT_LIMIT = 200
+REASON_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class DestructionRequest:
+    refs: tuple[str, ...]
+    method: str
+    level: str
+    witness: str | None = None
+    evidence: tuple[Path, ...] = ()
+    on: date | None = None
+    early: bool = False
+    reason: str | None = None  # why early (the customer agreed)
+    accept_lower: str | None = None  # why a level below the configured minimum is acceptable
+    equipment: str | None = None
+    place: str | None = None  # default: in house
+    particle_size: str | None = None
+    serial_rescanned: bool = False
+
+
+@dataclass(frozen=True)
+class DestructionResult:
+    record_id: int
+    destruction_id: int
+    certificate: str
+    batch: str
+    serial: str
+    method: str
+    level: str
+    destroyed_on: date
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "record": self.record_id,
+            "destruction": self.destruction_id,
+            "certificate": self.certificate,
+            "batch": self.batch,
+            "serial": self.serial,
+            "method": self.method,
+            "level": self.level,
+            "destroyed_on": self.destroyed_on.isoformat(),
+        }
+
+
+def parse_level(text: str) -> str:
+    """`H-5`, `h5` -> `H-5`; anything else is refused."""
+    match = _LEVEL.match(text.strip())
+    if not match:
+        raise BadValue(f"unknown security level '{text}' (H-1..H-7 for magnetic disks, E-1..E-7 for flash)")
+    return f"{match.group(1).upper()}-{match.group(2)}"
+
+
+def _level_number(level: str) -> int:
+    return int(level.split("-")[1])
+
+
+def _text(value: str | None, what: str, limit: int = TEXT_LIMIT) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split())
+    if not cleaned:
+        raise BadValue(f"{what} is empty")
+    if len(cleaned) > limit:
+        raise BadValue(f"{what} is longer than {limit} characters")
+    return cleaned
+
+
+@dataclass(frozen=True)
+class _Checked:
+    records: list[CustodyRecord]
+    level: str
+    on: date
+    witness: str | None
+    reason: str | None
+    accept_lower: str | None
+    equipment: str | None
+    place: str | None
+    particle_size: str | None
+
+
+def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on: date, env: Env) -> None:
+    ref = f"record {record.id} ({record.drive.serial})"
+    if record.kind is not CustodyKind.ABANDONED:
+        raise InvalidState(f"{ref} is a backup: backups are erased, not destroyed")
+    if record.state is CustodyState.DESTROYED:
+        raise InvalidState(f"{ref} was destroyed already")
+    if record.state is not CustodyState.STORED:
+        raise InvalidState(f"{ref} is {record.state.value}, not stored")
+    due = effective_due(record)
+    if due > on and not req.early:
+        raise InvalidState(f"{ref} is not due until {due.isoformat()} (use --early --reason when the customer agreed)")
+    media = (record.drive.media or "unknown").lower()
+    kind = level[0]
+    if kind == "H" and media in FLASH_MEDIA:
+        raise BadValue(f"{ref} is flash memory ({media}): use an E level, an H level does not apply to flash")
+    if kind == "E" and media in MAGNETIC_MEDIA:
+        raise BadValue(f"{ref} is a magnetic disk (hdd): use an H level, an E level does not apply to it")
+    if req.method == "degauss" and (media in FLASH_MEDIA or kind == "E"):
+        raise BadValue(f"{ref}: degaussing does not destroy flash memory")
+    rules = env.config.destruction
+    minimum = rules.min_level_magnetic if kind == "H" else rules.min_level_flash
+    if _level_number(level) < _level_number(minimum) and not req.accept_lower:
+        raise InvalidState(
+            f"level {level} is below the minimum {minimum} for personal data (use --accept-lower REASON to accept it)"
+        )
+
+
+def check_request(session: Session, env: Env, req: DestructionRequest) -> _Checked:
+    """Every check, and not a single write."""
+    if not req.refs:
+        raise BadValue("give at least one record")
+    if req.method not in METHODS:
+        raise BadValue(f"unknown destruction method '{req.method}' ({', '.join(METHODS)})")
+    level = parse_level(req.level)
+    today = env.today()
+    on = req.on or today
+    if on > today:
+        raise BadValue(f"--on {on.isoformat()} is in the future")
+    reason = _text(req.reason, "--reason", REASON_LIMIT)
+    if req.early and reason is None:
+        raise BadValue("--early needs --reason (why the customer agreed to early destruction)")
+    if reason is not None and not req.early:
+        raise BadValue("--reason goes with --early")
+    accept_lower = _text(req.accept_lower, "--accept-lower", REASON_LIMIT)
+    for path in req.evidence:
+        if not path.is_file():
+            raise NotFound(f"evidence file not found: {path}")
+    records: list[CustodyRecord] = []
+    for ref in req.refs:
+        record = find_record(session, ref)
+        if any(r.id == record.id for r in records):
+            raise BadValue(f"record {record.id} is given twice")
+        _check_record(record, req, level, on, env)
+        records.append(record)
+    return _Checked(
+        records=records,
+        level=level,
+        on=on,
+        witness=_text(req.witness, "--witness"),
+        reason=reason,
+        accept_lower=accept_lower,
+        equipment=_text(req.equipment, "--equipment"),
+        place=_text(req.place, "--place"),
+        particle_size=_text(req.particle_size, "--particle-size", 60),
+    )
+
+
+def _copy_evidence(env: Env, batch: str, files: tuple[Path, ...]) -> tuple[list[dict[str, str]], list[Path]]:
+    """Copy each file to `data_dir/evidence/<batch>/`; return its entries and the copies made."""
+    target_dir = env.config.data_dir / "evidence" / batch
+    entries: list[dict[str, str]] = []
+    copies: list[Path] = []
+    try:
+        for index, source in enumerate(files, start=1):
+            target_dir.mkdir(parents=True, exist_ok=True)
+            target = target_dir / f"{index:02d}-{source.name}"
+            digest = hashlib.sha256()
+            with open(source, "rb") as src, open(target, "xb") as dst:
+                copies.append(target)
+                for chunk in iter(lambda: src.read(1 << 20), b""):
+                    digest.update(chunk)
+                    dst.write(chunk)
+            entries.append({"file": f"{batch}/{target.name}", "sha256": digest.hexdigest()})
+    except OSError:
+        _remove(copies)
+        raise
+    return entries, copies
+
+
+def _remove(copies: list[Path]) -> None:
+    for path in copies:
+        path.unlink(missing_ok=True)
+    parents = {p.parent for p in copies}
+    for parent in parents:
+        if parent.exists() and not any(parent.iterdir()):
+            parent.rmdir()
+
+
+def destroy(
+    session: Session, env: Env, renderer: CertificateRenderer, req: DestructionRequest
+) -> list[DestructionResult]:
+    """Record the destruction of each record's drive (one batch) and issue one certificate per drive,
+    inside the caller's transaction."""
+    checked = check_request(session, env, req)
+    renderer.prepare()  # a damaged or missing key fails here, before anything is written
+    batch = f"D-{checked.on:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+    evidence, copies = _copy_evidence(env, batch, req.evidence)
+    results: list[DestructionResult] = []
+    try:
+        for record in checked.records:
+            destruction = Destruction(
+                batch=batch,
+                record_id=record.id,
+                drive_id=record.drive_id,
+                method=req.method,
+                level=checked.level,
+                equipment=checked.equipment,
+                place=checked.place,
+                operator=env.actor,
+                witness=checked.witness,
+                destroyed_on=checked.on,
+                early_reason=checked.reason,
+                lower_level_reason=checked.accept_lower if _below_minimum(env, checked.level) else None,
+                evidence=evidence,
+                created_at=env.now(),
+                details={"particle_size": checked.particle_size, "serial_rescanned": req.serial_rescanned},
+            )
+            session.add(destruction)
+            session.flush()
+            before = {"state": record.state.value}
+            record.state = CustodyState.DESTROYED
+            record.closed_at = env.now()
+            record_event(
+                session,
+                env,
+                "destruction.record",
+                "destruction",
+                destruction.id,
+                after={
+                    "record_id": record.id,
+                    "batch": batch,
+                    "method": req.method,
+                    "level": checked.level,
+                    "early": checked.reason is not None,
+                    "lower_level_accepted": destruction.lower_level_reason is not None,
+                    "evidence": [e["sha256"] for e in evidence],
+                },
+                customer_id=record.customer_id,
+            )
+            record_event(
+                session,
+                env,
+                "record.destroyed",
+                "custody_record",
+                record.id,
+                before=before,
+                after={"state": record.state.value, "destruction_id": destruction.id},
+                customer_id=record.customer_id,
+            )
+            certificate = issue_destruction_certificate(session, env, renderer, destruction.id)
+            results.append(
+                DestructionResult(
+                    record_id=record.id,
+                    destruction_id=destruction.id,
+                    certificate=certificate.number,
+                    batch=batch,
+                    serial=record.drive.serial,
+                    method=req.method,
+                    level=checked.level,
+                    destroyed_on=checked.on,
+                )
+            )
+    except BaseException:
+        _remove(copies)
+        raise
+    return results
+
+
+def _below_minimum(env: Env, level: str) -> bool:
+    rules = env.config.destruction
+    minimum = rules.min_level_magnetic if level[0] == "H" else rules.min_level_flash
+    return _level_number(level) < _level_number(minimum)
