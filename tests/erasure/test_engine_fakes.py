@@ -1,0 +1,116 @@
+"""The engine's orchestration with an in-memory device: faults, stops, resume, identity re-check."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.erasure.conftest import FakeBlockDevice, FakeOpener
+from wipestation.erasure.engine import Checkpoint, OverwriteEngine, OverwriteJob
+from wipestation.erasure.methods import METHODS
+from wipestation.erasure.patterns import keystream, new_key
+from wipestation.erasure.verify import sample_plan
+from wipestation.errors import SafetyRefusal
+
+SIZE = 1 << 20
+
+
+def engine(dev: FakeBlockDevice, **kw: object) -> OverwriteEngine:
+    kw.setdefault("reidentify", lambda: None)
+    return OverwriteEngine(FakeOpener(dev), chunk_size=64 << 10, **kw)  # type: ignore[arg-type]
+
+
+def run(dev: FakeBlockDevice, method: str = "zero", verify: str = "full", **kw: object) -> object:
+    eng = engine(dev, **kw)
+    key = new_key()
+    with eng.open("/dev/fake", dev.size) as opened:
+        return eng.run(opened, OverwriteJob("/dev/fake", dev.size, METHODS[method].passes, key, verify, "seed"))  # type: ignore[arg-type]
+
+
+def test_bad_blocks_are_narrowed_to_the_logical_block_and_the_erasure_fails() -> None:
+    dev = FakeBlockDevice(SIZE, bad={100, 101, 900})
+    result = run(dev)
+    assert result.outcome == "failed"  # type: ignore[attr-defined]
+    assert result.bad_ranges == [(100 * 512, 102 * 512), (900 * 512, 901 * 512)]  # type: ignore[attr-defined]
+    assert result.bytes_written == SIZE - 3 * 512  # type: ignore[attr-defined]
+    assert "could not be written" in result.error  # type: ignore[attr-defined]
+
+
+def test_device_gone_is_interrupted_at_the_last_confirmed_offset() -> None:
+    dev = FakeBlockDevice(SIZE, gone_after=5)
+    checkpoints: list[Checkpoint] = []
+    result = run(dev, on_checkpoint=checkpoints.append, checkpoint_bytes=128 << 10)
+    assert result.outcome == "interrupted" and "disappeared" in result.error  # type: ignore[attr-defined]
+    assert result.checkpoint_offset == 256 << 10 == checkpoints[-1].offset  # type: ignore[attr-defined]
+
+
+def test_stop_checkpoints_and_resume_finishes() -> None:
+    dev = FakeBlockDevice(SIZE)
+    dev.data[:] = b"\xab" * SIZE
+    calls = {"n": 0}
+
+    def stop() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 6
+
+    eng = engine(dev, should_stop=stop)
+    key = new_key()
+    job = OverwriteJob("/dev/fake", SIZE, METHODS["dod-3pass"].passes, key, "full", "s")
+    with eng.open("/dev/fake", SIZE) as opened:
+        first = eng.run(opened, job)
+    assert first.outcome == "interrupted" and first.checkpoint_pass == 0
+    assert first.checkpoint_offset == 6 * (64 << 10)
+    eng2 = engine(dev)
+    resumed = OverwriteJob(
+        "/dev/fake",
+        SIZE,
+        job.passes,
+        key,
+        "full",
+        "s",
+        first.checkpoint_pass,
+        first.checkpoint_offset,
+        first.bytes_written,
+    )
+    with eng2.open("/dev/fake", SIZE) as opened:
+        second = eng2.run(opened, resumed)
+    assert second.outcome == "succeeded" and second.verify_result == "passed"
+    assert bytes(dev.data) == keystream(key, 2, 0, SIZE)
+
+
+def test_identity_recheck_refuses_before_opening() -> None:
+    dev = FakeBlockDevice(SIZE)
+
+    def swapped() -> None:
+        raise SafetyRefusal("serial changed")
+
+    opener = FakeOpener(dev)
+    eng = OverwriteEngine(opener, reidentify=swapped)
+    with pytest.raises(SafetyRefusal):
+        eng.open("/dev/fake", SIZE)
+    assert opener.opened == 0 and dev.writes == 0
+
+
+def test_capacity_change_refused() -> None:
+    dev = FakeBlockDevice(SIZE)
+    with pytest.raises(SafetyRefusal, match="capacity"):
+        engine(dev).open("/dev/fake", SIZE * 2)
+
+
+def test_sample_plan_is_nist_shaped_and_reproducible() -> None:
+    size = 1 << 30
+    plan = sample_plan(size, 512, "abc")
+    assert plan.subsections >= 1000
+    assert plan.ranges[0][0] == 0 and plan.ranges[-1][0] + plan.ranges[-1][1] == size
+    assert 0.09 <= plan.coverage(size) <= 0.12
+    assert plan == sample_plan(size, 512, "abc") and plan != sample_plan(size, 512, "abd")
+    ends = [o + n for o, n in plan.ranges]
+    assert all(e <= o2 for e, (o2, _) in zip(ends, plan.ranges[1:], strict=False))
+
+
+def test_progress_reports_pass_rate_and_eta() -> None:
+    dev = FakeBlockDevice(SIZE)
+    seen = []
+    run(dev, method="zero-verify-2pass", on_progress=seen.append, progress_seconds=0.0)
+    assert {p.phase for p in seen} == {"write", "verify"}
+    assert {p.pass_number for p in seen if p.phase == "write"} == {1, 2}
+    assert seen[-1].fraction == 1.0 and all(p.eta_seconds is not None for p in seen)

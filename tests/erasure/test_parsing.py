@@ -1,0 +1,203 @@
+"""Capability detection and command building against recorded tool outputs (fixtures written from
+the tools' documented formats; no such drives are attached here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.erasure.conftest import FakeBlockDevice, FakeRunner, fixture_text
+from wipestation.erasure.engine import OpenedDevice
+from wipestation.erasure.firmware import (
+    FROZEN_TEXT,
+    SANITIZE_DONE,
+    SANITIZE_FAILED,
+    SANITIZE_RUNNING,
+    CommandResult,
+    FirmwareEngine,
+    build_commands,
+    detect_support,
+    parse_hdparm_hpa,
+    parse_hdparm_identify,
+    parse_hdparm_sanitize_running,
+    parse_nvme_id_ctrl,
+    parse_nvme_sanitize_log,
+    parse_percent,
+    parse_sg_opcodes_sanitize,
+    parse_smartctl_info,
+)
+from wipestation.erasure.methods import METHODS, nist_category
+from wipestation.errors import InvalidState
+from wipestation.identity import DriveIdentity
+
+HDD = DriveIdentity(
+    serial="WD-WCC6Y0TESTHDD", model="WDC WD10EZEX-08WN4A0", capacity_bytes=1 << 20, bus="ata", media="hdd"
+)
+SSD = DriveIdentity(
+    serial="S3Z1NB0TESTSSD", model="Samsung SSD 860 EVO", capacity_bytes=1 << 20, bus="ata", media="ssd"
+)
+NVME = DriveIdentity(serial="S4EWNX0TESTNVME", model="Samsung SSD 970", capacity_bytes=1 << 20, bus="nvme", media="ssd")
+
+
+def ok(name: str) -> CommandResult:
+    return CommandResult(0, fixture_text(name))
+
+
+def test_hdparm_identify_hdd() -> None:
+    info = parse_hdparm_identify(fixture_text("hdparm_I_hdd.txt"))
+    assert info.serial == "WD-WCC6Y0TESTHDD" and info.model == "WDC WD10EZEX-08WN4A0"
+    assert info.rotational is True
+    assert info.security_supported and not info.security_enabled and not info.locked and not info.frozen
+    assert info.enhanced_erase and info.erase_minutes == 118 and info.enhanced_erase_minutes == 118
+    assert not info.sanitize and info.hpa_feature
+
+
+def test_hdparm_identify_frozen_ssd() -> None:
+    info = parse_hdparm_identify(fixture_text("hdparm_I_ssd_frozen.txt"))
+    assert info.rotational is False and info.frozen and not info.locked
+    assert info.sanitize and info.crypto_scramble and info.block_erase and not info.overwrite
+    assert (info.erase_minutes, info.enhanced_erase_minutes) == (2, 8)
+
+
+def test_hdparm_hpa_and_sanitize_status() -> None:
+    hpa = parse_hdparm_hpa(fixture_text("hdparm_N.txt"))
+    assert hpa is not None and not hpa.enabled and hpa.native_sectors == 1953525168
+    running = fixture_text("hdparm_sanitize_status_running.txt")
+    assert parse_hdparm_sanitize_running(running) and parse_percent(running) == 0.5
+    assert not parse_hdparm_sanitize_running(fixture_text("hdparm_sanitize_status_idle.txt"))
+
+
+def test_nvme_id_ctrl() -> None:
+    ctrl = parse_nvme_id_ctrl(fixture_text("nvme_id_ctrl.json"))
+    assert ctrl.serial == "S4EWNX0TESTNVME" and ctrl.format_supported and ctrl.crypto_erase_on_format
+    assert ctrl.sanitize_crypto and ctrl.sanitize_block and not ctrl.sanitize_overwrite
+    cheap = parse_nvme_id_ctrl(fixture_text("nvme_id_ctrl_no_sanitize.json"))
+    assert cheap.format_supported and not cheap.crypto_erase_on_format and not cheap.sanitize
+
+
+def test_nvme_sanitize_log_versions() -> None:
+    running = parse_nvme_sanitize_log(fixture_text("nvme_sanitize_log_running.json"))
+    assert running.state == SANITIZE_RUNNING and running.progress == pytest.approx(0.25)
+    done = parse_nvme_sanitize_log(fixture_text("nvme_sanitize_log_done.json"))
+    assert done.state == SANITIZE_DONE and done.succeeded and done.progress == 1.0
+    failed = parse_nvme_sanitize_log(fixture_text("nvme_sanitize_log_failed_int.json"))
+    assert failed.state == SANITIZE_FAILED
+
+
+def test_smartctl_json() -> None:
+    ata = parse_smartctl_info(fixture_text("smartctl_ata.json"))
+    assert ata.protocol == "ATA" and ata.media == "hdd" and ata.capacity_bytes == 1000204886016
+    assert ata.smartctl_version == "7.3" and ata.security_frozen is True
+    nvme = parse_smartctl_info(fixture_text("smartctl_nvme.json"))
+    assert nvme.protocol == "NVMe" and nvme.media == "ssd" and nvme.serial == "S4EWNX0TESTNVME"
+
+
+def test_sg_opcodes_and_requests() -> None:
+    assert parse_sg_opcodes_sanitize(fixture_text("sg_opcodes.txt")) >= {"block erase", "cryptographic erase"}
+    assert parse_percent(fixture_text("sg_requests_progress.txt")) == pytest.approx(0.375)
+
+
+def ata_runner(identify: str) -> FakeRunner:
+    return FakeRunner(
+        {
+            ("hdparm", "-I"): ok(identify),
+            ("hdparm", "-N"): ok("hdparm_N.txt"),
+            ("sg_opcodes",): CommandResult(0, ""),
+            ("hdparm", "-V"): CommandResult(0, "hdparm v9.65\n"),
+        }
+    )
+
+
+def test_ata_hdd_enhanced_secure_erase_is_purge() -> None:
+    support = detect_support(ata_runner("hdparm_I_hdd.txt"), HDD, "/dev/sdb")
+    secure = support["ata-secure-erase"]
+    assert secure.supported and secure.action == "enhanced" and secure.purge
+    assert nist_category(METHODS["ata-secure-erase"], HDD, enhanced=True) == "Purge"
+    assert not support["ata-sanitize"].supported and not support["nvme-format"].supported
+    plan = build_commands(secure, "/dev/sdb", password="pw1")
+    assert plan.commands == (
+        ("hdparm", "--user-master", "u", "--security-set-pass", "pw1", "/dev/sdb"),
+        ("hdparm", "--user-master", "u", "--security-erase-enhanced", "pw1", "/dev/sdb"),
+    )
+    assert plan.timeout >= 118 * 60
+
+
+def test_ata_frozen_is_explained_and_secure_erase_on_flash_is_clear() -> None:
+    support = detect_support(ata_runner("hdparm_I_ssd_frozen.txt"), SSD, "/dev/sdc")
+    assert not support["ata-secure-erase"].supported
+    assert support["ata-secure-erase"].reason == FROZEN_TEXT and "suspend" in FROZEN_TEXT
+    assert not support["ata-sanitize"].supported
+    with pytest.raises(InvalidState, match="frozen"):
+        build_commands(support["ata-secure-erase"], "/dev/sdc")
+    assert nist_category(METHODS["ata-secure-erase"], SSD, enhanced=True) == "Clear"
+    assert nist_category(METHODS["random"], SSD) == "Clear"
+
+
+def test_ata_sanitize_when_not_frozen() -> None:
+    text = fixture_text("hdparm_I_ssd_frozen.txt").replace("\t\tfrozen", "\tnot\tfrozen")
+    runner = FakeRunner({("hdparm", "-I"): CommandResult(0, text), ("hdparm", "-N"): CommandResult(1, "")})
+    support = detect_support(runner, SSD, "/dev/sdc")
+    assert support["ata-secure-erase"].supported and not support["ata-secure-erase"].purge  # flash: Clear
+    san = support["ata-sanitize"]
+    assert san.supported and san.action == "crypto" and san.purge
+    plan = build_commands(san, "/dev/sdc")
+    assert plan.commands == (("hdparm", "--yes-i-know-what-i-am-doing", "--sanitize-crypto-scramble", "/dev/sdc"),)
+    assert plan.poll == ("hdparm", "--sanitize-status", "/dev/sdc")
+
+
+def test_nvme_format_always_with_ses_and_sanitize_crypto() -> None:
+    runner = FakeRunner({("nvme", "id-ctrl"): ok("nvme_id_ctrl.json")})
+    support = detect_support(runner, NVME, "/dev/nvme0n1")
+    fmt = build_commands(support["nvme-format"], "/dev/nvme0n1")
+    assert fmt.commands == (("nvme", "format", "/dev/nvme0n1", "--ses=2", "--force"),)
+    san = build_commands(support["nvme-sanitize"], "/dev/nvme0n1")
+    assert san.commands == (("nvme", "sanitize", "/dev/nvme0n1", "--sanact=4"),)
+    assert san.poll == ("nvme", "sanitize-log", "/dev/nvme0n1", "-o", "json")
+    cheap = detect_support(FakeRunner({("nvme", "id-ctrl"): ok("nvme_id_ctrl_no_sanitize.json")}), NVME, "/dev/nvme1n1")
+    assert build_commands(cheap["nvme-format"], "/dev/nvme1n1").commands[0][3] == "--ses=1"
+    assert not cheap["nvme-sanitize"].supported
+
+
+def test_scsi_sanitize_prefers_crypto() -> None:
+    runner = FakeRunner({("hdparm",): CommandResult(1, ""), ("sg_opcodes",): ok("sg_opcodes.txt")})
+    ident = DriveIdentity(serial="SAS1", capacity_bytes=1 << 20, bus="scsi", media="hdd")
+    san = detect_support(runner, ident, "/dev/sdd")["scsi-sanitize"]
+    assert san.supported and san.action == "crypto"
+    plan = build_commands(san, "/dev/sdd")
+    assert plan.commands == (("sg_sanitize", "--crypto", "--quick", "--early", "/dev/sdd"),)
+
+
+def test_loop_devices_support_no_firmware_method() -> None:
+    ident = DriveIdentity(serial="LOOP-x", capacity_bytes=1 << 20, bus="loop")
+    assert not any(s.supported for s in detect_support(FakeRunner({}), ident, "/dev/loop0").values())
+
+
+@pytest.mark.parametrize("changes_data", [True, False])
+def test_firmware_engine_polls_and_checks_that_data_changed(changes_data: bool) -> None:
+    dev = FakeBlockDevice(1 << 20)
+    runner = FakeRunner({("nvme", "id-ctrl"): ok("nvme_id_ctrl.json")})
+    support = detect_support(runner, NVME, "/dev/nvme0n1")["nvme-sanitize"]
+    plan = build_commands(support, "/dev/nvme0n1")
+
+    class Sanitizing(FakeRunner):
+        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+            if args[:2] == ("nvme", "sanitize") and changes_data:
+                dev.data[:] = bytes(len(dev.data))
+            return super().run(args, timeout=timeout)
+
+    fw = Sanitizing(
+        {
+            ("nvme", "sanitize-log"): [ok("nvme_sanitize_log_running.json"), ok("nvme_sanitize_log_done.json")],
+            ("nvme", "sanitize"): CommandResult(0, "Sanitize device: Success\n"),
+        }
+    )
+    seen: list[float] = []
+    engine = FirmwareEngine(fw, on_progress=lambda p: seen.append(p.fraction), sleep=lambda s: None)
+    result = engine.run(OpenedDevice("/dev/nvme0n1", dev), plan, dev.size)
+    assert ("nvme", "sanitize", "/dev/nvme0n1", "--sanact=4") in fw.calls
+    assert 0.25 in seen and seen[-1] == 1.0
+    if changes_data:
+        assert result.outcome == "succeeded" and result.verify_result == "passed"
+    else:
+        assert (
+            result.outcome == "failed" and result.verify_result == "failed" and "did not change" in (result.error or "")
+        )
