@@ -77,9 +77,15 @@ def _serial(info: BlockInfo) -> str:
         info.attr("serial"),
         info.attr(VPD_SERIAL_ATTRIBUTE),
     ):
-        if value:
+        if value and usable_serial(value):
             return value
     return ""
+
+
+def usable_serial(serial: str) -> bool:
+    """Cheap bridges and sticks report all zeros (or all F) for every unit: that names no drive."""
+    compact = serial.replace(" ", "").replace("-", "").replace("_", "")
+    return len(set(compact.upper())) > 1
 
 
 def _model(info: BlockInfo) -> str | None:
@@ -97,7 +103,8 @@ def _vendor(info: BlockInfo, model: str | None) -> str | None:
     """ID_VENDOR (decoded), or the sysfs vendor; ATA disks say only "ATA", so take the model's first word."""
     encoded = info.prop("ID_VENDOR_ENC")
     vendor = decode_udev(encoded) if encoded else (info.prop("ID_VENDOR") or "").replace("_", " ").strip()
-    vendor = vendor or " ".join((info.attr("device/vendor") or "").split())
+    if not vendor and info.prop("ID_ATA") != "1":  # SAT puts "ATA" or a slice of the model in the SCSI vendor
+        vendor = " ".join((info.attr("device/vendor") or "").split())
     if vendor.upper() in _MEANINGLESS_VENDORS or vendor.startswith("0x"):  # "ATA", or a PCI id (virtio)
         vendor = ""
     if not vendor and model and " " in model:

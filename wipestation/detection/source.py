@@ -47,7 +47,7 @@ class UdevDriveSource:
     def identify(self, device: str) -> DetectedDrive:
         info = self.block_info(device)
         if info.is_partition:
-            parent = _parent_disk(self.context, info)
+            parent = _parent_disk(info)
             raise BadValue(f"{device} is a partition of {parent}; give the whole disk")
         if info.is_loop and not self.allow_loop:
             raise BadValue(f"{device} is a loop device: {LOOP_NOT_ALLOWED}")
@@ -80,14 +80,8 @@ class UdevDriveSource:
         return DetectedDrive(identity=identity, protected_reason=self.protection.reason(info.name, identity.serial))
 
 
-def _parent_disk(context: Any, info: BlockInfo) -> str:
-    try:
-        device = pyudev.Devices.from_sys_path(context, info.sys_path)
-        parent = device.find_parent("block", "disk")
-    except pyudev.DeviceNotFoundError:
-        parent = None
-    if parent is not None and parent.device_node:
-        return str(parent.device_node)
+def _parent_disk(info: BlockInfo) -> str:
+    """A partition's sysfs directory sits inside its disk's: /sys/devices/.../block/sda/sda1."""
     return f"/dev/{os.path.basename(os.path.dirname(info.sys_path))}"
 
 
