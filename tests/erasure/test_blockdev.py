@@ -104,7 +104,7 @@ def test_enospc_part_way_ends_failed_with_the_range_and_no_certificate(memdir: M
         final = json.loads(result.stdout.strip().splitlines()[-1])
         assert final["outcome"] == "failed" and final["certificate"] is None
         assert final["bad_ranges"], final
-        start, end = final["bad_ranges"][-1]
+        _, end = final["bad_ranges"][-1]
         assert 8 * MiB < final["bad_ranges"][0][0] <= 16 * MiB and end == size
         assert "error: erasure" in result.stderr and "Traceback" not in result.stderr
 
@@ -182,8 +182,8 @@ class SwappingSource:
 def test_device_swapped_between_confirmation_and_opening_is_refused(memdir: Mount, tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from wipestation.detection import default_drive_source
     from wipestation.config import Config, DevicesConfig
+    from wipestation.detection import default_drive_source
 
     with loop_over(memdir("m", 32 * MiB), "s.img", 8 * MiB, fill=b"\xcd") as dev:
         real = default_drive_source(Config(devices=DevicesConfig(allow_loop=True))).identify(dev)
