@@ -107,6 +107,7 @@ def test_drives_json_lists_identity_protection_bay_and_record(tmp_path: Path) ->
     assert (hdd["protected"], hdd["protected_reason"]) == (False, None)
     assert hdd["record"] == {
         "drive_id": 1,
+        "owner": "shop",
         "id": record_id,
         "kind": "backup",
         "customer_id": customer_id,
@@ -129,6 +130,18 @@ def test_drives_text_names_the_record_and_the_protection(tmp_path: Path) -> None
     assert "backup #1 for customer 1, overdue by 2 days" in lines[0]
     assert "not registered" in lines[1]
     assert lines[2].strip() == "PROTECTED: holds the root file system / (on nvme0n1p2)"
+
+
+def test_known_drive_without_open_record(tmp_path: Path) -> None:
+    engine, sessions = open_store(db_url(tmp_path))
+    with sessions.begin() as session:
+        session.add(Drive(serial=HDD.serial, owner=DriveOwner.SHOP, erase_count=2, created_at=CLOCK.now()))
+    engine.dispose()
+    result = run(tmp_path, ["drives", "--json"], drive_source=FakeSource([DetectedDrive(HDD)]))
+    [row] = json.loads(result.stdout)
+    assert (row["record"]["owner"], row["record"]["id"], row["record"]["due_on"]) == ("shop", None, None)
+    text = run(tmp_path, ["drives"], drive_source=FakeSource([DetectedDrive(HDD)])).stdout
+    assert text.rstrip().endswith("known shop drive, no open record")
 
 
 def test_drives_with_nothing_attached(tmp_path: Path) -> None:
@@ -226,7 +239,7 @@ def test_repository_rules_file_is_the_rendering_without_bays() -> None:
 
 
 @pytest.mark.parametrize("command", ["drives", "watch", "install-udev-rules"])
-def test_every_command_has_help(tmp_path: Path, command: str) -> None:
+def test_every_command_has_help(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"], catch_exceptions=False)
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"Usage: main {command}") or "Usage:" in result.stdout
+    assert f" {command} [OPTIONS]" in result.stdout

@@ -68,22 +68,21 @@ def known_record(app: AppContext, serial: str | None) -> dict[str, Any] | None:
         if drive is None:
             return None
         record = custody.open_record_for_drive(session, drive.id)
-        if record is None:
-            return {"drive_id": drive.id, "id": None, "owner": drive.owner.value}
-        due = custody.effective_due(record)
+        due = custody.effective_due(record) if record is not None else None
         return {
             "drive_id": drive.id,
-            "id": record.id,
-            "kind": record.kind.value,
-            "customer_id": record.customer_id,
-            "state": custody.display_state(record, today),
+            "owner": drive.owner.value,
+            "id": record.id if record else None,
+            "kind": record.kind.value if record else None,
+            "customer_id": record.customer_id if record else None,
+            "state": custody.display_state(record, today) if record else None,
             "due_on": due,
-            "days_left": (due - today).days,
+            "days_left": (due - today).days if due is not None else None,
         }
 
 
 def describe_record(record: dict[str, Any] | None) -> str:
-    """ "backup #4 for customer 12, due in 3 days" (or "known drive, no open record")."""
+    """In words, for a line: backup #4 for customer 12, due in 3 days (or: known shop drive, no open record)."""
     if record is None:
         return "not registered"
     if record["id"] is None:
