@@ -155,7 +155,8 @@ def test_very_long_values_wrap_and_nothing_is_cut(renderer: PdfCertificateRender
 
 
 def test_nfkc_normalises_device_strings(renderer: PdfCertificateRenderer) -> None:
-    data = erasure_data(drive=DriveFacts("ＳＥＡＧＡＴＥ", "ﬁrm", "SER\x00IAL", None, None, None, None, None))
+    wide = "\uff33\uff25\uff21\uff27\uff21\uff34\uff25"  # SEAGATE in full-width letters
+    data = erasure_data(drive=DriveFacts(wide, "\ufb01rm", "SER\x00IAL", None, None, None, None, None))
     assert_all_in(renderer.render(data, "en"), ["SEAGATE", "firm", "SER IAL"])
 
 
