@@ -76,6 +76,7 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
 
 # Each module lists its click commands in COMMANDS. One line per module, so parallel work merges.
 COMMAND_MODULES = (
+    "wipestation.cli.certs",
     "wipestation.cli.customers",
     "wipestation.cli.records",
     "wipestation.cli.audit_cmd",
