@@ -19,13 +19,23 @@ from tui.messages import (
     DriveChanged,
     DriveDetached,
     DriveEventMessage,
+    DrivesScanned,
     EraseFinished,
     EraseProgressed,
     RecordsChanged,
 )
 from tui.queries import DriveRow, drive_row
-from tui.services import ConsoleServices, DriveEventLike, EraseRequest, EraseResult, Watcher
+from tui.services import (
+    CertificateAccess,
+    ConsoleServices,
+    CoreCertificates,
+    DriveEventLike,
+    EraseRequest,
+    EraseResult,
+    Watcher,
+)
 from tui.widgets import EraseJob
+from wipestation.certify import CertificateRenderer
 from wipestation.devices import DetectedDrive
 from wipestation.errors import WipestationError
 
@@ -64,6 +74,7 @@ class WipestationApp(App[None]):
         self._watcher: Watcher | None = None
         self.last_attached: str | None = None
         self._erase_workers: dict[Worker[None], int] = {}
+        self._renderer: CertificateRenderer | None = None
 
     # --- life cycle --------------------------------------------------------------------------
 
@@ -93,7 +104,13 @@ class WipestationApp(App[None]):
     def _scan_drives(self) -> None:
         for detected in self.services.drive_source.list_drives():
             ident = detected.identity
-            self.post_message(DriveAttached(ident.device or "?", ident, detected.protected_reason))
+            self.post_message(DriveAttached(ident.device or "?", ident, detected.protected_reason, initial=True))
+        self.post_message(DrivesScanned())
+
+    def on_drives_scanned(self, _message: DrivesScanned) -> None:
+        dash = self.dashboard
+        if dash is not None:
+            dash.select_first_due()
 
     @property
     def dashboard(self) -> Any:
@@ -134,7 +151,7 @@ class WipestationApp(App[None]):
                 ident = replace(ident, device=device)
             is_new = device not in self.attached
             self.attached[device] = DetectedDrive(ident, message.protected_reason)
-            if is_new and isinstance(message, DriveAttached):
+            if is_new and isinstance(message, DriveAttached) and not message.initial:
                 self.last_attached = device
                 self._announce(device)
         dash = self.dashboard
@@ -267,6 +284,21 @@ class WipestationApp(App[None]):
         from tui.screens.record_detail import RecordDetailScreen
 
         self.push_screen(RecordDetailScreen(record_id))
+
+    def certificate_access(self) -> CertificateAccess:
+        if self.services.certificates is None:
+            s = self.services
+            self.services.certificates = CoreCertificates(s.sessions, s.env, s.export_dir, self.renderer)
+        return self.services.certificates
+
+    def renderer(self) -> CertificateRenderer:
+        """The certificate renderer (the entry point's, unless one was injected), built once."""
+        if self._renderer is None:
+            from wipestation.certify import load_renderer
+
+            factory = self.services.renderer_factory or (lambda: load_renderer(self.services.env.config))
+            self._renderer = factory()
+        return self._renderer
 
     def open_path(self, path: Path) -> None:
         error = self.services.open_file(path)

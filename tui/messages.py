@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from wipestation.identity import DriveIdentity
 from tui.services import EraseProgress, EraseResult
+from wipestation.identity import DriveIdentity
 
 
 class DriveEventMessage(Message):
@@ -14,8 +14,11 @@ class DriveEventMessage(Message):
 
     action = "changed"
 
-    def __init__(self, device: str, identity: DriveIdentity | None, protected_reason: str | None) -> None:
+    def __init__(
+        self, device: str, identity: DriveIdentity | None, protected_reason: str | None, *, initial: bool = False
+    ) -> None:
         super().__init__()
+        self.initial = initial  # found by the start-up scan, not plugged in now
         self.device = device
         self.identity = identity
         self.protected_reason = protected_reason
@@ -36,10 +39,8 @@ class DriveDetached(DriveEventMessage):
     action = "detached"
 
 
-class EraseStarted(Message):
-    def __init__(self, job_id: int) -> None:
-        super().__init__()
-        self.job_id = job_id
+class DrivesScanned(Message):
+    """The start-up scan of attached drives is done."""
 
 
 class EraseProgressed(Message):

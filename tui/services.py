@@ -12,10 +12,11 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from wipestation.certify import CertificateRenderer
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
 from wipestation.identity import DriveIdentity
@@ -64,7 +65,7 @@ class EraseRequest:
     device: str
     serial: str  # the serial the technician typed and that the engine must find again
     method: str
-    verify: str = "sample"  # full / sample / none
+    verify: str = "full"  # full / sample / none
 
 
 @dataclass(frozen=True)
@@ -106,27 +107,6 @@ class EraseBackend(Protocol):
         ...
 
 
-class DestroyBackend(Protocol):
-    """Records destructions through the core's destruction service (`wipestation destroy`)."""
-
-    def destroy(
-        self,
-        record_ids: list[int],
-        *,
-        method: str,
-        level: str,
-        witness: str | None,
-        evidence: list[Path],
-        early_reason: str | None = None,
-    ) -> list[str | None]:
-        """Record each destruction; returns each one's certificate number (None if none issued)."""
-        ...
-
-    def methods(self) -> list[str]: ...
-
-    def levels(self) -> list[str]: ...
-
-
 class CertificateAccess(Protocol):
     def pdf_path(self, number: str) -> Path:
         """Write (or find) the PDF of a certificate and return where it is."""
@@ -154,8 +134,45 @@ class ConsoleServices:
     drive_source: DriveSource
     watcher_factory: WatcherFactory | None = None
     eraser: EraseBackend | None = None
-    destroyer: DestroyBackend | None = None
+    renderer_factory: Callable[[], CertificateRenderer] | None = None
     certificates: CertificateAccess | None = None
     open_file: Callable[[Path], str | None] = xdg_open
     export_dir: Path = field(default_factory=Path.cwd)
     demo: bool = False
+
+
+class CoreCertificates:
+    """Writes a certificate's stored PDF (rendered on first use, as `wipestation certificate pdf`)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        env: Env,
+        directory: Path,
+        renderer_factory: Callable[[], CertificateRenderer] | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.env = env
+        self.directory = directory
+        self.renderer_factory = renderer_factory
+
+    def pdf_path(self, number: str) -> Path:
+        from wipestation.certify import certificate_pdf, load_renderer
+
+        renderer: CertificateRenderer | None = None
+        with self.sessions.begin() as session:
+            cert_langs = {d.lang for d in _find(session, number).documents}
+            if self.env.config.certificates.language not in cert_langs:
+                factory = self.renderer_factory or (lambda: load_renderer(self.env.config))
+                renderer = factory()
+            pdf = certificate_pdf(session, self.env, renderer, number)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        path = self.directory / f"{number}.pdf"
+        path.write_bytes(pdf)
+        return path
+
+
+def _find(session: Session, number: str) -> Any:
+    from wipestation.certify import find_certificate
+
+    return find_certificate(session, number)

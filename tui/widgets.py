@@ -110,9 +110,9 @@ class ErasureRow(Widget, can_focus=True):
     ErasureRow { height: 2; layout: vertical; }
     ErasureRow:focus { background: $boost; }
     ErasureRow > Horizontal { height: 1; }
-    ErasureRow .erase-title { width: 1fr; }
-    ErasureRow ProgressBar { width: 1fr; }
-    ErasureRow .erase-info { width: auto; }
+    ErasureRow .erase-title { width: auto; margin-right: 2; }
+    ErasureRow .erase-info { width: 1fr; }
+    ErasureRow ProgressBar Bar { width: 1fr; }
     ErasureRow.-failed .erase-info, ErasureRow.-interrupted .erase-info { color: $error; text-style: bold; }
     ErasureRow.-succeeded .erase-info { color: $success; }
     """
@@ -122,19 +122,25 @@ class ErasureRow(Widget, can_focus=True):
         self.job = job
 
     def compose(self) -> ComposeResult:
-        yield Label(self._title(), classes="erase-title")
         with Horizontal():
-            yield ProgressBar(total=None, show_eta=False, id=f"bar-{self.job.id}")
+            yield Label(self._title(), classes="erase-title")
             yield Label(self.job.summary(), classes="erase-info")
+        yield ProgressBar(total=None, show_eta=False, id=f"bar-{self.job.id}")
 
     def _title(self) -> str:
         j = self.job
         rec = f"record {j.record_id}" if j.record_id else "no record"
         return f"{j.device}  {j.serial}  {j.method}  ({rec})"
 
+    def on_mount(self) -> None:
+        self.refresh_job()
+
     def refresh_job(self) -> None:
         j = self.job
-        bar = self.query_one(ProgressBar)
+        bars = self.query(ProgressBar)
+        if not bars:
+            return  # not composed yet: on_mount shows the newest state
+        bar = bars.first()
         if j.progress is not None and j.progress.bytes_total > 0:
             p = j.progress
             # Overall progress over every pass (verification counts as the last stretch).

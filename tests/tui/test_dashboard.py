@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from textual.widgets import DataTable
 
-from tests.tui.conftest import FakeDriveSource, FakeEraser, FakeWatcher, add_customers, disk
+from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
-from tui.widgets import ErasureRow
 from wipestation import custody
 from wipestation.identity import DriveIdentity
 

@@ -106,9 +106,9 @@ class DashboardScreen(Screen[None]):
             )
         if keep is not None and str(keep) in {str(r.id) for r in self.due}:
             table.move_cursor(row=table.get_row_index(str(keep)))
-        overdue = sum(1 for r in self.due if r.days_left < 0)
+        late = sum(1 for r in self.due if r.days_left < 0)
         self.query_one("#due-title", Label).update(
-            f"Due today and overdue: {len(self.due)} ({overdue} overdue)" if self.due else "Nothing due today"
+            f"Due today and overdue: {len(self.due)} ({late} overdue)" if self.due else "Nothing due today"
         )
         self.refresh_drives()
 
@@ -133,6 +133,13 @@ class DashboardScreen(Screen[None]):
         if target in self._shown:
             table.move_cursor(row=table.get_row_index(target))
 
+    def select_first_due(self) -> None:
+        """After the start-up scan: the cursor on the first attached drive that is due."""
+        first = next((r.device for r in self.rows.values() if r.due), None)
+        if first is not None:
+            table = self.query_one("#drives", DataTable)
+            table.move_cursor(row=table.get_row_index(first))
+
     def selected_device(self) -> str | None:
         table = self.query_one("#drives", DataTable)
         if table.row_count == 0:
@@ -153,9 +160,7 @@ class DashboardScreen(Screen[None]):
         box = self.query_one("#erasures", VerticalScroll)
         for placeholder in box.query("#no-erasures"):
             placeholder.remove()
-        row = ErasureRow(job)
-        box.mount(row)
-        self.call_after_refresh(row.refresh_job)
+        box.mount(ErasureRow(job))
 
     def update_job(self, job: EraseJob) -> None:
         for row in self.query(ErasureRow):
@@ -238,9 +243,6 @@ class DashboardScreen(Screen[None]):
     def action_destroy(self) -> None:
         from tui.screens.destroy import DestroyScreen
 
-        if self.wapp.services.destroyer is None:
-            self.notify("No destruction service is available.", severity="error")
-            return
         self.app.push_screen(DestroyScreen())
 
     def action_hold(self) -> None:

@@ -15,7 +15,7 @@ from tui.widgets import Field
 from wipestation.devices import DetectedDrive
 
 MIN_SUFFIX = 6
-VERIFY_CHOICES = [("sampled read-back", "sample"), ("full read-back", "full"), ("no verification", "none")]
+VERIFY_CHOICES = [("full read-back", "full"), ("sampled read-back", "sample"), ("no verification", "none")]
 
 
 def serial_confirmed(typed: str, serial: str) -> bool:
@@ -54,7 +54,7 @@ class EraseScreen(ModalScreen[EraseRequest | None]):
                     text += f"  {m.note}"
                 options.append(Option(text, id=m.name, disabled=not m.supported))
             yield Field("Method (NIST SP 800-88 category)", OptionList(*options, id="method"), name="method")
-            yield Field("Verification", Select(VERIFY_CHOICES, value="sample", allow_blank=False, id="verify"),
+            yield Field("Verification", Select(VERIFY_CHOICES, value="full", allow_blank=False, id="verify"),
                         name="verify")
             yield Field(
                 f"Type the serial to confirm (or its last {MIN_SUFFIX} characters)",

@@ -1,0 +1,304 @@
+"""Customers: search, add, edit, export (GDPR access / portability), anonymise; and the picker
+that registration uses."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.queries import CustomerRow, customer_rows
+from tui.widgets import Field
+from wipestation import customers as svc
+from wipestation.errors import WipestationError
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+NEW = "new"
+
+
+def _app(screen: Screen[Any]) -> WipestationApp:
+    return cast("WipestationApp", screen.app)
+
+
+class CustomerForm(ModalScreen[int | None]):
+    """Add a customer (customer_id None) or edit one. Dismisses with the customer's id."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
+    FIELDS = (("name", "Name"), ("email", "E-mail"), ("phone", "Phone"), ("address", "Address"))
+
+    def __init__(self, customer_id: int | None = None, *, name: str = "") -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.initial: dict[str, str] = {"name": name}
+
+    def compose(self) -> ComposeResult:
+        if self.customer_id is not None:
+            with _app(self).services.sessions.begin() as s:
+                c = svc.get_customer(s, self.customer_id)
+                self.initial = {f: getattr(c, f) or "" for f, _ in self.FIELDS}
+        with Vertical(classes="dialog", id="customer-form"):
+            title = "New customer" if self.customer_id is None else f"Edit customer {self.customer_id}"
+            yield Label(title, classes="dialog-title")
+            for name, label in self.FIELDS:
+                yield Field(label, Input(value=self.initial.get(name, ""), id=name), name=name)
+            yield Static("", classes="form-error", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="go")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "go":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        values = {name: self.query_one(f"#{name}", Input).value for name, _ in self.FIELDS}
+        errors: dict[str, str] = {}
+        if not values["name"].strip():
+            errors["name"] = "a customer needs a name"
+        email = values["email"].strip()
+        if email and ("@" not in email or " " in email):
+            errors["email"] = f"not an e-mail address: '{email}'"
+        for field in self.query(Field):
+            field.set_error(errors.get(field.field_name))
+        if errors:
+            return
+        services = _app(self).services
+        try:
+            with services.sessions.begin() as s:
+                if self.customer_id is None:
+                    data = svc.CustomerInput(**{k: (v.strip() or None) for k, v in values.items()})
+                    customer_id = svc.add_customer(s, services.env, data).id
+                else:
+                    # Only what changed; an emptied field is cleared.
+                    changed = {k: v for k, v in values.items() if v != self.initial.get(k, "")}
+                    if not changed:
+                        self.dismiss(self.customer_id)
+                        return
+                    customer_id = svc.edit_customer(s, services.env, self.customer_id,
+                                                    svc.CustomerInput(**changed)).id
+        except WipestationError as exc:
+            message = str(exc)
+            target = next((f for f, _ in self.FIELDS if f in message.lower()), None)
+            if target is not None:
+                self.query_one(f"#field-{target}", Field).set_error(message)
+            else:
+                self.query_one("#form-error", Static).update(message)
+            return
+        _app(self).changed()
+        self.dismiss(customer_id)
+
+
+class CustomerPicker(ModalScreen[int | None]):
+    """Search as you type; Enter picks; the first entry adds a new customer."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+n", "new", "New customer")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="customer-picker"):
+            yield Label("Pick a customer", classes="dialog-title")
+            yield Input(placeholder="search name, e-mail, phone, address", id="search")
+            yield OptionList(id="choices")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#search", Input).focus()
+
+    def _fill(self, text: str) -> None:
+        services = _app(self).services
+        with services.sessions.begin() as s:
+            rows = [r for r in customer_rows(s, text.strip() or None) if not r.anonymised]
+        options = [Option(f"+ new customer{': ' + text.strip() if text.strip() else ''}", id=NEW)]
+        options += [Option(f"{r.id:>5}  {r.name}  {r.email or ''} {r.phone or ''}", id=str(r.id)) for r in rows]
+        choices = self.query_one("#choices", OptionList)
+        choices.clear_options()
+        choices.add_options(options)
+        choices.highlighted = 1 if rows else 0
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        choices = self.query_one("#choices", OptionList)
+        if choices.highlighted is not None:
+            self._choose(choices.get_option_at_index(choices.highlighted).id)
+
+    def on_key(self, event: Any) -> None:
+        # Up / down move through the results while typing in the search box.
+        if event.key in ("down", "up") and self.focused is self.query_one("#search", Input):
+            choices = self.query_one("#choices", OptionList)
+            (choices.action_cursor_down if event.key == "down" else choices.action_cursor_up)()
+            event.stop()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        if option_id == NEW:
+            self.action_new()
+        elif option_id is not None:
+            self.dismiss(int(option_id))
+
+    def action_new(self) -> None:
+        def added(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.dismiss(customer_id)
+
+        self.app.push_screen(CustomerForm(name=self.query_one("#search", Input).value.strip()), added)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def anonymise_text(row: CustomerRow) -> str:
+    return (
+        f"Customer {row.id} ({row.name}) will be anonymised: the name becomes "
+        f"'{svc.ANONYMISED_NAME.format(id=row.id)}', e-mail, phone and address are erased, also from the "
+        "free space of the database file.\n"
+        f"Their {row.open_records} open record(s), every record number and certificate number are kept "
+        "(tax law: 7 years). This cannot be undone."
+    )
+
+
+class CustomersScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+f", "focus_search", "Search"),
+        Binding("ctrl+n", "add", "Add"),
+        Binding("ctrl+e", "edit", "Edit"),
+        Binding("ctrl+x", "export", "Export"),
+        Binding("ctrl+a", "anonymise", "Anonymise"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[Any] = DataTable(id="customers", cursor_type="row", zebra_stripes=True)
+        for key, label, width in (("id", "Id", 6), ("name", "Name", 30), ("email", "E-mail", 28),
+                                  ("phone", "Phone", 14), ("open", "Open", 5), ("address", "Address", None)):
+            table.add_column(label, key=key, width=width)
+        yield Header()
+        with Vertical(classes="full"):
+            yield Input(placeholder="search name, e-mail, phone, address", id="search")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#customers", DataTable).focus()
+
+    def reload(self) -> None:
+        text = self.query_one("#search", Input).value
+        services = _app(self).services
+        with services.sessions.begin() as s:
+            self.rows = {r.id: r for r in customer_rows(s, text.strip() or None)}
+        table = self.query_one("#customers", DataTable)
+        keep = self.selected()
+        table.clear()
+        for r in self.rows.values():
+            name = f"{r.name} (anonymised)" if r.anonymised else r.name
+            table.add_row(str(r.id), name, r.email or "", r.phone or "", str(r.open_records), r.address or "",
+                          key=str(r.id))
+        if keep is not None and keep in self.rows:
+            table.move_cursor(row=table.get_row_index(str(keep)))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.reload()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#customers", DataTable).focus()
+
+    def selected(self) -> int | None:
+        table = self.query_one("#customers", DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key is not None else None
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_add(self) -> None:
+        self.app.push_screen(CustomerForm(), lambda _id: self.reload())
+
+    def action_edit(self) -> None:
+        cid = self.selected()
+        if cid is None:
+            return
+        if self.rows[cid].anonymised:
+            self.notify(f"customer {cid} is anonymised; their details cannot be edited", severity="error")
+            return
+        self.app.push_screen(CustomerForm(cid), lambda _id: self.reload())
+
+    def action_export(self) -> None:
+        cid = self.selected()
+        if cid is None:
+            return
+        services = _app(self).services
+        try:
+            with services.sessions.begin() as s:
+                doc = svc.export_customer(s, cid, services.env.today())
+        except WipestationError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        path = services.export_dir / f"customer-{cid}-export.json"
+        try:
+            path.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"could not write {path}: {exc}", severity="error")
+            return
+        self.notify(str(path), title=f"Customer {cid} exported")
+
+    def action_anonymise(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        cid = self.selected()
+        if cid is None:
+            return
+        row = self.rows[cid]
+        if row.anonymised:
+            self.notify(f"customer {cid} is already anonymised", severity="warning")
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._anonymise(cid)
+
+        self.app.push_screen(ConfirmScreen(f"Anonymise customer {cid}?", anonymise_text(row), yes="Anonymise"),
+                             answer)
+
+    def _anonymise(self, cid: int) -> None:
+        from wipestation.db import scrub_sqlite
+
+        services = _app(self).services
+        try:
+            with services.sessions.begin() as s:
+                svc.anonymise_customer(s, services.env, cid)
+                engine = s.get_bind()
+        except WipestationError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        scrub_sqlite(engine)  # type: ignore[arg-type]
+        self.notify(f"customer {cid} anonymised", title="Anonymised")
+        _app(self).changed()
+        self.reload()

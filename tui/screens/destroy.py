@@ -1,0 +1,129 @@
+"""Record the physical destruction of due abandoned disks (one batch, one certificate per drive)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+
+from tui.queries import days_text, due_rows
+from tui.widgets import Field
+from wipestation.destruction import METHODS, DestructionRequest, destroy, parse_level
+from wipestation.errors import WipestationError
+from wipestation.units import parse_date
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+LEVELS = [f"H-{n}" for n in range(1, 8)] + [f"E-{n}" for n in range(1, 8)]
+_FIELD_WORDS = (("evidence", "evidence"), ("level", "level"), ("--on", "on"), ("witness", "witness"),
+                ("method", "method"), ("degauss", "method"))
+
+
+class DestroyScreen(ModalScreen[list[str] | None]):
+    """Dismisses with the certificate numbers issued."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Record destruction")]
+
+    @property
+    def wapp(self) -> WipestationApp:
+        return cast("WipestationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        services = self.wapp.services
+        with services.sessions.begin() as s:
+            rows = [r for r in due_rows(s, services.env.today()) if r.kind == "abandoned" and r.state == "due"]
+        choices = [(f"{r.id:>5}  {r.serial:<20} {r.customer_name[:24]:<24} {days_text(r.days_left)}", r.id)
+                   for r in rows]
+        minimum = services.env.config.destruction.min_level_magnetic
+        with Vertical(classes="dialog", id="destroy-dialog"):
+            yield Label("Destroy due abandoned disks", classes="dialog-title")
+            yield Field("Disks (space to select)", SelectionList[int](*choices, id="records"), name="records")
+            yield Field("Method", Select([(m, m) for m in METHODS], value="shred", allow_blank=False, id="method"),
+                        name="method")
+            yield Field("DIN 66399 level (H for magnetic disks, E for flash)",
+                        Select([(lv, lv) for lv in LEVELS], value=minimum, allow_blank=False, id="level"),
+                        name="level")
+            yield Field("Witness", Input(id="witness"), name="witness")
+            yield Field("Evidence files (photos; separate with ;)", Input(id="evidence"), name="evidence")
+            yield Field("Destroyed on (YYYY-MM-DD)", Input(value=services.env.today().isoformat(), id="on"),
+                        name="on")
+            yield Static("", classes="form-error", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Record destruction", variant="error", id="go")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#records", SelectionList).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "go":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        errors: dict[str, str] = {}
+        selected: list[int] = list(self.query_one("#records", SelectionList).selected)
+        if not selected:
+            errors["records"] = "select at least one disk"
+        method = str(self.query_one("#method", Select).value)
+        level = str(self.query_one("#level", Select).value)
+        try:
+            level = parse_level(level)
+        except WipestationError as exc:
+            errors["level"] = str(exc)
+        evidence = [Path(p.strip()).expanduser() for p in self.query_one("#evidence", Input).value.split(";")
+                    if p.strip()]
+        missing = [str(p) for p in evidence if not p.is_file()]
+        if missing:
+            errors["evidence"] = f"not a file: {', '.join(missing)}"
+        on = None
+        try:
+            on = parse_date(self.query_one("#on", Input).value)
+        except WipestationError as exc:
+            errors["on"] = str(exc)
+        witness = self.query_one("#witness", Input).value.strip() or None
+        self._show(errors)
+        if errors:
+            return
+        request = DestructionRequest(refs=tuple(str(i) for i in selected), method=method, level=level,
+                                     witness=witness, evidence=tuple(evidence), on=on)
+        services = self.wapp.services
+        try:
+            renderer = self.wapp.renderer()
+            with services.sessions.begin() as s:
+                results = destroy(s, services.env, renderer, request)
+        except WipestationError as exc:
+            self._show_service_error(str(exc))
+            return
+        numbers = [r.certificate for r in results]
+        self.notify(f"{len(results)} disk(s) destroyed; certificates {', '.join(numbers)}", title="Destruction")
+        self.wapp.changed()
+        self.dismiss(numbers)
+
+    def _show(self, errors: dict[str, str]) -> None:
+        for field in self.query(Field):
+            field.set_error(errors.get(field.field_name))
+        self.query_one("#form-error", Static).update("")
+
+    def _show_service_error(self, message: str) -> None:
+        lowered = message.lower()
+        for word, name in _FIELD_WORDS:
+            if word in lowered:
+                self.query_one(f"#field-{name}", Field).set_error(message)
+                return
+        self.query_one("#form-error", Static).update(message)

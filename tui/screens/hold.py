@@ -1,0 +1,88 @@
+"""Pause a record's due date until a date, for a stated reason."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.widgets import Field
+from wipestation import custody
+from wipestation.errors import WipestationError
+from wipestation.units import parse_date
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+
+class HoldScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Hold")]
+
+    def __init__(self, record_id: int) -> None:
+        super().__init__()
+        self.record_id = record_id
+
+    @property
+    def wapp(self) -> WipestationApp:
+        return cast("WipestationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        default = self.wapp.services.env.today() + timedelta(days=30)
+        with Vertical(classes="dialog", id="hold-dialog"):
+            yield Label(f"Hold record {self.record_id}", classes="dialog-title")
+            yield Static("The record will not be due before the hold ends. The reason is kept in the audit log.")
+            yield Field("Until (YYYY-MM-DD)", Input(value=default.isoformat(), id="until"), name="until")
+            yield Field("Reason (dispute, police request, ...)", Input(id="reason"), name="reason")
+            yield Static("", classes="form-error", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Hold", variant="primary", id="go")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "go":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        errors: dict[str, str] = {}
+        env = self.wapp.services.env
+        until = None
+        try:
+            until = parse_date(self.query_one("#until", Input).value)
+            if until <= env.today():
+                errors["until"] = f"the hold must end after today ({env.today()})"
+        except WipestationError as exc:
+            errors["until"] = str(exc)
+        reason = self.query_one("#reason", Input).value.strip()
+        if not reason:
+            errors["reason"] = "a hold needs a reason"
+        for field in self.query(Field):
+            field.set_error(errors.get(field.field_name))
+        if errors or until is None:
+            return
+        try:
+            with self.wapp.services.sessions.begin() as s:
+                custody.hold(s, env, str(self.record_id), until, reason)
+        except WipestationError as exc:
+            self.query_one("#form-error", Static).update(str(exc))
+            return
+        self.notify(f"record {self.record_id} on hold until {until}", title="Hold")
+        self.wapp.changed()
+        self.dismiss(True)

@@ -1,0 +1,205 @@
+"""One record: its drive, dates, holds, audit history and certificates; hold / release /
+request-deletion; open a certificate's PDF."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.markup import escape
+from sqlalchemy import ColumnElement, or_, select
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from tui.queries import days_text
+from wipestation import custody
+from wipestation.errors import WipestationError
+from wipestation.models import AuditEvent, Certificate, Erasure
+from wipestation.units import format_capacity
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+
+class RecordDetailScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("h", "hold", "Hold"),
+        Binding("r", "release", "Release"),
+        Binding("d", "request_deletion", "Deletion asked"),
+        Binding("o", "open_pdf", "Open PDF"),
+        Binding("p", "pdf_path", "PDF path"),
+    ]
+
+    def __init__(self, record_id: int) -> None:
+        super().__init__()
+        self.record_id = record_id
+        self.data: dict[str, Any] = {}
+        self.certificates: list[str] = []
+
+    @property
+    def wapp(self) -> WipestationApp:
+        return cast("WipestationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        certs: DataTable[Any] = DataTable(id="certificates", cursor_type="row")
+        for label, width in (("Certificate", 18), ("Kind", 12), ("Issued", 20), ("By", None)):
+            certs.add_column(label, width=width)
+        history: DataTable[Any] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        for label, width in (("#", 5), ("When (UTC)", 17), ("Who", 12), ("What", 26), ("Change", None)):
+            history.add_column(label, width=width)
+        yield Header()
+        with Vertical(classes="full"):
+            yield Static(id="detail")
+            yield Label("Certificates (o: open PDF, p: show its path)", classes="pane-title")
+            certs.styles.height = 4
+            yield certs
+            yield Label("History (audit log)", classes="pane-title")
+            yield history
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#history", DataTable).focus()
+
+    def reload(self) -> None:
+        services = self.wapp.services
+        today = services.env.today()
+        try:
+            with services.sessions.begin() as s:
+                record = custody.find_record(s, str(self.record_id))
+                self.data = custody.record_to_dict(record, today)
+                customer = record.customer.name
+                erasure_ids = list(s.execute(select(Erasure.id).where(Erasure.record_id == record.id)).scalars())
+                certs = list(s.execute(select(Certificate).where(Certificate.record_id == record.id)
+                                       .order_by(Certificate.id)).scalars())
+                cond: ColumnElement[bool] = (AuditEvent.entity.in_(("record", "custody_record"))) & (AuditEvent.entity_id == record.id)
+                if erasure_ids:
+                    cond = or_(cond, (AuditEvent.entity == "erasure") & AuditEvent.entity_id.in_(erasure_ids))
+                events = list(s.execute(select(AuditEvent).where(cond).order_by(AuditEvent.id)).scalars())
+                cert_rows = [(c.number, c.kind.value, c.issued_at.strftime("%Y-%m-%d %H:%M"), c.issued_by)
+                             for c in certs]
+                event_rows = [(str(e.id), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action,
+                               _change(e.before, e.after)) for e in events]
+        except WipestationError as exc:
+            self.query_one("#detail", Static).update(str(exc))
+            return
+        self.sub_title = f"record {self.record_id}"
+        self.query_one("#detail", Static).update(_describe(self.data, customer))
+        table = self.query_one("#certificates", DataTable)
+        table.clear()
+        self.certificates = [row[0] for row in cert_rows]
+        for row in cert_rows:
+            table.add_row(*row, key=row[0])
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        for erow in event_rows:
+            history.add_row(*erow)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_hold(self) -> None:
+        from tui.screens.hold import HoldScreen
+
+        self.app.push_screen(HoldScreen(self.record_id))
+
+    def action_release(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        holds = [h for h in self.data.get("holds", []) if not h["released"]]
+        if not holds:
+            self.notify(f"record {self.record_id} is not on hold", severity="warning")
+            return
+        text = "\n".join(f"hold until {h['until']}: {h['reason']}" for h in holds)
+        rule = self.data["rule_due_on"]
+        self._confirm(ConfirmScreen(f"Release record {self.record_id}?",
+                                    f"{text}\n\nThe hold ends now; the record is due again by its rule ({rule}).",
+                                    yes="Release"), custody.release, "released")
+
+    def action_request_deletion(self) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        text = (f"The customer asked for early deletion: record {self.record_id} becomes due today "
+                "(a running hold still comes first). The request is kept in the audit log.")
+        self._confirm(ConfirmScreen(f"Deletion requested for record {self.record_id}?", text, yes="Record request"),
+                      custody.request_deletion, "deletion requested")
+
+    def _confirm(self, screen: Any, service: Any, done: str) -> None:
+        services = self.wapp.services
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with services.sessions.begin() as s:
+                    service(s, services.env, str(self.record_id))
+            except WipestationError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"record {self.record_id} {done}")
+            self.wapp.changed()
+
+        self.app.push_screen(screen, answer)
+
+    def _selected_certificate(self) -> str | None:
+        table = self.query_one("#certificates", DataTable)
+        if table.row_count == 0:
+            self.notify("This record has no certificate yet.", severity="warning")
+            return None
+        return self.certificates[table.cursor_row]
+
+    def _pdf(self) -> Any:
+        number = self._selected_certificate()
+        if number is None:
+            return None
+        access = self.wapp.certificate_access()
+        try:
+            return access.pdf_path(number)
+        except (WipestationError, OSError) as exc:
+            self.notify(f"certificate {number}: {exc}", severity="error")
+            return None
+
+    def action_open_pdf(self) -> None:
+        path = self._pdf()
+        if path is not None:
+            self.wapp.open_path(path)
+
+    def action_pdf_path(self) -> None:
+        path = self._pdf()
+        if path is not None:
+            self.notify(str(path), title="Certificate PDF", timeout=30)
+
+
+def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    parts = []
+    for key, value in (after or {}).items():
+        old = (before or {}).get(key)
+        if before and key in before and old != value:
+            parts.append(f"{key}: {old} -> {value}")
+        elif not before or key not in before:
+            parts.append(f"{key}: {value}")
+    return ", ".join(parts)
+
+
+def _describe(r: dict[str, Any], customer: str) -> str:
+    d = r["drive"]
+    e = escape
+    lines = [
+        f"[b]Record {r['id']}[/b]: {r['kind']}, [b]{r['state']}[/b]" + ("  (on hold)" if r["on_hold"] else ""),
+        f"Drive     {e(d['serial'])}  {e(d['vendor'] or '')} {e(d['model'] or '')}  "
+        f"{format_capacity(d['capacity_bytes'])}  {d['bus'] or ''} {d['media'] or ''}",
+        f"Customer  {e(customer)} ({r['customer_id']})   job {e(r['job'] or '-')}",
+        f"Since     {r['started_on']}   due {r['due_on']} ({days_text(r['days_left'])})",
+    ]
+    if r["rule_due_on"] != r["due_on"]:
+        lines.append(f"Rule      due {r['rule_due_on']} by the retention rule")
+    if r["deletion_requested_on"]:
+        lines.append(f"Deletion  requested by the customer on {r['deletion_requested_on']}")
+    for h in r["holds"]:
+        state = "released" if h["released"] else "active"
+        lines.append(f"Hold      until {h['until']} ({state}): {e(h['reason'])}  \\[{e(h['by'])}]")
+    if r["location"]:
+        lines.append(f"Location  {e(r['location'])}")
+    return "\n".join(lines)

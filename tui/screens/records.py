@@ -1,0 +1,128 @@
+"""Every custody record, searchable; Enter opens one. The rows are read column-wise and the table
+renders only what is visible, so 10 000 records open at once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select
+
+from tui.queries import RecordRow, days_text, record_rows
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+FILTERS = [("all records", "all"), ("open", "open"), ("due", "due"), ("closed", "closed")]
+STATE_STYLE = {"due": "bold dark_orange", "erased": "green", "destroyed": "green", "erasing": "cyan"}
+
+
+class RecordsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+f", "focus_search", "Search"),
+        Binding("h", "hold", "Hold"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[RecordRow] = []
+        self.shown: list[RecordRow] = []
+
+    @property
+    def wapp(self) -> WipestationApp:
+        return cast("WipestationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        table: DataTable[Any] = DataTable(id="records", cursor_type="row", zebra_stripes=True)
+        for key, label, width in (("id", "Record", 7), ("kind", "Kind", 9), ("state", "State", 9),
+                                  ("serial", "Serial", 22), ("customer", "Customer", 28), ("job", "Job", 12),
+                                  ("due", "Due", 11), ("when", "", 16), ("location", "Location", None)):
+            table.add_column(label, key=key, width=width)
+        yield Header()
+        with Vertical(classes="full"):
+            with Horizontal(id="filters"):
+                yield Input(placeholder="search id, serial, customer, job, location", id="search")
+                yield Select(FILTERS, value="all", allow_blank=False, id="state")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#records", DataTable).focus()
+
+    def reload(self) -> None:
+        services = self.wapp.services
+        with services.sessions.begin() as s:
+            self.all_rows = record_rows(s, services.env.today())
+        self.apply_filter()
+
+    def apply_filter(self) -> None:
+        text = self.query_one("#search", Input).value.strip().lower()
+        state = self.query_one("#state", Select).value
+        rows = self.all_rows
+        if state == "open":
+            rows = [r for r in rows if r.state in ("holding", "stored", "due", "erasing")]
+        elif state == "due":
+            rows = [r for r in rows if r.state == "due"]
+        elif state == "closed":
+            rows = [r for r in rows if r.state in ("erased", "destroyed")]
+        if text:
+            rows = [r for r in rows if text in _haystack(r)]
+        table = self.query_one("#records", DataTable)
+        table.clear()
+        table.add_rows(
+            (
+                str(r.id),
+                r.kind,
+                Text(r.state, style=STATE_STYLE.get(r.state, "")),
+                r.serial,
+                f"{r.customer_name} ({r.customer_id})",
+                r.job or "",
+                r.due_on.isoformat(),
+                days_text(r.days_left) if r.state in ("holding", "stored", "due") else "",
+                r.location or "",
+            )
+            for r in rows
+        )
+        self.shown = rows
+        self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.apply_filter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#records", DataTable).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.apply_filter()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def selected(self) -> int | None:
+        table = self.query_one("#records", DataTable)
+        if table.row_count == 0:
+            return None
+        return self.shown[table.cursor_row].id
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        record_id = self.selected()
+        if record_id is not None:
+            self.wapp.show_record(record_id)
+
+    def action_hold(self) -> None:
+        from tui.screens.hold import HoldScreen
+
+        record_id = self.selected()
+        if record_id is not None:
+            self.app.push_screen(HoldScreen(record_id))
+
+
+def _haystack(r: RecordRow) -> str:
+    return f"{r.id} #{r.id} {r.serial} {r.customer_name} {r.job or ''} {r.location or ''}".lower()

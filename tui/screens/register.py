@@ -1,0 +1,202 @@
+"""Register a drive: an attached one (identity read from the device) as backup or abandoned disk,
+or an abandoned disk by hand from its label."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tui.widgets import Field
+from wipestation import custody
+from wipestation.devices import DetectedDrive
+from wipestation.errors import WipestationError
+from wipestation.identity import DriveIdentity
+from wipestation.units import format_capacity, parse_capacity, parse_date
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+# Words in a service's error message that tell which field it is about.
+_FIELD_WORDS = (
+    ("no customer", "customer"),
+    ("customer ", "customer"),
+    ("a backup needs", "job"),
+    ("job ", "job"),
+    ("the date", "started"),
+    ("location ", "location"),
+    ("serial ", "serial"),
+    ("a drive needs a serial", "serial"),
+)
+
+
+class RegisterScreen(ModalScreen[int | None]):
+    """Dismisses with the new record's id."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Register"),
+        Binding("f4", "pick_customer", "Pick customer"),
+    ]
+
+    def __init__(self, kind: str, detected: DetectedDrive | None) -> None:
+        super().__init__()
+        self.kind = kind
+        self.detected = detected
+        self.customer_id: int | None = None
+
+    @property
+    def wapp(self) -> WipestationApp:
+        return cast("WipestationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="register-dialog"):
+            if self.detected is not None:
+                ident = self.detected.identity
+                yield Label(f"Register {ident.device}", classes="dialog-title")
+                yield Static(f"{ident.serial}  {ident.model or ''}  {format_capacity(ident.capacity_bytes)}")
+                yield Field("Kind", Select([("backup (kept 30 days)", "backup"),
+                                            ("abandoned disk (kept 3 months)", "abandoned")],
+                                           value=self.kind, allow_blank=False, id="kind"), name="kind")
+            else:
+                yield Label("Register an abandoned disk from its label", classes="dialog-title")
+                yield Field("Serial", Input(id="serial"), name="serial")
+                yield Field("Model", Input(id="model"), name="model")
+                yield Field("Capacity (500GB, 2TB, 1TiB)", Input(id="capacity"), name="capacity")
+            yield Field("Customer (F4 to pick, or type an id)", Input(placeholder="customer id", id="customer"),
+                        name="customer")
+            yield Static("", id="customer-name")
+            yield Field("Repair job reference", Input(id="job"), name="job")
+            yield Field("Date the backup was made / the disk was abandoned (YYYY-MM-DD)",
+                        Input(value=self.wapp.services.env.today().isoformat(), id="started"), name="started")
+            yield Field("Location", Input(id="location"), name="location")
+            yield Static("", classes="form-error", id="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Register", variant="primary", id="go")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        first = "#serial" if self.detected is None else "#customer"
+        self.query_one(first, Input).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "go":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "customer" and not event.value.strip():
+            self.action_pick_customer()
+        else:
+            self.action_submit()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "customer":
+            self._show_customer(event.value)
+
+    def _show_customer(self, text: str) -> None:
+        from wipestation.customers import get_customer
+
+        label = self.query_one("#customer-name", Static)
+        self.customer_id = None
+        if not text.strip().isdigit():
+            label.update("")
+            return
+        try:
+            with self.wapp.services.sessions.begin() as s:
+                c = get_customer(s, int(text))
+                label.update(f"  {c.name}" + ("  (anonymised)" if c.anonymised_at else ""))
+                self.customer_id = c.id
+        except WipestationError as exc:
+            label.update(f"  {exc}")
+
+    def action_pick_customer(self) -> None:
+        from tui.screens.customers import CustomerPicker
+
+        def picked(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.query_one("#customer", Input).value = str(customer_id)
+                self._show_customer(str(customer_id))
+                self.query_one("#job", Input).focus()
+
+        self.app.push_screen(CustomerPicker(), picked)
+
+    def _field(self, name: str) -> Field:
+        return self.query_one(f"#field-{name}", Field)
+
+    def _value(self, name: str) -> str:
+        return self.query_one(f"#{name}", Input).value.strip()
+
+    def action_submit(self) -> None:
+        errors: dict[str, str] = {}
+        kind = self.kind
+        if self.detected is not None:
+            kind = str(self.query_one("#kind", Select).value)
+        customer_text = self._value("customer")
+        if not customer_text:
+            errors["customer"] = "pick a customer (F4), or add a new one there"
+        elif not customer_text.isdigit():
+            errors["customer"] = "a customer id is a number (F4 to search)"
+        job = self._value("job") or None
+        if kind == "backup" and not job:
+            errors["job"] = "a backup needs the repair job reference"
+        started = None
+        try:
+            started = parse_date(self._value("started"))
+        except WipestationError as exc:
+            errors["started"] = str(exc)
+        identity: DriveIdentity | None = None
+        if self.detected is not None:
+            identity = self.detected.identity
+        else:
+            serial = self._value("serial")
+            model = self._value("model")
+            if not serial:
+                errors["serial"] = "type the serial from the label"
+            if not model:
+                errors["model"] = "type the model from the label"
+            capacity = None
+            try:
+                capacity = parse_capacity(self._value("capacity"))
+            except WipestationError as exc:
+                errors["capacity"] = str(exc)
+            if serial and model and capacity:
+                identity = DriveIdentity(serial=serial, model=model, capacity_bytes=capacity)
+        self._show_errors(errors)
+        if errors or identity is None or started is None:
+            return
+        reg = custody.Registration(int(customer_text), job, started, self._value("location") or None)
+        service = custody.register_backup if kind == "backup" else custody.register_abandoned
+        try:
+            with self.wapp.services.sessions.begin() as s:
+                record = service(s, self.wapp.services.env, identity, reg)
+                record_id, due = record.id, custody.effective_due(record)
+        except WipestationError as exc:
+            self._show_service_error(str(exc))
+            return
+        self.notify(f"{kind} record {record_id} for {identity.serial}: due {due}", title="Registered")
+        self.wapp.changed()
+        self.dismiss(record_id)
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for field in self.query(Field):
+            field.set_error(errors.get(field.field_name))
+        self.query_one("#form-error", Static).update("")
+
+    def _show_service_error(self, message: str) -> None:
+        lowered = message.lower()
+        for word, name in _FIELD_WORDS:
+            if lowered.startswith(word) and self.query(f"#field-{name}"):
+                self._field(name).set_error(message)
+                return
+        self.query_one("#form-error", Static).update(message)
