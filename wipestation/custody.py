@@ -99,21 +99,39 @@ def _record_query() -> Any:
 _RECORD_ID = re.compile(r"^(?:#|R-?)?(\d+)$", re.IGNORECASE)
 
 
-def find_record(session: Session, ref: str) -> CustodyRecord:
-    """REF is a record id (`12`, `#12`, `R12`) or a drive serial (its open record, else its latest)."""
+def find_record(session: Session, ref: str, *, for_update: bool = False) -> CustodyRecord:
+    """REF is a record id (`12`, `#12`, `R12`) or a drive serial (its open record, else its latest).
+
+    `for_update` locks the record's row until the transaction ends (PostgreSQL; SQLite transactions
+    are IMMEDIATE already), for callers that decide on its state.
+    """
     ref = ref.strip()
     match = _RECORD_ID.match(ref)
+    record_id: int | None = None
     if match:
-        record = session.execute(_record_query().where(CustodyRecord.id == int(match.group(1)))).scalar_one_or_none()
-        if record is not None:
-            return record  # type: ignore[no-any-return]
-    drive = session.execute(select(Drive).where(Drive.serial == ref)).scalar_one_or_none()
-    if drive is not None:
+        record_id = session.execute(
+            select(CustodyRecord.id).where(CustodyRecord.id == int(match.group(1)))
+        ).scalar_one_or_none()
+    if record_id is None:
+        drive = session.execute(select(Drive).where(Drive.serial == ref)).scalar_one_or_none()
+        if drive is None:
+            raise NotFound(f"no record or drive serial '{ref}'")
         records = sorted(drive.records, key=lambda r: (r.state in OPEN_STATES, r.id))
-        if records:
-            return records[-1]
-        raise NotFound(f"drive {ref} has no custody record")
-    raise NotFound(f"no record or drive serial '{ref}'")
+        if not records:
+            raise NotFound(f"drive {ref} has no custody record")
+        record_id = records[-1].id
+    return lock_record(session, record_id) if for_update else session.get_one(CustodyRecord, record_id)
+
+
+def lock_record(session: Session, record_id: int) -> CustodyRecord:
+    """The record, its row locked and its state read fresh (not from the session's cache)."""
+    stmt = (
+        _record_query().where(CustodyRecord.id == record_id).with_for_update().execution_options(populate_existing=True)
+    )
+    record: CustodyRecord | None = session.execute(stmt).scalar_one_or_none()
+    if record is None:
+        raise NotFound(f"no record {record_id}")
+    return record
 
 
 def open_record_for_drive(session: Session, drive_id: int) -> CustodyRecord | None:
@@ -168,7 +186,11 @@ def _register(
             f"({reg.started_on}) is in the future"
         )
     owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
-    existing = session.execute(select(Drive).where(Drive.serial == identity.serial.strip())).scalar_one_or_none()
+    # Lock the drive's row: two workstations registering the same drive at once queue here (a drive
+    # that is new to both collides on its unique serial instead, and the retry lands here).
+    existing = session.execute(
+        select(Drive).where(Drive.serial == identity.serial.strip()).with_for_update()
+    ).scalar_one_or_none()
     if existing is not None:
         current = open_record_for_drive(session, existing.id)
         if current is not None:
@@ -267,7 +289,7 @@ def due_records(session: Session, on: date) -> list[tuple[CustodyRecord, int]]:
 
 
 def _open(session: Session, ref: str) -> CustodyRecord:
-    record = find_record(session, ref)
+    record = find_record(session, ref, for_update=True)
     if record.state not in OPEN_STATES:
         raise InvalidState(f"record {record.id} is {record.state.value}: it is closed")
     return record

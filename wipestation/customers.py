@@ -63,8 +63,8 @@ def add_customer(session: Session, env: Env, data: CustomerInput) -> Customer:
     return customer
 
 
-def get_customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
+def get_customer(session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
+    customer = session.get(Customer, customer_id, with_for_update=for_update, populate_existing=for_update)
     if customer is None:
         raise NotFound(f"no customer with id {customer_id}")
     return customer
@@ -86,7 +86,7 @@ def list_customers(session: Session, search: str | None = None) -> list[Customer
 
 
 def edit_customer(session: Session, env: Env, customer_id: int, data: CustomerInput) -> Customer:
-    customer = get_customer(session, customer_id)
+    customer = get_customer(session, customer_id, for_update=True)
     if customer.anonymised_at is not None:
         raise InvalidState(f"customer {customer_id} is anonymised; their details cannot be edited")
     changed = []
@@ -111,7 +111,7 @@ def edit_customer(session: Session, env: Env, customer_id: int, data: CustomerIn
 
 def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: str = "request") -> Customer:
     """Replace name and contact details; every record and certificate number stays."""
-    customer = get_customer(session, customer_id)
+    customer = get_customer(session, customer_id, for_update=True)
     if customer.anonymised_at is not None:
         raise InvalidState(f"customer {customer_id} is already anonymised")
     customer.name = ANONYMISED_NAME.format(id=customer.id)

@@ -82,6 +82,7 @@ COMMAND_MODULES = (
     "wipestation.cli.audit_cmd",
     "wipestation.cli.drives",
     "wipestation.cli.console",
+    "wipestation.cli.db_cmd",
     "wipestation.cli.erase",
 )
 

@@ -14,6 +14,7 @@ from wipestation.clock import Clock, SystemClock
 from wipestation.config import Config, load_config
 from wipestation.db import default_db_url, open_store, scrub_sqlite
 from wipestation.env import Env
+from wipestation.tx import in_transaction
 
 T = TypeVar("T")
 
@@ -69,6 +70,10 @@ class AppContext:
         self.sessions  # noqa: B018 - opens the store
         assert self._engine is not None
         return self._engine
+
+    def transaction(self, work: Callable[[Session], T]) -> T:
+        """Run `work(session)` in one transaction, retried whole if it lost a race (wipestation.tx)."""
+        return in_transaction(self.sessions, work)
 
     def service(self, name: str, factory: Callable[[], T]) -> T:
         """An injected service by name, or the real one built once by factory."""

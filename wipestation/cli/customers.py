@@ -31,9 +31,11 @@ def customer() -> None:
 @click.pass_obj
 def add(app: AppContext, name: str, email: str | None, phone: str | None, address: str | None, as_json: bool) -> None:
     """Add a customer."""
-    with app.sessions.begin() as s:
-        c = svc.add_customer(s, app.env, svc.CustomerInput(name=name, email=email, phone=phone, address=address))
-        data = svc.customer_to_dict(c)
+    data = app.transaction(
+        lambda s: svc.customer_to_dict(
+            svc.add_customer(s, app.env, svc.CustomerInput(name=name, email=email, phone=phone, address=address))
+        )
+    )
     emit(data, as_json, f"customer {data['id']} added: {data['name']}")
 
 
@@ -117,9 +119,7 @@ def export(app: AppContext, customer_id: int, output: Path | None) -> None:
 @click.pass_obj
 def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
     """Replace name and contact details; records and certificate numbers are kept."""
-    with app.sessions.begin() as s:
-        c = svc.anonymise_customer(s, app.env, customer_id)
-        data = svc.customer_to_dict(c)
+    data = app.transaction(lambda s: svc.customer_to_dict(svc.anonymise_customer(s, app.env, customer_id)))
     app.scrub_freed_space()
     emit(data, as_json, f"customer {customer_id} anonymised: now '{data['name']}'")
 

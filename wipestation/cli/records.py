@@ -100,9 +100,9 @@ def backup_register(
     started = parse_date(made_on) if made_on else app.env.today()
     identity = identity_from_device(app, device) if device else DriveIdentity(serial=serial or "")
     reg = custody.Registration(customer_id=customer_id, job_ref=job_ref, started_on=started, location=location)
-    with app.sessions.begin() as s:
-        record = custody.register_backup(s, app.env, identity, reg)
-        data = custody.record_to_dict(record, app.env.today())
+    data = app.transaction(
+        lambda s: custody.record_to_dict(custody.register_backup(s, app.env, identity, reg), app.env.today())
+    )
     emit(
         data,
         as_json,
@@ -172,9 +172,9 @@ def abandoned_register(
         host_computer=host_computer,
         seal_number=seal_number,
     )
-    with app.sessions.begin() as s:
-        record = custody.register_abandoned(s, app.env, identity, reg)
-        data = custody.record_to_dict(record, app.env.today())
+    data = app.transaction(
+        lambda s: custody.record_to_dict(custody.register_abandoned(s, app.env, identity, reg), app.env.today())
+    )
     emit(
         data,
         as_json,
@@ -231,8 +231,9 @@ def due(app: AppContext, on: str | None, as_json: bool) -> None:
 def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> None:
     """Pause a record's due date until DATE, with a reason."""
     end = parse_date(until)
-    with app.sessions.begin() as s:
-        data = custody.record_to_dict(custody.hold(s, app.env, ref, end, reason), app.env.today())
+    data = app.transaction(
+        lambda s: custody.record_to_dict(custody.hold(s, app.env, ref, end, reason), app.env.today())
+    )
     emit(data, as_json, f"record {data['id']} on hold until {end}: due {data['due_on']}")
 
 
@@ -242,8 +243,7 @@ def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> N
 @click.pass_obj
 def release(app: AppContext, ref: str, as_json: bool) -> None:
     """End a record's hold early."""
-    with app.sessions.begin() as s:
-        data = custody.record_to_dict(custody.release(s, app.env, ref), app.env.today())
+    data = app.transaction(lambda s: custody.record_to_dict(custody.release(s, app.env, ref), app.env.today()))
     emit(data, as_json, f"record {data['id']} released: due {data['due_on']} ({_days(data['days_left'])})")
 
 
@@ -253,8 +253,7 @@ def release(app: AppContext, ref: str, as_json: bool) -> None:
 @click.pass_obj
 def request_deletion(app: AppContext, ref: str, as_json: bool) -> None:
     """The customer asked for early deletion: the record is due today."""
-    with app.sessions.begin() as s:
-        data = custody.record_to_dict(custody.request_deletion(s, app.env, ref), app.env.today())
+    data = app.transaction(lambda s: custody.record_to_dict(custody.request_deletion(s, app.env, ref), app.env.today()))
     note = " (a hold keeps it until then)" if data["on_hold"] else ""
     emit(data, as_json, f"record {data['id']}: deletion requested, due {data['due_on']}{note}")
 

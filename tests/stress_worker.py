@@ -1,0 +1,106 @@
+"""One 'workstation' of the stress and race tests: its own process, engine and transactions.
+
+Run through multiprocessing (spawn) by tests/test_multistation.py.
+"""
+
+from __future__ import annotations
+
+import traceback
+from datetime import timedelta
+from functools import partial
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy.orm import Session
+
+from wipestation import custody
+from wipestation.audit import record_event
+from wipestation.certify import CertificateRenderer, load_renderer
+from wipestation.clock import SystemClock
+from wipestation.config import Config
+from wipestation.customers import CustomerInput, add_customer
+from wipestation.db import open_store
+from wipestation.destruction import DestructionRequest, destroy
+from wipestation.env import Env
+from wipestation.errors import WipestationError
+from wipestation.identity import DriveIdentity
+from wipestation.tx import in_transaction
+
+
+def _env(data_dir: str, name: str) -> Env:
+    return Env(clock=SystemClock(), config=Config(data_dir=Path(data_dir)), actor=name)
+
+
+def _register_backup(s: Session, env: Env, name: str, i: int) -> str:
+    customer = add_customer(s, env, CustomerInput(name=f"Customer {name} {i}"))
+    reg = custody.Registration(customer_id=customer.id, job_ref=f"J{i}", started_on=env.today())
+    return custody.register_backup(s, env, DriveIdentity(serial=f"{name}-B{i}"), reg).drive.serial
+
+
+def _hold(s: Session, env: Env, serial: str) -> None:
+    custody.hold(s, env, serial, env.today() + timedelta(days=10), "dispute")
+
+
+def _register_and_destroy(s: Session, env: Env, renderer: CertificateRenderer, name: str, i: int) -> str:
+    customer = add_customer(s, env, CustomerInput(name=f"Owner {name} {i}"))
+    reg = custody.Registration(customer_id=customer.id, job_ref=None, started_on=env.today() - relativedelta(months=4))
+    serial = f"{name}-A{i}"
+    custody.register_abandoned(
+        s, env, DriveIdentity(serial=serial, model="ST500", capacity_bytes=500 * 10**9, media="hdd"), reg
+    )
+    return destroy(s, env, renderer, DestructionRequest(refs=(serial,), method="shred", level="H-5"))[0].certificate
+
+
+def _append(s: Session, env: Env, i: int) -> None:
+    record_event(s, env, "stress.append", "stress", i, after={"i": i})
+
+
+def workstation(url: str, data_dir: str, name: str, operations: int, barrier: Barrier) -> dict[str, Any]:
+    """Register, hold, destroy (issuing a certificate) and append audit events, `operations` times."""
+    engine, sessions = open_store(url)
+    env = _env(data_dir, name)
+    renderer = load_renderer(env.config)
+    done: dict[str, Any] = {"backups": 0, "holds": 0, "certificates": [], "events": 0, "errors": []}
+    last_backup = ""
+    barrier.wait()
+    try:
+        for i in range(operations):
+            try:
+                step = i % 4
+                if step == 0:
+                    last_backup = in_transaction(sessions, partial(_register_backup, env=env, name=name, i=i))
+                    done["backups"] += 1
+                elif step == 1:
+                    in_transaction(sessions, partial(_hold, env=env, serial=last_backup))
+                    done["holds"] += 1
+                elif step == 2:
+                    work = partial(_register_and_destroy, env=env, renderer=renderer, name=name, i=i)
+                    done["certificates"].append(in_transaction(sessions, work))
+                else:
+                    in_transaction(sessions, partial(_append, env=env, i=i))
+                    done["events"] += 1
+            except WipestationError as exc:  # a refusal by the rules is an error here: none is expected
+                done["errors"].append(f"{type(exc).__name__}: {exc}")
+    except Exception:  # noqa: BLE001 - reported to the parent, which fails the test
+        done["errors"].append(traceback.format_exc())
+    finally:
+        engine.dispose()
+    return done
+
+
+def race_to_destroy(url: str, data_dir: str, name: str, serial: str, barrier: Barrier) -> str:
+    """Two workstations destroy the same disk at the same moment; returns "ok" or the refusal."""
+    engine, sessions = open_store(url)
+    env = _env(data_dir, name)
+    renderer = load_renderer(env.config)
+    barrier.wait()
+    try:
+        request = DestructionRequest(refs=(serial,), method="shred", level="H-5")
+        in_transaction(sessions, lambda s: destroy(s, env, renderer, request))
+        return "ok"
+    except WipestationError as exc:
+        return f"refused: {exc}"
+    finally:
+        engine.dispose()
