@@ -136,3 +136,47 @@ def test_a_customer_with_an_open_record_is_not_purged(cli: Cli, clock: FakeClock
     cli.ok("abandoned", "register", "--serial", "OLD", "--model", "M", "--capacity", "1TB", "--customer", str(cid))
     clock.set_day(date(2026, 11, 25))
     assert cli.ok("customer", "purge-expired", "--on", str(date(2026, 11, 25)))["customers"] == []
+
+
+def test_anonymise_keeps_certificates_verifiable_and_drops_the_name(cli: Cli, tmp_path: Path) -> None:
+    cid = _elise(cli)
+    cli.ok(
+        "abandoned",
+        "register",
+        "--serial",
+        "CERT-1",
+        "--model",
+        "WD10EZEX",
+        "--capacity",
+        "1TB",
+        "--media",
+        "hdd",
+        "--customer",
+        str(cid),
+        "--abandoned-on",
+        "2026-07-01",
+    )
+    number = cli.ok("destroy", "CERT-1", "--method", "shred", "--level", "H-5")["certificate"]
+    original = tmp_path / "original.pdf"
+    assert cli("certificate", "pdf", number, "-o", str(original)).exit_code == 0
+    assert PERSONAL[0] in _pdf_text(original)
+    anon = cli.ok("customer", "anonymise", str(cid))
+    assert anon["anonymised"] is True
+    # the customer's own copy still verifies against the shop's records
+    assert cli("certificate", "verify", str(original)).exit_code == 0, cli(
+        "certificate", "verify", str(original)
+    ).stderr
+    fresh = tmp_path / "fresh.pdf"
+    assert cli("certificate", "pdf", number, "-o", str(fresh)).exit_code == 0
+    text = _pdf_text(fresh)
+    assert number in text
+    assert PERSONAL[0] not in text
+    assert cli.ok("certificate", "list")[0]["number"] == number
+    stored = json.dumps([list(map(str, r)) for r in cli.sql("select data from certificates")])
+    assert "Dijk" not in stored
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)

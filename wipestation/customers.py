@@ -120,8 +120,18 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     customer.address = None
     customer.anonymised_at = env.now()
     customer.updated_at = customer.anonymised_at
+    # The stored certificates named the customer: keep their numbers and hashes, drop the name.
+    from wipestation.certify import forget_customer_documents  # certify -> custody -> customers
+
+    certificates = forget_customer_documents(session, customer.id)
     record_event(
-        session, env, "customer.anonymise", "customer", customer.id, after={"reason": reason}, customer_id=customer.id
+        session,
+        env,
+        "customer.anonymise",
+        "customer",
+        customer.id,
+        after={"reason": reason, "certificates": certificates},
+        customer_id=customer.id,
     )
     return customer
 

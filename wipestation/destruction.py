@@ -158,7 +158,7 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
             raise NotFound(f"evidence file not found: {path}")
     records: list[CustodyRecord] = []
     for ref in req.refs:
-        record = find_record(session, ref)
+        record = find_record(session, ref, for_update=True)
         if any(r.id == record.id for r in records):
             raise BadValue(f"record {record.id} is given twice")
         _check_record(record, req, level, on, env)
