@@ -1,0 +1,250 @@
+# ruff: noqa: E501
+"""Erasure engine benchmark (not a test). Run as root from the repository:
+
+    .venv/bin/python bench/erase_bench.py [--size-mib 1024] [--repeat 3]
+
+Devices: a loop device over a file on a tmpfs this script mounts (memory-backed) and one over a
+file on disk attached with `losetup --direct-io=on`; each filled once before timing. Compared in the
+same run: our zero / random passes and full verify against `dd` write / read (4 MiB, direct I/O),
+and nwipe (zero and its fastest PRNG) where installed; max RSS of a real `wipestation erase`;
+two drives at once against one. Everything it attached or mounted is detached and unmounted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from wipestation.erasure.blockio import OsBlockOpener
+from wipestation.erasure.engine import OverwriteEngine, OverwriteJob
+from wipestation.erasure.methods import METHODS
+from wipestation.erasure.patterns import new_key
+
+MiB = 1 << 20
+
+
+def sh(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def best(fn: Callable[[], float], repeat: int) -> float:
+    return min(fn() for _ in range(repeat))
+
+
+def timed(args: list[str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True)
+    return time.perf_counter() - t
+
+
+def dd_write(dev: str, size: int) -> float:
+    return timed(["dd", "if=/dev/zero", f"of={dev}", "bs=4M", f"count={size // (4 * MiB)}", "oflag=direct"])
+
+
+def dd_read(dev: str, size: int) -> float:
+    return timed(["dd", f"if={dev}", "of=/dev/null", "bs=4M", f"count={size // (4 * MiB)}", "iflag=direct"])
+
+
+def ours(dev: str, size: int, method: str, *, verify_only: bool = False, key: bytes | None = None) -> float:
+    """Time one pass of `method` (verify none), or only the full verification of what is there."""
+    passes = METHODS[method].passes
+    engine = OverwriteEngine(OsBlockOpener(), reidentify=lambda: None)
+    job = OverwriteJob(
+        dev,
+        size,
+        passes,
+        key or new_key(),
+        "full" if verify_only else "none",
+        "s",
+        start_pass=len(passes) if verify_only else 0,
+    )
+    with engine.open(dev, size) as opened:
+        t = time.perf_counter()
+        result = engine.run(opened, job)
+        elapsed = time.perf_counter() - t
+    if result.outcome != "succeeded":
+        raise RuntimeError(f"{method} on {dev}: {result.outcome} {result.error}")
+    return elapsed
+
+
+def nwipe(dev: str, method: str, log: Path) -> float | None:
+    if shutil.which("nwipe") is None:
+        return None
+    args = ["nwipe", "--autonuke", "--nogui", "--nowait", "--noblank", "--verify=off", f"--method={method}"]
+    if method == "random":
+        args.append("--prng=isaac64")
+    return timed([*args, f"--logfile={log}", dev])
+
+
+def concurrent(devs: list[str], size: int, method: str) -> float:
+    errors: list[BaseException] = []
+
+    def work(dev: str) -> None:
+        try:
+            ours(dev, size, method)
+        except Exception as exc:  # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(d,)) for d in devs]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    if errors:
+        raise errors[0]
+    return time.perf_counter() - t
+
+
+def cli_rss(dev: str, db: Path, serial: str, method: str) -> tuple[float, int, float]:
+    """Wall time, max RSS (KiB) and start-up of a real `wipestation erase` (verify none)."""
+    env = {**os.environ, "WIPESTATION_ALLOW_LOOP": "1"}
+    code = "from wipestation.cli import main; main()"
+    args = [sys.executable, "-c", code, "--db", f"sqlite:///{db}", "erase", dev, "--method", method]
+    args += ["--verify", "none", "--confirm", serial, "--json"]
+    t = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if proc.returncode != 0:
+        raise RuntimeError(err.decode())
+    startup_args = [sys.executable, "-c", code, "--db", f"sqlite:///{db}", "methods", dev, "--json"]
+    t = time.perf_counter()
+    done = subprocess.run(startup_args, env=env, capture_output=True, text=True, check=False)
+    startup = time.perf_counter() - t
+    if done.returncode != 0:
+        print(f"  (start-up probe failed: {done.stderr.strip()})")
+    return elapsed, rss, startup
+
+
+def gbps(size: int, seconds: float | None) -> str:
+    return "n/a" if seconds is None else f"{size / seconds / 1e9:6.2f} GB/s"
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return "n/a" if a is None or b is None else f"{b / a:5.2f}x"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--size-mib", type=int, default=1024)
+    parser.add_argument("--disk-size-mib", type=int, default=512)
+    parser.add_argument("--nwipe-size-mib", type=int, default=128)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--disk-dir", default="/var/tmp")
+    opts = parser.parse_args()
+    if os.geteuid() != 0:
+        sys.exit("needs root (losetup, mount)")
+    size = opts.size_mib * MiB
+    disk_size = opts.disk_size_mib * MiB
+    nw_size = opts.nwipe_size_mib * MiB
+    work = Path(tempfile.mkdtemp(prefix="erase-bench-"))
+    memdir = work / "mem"
+    memdir.mkdir()
+    disk_tmp = Path(tempfile.mkdtemp(prefix="erase-bench-", dir=opts.disk_dir))
+    loops: list[str] = []
+    mounted = False
+    results: dict[str, object] = {}
+    try:
+        sh("mount", "-t", "tmpfs", "-o", f"size={2 * size + nw_size + 64 * MiB}", "tmpfs", str(memdir))
+        mounted = True
+
+        def device(path: Path, n: int, direct: bool = False) -> str:
+            with open(path, "wb") as fh:
+                fh.truncate(n)
+            args = ["losetup", "--find", "--show"] + (["--direct-io=on"] if direct else []) + [str(path)]
+            dev = sh(*args)
+            loops.append(dev)
+            dd_write(dev, n)  # fill once: a sparse file allocates on first write
+            return dev
+
+        mem_a = device(memdir / "a.img", size)
+        mem_b = device(memdir / "b.img", size)
+        mem_n = device(memdir / "nwipe.img", nw_size)
+        disk = device(disk_tmp / "disk.img", disk_size, direct=True)
+        print(
+            f"devices: tmpfs {mem_a} {mem_b} ({opts.size_mib} MiB), nwipe {mem_n} ({opts.nwipe_size_mib} MiB), "
+            f"disk {disk} ({opts.disk_size_mib} MiB, direct-io, in {disk_tmp})"
+        )
+        r = opts.repeat
+        for label, dev, n in (("tmpfs", mem_a, size), ("disk", disk, disk_size)):
+            row = {
+                "dd_write": best(lambda d=dev, k=n: dd_write(d, k), r),
+                "zero": best(lambda d=dev, k=n: ours(d, k, "zero"), r),
+                "random": best(lambda d=dev, k=n: ours(d, k, "random"), r),
+                "dd_read": best(lambda d=dev, k=n: dd_read(d, k), r),
+                "verify_zero": None,
+                "verify_random": None,
+            }
+            ours(dev, n, "zero")
+            row["verify_zero"] = best(lambda d=dev, k=n: ours(d, k, "zero", verify_only=True), r)
+            key = new_key()
+            ours(dev, n, "random", key=key)
+            row["verify_random"] = best(lambda d=dev, k=n, kk=key: ours(d, k, "random", verify_only=True, key=kk), r)
+            results[label] = row
+            print(f"\n[{label}] {n // MiB} MiB, best of {r}")
+            print(f"  dd write (zero, 4M, oflag=direct) {gbps(n, row['dd_write'])}")
+            print(
+                f"  ours zero                          {gbps(n, row['zero'])}   ratio vs dd {ratio(row['zero'], row['dd_write'])}"
+            )
+            print(
+                f"  ours random (AES-256-CTR)          {gbps(n, row['random'])}   ratio vs dd {ratio(row['random'], row['dd_write'])}"
+            )
+            print(f"  dd read (4M, iflag=direct)         {gbps(n, row['dd_read'])}")
+            print(
+                f"  ours full verify, zero pass        {gbps(n, row['verify_zero'])}   ratio vs dd read {ratio(row['verify_zero'], row['dd_read'])}"
+            )
+            print(
+                f"  ours full verify, random pass      {gbps(n, row['verify_random'])}   ratio vs dd read {ratio(row['verify_random'], row['dd_read'])}"
+            )
+        print(f"\n[nwipe 0.33 where installed] tmpfs {nw_size // MiB} MiB")
+        nw_zero = nwipe(mem_n, "zero", work / "nwipe.log")
+        nw_rand = nwipe(mem_n, "random", work / "nwipe.log")
+        dd_small = best(lambda: dd_write(mem_n, nw_size), r)
+        print(
+            f"  dd write {gbps(nw_size, dd_small)}; nwipe zero {gbps(nw_size, nw_zero)} "
+            f"({ratio(nw_zero, dd_small)} of dd); nwipe random isaac64 {gbps(nw_size, nw_rand)} ({ratio(nw_rand, dd_small)} of dd)"
+        )
+        z = results["tmpfs"]["zero"]  # type: ignore[index]
+        rr = results["tmpfs"]["random"]  # type: ignore[index]
+        print(
+            f"  ours zero vs nwipe zero: {ratio(z * nw_size / size, nw_zero)}; ours random vs nwipe random: "
+            f"{ratio(rr * nw_size / size, nw_rand)}"
+        )
+        print("\n[two drives at once] tmpfs, throughput of both / one")
+        for method in ("zero", "random"):
+            one = best(lambda m=method: ours(mem_a, size, m), r)
+            two = best(lambda m=method: concurrent([mem_a, mem_b], size, m), r)
+            print(
+                f"  {method:6}: one {gbps(size, one)}, two {gbps(2 * size, two)}, speed-up {2 * size / two / (size / one):4.2f}x"
+            )
+        print("\n[memory] a real `wipestation erase --method random` on the tmpfs device")
+        elapsed, rss, startup = cli_rss(mem_a, work / "bench.db", f"LOOP-{Path('a.img')}", "random")
+        print(
+            f"  wall {elapsed:.2f} s for {size // MiB} MiB; max RSS {rss / 1024:.1f} MB; start-up ({'methods'} command) {startup:.2f} s"
+        )
+        print("\n" + json.dumps({"results": results}, default=str))
+    finally:
+        for dev in loops:
+            subprocess.run(["losetup", "--detach", dev], check=False)
+        if mounted:
+            subprocess.run(["umount", str(memdir)], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(disk_tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
