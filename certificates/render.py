@@ -320,7 +320,8 @@ class _Renderer:
         c = self.d.customer
         if e.backup_made_on is not None:
             job = c.job_ref if c is not None and c.job_ref else self.t("unknown")
-            origin = self.t("reason.backup_text", date=fmt_date(e.backup_made_on, self.lang), job=job)
+            key = "reason.abandoned_text" if e.abandoned else "reason.backup_text"
+            origin = self.t(key, date=fmt_date(e.backup_made_on, self.lang), job=job)
         else:
             origin = self.t("reason.no_backup")
         rule = self.t(f"rule.{e.retention_rule}", days=e.retention_days)

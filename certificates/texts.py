@@ -41,6 +41,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Back-up gemaakt op {date} voor reparatieopdracht {job}",
         "Backup made on {date} for repair job {job}",
     ),
+    "reason.abandoned_text": (
+        "Schijf uit een achtergelaten computer (reparatieopdracht {job}), achtergelaten verklaard op {date}",
+        "Disk from an abandoned computer (repair job {job}), declared abandoned on {date}",
+    ),
     "reason.no_backup": (
         "Schijf van de winkel zonder geregistreerde klantgegevens",
         "Shop drive with no customer data on record",
@@ -56,6 +60,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Early deletion at the customer's request",
     ),
     "rule.hold-released": ("Opschorting opgeheven; bewaartermijn verstreken", "Hold released; retention period ended"),
+    "rule.before-destruction": (
+        "Gewist voorafgaand aan de vernietiging van de schijf",
+        "Erased before the disk is destroyed",
+    ),
     "rule.no-record": ("Geen (hergebruik van een lege schijf)", "None (reuse of a drive without customer data)"),
     # drive
     "drive.manufacturer": ("Fabrikant", "Manufacturer"),
@@ -83,6 +91,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "erasure.bytes_verified": ("Gecontroleerd", "Bytes verified"),
     "erasure.errors": ("Fouten", "Errors"),
     "erasure.destination": ("Bestemming", "Destination"),
+    "destination.destruction": (
+        "Fysieke vernietiging (apart certificaat)",
+        "Physical destruction (separate certificate)",
+    ),
     "destination.backup-pool": (
         "Terug naar de back-upschijven van de winkel",
         "Back to the shop's backup-drive pool",

@@ -37,6 +37,7 @@ from wipestation.models import (
     CertificateCounter,
     CertificateDocument,
     CertificateKind,
+    CustodyKind,
     CustodyRecord,
     Customer,
     Destruction,
@@ -55,6 +56,7 @@ RULE_RETENTION = "retention-period"  # the backup's retention period (30 days) e
 RULE_EARLY = "early-deletion"  # the customer asked for early deletion
 RULE_HOLD_RELEASED = "hold-released"  # due after a hold was released
 RULE_NO_RECORD = "no-record"  # a shop drive with no customer backup on record
+RULE_BEFORE_DESTRUCTION = "before-destruction"  # an abandoned disk, erased before it is destroyed
 
 
 # --- The certificate data ------------------------------------------------------------------------
@@ -117,7 +119,8 @@ class ErasureFacts:
     verify_result: str | None
     verify_seed: str | None
     verify_coverage_percent: str | None  # "10.00", a string so the hash never depends on float printing
-    destination: str  # "backup-pool"
+    destination: str  # "backup-pool", or "destruction" for an abandoned disk
+    abandoned: bool = False  # the disk of an abandoned computer (started_on: declared abandoned)
 
 
 @dataclass(frozen=True)
@@ -330,6 +333,8 @@ def _drive_facts(drive: Drive, record: CustodyRecord | None) -> DriveFacts:
 def _retention_rule(record: CustodyRecord | None) -> str:
     if record is None:
         return RULE_NO_RECORD
+    if record.kind is CustodyKind.ABANDONED:
+        return RULE_BEFORE_DESTRUCTION
     if record.deletion_requested_on is not None and record.deletion_requested_on <= record.due_on:
         return RULE_EARLY
     if any(h.released_at is not None for h in record.holds):
@@ -363,6 +368,7 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
     ended_at = erasure.ended_at or env.now()
     coverage = erasure.verify_coverage
+    abandoned = record is not None and record.kind is CustodyKind.ABANDONED
     facts = ErasureFacts(
         backup_made_on=record.started_on if record is not None else None,
         retention_rule=_retention_rule(record),
@@ -385,7 +391,8 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         verify_result=erasure.verify_result,
         verify_seed=erasure.verify_seed,
         verify_coverage_percent=None if coverage is None else f"{coverage * 100 if coverage <= 1 else coverage:.2f}",
-        destination="backup-pool",
+        destination="destruction" if abandoned else "backup-pool",
+        abandoned=abandoned,
     )
     return CertificateData(
         kind=CertificateKind.ERASURE.value,

@@ -262,7 +262,7 @@ def destroy(
                 session,
                 env,
                 "record.destroyed",
-                "custody_record",
+                "record",
                 record.id,
                 before=before,
                 after={"state": record.state.value, "destruction_id": destruction.id},

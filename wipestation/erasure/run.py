@@ -1,0 +1,204 @@
+"""One erasure, start to finish: the single orchestration that `wipestation erase` and the console
+both call (identify -> confirm -> capabilities -> open exclusively -> begin -> run -> finish -> certify).
+
+Everything with a side effect comes in through `EraseServices`; the caller supplies the progress
+callback and the stop flag (signals on a terminal, a worker's cancel in the console).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from wipestation.certify import CertificateRenderer, issue_erasure_certificate
+from wipestation.custody import open_record_for_drive
+from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.env import Env
+from wipestation.erasure.blockio import BlockOpener
+from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
+from wipestation.erasure.firmware import CommandRunner, FirmwareEngine, build_commands, detect_support, tool_versions
+from wipestation.erasure.methods import Method, get_method, nist_category
+from wipestation.erasure.patterns import new_key
+from wipestation.erasure.service import begin_erasure, erasure_to_dict, finish_erasure, save_checkpoint
+from wipestation.erasure.verify import SamplePlan, new_seed
+from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
+from wipestation.identity import DriveIdentity
+from wipestation.models import CustodyKind, Drive
+
+
+def tool_name() -> str:
+    try:
+        return f"wipestation {version('wipestation')}"
+    except PackageNotFoundError:
+        return "wipestation"
+
+
+@dataclass(frozen=True)
+class EraseOrder:
+    """What the technician asked for."""
+
+    device: str
+    method: str
+    verify: str  # full / sample / none
+    confirm_serial: str
+    resume: bool = False
+    via: str = "cli"
+
+
+@dataclass
+class EraseServices:
+    sessions: sessionmaker[Session]
+    env: Env
+    source: DriveSource
+    runner: CommandRunner
+    opener: BlockOpener
+    renderer: Callable[[], CertificateRenderer]
+    before_verify: Callable[[OpenedDevice, SamplePlan | None], None] | None = None
+
+
+@dataclass
+class EraseReport:
+    """The stored erasure (as `erasure_to_dict`) and its certificate number, if one was issued."""
+
+    erasure: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> str:
+        return str(self.erasure["outcome"])
+
+    @property
+    def certificate(self) -> str | None:
+        return self.erasure.get("certificate")
+
+
+def same_drive(confirmed: DriveIdentity, now: DetectedDrive, device: str) -> None:
+    """Refuse (exit 3) when the device is not the drive the technician confirmed, or became protected."""
+    if now.protected_reason is not None:
+        raise SafetyRefusal(f"{device} is protected now: {now.protected_reason}; nothing was written")
+    fresh = now.identity
+    for what, a, b in (
+        ("serial", confirmed.serial, fresh.serial),
+        ("capacity", confirmed.capacity_bytes, fresh.capacity_bytes),
+        ("model", confirmed.model, fresh.model),
+    ):
+        if a != b:
+            raise SafetyRefusal(
+                f"{device} changed since it was confirmed ({what} {a!r} is now {b!r}); nothing was written"
+            )
+
+
+def confirmed_identity(source: DriveSource, device: str, confirm_serial: str) -> DriveIdentity:
+    detected = source.identify(device)
+    identity = detected.identity
+    if detected.protected_reason is not None:
+        raise SafetyRefusal(f"{device} is protected: {detected.protected_reason}")
+    if confirm_serial.strip() != identity.serial:
+        raise SafetyRefusal(f"the confirmed serial does not match the serial of {device}; nothing was written")
+    if not identity.capacity_bytes:
+        raise SafetyRefusal(f"{device}: capacity unknown; refused")
+    return identity
+
+
+def _needs_certificate(sessions: sessionmaker[Session], serial: str) -> bool:
+    with sessions.begin() as s:
+        drive = s.query(Drive).filter(Drive.serial == serial).one_or_none()
+        record = open_record_for_drive(s, drive.id) if drive is not None else None
+        return record is not None and record.kind is CustodyKind.BACKUP
+
+
+def run_erasure(
+    services: EraseServices,
+    order: EraseOrder,
+    *,
+    on_progress: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+) -> EraseReport:
+    """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
+    env, sessions = services.env, services.sessions
+    method: Method = get_method(order.method)
+    identity = confirmed_identity(services.source, order.device, order.confirm_serial)
+    device, size = order.device, identity.capacity_bytes or 0
+    renderer: CertificateRenderer | None = None
+    if _needs_certificate(sessions, identity.serial):
+        renderer = services.renderer()
+        renderer.prepare()  # a damaged signing key is found now, before anything is written
+    details: dict[str, Any] = {"bus": identity.bus, "media": identity.media, "via": order.via}
+    tool = tool_name()
+    enhanced = False
+    plan = None
+    if method.kind == "firmware":
+        support = detect_support(services.runner, identity, device)[method.name]
+        if not support.supported:
+            raise InvalidState(f"{method.name} is not possible on {device}: {support.reason}")
+        plan = build_commands(support, device)
+        enhanced = support.action == "enhanced"
+        tool = f"{tool}; {tool_versions(services.runner, method.name)}"
+        details.update({"firmware_action": support.action, "firmware_reason": support.reason})
+        hpa = (support.details or {}).get("hpa_dco")
+        if hpa:
+            details["hpa_dco"] = hpa
+    category = nist_category(method, identity, enhanced=enhanced)
+    erasure_id = 0
+
+    def checkpoint(cp: Checkpoint) -> None:
+        with sessions.begin() as s:
+            save_checkpoint(s, env, erasure_id, cp)
+
+    engine = OverwriteEngine(
+        services.opener,
+        reidentify=lambda: same_drive(identity, services.source.identify(device), device),
+        on_progress=on_progress,
+        should_stop=should_stop,
+        on_checkpoint=checkpoint,
+        before_verify=services.before_verify,
+    )
+    with engine.open(device, size) as opened:
+        with sessions.begin() as s:
+            start = begin_erasure(
+                s,
+                env,
+                identity=identity,
+                device=device,
+                method=method,
+                verify=order.verify,
+                category=category,
+                tool=tool,
+                resume=order.resume,
+                key=new_key() if method.needs_key else None,
+                details=details,
+            )
+        erasure_id = start.erasure_id
+        result: EngineResult
+        if plan is not None:
+            result = FirmwareEngine(services.runner, on_progress=on_progress).run(opened, plan, size)
+        else:
+            job = OverwriteJob(
+                device=device,
+                size=size,
+                passes=method.passes,
+                key=start.key,
+                verify=order.verify,  # type: ignore[arg-type]
+                verify_seed=new_seed(),
+                start_pass=start.start_pass,
+                start_offset=start.start_offset,
+                bytes_written=start.bytes_written,
+                bad_ranges=start.bad_ranges,
+            )
+            result = engine.run(opened, job)
+    with sessions.begin() as s:
+        erasure = finish_erasure(s, env, erasure_id, result)
+        out = erasure_to_dict(erasure)
+    out["certificate"] = None
+    out["certificate_error"] = None
+    if out["outcome"] == "succeeded" and out["record_id"] is not None and renderer is not None:
+        # Its own transaction: the erasure stays recorded even if issuing fails (then it says why).
+        try:
+            with sessions.begin() as s:
+                out["certificate"] = str(issue_erasure_certificate(s, env, renderer, erasure_id).number)
+        except WipestationError as exc:
+            out["certificate_error"] = str(exc)
+    return EraseReport(out)
