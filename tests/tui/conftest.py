@@ -129,6 +129,28 @@ class FakeEraser:
         return EraseResult(self.outcome, self.error, 1, record_id, cert)
 
 
+class FakeRenderer:
+    """Stands in for the reportlab/pyHanko renderer (the `certificates` package)."""
+
+    def __init__(self) -> None:
+        self.rendered: list[tuple[str, str]] = []
+
+    def prepare(self) -> None:
+        pass
+
+    def render(self, data: Any, lang: str) -> bytes:
+        self.rendered.append((data.number, lang))
+        return b"%PDF-1.7 fake " + data.number.encode()
+
+    def verify(self, pdf: bytes) -> Any:
+        raise NotImplementedError
+
+
+@pytest.fixture
+def renderer() -> FakeRenderer:
+    return FakeRenderer()
+
+
 @pytest.fixture
 def store() -> Iterator[sessionmaker[Session]]:
     engine, factory = open_store("sqlite://")
@@ -159,7 +181,7 @@ def opened() -> list[Path]:
 @pytest.fixture
 def services(
     store: sessionmaker[Session], env: Env, drive_source: FakeDriveSource, watcher: FakeWatcher,
-    eraser: FakeEraser, opened: list[Path], tmp_path: Path,
+    eraser: FakeEraser, opened: list[Path], tmp_path: Path, renderer: FakeRenderer,
 ) -> ConsoleServices:
     def open_file(path: Path) -> str | None:
         opened.append(path)
@@ -167,7 +189,7 @@ def services(
 
     return ConsoleServices(
         sessions=store, env=env, drive_source=drive_source, watcher_factory=watcher.factory, eraser=eraser,
-        open_file=open_file, export_dir=tmp_path,
+        open_file=open_file, export_dir=tmp_path, renderer_factory=lambda: renderer,  # type: ignore[arg-type,return-value]
     )
 
 
