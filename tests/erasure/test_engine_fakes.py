@@ -58,7 +58,9 @@ def test_stop_checkpoints_and_resume_finishes() -> None:
     with eng.open("/dev/fake", SIZE) as opened:
         first = eng.run(opened, job)
     assert first.outcome == "interrupted" and first.checkpoint_pass == 0
-    assert first.checkpoint_offset == 6 * (64 << 10)
+    # six stop checks: the writes confirmed before the stop (two are in flight at a time)
+    assert 0 < first.checkpoint_offset <= 6 * (64 << 10)
+    assert first.checkpoint_offset % (64 << 10) == 0
     eng2 = engine(dev)
     resumed = OverwriteJob(
         "/dev/fake",

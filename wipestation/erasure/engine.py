@@ -23,6 +23,7 @@ from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
 from wipestation.errors import SafetyRefusal
 
 CHUNK = 4 << 20
+IO_WORKERS = 2  # keystream generators while writing, readers while verifying
 DEPTH = 4  # rotating buffers for the random stream and read-ahead
 CHECKPOINT_SECONDS = 2.0
 CHECKPOINT_BYTES = 256 << 20
@@ -247,39 +248,59 @@ class OverwriteEngine:
         buffers: list[AlignedBuffer],
         lbs: int,
     ) -> None:
-        if filler.is_constant:
-            buf = buffers[0]
-            filler.fill(buf, 0, chunk)
-            for off, n in _chunks(start, st.size, chunk):
-                self._check_stop()
-                self._write_chunk(dev, buf, off, n, st, lbs)
-            return
-        # A random pass: one thread generates keystream into rotating buffers, this one writes.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="keystream") as pool:
-            pending: deque[tuple[Future[None], AlignedBuffer, int, int]] = deque()
-            ranges = _chunks(start, st.size, chunk)
+        """Keystream is generated on IO_WORKERS threads and IO_WORKERS writes are in flight (the
+        AES-CTR step, pwrite and fdatasync all release the GIL). Finished writes are taken in order,
+        so the checkpoint offset only ever covers writes that completed, and everything before it."""
+        ranges = _chunks(start, st.size, chunk)
+        constant = filler.is_constant
+        if constant:
+            filler.fill(buffers[0], 0, chunk)
+        filling: deque[tuple[Future[None] | None, AlignedBuffer, int, int]] = deque()
+        writing: deque[tuple[Future[list[tuple[int, int]]], int, int, AlignedBuffer]] = deque()
 
-            def submit(buf: AlignedBuffer) -> None:
+        def write(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
+            return _narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs)
+
+        with (
+            ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="keystream") as generators,
+            ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="writer") as writers,
+        ):
+
+            def refill(buf: AlignedBuffer) -> None:
                 nxt = next(ranges, None)
                 if nxt is not None:
                     off, n = nxt
-                    pending.append((pool.submit(filler.fill, buf, off, n), buf, off, n))
+                    future = None if constant else generators.submit(filler.fill, buf, off, n)
+                    filling.append((future, buf, off, n))
 
-            for buf in buffers:
-                submit(buf)
+            for buf in [buffers[0]] * len(buffers) if constant else buffers:  # a constant is never rewritten
+                refill(buf)
             try:
-                while pending:
-                    future, buf, off, n = pending.popleft()
-                    future.result()
-                    self._check_stop()
-                    self._write_chunk(dev, buf, off, n, st, lbs)
-                    submit(buf)
+                while filling or writing:
+                    while filling and len(writing) < IO_WORKERS:
+                        generated, buf, off, n = filling.popleft()
+                        if generated is not None:
+                            try:
+                                generated.result()
+                            except BaseException:
+                                del generated  # its exception's traceback holds this frame: no cycle
+                                raise
+                        self._check_stop()
+                        writing.append((writers.submit(write, buf, off, n), off, n, buf))
+                    done, off, n, buf = writing.popleft()
+                    try:
+                        bad = done.result()
+                    except BaseException:
+                        del done  # its exception's traceback holds this frame (and the buffer's views)
+                        raise
+                    self._written(dev, st, off, n, bad)
+                    refill(buf)
             finally:
-                for future, _, _, _ in pending:
+                for future in [f for f, *_ in filling if f is not None] + [f for f, *_ in writing]:
                     future.cancel()
 
-    def _write_chunk(self, dev: BlockDevice, buf: AlignedBuffer, off: int, n: int, st: _State, lbs: int) -> None:
-        bad = _narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs)
+    def _written(self, dev: BlockDevice, st: _State, off: int, n: int, bad: list[tuple[int, int]]) -> None:
+        """Account for one finished write of [off, off + n), in device order."""
         if bad:
             st.bad.extend(bad)
             st.bad = merge_ranges(st.bad)
@@ -381,27 +402,18 @@ class OverwriteEngine:
         def read(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
             return _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs)
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readahead") as pool:
+        # Reads in flight on two threads (the kernel serves them side by side) while this thread
+        # compares (memcmp and the keystream both release the GIL).
+        with ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="readahead") as pool:
             queue = iter(ranges)
             pending: deque[tuple[Future[list[tuple[int, int]]], AlignedBuffer, int, int]] = deque()
 
             def submit(buf: AlignedBuffer) -> None:
                 nxt = next(queue, None)
-                if nxt is None:
-                    return
-                if constant:
-                    # Comparing with a constant costs nothing (memcmp): reading in this thread
-                    # is faster than handing buffers between threads.
-                    future: Future[list[tuple[int, int]]] = Future()
-                    try:
-                        future.set_result(read(buf, nxt[0], nxt[1]))
-                    except OSError as exc:
-                        future.set_exception(exc)
-                else:
-                    future = pool.submit(read, buf, nxt[0], nxt[1])
-                pending.append((future, buf, nxt[0], nxt[1]))
+                if nxt is not None:
+                    pending.append((pool.submit(read, buf, nxt[0], nxt[1]), buf, nxt[0], nxt[1]))
 
-            for buf in buffers[:1] if constant else buffers:  # one buffer stays in the CPU cache
+            for buf in buffers:
                 submit(buf)
             try:
                 while pending:
@@ -409,6 +421,7 @@ class OverwriteEngine:
                     try:
                         bad = future.result()
                     except OSError as exc:
+                        del future  # its exception's traceback holds this frame (and the buffer's views)
                         if exc.errno in GONE_ERRNOS:
                             raise _Gone(exc.strerror) from None
                         raise
