@@ -218,6 +218,7 @@ async def test_record_detail_opens_certificate_pdf(make_app, store, env, opened,
         assert isinstance(app.screen, RecordDetailScreen)
         assert app.screen.certificates == [result.certificate]
         await pilot.press("o")
+        await app.workers.wait_for_complete()
         await pilot.pause()
     assert opened == [tmp_path / f"{result.certificate}.pdf"]
     assert opened[0].read_bytes().startswith(b"%PDF")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
 from sqlalchemy import ColumnElement, or_, select
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -150,26 +151,30 @@ class RecordDetailScreen(Screen[None]):
             return None
         return self.certificates[table.cursor_row]
 
-    def _pdf(self) -> Any:
+    def _pdf(self, then_open: bool) -> None:
         number = self._selected_certificate()
-        if number is None:
-            return None
+        if number is not None:
+            self._fetch_pdf(number, then_open)
+
+    @work(thread=True, exit_on_error=False, group="pdf")
+    def _fetch_pdf(self, number: str, then_open: bool) -> None:
+        """Rendering and signing may run their own event loop: not on the UI thread."""
         access = self.wapp.certificate_access()
         try:
-            return access.pdf_path(number)
+            path = access.pdf_path(number)
         except (WipestationError, OSError) as exc:
-            self.notify(f"certificate {number}: {exc}", severity="error")
-            return None
+            self.app.call_from_thread(self.notify, f"certificate {number}: {exc}", severity="error")
+            return
+        if then_open:
+            self.app.call_from_thread(self.wapp.open_path, path)
+        else:
+            self.app.call_from_thread(self.notify, str(path), title="Certificate PDF", timeout=30)
 
     def action_open_pdf(self) -> None:
-        path = self._pdf()
-        if path is not None:
-            self.wapp.open_path(path)
+        self._pdf(True)
 
     def action_pdf_path(self) -> None:
-        path = self._pdf()
-        if path is not None:
-            self.notify(str(path), title="Certificate PDF", timeout=30)
+        self._pdf(False)
 
 
 def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
