@@ -8,8 +8,8 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from types import FrameType
-from typing import Any
 
 import click
 
@@ -19,11 +19,9 @@ from wipestation.cli.output import emit, json_option, to_json
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import OsBlockOpener
 from wipestation.erasure.engine import Progress
-from wipestation.erasure.firmware import CommandRunner, SubprocessRunner, detect_support
-from wipestation.erasure.methods import METHODS, category_text
-from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
-from wipestation.erasure.run import same_drive as _same_drive  # noqa: F401 - used by the console until it moves
-from wipestation.erasure.run import tool_name as _tool_name  # noqa: F401 - used by the console until it moves
+from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
+from wipestation.erasure.methods import METHODS
+from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import EraseFailed
 
 
@@ -138,34 +136,14 @@ def erase(
 @click.pass_obj
 def methods(app: AppContext, device: str | None, as_json: bool) -> None:
     """List the erasure methods (and which the drive at DEVICE supports)."""
-    rows: list[dict[str, Any]] = []
     detected: DetectedDrive | None = None
-    support = {}
     if device is not None:
-        detected = _drive_source(app).identify(device)
-        runner: CommandRunner = app.service("command_runner", SubprocessRunner)
-        support = detect_support(runner, detected.identity, device)
-    media = detected.identity.media if detected is not None else "unknown"
-    for m in METHODS.values():
-        row: dict[str, Any] = {
-            "name": m.name,
-            "kind": m.kind,
-            "passes": m.pass_count,
-            "patterns": m.pattern_label,
-            "nist_category": category_text(m, media),
-            "description": m.description,
-        }
-        if detected is not None:
-            if detected.protected_reason is not None:
-                row["supported"], row["reason"] = False, f"protected: {detected.protected_reason}"
-            elif m.kind == "overwrite":
-                row["supported"], row["reason"] = True, "host overwrite of every addressable block"
-            else:
-                s = support[m.name]
-                row["supported"], row["reason"] = s.supported, s.reason
-                if s.supported:
-                    row["nist_category"] = "Purge" if s.purge else "Clear"
-        rows.append(row)
+        found = _drive_source(app).identify(device)
+        detected = DetectedDrive(
+            replace(found.identity, device=found.identity.device or device), found.protected_reason
+        )
+    runner: CommandRunner = app.service("command_runner", SubprocessRunner)
+    rows = [offer.to_dict() for offer in method_offers(runner, detected)]
     lines = []
     for r in rows:
         mark = "" if "supported" not in r else ("  yes  " if r["supported"] else "  no   ")

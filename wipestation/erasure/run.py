@@ -202,3 +202,61 @@ def run_erasure(
         except WipestationError as exc:
             out["certificate_error"] = str(exc)
     return EraseReport(out)
+
+
+@dataclass(frozen=True)
+class MethodOffer:
+    """One sanitisation method as offered for one drive (or in general, without a drive)."""
+
+    name: str
+    kind: str  # overwrite / firmware
+    passes: int
+    patterns: str
+    nist_category: str
+    description: str
+    supported: bool | None = None  # None: no drive given
+    reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "kind": self.kind,
+            "passes": self.passes,
+            "patterns": self.patterns,
+            "nist_category": self.nist_category,
+            "description": self.description,
+        }
+        if self.supported is not None:
+            out["supported"], out["reason"] = self.supported, self.reason
+        return out
+
+
+def method_offers(runner: CommandRunner, detected: DetectedDrive | None) -> list[MethodOffer]:
+    """Every method with its NIST category; for a drive, which it supports and why (capabilities first)."""
+    from wipestation.erasure.methods import METHODS, category_text
+
+    support = {}
+    if detected is not None and detected.protected_reason is None and detected.identity.device:
+        support = detect_support(runner, detected.identity, detected.identity.device)
+    media = detected.identity.media if detected is not None else "unknown"
+    offers = []
+    for m in METHODS.values():
+        category = category_text(m, media)
+        supported: bool | None = None
+        reason: str | None = None
+        if detected is not None:
+            if detected.protected_reason is not None:
+                supported, reason = False, f"protected: {detected.protected_reason}"
+            elif m.kind == "overwrite":
+                supported, reason = True, "host overwrite of every addressable block"
+            elif m.name in support:
+                s = support[m.name]
+                supported, reason = bool(s.supported), str(s.reason)
+                if s.supported:
+                    category = "Purge" if s.purge else "Clear"
+            else:
+                supported, reason = False, "capabilities unknown"
+        offers.append(
+            MethodOffer(m.name, m.kind, m.pass_count, m.pattern_label, category, m.description, supported, reason)
+        )
+    return offers
