@@ -5,6 +5,7 @@ Run through multiprocessing (spawn) by tests/test_multistation.py.
 
 from __future__ import annotations
 
+import os
 import traceback
 from datetime import timedelta
 from functools import partial
@@ -24,6 +25,8 @@ from wipestation.customers import CustomerInput, add_customer
 from wipestation.db import open_store
 from wipestation.destruction import DestructionRequest, destroy
 from wipestation.env import Env
+from wipestation.erasure.methods import get_method
+from wipestation.erasure.service import begin_erasure
 from wipestation.errors import WipestationError
 from wipestation.identity import DriveIdentity
 from wipestation.tx import in_transaction
@@ -88,6 +91,37 @@ def workstation(url: str, data_dir: str, name: str, operations: int, barrier: Ba
     finally:
         engine.dispose()
     return done
+
+
+def race_to_erase(url: str, data_dir: str, name: str, serial: str, barrier: Barrier) -> str:
+    """Two workstations start erasing the same backup drive at the same moment."""
+    engine, sessions = open_store(url)
+    env = _env(data_dir, name)
+    method = get_method("zero")
+    identity = DriveIdentity(serial=serial, capacity_bytes=1 << 30)
+    barrier.wait()
+    try:
+        in_transaction(
+            sessions,
+            lambda s: begin_erasure(
+                s,
+                env,
+                identity=identity,
+                device="/dev/sdz",
+                method=method,
+                verify="none",
+                category="Clear",
+                tool="test",
+                resume=False,
+                key=None,
+                pid=os.getpid(),
+            ),
+        )
+        return "ok"
+    except WipestationError as exc:
+        return f"refused: {exc}"
+    finally:
+        engine.dispose()
 
 
 def race_to_destroy(url: str, data_dir: str, name: str, serial: str, barrier: Barrier) -> str:

@@ -103,6 +103,31 @@ def test_two_workstations_racing_to_destroy_the_same_disk(db_url: str, tmp_path:
     assert cli.ok("audit", "verify")["ok"] is True
 
 
+@pytest.mark.slow
+def test_two_workstations_racing_to_erase_the_same_backup(db_url: str, tmp_path: Path, cli: Cli) -> None:
+    cid = cli.ok("customer", "add", "--name", "Race Customer")["id"]
+    serials = [f"ERACE-{n}" for n in range(3)]
+    for serial in serials:
+        cli.ok(
+            "backup", "register", "--serial", serial, "--customer", str(cid), "--job", "J", "--made-on", "2026-10-01"
+        )
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        for serial in serials:
+            barrier = ctx.Manager().Barrier(2)
+            outcomes = sorted(
+                pool.starmap(
+                    stress_worker.race_to_erase,
+                    [(cli.url, str(tmp_path), name, serial, barrier) for name in ("WS1", "WS2")],
+                )
+            )
+            assert outcomes[0] == "ok", outcomes
+            assert outcomes[1].startswith("refused: "), outcomes
+            assert "being erased" in outcomes[1]
+            assert cli.ok("show", serial)["state"] == "erasing"
+    assert cli.ok("audit", "verify")["ok"] is True
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="no PostgreSQL server: WIPESTATION_TEST_PG is not set (scripts/test starts one)")
 def test_sqlite_store_copied_into_postgresql(

@@ -110,7 +110,9 @@ def begin_erasure(
     pid = pid if pid is not None else os.getpid()
     capacity = identity.capacity_bytes or 0
     recover_stale(session, env, host=host)
-    drive = session.execute(select(Drive).where(Drive.serial == identity.serial)).scalar_one_or_none()
+    # The drive's row is locked until this transaction ends: two workstations starting on the same drive
+    # queue here, and the second sees the first one's running erasure.
+    drive = session.execute(select(Drive).where(Drive.serial == identity.serial).with_for_update()).scalar_one_or_none()
     if drive is None:
         drive = upsert_drive(session, env, identity, DriveOwner.SHOP)
         record_event(
