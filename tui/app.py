@@ -73,6 +73,7 @@ class WipestationApp(App[None]):
         self._job_ids = itertools.count(1)
         self._watcher: Watcher | None = None
         self.last_attached: str | None = None
+        self.scanned = False
         self._erase_workers: dict[Worker[None], int] = {}
         self._renderer: CertificateRenderer | None = None
 
@@ -108,6 +109,7 @@ class WipestationApp(App[None]):
         self.post_message(DrivesScanned())
 
     def on_drives_scanned(self, _message: DrivesScanned) -> None:
+        self.scanned = True
         dash = self.dashboard
         if dash is not None:
             dash.select_first_due()
@@ -168,8 +170,12 @@ class WipestationApp(App[None]):
         with self.services.sessions.begin() as session:
             row = drive_row(session, self.services.env.today(), detected)
         if row.due and self.services.eraser is not None:
-            self.notify(f"{row.serial}: {row.status}.\nPress [b]e[/b] to erase it now.", title=f"Due drive on {device}",
-                        severity="warning", timeout=30)
+            self.notify(
+                f"{row.serial}: {row.status}.\nPress [b]e[/b] to erase it now.",
+                title=f"Due drive on {device}",
+                severity="warning",
+                timeout=30,
+            )
         elif row.protected:
             self.notify(row.status, title=f"{device} attached")
         else:
@@ -232,8 +238,12 @@ class WipestationApp(App[None]):
             cert = f" Certificate {job.certificate}." if job.certificate else ""
             self.notify(f"{job.serial} on {job.device} erased with {job.method}.{cert}", title="Erasure finished")
         else:
-            self.notify(f"{job.serial}: {job.error}. The record stays due.", title=f"Erasure {job.status}",
-                        severity="error", timeout=20)
+            self.notify(
+                f"{job.serial}: {job.error}. The record stays due.",
+                title=f"Erasure {job.status}",
+                severity="error",
+                timeout=20,
+            )
         self.post_message(RecordsChanged())
 
     def cancel_erase(self, job_id: int) -> bool:
@@ -321,14 +331,22 @@ class WipestationApp(App[None]):
             return run
 
         if dash is not None:
-            yield SystemCommand("Register attached drive as backup", "Register the selected drive: a customer's backup",
-                                on_dash("register_backup"))
-            yield SystemCommand("Register attached drive as abandoned disk", "Register the selected drive: abandoned",
-                                on_dash("register_abandoned"))
-            yield SystemCommand("Register abandoned disk from its label", "Serial, model, capacity typed in",
-                                on_dash("register_label"))
-            yield SystemCommand("Erase attached drive", "Erase the selected (or just attached due) drive",
-                                on_dash("erase"))
+            yield SystemCommand(
+                "Register attached drive as backup",
+                "Register the selected drive: a customer's backup",
+                on_dash("register_backup"),
+            )
+            yield SystemCommand(
+                "Register attached drive as abandoned disk",
+                "Register the selected drive: abandoned",
+                on_dash("register_abandoned"),
+            )
+            yield SystemCommand(
+                "Register abandoned disk from its label", "Serial, model, capacity typed in", on_dash("register_label")
+            )
+            yield SystemCommand(
+                "Erase attached drive", "Erase the selected (or just attached due) drive", on_dash("erase")
+            )
             yield SystemCommand("Cancel erasure", "Stop the selected running erasure", on_dash("cancel_erase"))
             yield SystemCommand("Destroy due abandoned disks", "Record a destruction", on_dash("destroy"))
         yield SystemCommand("Records", "All custody records", self.action_show_records)

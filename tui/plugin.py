@@ -51,8 +51,15 @@ def real_services(app: AppContext) -> ConsoleServices:
         return app.service("certificate_renderer", lambda: load_renderer(config))
 
     eraser = CoreEraseBackend(app.sessions, app.env, source, renderer_factory=renderer)
-    return ConsoleServices(sessions=app.sessions, env=app.env, drive_source=source, watcher_factory=watcher,
-                           eraser=eraser, renderer_factory=renderer, export_dir=Path.cwd())
+    return ConsoleServices(
+        sessions=app.sessions,
+        env=app.env,
+        drive_source=source,
+        watcher_factory=watcher,
+        eraser=eraser,
+        renderer_factory=renderer,
+        export_dir=Path.cwd(),
+    )
 
 
 class DemoDriveSource:
@@ -139,8 +146,16 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
                 return load_renderer(config)
 
             eraser = CoreEraseBackend(sessions, env, source, renderer_factory=renderer)
-            yield ConsoleServices(sessions=sessions, env=env, drive_source=source, watcher_factory=watcher,
-                                  eraser=eraser, renderer_factory=renderer, export_dir=directory, demo=True)
+            yield ConsoleServices(
+                sessions=sessions,
+                env=env,
+                drive_source=source,
+                watcher_factory=watcher,
+                eraser=eraser,
+                renderer_factory=renderer,
+                export_dir=directory,
+                demo=True,
+            )
     finally:
         if engine is not None:
             engine.dispose()

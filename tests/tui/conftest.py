@@ -21,8 +21,15 @@ from wipestation.errors import NotFound, SafetyRefusal
 from wipestation.identity import DriveIdentity
 
 
-def disk(device: str, serial: str, *, model: str = "Test Disk", size: int = 500_000_000_000,
-         protected: str | None = None, media: str = "hdd") -> DetectedDrive:
+def disk(
+    device: str,
+    serial: str,
+    *,
+    model: str = "Test Disk",
+    size: int = 500_000_000_000,
+    protected: str | None = None,
+    media: str = "hdd",
+) -> DetectedDrive:
     ident = DriveIdentity(serial=serial, model=model, capacity_bytes=size, device=device, bus="usb", media=media)
     return DetectedDrive(ident, protected)
 
@@ -109,8 +116,9 @@ class FakeEraser:
     def methods(self, drive: DetectedDrive) -> list[MethodChoice]:
         return list(METHODS)
 
-    def erase(self, request: EraseRequest, progress: Callable[[EraseProgress], None],
-              should_stop: Callable[[], bool]) -> EraseResult:
+    def erase(
+        self, request: EraseRequest, progress: Callable[[EraseProgress], None], should_stop: Callable[[], bool]
+    ) -> EraseResult:
         self.calls.append(request)
         if request.serial.startswith("REFUSE"):
             raise SafetyRefusal(f"{request.device} changed identity: refusing")
@@ -180,16 +188,28 @@ def opened() -> list[Path]:
 
 @pytest.fixture
 def services(
-    store: sessionmaker[Session], env: Env, drive_source: FakeDriveSource, watcher: FakeWatcher,
-    eraser: FakeEraser, opened: list[Path], tmp_path: Path, renderer: FakeRenderer,
+    store: sessionmaker[Session],
+    env: Env,
+    drive_source: FakeDriveSource,
+    watcher: FakeWatcher,
+    eraser: FakeEraser,
+    opened: list[Path],
+    tmp_path: Path,
+    renderer: FakeRenderer,
 ) -> ConsoleServices:
     def open_file(path: Path) -> str | None:
         opened.append(path)
         return None
 
     return ConsoleServices(
-        sessions=store, env=env, drive_source=drive_source, watcher_factory=watcher.factory, eraser=eraser,
-        open_file=open_file, export_dir=tmp_path, renderer_factory=lambda: renderer,  # type: ignore[arg-type,return-value]
+        sessions=store,
+        env=env,
+        drive_source=drive_source,
+        watcher_factory=watcher.factory,
+        eraser=eraser,
+        open_file=open_file,
+        export_dir=tmp_path,
+        renderer_factory=lambda: renderer,  # type: ignore[arg-type,return-value]
     )
 
 
@@ -203,5 +223,6 @@ def make_app(services: ConsoleServices) -> Callable[..., WipestationApp]:
 
 def add_customers(store: sessionmaker[Session], env: Env, *names: str) -> list[int]:
     with store.begin() as s:
-        return [add_customer(s, env, CustomerInput(name=n, email=f"{n.split()[0].lower()}@example.nl")).id
-                for n in names]
+        return [
+            add_customer(s, env, CustomerInput(name=n, email=f"{n.split()[0].lower()}@example.nl")).id for n in names
+        ]

@@ -45,9 +45,12 @@ async def test_console_erases_a_loop_device_and_issues_a_certificate(store, cloc
         source = default_drive_source(config)
         renderer = load_renderer(config)
         services = ConsoleServices(
-            sessions=store, env=env, drive_source=source,
+            sessions=store,
+            env=env,
+            drive_source=source,
             eraser=CoreEraseBackend(store, env, source, renderer_factory=lambda: renderer),
-            renderer_factory=lambda: renderer, export_dir=tmp_path,
+            renderer_factory=lambda: renderer,
+            export_dir=tmp_path,
         )
         app = WipestationApp(services)
         async with app.run_test(size=(120, 40)) as pilot:

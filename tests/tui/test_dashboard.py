@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import DataTable
-
 from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
 from wipestation import custody
@@ -18,8 +16,9 @@ def register_backup(store, env, customer_id, serial, days_ago, job="JOB-1"):
         return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
-async def test_attached_drives_and_due_list(make_app, store, env, drive_source: FakeDriveSource,
-                                            watcher: FakeWatcher) -> None:
+async def test_attached_drives_and_due_list(
+    make_app, store, env, drive_source: FakeDriveSource, watcher: FakeWatcher
+) -> None:
     (cid,) = add_customers(store, env, "Anna Voorbeeld")
     overdue = register_backup(store, env, cid, "SER-OLD", 35)
     today = register_backup(store, env, cid, "SER-TODAY", 30)
@@ -31,10 +30,10 @@ async def test_attached_drives_and_due_list(make_app, store, env, drive_source: 
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
-        due = screen.query_one("#due", DataTable)
+        due = screen.due_table
         assert [r.id for r in screen.due] == [overdue, today]
         assert due.row_count == 2
-        assert "5 days overdue" in str(due.get_cell_at((0, 5)))
+        assert due.cell_text(0, 5) == "5 days overdue"
         assert screen.rows["/dev/sdb"].status.startswith("backup of Anna Voorbeeld (customer 1), due in 20 days")
         assert watcher.started
         watcher.attach(disk("/dev/sdc", "SER-TODAY"))

@@ -21,8 +21,9 @@ def due_backup(store, env, serial: str) -> int:
         return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
-async def test_plugged_in_due_drive_is_three_keystrokes_from_erasing(make_app, store, env, watcher: FakeWatcher,
-                                                                      eraser: FakeEraser) -> None:
+async def test_plugged_in_due_drive_is_three_keystrokes_from_erasing(
+    make_app, store, env, watcher: FakeWatcher, eraser: FakeEraser
+) -> None:
     record_id = due_backup(store, env, "WD-DUE-0001")
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -74,8 +75,9 @@ def test_serial_confirmation_rule() -> None:
     assert not serial_confirmed("XBC", "ABC")
 
 
-async def test_several_erasures_side_by_side_and_cancel_one(make_app, store, env, drive_source,
-                                                            eraser: FakeEraser) -> None:
+async def test_several_erasures_side_by_side_and_cancel_one(
+    make_app, store, env, drive_source, eraser: FakeEraser
+) -> None:
     eraser.hold = True
     for dev, serial in (("/dev/sdb", "AAA-111111"), ("/dev/sdc", "BBB-222222")):
         due_backup(store, env, serial)
@@ -108,8 +110,9 @@ async def test_several_erasures_side_by_side_and_cancel_one(make_app, store, env
         assert rows[1].job.status == "succeeded"
 
 
-async def test_failing_erasure_shows_reason_and_record_stays_due(make_app, store, env, drive_source,
-                                                                 eraser: FakeEraser) -> None:
+async def test_failing_erasure_shows_reason_and_record_stays_due(
+    make_app, store, env, drive_source, eraser: FakeEraser
+) -> None:
     eraser.outcome, eraser.error = "failed", "I/O error at bytes 4096-8192"
     record_id = due_backup(store, env, "BAD-000001")
     drive_source.drives.append(disk("/dev/sdb", "BAD-000001"))
@@ -140,8 +143,9 @@ async def test_refused_erasure_shows_the_core_message(make_app, store, env, driv
         assert "changed identity: refusing" in (row.job.error or "")
 
 
-async def test_drive_pulled_mid_erasure_shows_interrupted(make_app, store, env, drive_source, watcher: FakeWatcher,
-                                                          eraser: FakeEraser) -> None:
+async def test_drive_pulled_mid_erasure_shows_interrupted(
+    make_app, store, env, drive_source, watcher: FakeWatcher, eraser: FakeEraser
+) -> None:
     eraser.hold = True
     due_backup(store, env, "PULL-000001")
     drive_source.drives.append(disk("/dev/sdb", "PULL-000001"))

@@ -20,7 +20,7 @@ from tui.widgets import Field
 from wipestation import custody
 from wipestation.audit import events_for
 from wipestation.identity import DriveIdentity
-from wipestation.models import Certificate, CustodyRecord, CustodyState, Customer
+from wipestation.models import Certificate, CustodyRecord, CustodyState
 
 
 async def test_register_attached_drive_as_backup_with_customer_search(make_app, store, env, watcher: FakeWatcher):
@@ -99,8 +99,13 @@ async def test_register_abandoned_disk_by_label_validates_every_field(make_app, 
             "customer": "pick a customer (F4), or add a new one there",
             "started": "not a date: '25-11-2026' (use YYYY-MM-DD)",
         }
-        for name, value in (("serial", "S3Z9NB0K"), ("model", "Samsung 860 EVO"), ("capacity", "500GB"),
-                            ("customer", "9"), ("started", (env.today() + timedelta(days=1)).isoformat())):
+        for name, value in (
+            ("serial", "S3Z9NB0K"),
+            ("model", "Samsung 860 EVO"),
+            ("capacity", "500GB"),
+            ("customer", "9"),
+            ("started", (env.today() + timedelta(days=1)).isoformat()),
+        ):
             screen.query_one(f"#{name}", Input).value = value
         await pilot.press("ctrl+s")
         # the service refuses: its message is shown beside the field it is about
@@ -132,7 +137,7 @@ async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        app.screen.query_one("#due", DataTable).focus()
+        app.screen.due_table.focus()
         await pilot.press("h")
         assert isinstance(app.screen, HoldScreen)
         app.screen.query_one("#until", Input).value = env.today().isoformat()
@@ -147,7 +152,7 @@ async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail
         # record detail through the records list: release, request deletion
         await pilot.press("f2")
         assert isinstance(app.screen, RecordsScreen)
-        assert app.screen.query_one("#records", DataTable).row_count == 2
+        assert app.screen.table.row_count == 2
         await pilot.press("enter")
         assert isinstance(app.screen, RecordDetailScreen) and app.screen.record_id == due
         assert app.screen.data["on_hold"]

@@ -95,8 +95,7 @@ class CustomerForm(ModalScreen[int | None]):
                     if not changed:
                         self.dismiss(self.customer_id)
                         return
-                    customer_id = svc.edit_customer(s, services.env, self.customer_id,
-                                                    svc.CustomerInput(**changed)).id
+                    customer_id = svc.edit_customer(s, services.env, self.customer_id, svc.CustomerInput(**changed)).id
         except WipestationError as exc:
             message = str(exc)
             target = next((f for f, _ in self.FIELDS if f in message.lower()), None)
@@ -194,8 +193,14 @@ class CustomersScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         table: DataTable[Any] = DataTable(id="customers", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (("id", "Id", 6), ("name", "Name", 30), ("email", "E-mail", 28),
-                                  ("phone", "Phone", 14), ("open", "Open", 5), ("address", "Address", None)):
+        for key, label, width in (
+            ("id", "Id", 6),
+            ("name", "Name", 30),
+            ("email", "E-mail", 28),
+            ("phone", "Phone", 14),
+            ("open", "Open", 5),
+            ("address", "Address", None),
+        ):
             table.add_column(label, key=key, width=width)
         yield Header()
         with Vertical(classes="full"):
@@ -217,8 +222,9 @@ class CustomersScreen(Screen[None]):
         table.clear()
         for r in self.rows.values():
             name = f"{r.name} (anonymised)" if r.anonymised else r.name
-            table.add_row(str(r.id), name, r.email or "", r.phone or "", str(r.open_records), r.address or "",
-                          key=str(r.id))
+            table.add_row(
+                str(r.id), name, r.email or "", r.phone or "", str(r.open_records), r.address or "", key=str(r.id)
+            )
         if keep is not None and keep in self.rows:
             table.move_cursor(row=table.get_row_index(str(keep)))
 
@@ -284,8 +290,7 @@ class CustomersScreen(Screen[None]):
             if yes:
                 self._anonymise(cid)
 
-        self.app.push_screen(ConfirmScreen(f"Anonymise customer {cid}?", anonymise_text(row), yes="Anonymise"),
-                             answer)
+        self.app.push_screen(ConfirmScreen(f"Anonymise customer {cid}?", anonymise_text(row), yes="Anonymise"), answer)
 
     def _anonymise(self, cid: int) -> None:
         from wipestation.db import scrub_sqlite

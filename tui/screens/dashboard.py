@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tui.queries import RecordRow, days_text, due_rows
+from tui.rowtable import RowTable
 from tui.services import EraseRequest
 from tui.widgets import EraseJob, ErasureRow
 
@@ -19,6 +20,21 @@ if TYPE_CHECKING:
     from tui.app import WipestationApp
 
 OVERDUE_STYLE = "bold dark_orange"
+DUE_COLUMNS = [("Record", 7), ("Kind", 9), ("Serial", 22), ("Customer", 30), ("Due", 11), ("", 16), ("Location", 0)]
+
+
+def format_due(row: RecordRow) -> list[tuple[str, str]]:
+    return [
+        (str(row.id), ""),
+        (row.kind, ""),
+        (row.serial, ""),
+        (f"{row.customer_name} ({row.customer_id})", ""),
+        (row.due_on.isoformat(), ""),
+        (days_text(row.days_left), OVERDUE_STYLE if row.days_left < 0 else ""),
+        (row.location or "", ""),
+    ]
+
+
 TONE_STYLE = {"protected": "bold red", "due": "bold dark_orange", "held": "cyan", "known": "", "unknown": "dim"}
 
 
@@ -52,14 +68,7 @@ class DashboardScreen(Screen[None]):
         drives.add_column("Model", key="model", width=22)
         drives.add_column("Size", key="size", width=9)
         drives.add_column("Status", key="status")
-        due: DataTable[Any] = DataTable(id="due", cursor_type="row", zebra_stripes=True)
-        due.add_column("Record", key="id", width=7)
-        due.add_column("Kind", key="kind", width=9)
-        due.add_column("Serial", key="serial", width=22)
-        due.add_column("Customer", key="customer", width=30)
-        due.add_column("Due", key="due", width=11)
-        due.add_column("", key="when", width=16)
-        due.add_column("Location", key="location")
+        due: RowTable[RecordRow] = RowTable(DUE_COLUMNS, format_due, id="due")
         yield Header()
         with Vertical(id="drives-pane", classes="pane"):
             yield Label("Attached drives", classes="pane-title")
@@ -75,8 +84,9 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._ready = True
-        self.refresh_drives()
         self.reload()
+        if self.wapp.scanned:
+            self.select_first_due()
         for job in self.wapp.jobs.values():
             self.add_job(job)
         self.query_one("#drives", DataTable).focus()
@@ -88,24 +98,8 @@ class DashboardScreen(Screen[None]):
         if not self._ready:
             return
         self.due = self._load_due()
-        table = self.query_one("#due", DataTable)
         keep = self.selected_due_id()
-        table.clear()
-        for row in self.due:
-            overdue = row.days_left < 0
-            style = OVERDUE_STYLE if overdue else ""
-            table.add_row(
-                str(row.id),
-                row.kind,
-                row.serial,
-                Text(f"{row.customer_name} ({row.customer_id})"),
-                row.due_on.isoformat(),
-                Text(days_text(row.days_left), style=style),
-                row.location or "",
-                key=str(row.id),
-            )
-        if keep is not None and str(keep) in {str(r.id) for r in self.due}:
-            table.move_cursor(row=table.get_row_index(str(keep)))
+        self.due_table.set_rows(self.due, keep=lambda r: r.id == keep)
         late = sum(1 for r in self.due if r.days_left < 0)
         self.query_one("#due-title", Label).update(
             f"Due today and overdue: {len(self.due)} ({late} overdue)" if self.due else "Nothing due today"
@@ -127,8 +121,9 @@ class DashboardScreen(Screen[None]):
         table.clear()
         self._shown = {r.device for r in rows}
         for r in rows:
-            table.add_row(r.device, r.serial, r.model, r.capacity, Text(r.status, style=TONE_STYLE.get(r.tone, "")),
-                          key=r.device)
+            table.add_row(
+                r.device, r.serial, r.model, r.capacity, Text(r.status, style=TONE_STYLE.get(r.tone, "")), key=r.device
+            )
         self.rows = {r.device: r for r in rows}
         if target in self._shown:
             table.move_cursor(row=table.get_row_index(target))
@@ -136,7 +131,7 @@ class DashboardScreen(Screen[None]):
     def select_first_due(self) -> None:
         """After the start-up scan: the cursor on the first attached drive that is due."""
         first = next((r.device for r in self.rows.values() if r.due), None)
-        if first is not None:
+        if first is not None and self._ready:
             table = self.query_one("#drives", DataTable)
             table.move_cursor(row=table.get_row_index(first))
 
@@ -147,12 +142,13 @@ class DashboardScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return str(key.value) if key.value is not None else None
 
+    @property
+    def due_table(self) -> RowTable[RecordRow]:
+        return cast("RowTable[RecordRow]", self.query_one("#due", RowTable))
+
     def selected_due_id(self) -> int | None:
-        table = self.query_one("#due", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return int(key.value) if key.value is not None else None
+        current = self.due_table.current
+        return current.id if current is not None else None
 
     # --- erasures ---------------------------------------------------------------------------
 
@@ -267,5 +263,9 @@ class DashboardScreen(Screen[None]):
             self.wapp.show_record(record_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_record()
+
+    def on_row_table_selected(self, event: RowTable.Selected) -> None:
         event.stop()
         self.action_open_record()

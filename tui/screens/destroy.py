@@ -21,8 +21,14 @@ if TYPE_CHECKING:
     from tui.app import WipestationApp
 
 LEVELS = [f"H-{n}" for n in range(1, 8)] + [f"E-{n}" for n in range(1, 8)]
-_FIELD_WORDS = (("evidence", "evidence"), ("level", "level"), ("--on", "on"), ("witness", "witness"),
-                ("method", "method"), ("degauss", "method"))
+_FIELD_WORDS = (
+    ("evidence", "evidence"),
+    ("level", "level"),
+    ("--on", "on"),
+    ("witness", "witness"),
+    ("method", "method"),
+    ("degauss", "method"),
+)
 
 
 class DestroyScreen(ModalScreen[list[str] | None]):
@@ -38,21 +44,26 @@ class DestroyScreen(ModalScreen[list[str] | None]):
         services = self.wapp.services
         with services.sessions.begin() as s:
             rows = [r for r in due_rows(s, services.env.today()) if r.kind == "abandoned" and r.state == "due"]
-        choices = [(f"{r.id:>5}  {r.serial:<20} {r.customer_name[:24]:<24} {days_text(r.days_left)}", r.id)
-                   for r in rows]
+        choices = [
+            (f"{r.id:>5}  {r.serial:<20} {r.customer_name[:24]:<24} {days_text(r.days_left)}", r.id) for r in rows
+        ]
         minimum = services.env.config.destruction.min_level_magnetic
         with Vertical(classes="dialog", id="destroy-dialog"):
             yield Label("Destroy due abandoned disks", classes="dialog-title")
             yield Field("Disks (space to select)", SelectionList[int](*choices, id="records"), name="records")
-            yield Field("Method", Select([(m, m) for m in METHODS], value="shred", allow_blank=False, id="method"),
-                        name="method")
-            yield Field("DIN 66399 level (H for magnetic disks, E for flash)",
-                        Select([(lv, lv) for lv in LEVELS], value=minimum, allow_blank=False, id="level"),
-                        name="level")
+            yield Field(
+                "Method",
+                Select([(m, m) for m in METHODS], value="shred", allow_blank=False, id="method"),
+                name="method",
+            )
+            yield Field(
+                "DIN 66399 level (H for magnetic disks, E for flash)",
+                Select([(lv, lv) for lv in LEVELS], value=minimum, allow_blank=False, id="level"),
+                name="level",
+            )
             yield Field("Witness", Input(id="witness"), name="witness")
             yield Field("Evidence files (photos; separate with ;)", Input(id="evidence"), name="evidence")
-            yield Field("Destroyed on (YYYY-MM-DD)", Input(value=services.env.today().isoformat(), id="on"),
-                        name="on")
+            yield Field("Destroyed on (YYYY-MM-DD)", Input(value=services.env.today().isoformat(), id="on"), name="on")
             yield Static("", classes="form-error", id="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Record destruction", variant="error", id="go")
@@ -86,8 +97,9 @@ class DestroyScreen(ModalScreen[list[str] | None]):
             level = parse_level(level)
         except WipestationError as exc:
             errors["level"] = str(exc)
-        evidence = [Path(p.strip()).expanduser() for p in self.query_one("#evidence", Input).value.split(";")
-                    if p.strip()]
+        evidence = [
+            Path(p.strip()).expanduser() for p in self.query_one("#evidence", Input).value.split(";") if p.strip()
+        ]
         missing = [str(p) for p in evidence if not p.is_file()]
         if missing:
             errors["evidence"] = f"not a file: {', '.join(missing)}"
@@ -100,8 +112,14 @@ class DestroyScreen(ModalScreen[list[str] | None]):
         self._show(errors)
         if errors:
             return
-        request = DestructionRequest(refs=tuple(str(i) for i in selected), method=method, level=level,
-                                     witness=witness, evidence=tuple(evidence), on=on)
+        request = DestructionRequest(
+            refs=tuple(str(i) for i in selected),
+            method=method,
+            level=level,
+            witness=witness,
+            evidence=tuple(evidence),
+            on=on,
+        )
         services = self.wapp.services
         try:
             renderer = self.wapp.renderer()

@@ -54,8 +54,9 @@ class EraseScreen(ModalScreen[EraseRequest | None]):
                     text += f"  {m.note}"
                 options.append(Option(text, id=m.name, disabled=not m.supported))
             yield Field("Method (NIST SP 800-88 category)", OptionList(*options, id="method"), name="method")
-            yield Field("Verification", Select(VERIFY_CHOICES, value="full", allow_blank=False, id="verify"),
-                        name="verify")
+            yield Field(
+                "Verification", Select(VERIFY_CHOICES, value="full", allow_blank=False, id="verify"), name="verify"
+            )
             yield Field(
                 f"Type the serial to confirm (or its last {MIN_SUFFIX} characters)",
                 Input(placeholder=r.serial[:3] + "…", id="confirm"),

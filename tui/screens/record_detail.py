@@ -74,16 +74,23 @@ class RecordDetailScreen(Screen[None]):
                 self.data = custody.record_to_dict(record, today)
                 customer = record.customer.name
                 erasure_ids = list(s.execute(select(Erasure.id).where(Erasure.record_id == record.id)).scalars())
-                certs = list(s.execute(select(Certificate).where(Certificate.record_id == record.id)
-                                       .order_by(Certificate.id)).scalars())
-                cond: ColumnElement[bool] = (AuditEvent.entity.in_(("record", "custody_record"))) & (AuditEvent.entity_id == record.id)
+                certs = list(
+                    s.execute(
+                        select(Certificate).where(Certificate.record_id == record.id).order_by(Certificate.id)
+                    ).scalars()
+                )
+                mine = AuditEvent.entity_id == record.id
+                cond: ColumnElement[bool] = AuditEvent.entity.in_(("record", "custody_record")) & mine
                 if erasure_ids:
                     cond = or_(cond, (AuditEvent.entity == "erasure") & AuditEvent.entity_id.in_(erasure_ids))
                 events = list(s.execute(select(AuditEvent).where(cond).order_by(AuditEvent.id)).scalars())
-                cert_rows = [(c.number, c.kind.value, c.issued_at.strftime("%Y-%m-%d %H:%M"), c.issued_by)
-                             for c in certs]
-                event_rows = [(str(e.id), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action,
-                               _change(e.before, e.after)) for e in events]
+                cert_rows = [
+                    (c.number, c.kind.value, c.issued_at.strftime("%Y-%m-%d %H:%M"), c.issued_by) for c in certs
+                ]
+                event_rows = [
+                    (str(e.id), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action, _change(e.before, e.after))
+                    for e in events
+                ]
         except WipestationError as exc:
             self.query_one("#detail", Static).update(str(exc))
             return
@@ -115,17 +122,28 @@ class RecordDetailScreen(Screen[None]):
             return
         text = "\n".join(f"hold until {h['until']}: {h['reason']}" for h in holds)
         rule = self.data["rule_due_on"]
-        self._confirm(ConfirmScreen(f"Release record {self.record_id}?",
-                                    f"{text}\n\nThe hold ends now; the record is due again by its rule ({rule}).",
-                                    yes="Release"), custody.release, "released")
+        self._confirm(
+            ConfirmScreen(
+                f"Release record {self.record_id}?",
+                f"{text}\n\nThe hold ends now; the record is due again by its rule ({rule}).",
+                yes="Release",
+            ),
+            custody.release,
+            "released",
+        )
 
     def action_request_deletion(self) -> None:
         from tui.screens.confirm import ConfirmScreen
 
-        text = (f"The customer asked for early deletion: record {self.record_id} becomes due today "
-                "(a running hold still comes first). The request is kept in the audit log.")
-        self._confirm(ConfirmScreen(f"Deletion requested for record {self.record_id}?", text, yes="Record request"),
-                      custody.request_deletion, "deletion requested")
+        text = (
+            f"The customer asked for early deletion: record {self.record_id} becomes due today "
+            "(a running hold still comes first). The request is kept in the audit log."
+        )
+        self._confirm(
+            ConfirmScreen(f"Deletion requested for record {self.record_id}?", text, yes="Record request"),
+            custody.request_deletion,
+            "deletion requested",
+        )
 
     def _confirm(self, screen: Any, service: Any, done: str) -> None:
         services = self.wapp.services

@@ -3,22 +3,47 @@ renders only what is visible, so 10 000 records open at once."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select
+from textual.widgets import Footer, Header, Input, Select
 
 from tui.queries import RecordRow, days_text, record_rows
+from tui.rowtable import RowTable
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp
 
 FILTERS = [("all records", "all"), ("open", "open"), ("due", "due"), ("closed", "closed")]
 STATE_STYLE = {"due": "bold dark_orange", "erased": "green", "destroyed": "green", "erasing": "cyan"}
+COLUMNS = [
+    ("Record", 7),
+    ("Kind", 9),
+    ("State", 9),
+    ("Serial", 22),
+    ("Customer", 28),
+    ("Job", 12),
+    ("Due", 11),
+    ("", 16),
+    ("Location", 0),
+]
+
+
+def format_record(r: RecordRow) -> list[tuple[str, str]]:
+    return [
+        (str(r.id), ""),
+        (r.kind, ""),
+        (r.state, STATE_STYLE.get(r.state, "")),
+        (r.serial, ""),
+        (f"{r.customer_name} ({r.customer_id})", ""),
+        (r.job or "", ""),
+        (r.due_on.isoformat(), ""),
+        (days_text(r.days_left) if r.state in ("holding", "stored", "due") else "", ""),
+        (r.location or "", ""),
+    ]
 
 
 class RecordsScreen(Screen[None]):
@@ -38,11 +63,7 @@ class RecordsScreen(Screen[None]):
         return cast("WipestationApp", self.app)
 
     def compose(self) -> ComposeResult:
-        table: DataTable[Any] = DataTable(id="records", cursor_type="row", zebra_stripes=True)
-        for key, label, width in (("id", "Record", 7), ("kind", "Kind", 9), ("state", "State", 9),
-                                  ("serial", "Serial", 22), ("customer", "Customer", 28), ("job", "Job", 12),
-                                  ("due", "Due", 11), ("when", "", 16), ("location", "Location", None)):
-            table.add_column(label, key=key, width=width)
+        table: RowTable[RecordRow] = RowTable(COLUMNS, format_record, id="records")
         yield Header()
         with Vertical(classes="full"):
             with Horizontal(id="filters"):
@@ -53,7 +74,7 @@ class RecordsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.reload()
-        self.query_one("#records", DataTable).focus()
+        self.table.focus()
 
     def reload(self) -> None:
         services = self.wapp.services
@@ -73,30 +94,15 @@ class RecordsScreen(Screen[None]):
             rows = [r for r in rows if r.state in ("erased", "destroyed")]
         if text:
             rows = [r for r in rows if text in _haystack(r)]
-        table = self.query_one("#records", DataTable)
-        table.clear()
-        table.add_rows(
-            (
-                str(r.id),
-                r.kind,
-                Text(r.state, style=STATE_STYLE.get(r.state, "")),
-                r.serial,
-                f"{r.customer_name} ({r.customer_id})",
-                r.job or "",
-                r.due_on.isoformat(),
-                days_text(r.days_left) if r.state in ("holding", "stored", "due") else "",
-                r.location or "",
-            )
-            for r in rows
-        )
         self.shown = rows
+        self.table.set_rows(rows)
         self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#records", DataTable).focus()
+        self.table.focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self.apply_filter()
@@ -104,13 +110,15 @@ class RecordsScreen(Screen[None]):
     def action_focus_search(self) -> None:
         self.query_one("#search", Input).focus()
 
-    def selected(self) -> int | None:
-        table = self.query_one("#records", DataTable)
-        if table.row_count == 0:
-            return None
-        return self.shown[table.cursor_row].id
+    @property
+    def table(self) -> RowTable[RecordRow]:
+        return cast("RowTable[RecordRow]", self.query_one("#records", RowTable))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def selected(self) -> int | None:
+        current = self.table.current
+        return current.id if current is not None else None
+
+    def on_row_table_selected(self, event: RowTable.Selected) -> None:
         event.stop()
         record_id = self.selected()
         if record_id is not None:

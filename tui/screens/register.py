@@ -59,20 +59,31 @@ class RegisterScreen(ModalScreen[int | None]):
                 ident = self.detected.identity
                 yield Label(f"Register {ident.device}", classes="dialog-title")
                 yield Static(f"{ident.serial}  {ident.model or ''}  {format_capacity(ident.capacity_bytes)}")
-                yield Field("Kind", Select([("backup (kept 30 days)", "backup"),
-                                            ("abandoned disk (kept 3 months)", "abandoned")],
-                                           value=self.kind, allow_blank=False, id="kind"), name="kind")
+                yield Field(
+                    "Kind",
+                    Select(
+                        [("backup (kept 30 days)", "backup"), ("abandoned disk (kept 3 months)", "abandoned")],
+                        value=self.kind,
+                        allow_blank=False,
+                        id="kind",
+                    ),
+                    name="kind",
+                )
             else:
                 yield Label("Register an abandoned disk from its label", classes="dialog-title")
                 yield Field("Serial", Input(id="serial"), name="serial")
                 yield Field("Model", Input(id="model"), name="model")
                 yield Field("Capacity (500GB, 2TB, 1TiB)", Input(id="capacity"), name="capacity")
-            yield Field("Customer (F4 to pick, or type an id)", Input(placeholder="customer id", id="customer"),
-                        name="customer")
+            yield Field(
+                "Customer (F4 to pick, or type an id)", Input(placeholder="customer id", id="customer"), name="customer"
+            )
             yield Static("", id="customer-name")
             yield Field("Repair job reference", Input(id="job"), name="job")
-            yield Field("Date the backup was made / the disk was abandoned (YYYY-MM-DD)",
-                        Input(value=self.wapp.services.env.today().isoformat(), id="started"), name="started")
+            yield Field(
+                "Date the backup was made / the disk was abandoned (YYYY-MM-DD)",
+                Input(value=self.wapp.services.env.today().isoformat(), id="started"),
+                name="started",
+            )
             yield Field("Location", Input(id="location"), name="location")
             yield Static("", classes="form-error", id="form-error")
             with Horizontal(classes="buttons"):

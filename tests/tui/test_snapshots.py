@@ -1,0 +1,74 @@
+"""SVG snapshots of the key screens (fixed clock, fixed data; Textual pinned exactly).
+Update after a deliberate change with: .venv/bin/pytest tests/tui/test_snapshots.py --snapshot-update"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.tui.conftest import FakeDriveSource, FakeEraser, disk
+from tui.app import WipestationApp
+from wipestation.demo import seed_demo
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def demo_app(make_app: Any, store: Any, env: Any, drive_source: FakeDriveSource) -> WipestationApp:
+    with store.begin() as s:
+        seed_demo(s, env)
+    drive_source.drives.extend(
+        [
+            disk("/dev/sda", "SYS-0001", model="Samsung 980", protected="holds the root file system /", media="ssd"),
+            disk("/dev/sdb", "DEMO-BK-0004", model="WD Elements 2TB", size=2_000_398_934_016),
+            disk("/dev/sdc", "DEMO-BK-0008", model="Seagate Expansion 4TB", size=4_000_787_030_016),
+            disk("/dev/sdd", "NEW-DRIVE-77", model="Kingston A400", size=240_057_409_536, media="ssd"),
+        ]
+    )
+    app: WipestationApp = make_app()
+    return app
+
+
+async def _settle(pilot: Any) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def test_dashboard(snap_compare: Any, demo_app: WipestationApp) -> None:
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=_settle)
+
+
+def test_dashboard_with_erasures(snap_compare: Any, demo_app: WipestationApp, eraser: FakeEraser) -> None:
+    eraser.hold, eraser.steps = True, 2
+
+    async def run(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("e", *"DEMO-BK-0004", "enter")
+        assert eraser.started.acquire(timeout=5)
+        await pilot.press("down", "e", *"DEMO-BK-0008", "enter")
+        assert eraser.started.acquire(timeout=5)
+        await pilot.pause()
+        pilot.app.cancel_erase(2)
+        await pilot.pause()
+        eraser.outcome, eraser.error = "failed", "I/O error at 4096-8192"
+
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+
+def test_erase_dialog(snap_compare: Any, demo_app: WipestationApp) -> None:
+    async def run(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("e", *"12345", "enter")
+        await pilot.pause()
+
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+
+
+def test_record_detail(snap_compare: Any, demo_app: WipestationApp) -> None:
+    async def run(pilot: Any) -> None:
+        await _settle(pilot)
+        pilot.app.show_record(1)
+        await pilot.pause()
+
+    assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
