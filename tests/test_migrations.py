@@ -40,3 +40,28 @@ def test_any_command_creates_the_schema(cli: Cli) -> None:
     assert expected | {"audit_events", "alembic_version"} <= tables
     if cli.is_sqlite:
         assert cli.sql("pragma journal_mode") == [("wal",)]
+
+
+def test_upgrading_a_database_from_the_first_schema_keeps_its_records(tmp_path: Path) -> None:
+    from alembic import command
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    command.upgrade(alembic_config(engine), "0001_initial")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "insert into customers (id, name, created_at, updated_at) values (1, 'Old Customer', "
+            "'2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+        )
+    engine.dispose()
+    engine, sessions = open_store(url)  # what every command does: upgrade to head
+    with sessions.begin() as s:
+        from wipestation.models import Customer
+
+        assert s.get_one(Customer, 1).name == "Old Customer"
+    with engine.connect() as conn:
+        assert (
+            MigrationContext.configure(conn).get_current_revision()
+            == ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+        )
+    engine.dispose()

@@ -196,3 +196,18 @@ def test_json_output_is_one_document(cli: Cli) -> None:
     parsed = json.loads(result.stdout)
     assert isinstance(parsed, list)
     assert isinstance(json.loads(cli("show", "J1", "--json").stdout), dict)
+
+
+def test_release_and_early_deletion_keep_their_reasons_out_of_the_audit_log(cli: Cli) -> None:
+    cid = _customer(cli)
+    cli.ok("backup", "register", "--serial", "RS1", "--customer", str(cid), "--job", "J", "--made-on", "2026-11-20")
+    cli.ok("hold", "RS1", "--until", "2027-01-10", "--reason", "dispute about the invoice")
+    released = cli.ok("release", "RS1", "--reason", "invoice paid on 24 Nov")
+    assert released["holds"][0]["release_reason"] == "invoice paid on 24 Nov"
+    requested = cli.ok("request-deletion", "RS1", "--reason", "letter of 25 Nov from Jan de Vries")
+    assert requested["deletion_reason"] == "letter of 25 Nov from Jan de Vries"
+    shown = cli("show", "RS1").stdout
+    assert "released: invoice paid on 24 Nov" in shown
+    assert "requested by the customer on 2026-11-25: letter of 25 Nov from Jan de Vries" in shown
+    audit = json.dumps(json.loads(cli("customer", "export", str(cid)).stdout)["audit_events"])
+    assert "Jan de Vries" not in audit and "invoice paid" not in audit

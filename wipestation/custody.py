@@ -62,6 +62,7 @@ def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
         "rule_due_on": record.due_on,
         "days_left": (due - today).days,
         "deletion_requested_on": record.deletion_requested_on,
+        "deletion_reason": record.deletion_reason,
         "on_hold": hold is not None,
         "holds": [
             {
@@ -71,6 +72,7 @@ def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
                 "by": h.created_by,
                 "released": h.released_at is not None,
                 "released_at": h.released_at,
+                "release_reason": h.release_reason,
             }
             for h in record.holds
         ],
@@ -322,7 +324,7 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     return record
 
 
-def release(session: Session, env: Env, ref: str) -> CustodyRecord:
+def release(session: Session, env: Env, ref: str, reason: str | None = None) -> CustodyRecord:
     """End the record's active holds early; the due date returns to what the rules say."""
     record = _open(session, ref)
     today = env.today()
@@ -331,9 +333,11 @@ def release(session: Session, env: Env, ref: str) -> CustodyRecord:
         raise InvalidState(f"record {record.id} is not on hold")
     before = _summary(record)
     now = env.now()
+    reason = _text(reason, "reason", 2000)
     for h in live:
         h.released_at = now
         h.released_by = env.actor
+        h.release_reason = reason
     session.flush()
     record_event(
         session,
@@ -348,13 +352,14 @@ def release(session: Session, env: Env, ref: str) -> CustodyRecord:
     return record
 
 
-def request_deletion(session: Session, env: Env, ref: str) -> CustodyRecord:
+def request_deletion(session: Session, env: Env, ref: str, reason: str | None = None) -> CustodyRecord:
     """The customer asked for early deletion: the record is due today (unless a hold says otherwise)."""
     record = _open(session, ref)
     if record.deletion_requested_on is not None:
         raise InvalidState(f"deletion of record {record.id} was already requested on {record.deletion_requested_on}")
     before = _summary(record)
     record.deletion_requested_on = env.today()
+    record.deletion_reason = _text(reason, "reason", 2000)
     session.flush()
     record_event(
         session,

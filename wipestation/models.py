@@ -159,6 +159,7 @@ class CustodyRecord(Base):
     started_on: Mapped[date] = mapped_column(Date)  # backup made on / declared abandoned on
     due_on: Mapped[date] = mapped_column(Date)  # by the retention rule, before holds
     deletion_requested_on: Mapped[date | None] = mapped_column(Date)
+    deletion_reason: Mapped[str | None] = mapped_column(Text)  # how the customer asked (kept out of the audit)
     location: Mapped[str | None] = mapped_column(String(200))
     host_computer: Mapped[str | None] = mapped_column(String(200))
     seal_number: Mapped[str | None] = mapped_column(String(60))
@@ -186,6 +187,7 @@ class Hold(Base):
     created_by: Mapped[str] = mapped_column(String(120))
     released_at: Mapped[datetime | None]
     released_by: Mapped[str | None] = mapped_column(String(120))
+    release_reason: Mapped[str | None] = mapped_column(Text)
 
     record: Mapped[CustodyRecord] = relationship(back_populates="holds")
 

@@ -156,14 +156,24 @@ async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail
         await pilot.press("enter")
         assert isinstance(app.screen, RecordDetailScreen) and app.screen.record_id == due
         assert app.screen.data["on_hold"]
-        await pilot.press("r", "y")
+        await pilot.press("r")
+        await pilot.press(*"paid")
+        await pilot.press("enter")
         await pilot.pause()
         assert not app.screen.data["on_hold"]
+        assert app.screen.data["holds"][0]["release_reason"] == "paid"
         await pilot.press("escape", "down", "enter")
         assert app.screen.record_id == later
-        await pilot.press("d", "y")
+        await pilot.press("d")
+        await pilot.press("escape")  # cancelled: nothing changes
+        await pilot.pause()
+        assert app.screen.data["deletion_requested_on"] is None
+        await pilot.press("d")
+        await pilot.press(*"phone")
+        await pilot.press("enter")
         await pilot.pause()
         assert app.screen.data["state"] == "due"
+        assert app.screen.data["deletion_reason"] == "phone"
         history = app.screen.query_one("#history", DataTable)
         assert "record.request_deletion" in [str(history.get_cell_at((i, 3))) for i in range(history.row_count)]
     with store.begin() as s:

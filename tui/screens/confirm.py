@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -38,3 +38,42 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_no(self) -> None:
         self.dismiss(False)
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """A confirmation that also asks why (kept with the record, not in the audit log).
+
+    Enter confirms with what was typed (it may be empty); Escape cancels (None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, text: str, *, yes: str, reason_label: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.yes = yes
+        self.reason_label = reason_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="reason-dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.text, classes="warning-text", id="reason-text")
+            yield Label(self.reason_label)
+            yield Input(placeholder="reason (optional)", id="reason")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes} (enter)", variant="error", id="yes")
+                yield Button("Cancel (esc)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(self.query_one("#reason", Input).value.strip() if event.button.id == "yes" else None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

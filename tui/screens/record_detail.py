@@ -114,7 +114,7 @@ class RecordDetailScreen(Screen[None]):
         self.app.push_screen(HoldScreen(self.record_id))
 
     def action_release(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.confirm import ReasonScreen
 
         holds = [h for h in self.data.get("holds", []) if not h["released"]]
         if not holds:
@@ -123,24 +123,30 @@ class RecordDetailScreen(Screen[None]):
         text = "\n".join(f"hold until {h['until']}: {h['reason']}" for h in holds)
         rule = self.data["rule_due_on"]
         self._confirm(
-            ConfirmScreen(
+            ReasonScreen(
                 f"Release record {self.record_id}?",
                 f"{text}\n\nThe hold ends now; the record is due again by its rule ({rule}).",
                 yes="Release",
+                reason_label="Why does the hold end early?",
             ),
             custody.release,
             "released",
         )
 
     def action_request_deletion(self) -> None:
-        from tui.screens.confirm import ConfirmScreen
+        from tui.screens.confirm import ReasonScreen
 
         text = (
             f"The customer asked for early deletion: record {self.record_id} becomes due today "
             "(a running hold still comes first). The request is kept in the audit log."
         )
         self._confirm(
-            ConfirmScreen(f"Deletion requested for record {self.record_id}?", text, yes="Record request"),
+            ReasonScreen(
+                f"Deletion requested for record {self.record_id}?",
+                text,
+                yes="Record request",
+                reason_label="How did the customer ask (letter, phone call, e-mail of ...)?",
+            ),
             custody.request_deletion,
             "deletion requested",
         )
@@ -148,12 +154,12 @@ class RecordDetailScreen(Screen[None]):
     def _confirm(self, screen: Any, service: Any, done: str) -> None:
         services = self.wapp.services
 
-        def answer(yes: bool | None) -> None:
-            if not yes:
+        def answer(reason: str | None) -> None:
+            if reason is None:
                 return
             try:
                 with services.sessions.begin() as s:
-                    service(s, services.env, str(self.record_id))
+                    service(s, services.env, str(self.record_id), reason or None)
             except WipestationError as exc:
                 self.notify(str(exc), severity="error")
                 return

@@ -53,10 +53,13 @@ def _detail(r: dict[str, Any]) -> list[str]:
     if r["rule_due_on"] != r["due_on"]:
         lines.append(f"  rule      due {r['rule_due_on']} by the retention rule")
     if r["deletion_requested_on"]:
-        lines.append(f"  deletion  requested by the customer on {r['deletion_requested_on']}")
+        how = f": {r['deletion_reason']}" if r["deletion_reason"] else ""
+        lines.append(f"  deletion  requested by the customer on {r['deletion_requested_on']}{how}")
     for h in r["holds"]:
         state = "released" if h["released"] else "active"
         lines.append(f"  hold      until {h['until']} ({state}): {h['reason']}  [{h['by']}]")
+        if h["release_reason"]:
+            lines.append(f"            released: {h['release_reason']}")
     if r["location"]:
         lines.append(f"  location  {r['location']}")
     return lines
@@ -239,21 +242,25 @@ def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> N
 
 @click.command("release")
 @click.argument("ref")
+@click.option("--reason", metavar="TEXT", help="Why the hold ends early.")
 @json_option
 @click.pass_obj
-def release(app: AppContext, ref: str, as_json: bool) -> None:
+def release(app: AppContext, ref: str, reason: str | None, as_json: bool) -> None:
     """End a record's hold early."""
-    data = app.transaction(lambda s: custody.record_to_dict(custody.release(s, app.env, ref), app.env.today()))
+    data = app.transaction(lambda s: custody.record_to_dict(custody.release(s, app.env, ref, reason), app.env.today()))
     emit(data, as_json, f"record {data['id']} released: due {data['due_on']} ({_days(data['days_left'])})")
 
 
 @click.command("request-deletion")
 @click.argument("ref")
+@click.option("--reason", metavar="TEXT", help="How the customer asked (letter, phone call, e-mail of DATE).")
 @json_option
 @click.pass_obj
-def request_deletion(app: AppContext, ref: str, as_json: bool) -> None:
+def request_deletion(app: AppContext, ref: str, reason: str | None, as_json: bool) -> None:
     """The customer asked for early deletion: the record is due today."""
-    data = app.transaction(lambda s: custody.record_to_dict(custody.request_deletion(s, app.env, ref), app.env.today()))
+    data = app.transaction(
+        lambda s: custody.record_to_dict(custody.request_deletion(s, app.env, ref, reason), app.env.today())
+    )
     note = " (a hold keeps it until then)" if data["on_hold"] else ""
     emit(data, as_json, f"record {data['id']}: deletion requested, due {data['due_on']}{note}")
 
