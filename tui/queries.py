@@ -20,7 +20,6 @@ from wipestation.retention import effective_due
 from wipestation.units import format_capacity
 
 OPEN = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
-WAITING = (CustodyState.HOLDING, CustodyState.STORED)
 
 
 def days_text(n: int) -> str:
@@ -91,7 +90,7 @@ def record_rows(
     for rid, rkind, state, serial, cid, cname, job, base_due, deletion, location in session.execute(stmt):
         held = holds.get(rid, [])
         due = effective_due(base_due, deletion_requested_on=deletion, holds_until=held)
-        shown = "due" if state in WAITING and due <= today else state.value
+        shown = custody.state_shown(state, due, today)
         if due_only and due > today:
             continue
         rows.append(

@@ -36,10 +36,15 @@ def active_hold(record: CustodyRecord, today: date) -> Hold | None:
     return max(live, key=lambda h: h.until) if live else None
 
 
-def display_state(record: CustodyRecord, today: date) -> str:
-    if record.state in (CustodyState.HOLDING, CustodyState.STORED) and effective_due(record) <= today:
+def state_shown(state: CustodyState, due: date, today: date) -> str:
+    """The state a person sees: a kept record whose effective due date has come is `due`."""
+    if state in (CustodyState.HOLDING, CustodyState.STORED) and due <= today:
         return "due"
-    return record.state.value
+    return state.value
+
+
+def display_state(record: CustodyRecord, today: date) -> str:
+    return state_shown(record.state, effective_due(record), today)
 
 
 def _summary(record: CustodyRecord) -> dict[str, Any]:
