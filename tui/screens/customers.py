@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.queries import CustomerRow, customer_rows
+from tui.screens.form import FormScreen
 from tui.widgets import Field
 from wipestation import customers as svc
 from wipestation.errors import WipestationError
@@ -28,11 +29,18 @@ def _app(screen: Screen[Any]) -> WipestationApp:
     return cast("WipestationApp", screen.app)
 
 
-class CustomerForm(ModalScreen[int | None]):
+class CustomerForm(FormScreen[int | None]):
     """Add a customer (customer_id None) or edit one. Dismisses with the customer's id."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
     FIELDS = (("name", "Name"), ("email", "E-mail"), ("phone", "Phone"), ("address", "Address"))
+    ERROR_FIELDS = (
+        ("name", "name"),
+        ("e-mail", "email"),
+        ("email", "email"),
+        ("phone", "phone"),
+        ("address", "address"),
+    )
 
     def __init__(self, customer_id: int | None = None, *, name: str = "") -> None:
         super().__init__()
@@ -49,27 +57,10 @@ class CustomerForm(ModalScreen[int | None]):
             yield Label(title, classes="dialog-title")
             for name, label in self.FIELDS:
                 yield Field(label, Input(value=self.initial.get(name, ""), id=name), name=name)
-            yield Static("", classes="form-error", id="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="go")
-                yield Button("Cancel", id="cancel")
+            yield from self.form_footer("Save")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "go":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
     def action_submit(self) -> None:
         values = {name: self.query_one(f"#{name}", Input).value for name, _ in self.FIELDS}
@@ -79,8 +70,7 @@ class CustomerForm(ModalScreen[int | None]):
         email = values["email"].strip()
         if email and ("@" not in email or " " in email):
             errors["email"] = f"not an e-mail address: '{email}'"
-        for field in self.query(Field):
-            field.set_error(errors.get(field.field_name))
+        self.show_errors(errors)
         if errors:
             return
         services = _app(self).services
@@ -97,12 +87,7 @@ class CustomerForm(ModalScreen[int | None]):
                         return
                     customer_id = svc.edit_customer(s, services.env, self.customer_id, svc.CustomerInput(**changed)).id
         except WipestationError as exc:
-            message = str(exc)
-            target = next((f for f, _ in self.FIELDS if f in message.lower()), None)
-            if target is not None:
-                self.query_one(f"#field-{target}", Field).set_error(message)
-            else:
-                self.query_one("#form-error", Static).update(message)
+            self.show_service_error(str(exc))
             return
         _app(self).changed()
         self.dismiss(customer_id)

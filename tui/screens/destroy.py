@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, SelectionList
 
 from tui.queries import days_text, due_rows
+from tui.screens.form import FormScreen
 from tui.widgets import Field
 from wipestation.destruction import METHODS, DestructionRequest, destroy, parse_level
 from wipestation.errors import WipestationError
@@ -31,8 +31,10 @@ _FIELD_WORDS = (
 )
 
 
-class DestroyScreen(ModalScreen[list[str] | None]):
+class DestroyScreen(FormScreen[list[str] | None]):
     """Dismisses with the certificate numbers issued."""
+
+    ERROR_FIELDS = _FIELD_WORDS
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Record destruction")]
 
@@ -64,27 +66,10 @@ class DestroyScreen(ModalScreen[list[str] | None]):
             yield Field("Witness", Input(id="witness"), name="witness")
             yield Field("Evidence files (photos; separate with ;)", Input(id="evidence"), name="evidence")
             yield Field("Destroyed on (YYYY-MM-DD)", Input(value=services.env.today().isoformat(), id="on"), name="on")
-            yield Static("", classes="form-error", id="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Record destruction", variant="error", id="go")
-                yield Button("Cancel", id="cancel")
+            yield from self.form_footer("Record destruction", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#records", SelectionList).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "go":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
     def action_submit(self) -> None:
         errors: dict[str, str] = {}
@@ -109,7 +94,7 @@ class DestroyScreen(ModalScreen[list[str] | None]):
         except WipestationError as exc:
             errors["on"] = str(exc)
         witness = self.query_one("#witness", Input).value.strip() or None
-        self._show(errors)
+        self.show_errors(errors)
         if errors:
             return
         request = DestructionRequest(
@@ -126,22 +111,9 @@ class DestroyScreen(ModalScreen[list[str] | None]):
             with services.sessions.begin() as s:
                 results = destroy(s, services.env, renderer, request)
         except WipestationError as exc:
-            self._show_service_error(str(exc))
+            self.show_service_error(str(exc))
             return
         numbers = [r.certificate for r in results]
         self.notify(f"{len(results)} disk(s) destroyed; certificates {', '.join(numbers)}", title="Destruction")
         self.wapp.changed()
         self.dismiss(numbers)
-
-    def _show(self, errors: dict[str, str]) -> None:
-        for field in self.query(Field):
-            field.set_error(errors.get(field.field_name))
-        self.query_one("#form-error", Static).update("")
-
-    def _show_service_error(self, message: str) -> None:
-        lowered = message.lower()
-        for word, name in _FIELD_WORDS:
-            if word in lowered:
-                self.query_one(f"#field-{name}", Field).set_error(message)
-                return
-        self.query_one("#form-error", Static).update(message)

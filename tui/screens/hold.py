@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Static
 
+from tui.screens.form import FormScreen
 from tui.widgets import Field
 from wipestation import custody
 from wipestation.errors import WipestationError
@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from tui.app import WipestationApp
 
 
-class HoldScreen(ModalScreen[bool]):
+class HoldScreen(FormScreen[bool]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Hold")]
+    CANCEL_VALUE = False
 
     def __init__(self, record_id: int) -> None:
         super().__init__()
@@ -38,27 +39,10 @@ class HoldScreen(ModalScreen[bool]):
             yield Static("The record will not be due before the hold ends. The reason is kept in the audit log.")
             yield Field("Until (YYYY-MM-DD)", Input(value=default.isoformat(), id="until"), name="until")
             yield Field("Reason (dispute, police request, ...)", Input(id="reason"), name="reason")
-            yield Static("", classes="form-error", id="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Hold", variant="primary", id="go")
-                yield Button("Cancel", id="cancel")
+            yield from self.form_footer("Hold")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "go":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
 
     def action_submit(self) -> None:
         errors: dict[str, str] = {}
@@ -73,15 +57,14 @@ class HoldScreen(ModalScreen[bool]):
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
             errors["reason"] = "a hold needs a reason"
-        for field in self.query(Field):
-            field.set_error(errors.get(field.field_name))
+        self.show_errors(errors)
         if errors or until is None:
             return
         try:
             with self.wapp.services.sessions.begin() as s:
                 custody.hold(s, env, str(self.record_id), until, reason)
         except WipestationError as exc:
-            self.query_one("#form-error", Static).update(str(exc))
+            self.show_service_error(str(exc))
             return
         self.notify(f"record {self.record_id} on hold until {until}", title="Hold")
         self.wapp.changed()

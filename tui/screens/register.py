@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.containers import Vertical
+from textual.widgets import Input, Label, Select, Static
 
+from tui.screens.form import FormScreen
 from tui.widgets import Field
 from wipestation import custody
 from wipestation.devices import DetectedDrive
@@ -34,8 +34,11 @@ _FIELD_WORDS = (
 )
 
 
-class RegisterScreen(ModalScreen[int | None]):
+class RegisterScreen(FormScreen[int | None]):
     """Dismisses with the new record's id."""
+
+    ERROR_FIELDS = _FIELD_WORDS
+    ERROR_WORDS_AT_START = True
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -85,24 +88,11 @@ class RegisterScreen(ModalScreen[int | None]):
                 name="started",
             )
             yield Field("Location", Input(id="location"), name="location")
-            yield Static("", classes="form-error", id="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Register", variant="primary", id="go")
-                yield Button("Cancel", id="cancel")
+            yield from self.form_footer("Register")
 
     def on_mount(self) -> None:
         first = "#serial" if self.detected is None else "#customer"
         self.query_one(first, Input).focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "go":
-            self.action_submit()
-        else:
-            self.action_cancel()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -183,7 +173,7 @@ class RegisterScreen(ModalScreen[int | None]):
                 errors["capacity"] = str(exc)
             if serial and model and capacity:
                 identity = DriveIdentity(serial=serial, model=model, capacity_bytes=capacity)
-        self._show_errors(errors)
+        self.show_errors(errors)
         if errors or identity is None or started is None:
             return
         reg = custody.Registration(int(customer_text), job, started, self._value("location") or None)
@@ -193,21 +183,8 @@ class RegisterScreen(ModalScreen[int | None]):
                 record = service(s, self.wapp.services.env, identity, reg)
                 record_id, due = record.id, custody.effective_due(record)
         except WipestationError as exc:
-            self._show_service_error(str(exc))
+            self.show_service_error(str(exc))
             return
         self.notify(f"{kind} record {record_id} for {identity.serial}: due {due}", title="Registered")
         self.wapp.changed()
         self.dismiss(record_id)
-
-    def _show_errors(self, errors: dict[str, str]) -> None:
-        for field in self.query(Field):
-            field.set_error(errors.get(field.field_name))
-        self.query_one("#form-error", Static).update("")
-
-    def _show_service_error(self, message: str) -> None:
-        lowered = message.lower()
-        for word, name in _FIELD_WORDS:
-            if lowered.startswith(word) and self.query(f"#field-{name}"):
-                self._field(name).set_error(message)
-                return
-        self.query_one("#form-error", Static).update(message)

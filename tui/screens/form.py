@@ -1,0 +1,61 @@
+"""What every form dialog shares: Enter or the first button submits, Escape or Cancel dismisses with
+the screen's cancel value, and errors are shown beside their field (or under the form)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Generic, TypeVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from tui.widgets import Field
+
+ResultT = TypeVar("ResultT")
+
+
+class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
+    CANCEL_VALUE: ClassVar[Any] = None
+    # (word in a service's error message, field it belongs to): the message is shown beside that field
+    ERROR_FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()
+    ERROR_WORDS_AT_START: ClassVar[bool] = False  # match the words only at the start of the message
+
+    def form_footer(self, go: str, *, variant: str = "primary") -> ComposeResult:
+        yield Static("", classes="form-error", id="form-error")
+        with Horizontal(classes="buttons"):
+            yield Button(go, variant=variant, id="go")  # type: ignore[arg-type]
+            yield Button("Cancel", id="cancel")
+
+    def action_submit(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(self.CANCEL_VALUE)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "go":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Each field's own error (or none); the form-wide line is cleared."""
+        for field in self.query(Field):
+            field.set_error(errors.get(field.field_name))
+        self.query_one("#form-error", Static).update("")
+
+    def show_service_error(self, message: str) -> None:
+        """A refusal from the core: beside the field it names, else under the form."""
+        lowered = message.lower()
+        for word, name in self.ERROR_FIELDS:
+            found = lowered.startswith(word) if self.ERROR_WORDS_AT_START else word in lowered
+            if found and self.query(f"#field-{name}"):
+                self.query_one(f"#field-{name}", Field).set_error(message)
+                return
+        self.query_one("#form-error", Static).update(message)
