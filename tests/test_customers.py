@@ -160,6 +160,10 @@ def test_anonymise_keeps_certificates_verifiable_and_drops_the_name(cli: Cli, tm
     original = tmp_path / "original.pdf"
     assert cli("certificate", "pdf", number, "-o", str(original)).exit_code == 0
     assert PERSONAL[0] in _pdf_text(original)
+    exported = json.loads(cli("customer", "export", str(cid)).stdout)
+    assert [d["method"] for d in exported["destructions"]] == ["shred"]
+    assert [c["number"] for c in exported["certificates"]] == [number]
+    assert "certificate.issued" in [e["action"] for e in exported["audit_events"]]
     anon = cli.ok("customer", "anonymise", str(cid))
     assert anon["anonymised"] is True
     # the customer's own copy still verifies against the shop's records

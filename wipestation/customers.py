@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -171,6 +171,17 @@ def expired_customers(session: Session, env: Env, on: date) -> list[Customer]:
     return out
 
 
+_T = TypeVar("_T", Erasure, Destruction, Certificate)
+
+
+def _of_records(session: Session, model: type[_T], record_ids: list[int]) -> list[_T]:
+    """The rows of `model` that belong to these custody records, oldest first."""
+    if not record_ids:
+        return []
+    stmt = select(model).where(model.record_id.in_(record_ids)).order_by(model.id)
+    return list(session.execute(stmt).scalars())
+
+
 def export_customer(session: Session, customer_id: int, today: date) -> dict[str, Any]:
     """Everything held on the customer (GDPR access and portability) as one JSON-ready document."""
     from wipestation.custody import record_to_dict  # custody imports this module
@@ -178,29 +189,9 @@ def export_customer(session: Session, customer_id: int, today: date) -> dict[str
     customer = get_customer(session, customer_id)
     records = sorted(customer.records, key=lambda r: r.id)
     record_ids = [r.id for r in records]
-    erasures = (
-        list(session.execute(select(Erasure).where(Erasure.record_id.in_(record_ids)).order_by(Erasure.id)).scalars())
-        if record_ids
-        else []
-    )
-    destructions = (
-        list(
-            session.execute(
-                select(Destruction).where(Destruction.record_id.in_(record_ids)).order_by(Destruction.id)
-            ).scalars()
-        )
-        if record_ids
-        else []
-    )
-    certificates = (
-        list(
-            session.execute(
-                select(Certificate).where(Certificate.record_id.in_(record_ids)).order_by(Certificate.id)
-            ).scalars()
-        )
-        if record_ids
-        else []
-    )
+    erasures = _of_records(session, Erasure, record_ids)
+    destructions = _of_records(session, Destruction, record_ids)
+    certificates = _of_records(session, Certificate, record_ids)
     cond = AuditEvent.customer_id == customer.id
     if record_ids:
         cond = or_(cond, (AuditEvent.entity == "record") & AuditEvent.entity_id.in_(record_ids))
