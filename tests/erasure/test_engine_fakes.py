@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import pytest
 
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener
@@ -116,3 +118,36 @@ def test_progress_reports_pass_rate_and_eta() -> None:
     assert {p.phase for p in seen} == {"write", "verify"}
     assert {p.pass_number for p in seen if p.phase == "write"} == {1, 2}
     assert seen[-1].fraction == 1.0 and all(p.eta_seconds is not None for p in seen)
+
+
+class VanishingDevice(FakeBlockDevice):
+    """A drive pulled out of its bay: after `after` writes every write fails with EIO, and it is gone."""
+
+    def __init__(self, size: int, after: int) -> None:
+        super().__init__(size)
+        self.after = after
+
+    def pwrite(self, data: memoryview, offset: int) -> int:
+        self.writes += 1
+        if self.writes > self.after:
+            raise OSError(errno.EIO, "Input/output error")
+        return super().pwrite(data, offset)
+
+    def present(self) -> bool:
+        return self.writes <= self.after
+
+
+def test_a_pulled_drive_that_answers_eio_is_interrupted_not_failed() -> None:
+    dev = VanishingDevice(SIZE, after=5)
+    result = run(dev, still_attached=dev.present, checkpoint_bytes=128 << 10)
+    assert result.outcome == "interrupted", result
+    assert "no longer attached" in (result.error or "")
+    assert result.bad_ranges == []
+    assert dev.writes < 12  # no block-by-block bisection over a device that is gone
+
+
+def test_a_bad_block_on_a_present_drive_still_fails_the_erasure() -> None:
+    dev = FakeBlockDevice(SIZE, bad={100})
+    result = run(dev, still_attached=lambda: True)
+    assert result.outcome == "failed"
+    assert result.bad_ranges == [(100 * 512, 101 * 512)]

@@ -135,3 +135,13 @@ class AlignedBuffer:
 def buffers_equal(a: AlignedBuffer, b: AlignedBuffer, length: int, offset_a: int = 0, offset_b: int = 0) -> bool:
     """memcmp through ctypes: fast, and it releases the GIL while comparing."""
     return int(_memcmp(a.address + offset_a, b.address + offset_b, length)) == 0
+
+
+def block_device_present(path: str) -> bool:
+    """Whether the block device at `path` is still there with a medium (its sysfs size > 0)."""
+    try:
+        rdev = os.stat(path).st_rdev
+        with open(f"/sys/dev/block/{os.major(rdev)}:{os.minor(rdev)}/size", encoding="ascii") as fh:
+            return int(fh.read().strip() or 0) > 0
+    except (OSError, ValueError):
+        return False

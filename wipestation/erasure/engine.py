@@ -152,8 +152,12 @@ class OverwriteEngine:
         checkpoint_seconds: float = CHECKPOINT_SECONDS,
         checkpoint_bytes: int = CHECKPOINT_BYTES,
         progress_seconds: float = PROGRESS_SECONDS,
+        still_attached: Callable[[], bool] | None = None,
     ) -> None:
+        """`still_attached` is asked on the first media error of a range: a drive pulled out of its
+        bay often answers EIO before it disappears, and that is an interruption, not a bad block."""
         self._opener = opener
+        self._still_attached = still_attached
         self._reidentify = reidentify
         self._on_progress = on_progress
         self._should_stop = should_stop
@@ -259,7 +263,7 @@ class OverwriteEngine:
         writing: deque[tuple[Future[list[tuple[int, int]]], int, int, AlignedBuffer]] = deque()
 
         def write(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
-            return _narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs)
+            return _narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs, self._still_attached)
 
         with (
             ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="keystream") as generators,
@@ -400,7 +404,7 @@ class OverwriteEngine:
             filler.fill(scratch, 0, chunk)
 
         def read(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
-            return _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs)
+            return _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
 
         # Reads in flight on two threads (the kernel serves them side by side) while this thread
         # compares (memcmp and the keystream both release the GIL).
@@ -462,7 +466,12 @@ def _chunks(start: int, end: int, chunk: int) -> Iterator[tuple[int, int]]:
 
 
 def _narrowed(
-    op: Callable[[memoryview, int], int], buf: AlignedBuffer, off: int, n: int, lbs: int
+    op: Callable[[memoryview, int], int],
+    buf: AlignedBuffer,
+    off: int,
+    n: int,
+    lbs: int,
+    still_attached: Callable[[], bool] | None = None,
 ) -> list[tuple[int, int]]:
     """Run op (pwrite or pread) over [off, off+n); on a media error or a short transfer, bisect down
     to the logical block and return the ranges that fail."""
@@ -477,6 +486,8 @@ def _narrowed(
                 raise _Gone(exc.strerror) from None
             if exc.errno not in MEDIA_ERRNOS:
                 raise
+            if not bad and still_attached is not None and not still_attached():
+                raise _Gone("the device is no longer attached") from None
             done = 0
         if done == length:
             continue

@@ -18,7 +18,7 @@ from wipestation.certify import CertificateRenderer, issue_erasure_certificate
 from wipestation.custody import open_record_for_drive
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
-from wipestation.erasure.blockio import BlockOpener
+from wipestation.erasure.blockio import BlockOpener, block_device_present
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
 from wipestation.erasure.firmware import CommandRunner, FirmwareEngine, build_commands, detect_support, tool_versions
 from wipestation.erasure.methods import Method, get_method, nist_category
@@ -58,6 +58,10 @@ class EraseServices:
     opener: BlockOpener
     renderer: Callable[[], CertificateRenderer]
     before_verify: Callable[[OpenedDevice, SamplePlan | None], None] | None = None
+    attached: Callable[[str], bool] = block_device_present
+
+    def still_attached(self, device: str) -> Callable[[], bool]:
+        return lambda: self.attached(device)
 
 
 @dataclass
@@ -155,6 +159,7 @@ def run_erasure(
         should_stop=should_stop,
         on_checkpoint=checkpoint,
         before_verify=services.before_verify,
+        still_attached=services.still_attached(device),
     )
     with engine.open(device, size) as opened:
         with sessions.begin() as s:
