@@ -299,7 +299,7 @@ class _Renderer:
 
     def drive(self) -> list[Flowable]:
         dr = self.d.drive
-        bus = term("bus", dr.bus, self.lang) if dr.bus else None
+        bus = term("bus", dr.bus, self.lang) if dr.bus and dr.bus != "unknown" else None
         return self.section(
             "section.drive",
             [
@@ -310,7 +310,11 @@ class _Renderer:
                 (self.t("drive.firmware"), self.v(dr.firmware)),
                 (self.t("drive.bus"), self.v(bus)),
                 (self.t("drive.media"), clean(term("media", dr.media or "unknown", self.lang))),
-                (self.t("drive.host_computer"), clean(dr.host_computer) if dr.host_computer else None),
+                # a destruction names the computer in its basis already
+                (
+                    self.t("drive.host_computer"),
+                    clean(dr.host_computer) if dr.host_computer and self.d.destruction is None else None,
+                ),
             ],
         )
 
