@@ -17,6 +17,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +42,20 @@ def sh(*args: str) -> str:
 
 def best(fn: Callable[[], float], repeat: int) -> float:
     return min(fn() for _ in range(repeat))
+
+
+def interleaved(fns: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
+    """Time every function once per round, in turn, so that drift on a shared machine hits all alike."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            times[name].append(fn())
+    return times
+
+
+def paired(times: dict[str, list[float]], ours_name: str, ref_name: str) -> float:
+    """The median over rounds of (reference time / our time): > 1 means faster than the reference."""
+    return statistics.median(ref / mine for ref, mine in zip(times[ref_name], times[ours_name], strict=True))
 
 
 def timed(args: list[str]) -> float:
@@ -143,7 +158,7 @@ def main() -> None:
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--disk-size-mib", type=int, default=512)
     parser.add_argument("--nwipe-size-mib", type=int, default=128)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (interleaved) / repetitions")
     parser.add_argument("--disk-dir", default="/var/tmp")
     opts = parser.parse_args()
     if os.geteuid() != 0:
@@ -181,34 +196,59 @@ def main() -> None:
         )
         r = opts.repeat
         for label, dev, n in (("tmpfs", mem_a, size), ("disk", disk, disk_size)):
-            row = {
-                "dd_write": best(lambda d=dev, k=n: dd_write(d, k), r),
-                "zero": best(lambda d=dev, k=n: ours(d, k, "zero"), r),
-                "random": best(lambda d=dev, k=n: ours(d, k, "random"), r),
-                "dd_read": best(lambda d=dev, k=n: dd_read(d, k), r),
-                "verify_zero": None,
-                "verify_random": None,
-            }
+            writes = interleaved(
+                {
+                    "dd_write": lambda d=dev, k=n: dd_write(d, k),
+                    "zero": lambda d=dev, k=n: ours(d, k, "zero"),
+                    "random": lambda d=dev, k=n: ours(d, k, "random"),
+                },
+                r,
+            )
             ours(dev, n, "zero")
-            row["verify_zero"] = best(lambda d=dev, k=n: ours(d, k, "zero", verify_only=True), r)
+            reads_zero = interleaved(
+                {
+                    "dd_read": lambda d=dev, k=n: dd_read(d, k),
+                    "verify_zero": lambda d=dev, k=n: ours(d, k, "zero", verify_only=True),
+                },
+                r,
+            )
             key = new_key()
             ours(dev, n, "random", key=key)
-            row["verify_random"] = best(lambda d=dev, k=n, kk=key: ours(d, k, "random", verify_only=True, key=kk), r)
+            reads_random = interleaved(
+                {
+                    "dd_read": lambda d=dev, k=n: dd_read(d, k),
+                    "verify_random": lambda d=dev, k=n, kk=key: ours(d, k, "random", verify_only=True, key=kk),
+                },
+                r,
+            )
+            row = {
+                "rounds": {
+                    **writes,
+                    "verify_zero": reads_zero["verify_zero"],
+                    "verify_random": reads_random["verify_random"],
+                    "dd_read": reads_zero["dd_read"] + reads_random["dd_read"],
+                },
+                "ratio_zero": paired(writes, "zero", "dd_write"),
+                "ratio_random": paired(writes, "random", "dd_write"),
+                "ratio_verify_zero": paired(reads_zero, "verify_zero", "dd_read"),
+                "ratio_verify_random": paired(reads_random, "verify_random", "dd_read"),
+            }
             results[label] = row
-            print(f"\n[{label}] {n // MiB} MiB, best of {r}")
-            print(f"  dd write (zero, 4M, oflag=direct) {gbps(n, row['dd_write'])}")
+            rate = {name: gbps(n, min(ts)) for name, ts in row["rounds"].items()}  # type: ignore[attr-defined]
+            print(f"\n[{label}] {n // MiB} MiB, {r} interleaved rounds; best rate, median ratio of the rounds")
+            print(f"  dd write (zero, 4M, oflag=direct)  {rate['dd_write']}")
+            print(f"  ours zero                          {rate['zero']}   ratio vs dd write {row['ratio_zero']:5.2f}x")
             print(
-                f"  ours zero                          {gbps(n, row['zero'])}   ratio vs dd {ratio(row['zero'], row['dd_write'])}"
+                f"  ours random (AES-256-CTR)          {rate['random']}   ratio vs dd write {row['ratio_random']:5.2f}x"
+            )
+            print(f"  dd read (4M, iflag=direct)         {rate['dd_read']}")
+            print(
+                f"  ours full verify, zero pass        {rate['verify_zero']}   ratio vs dd read "
+                f"{row['ratio_verify_zero']:5.2f}x"
             )
             print(
-                f"  ours random (AES-256-CTR)          {gbps(n, row['random'])}   ratio vs dd {ratio(row['random'], row['dd_write'])}"
-            )
-            print(f"  dd read (4M, iflag=direct)         {gbps(n, row['dd_read'])}")
-            print(
-                f"  ours full verify, zero pass        {gbps(n, row['verify_zero'])}   ratio vs dd read {ratio(row['verify_zero'], row['dd_read'])}"
-            )
-            print(
-                f"  ours full verify, random pass      {gbps(n, row['verify_random'])}   ratio vs dd read {ratio(row['verify_random'], row['dd_read'])}"
+                f"  ours full verify, random pass      {rate['verify_random']}   ratio vs dd read "
+                f"{row['ratio_verify_random']:5.2f}x"
             )
         print(f"\n[nwipe 0.33 where installed] tmpfs {nw_size // MiB} MiB")
         nw_zero = nwipe(mem_n, "zero", work / "nwipe.log")
@@ -218,8 +258,8 @@ def main() -> None:
             f"  dd write {gbps(nw_size, dd_small)}; nwipe zero {gbps(nw_size, nw_zero)} "
             f"({ratio(nw_zero, dd_small)} of dd); nwipe random isaac64 {gbps(nw_size, nw_rand)} ({ratio(nw_rand, dd_small)} of dd)"
         )
-        z = results["tmpfs"]["zero"]  # type: ignore[index]
-        rr = results["tmpfs"]["random"]  # type: ignore[index]
+        z = min(results["tmpfs"]["rounds"]["zero"])  # type: ignore[index]
+        rr = min(results["tmpfs"]["rounds"]["random"])  # type: ignore[index]
         print(
             f"  ours zero vs nwipe zero: {ratio(z * nw_size / size, nw_zero)}; ours random vs nwipe random: "
             f"{ratio(rr * nw_size / size, nw_rand)}"

@@ -400,11 +400,18 @@ class OverwriteEngine:
         read_bad: list[tuple[int, int]] = []
         done = 0
         constant = filler.is_constant
+        # A constant pass is compared with the pattern; a random pass is XORed with its keystream on
+        # the reader thread (in place), so what matches becomes zeros and is compared with zeros.
         if constant:
             filler.fill(scratch, 0, chunk)
+        else:
+            scratch.fill(0)
 
         def read(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
-            return _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
+            bad = _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
+            if not constant:
+                filler.subtract(buf, off, n)
+            return bad
 
         # Reads in flight on two threads (the kernel serves them side by side) while this thread
         # compares (memcmp and the keystream both release the GIL).
@@ -430,8 +437,6 @@ class OverwriteEngine:
                             raise _Gone(exc.strerror) from None
                         raise
                     self._check_stop()
-                    if not constant:
-                        filler.fill(scratch, off, n)
                     if bad:
                         read_bad.extend(bad)
                     if not buffers_equal(buf, scratch, n):

@@ -47,6 +47,18 @@ class PatternFiller:
         encryptor = Cipher(algorithms.AES(self._key), modes.CTR(counter.to_bytes(16, "big"))).encryptor()
         encryptor.update_into(self._zeros.view[:length], buf.view[:length])
 
+    def subtract(self, buf: AlignedBuffer, offset: int, length: int) -> None:
+        """Turn data read back into zeros where it equals this pass's pattern (XOR with the keystream,
+        in place): verification then needs no second buffer and runs on the reader threads."""
+        if self.pattern.kind == "constant":
+            raise ValueError("constant passes are compared directly")
+        if offset % 16:
+            raise ValueError("random passes are verified on 16-byte boundaries")
+        assert self._key is not None
+        counter = (self._pass << 64) + offset // 16
+        encryptor = Cipher(algorithms.AES(self._key), modes.CTR(counter.to_bytes(16, "big"))).encryptor()
+        encryptor.update_into(buf.view[:length], buf.view[:length])
+
 
 def keystream(key: bytes, pass_index: int, offset: int, length: int) -> bytes:
     """The random pass's bytes for a range (tests and small samples)."""
