@@ -361,6 +361,30 @@ def _hpa_dco(erasure: Erasure) -> str | None:
     return None if value is None else str(value)
 
 
+def _certificate_data(
+    kind: CertificateKind,
+    number: str,
+    env: Env,
+    drive: Drive,
+    record: CustodyRecord | None,
+    technician: str,
+    **facts: Any,
+) -> CertificateData:
+    """What every certificate carries besides its erasure or destruction facts."""
+    return CertificateData(
+        kind=kind.value,
+        number=number,
+        issued_at=env.now(),
+        issuer=_issuer(env.config),
+        customer=_customer_ref(record),
+        drive=_drive_facts(drive, record),
+        technician=technician,
+        anonymised=_is_anonymised(record),
+        timezone=env.config.timezone,
+        **facts,
+    )
+
+
 def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str) -> CertificateData:
     drive = session.get(Drive, erasure.drive_id)
     if drive is None:
@@ -394,18 +418,7 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         destination="destruction" if abandoned else "backup-pool",
         abandoned=abandoned,
     )
-    return CertificateData(
-        kind=CertificateKind.ERASURE.value,
-        number=number,
-        issued_at=env.now(),
-        issuer=_issuer(env.config),
-        customer=_customer_ref(record),
-        drive=_drive_facts(drive, record),
-        technician=erasure.technician,
-        erasure=facts,
-        anonymised=_is_anonymised(record),
-        timezone=env.config.timezone,
-    )
+    return _certificate_data(CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts)
 
 
 def protection_class(level: str) -> int:
@@ -445,17 +458,8 @@ def build_destruction_data(
         lower_level_reason=destruction.lower_level_reason,
         evidence=tuple(Evidence(file=str(e["file"]), sha256=str(e["sha256"])) for e in destruction.evidence or []),
     )
-    return CertificateData(
-        kind=CertificateKind.DESTRUCTION.value,
-        number=number,
-        issued_at=env.now(),
-        issuer=_issuer(env.config),
-        customer=_customer_ref(record),
-        drive=_drive_facts(drive, record),
-        technician=destruction.operator,
-        destruction=facts,
-        anonymised=_is_anonymised(record),
-        timezone=env.config.timezone,
+    return _certificate_data(
+        CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
     )
 
 
