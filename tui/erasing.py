@@ -43,9 +43,9 @@ class CoreEraseBackend:
             self._renderer = self._renderer_factory()
         return self._renderer
 
-    def methods(self, drive: DetectedDrive) -> list[MethodChoice]:
+    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
         try:
-            offers = method_offers(self.runner, drive)
+            offers = method_offers(self.runner, drive, probe=probe)
         except (OSError, WipestationError):
             offers = method_offers(self.runner, DetectedDrive(drive.identity, "capabilities could not be read"))
         choices = [

@@ -93,8 +93,10 @@ class EraseResult:
 class EraseBackend(Protocol):
     """Runs erasures through the core's erasure service (the same one `wipestation erase` calls)."""
 
-    def methods(self, drive: DetectedDrive) -> list[MethodChoice]:
-        """Every method, each with whether this drive supports it and its NIST category."""
+    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
+        """Every method, each with whether this drive supports it and its NIST category.
+
+        `probe=False` answers at once (overwrites only); the full answer asks the drive."""
         ...
 
     def erase(

@@ -111,10 +111,12 @@ class FakeEraser:
     on_success: Callable[[EraseRequest], int | None] | None = None
     calls: list[EraseRequest] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
+    probed: list[bool] = field(default_factory=list)
     started: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
 
-    def methods(self, drive: DetectedDrive) -> list[MethodChoice]:
-        return list(METHODS)
+    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
+        self.probed.append(probe)
+        return list(METHODS) if probe else [m for m in METHODS if m.name in ("zero", "random")]
 
     def erase(
         self, request: EraseRequest, progress: Callable[[EraseProgress], None], should_stop: Callable[[], bool]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from textual.widgets import Input, OptionList
@@ -38,6 +39,8 @@ async def test_plugged_in_due_drive_is_three_keystrokes_from_erasing(
         assert app.screen.row.device == "/dev/sdc"
         assert isinstance(app.focused, Input)
         # the methods the drive does not support are offered but disabled, with their category
+        await app.workers.wait_for_complete()  # the drive's own answer (the probe worker)
+        await pilot.pause()
         methods = app.screen.query_one("#method", OptionList)
         assert methods.get_option("ata-secure-erase").disabled
         assert "Clear" in str(methods.get_option("zero").prompt)
@@ -173,3 +176,38 @@ async def test_protected_drive_cannot_be_erased(make_app, drive_source, eraser) 
         await pilot.press("e")
         assert isinstance(app.screen, DashboardScreen)
         assert any("never erased" in n.message for n in app._notifications)
+
+
+async def test_the_drive_is_asked_what_it_supports_without_holding_up_the_technician(
+    make_app, store, env, drive_source, eraser: FakeEraser
+) -> None:
+    due_backup(store, env, "SLOW-PROBE-1")
+    drive_source.drives.append(disk("/dev/sdb", "SLOW-PROBE-1"))
+    gate = threading.Event()
+    quick = eraser.methods
+
+    def slow_methods(drive, *, probe: bool = True):
+        if probe:
+            gate.wait(5)  # hdparm over a slow USB bridge
+        return quick(drive, probe=probe)
+
+    eraser.methods = slow_methods  # type: ignore[method-assign]
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, EraseScreen)
+        screen = app.screen
+        methods = screen.query_one("#method", OptionList)
+        assert [m.name for m in screen.methods] == ["zero", "random"]  # the overwrites, at once
+        await pilot.press(*"OBE-1")  # typing goes on while the drive is asked
+        assert screen.query_one("#confirm", Input).value == "OBE-1"
+        methods.highlighted = 1  # the technician picks random
+        await pilot.pause()
+        gate.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(screen.methods) > 2 and methods.get_option("ata-secure-erase").disabled
+        assert screen.methods[methods.highlighted].name == "random"  # the choice survives the probe
+    assert eraser.probed == [False, True]

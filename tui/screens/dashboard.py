@@ -194,7 +194,11 @@ class DashboardScreen(Screen[None]):
             if request is not None:
                 self.wapp.start_erase(request, row.record_id)
 
-        self.app.push_screen(EraseScreen(row, detected, eraser.methods(detected)), started)
+        # Overwrites at once; what the firmware can do is asked in a worker while the serial is typed.
+        screen = EraseScreen(
+            row, detected, eraser.methods(detected, probe=False), probe=lambda: eraser.methods(detected)
+        )
+        self.app.push_screen(screen, started)
 
     def action_cancel_erase(self) -> None:
         focused = self.focused

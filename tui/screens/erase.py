@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -13,6 +16,8 @@ from tui.queries import DriveRow
 from tui.services import EraseRequest, MethodChoice
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
+from wipestation.erasure.run import NOT_PROBED
+from wipestation.errors import WipestationError
 
 MIN_SUFFIX = 6
 VERIFY_CHOICES = [("full read-back", "full"), ("sampled read-back", "sample"), ("no verification", "none")]
@@ -34,25 +39,26 @@ class EraseScreen(ModalScreen[EraseRequest | None]):
         Binding("ctrl+s", "submit", "Erase"),
     ]
 
-    def __init__(self, row: DriveRow, detected: DetectedDrive, methods: list[MethodChoice]) -> None:
+    def __init__(
+        self,
+        row: DriveRow,
+        detected: DetectedDrive,
+        methods: list[MethodChoice],
+        *,
+        probe: Callable[[], list[MethodChoice]] | None = None,
+    ) -> None:
         super().__init__()
         self.row = row
         self.detected = detected
         self.methods = methods
+        self.probe = probe
 
     def compose(self) -> ComposeResult:
         r = self.row
         with Vertical(classes="dialog", id="erase-dialog"):
             yield Label(f"Erase {r.device}", classes="dialog-title")
             yield Static(f"{r.serial}  {r.model}  {r.capacity}\n{r.status}", id="erase-drive")
-            options = []
-            for m in self.methods:
-                text = f"{m.name:<20} {m.nist_category:<6} {m.passes} pass{'es' if m.passes != 1 else ''}"
-                if not m.supported:
-                    text += f"  (not supported: {m.note or 'this drive cannot'})"
-                elif m.note:
-                    text += f"  {m.note}"
-                options.append(Option(text, id=m.name, disabled=not m.supported))
+            options = _options(self.methods)
             yield Field("Method (NIST SP 800-88 category)", OptionList(*options, id="method"), name="method")
             yield Field(
                 "Verification", Select(VERIFY_CHOICES, value="full", allow_blank=False, id="verify"), name="verify"
@@ -72,6 +78,32 @@ class EraseScreen(ModalScreen[EraseRequest | None]):
         if first is not None:
             methods.highlighted = first
         self.query_one("#confirm", Input).focus()
+        if self.probe is not None:
+            self._probe()
+
+    @work(thread=True, exit_on_error=False, group="probe")
+    def _probe(self) -> None:
+        assert self.probe is not None
+        try:
+            methods = self.probe()
+        except WipestationError as exc:
+            self.app.call_from_thread(self.notify, f"could not read what the drive supports: {exc}", severity="warning")
+            return
+        self.app.call_from_thread(self._probed, methods)
+
+    def _probed(self, methods: list[MethodChoice]) -> None:
+        """The drive's own answer: the list grows, the technician's choice stays."""
+        option_list = self.query_one("#method", OptionList)
+        current = option_list.highlighted
+        chosen = self.methods[current].name if current is not None and current < len(self.methods) else None
+        self.methods = methods
+        option_list.clear_options()
+        option_list.add_options(_options(methods))
+        names = [m.name for m in methods]
+        if chosen in names and methods[names.index(chosen)].supported:
+            option_list.highlighted = names.index(chosen)
+        else:
+            option_list.highlighted = next((i for i, m in enumerate(methods) if m.supported), None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -112,3 +144,17 @@ class EraseScreen(ModalScreen[EraseRequest | None]):
             return
         verify = str(self.query_one("#verify", Select).value)
         self.dismiss(EraseRequest(self.row.device, self.row.serial, chosen.name, verify))
+
+
+def _options(methods: list[MethodChoice]) -> list[Option]:
+    options = []
+    for m in methods:
+        text = f"{m.name:<20} {m.nist_category:<6} {m.passes} pass{'es' if m.passes != 1 else ''}"
+        if m.note == NOT_PROBED:
+            text += "  (asking the drive…)"
+        elif not m.supported:
+            text += f"  (not supported: {m.note or 'this drive cannot'})"
+        elif m.note:
+            text += f"  {m.note}"
+        options.append(Option(text, id=m.name, disabled=not m.supported))
+    return options

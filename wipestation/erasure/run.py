@@ -236,12 +236,18 @@ class MethodOffer:
         return out
 
 
-def method_offers(runner: CommandRunner, detected: DetectedDrive | None) -> list[MethodOffer]:
-    """Every method with its NIST category; for a drive, which it supports and why (capabilities first)."""
+NOT_PROBED = "capabilities not read yet"
+
+
+def method_offers(runner: CommandRunner, detected: DetectedDrive | None, *, probe: bool = True) -> list[MethodOffer]:
+    """Every method with its NIST category; for a drive, which it supports and why (capabilities first).
+
+    `probe=False` answers at once without asking the drive (hdparm, nvme, ... can take a second over
+    a USB bridge): overwrites are offered, firmware methods wait for the probe."""
     from wipestation.erasure.methods import METHODS, category_text
 
     support = {}
-    if detected is not None and detected.protected_reason is None and detected.identity.device:
+    if probe and detected is not None and detected.protected_reason is None and detected.identity.device:
         support = detect_support(runner, detected.identity, detected.identity.device)
     media = detected.identity.media if detected is not None else "unknown"
     offers = []
@@ -260,7 +266,7 @@ def method_offers(runner: CommandRunner, detected: DetectedDrive | None) -> list
                 if s.supported:
                     category = "Purge" if s.purge else "Clear"
             else:
-                supported, reason = False, "capabilities unknown"
+                supported, reason = False, "capabilities unknown" if probe else NOT_PROBED
         offers.append(
             MethodOffer(m.name, m.kind, m.pass_count, m.pattern_label, category, m.description, supported, reason)
         )
