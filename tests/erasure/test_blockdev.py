@@ -244,6 +244,13 @@ def test_interrupted_then_resumed_to_success(memdir: Mount, tmp_path: Path, how:
             assert 0 < final["checkpoint_offset"] < size
         else:
             assert proc.returncode == -signal.SIGKILL
+            # the next start of any command says interrupted (the process is gone)
+            assert cli(db, ["list"]).exit_code == 0
+            import sqlite3
+
+            with sqlite3.connect(db) as conn:
+                (outcome,) = conn.execute("select outcome from erasures").fetchone()
+            assert outcome == "interrupted"
         again = cli(db, ["erase", dev, "--method", "zero", "--confirm", "LOOP-big.img", "--resume", "--json"])
         assert again.exit_code == 0, again.stderr
         final = json.loads(again.stdout.strip().splitlines()[-1])

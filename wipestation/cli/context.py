@@ -63,7 +63,16 @@ class AppContext:
         """The session factory; the database is opened (and its schema upgraded) on first use."""
         if self._sessions is None:
             self._engine, self._sessions = open_store(self.db_url)
+            self._recover_stale_erasures(self._sessions)
         return self._sessions
+
+    def _recover_stale_erasures(self, sessions: sessionmaker[Session]) -> None:
+        """An erasure whose process died (kill -9, power cut) says `interrupted` from the next start on,
+        and its record is due again; nothing is written when there is none."""
+        from wipestation.erasure.service import recover_stale
+
+        with sessions.begin() as session:
+            recover_stale(session, self.env)
 
     @property
     def engine(self) -> Engine:
