@@ -124,7 +124,10 @@ def test_two_workstations_racing_to_erase_the_same_backup(db_url: str, tmp_path:
             assert outcomes[0] == "ok", outcomes
             assert outcomes[1].startswith("refused: "), outcomes
             assert "being erased" in outcomes[1]
-            assert cli.ok("show", serial)["state"] == "erasing"
+            state = cli.sql(
+                "select r.state from custody_records r join drives d on d.id = r.drive_id where d.serial = :s", s=serial
+            )
+            assert state == [("erasing",)]
     assert cli.ok("audit", "verify")["ok"] is True
 
 
