@@ -80,12 +80,19 @@ def test_anonymise_leaves_no_personal_field_behind_and_keeps_the_records(cli: Cl
     cli.ok("customer", "edit", str(cid), "--email", "elise.old@voorbeeld.nl")
     cli.ok("customer", "edit", str(cid), "--email", PERSONAL[1])
     rec = cli.ok("backup", "register", "--serial", "ANON-1", "--customer", str(cid), "--job", "R-9")
+    cli.ok("hold", "ANON-1", "--until", "2027-01-01", "--reason", "Ëlise disputes the invoice")
+    cli.ok("release", "ANON-1", "--reason", "call with mrs van Dijk-Smit")
+    cli.ok("request-deletion", "ANON-1", "--reason", "e-mail from elise@voorbeeld.nl")
     anon = cli.ok("customer", "anonymise", str(cid))
     assert anon["name"] == f"anonymised customer {cid}"
     assert anon["email"] is None and anon["phone"] is None and anon["address"] is None
     assert anon["anonymised"] is True
-    # the record stays, still linked to the (now anonymous) customer
-    assert cli.ok("show", str(rec["id"]))["customer_id"] == cid
+    # the record stays, still linked to the (now anonymous) customer; that it was held and why is gone
+    kept = cli.ok("show", str(rec["id"]))
+    assert kept["customer_id"] == cid and kept["job"] == "R-9"
+    assert kept["deletion_requested_on"] == "2026-11-25"
+    assert kept["deletion_reason"] == kept["holds"][0]["reason"] == kept["holds"][0]["release_reason"]
+    assert "removed" in kept["deletion_reason"]
     exported = cli("customer", "export", str(cid)).stdout
     for value in (*PERSONAL, "elise.old@voorbeeld.nl"):
         assert value not in exported
@@ -93,7 +100,7 @@ def test_anonymise_leaves_no_personal_field_behind_and_keeps_the_records(cli: Cl
         # nothing readable left in the database files themselves (SQLite keeps freed text unless scrubbed)
         files = [p for p in cli.db_path.parent.iterdir() if p.name.startswith(cli.db_path.name)]
         blob = b"".join(p.read_bytes() for p in files)
-        for value in (*PERSONAL, "elise.old@voorbeeld.nl", "Kerkstraat", "van Dijk"):
+        for value in (*PERSONAL, "elise.old@voorbeeld.nl", "Kerkstraat", "van Dijk", "Ëlise disputes"):
             assert value.encode() not in blob, value
         assert b"ANON-1" in blob  # the record itself is kept
     rows = cli.sql("select name, email, phone, address from customers where id = :id", id=cid)

@@ -124,16 +124,39 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     from wipestation.certify import forget_customer_documents  # certify -> custody -> customers
 
     certificates = forget_customer_documents(session, customer.id)
+    notes = _scrub_free_text(customer)
     record_event(
         session,
         env,
         "customer.anonymise",
         "customer",
         customer.id,
-        after={"reason": reason, "certificates": certificates},
+        after={"reason": reason, "certificates": certificates, "notes_removed": notes},
         customer_id=customer.id,
     )
     return customer
+
+
+REMOVED_NOTE = "[removed when the customer was anonymised]"
+
+
+def _scrub_free_text(customer: Customer) -> int:
+    """Free text typed about the customer's records may name them ("letter from J. de Vries"): the
+    reasons for holds, their release and early deletion are replaced (that there was one stays, with
+    its dates). Job references, locations and drive details are not personal and stay."""
+    removed = 0
+    for record in customer.records:
+        if record.deletion_reason:
+            record.deletion_reason = REMOVED_NOTE
+            removed += 1
+        for hold in record.holds:
+            if hold.reason != REMOVED_NOTE:
+                hold.reason = REMOVED_NOTE
+                removed += 1
+            if hold.release_reason:
+                hold.release_reason = REMOVED_NOTE
+                removed += 1
+    return removed
 
 
 def customer_to_dict(customer: Customer) -> dict[str, Any]:
