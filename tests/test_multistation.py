@@ -181,3 +181,12 @@ def test_sqlite_store_copied_into_postgresql(
     again = cli("db", "copy", "--to", fresh_pg_database)
     assert again.exit_code == 1
     assert "already holds records" in again.stderr
+
+
+def test_copying_a_store_into_itself_is_refused_at_once(cli: Cli) -> None:
+    cli.ok("customer", "add", "--name", "Only Customer")
+    before = cli.snapshot()
+    result = cli("db", "copy", "--to", cli.url)
+    assert result.exit_code == 1
+    assert result.stderr == "error: the target is the database in use: copy into another, empty database\n"
+    assert cli.snapshot() == before

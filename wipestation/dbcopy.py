@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, Integer, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from wipestation.audit import verify_chain
 from wipestation.db import open_store
-from wipestation.errors import InvalidState, WipestationError
+from wipestation.errors import BadValue, InvalidState, WipestationError
 from wipestation.models import Base
 
 BATCH = 1000
@@ -28,8 +31,21 @@ def _counts(engine: Engine) -> dict[str, int]:
         }
 
 
+def _same_database(source: Engine, target_url: str) -> bool:
+    try:
+        target = make_url(target_url)
+    except ArgumentError:
+        return False
+    here = source.url
+    if here.get_backend_name() == "sqlite" and target.get_backend_name() == "sqlite":
+        return bool(here.database) and Path(here.database or "").resolve() == Path(target.database or "").resolve()
+    return here.render_as_string(hide_password=True) == target.render_as_string(hide_password=True)
+
+
 def copy_store(source: Engine, target_url: str) -> CopyReport:
     """Copy every row of every table, ids kept, into an empty target; then check counts and the chain."""
+    if _same_database(source, target_url):
+        raise BadValue("the target is the database in use: copy into another, empty database")
     target, target_sessions = open_store(target_url)
     try:
         if any(_counts(target).values()):
