@@ -66,6 +66,9 @@ class FakeBlockDevice:
     def sync(self) -> None:
         self.syncs += 1
 
+    def is_at(self, path: str) -> bool:
+        return True
+
     def close(self) -> None:
         self.closed = True
 

@@ -196,6 +196,57 @@ def test_device_swapped_between_confirmation_and_opening_is_refused(memdir: Moun
         assert read_device(dev) == b"\xcd" * (8 * MiB)
 
 
+def test_loop_repointed_between_the_check_and_the_open_is_refused(memdir: Mount) -> None:
+    """Real devices: the identity check passes, then /dev/loopN is given another backing file before
+    the open (a drive swapped on the same path). The check after the O_EXCL open refuses and neither
+    file is written."""
+    from wipestation.config import Config, DevicesConfig
+    from wipestation.detection import default_drive_source
+    from wipestation.erasure.run import same_drive
+
+    source = default_drive_source(Config(devices=DevicesConfig(allow_loop=True)))
+    directory = memdir("m", 32 * MiB)
+    other = directory / "other.img"
+    other.write_bytes(b"\xee" * (8 * MiB))
+    with loop_over(directory, "first.img", 8 * MiB, fill=b"\xcd") as dev:
+        confirmed = source.identify(dev).identity
+        checks = {"n": 0}
+
+        def reidentify() -> None:
+            same_drive(confirmed, source.identify(dev), dev)
+            checks["n"] += 1
+            if checks["n"] == 1:  # between the check and the open, the path changes meaning
+                subprocess.run(["losetup", "--detach", dev], check=True)
+                subprocess.run(["losetup", dev, str(other)], check=True)
+
+        eng = OverwriteEngine(OsBlockOpener(), reidentify=reidentify)
+        with pytest.raises(SafetyRefusal, match="changed since it was confirmed"):
+            eng.open(dev, 8 * MiB)
+        assert read_device(dev) == b"\xee" * (8 * MiB)
+    assert other.read_bytes() == b"\xee" * (8 * MiB)
+    assert (directory / "first.img").read_bytes() == b"\xcd" * (8 * MiB)
+
+
+def test_symlink_repointed_after_the_open_is_refused(memdir: Mount, tmp_path: Path) -> None:
+    """A by-id style symlink names one drive when opened and another right after: refused."""
+    directory = memdir("m", 32 * MiB)
+    with loop_over(directory, "a.img", 4 * MiB, fill=b"\x01") as a, loop_over(directory, "b.img", 4 * MiB) as b:
+        link = tmp_path / "by-id-link"
+        link.symlink_to(a)
+        calls = {"n": 0}
+
+        def reidentify() -> None:
+            calls["n"] += 1
+            if calls["n"] == 2:  # after the open: the link now names the other drive
+                link.unlink()
+                link.symlink_to(b)
+
+        eng = OverwriteEngine(OsBlockOpener(), reidentify=reidentify)
+        with pytest.raises(SafetyRefusal, match="another device"):
+            eng.open(str(link), 4 * MiB)
+        assert read_device(a) == b"\x01" * (4 * MiB)
+
+
 # -- interruption and resume -------------------------------------------------------------------------
 
 

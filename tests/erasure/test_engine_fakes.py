@@ -94,10 +94,40 @@ def test_identity_recheck_refuses_before_opening() -> None:
     assert opener.opened == 0 and dev.writes == 0
 
 
+def test_identity_read_again_after_opening_refuses_a_drive_swapped_in_between() -> None:
+    """The path was checked, then another drive took it before the open: the check after the open
+    (with the device held) refuses, and the device is closed again unwritten."""
+    dev = FakeBlockDevice(SIZE)
+    calls = {"n": 0}
+
+    def swapped_after_first_check() -> None:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise SafetyRefusal("serial changed")
+
+    opener = FakeOpener(dev)
+    eng = OverwriteEngine(opener, reidentify=swapped_after_first_check)
+    with pytest.raises(SafetyRefusal, match="serial changed"):
+        eng.open("/dev/fake", SIZE)
+    assert opener.opened == 1 and dev.closed and dev.writes == 0
+
+
+def test_a_path_that_names_another_device_after_opening_is_refused() -> None:
+    class Elsewhere(FakeBlockDevice):
+        def is_at(self, path: str) -> bool:
+            return False
+
+    dev = Elsewhere(SIZE)
+    with pytest.raises(SafetyRefusal, match="another device"):
+        engine(dev).open("/dev/fake", SIZE)
+    assert dev.closed and dev.writes == 0
+
+
 def test_capacity_change_refused() -> None:
     dev = FakeBlockDevice(SIZE)
     with pytest.raises(SafetyRefusal, match="capacity"):
         engine(dev).open("/dev/fake", SIZE * 2)
+    assert dev.closed
 
 
 def test_sample_plan_is_nist_shaped_and_reproducible() -> None:

@@ -44,6 +44,10 @@ class BlockDevice(Protocol):
         """fdatasync: everything written so far is on the medium."""
         ...
 
+    def is_at(self, path: str) -> bool:
+        """Whether `path` names this open device now (a path can be given to another drive)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -80,6 +84,14 @@ class OsBlockDevice:
 
     def sync(self) -> None:
         os.fdatasync(self._fd)
+
+    def is_at(self, path: str) -> bool:
+        try:
+            now = os.stat(path)
+        except OSError:
+            return False
+        held = os.fstat(self._fd)
+        return stat.S_ISBLK(now.st_mode) and now.st_rdev == held.st_rdev
 
     def close(self) -> None:
         if self._fd >= 0:

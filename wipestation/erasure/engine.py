@@ -174,12 +174,23 @@ class OverwriteEngine:
 
     def open(self, path: str, expected_size: int) -> OpenedDevice:
         """Read the identity again (the re-identify callable raises SafetyRefusal on any
-        difference), then open the device exclusively and check its size."""
+        difference), open the device exclusively, then read the identity once more and check that
+        the path still names the device held open, and its size.
+
+        The second check closes the gap between the first one and the open: a drive pulled and
+        another plugged in on the same path, a loop device pointed at another file, a symlink
+        re-pointed. Once the device is held open it keeps its number and (a loop) its backing file."""
         self._reidentify()
         device = self._opener.open(path, write=True)
-        if device.size != expected_size:
+        try:
+            self._reidentify()
+            if not device.is_at(path):
+                raise SafetyRefusal(f"{path} names another device than the one opened; nothing was written")
+            if device.size != expected_size:
+                raise SafetyRefusal(f"{path}: capacity is {device.size} bytes, confirmed {expected_size}; refused")
+        except BaseException:
             device.close()
-            raise SafetyRefusal(f"{path}: capacity is {device.size} bytes, confirmed {expected_size}; refused")
+            raise
         return OpenedDevice(path, device)
 
     # -- running ---------------------------------------------------------------------------------
