@@ -181,3 +181,21 @@ def test_a_bad_block_on_a_present_drive_still_fails_the_erasure() -> None:
     result = run(dev, still_attached=lambda: True)
     assert result.outcome == "failed"
     assert result.bad_ranges == [(100 * 512, 101 * 512)]
+
+
+def test_a_long_verification_keeps_saying_the_erasure_is_alive() -> None:
+    """Checkpoints carry the heartbeat; a verification of hours without one reads as a dead process
+    (recover_stale would mark the running erasure interrupted and give its record back)."""
+    dev = FakeBlockDevice(SIZE)
+    ticks = {"t": 0.0}
+
+    def clock() -> float:
+        ticks["t"] += 10.0
+        return ticks["t"]
+
+    checkpoints: list[Checkpoint] = []
+    result = run(dev, monotonic=clock, checkpoint_seconds=5.0, on_checkpoint=checkpoints.append)
+    assert result.outcome == "succeeded"  # type: ignore[attr-defined]
+    during_verify = [c for c in checkpoints if c.pass_index == 1]
+    assert len(during_verify) > 3  # the end of the pass, then the verification's heartbeats
+    assert all(c.offset == 0 and c.bytes_written == SIZE for c in during_verify)

@@ -201,3 +201,25 @@ def test_firmware_engine_polls_and_checks_that_data_changed(changes_data: bool) 
         assert (
             result.outcome == "failed" and result.verify_result == "failed" and "did not change" in (result.error or "")
         )
+
+
+def test_firmware_engine_heartbeats_while_a_command_blocks_and_joins_its_thread() -> None:
+    import threading
+
+    dev = FakeBlockDevice(1 << 20)
+    runner = FakeRunner({("nvme", "id-ctrl"): ok("nvme_id_ctrl.json")})
+    plan = build_commands(detect_support(runner, NVME, "/dev/nvme0n1")["nvme-format"], "/dev/nvme0n1")
+    beats = threading.Event()
+
+    class Formatting(FakeRunner):
+        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+            if args[:2] == ("nvme", "format"):
+                assert beats.wait(5), "no heartbeat while the format ran"
+                dev.data[:] = bytes(len(dev.data))
+            return super().run(args, timeout=timeout)
+
+    fw = Formatting({("nvme", "format"): CommandResult(0, "Success formatting namespace:1\n")})
+    engine = FirmwareEngine(fw, heartbeat=beats.set, heartbeat_seconds=0.01)
+    result = engine.run(OpenedDevice("/dev/nvme0n1", dev), plan, dev.size)
+    assert result.outcome == "succeeded"
+    assert not any(t.name == "firmware-heartbeat" for t in threading.enumerate())

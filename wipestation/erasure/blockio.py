@@ -139,9 +139,15 @@ class AlignedBuffer:
         ctypes.memset(self.address, byte, self.size)
 
     def close(self) -> None:
+        """Unmap now, unless a slice of the view is still held: an exception on its way up keeps the
+        frames that wrote from this buffer (and so their slices) alive. Then the mapping goes with the
+        last slice, and closing must not replace that exception with a BufferError."""
         self._anchor = None
-        self.view.release()
-        self._map.close()
+        try:
+            self.view.release()
+            self._map.close()
+        except BufferError:
+            pass
 
 
 def buffers_equal(a: AlignedBuffer, b: AlignedBuffer, length: int, offset_a: int = 0, offset_b: int = 0) -> bool:

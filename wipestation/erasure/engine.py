@@ -455,6 +455,10 @@ class OverwriteEngine:
                     done += n
                     st.run_bytes += n
                     now = self._now()
+                    if now - st.last_checkpoint >= self._checkpoint_seconds:
+                        # Writing is complete (pass_index == passes): this only says the erasure is alive.
+                        # A verification takes hours on a big disk, and a silent erasure reads as dead.
+                        self._confirm(st)
                     if now - st.last_progress >= self._progress_seconds or done >= total:
                         st.last_progress = now
                         self._report(st, "verify", done, total)

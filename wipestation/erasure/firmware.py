@@ -5,9 +5,11 @@ command lines are tested against recorded outputs (tests/fixtures/tools) without
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +20,8 @@ from wipestation.erasure.engine import EngineResult, OpenedDevice, Progress
 from wipestation.erasure.verify import merge_ranges
 from wipestation.errors import InvalidState
 from wipestation.identity import DriveIdentity
+
+log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # The seam
@@ -517,14 +521,37 @@ class FirmwareEngine:
         sleep: Callable[[float], None] = time.sleep,
         poll_seconds: float = 5.0,
         max_polls: int = 100_000,
+        heartbeat: Callable[[], None] | None = None,
+        heartbeat_seconds: float = 30.0,
     ) -> None:
+        """`heartbeat` is called every `heartbeat_seconds` from a thread of its own while the firmware
+        works: a secure erase or a format blocks in one command for up to hours, and an erasure that
+        says nothing for minutes is taken for one whose process died."""
         self._runner = runner
         self._on_progress = on_progress
         self._sleep = sleep
         self._poll_seconds = poll_seconds
         self._max_polls = max_polls
+        self._heartbeat = heartbeat
+        self._heartbeat_seconds = heartbeat_seconds
 
     def run(self, opened: OpenedDevice, plan: FirmwarePlan, size: int) -> EngineResult:
+        done = threading.Event()
+        beating: threading.Thread | None = None
+        if self._heartbeat is not None:
+            beating = threading.Thread(
+                target=_beat, args=(self._heartbeat, self._heartbeat_seconds, done), name="firmware-heartbeat"
+            )
+            beating.daemon = True
+            beating.start()
+        try:
+            return self._run(opened, plan, size)
+        finally:
+            done.set()
+            if beating is not None:
+                beating.join()
+
+    def _run(self, opened: OpenedDevice, plan: FirmwarePlan, size: int) -> EngineResult:
         dev = opened.device
         lbs = dev.logical_block_size
         blocks = size // lbs
@@ -598,3 +625,11 @@ class FirmwareEngine:
         if self._on_progress is not None:
             done = int(fraction * 1_000_000)
             self._on_progress(Progress("firmware", 1, 1, done, 1_000_000, 0.0, None))
+
+
+def _beat(heartbeat: Callable[[], None], every: float, done: threading.Event) -> None:
+    while not done.wait(every):
+        try:
+            heartbeat()
+        except Exception:  # a missed heartbeat must not end the erasure; the next one may get through
+            log.warning("erasure heartbeat failed", exc_info=True)

@@ -7,6 +7,7 @@ callback and the stop flag (signals on a terminal, a worker's cancel in the cons
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -23,11 +24,20 @@ from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, O
 from wipestation.erasure.firmware import CommandRunner, FirmwareEngine, build_commands, detect_support, tool_versions
 from wipestation.erasure.methods import Method, get_method, nist_category
 from wipestation.erasure.patterns import new_key
-from wipestation.erasure.service import begin_erasure, erasure_to_dict, finish_erasure, save_checkpoint
+from wipestation.erasure.service import (
+    abandon_erasure,
+    begin_erasure,
+    erasure_to_dict,
+    finish_erasure,
+    heartbeat,
+    save_checkpoint,
+)
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive
+
+log = logging.getLogger(__name__)
 
 
 def tool_name() -> str:
@@ -107,6 +117,17 @@ def confirmed_identity(source: DriveSource, device: str, confirm_serial: str) ->
     return identity
 
 
+def _abandon(services: EraseServices, erasure_id: int, exc: BaseException) -> None:
+    """Record an erasure that stopped on an unexpected error as interrupted (best effort: the error
+    that stopped it is the one the caller sees)."""
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    try:
+        with services.sessions.begin() as s:
+            abandon_erasure(s, services.env, erasure_id, f"stopped on an unexpected error ({what})")
+    except Exception:
+        log.exception("could not record erasure %s as interrupted", erasure_id)
+
+
 def _needs_certificate(sessions: sessionmaker[Session], serial: str) -> bool:
     with sessions.begin() as s:
         drive = s.query(Drive).filter(Drive.serial == serial).one_or_none()
@@ -152,6 +173,10 @@ def run_erasure(
         with sessions.begin() as s:
             save_checkpoint(s, env, erasure_id, cp)
 
+    def alive() -> None:
+        with sessions.begin() as s:
+            heartbeat(s, env, erasure_id)
+
     engine = OverwriteEngine(
         services.opener,
         reidentify=lambda: same_drive(identity, services.source.identify(device), device),
@@ -178,22 +203,27 @@ def run_erasure(
             )
         erasure_id = start.erasure_id
         result: EngineResult
-        if plan is not None:
-            result = FirmwareEngine(services.runner, on_progress=on_progress).run(opened, plan, size)
-        else:
-            job = OverwriteJob(
-                device=device,
-                size=size,
-                passes=method.passes,
-                key=start.key,
-                verify=order.verify,  # type: ignore[arg-type]
-                verify_seed=new_seed(),
-                start_pass=start.start_pass,
-                start_offset=start.start_offset,
-                bytes_written=start.bytes_written,
-                bad_ranges=start.bad_ranges,
-            )
-            result = engine.run(opened, job)
+        try:
+            if plan is not None:
+                firmware = FirmwareEngine(services.runner, on_progress=on_progress, heartbeat=alive)
+                result = firmware.run(opened, plan, size)
+            else:
+                job = OverwriteJob(
+                    device=device,
+                    size=size,
+                    passes=method.passes,
+                    key=start.key,
+                    verify=order.verify,  # type: ignore[arg-type]
+                    verify_seed=new_seed(),
+                    start_pass=start.start_pass,
+                    start_offset=start.start_offset,
+                    bytes_written=start.bytes_written,
+                    bad_ranges=start.bad_ranges,
+                )
+                result = engine.run(opened, job)
+        except BaseException as exc:
+            _abandon(services, erasure_id, exc)
+            raise
     with sessions.begin() as s:
         erasure = finish_erasure(s, env, erasure_id, result)
         out = erasure_to_dict(erasure)

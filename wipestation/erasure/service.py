@@ -306,6 +306,45 @@ def save_checkpoint(session: Session, env: Env, erasure_id: int, checkpoint: Che
     )
 
 
+def abandon_erasure(session: Session, env: Env, erasure_id: int, error: str) -> None:
+    """The erasure stopped on an unexpected error (a bug, an I/O error of an unknown kind, the database
+    gone for a moment): it is interrupted at its last saved checkpoint, which stays for a resume, and its
+    record is given back. Without this it would say running, and its record erasing, until it looked stale."""
+    erasure = session.get(Erasure, erasure_id)
+    if erasure is None or erasure.outcome is not ErasureOutcome.RUNNING:
+        return
+    erasure.outcome = ErasureOutcome.INTERRUPTED
+    erasure.ended_at = env.now()
+    erasure.heartbeat_at = env.now()
+    erasure.error = error
+    _release_record(session, env, erasure)
+    record_event(
+        session,
+        env,
+        "erasure.interrupted",
+        "erasure",
+        erasure.id,
+        before={"outcome": "running"},
+        after={
+            "outcome": "interrupted",
+            "checkpoint_pass": erasure.checkpoint_pass,
+            "checkpoint_offset": erasure.checkpoint_offset,
+            "reason": "unexpected error",
+        },
+    )
+    session.flush()
+
+
+def heartbeat(session: Session, env: Env, erasure_id: int) -> None:
+    """The erasure's process is alive (while the firmware works, when there is no checkpoint to save)."""
+    session.execute(
+        update(Erasure)
+        .where(Erasure.id == erasure_id, Erasure.outcome == ErasureOutcome.RUNNING)
+        .values(heartbeat_at=env.now())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineResult) -> Erasure:
     """Store the honest result; move the custody record; the key goes unless the erasure can resume."""
     erasure = session.get(Erasure, erasure_id)

@@ -1,0 +1,67 @@
+"""The orchestration (erasure/run.py) with fakes: what is recorded when an erasure stops on an error
+that the engine does not know."""
+
+from __future__ import annotations
+
+import errno
+import json
+from typing import Any
+
+from tests.conftest import Cli
+from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
+from tests.erasure.test_custody_blockdev import FakeRenderer
+from wipestation.devices import DetectedDrive
+from wipestation.identity import DriveIdentity
+
+SIZE = 1 << 20
+SERIAL = "WD-FAKE0001"
+IDENTITY = DriveIdentity(
+    serial=SERIAL, model="Fake Disk", capacity_bytes=SIZE, bus="usb", media="hdd", device="/dev/sdz"
+)
+
+
+class OneDrive:
+    def __init__(self, detected: DetectedDrive) -> None:
+        self.detected = detected
+
+    def list_drives(self) -> list[DetectedDrive]:
+        return [self.detected]
+
+    def identify(self, device: str) -> DetectedDrive:
+        return self.detected
+
+
+class Unwritable(FakeBlockDevice):
+    """A write error the engine does not classify (neither a bad block nor a vanished device)."""
+
+    def pwrite(self, data: memoryview, offset: int) -> int:
+        self.writes += 1
+        raise OSError(errno.EINVAL, "Invalid argument")
+
+
+def _services(dev: FakeBlockDevice) -> dict[str, Any]:
+    return {
+        "drive_source": OneDrive(DetectedDrive(IDENTITY)),
+        "block_opener": FakeOpener(dev),
+        "command_runner": FakeRunner({}),
+        "certificate_renderer": FakeRenderer(),
+    }
+
+
+def test_an_unexpected_error_leaves_the_erasure_interrupted_and_the_record_given_back(cli: Cli) -> None:
+    customer = cli.ok("customer", "add", "--name", "C. Klant")
+    record = cli.ok("backup", "register", "--serial", SERIAL, "--customer", str(customer["id"]), "--job", "J-9")
+    assert cli("request-deletion", str(record["id"])).exit_code == 0
+    dev = Unwritable(SIZE)
+    cli.services.update(_services(dev))
+    result = cli("erase", "/dev/sdz", "--method", "zero", "--confirm", SERIAL)
+    assert result.exit_code != 0 and dev.writes > 0 and dev.closed
+    ((outcome, error),) = cli.sql("select outcome, error from erasures")
+    assert outcome == "interrupted" and "unexpected error" in error and "Invalid argument" in error
+    assert cli.ok("show", str(record["id"]))["state"] != "erasing"
+    # not "already being erased": the technician can run it again at once (here: with a working disk)
+    cli.services.update(_services(FakeBlockDevice(SIZE)))
+    again = cli("erase", "/dev/sdz", "--method", "zero", "--confirm", SERIAL, "--json")
+    assert again.exit_code == 0, again.stderr
+    final = json.loads(again.stdout.strip().splitlines()[-1])
+    assert final["outcome"] == "succeeded" and final["resumed"] == 1
