@@ -14,6 +14,8 @@ from wipestation.erasure.firmware import (
     SANITIZE_RUNNING,
     CommandResult,
     FirmwareEngine,
+    FirmwarePlan,
+    FirmwareSupport,
     build_commands,
     detect_support,
     parse_hdparm_hpa,
@@ -223,3 +225,82 @@ def test_firmware_engine_heartbeats_while_a_command_blocks_and_joins_its_thread(
     result = engine.run(OpenedDevice("/dev/nvme0n1", dev), plan, dev.size)
     assert result.outcome == "succeeded"
     assert not any(t.name == "firmware-heartbeat" for t in threading.enumerate())
+
+
+def _secure_erase_plan() -> FirmwarePlan:
+    support = detect_support(ata_runner("hdparm_I_hdd.txt"), HDD, "/dev/sdb")["ata-secure-erase"]
+    return build_commands(support, "/dev/sdb", password="pw1")
+
+
+@pytest.mark.parametrize("disable_works", [True, False])
+def test_a_failed_secure_erase_removes_its_temporary_password_or_names_it(disable_works: bool) -> None:
+    """The password is set, then the erase fails: left set, the drive locks at its next power-on with
+    a password nobody knows. It is removed again, and the error names it in case that fails too."""
+    plan = _secure_erase_plan()
+    fw = FakeRunner(
+        {
+            ("hdparm", "--user-master", "u", "--security-set-pass"): CommandResult(0, "security_password: pw1\n"),
+            ("hdparm", "--user-master", "u", "--security-erase-enhanced"): CommandResult(5, "", "SG_IO: bad sense"),
+            ("hdparm", "--user-master", "u", "--security-disable"): CommandResult(0 if disable_works else 5, ""),
+        }
+    )
+    result = FirmwareEngine(fw, sleep=lambda s: None).run(
+        OpenedDevice("/dev/sdb", FakeBlockDevice(1 << 20)), plan, 1 << 20
+    )
+    assert result.outcome == "failed"
+    assert ("hdparm", "--user-master", "u", "--security-disable", "pw1", "/dev/sdb") in fw.calls
+    assert "'pw1'" in (result.error or "")
+    assert ("removed again" in (result.error or "")) is disable_works
+
+
+def test_a_failed_first_command_runs_no_recovery() -> None:
+    plan = _secure_erase_plan()
+    fw = FakeRunner({("hdparm", "--user-master", "u", "--security-set-pass"): CommandResult(5, "", "frozen")})
+    result = FirmwareEngine(fw).run(OpenedDevice("/dev/sdb", FakeBlockDevice(1 << 20)), plan, 1 << 20)
+    assert result.outcome == "failed" and len(fw.calls) == 1
+
+
+def _ssd_sanitize(features: str) -> FirmwareSupport:
+    text = fixture_text("hdparm_I_ssd_frozen.txt").replace("\t\tfrozen", "\tnot\tfrozen")
+    text = text.replace("\t   *\tCRYPTO_SCRAMBLE_EXT command\n\t   *\tBLOCK_ERASE_EXT command\n", features)
+    runner = FakeRunner({("hdparm", "-I"): CommandResult(0, text), ("hdparm", "-N"): CommandResult(1, "")})
+    return detect_support(runner, SSD, "/dev/sdc")["ata-sanitize"]
+
+
+def test_ata_sanitize_overwrite_on_flash_is_clear_not_purge() -> None:
+    san = _ssd_sanitize("\t   *\tOVERWRITE_EXT command\n")
+    assert san.supported and san.action == "overwrite" and not san.purge and "Clear" in san.reason
+
+
+@pytest.mark.parametrize(
+    ("status", "succeeded"),
+    [
+        ("hdparm_sanitize_status_idle.txt", True),  # "Last Sanitize Operation Completed Without Error"
+        ("idle, no success flag", False),
+    ],
+)
+def test_hdparm_sanitize_counts_only_a_reported_success(status: str, succeeded: bool) -> None:
+    dev = FakeBlockDevice(1 << 20)
+    done = (
+        fixture_text(status)
+        if status.endswith(".txt")
+        else "/dev/sdc:\nIssuing SANITIZE_STATUS command\nSanitize status:\n    State:    SD0 Sanitize Idle\n"
+    )
+
+    class Sanitizing(FakeRunner):
+        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+            if "--sanitize-crypto-scramble" in args:
+                dev.data[:] = bytes(len(dev.data))
+            return super().run(args, timeout=timeout)
+
+    plan = build_commands(_ssd_sanitize("\t   *\tCRYPTO_SCRAMBLE_EXT command\n"), "/dev/sdc")
+    fw = Sanitizing(
+        {
+            ("hdparm", "--sanitize-status"): [ok("hdparm_sanitize_status_running.txt"), CommandResult(0, done)],
+            ("hdparm", "--yes-i-know-what-i-am-doing"): CommandResult(0, ""),
+        }
+    )
+    result = FirmwareEngine(fw, sleep=lambda s: None).run(OpenedDevice("/dev/sdc", dev), plan, dev.size)
+    assert (result.outcome == "succeeded") is succeeded
+    if not succeeded:
+        assert "without error" in (result.error or "")

@@ -65,3 +65,45 @@ def test_an_unexpected_error_leaves_the_erasure_interrupted_and_the_record_given
     assert again.exit_code == 0, again.stderr
     final = json.loads(again.stdout.strip().splitlines()[-1])
     assert final["outcome"] == "succeeded" and final["resumed"] == 1
+
+
+def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(cli: Cli) -> None:
+    """SANITIZE OVERWRITE on an SSD: the record says Clear, as the capability check did."""
+    from tests.erasure.conftest import fixture_text
+    from wipestation.erasure.firmware import CommandResult
+
+    ssd = DriveIdentity(serial="S3Z1NB0TESTSSD", model="Samsung SSD 860", capacity_bytes=SIZE, bus="ata", media="ssd")
+    text = fixture_text("hdparm_I_ssd_frozen.txt").replace("\t\tfrozen", "\tnot\tfrozen")
+    text = text.replace("CRYPTO_SCRAMBLE_EXT command", "OVERWRITE_EXT command").replace(
+        "\t   *\tBLOCK_ERASE_EXT command\n", ""
+    )
+    dev = FakeBlockDevice(SIZE)
+
+    class Drive(FakeRunner):
+        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+            if "--sanitize-overwrite" in args:
+                dev.data[:] = bytes(len(dev.data))
+            return super().run(args, timeout=timeout)
+
+    runner = Drive(
+        {
+            ("hdparm", "-I"): CommandResult(0, text),
+            ("hdparm", "-N"): CommandResult(1, ""),
+            ("hdparm", "-V"): CommandResult(0, "hdparm v9.65\n"),
+            ("sg_opcodes",): CommandResult(0, ""),
+            ("hdparm", "--yes-i-know-what-i-am-doing"): CommandResult(0, ""),
+            ("hdparm", "--sanitize-status"): CommandResult(0, fixture_text("hdparm_sanitize_status_idle.txt")),
+        }
+    )
+    cli.services.update(
+        {
+            "drive_source": OneDrive(DetectedDrive(ssd)),
+            "block_opener": FakeOpener(dev),
+            "command_runner": runner,
+            "certificate_renderer": FakeRenderer(),
+        }
+    )
+    done = cli("erase", "/dev/sdc", "--method", "ata-sanitize", "--confirm", ssd.serial, "--json")
+    assert done.exit_code == 0, done.stderr
+    final = json.loads(done.stdout.strip().splitlines()[-1])
+    assert final["outcome"] == "succeeded" and final["nist_category"] == "Clear"

@@ -290,6 +290,12 @@ def parse_hdparm_sanitize_running(text: str) -> bool:
     return bool(re.search(r"In Process", text, re.I))
 
 
+def parse_hdparm_sanitize_succeeded(text: str) -> bool:
+    """hdparm prints 'Last Sanitize Operation Completed Without Error' only when the drive sets the
+    SANITIZE OPERATION SUCCEEDED flag; an idle drive without it did not sanitize (or failed)."""
+    return bool(re.search(r"Completed Without Error", text, re.I))
+
+
 # ---------------------------------------------------------------------------------------------
 # Capabilities
 
@@ -380,7 +386,11 @@ def _ata_support(runner: CommandRunner, identity: DriveIdentity, device: str) ->
         if action == "overwrite" and not info.overwrite:
             sanitize = _unsupported("ata-sanitize", "SANITIZE is reported without any sanitize command")
         else:
-            sanitize = FirmwareSupport("ata-sanitize", True, f"SANITIZE {action}: Purge", True, action, facts)
+            # NIST SP 800-88 App. A: SANITIZE OVERWRITE purges a hard disk; on flash only block erase and
+            # crypto scramble are Purge (an overwrite of flash is Clear).
+            purge = action != "overwrite" or bool(media_hdd)
+            note = "Purge" if purge else "Clear (an overwrite of flash media)"
+            sanitize = FirmwareSupport("ata-sanitize", True, f"SANITIZE {action}: {note}", purge, action, facts)
     return {"ata-secure-erase": secure, "ata-sanitize": sanitize}
 
 
@@ -450,6 +460,10 @@ class FirmwarePlan:
     commands: tuple[tuple[str, ...], ...]  # run in order, each must succeed
     poll: tuple[str, ...] | None  # polled until the operation ends
     timeout: float  # seconds for a blocking command
+    # Run (best effort) when a command after the first one fails: what the first one left on the drive
+    # must not stay there (a temporary ATA user password would lock the drive at its next power-on).
+    on_failure: tuple[tuple[str, ...], ...] = ()
+    note_on_failure: str = ""
 
 
 def build_commands(support: FirmwareSupport, device: str, password: str | None = None) -> FirmwarePlan:
@@ -471,6 +485,8 @@ def build_commands(support: FirmwareSupport, device: str, password: str | None =
             ),
             None,
             minutes * 60 * 2 + 600,
+            on_failure=(("hdparm", "--user-master", "u", "--security-disable", pw, device),),
+            note_on_failure=f"the temporary ATA user password is {pw!r}",
         )
     if support.method == "ata-sanitize":
         sanitize_flag = {"crypto": "--sanitize-crypto-scramble", "block": "--sanitize-block-erase"}.get(action or "")
@@ -566,11 +582,13 @@ class FirmwareEngine:
                 dev.pwrite(marker.view[:lbs], block * lbs)
             dev.sync()
             self._report(0.0)
-            for args in plan.commands:
+            for index, args in enumerate(plan.commands):
                 done = self._runner.run(args, timeout=plan.timeout)
                 if not done.ok:
                     result.outcome = "failed"
                     result.error = f"{args[0]} {args[1]} failed: {(done.stderr or done.stdout).strip()[:200]}"
+                    if index > 0:
+                        result.error += self._recover(plan)
                     return result
             if plan.poll is not None:
                 error = self._poll(plan.poll)
@@ -597,6 +615,15 @@ class FirmwareEngine:
             marker.close()
             readback.close()
 
+    def _recover(self, plan: FirmwarePlan) -> str:
+        """Undo what the first command left on the drive; say what was done (and what the technician
+        needs if it could not be undone)."""
+        if not plan.on_failure:
+            return ""
+        undone = all(self._runner.run(args, timeout=120).ok for args in plan.on_failure)
+        state = "it was removed again" if undone else "it could NOT be removed: unlock the drive with it"
+        return f"; {plan.note_on_failure}: {state}"
+
     def _poll(self, args: tuple[str, ...]) -> str | None:
         for _ in range(self._max_polls):
             out = self._runner.run(args, timeout=60)
@@ -611,7 +638,9 @@ class FirmwareEngine:
                 self._report(status.progress)
             elif args[0] == "hdparm":
                 if not parse_hdparm_sanitize_running(out.stdout):
-                    return None
+                    if parse_hdparm_sanitize_succeeded(out.stdout):
+                        return None
+                    return "the drive does not report the sanitize operation completed without error"
                 self._report(parse_percent(out.stdout) or 0.0)
             else:
                 pct = parse_percent(out.stdout)

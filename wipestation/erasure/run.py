@@ -22,7 +22,7 @@ from wipestation.env import Env
 from wipestation.erasure.blockio import BlockOpener, block_device_present
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
 from wipestation.erasure.firmware import CommandRunner, FirmwareEngine, build_commands, detect_support, tool_versions
-from wipestation.erasure.methods import Method, get_method, nist_category
+from wipestation.erasure.methods import CLEAR, Method, get_method, nist_category
 from wipestation.erasure.patterns import new_key
 from wipestation.erasure.service import (
     abandon_erasure,
@@ -154,6 +154,7 @@ def run_erasure(
     details: dict[str, Any] = {"bus": identity.bus, "media": identity.media, "via": order.via}
     tool = tool_name()
     enhanced = False
+    purge_possible = True
     plan = None
     if method.kind == "firmware":
         support = detect_support(services.runner, identity, device)[method.name]
@@ -161,12 +162,15 @@ def run_erasure(
             raise InvalidState(f"{method.name} is not possible on {device}: {support.reason}")
         plan = build_commands(support, device)
         enhanced = support.action == "enhanced"
+        purge_possible = support.purge
         tool = f"{tool}; {tool_versions(services.runner, method.name)}"
         details.update({"firmware_action": support.action, "firmware_reason": support.reason})
         hpa = (support.details or {}).get("hpa_dco")
         if hpa:
             details["hpa_dco"] = hpa
     category = nist_category(method, identity, enhanced=enhanced)
+    if not purge_possible:
+        category = CLEAR  # what the drive can do here (e.g. SANITIZE OVERWRITE on flash) is no Purge
     erasure_id = 0
 
     def checkpoint(cp: Checkpoint) -> None:
