@@ -3,6 +3,8 @@ the tools' documented formats; no such drives are attached here)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.erasure.conftest import FakeBlockDevice, FakeRunner, fixture_text
@@ -18,6 +20,7 @@ from wipestation.erasure.firmware import (
     FirmwareSupport,
     build_commands,
     detect_support,
+    nvme_namespaces,
     parse_hdparm_hpa,
     parse_hdparm_identify,
     parse_hdparm_sanitize_running,
@@ -304,3 +307,24 @@ def test_hdparm_sanitize_counts_only_a_reported_success(status: str, succeeded: 
     assert (result.outcome == "succeeded") is succeeded
     if not succeeded:
         assert "without error" in (result.error or "")
+
+
+def test_nvme_sanitize_and_format_of_all_namespaces_refused_when_the_controller_has_others(tmp_path: Path) -> None:
+    """Sanitize (and Format when FNA applies it to all) erases every namespace of the controller: with a
+    second namespace that is another disk to the system, possibly the protected one, they are refused."""
+    controller = tmp_path / "devices" / "nvme0"
+    for ns in ("nvme0n1", "nvme0n2", "nvme0c0n1"):
+        (controller / ns).mkdir(parents=True)
+    (tmp_path / "class" / "block" / "nvme0n1").mkdir(parents=True)
+    (tmp_path / "class" / "block" / "nvme0n1" / "device").symlink_to(controller)
+    assert nvme_namespaces("/dev/nvme0n1", str(tmp_path)) == ["nvme0n1", "nvme0n2"]
+    assert nvme_namespaces("/dev/nvme9n1", str(tmp_path)) == ["nvme9n1"]
+
+    runner = FakeRunner({("nvme", "id-ctrl"): ok("nvme_id_ctrl.json")})
+    two = detect_support(runner, NVME, "/dev/nvme0n1", namespaces=lambda d: ["nvme0n1", "nvme0n2"])
+    assert not two["nvme-sanitize"].supported and "nvme0n2" in two["nvme-sanitize"].reason
+    assert not two["nvme-format"].supported and "every namespace" in two["nvme-format"].reason
+    with pytest.raises(InvalidState):
+        build_commands(two["nvme-sanitize"], "/dev/nvme0n1")
+    one = detect_support(runner, NVME, "/dev/nvme0n1", namespaces=lambda d: ["nvme0n1"])
+    assert one["nvme-sanitize"].supported and one["nvme-format"].supported

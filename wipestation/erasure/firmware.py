@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import secrets
 import subprocess
@@ -326,14 +327,31 @@ def _unsupported(method: str, reason: str) -> FirmwareSupport:
     return FirmwareSupport(method, False, reason)
 
 
-def detect_support(runner: CommandRunner, identity: DriveIdentity, device: str) -> dict[str, FirmwareSupport]:
+def nvme_namespaces(device: str, sys_root: str = "/sys") -> list[str]:
+    """The namespaces (block devices) of the NVMe controller behind `device`, this one included."""
+    name = os.path.basename(os.path.realpath(device))
+    controller = os.path.join(sys_root, "class", "block", name, "device")
+    try:
+        entries = os.listdir(controller)
+    except OSError:
+        return [name]
+    return sorted(e for e in entries if re.fullmatch(r"nvme\d+n\d+", e)) or [name]
+
+
+def detect_support(
+    runner: CommandRunner,
+    identity: DriveIdentity,
+    device: str,
+    *,
+    namespaces: Callable[[str], list[str]] = nvme_namespaces,
+) -> dict[str, FirmwareSupport]:
     """Which firmware methods the drive accepts, each with the reason (probes never write)."""
     names = ("ata-secure-erase", "ata-sanitize", "nvme-format", "nvme-sanitize", "scsi-sanitize")
     if identity.bus in ("loop", "virtio", "unknown"):
         return {n: _unsupported(n, f"not available on a {identity.bus} device") for n in names}
     out: dict[str, FirmwareSupport] = {}
     if identity.bus == "nvme":
-        out.update(_nvme_support(runner, device))
+        out.update(_nvme_support(runner, device, namespaces(device)))
     else:
         out["nvme-format"] = _unsupported("nvme-format", "not an NVMe drive")
         out["nvme-sanitize"] = _unsupported("nvme-sanitize", "not an NVMe drive")
@@ -394,7 +412,7 @@ def _ata_support(runner: CommandRunner, identity: DriveIdentity, device: str) ->
     return {"ata-secure-erase": secure, "ata-sanitize": sanitize}
 
 
-def _nvme_support(runner: CommandRunner, device: str) -> dict[str, FirmwareSupport]:
+def _nvme_support(runner: CommandRunner, device: str, namespaces: list[str]) -> dict[str, FirmwareSupport]:
     result = runner.run(["nvme", "id-ctrl", device, "-o", "json"], timeout=30)
     if not result.ok:
         why = (
@@ -412,7 +430,14 @@ def _nvme_support(runner: CommandRunner, device: str) -> dict[str, FirmwareSuppo
         fmt = FirmwareSupport(
             "nvme-format", True, f"Format NVM SES={ses}, {what}{scope}: Purge", True, f"ses={ses}", facts
         )
-    if not ctrl.sanitize:
+    # Sanitize always, and Format when FNA says so, erase every namespace of the controller: with
+    # more than one, the others (another disk to the system, possibly a protected one) would go too.
+    others = f"it would erase every namespace of the controller, and it has {len(namespaces)}: {', '.join(namespaces)}"
+    if len(namespaces) > 1 and ctrl.format_all_namespaces and fmt.supported:
+        fmt = _unsupported("nvme-format", f"Format NVM: {others}")
+    if len(namespaces) > 1:
+        san = _unsupported("nvme-sanitize", f"Sanitize: {others}")
+    elif not ctrl.sanitize:
         san = _unsupported("nvme-sanitize", "the controller reports no sanitize capability (SANICAP = 0)")
     else:
         action = "crypto" if ctrl.sanitize_crypto else "block" if ctrl.sanitize_block else "overwrite"
