@@ -41,6 +41,21 @@ def test_btrfs_anonymous_device_matched_by_source(fake_system: FakeSystem, tmp_p
     assert checker(fake_system, tmp_path).reason("sdd", "S1") == "holds the root file system / (on sdd1)"
 
 
+def test_second_device_of_a_mounted_multi_device_btrfs(fake_system: FakeSystem, tmp_path: Path) -> None:
+    """mountinfo names only one device of a btrfs over sda2 + sdf1; sysfs lists both."""
+    fake_system.block("sda", "8:0")
+    fake_system.block("sda2", "8:2", parent="sda")
+    fake_system.block("sdf", "8:80")
+    fake_system.block("sdf1", "8:81", parent="sdf")
+    fake_system.mount("0:45", "/", "/dev/sda2", "btrfs")
+    sys = fake_system.paths.sys
+    devices = sys / "fs" / "btrfs" / "0b1c-uuid" / "devices"
+    devices.mkdir(parents=True)
+    for name in ("sda2", "sdf1"):
+        (devices / name).symlink_to(sys / "class" / "block" / name)
+    assert checker(fake_system, tmp_path).reason("sdf", "S1") == "member of a mounted btrfs file system (sdf1)"
+
+
 def test_active_swap_partition(fake_system: FakeSystem, tmp_path: Path) -> None:
     fake_system.block("sde", "8:64")
     fake_system.block("sde2", "8:66", parent="sde")

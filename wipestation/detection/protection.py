@@ -119,6 +119,7 @@ class ProtectionChecker:
         reasons.extend(_mount_reasons(nodes, snapshot.mounts))
         reasons.extend(_swap_reasons(nodes, snapshot.swaps))
         reasons.extend(self._holder_reasons(nodes))
+        reasons.extend(self._btrfs_reasons(nodes))
         reasons.extend(self._serial_reasons(serial))
         return reasons
 
@@ -178,6 +179,16 @@ class ProtectionChecker:
                 return f"holds an open encrypted volume ({dm_name})"
             return f"in use by device-mapper ({dm_name})"
         return f"in use by {name}"
+
+    def _btrfs_reasons(self, nodes: list[BlockNode]) -> list[str]:
+        """A btrfs file system over several devices shows one of them in mountinfo; the kernel lists
+        all of them under /sys/fs/btrfs/<fsid>/devices/ while it is mounted."""
+        reasons: list[str] = []
+        for fs in sorted((self.paths.sys / "fs" / "btrfs").glob("*/devices")):
+            for node in nodes:
+                if (fs / node.name).exists() or (fs / node.name).is_symlink():
+                    reasons.append(f"member of a mounted btrfs file system ({node.name})")
+        return reasons
 
     def _serial_reasons(self, serial: str | None) -> list[str]:
         if not serial:
