@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificatePublicKeyTypes,
+    PrivateKeyTypes,
+    PublicKeyTypes,
+)
 from cryptography.x509.oid import NameOID
 
 from wipestation.config import Config
@@ -26,6 +32,12 @@ KEY_FILE = "shop-signing-key.pem"
 CERT_FILE = "shop-signing-cert.pem"
 KEY_BITS = 3072
 VALIDITY_YEARS = 30
+SIGNING_KEY_TYPES = (
+    rsa.RSAPrivateKey,
+    ec.EllipticCurvePrivateKey,
+    ed25519.Ed25519PrivateKey,
+    ed448.Ed448PrivateKey,
+)
 
 
 @dataclass(frozen=True)
@@ -117,6 +129,21 @@ def create_shop_key(paths: ShopKeyPaths, shop_name: str) -> ShopKey:
     return ShopKey(key=key, cert=cert)
 
 
+def _spki(public_key: PublicKeyTypes | CertificatePublicKeyTypes) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _check_private(paths: ShopKeyPaths) -> None:
+    """The key the tool created keeps its owner-only permissions (0600, directory 0700); a key that
+    others can read is refused, as ssh does, rather than used."""
+    for path, wanted in ((paths.key, 0o600), (paths.key.parent, 0o700)):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            raise ConfigError(
+                f"certificate signing key is readable by others: {path} has mode {mode:04o} (chmod {wanted:o} {path})"
+            )
+
+
 def load_certificate(path: Path) -> x509.Certificate:
     try:
         data = path.read_bytes()
@@ -147,11 +174,17 @@ def load_shop_key(config: Config, *, create: bool = True) -> ShopKey:
             key = serialization.load_pem_private_key(raw, password=None)
         else:
             key = serialization.load_der_private_key(raw, password=None)
-    except (ValueError, TypeError):
+    except TypeError:
+        raise ConfigError(f"certificate signing key is damaged or needs a password: {paths.key}") from None
+    except (ValueError, UnsupportedAlgorithm):
         raise ConfigError(f"certificate signing key is damaged: {paths.key}") from None
+    if not isinstance(key, SIGNING_KEY_TYPES):
+        raise ConfigError(f"certificate signing key is of a kind that cannot sign PDFs: {paths.key}")
     cert = load_certificate(paths.cert)
-    if cert.public_key().public_numbers() != key.public_key().public_numbers():  # type: ignore[union-attr]
+    if _spki(cert.public_key()) != _spki(key.public_key()):
         raise ConfigError(f"certificate signing key does not match its certificate: {paths.cert}")
+    if paths.create:
+        _check_private(paths)
     shop = ShopKey(key=key, cert=cert)
     expected = config.certificates.fingerprint
     if expected and normalise_fingerprint(expected) != shop.fingerprint:

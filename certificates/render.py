@@ -23,6 +23,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -35,6 +36,7 @@ from certificates.texts import (
     fmt_datetime,
     fmt_duration,
     fmt_int,
+    local_date,
     t,
     term,
     yes_no,
@@ -51,6 +53,9 @@ MARGIN_BOTTOM = 16 * mm
 HEADER_HEIGHT = 36 * mm  # shop block and QR code, drawn on every page
 FOOTER_HEIGHT = 10 * mm
 QR_SIZE = 34 * mm
+SHOP_TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT - QR_SIZE - 3 * mm  # left of the QR code
+SHOP_NAME_SIZE, SHOP_NAME_MIN_SIZE = 15.0, 11.0
+SHOP_LINE_SIZE, SHOP_LINE_MIN_SIZE = 8.5, 7.0
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LABEL_WIDTH = 55 * mm
 VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH
@@ -165,18 +170,51 @@ class PageContext:
 
 
 def _draw_shop(canvas: Canvas, ctx: PageContext) -> None:
+    """Name, address, KvK number and contact, left of the QR code. A long line is set smaller and
+    then wrapped; it never runs under the QR code (which would hide it)."""
     issuer = ctx.data.issuer
     top = PAGE_HEIGHT - MARGIN_TOP
+    lowest = top - HEADER_HEIGHT + 3 * mm + 4  # just above the rule
     canvas.setFillColor(ACCENT)
-    canvas.setFont(FONT_BOLD, 15)
-    canvas.drawString(MARGIN_LEFT, top - 12, _plain(issuer.name, 60))
+    y = top - 12
+    size, lines = _fit(issuer.name, FONT_BOLD, SHOP_NAME_SIZE, SHOP_NAME_MIN_SIZE)
+    canvas.setFont(FONT_BOLD, size)
+    for index, line in enumerate(lines):
+        y -= size * 1.15 if index else 0
+        canvas.drawString(MARGIN_LEFT, y, line)
     canvas.setFillColor(colors.black)
-    canvas.setFont(FONT, 8.5)
-    lines = [issuer.address, f"{t('kvk', ctx.lang)}: {issuer.kvk}" if issuer.kvk else "", issuer.contact]
-    y = top - 25
-    for line in (ln for ln in lines if ln):
-        canvas.drawString(MARGIN_LEFT, y, _plain(line, 95))
+    y -= 13
+    rest = [issuer.address, f"{t('kvk', ctx.lang)}: {issuer.kvk}" if issuer.kvk else "", issuer.contact]
+    out: list[tuple[float, str]] = []
+    for text in (ln for ln in rest if ln):
+        size, lines = _fit(text, FONT, SHOP_LINE_SIZE, SHOP_LINE_MIN_SIZE)
+        out += [(size, line) for line in lines]
+    room = max(1, int((y - lowest) // 11) + 1)
+    if len(out) > room:  # more than the header holds: shorten the last line visibly
+        size, last = out[room - 1]
+        out = [*out[: room - 1], (size, _shorten(last + " …", FONT, size))]
+    for size, line in out:
+        canvas.setFont(FONT, size)
+        canvas.drawString(MARGIN_LEFT, y, line)
         y -= 11
+
+
+def _fit(text: str, font: str, size: float, min_size: float) -> tuple[float, list[str]]:
+    """`text` in `font` at the largest size down to `min_size` that fits SHOP_TEXT_WIDTH on one line,
+    else wrapped at `min_size` (a word wider than the line is shortened visibly)."""
+    value = _plain(text)
+    while size > min_size and pdfmetrics.stringWidth(value, font, size) > SHOP_TEXT_WIDTH:
+        size = max(min_size, size - 0.5)
+    lines = simpleSplit(value, font, size, SHOP_TEXT_WIDTH) or [""]
+    return size, [_shorten(line, font, size) for line in lines]
+
+
+def _shorten(line: str, font: str, size: float) -> str:
+    if pdfmetrics.stringWidth(line, font, size) <= SHOP_TEXT_WIDTH:
+        return line
+    while line and pdfmetrics.stringWidth(line + "…", font, size) > SHOP_TEXT_WIDTH:
+        line = line[:-1]
+    return line + "…"
 
 
 def _draw_qr(canvas: Canvas, ctx: PageContext) -> None:
@@ -218,10 +256,10 @@ def _draw_footer(canvas: Canvas, ctx: PageContext, page: int) -> None:
     canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM - 10, t("page", ctx.lang, page=page))
 
 
-def _plain(text: str, limit: int) -> str:
-    """For canvas strings (no wrapping there): NFKC, printable, and visibly shortened when too long."""
+def _plain(text: str, limit: int | None = None) -> str:
+    """For canvas strings: NFKC, printable, and visibly shortened when longer than `limit`."""
     value = "".join(ch if ch.isprintable() else " " for ch in unicodedata.normalize("NFKC", text))
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    return value if limit is None or len(value) <= limit else value[: limit - 1] + "…"
 
 
 # --- The story -----------------------------------------------------------------------------------
@@ -418,7 +456,7 @@ class _Renderer:
 
     def attestation(self) -> list[Flowable]:
         d = self.d
-        date_text = d.issued_at.date().isoformat()
+        date_text = fmt_date(local_date(d.issued_at, d.timezone), self.lang)  # the shop's calendar day
         people: list[tuple[str, str]] = []
         if d.destruction is not None:
             people.append((self.t("sign.operator"), d.destruction.operator))
@@ -439,7 +477,7 @@ class _Renderer:
                 )
             )
         width = CONTENT_WIDTH / max(1, len(cells))
-        block = Table([cells], colWidths=[width] * len(cells))
+        block = Table([cells], colWidths=[width] * len(cells), splitInRow=1)  # very long names run on
         block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
         return [
             KeepTogether(

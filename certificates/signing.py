@@ -15,16 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from asn1crypto import cms
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -74,7 +75,9 @@ class PdfSigner:
             self.shop.key,
             signing_cert=cert,
             signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-            cert_registry=SimpleCertificateStore.from_certs([cert]),  # type: ignore[no-untyped-call]
+            # pyHanko embeds the signing certificate itself; listing it here too embedded a second,
+            # unused copy that nothing checks (a changed byte there went unnoticed)
+            cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
         )
 
     def sign(self, unsigned: bytes, attachment: bytes, *, created: datetime, signer_name: str) -> bytes:
@@ -138,57 +141,107 @@ def _fingerprint(cert: asn1_x509.Certificate) -> str:
     return hashlib.sha256(cert.dump()).hexdigest()
 
 
-def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
-    """Check everything that makes a certificate genuine; each failed check is one problem."""
+def _container_problem(pdf: bytes, sig: EmbeddedPdfSignature) -> str | None:
+    """The one part of a signed PDF the signature cannot cover is its own /Contents. Accept there
+    only what the signer writes: the CMS in upper-case hex, zero padding, and no certificate but the
+    signer's; so that no byte of the file can change unnoticed."""
+    _, len1, start2, _ = (int(x) for x in sig.byte_range)
+    raw = sig.pkcs7_content
+    if pdf[len1:start2] != b"<" + raw.hex().upper().encode("ascii") + b">":
+        return "the signature container was changed"
+    der_length = len(cms.ContentInfo.load(raw).dump())
+    if der_length > len(raw) or any(raw[der_length:]):
+        return "the signature container was changed"
+    data, info = sig.signed_data, sig.signer_info
+    algorithms = data["digest_algorithms"]
+    if (
+        data["version"].native != "v1"
+        or info["version"].native != "v1"
+        or len(algorithms) != 1
+        or algorithms[0].dump() != info["digest_algorithm"].dump()
+    ):
+        return "the signature container was changed"
+    signer = sig.signer_cert.dump()
+    if any(choice.chosen.dump() != signer for choice in data["certificates"] or []):
+        return "the signature carries a certificate that is not the signer's"
+    if info["unsigned_attrs"]:
+        return "the signature carries unsigned attributes"
+    return None
+
+
+def _signature_problems(
+    pdf: bytes, signatures: list[EmbeddedPdfSignature], shop_fingerprint: str | None
+) -> tuple[list[str], str | None]:
+    """The signature checks: (problems, the last signer's fingerprint)."""
     problems: list[str] = []
+    if not signatures:
+        return ["the PDF is not signed"], None
+    if shop_fingerprint is None:
+        problems.append("the shop's signing certificate is not known here (no key yet, no fingerprint set)")
+    signer_fp: str | None = None
+    for index, sig in enumerate(signatures, start=1):
+        try:
+            fp = _fingerprint(sig.signer_cert)
+        except Exception:  # noqa: BLE001 - a damaged CMS raises many kinds (asn1crypto, pyHanko)
+            problems.append(f"signature {index} has no readable signing certificate (the file was changed)")
+            continue
+        if index == len(signatures):
+            signer_fp = fp
+        if shop_fingerprint is not None and fp != shop_fingerprint:
+            problems.append(f"signature {index} is not made with the shop's key (signer fingerprint {fp[:16]}…)")
+    last = signatures[-1]
+    try:
+        context = ValidationContext(trust_roots=[last.signer_cert], allow_fetching=False, revocation_mode="soft-fail")
+        status = validate_pdf_signature(last, context)
+        if not status.intact:
+            problems.append("the signature does not match the signed bytes (the file was changed)")
+        elif not status.valid:
+            problems.append("the signature is not cryptographically valid")
+        if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            problems.append("the signature does not cover the whole file (something was added after signing)")
+        container = _container_problem(pdf, last)
+        if container is not None:
+            problems.append(container)
+    except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on damaged input
+        problems.append(f"the signature cannot be checked ({type(exc).__name__}: the file was changed or damaged)")
+    return problems, signer_fp
+
+
+def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
+    """Check everything that makes a certificate genuine; each failed check is one problem. Never
+    raises for a damaged or hostile file."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
-        return VerifyReport(problems=(f"not a readable PDF ({exc})",))
-    signer_fp: str | None = None
-    if not signatures:
-        problems.append("the PDF is not signed")
-    else:
-        if shop_fingerprint is None:
-            problems.append("the shop's signing certificate is not known here (no key yet, no fingerprint set)")
-        for index, sig in enumerate(signatures, start=1):
-            fp = _fingerprint(sig.signer_cert)
-            if index == len(signatures):
-                signer_fp = fp
-            if shop_fingerprint is not None and fp != shop_fingerprint:
-                problems.append(f"signature {index} is not made with the shop's key (signer fingerprint {fp[:16]}…)")
-        last = signatures[-1]
-        try:
-            context = ValidationContext(
-                trust_roots=[last.signer_cert], allow_fetching=False, revocation_mode="soft-fail"
-            )
-            status = validate_pdf_signature(last, context)
-            if not status.intact:
-                problems.append("the signature does not match the signed bytes (the file was changed)")
-            elif not status.valid:
-                problems.append("the signature is not cryptographically valid")
-            if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-                problems.append("the signature does not cover the whole file (something was added after signing)")
-        except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on damaged input
-            problems.append(f"the signature cannot be checked ({type(exc).__name__})")
+        signatures = list(reader.embedded_signatures)
+    except Exception as exc:  # noqa: BLE001 - any parse failure means: not a readable PDF
+        return VerifyReport(problems=(f"not a readable PDF ({' '.join(str(exc).split()) or type(exc).__name__})",))
+    problems, signer_fp = _signature_problems(pdf, signatures, shop_fingerprint)
 
     number: str | None = None
     stated: str | None = None
-    payload = parse_qr_payload(_subject(reader) or "")
+    try:
+        subject = _subject(reader)
+    except Exception:  # noqa: BLE001 - a damaged info dictionary: no payload
+        subject = None
+    payload = parse_qr_payload(subject or "")
     if payload is None:
         problems.append("the PDF carries no certificate number and hash (QR payload)")
     else:
         number, stated = payload
-        if stated not in _page_text(pdf):
+        if not stated or stated not in _page_text(pdf):
             problems.append("the hash printed on the certificate differs from the QR code's")
 
     data: dict[str, Any] | None = None
     digest: str | None = None
-    raw = _attachment(reader)
-    if raw is None:
-        problems.append("the certificate data is not attached")
+    try:
+        raw = _attachment(reader)
+    except Exception:  # noqa: BLE001 - a damaged attachment (stream, filter, dictionary)
+        raw = None
+        problems.append("the attached certificate data cannot be read (the file was changed or damaged)")
     else:
+        if raw is None:
+            problems.append("the certificate data is not attached")
+    if raw is not None:
         digest = hashlib.sha256(raw).hexdigest()
         try:
             loaded = json.loads(raw)

@@ -213,6 +213,11 @@ def fmt_date(d: date | None, lang: str) -> str:
     return t("unknown", lang) if d is None else d.isoformat()
 
 
+def local_date(dt: datetime, tz: str) -> date:
+    """The shop's calendar day of an instant (an issue at 00:30 on 1 January is in the new year)."""
+    return dt.astimezone(ZoneInfo(tz)).date()
+
+
 def fmt_datetime(dt: datetime, tz: str) -> str:
     local = dt.astimezone(ZoneInfo(tz))
     return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"

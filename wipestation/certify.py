@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from importlib.metadata import entry_points
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -439,7 +440,7 @@ def build_destruction_data(
     facts = DestructionFacts(
         abandoned_on=record.started_on,
         retention_end=record.due_on,
-        received_on=record.created_at.date(),
+        received_on=record.created_at.astimezone(ZoneInfo(env.config.timezone)).date(),  # the shop's day
         storage_location=record.location,
         seal_number=record.seal_number,
         serial_rescanned=bool(details.get("serial_rescanned", False)),
@@ -636,9 +637,41 @@ def certificate_pdf(
 
 
 def stored_hashes(cert: Certificate) -> set[str]:
-    """The hashes a genuine PDF of this certificate may carry: the original, and after
-    anonymisation also that of the anonymised data."""
-    return {cert.sha256, hashlib.sha256(canonical_json(cert.data)).hexdigest()}
+    """The hashes a genuine PDF of this certificate may carry: the original, and once the customer
+    was anonymised also that of the anonymised data stored now."""
+    hashes = {cert.sha256}
+    if isinstance(cert.data, dict) and cert.data.get("anonymised"):
+        hashes.add(hashlib.sha256(canonical_json(cert.data)).hexdigest())
+    return hashes
+
+
+def anonymised_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Certificate data as `customer anonymise` leaves it: the customer's name replaced."""
+    out = dict(data)
+    customer = dict(out.get("customer") or {})
+    if customer:
+        customer["name"] = ANONYMISED
+        out["customer"] = customer
+    out["anonymised"] = True
+    return out
+
+
+def stored_record_problem(cert: Certificate, sha256: str, data: dict[str, Any] | None) -> str | None:
+    """Why a PDF whose embedded data hashes to `sha256` (and reads as `data`) does not match the
+    record stored for its number, or None when it does. A record whose data no longer hashes to its
+    own sha256 (other than by anonymisation) was changed behind the tool's back and vouches for nothing."""
+    differs = f"the certificate data differs from the record stored for {cert.number}"
+    if sha256 not in stored_hashes(cert):
+        return differs
+    stored = cert.data if isinstance(cert.data, dict) else {}
+    current = hashlib.sha256(canonical_json(stored)).hexdigest()
+    if current == cert.sha256:
+        return None
+    if not stored.get("anonymised"):
+        return f"the record stored for {cert.number} was changed (its data no longer matches its hash)"
+    if sha256 == cert.sha256 and (data is None or anonymised_data(data) != stored):
+        return differs  # the customer's original copy, but not of the record stored (anonymised)
+    return None
 
 
 def forget_customer_documents(session: Session, customer_id: int) -> int:
@@ -654,13 +687,7 @@ def forget_customer_documents(session: Session, customer_id: int) -> int:
     for cert in session.execute(stmt).scalars():
         for doc in list(cert.documents):
             session.delete(doc)
-        data = dict(cert.data)
-        customer = dict(data.get("customer") or {})
-        if customer:
-            customer["name"] = ANONYMISED
-            data["customer"] = customer
-        data["anonymised"] = True
-        cert.data = data
+        cert.data = anonymised_data(cert.data)
         changed += 1
     session.flush()
     return changed

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -68,7 +69,7 @@ def other_key(tmp_path_factory: pytest.TempPathFactory) -> KeyFiles:
     return _make_key(tmp_path_factory.mktemp("other-keys"), "other")
 
 
-def config_for(data_dir: Path, key: KeyFiles, **certificates: object) -> Config:
+def config_for(data_dir: Path, key: KeyFiles, **certificates: Any) -> Config:
     return Config(
         shop=SHOP,
         data_dir=data_dir,

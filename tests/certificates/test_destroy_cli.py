@@ -154,3 +154,123 @@ def test_early_destruction_with_reason(cli: Cli, shop: Shop) -> None:
     shop.record("HDD-E", due_on=shop.env.today().replace(year=2027))
     out = cli.ok("destroy", "HDD-E", "--method", "shred", "--level", "H-5", "--early", "--reason", "customer agreed")
     assert out["certificate"] == "WS-2026-000001"
+
+
+# --- Review -----------------------------------------------------------------------------------------
+
+
+def _issued_pdf(cli: Cli, shop: Shop, tmp_path: Path, serial: str, **record: object) -> tuple[str, Path]:
+    out = cli.ok("destroy", str(shop.record(serial, **record)), "--method", "shred", "--level", "H-5")  # type: ignore[arg-type]
+    pdf = tmp_path / f"{serial}.pdf"
+    assert cli("certificate", "pdf", out["certificate"], "-o", str(pdf)).exit_code == 0
+    return out["certificate"], pdf
+
+
+def test_verify_of_a_damaged_or_foreign_file_is_one_line_and_exit_1(cli: Cli, shop: Shop, tmp_path: Path) -> None:
+    _, pdf = _issued_pdf(cli, shop, tmp_path, "HDD-D")
+    genuine = pdf.read_bytes()
+    stream = genuine.index(b"stream", genuine.index(b"/Type /EmbeddedFile")) + len(b"stream\r\n")
+    inflates_not = bytearray(genuine)
+    inflates_not[stream + 40] ^= 1
+    cases = {
+        "empty": b"",
+        "text": b"hello, not a PDF\n",
+        "truncated": genuine[: len(genuine) // 2],
+        "damaged attachment": bytes(inflates_not),
+    }
+    for name, content in cases.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(content)
+        result = cli("certificate", "verify", str(path))
+        assert result.exit_code == 1, name
+        assert len(result.stderr.strip().splitlines()) == 1 and "NOT authentic" in result.stderr, name
+
+
+def test_verify_fails_when_only_the_stored_hash_was_changed(cli: Cli, shop: Shop, tmp_path: Path) -> None:
+    number, pdf = _issued_pdf(cli, shop, tmp_path, "HDD-H")
+    cli.sql("UPDATE certificates SET sha256 = :x WHERE number = :n", x="0" * 64, n=number)
+    result = cli("certificate", "verify", str(pdf))
+    assert result.exit_code == 1 and "differs from the record stored" in result.stderr
+
+
+def test_verify_fails_when_only_the_stored_data_was_changed(cli: Cli, shop: Shop, tmp_path: Path) -> None:
+    number, pdf = _issued_pdf(cli, shop, tmp_path, "HDD-J")
+    (raw,) = cli.sql("SELECT data FROM certificates WHERE number = :n", n=number)[0]
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    data["destruction"]["level"] = "H-7"
+    cli.sql("UPDATE certificates SET data = :d WHERE number = :n", d=json.dumps(data), n=number)
+    result = cli("certificate", "verify", str(pdf))
+    assert result.exit_code == 1 and "record stored for" in result.stderr
+
+
+def test_after_anonymising_both_copies_verify_and_a_changed_record_does_not(
+    cli: Cli, shop: Shop, tmp_path: Path
+) -> None:
+    customer = shop.customer("Zoë Geheim")
+    number, original = _issued_pdf(cli, shop, tmp_path, "HDD-X", customer_id=customer)
+    assert cli("customer", "anonymise", str(customer)).exit_code == 0
+    fresh = tmp_path / "fresh.pdf"
+    assert cli("certificate", "pdf", number, "--lang", "en", "-o", str(fresh)).exit_code == 0
+    for pdf in (original, fresh):
+        result = cli("certificate", "verify", str(pdf))
+        assert result.exit_code == 0, result.stderr
+    (raw,) = cli.sql("SELECT data FROM certificates WHERE number = :n", n=number)[0]
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    data["destruction"]["witness"] = "Someone who was not there"
+    cli.sql("UPDATE certificates SET data = :d WHERE number = :n", d=json.dumps(data), n=number)
+    result = cli("certificate", "verify", str(original))
+    assert result.exit_code == 1 and "differs from the record stored" in result.stderr
+
+
+def test_a_renderer_failure_after_the_number_was_taken_consumes_nothing(cli: Cli, shop: Shop, photo: Path) -> None:
+    shop.record("HDD-R")
+
+    class Broken:
+        def prepare(self) -> None:
+            pass
+
+        def render(self, data: object, lang: str) -> bytes:
+            raise OSError("disk full")
+
+        def verify(self, pdf: bytes) -> object:
+            raise AssertionError
+
+    before = cli.snapshot()
+    cli.services["certificate_renderer"] = Broken()
+    result = cli("destroy", "HDD-R", "--method", "shred", "--level", "H-5", "--evidence", str(photo))
+    assert result.exit_code == 1 and "disk full" in result.stderr
+    assert cli.snapshot() == before
+    assert not list((cli.config.data_dir / "evidence").rglob("*.jpg"))
+    del cli.services["certificate_renderer"]
+    assert cli.ok("destroy", "HDD-R", "--method", "shred", "--level", "H-5")["certificate"] == "WS-2026-000001"
+
+
+def test_received_on_and_the_signature_date_are_the_shops_calendar_days(cli: Cli, shop: Shop, tmp_path: Path) -> None:
+    """A disk registered at 00:30 Amsterdam time was received that day, not the day before (UTC); a
+    certificate issued at 00:30 on 1 January is of the new year, and so is the date it is signed on."""
+    from datetime import UTC, date, datetime
+
+    from pypdf import PdfReader
+
+    record = shop.record("HDD-T")
+    cli.sql(
+        "UPDATE custody_records SET created_at = :t WHERE id = :i",
+        t=datetime(2026, 7, 1, 22, 30, tzinfo=UTC).isoformat(" "),
+        i=record,
+    )
+    cli.clock.set_day(date(2026, 12, 31))
+    cli.clock.advance(hours=11, minutes=30)  # 23:30 UTC: 00:30 on 1 January 2027 in Amsterdam
+    out = cli.ok("destroy", str(record), "--method", "shred", "--level", "H-5", "--on", "2027-01-01")
+    assert out["certificate"] == "WS-2027-000001"
+    pdf = tmp_path / "t.pdf"
+    assert cli("certificate", "pdf", out["certificate"], "--lang", "en", "-o", str(pdf)).exit_code == 0
+    result = cli("certificate", "verify", str(pdf), "--json")
+    report = json.loads(result.stdout)
+    text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "2027-01-01 00:30:00 CET" in text
+    assert "Date: 2027-01-01" in text and "2026-12-31" not in text
+    assert result.exit_code == 0, result.stderr
+    assert report["ok"]
+    (raw,) = cli.sql("SELECT data FROM certificates WHERE number = :n", n=out["certificate"])[0]
+    data = json.loads(raw) if isinstance(raw, str) else raw
+    assert data["destruction"]["received_on"] == "2026-07-02"

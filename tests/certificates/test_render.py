@@ -173,3 +173,49 @@ def test_page_one_renders_and_its_qr_code_carries_number_and_hash(
     assert png.stat().st_size > 20_000  # a real page, not a blank one
     out = subprocess.run(["zbarimg", "--quiet", "--raw", png], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == qr_payload(data.number, data.sha256())
+
+
+def test_very_long_names_in_the_signature_block_run_on(renderer: PdfCertificateRenderer) -> None:
+    data = erasure_data(technician="Jan " * 2000 + "de Vries")
+    pdf = renderer.render(data, "nl")
+    assert "deVries" in squeeze(text_of(pdf))
+    assert renderer.verify(pdf).ok
+
+
+def test_a_long_shop_name_and_address_never_run_under_the_qr_code() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from certificates import render
+    from wipestation.certify import Issuer
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.font = ("", 0.0)
+            self.drawn: list[tuple[float, str, str, float]] = []
+
+        def setFont(self, name: str, size: float) -> None:
+            self.font = (name, size)
+
+        def setFillColor(self, color: object) -> None:
+            pass
+
+        def drawString(self, x: float, y: float, text: str) -> None:
+            self.drawn.append((x, text, *self.font))
+
+    issuer = Issuer(
+        name="SOMCOM COMPUTERREPARATIE EN DATAHERSTEL B.V.",
+        address="EUROPAWEG NOORD 5, 9403 BC ASSEN, DRENTHE, NEDERLAND (INGANG ACHTERZIJDE)",
+        kvk="01234567",
+        contact="WWW.SOMCOM.NL, INFO@SOMCOM.NL, 0592-308260",
+    )
+    data = erasure_data(issuer=issuer)
+    render.stylesheet()  # registers the fonts
+    canvas = Recorder()
+    ctx = render.PageContext(data=data, lang="nl", payload="x", modules=[])
+    render._draw_shop(canvas, ctx)
+    qr_left = render.PAGE_WIDTH - render.MARGIN_RIGHT - render.QR_SIZE
+    for x, text, font, size in canvas.drawn:
+        assert x + pdfmetrics.stringWidth(text, font, size) < qr_left, text
+    printed = " ".join(text for _, text, _, _ in canvas.drawn)
+    for value in (issuer.name, issuer.address, issuer.contact):
+        assert value in printed

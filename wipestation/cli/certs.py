@@ -152,8 +152,9 @@ def _check_store(app: AppContext, report: VerifyReport) -> tuple[str | None, boo
             cert = session.execute(select(Certificate).where(Certificate.number == report.number)).scalar_one_or_none()
             if cert is None:
                 return f"certificate {report.number} is not in this database", True
-            if report.sha256 not in certify.stored_hashes(cert):
-                return f"the certificate data differs from the record stored for {report.number}", True
+            problem = certify.stored_record_problem(cert, report.sha256, report.data)
+            if problem is not None:
+                return problem, True
     except (OperationalError, WipestationError):
         return None, False  # no database here: the offline checks stand on their own
     return None, True
