@@ -117,6 +117,10 @@ def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on
         raise InvalidState(f"{ref} was destroyed already")
     if record.state is not CustodyState.STORED:
         raise InvalidState(f"{ref} is {record.state.value}, not stored")
+    if on < record.started_on:
+        raise BadValue(
+            f"{ref}: --on {on.isoformat()} is before it was declared abandoned ({record.started_on.isoformat()})"
+        )
     due = effective_due(record)
     if due > on and not req.early:
         raise InvalidState(f"{ref} is not due until {due.isoformat()} (use --early --reason when the customer agreed)")

@@ -108,6 +108,7 @@ BAD = [
     (["HDD", "HDD", *SHRED, "--level", "H-5"], "given twice"),
     (["HDD", *SHRED, "--level", "H-5", "--on", "2027-01-01"], "in the future"),
     (["HDD", *SHRED, "--level", "H-5", "--on", "1 jan"], "not a date"),
+    (["HDD", *SHRED, "--level", "H-5", "--on", "2026-06-30", "--early", "--reason", "x"], "before it was declared"),
 ]
 
 
