@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -53,23 +53,13 @@ def recover_stale(session: Session, env: Env, *, host: str | None = None) -> lis
     for erasure in running:
         if not _is_stale(erasure, env, host):
             continue
-        erasure.outcome = ErasureOutcome.INTERRUPTED
-        erasure.ended_at = erasure.heartbeat_at or env.now()
-        erasure.error = "the erasing process ended without finishing (killed or power lost)"
-        _release_record(session, env, erasure)
-        record_event(
+        _mark_interrupted(
             session,
             env,
-            "erasure.interrupted",
-            "erasure",
-            erasure.id,
-            before={"outcome": "running"},
-            after={
-                "outcome": "interrupted",
-                "checkpoint_pass": erasure.checkpoint_pass,
-                "checkpoint_offset": erasure.checkpoint_offset,
-                "reason": "process gone",
-            },
+            erasure,
+            ended_at=erasure.heartbeat_at or env.now(),
+            error="the erasing process ended without finishing (killed or power lost)",
+            reason="process gone",
         )
         recovered.append(erasure.id)
     session.flush()
@@ -313,9 +303,18 @@ def abandon_erasure(session: Session, env: Env, erasure_id: int, error: str) -> 
     erasure = session.get(Erasure, erasure_id)
     if erasure is None or erasure.outcome is not ErasureOutcome.RUNNING:
         return
-    erasure.outcome = ErasureOutcome.INTERRUPTED
-    erasure.ended_at = env.now()
     erasure.heartbeat_at = env.now()
+    _mark_interrupted(session, env, erasure, ended_at=env.now(), error=error, reason="unexpected error")
+    session.flush()
+
+
+def _mark_interrupted(
+    session: Session, env: Env, erasure: Erasure, *, ended_at: datetime, error: str, reason: str
+) -> None:
+    """A running erasure becomes interrupted at its last checkpoint (kept for a resume); its record
+    is given back."""
+    erasure.outcome = ErasureOutcome.INTERRUPTED
+    erasure.ended_at = ended_at
     erasure.error = error
     _release_record(session, env, erasure)
     record_event(
@@ -329,10 +328,9 @@ def abandon_erasure(session: Session, env: Env, erasure_id: int, error: str) -> 
             "outcome": "interrupted",
             "checkpoint_pass": erasure.checkpoint_pass,
             "checkpoint_offset": erasure.checkpoint_offset,
-            "reason": "unexpected error",
+            "reason": reason,
         },
     )
-    session.flush()
 
 
 def heartbeat(session: Session, env: Env, erasure_id: int) -> None:
