@@ -1,10 +1,23 @@
-"""Filling buffers with a pass's pattern. Random passes use AES-256-CTR keystream: the counter of
-each 16-byte block is derived from (pass, byte offset), so any range can be regenerated for
-verification from the key alone."""
+"""Filling buffers with a pass's pattern.
+
+Random passes are an AES-256-CTR keystream whose counter blocks are laid out by position, so any
+range can be regenerated for verification from the key alone:
+
+    block at byte offset o (o % 16 == 0):  AES-256_K( pass (4 bytes) || unit (8 bytes) || 2 + j (4 bytes) )
+    where unit = o // UNIT and j = (o % UNIT) // 16, all big-endian, UNIT = 1 MiB.
+
+A unit's keystream is exactly what AES-256-GCM with the 96-bit nonce pass || unit produces when it
+encrypts zeros (GCM's first counter block is nonce || 2; its tag is never computed nor used). So a
+range that starts on a unit boundary is generated through OpenSSL's GCM code, which uses the
+VAES/AVX-512 instructions where the CPU has them (~10 GB/s a core here, against ~8 GB/s through its
+CTR code); a range that starts inside a unit goes through CTR mode with the counter block above.
+Both give the same bytes (tested), and `keystream` is the plain-CTR reference.
+"""
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
@@ -12,10 +25,38 @@ from wipestation.erasure.blockio import AlignedBuffer
 from wipestation.erasure.methods import Pattern
 
 KEY_BYTES = 32
+UNIT = 1 << 20  # bytes of keystream under one nonce (65 536 blocks: far from the 32-bit counter's end)
+_FIRST_COUNTER = 2  # GCM's first keystream block is nonce || 2 (nonce || 1 masks the tag)
 
 
 def new_key() -> bytes:
     return os.urandom(KEY_BYTES)
+
+
+def _nonce(pass_index: int, unit: int) -> bytes:
+    return pass_index.to_bytes(4, "big") + unit.to_bytes(8, "big")
+
+
+def _stream(key: bytes, pass_index: int, offset: int) -> Any:
+    """An encryptor whose keystream starts at `offset` (16-byte aligned) and is valid up to the end of
+    its unit."""
+    unit, within = divmod(offset, UNIT)
+    nonce = _nonce(pass_index, unit)
+    if within == 0:
+        return Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+    counter = _FIRST_COUNTER + within // 16
+    return Cipher(algorithms.AES(key), modes.CTR(nonce + counter.to_bytes(4, "big"))).encryptor()
+
+
+def _pieces(offset: int, length: int) -> list[tuple[int, int]]:
+    """(position in the buffer, length) of each unit-bounded piece of [offset, offset + length)."""
+    out = []
+    pos = 0
+    while pos < length:
+        n = min(UNIT - (offset + pos) % UNIT, length - pos)
+        out.append((pos, n))
+        pos += n
+    return out
 
 
 class PatternFiller:
@@ -40,28 +81,31 @@ class PatternFiller:
         if self.pattern.kind == "constant":
             buf.fill(self.pattern.byte)
             return
-        if offset % 16:
-            raise ValueError("random passes are generated on 16-byte boundaries")
-        assert self._key is not None
-        counter = (self._pass << 64) + offset // 16
-        encryptor = Cipher(algorithms.AES(self._key), modes.CTR(counter.to_bytes(16, "big"))).encryptor()
-        encryptor.update_into(self._zeros.view[:length], buf.view[:length])
+        self._xor(self._zeros.view, buf.view, offset, length)
 
     def subtract(self, buf: AlignedBuffer, offset: int, length: int) -> None:
         """Turn data read back into zeros where it equals this pass's pattern (XOR with the keystream,
         in place): verification then needs no second buffer and runs on the reader threads."""
         if self.pattern.kind == "constant":
             raise ValueError("constant passes are compared directly")
+        self._xor(buf.view, buf.view, offset, length)
+
+    def _xor(self, src: memoryview, dst: memoryview, offset: int, length: int) -> None:
         if offset % 16:
-            raise ValueError("random passes are verified on 16-byte boundaries")
+            raise ValueError("random passes are generated on 16-byte boundaries")
         assert self._key is not None
-        counter = (self._pass << 64) + offset // 16
-        encryptor = Cipher(algorithms.AES(self._key), modes.CTR(counter.to_bytes(16, "big"))).encryptor()
-        encryptor.update_into(buf.view[:length], buf.view[:length])
+        for pos, n in _pieces(offset, length):
+            _stream(self._key, self._pass, offset + pos).update_into(src[pos : pos + n], dst[pos : pos + n])
 
 
 def keystream(key: bytes, pass_index: int, offset: int, length: int) -> bytes:
-    """The random pass's bytes for a range (tests and small samples)."""
-    counter = (pass_index << 64) + offset // 16
-    encryptor = Cipher(algorithms.AES(key), modes.CTR(counter.to_bytes(16, "big"))).encryptor()
-    return encryptor.update(bytes(length))
+    """The random pass's bytes for a range, straight from the counter layout in plain CTR mode (the
+    reference the engine's fast path is tested against; also for small samples)."""
+    if offset % 16:
+        raise ValueError("random passes are generated on 16-byte boundaries")
+    out = bytearray()
+    for pos, n in _pieces(offset, length):
+        unit, within = divmod(offset + pos, UNIT)
+        counter = _nonce(pass_index, unit) + (_FIRST_COUNTER + within // 16).to_bytes(4, "big")
+        out += Cipher(algorithms.AES(key), modes.CTR(counter)).encryptor().update(bytes(n))
+    return bytes(out)
