@@ -155,6 +155,16 @@ def buffers_equal(a: AlignedBuffer, b: AlignedBuffer, length: int, offset_a: int
     return int(_memcmp(a.address + offset_a, b.address + offset_b, length)) == 0
 
 
+def buffer_is(buf: AlignedBuffer, length: int, byte: int) -> bool:
+    """Whether the first `length` bytes all equal `byte`: the head is checked against the byte, then
+    the buffer against itself one cache line on (memcmp of overlapping ranges, GIL released), so the
+    data is read from memory once and no pattern buffer is needed."""
+    head = min(length, 64)
+    if buf.view[:head] != bytes([byte]) * head:
+        return False
+    return length <= head or int(_memcmp(buf.address, buf.address + head, length - head)) == 0
+
+
 def block_device_present(path: str) -> bool:
     """Whether the block device at `path` is still there with a medium (its sysfs size > 0)."""
     try:

@@ -16,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
-from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffers_equal
+from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is, buffers_equal
 from wipestation.erasure.methods import Pattern
 from wipestation.erasure.patterns import PatternFiller
 from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
@@ -24,7 +24,7 @@ from wipestation.errors import SafetyRefusal
 
 CHUNK = 4 << 20
 IO_WORKERS = 2  # keystream generators while writing, readers while verifying
-DEPTH = 4  # rotating buffers for the random stream and read-ahead
+DEPTH = 4  # rotating buffers for the random stream (verification uses IO_WORKERS of them)
 CHECKPOINT_SECONDS = 2.0
 CHECKPOINT_BYTES = 256 << 20
 PROGRESS_SECONDS = 0.5
@@ -411,37 +411,38 @@ class OverwriteEngine:
         read_bad: list[tuple[int, int]] = []
         done = 0
         constant = filler.is_constant
-        # A constant pass is compared with the pattern; a random pass is XORed with its keystream on
-        # the reader thread (in place), so what matches becomes zeros and is compared with zeros.
-        if constant:
-            filler.fill(scratch, 0, chunk)
-        else:
-            scratch.fill(0)
+        # A constant pass is compared with its byte; a random pass is XORed with its keystream (in
+        # place), so what matches becomes zeros. Both on the reader thread, while the data just read
+        # is still in that core's cache; the scratch pattern only serves to find mismatching blocks.
+        expected = filler.pattern.byte if constant else 0
+        scratch.fill(expected)
 
-        def read(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
+        def read(buf: AlignedBuffer, off: int, n: int) -> tuple[list[tuple[int, int]], bool]:
             bad = _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
             if not constant:
                 filler.subtract(buf, off, n)
-            return bad
+            return bad, buffer_is(buf, n, expected)
 
-        # Reads in flight on two threads (the kernel serves them side by side) while this thread
-        # compares (memcmp and the keystream both release the GIL).
+        # Reads in flight on two threads (the kernel serves them side by side; preadv, the keystream
+        # and memcmp all release the GIL); this thread takes the results in device order.
         with ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="readahead") as pool:
             queue = iter(ranges)
-            pending: deque[tuple[Future[list[tuple[int, int]]], AlignedBuffer, int, int]] = deque()
+            pending: deque[tuple[Future[tuple[list[tuple[int, int]], bool]], AlignedBuffer, int, int]] = deque()
 
             def submit(buf: AlignedBuffer) -> None:
                 nxt = next(queue, None)
                 if nxt is not None:
                     pending.append((pool.submit(read, buf, nxt[0], nxt[1]), buf, nxt[0], nxt[1]))
 
-            for buf in buffers:
+            # One buffer a reader: a third one waiting in the queue only pushes the data just read
+            # out of the cache before it is checked (measured: ~20 % slower on a memory-backed loop).
+            for buf in buffers[:IO_WORKERS]:
                 submit(buf)
             try:
                 while pending:
                     future, buf, off, n = pending.popleft()
                     try:
-                        bad = future.result()
+                        bad, matches = future.result()
                     except OSError as exc:
                         del future  # its exception's traceback holds this frame (and the buffer's views)
                         if exc.errno in GONE_ERRNOS:
@@ -450,7 +451,7 @@ class OverwriteEngine:
                     self._check_stop()
                     if bad:
                         read_bad.extend(bad)
-                    if not buffers_equal(buf, scratch, n):
+                    if not matches:
                         mismatches.extend(_mismatching_blocks(buf, scratch, off, n, lbs, bad))
                     done += n
                     st.run_bytes += n
