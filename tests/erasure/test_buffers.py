@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from wipestation.erasure.blockio import AlignedBuffer, buffer_is
@@ -35,3 +37,35 @@ def test_short_lengths(length: int) -> None:
             assert not buffer_is(buf, length, 0)
     finally:
         buf.close()
+
+
+def vm_flags(address: int) -> set[str]:
+    """The VmFlags of the mapping that holds `address`, from /proc/self/smaps."""
+    with open("/proc/self/smaps", encoding="ascii") as fh:
+        inside = False
+        for line in fh:
+            head = line.split()[0]
+            if "-" in head and not head.endswith(":"):
+                lo, hi = (int(x, 16) for x in head.split("-"))
+                inside = lo <= address < hi
+            elif inside and head == "VmFlags:":
+                return set(line.split()[1:])
+    raise AssertionError("mapping not found")
+
+
+@pytest.mark.skipif(
+    not os.path.isdir("/sys/kernel/mm/transparent_hugepage"), reason="this kernel has no transparent huge pages"
+)
+def test_buffers_are_private_and_ask_for_huge_pages() -> None:
+    """Shared anonymous memory (Python's mmap default) is shmem and gets no huge pages on Debian; every
+    O_DIRECT transfer pins the buffer's pages, so this is worth ~25 % of a random pass (bench/)."""
+    big = AlignedBuffer(4 << 20)
+    small = AlignedBuffer(64 << 10)
+    try:
+        flags = vm_flags(big.address)
+        assert "sh" not in flags
+        assert "hg" in flags
+        assert "sh" not in vm_flags(small.address)
+    finally:
+        big.close()
+        small.close()
