@@ -9,6 +9,8 @@ several instances run side by side in threads (the heavy calls release the GIL).
 from __future__ import annotations
 
 import errno
+import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -276,10 +278,8 @@ class OverwriteEngine:
         def write(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
             return _narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs, self._still_attached)
 
-        with (
-            ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="keystream") as generators,
-            ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="writer") as writers,
-        ):
+        generators = _keystream_pool()
+        with ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="writer") as writers:
 
             def refill(buf: AlignedBuffer) -> None:
                 nxt = next(ranges, None)
@@ -476,6 +476,21 @@ class OverwriteEngine:
         known = merge_ranges(st.bad)
         unexplained = [m for m in result.mismatches if not _inside(m, known)]
         result.verify_result = "failed" if unexplained or read_bad else "passed"
+
+
+_POOL_LOCK = threading.Lock()
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _keystream_pool() -> ThreadPoolExecutor:
+    """One pool of keystream generators for the whole process, a thread a CPU (at least IO_WORKERS):
+    generating is pure CPU work, so drives erased side by side share the CPUs instead of each
+    bringing threads of its own and fighting over them."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=max(IO_WORKERS, os.cpu_count() or 1), thread_name_prefix="keystream")
+        return _POOL
 
 
 def _chunks(start: int, end: int, chunk: int) -> Iterator[tuple[int, int]]:
