@@ -25,8 +25,9 @@ from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
 from wipestation.errors import SafetyRefusal
 
 CHUNK = 4 << 20
-IO_WORKERS = 2  # keystream generators while writing, readers while verifying
-DEPTH = 4  # rotating buffers for the random stream (verification uses IO_WORKERS of them)
+IO_WORKERS = 2  # writes in flight; readers verifying a constant pass
+RANDOM_READERS = 4  # readers verifying a random pass: each also regenerates and subtracts its keystream
+DEPTH = 4  # rotating buffers (at least RANDOM_READERS)
 CHECKPOINT_SECONDS = 2.0
 CHECKPOINT_BYTES = 256 << 20
 PROGRESS_SECONDS = 0.5
@@ -167,7 +168,7 @@ class OverwriteEngine:
         self._before_verify = before_verify
         self._now = monotonic
         self._chunk = chunk_size
-        self._depth = max(2, depth)
+        self._depth = max(RANDOM_READERS, depth)
         self._checkpoint_seconds = checkpoint_seconds
         self._checkpoint_bytes = checkpoint_bytes
         self._progress_seconds = progress_seconds
@@ -423,9 +424,13 @@ class OverwriteEngine:
                 filler.subtract(buf, off, n)
             return bad, buffer_is(buf, n, expected)
 
-        # Reads in flight on two threads (the kernel serves them side by side; preadv, the keystream
-        # and memcmp all release the GIL); this thread takes the results in device order.
-        with ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="readahead") as pool:
+        # Reads in flight on several threads (preadv, the keystream and memcmp all release the GIL);
+        # this thread takes the results in device order. A constant pass is checked at memory speed:
+        # two readers keep the device busy, and more buffers waiting only push the data out of the
+        # cache. A random pass costs its reader as much CPU again as the read: with four, some are
+        # always reading while others regenerate.
+        readers = min(len(buffers), IO_WORKERS if constant else RANDOM_READERS)
+        with ThreadPoolExecutor(max_workers=readers, thread_name_prefix="readahead") as pool:
             queue = iter(ranges)
             pending: deque[tuple[Future[tuple[list[tuple[int, int]], bool]], AlignedBuffer, int, int]] = deque()
 
@@ -434,9 +439,7 @@ class OverwriteEngine:
                 if nxt is not None:
                     pending.append((pool.submit(read, buf, nxt[0], nxt[1]), buf, nxt[0], nxt[1]))
 
-            # One buffer a reader: a third one waiting in the queue only pushes the data just read
-            # out of the cache before it is checked (measured: ~20 % slower on a memory-backed loop).
-            for buf in buffers[:IO_WORKERS]:
+            for buf in buffers[:readers]:  # one buffer a reader
                 submit(buf)
             try:
                 while pending:

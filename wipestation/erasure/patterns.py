@@ -62,7 +62,7 @@ def _pieces(offset: int, length: int) -> list[tuple[int, int]]:
 class PatternFiller:
     """Writes the pattern of one pass for [offset, offset + length) into a buffer.
 
-    Thread-confined: each thread that fills uses its own filler (the zero source is shared read-only).
+    Stateless (a cipher object a call; the zero source is only read): any number of threads use one.
     """
 
     def __init__(self, pattern: Pattern, key: bytes | None, pass_index: int, zeros: AlignedBuffer) -> None:
