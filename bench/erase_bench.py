@@ -7,12 +7,15 @@ Devices: a loop device over a file on a tmpfs this script mounts (memory-backed)
 file on disk attached with `losetup --direct-io=on`; each filled once before timing. Compared in the
 same run: our zero / random passes and full verify against `dd` write / read (4 MiB, direct I/O),
 and nwipe (zero and its fastest PRNG) where installed; max RSS of a real `wipestation erase`;
-two drives at once against one. Everything it attached or mounted is detached and unmounted.
+two drives at once against one, on the tmpfs as it is (where the CPUs copying into tmpfs are the
+shared limit) and with each drive's writes limited by a blkio cgroup (drives with speeds of their
+own, as real ones have). Everything it attached, mounted or created is detached, unmounted, removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -23,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -110,6 +113,39 @@ def with_cpu(fn: Callable[[], float]) -> tuple[float, float]:
     return elapsed, busy * (os.cpu_count() or 1)
 
 
+BLKIO = Path("/sys/fs/cgroup/blkio")
+
+
+@contextlib.contextmanager
+def throttled(devs: list[str], bytes_per_second: int) -> Iterator[bool]:
+    """Run the body with this process in a blkio cgroup (v1) that limits writes to each of `devs`
+    (our own loop devices) to bytes_per_second: every device then has a speed of its own, as real
+    drives do, and neither the shared tmpfs nor the CPU is what two drives at once compete for.
+    Yields False (and throttles nothing) where the kernel offers no blkio throttling."""
+    if not (BLKIO / "blkio.throttle.write_bps_device").exists():
+        yield False
+        return
+    home = next(
+        (
+            line.split(":", 2)[2].strip()
+            for line in Path("/proc/self/cgroup").read_text().splitlines()
+            if line.split(":")[1] == "blkio"
+        ),
+        "/",
+    )
+    group = BLKIO / f"wipestation-bench-{os.getpid()}"
+    group.mkdir()
+    try:
+        for dev in devs:
+            majmin = Path(f"/sys/block/{Path(dev).name}/dev").read_text().strip()
+            (group / "blkio.throttle.write_bps_device").write_text(f"{majmin} {bytes_per_second}")
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+        yield True
+    finally:
+        (BLKIO / home.lstrip("/") / "cgroup.procs").write_text(str(os.getpid()))
+        group.rmdir()
+
+
 def nwipe(dev: str, method: str, log: Path) -> float | None:
     if shutil.which("nwipe") is None:
         return None
@@ -176,6 +212,8 @@ def main() -> None:
     parser.add_argument("--nwipe-size-mib", type=int, default=128)
     parser.add_argument("--repeat", type=int, default=5, help="rounds (interleaved) / repetitions")
     parser.add_argument("--disk-dir", default="/var/tmp")
+    parser.add_argument("--throttle-mb-s", type=int, default=1000, help="per-drive write limit, two-drive test")
+    parser.add_argument("--throttle-size-mib", type=int, default=512)
     opts = parser.parse_args()
     if os.geteuid() != 0:
         sys.exit("needs root (losetup, mount)")
@@ -190,7 +228,8 @@ def main() -> None:
     mounted = False
     results: dict[str, object] = {}
     try:
-        sh("mount", "-t", "tmpfs", "-o", f"size={2 * size + nw_size + 64 * MiB}", "tmpfs", str(memdir))
+        thr_size = opts.throttle_size_mib * MiB
+        sh("mount", "-t", "tmpfs", "-o", f"size={2 * size + nw_size + 2 * thr_size + 64 * MiB}", "tmpfs", str(memdir))
         mounted = True
 
         def device(path: Path, n: int, direct: bool = False) -> str:
@@ -205,6 +244,8 @@ def main() -> None:
         mem_a = device(memdir / "a.img", size)
         mem_b = device(memdir / "b.img", size)
         mem_n = device(memdir / "nwipe.img", nw_size)
+        thr_a = device(memdir / "throttled-a.img", thr_size)
+        thr_b = device(memdir / "throttled-b.img", thr_size)
         disk = device(disk_tmp / "disk.img", disk_size, direct=True)
         print(
             f"devices: tmpfs {mem_a} {mem_b} ({opts.size_mib} MiB), nwipe {mem_n} ({opts.nwipe_size_mib} MiB), "
@@ -305,6 +346,31 @@ def main() -> None:
                 f" reached {speedup / ceiling:4.0%} of it"
             )
         results["two_drives"] = two_drives
+        limit = opts.throttle_mb_s * 1_000_000
+        print(
+            f"\n[two drives at once, each limited to {opts.throttle_mb_s} MB/s] tmpfs {opts.throttle_size_mib} MiB each,"
+            f" writes throttled per device by a blkio cgroup (a drive's own speed), {r} interleaved rounds, medians"
+        )
+        with throttled([thr_a, thr_b], limit) as active:
+            if not active:
+                print("  skipped: this kernel offers no blkio (cgroup v1) throttling")
+            else:
+                limited: dict[str, object] = {}
+                for method in ("zero", "random"):
+                    times = interleaved(
+                        {
+                            "one": lambda m=method: ours(thr_a, thr_size, m),
+                            "two": lambda m=method: concurrent([thr_a, thr_b], thr_size, m),
+                        },
+                        r,
+                    )
+                    speedup = 2 * statistics.median(times["one"]) / statistics.median(times["two"])
+                    limited[method] = {**times, "speedup": speedup}
+                    print(
+                        f"  {method:6}: one {gbps(thr_size, statistics.median(times['one']))},"
+                        f" two {gbps(2 * thr_size, statistics.median(times['two']))}, speed-up {speedup:4.2f}x"
+                    )
+                results["two_drives_throttled"] = limited
         print("\n[memory] a real `wipestation erase --method random` on the tmpfs device")
         elapsed, rss, startup = cli_rss(mem_a, work / "bench.db", f"LOOP-{Path('a.img')}", "random")
         print(
