@@ -266,7 +266,7 @@ class OverwriteEngine:
         buffers: list[AlignedBuffer],
         lbs: int,
     ) -> None:
-        """Keystream is generated on IO_WORKERS threads and IO_WORKERS writes are in flight (the
+        """Keystream is generated on the process's generator pool and IO_WORKERS writes are in flight (the
         AES-CTR step, pwrite and fdatasync all release the GIL). Finished writes are taken in order,
         so the checkpoint offset only ever covers writes that completed, and everything before it."""
         ranges = _chunks(start, st.size, chunk)
