@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import errno
+import threading
+import time
 
 import pytest
 
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener
+from wipestation.erasure.blockio import AlignedBuffer
 from wipestation.erasure.engine import Checkpoint, OverwriteEngine, OverwriteJob
 from wipestation.erasure.methods import METHODS
-from wipestation.erasure.patterns import keystream, new_key
+from wipestation.erasure.patterns import PatternFiller, keystream, new_key
 from wipestation.erasure.verify import sample_plan
 from wipestation.errors import SafetyRefusal
 
@@ -199,3 +202,35 @@ def test_a_long_verification_keeps_saying_the_erasure_is_alive() -> None:
     during_verify = [c for c in checkpoints if c.pass_index == 1]
     assert len(during_verify) > 3  # the end of the pass, then the verification's heartbeats
     assert all(c.offset == 0 and c.bytes_written == SIZE for c in during_verify)
+
+
+def test_no_keystream_fill_still_runs_into_the_buffers_when_the_engine_returns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The generator pool is shared and outlives a pass: a stop must wait for the fills already
+    running, or they would write into buffers that are being unmapped."""
+    lock = threading.Lock()
+    running = 0
+    original = PatternFiller.fill
+
+    def slow_fill(self: PatternFiller, buf: AlignedBuffer, offset: int, length: int) -> None:
+        nonlocal running
+        with lock:
+            running += 1
+        time.sleep(0.05)
+        original(self, buf, offset, length)
+        with lock:
+            running -= 1
+
+    monkeypatch.setattr(PatternFiller, "fill", slow_fill)
+    dev = FakeBlockDevice(SIZE)
+    calls = 0
+
+    def stop() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 1
+
+    result = run(dev, "random", should_stop=stop)
+    assert result.outcome == "interrupted"  # type: ignore[attr-defined]
+    assert running == 0

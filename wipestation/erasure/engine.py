@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -312,8 +312,12 @@ class OverwriteEngine:
                     self._written(dev, st, off, n, bad)
                     refill(buf)
             finally:
-                for future in [f for f, *_ in filling if f is not None] + [f for f, *_ in writing]:
+                unfinished = [f for f, *_ in filling if f is not None] + [f for f, *_ in writing]
+                for future in unfinished:
                     future.cancel()
+                # The generator pool outlives this pass: a fill already running still writes into our
+                # buffers, which must not be unmapped (or reused) under it.
+                wait(unfinished)
 
     def _written(self, dev: BlockDevice, st: _State, off: int, n: int, bad: list[tuple[int, int]]) -> None:
         """Account for one finished write of [off, off + n), in device order."""
