@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is, buffers_equal
 from wipestation.erasure.methods import Pattern
@@ -312,7 +312,8 @@ class OverwriteEngine:
                     self._written(dev, st, off, n, bad)
                     refill(buf)
             finally:
-                unfinished = [f for f, *_ in filling if f is not None] + [f for f, *_ in writing]
+                unfinished: list[Future[Any]] = [f for f, *_ in filling if f is not None]
+                unfinished += [f for f, *_ in writing]
                 for future in unfinished:
                     future.cancel()
                 # The generator pool outlives this pass: a fill already running still writes into our
