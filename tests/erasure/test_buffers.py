@@ -56,7 +56,7 @@ def vm_flags(address: int) -> set[str]:
 @pytest.mark.skipif(
     not os.path.isdir("/sys/kernel/mm/transparent_hugepage"), reason="this kernel has no transparent huge pages"
 )
-def test_buffers_are_private_and_ask_for_huge_pages() -> None:
+def test_buffers_are_private_kept_from_children_and_ask_for_huge_pages() -> None:
     """Shared anonymous memory (Python's mmap default) is shmem and gets no huge pages on Debian; every
     O_DIRECT transfer pins the buffer's pages, so this is worth ~25 % of a random pass (bench/)."""
     big = AlignedBuffer(4 << 20)
@@ -65,7 +65,8 @@ def test_buffers_are_private_and_ask_for_huge_pages() -> None:
         flags = vm_flags(big.address)
         assert "sh" not in flags
         assert "hg" in flags
-        assert "sh" not in vm_flags(small.address)
+        assert "dc" in flags  # MADV_DONTFORK: a child never shares the pages O_DIRECT reads into
+        assert {"dc"} <= vm_flags(small.address) and "sh" not in vm_flags(small.address)
     finally:
         big.close()
         small.close()

@@ -140,6 +140,9 @@ class AlignedBuffer:
         if size >= HUGE_PAGE and hasattr(mmap, "MADV_HUGEPAGE"):
             with contextlib.suppress(OSError):  # a kernel without THP: small pages work, only slower
                 self._map.madvise(mmap.MADV_HUGEPAGE)
+        # A private mapping is copy-on-write across fork(): a child started while a transfer is in
+        # flight (a tool run by another thread) must not share pages the kernel is reading into.
+        self._map.madvise(mmap.MADV_DONTFORK)
         self.view = memoryview(self._map)
         self._anchor: ctypes.Array[ctypes.c_char] | None = (ctypes.c_char * size).from_buffer(self._map)
         self.address = ctypes.addressof(self._anchor)
