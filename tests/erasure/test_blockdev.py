@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.erasure.conftest import blockdev, cli, loop_over, read_device
+from tests.helpers.loop import writes_throttled
 from wipestation.cli.context import Overrides
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.blockio import AlignedBuffer, OsBlockOpener
@@ -281,13 +282,17 @@ def _wait_for_checkpoint(db: Path, proc: subprocess.Popen[str]) -> int:
 def test_interrupted_then_resumed_to_success(memdir: Mount, tmp_path: Path, how: str) -> None:
     import signal
 
-    size = 1 << 30  # a sparse file on tmpfs: the first write allocates, slow enough to interrupt
+    size = 1 << 30  # a sparse file on tmpfs: the first write allocates (~2.5 GB/s here)
     db = tmp_path / "t.db"
     with loop_over(memdir("m", size + 64 * MiB), "big.img", size) as dev:
-        proc = _start(db, dev, "LOOP-big.img")
-        _wait_for_checkpoint(db, proc)
-        proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
-        out, err = proc.communicate(timeout=60)
+        # Writes limited to 128 MB/s while the erasure is to be caught in the middle (the first
+        # checkpoint comes after 2 s); unthrottled, the whole gigabyte can be done before the poll
+        # sees that checkpoint. Where the kernel cannot throttle, the sparse file is all there is.
+        with writes_throttled(dev, 128_000_000):
+            proc = _start(db, dev, "LOOP-big.img")
+            _wait_for_checkpoint(db, proc)
+            proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
+            out, err = proc.communicate(timeout=60)
         if how == "sigterm":
             assert proc.returncode == 4, err
             final = json.loads(out.strip().splitlines()[-1])

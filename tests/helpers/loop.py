@@ -57,3 +57,35 @@ def loop_device(
         yield device
     finally:
         detach(device)
+
+
+def _blkio_rules() -> Path | None:
+    """The v1 blkio throttle file of the cgroup this process (and so its children) is in."""
+    root = Path("/sys/fs/cgroup/blkio")
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if "blkio" in controllers.split(","):
+            rules = root / path.lstrip("/") / "blkio.throttle.write_bps_device"
+            return rules if rules.exists() else None
+    return None
+
+
+@contextmanager
+def writes_throttled(device: str, bytes_per_second: int) -> Iterator[bool]:
+    """Limit writes to `device` (a loop device this test attached) for this process and its children,
+    so that a test can reliably catch an erasure in the middle; the rule is removed on exit. Yields
+    False, limiting nothing, where the kernel offers no v1 blkio throttling."""
+    rules = _blkio_rules()
+    if rules is None or not IS_ROOT:
+        yield False
+        return
+    majmin = Path(f"/sys/block/{Path(device).name}/dev").read_text().strip()
+    rules.write_text(f"{majmin} {bytes_per_second}")
+    try:
+        yield True
+    finally:
+        rules.write_text(f"{majmin} 0")  # 0 removes the rule
