@@ -5,13 +5,12 @@ from __future__ import annotations
 import errno
 import subprocess
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.helpers.loop import IS_ROOT, attach, detach, make_backing
+from tests.helpers.loop import IS_ROOT
 from wipestation.cli import main
 from wipestation.cli.context import Overrides
 from wipestation.erasure.firmware import CommandResult
@@ -118,16 +117,6 @@ def memdir(tmp_path: Path) -> Iterator[Callable[[str, int], Path]]:
     finally:
         for target in reversed(mounted):
             subprocess.run(["umount", "-l", str(target)], check=False)
-
-
-@contextmanager
-def loop_over(directory: Path, name: str, size: int, *, fill: bytes | None = None) -> Iterator[str]:
-    backing = make_backing(directory, name, size, fill=fill)
-    device = attach(backing)
-    try:
-        yield device
-    finally:
-        detach(device)
 
 
 def read_device(device: str) -> bytes:

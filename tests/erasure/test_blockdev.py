@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.erasure.conftest import blockdev, cli, loop_over, read_device
-from tests.helpers.loop import writes_throttled
+from tests.erasure.conftest import blockdev, cli, read_device
+from tests.helpers.loop import loop_device, writes_throttled
 from wipestation.cli.context import Overrides
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.blockio import AlignedBuffer, OsBlockOpener
@@ -45,7 +45,7 @@ def erase_with_engine(device: str, size: int, method: str, verify: str, **kw: ob
 @pytest.mark.parametrize("method", ["zero", "ones", "random", "zero-verify-2pass", "dod-3pass"])
 def test_every_method_leaves_its_pattern_on_the_whole_device(memdir: Mount, method: str) -> None:
     size = 16 * MiB + 3 * 4096  # not a multiple of the buffer: the tail is handled
-    with loop_over(memdir("m", 64 * MiB), "d.img", size, fill=b"\xa5") as dev:
+    with loop_device(memdir("m", 64 * MiB), "d.img", size, fill=b"\xa5") as dev:
         result, key = erase_with_engine(dev, size, method, "full")
         assert result.outcome == "succeeded" and result.verify_result == "passed"  # type: ignore[attr-defined]
         assert result.bytes_written == size * len(METHODS[method].passes)  # type: ignore[attr-defined]
@@ -69,7 +69,7 @@ def corrupt_at(offset: int) -> Callable[[OpenedDevice, SamplePlan | None], None]
 @pytest.mark.parametrize("method", ["zero", "random"])
 def test_verification_catches_a_block_changed_behind_its_back(memdir: Mount, verify: str, method: str) -> None:
     size = 8 * MiB
-    with loop_over(memdir("m", 32 * MiB), "d.img", size) as dev:
+    with loop_device(memdir("m", 32 * MiB), "d.img", size) as dev:
         result, _ = erase_with_engine(dev, size, method, verify, before_verify=corrupt_at(5 * MiB + 512))
         assert result.outcome == "failed" and result.verify_result == "failed"  # type: ignore[attr-defined]
         assert len(result.mismatches) == 1 and result.bad_ranges == []  # type: ignore[attr-defined]
@@ -80,7 +80,7 @@ def test_verification_catches_a_block_changed_behind_its_back(memdir: Mount, ver
 def test_two_devices_erased_at_once(memdir: Mount) -> None:
     size = 32 * MiB
     directory = memdir("m", 128 * MiB)
-    with loop_over(directory, "a.img", size) as a, loop_over(directory, "b.img", size) as b:
+    with loop_device(directory, "a.img", size) as a, loop_device(directory, "b.img", size) as b:
         results: dict[str, tuple[object, bytes]] = {}
 
         def work(dev: str) -> None:
@@ -99,7 +99,7 @@ def test_two_devices_erased_at_once(memdir: Mount) -> None:
 
 def test_enospc_part_way_ends_failed_with_the_range_and_no_certificate(memdir: Mount, tmp_path: Path) -> None:
     size = 64 * MiB
-    with loop_over(memdir("small", 16 * MiB), "sparse.img", size) as dev:
+    with loop_device(memdir("small", 16 * MiB), "sparse.img", size) as dev:
         result = cli(tmp_path / "t.db", ["erase", dev, "--method", "zero", "--confirm", "LOOP-sparse.img", "--json"])
         assert result.exit_code == 4, result.stderr
         final = json.loads(result.stdout.strip().splitlines()[-1])
@@ -113,7 +113,7 @@ def test_enospc_part_way_ends_failed_with_the_range_and_no_certificate(memdir: M
 def test_cli_erase_registers_a_shop_drive_and_methods_lists_it(memdir: Mount, tmp_path: Path) -> None:
     size = 8 * MiB
     db = tmp_path / "t.db"
-    with loop_over(memdir("m", 32 * MiB), "shop1.img", size, fill=b"\x11") as dev:
+    with loop_device(memdir("m", 32 * MiB), "shop1.img", size, fill=b"\x11") as dev:
         result = cli(
             db, ["erase", dev, "--method", "random", "--verify", "sample", "--confirm", "LOOP-shop1.img", "--json"]
         )
@@ -139,7 +139,7 @@ def test_cli_erase_registers_a_shop_drive_and_methods_lists_it(memdir: Mount, tm
 
 
 def test_mounted_device_is_refused_and_untouched(memdir: Mount, tmp_path: Path) -> None:
-    with loop_over(memdir("m", 64 * MiB), "fs.img", 32 * MiB) as dev:
+    with loop_device(memdir("m", 64 * MiB), "fs.img", 32 * MiB) as dev:
         # Inode tables and journal initialised by mkfs itself: otherwise ext4's lazy-init thread
         # writes to the mounted disk in the background (bg_flags |= INODE_ZEROED at byte 2066), and
         # "nothing was written" could not be checked byte for byte.
@@ -164,7 +164,7 @@ def test_mounted_device_is_refused_and_untouched(memdir: Mount, tmp_path: Path) 
 
 
 def test_wrong_confirm_is_refused_and_untouched(memdir: Mount, tmp_path: Path) -> None:
-    with loop_over(memdir("m", 32 * MiB), "c.img", 8 * MiB, fill=b"\xab") as dev:
+    with loop_device(memdir("m", 32 * MiB), "c.img", 8 * MiB, fill=b"\xab") as dev:
         result = cli(tmp_path / "t.db", ["erase", dev, "--method", "zero", "--confirm", "LOOP-other.img"])
         assert result.exit_code == 3 and "does not match" in result.stderr
         assert read_device(dev) == b"\xab" * (8 * MiB)
@@ -191,7 +191,7 @@ def test_device_swapped_between_confirmation_and_opening_is_refused(memdir: Moun
     from wipestation.config import Config, DevicesConfig
     from wipestation.detection import default_drive_source
 
-    with loop_over(memdir("m", 32 * MiB), "s.img", 8 * MiB, fill=b"\xcd") as dev:
+    with loop_device(memdir("m", 32 * MiB), "s.img", 8 * MiB, fill=b"\xcd") as dev:
         real = default_drive_source(Config(devices=DevicesConfig(allow_loop=True))).identify(dev)
         other = DetectedDrive(replace(real.identity, serial="LOOP-other.img"))
         source = SwappingSource(real, other)
@@ -214,7 +214,7 @@ def test_loop_repointed_between_the_check_and_the_open_is_refused(memdir: Mount)
     directory = memdir("m", 32 * MiB)
     other = directory / "other.img"
     other.write_bytes(b"\xee" * (8 * MiB))
-    with loop_over(directory, "first.img", 8 * MiB, fill=b"\xcd") as dev:
+    with loop_device(directory, "first.img", 8 * MiB, fill=b"\xcd") as dev:
         confirmed = source.identify(dev).identity
         checks = {"n": 0}
 
@@ -236,7 +236,7 @@ def test_loop_repointed_between_the_check_and_the_open_is_refused(memdir: Mount)
 def test_symlink_repointed_after_the_open_is_refused(memdir: Mount, tmp_path: Path) -> None:
     """A by-id style symlink names one drive when opened and another right after: refused."""
     directory = memdir("m", 32 * MiB)
-    with loop_over(directory, "a.img", 4 * MiB, fill=b"\x01") as a, loop_over(directory, "b.img", 4 * MiB) as b:
+    with loop_device(directory, "a.img", 4 * MiB, fill=b"\x01") as a, loop_device(directory, "b.img", 4 * MiB) as b:
         link = tmp_path / "by-id-link"
         link.symlink_to(a)
         calls = {"n": 0}
@@ -289,7 +289,7 @@ def test_interrupted_then_resumed_to_success(memdir: Mount, tmp_path: Path, how:
 
     size = 1 << 30  # a sparse file on tmpfs: the first write allocates (~2.5 GB/s here)
     db = tmp_path / "t.db"
-    with loop_over(memdir("m", size + 64 * MiB), "big.img", size) as dev:
+    with loop_device(memdir("m", size + 64 * MiB), "big.img", size) as dev:
         # Writes limited to 128 MB/s while the erasure is to be caught in the middle (the first
         # checkpoint comes after 2 s); unthrottled, the whole gigabyte can be done before the poll
         # sees that checkpoint. Where the kernel cannot throttle, the sparse file is all there is.

@@ -7,8 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.erasure.conftest import blockdev, cli, loop_over
+from tests.erasure.conftest import blockdev, cli
 from tests.erasure.test_blockdev import Mount
+from tests.helpers.loop import loop_device
 from wipestation.cli.context import Overrides
 
 pytestmark = blockdev
@@ -29,7 +30,7 @@ class FakeRenderer:
 def test_backup_drive_refused_until_due_then_erased_closed_and_certified(memdir: Mount, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
     obj = Overrides(services={"certificate_renderer": FakeRenderer()})
-    with loop_over(memdir("m", 32 * MiB), "backup1.img", 8 * MiB, fill=b"\x77") as dev:
+    with loop_device(memdir("m", 32 * MiB), "backup1.img", 8 * MiB, fill=b"\x77") as dev:
         customer = json.loads(cli(db, ["customer", "add", "--name", "A. Klant", "--json"]).stdout)
         reg = cli(
             db, ["backup", "register", "--device", dev, "--customer", str(customer["id"]), "--job", "J-1", "--json"]
@@ -53,7 +54,7 @@ def test_backup_drive_refused_until_due_then_erased_closed_and_certified(memdir:
 
 def test_abandoned_disk_erasure_keeps_the_record_stored(memdir: Mount, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    with loop_over(memdir("m", 32 * MiB), "aband.img", 8 * MiB) as dev:
+    with loop_device(memdir("m", 32 * MiB), "aband.img", 8 * MiB) as dev:
         customer = json.loads(cli(db, ["customer", "add", "--name", "B", "--json"]).stdout)
         reg = cli(db, ["abandoned", "register", "--device", dev, "--customer", str(customer["id"]), "--json"])
         assert reg.exit_code == 0, reg.stderr
