@@ -16,19 +16,10 @@ from sqlalchemy.orm import Session
 from wipestation import custody
 from wipestation.devices import DetectedDrive
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
-from wipestation.retention import effective_due
+from wipestation.retention import days_text, effective_due
 from wipestation.units import format_capacity
 
 OPEN = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
-
-
-def days_text(n: int) -> str:
-    """`in 3 days`, `today`, `2 days overdue`."""
-    if n > 0:
-        return f"in {n} day{'s' if n != 1 else ''}"
-    if n == 0:
-        return "today"
-    return f"{-n} day{'s' if n != -1 else ''} overdue"
 
 
 @dataclass(frozen=True)

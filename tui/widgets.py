@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
-from tui.queries import days_text
 from tui.services import EraseProgress, EraseResult
+from wipestation.retention import days_text
 from wipestation.units import format_capacity
 
 

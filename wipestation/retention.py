@@ -34,3 +34,12 @@ def effective_due(base_due: date, *, deletion_requested_on: date | None, holds_u
     for until in holds_until:
         due = max(due, until)
     return due
+
+
+def days_text(n: int) -> str:
+    """Days until a due date in words: `in 3 days`, `today`, `2 days overdue`."""
+    if n > 0:
+        return f"in {n} day{'s' if n != 1 else ''}"
+    if n == 0:
+        return "today"
+    return f"{-n} day{'s' if n != -1 else ''} overdue"

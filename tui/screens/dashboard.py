@@ -11,10 +11,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.queries import RecordRow, days_text, due_rows
+from tui.queries import RecordRow, due_rows
 from tui.rowtable import RowTable
 from tui.services import EraseRequest
 from tui.widgets import EraseJob, ErasureRow
+from wipestation.retention import days_text
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp

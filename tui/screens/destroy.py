@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, SelectionList
 
-from tui.queries import days_text, due_rows
+from tui.queries import due_rows
 from tui.screens.form import FormScreen
 from tui.widgets import Field
 from wipestation.destruction import METHODS, DestructionRequest, destroy, parse_level
 from wipestation.errors import WipestationError
+from wipestation.retention import days_text
 from wipestation.units import parse_date
 
 if TYPE_CHECKING:

@@ -14,10 +14,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.queries import days_text
 from wipestation import custody
 from wipestation.errors import WipestationError
 from wipestation.models import AuditEvent, Certificate, Erasure
+from wipestation.retention import days_text
 from wipestation.units import format_capacity
 
 if TYPE_CHECKING:

@@ -11,8 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
 
-from tui.queries import RecordRow, days_text, record_rows
+from tui.queries import RecordRow, record_rows
 from tui.rowtable import RowTable
+from wipestation.retention import days_text
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp

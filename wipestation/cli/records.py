@@ -13,6 +13,7 @@ from wipestation.cli.output import emit, json_option
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.errors import BadValue, SafetyRefusal
 from wipestation.identity import DriveIdentity
+from wipestation.retention import days_text
 from wipestation.units import format_capacity, parse_capacity, parse_date
 
 
@@ -48,7 +49,7 @@ def _detail(r: dict[str, Any]) -> list[str]:
         f"  drive     {d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
         f"  {d['bus'] or ''} {d['media'] or ''}".rstrip(),
         f"  customer  {r['customer_id']}   job {r['job'] or '-'}",
-        f"  since     {r['started_on']}   due {r['due_on']} ({_days(r['days_left'])})",
+        f"  since     {r['started_on']}   due {r['due_on']} ({days_text(r['days_left'])})",
     ]
     if r["rule_due_on"] != r["due_on"]:
         lines.append(f"  rule      due {r['rule_due_on']} by the retention rule")
@@ -63,14 +64,6 @@ def _detail(r: dict[str, Any]) -> list[str]:
     if r["location"]:
         lines.append(f"  location  {r['location']}")
     return lines
-
-
-def _days(n: int) -> str:
-    if n > 0:
-        return f"in {n} day{'s' if n != 1 else ''}"
-    if n == 0:
-        return "today"
-    return f"{-n} day{'s' if n != -1 else ''} overdue"
 
 
 @click.group("backup")
@@ -222,7 +215,7 @@ def due(app: AppContext, on: str | None, as_json: bool) -> None:
             data = custody.record_to_dict(record, day)
             data["overdue_days"] = overdue
             rows.append(data)
-    emit(rows, as_json, [f"{_line(r)}  {_days(-r['overdue_days'])}" for r in rows] or [f"nothing due on {day}"])
+    emit(rows, as_json, [f"{_line(r)}  {days_text(-r['overdue_days'])}" for r in rows] or [f"nothing due on {day}"])
 
 
 @click.command("hold")
@@ -248,7 +241,7 @@ def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> N
 def release(app: AppContext, ref: str, reason: str | None, as_json: bool) -> None:
     """End a record's hold early."""
     data = app.transaction(lambda s: custody.record_to_dict(custody.release(s, app.env, ref, reason), app.env.today()))
-    emit(data, as_json, f"record {data['id']} released: due {data['due_on']} ({_days(data['days_left'])})")
+    emit(data, as_json, f"record {data['id']} released: due {data['due_on']} ({days_text(data['days_left'])})")
 
 
 @click.command("request-deletion")
