@@ -5,15 +5,10 @@ from __future__ import annotations
 import json
 import os
 import queue
-import signal
 import subprocess
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any, Protocol
 
 import click
@@ -22,6 +17,7 @@ from sqlalchemy import select
 from wipestation import custody
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
+from wipestation.cli.signals import stop_on_signals
 from wipestation.config import Config
 from wipestation.detection import default_drive_source, is_bay
 from wipestation.devices import DetectedDrive, DriveSource
@@ -172,42 +168,19 @@ def _event_line(e: dict[str, Any]) -> str:
     return text
 
 
-@dataclass
-class _StopFlag:
-    event: threading.Event
-    signal_name: str | None = None
-
-
-@contextmanager
-def _until_signalled() -> Iterator[_StopFlag]:
-    """SIGINT and SIGTERM set the flag instead of raising; the old handlers come back afterwards."""
-    flag = _StopFlag(threading.Event())
-
-    def handler(signum: int, _frame: FrameType | None) -> None:
-        flag.signal_name = signal.Signals(signum).name
-        flag.event.set()
-
-    previous = {s: signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield flag
-    finally:
-        for s, old in previous.items():
-            signal.signal(s, old)
-
-
 @click.command("watch")
 @json_option
 @click.pass_obj
 def watch(app: AppContext, as_json: bool) -> None:
     """Print one line per drive attached, changed or detached, until interrupted (Ctrl-C)."""
     events: queue.Queue[DriveEvent] = queue.Queue()
-    with _until_signalled() as stop:
+    with stop_on_signals() as stop:
         watcher = _watcher_factory(app)(app.config, events.put)
         watcher.start()
         source = getattr(watcher, "event_source", "udev")
         click.echo(f"watching for drives ({source} events); Ctrl-C to stop", err=True)
         try:
-            while not stop.event.is_set():
+            while not stop.is_set():
                 _print_pending(app, events, as_json, timeout=0.2)
         finally:
             watcher.stop()

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import replace
-from types import FrameType
 
 import click
 
 from wipestation.cli.certs import certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
+from wipestation.cli.signals import stop_on_signals
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import OsBlockOpener
 from wipestation.erasure.engine import Progress
@@ -32,25 +29,6 @@ def _drive_source(app: AppContext) -> DriveSource:
         return default_drive_source(app.config)
 
     return app.service("drive_source", factory)
-
-
-@contextmanager
-def _stop_on_signals() -> Iterator[threading.Event]:
-    """SIGINT and SIGTERM ask the engine to stop at the next chunk (checkpointed, resumable)."""
-    stop = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield stop
-        return
-
-    def handler(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield stop
-    finally:
-        for sig, previous in old.items():
-            signal.signal(sig, previous)
 
 
 def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
@@ -108,7 +86,7 @@ def erase(
         before_verify=app.service("erase_before_verify", lambda: None),
     )
     order = EraseOrder(device=device, method=method_name, verify=verify, confirm_serial=confirm_serial, resume=resume)
-    with _stop_on_signals() as stop:
+    with stop_on_signals() as stop:
         report = run_erasure(services, order, on_progress=_progress_printer(as_json), should_stop=stop.is_set)
     if not as_json and sys.stderr.isatty():
         click.echo("", err=True)
