@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import subprocess
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -16,7 +14,7 @@ from sqlalchemy import select
 
 from wipestation import custody
 from wipestation.cli.context import AppContext
-from wipestation.cli.output import emit, json_option
+from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
 from wipestation.config import Config
 from wipestation.detection import default_drive_source, is_bay
@@ -194,17 +192,11 @@ def _print_pending(app: AppContext, events: queue.Queue[DriveEvent], as_json: bo
         return
     while True:
         row = event_to_dict(event, known_record(app, event.serial))
-        click.echo(json.dumps(row, default=_json_default, ensure_ascii=False) if as_json else _event_line(row))
+        click.echo(json_line(row, ensure_ascii=False) if as_json else _event_line(row))
         try:
             event = events.get_nowait()
         except queue.Empty:
             return
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 # -- udev rules

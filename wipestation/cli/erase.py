@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -11,7 +10,7 @@ import click
 
 from wipestation.cli.certs import certificate_renderer
 from wipestation.cli.context import AppContext
-from wipestation.cli.output import emit, json_option, to_json
+from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import OsBlockOpener
@@ -46,7 +45,7 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
                 "rate": round(p.rate),
                 "eta_seconds": None if p.eta_seconds is None else round(p.eta_seconds, 1),
             }
-            click.echo(json.dumps(line))
+            click.echo(json_line(line))
         elif tty:
             eta = "" if p.eta_seconds is None else f"  ETA {int(p.eta_seconds) // 60}:{int(p.eta_seconds) % 60:02d}"
             width = 30
@@ -92,7 +91,7 @@ def erase(
         click.echo("", err=True)
     out = report.erasure
     if as_json:
-        click.echo(json.dumps(json.loads(to_json(out))))
+        click.echo(json_line(out))
     else:
         click.echo(
             f"erasure {out['erasure_id']}: {out['outcome']} ({out['method']}, {out['nist_category']}); "

@@ -24,6 +24,11 @@ def to_json(data: Any) -> str:
     return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
 
 
+def json_line(data: Any, *, ensure_ascii: bool = True) -> str:
+    """One JSON document on one line (a stream of events or progress)."""
+    return json.dumps(data, default=_default, ensure_ascii=ensure_ascii)
+
+
 def emit(data: Any, as_json: bool, lines: Iterable[str] | str) -> None:
     if as_json:
         click.echo(to_json(data))
