@@ -8,11 +8,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tui.queries import DriveRow
+from tui.screens.form import FormScreen
 from tui.services import EraseRequest, MethodChoice
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
@@ -33,7 +33,7 @@ def serial_confirmed(typed: str, serial: str) -> bool:
     return len(serial) > MIN_SUFFIX and len(typed) >= MIN_SUFFIX and serial.endswith(typed)
 
 
-class EraseScreen(ModalScreen[EraseRequest | None]):
+class EraseScreen(FormScreen[EraseRequest | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Erase"),
@@ -104,20 +104,6 @@ class EraseScreen(ModalScreen[EraseRequest | None]):
             option_list.highlighted = names.index(chosen)
         else:
             option_list.highlighted = next((i for i, m in enumerate(methods) if m.supported), None)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_submit()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "go":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
     def action_submit(self) -> None:
         methods = self.query_one("#method", OptionList)
