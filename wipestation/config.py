@@ -64,12 +64,30 @@ class DestructionConfig:
 
 
 @dataclass(frozen=True)
+class MailConfig:
+    """Outgoing mail (certificates to customers, the morning digest). `host` empty: not configured."""
+
+    host: str = ""
+    port: int = 25
+    security: str = "none"  # none | starttls | tls
+    user: str | None = None
+    password_file: str | None = None  # a file holding the password (never the password itself)
+    sender: str = ""  # the TOML key is `from`
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender)
+
+
+@dataclass(frozen=True)
 class Config:
     shop: ShopConfig = field(default_factory=ShopConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     devices: DevicesConfig = field(default_factory=DevicesConfig)
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
     destruction: DestructionConfig = field(default_factory=DestructionConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
+    language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
 
@@ -84,7 +102,11 @@ _SECTIONS: dict[str, type] = {
     "devices": DevicesConfig,
     "certificates": CertificatesConfig,
     "destruction": DestructionConfig,
+    "mail": MailConfig,
 }
+
+# TOML keys that are not Python names: section -> {toml key: field name}
+_ALIASES: dict[str, dict[str, str]] = {"mail": {"from": "sender"}}
 
 
 def _section(cls: type, name: str, raw: Any) -> Any:
@@ -92,7 +114,9 @@ def _section(cls: type, name: str, raw: Any) -> Any:
         raise ConfigError(f"config: [{name}] must be a table")
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
+    aliases = _ALIASES.get(name, {})
     for key, value in raw.items():
+        key = aliases.get(key, key)
         if key not in known:
             raise ConfigError(f"config: unknown key '{key}' in [{name}]")
         default = getattr(cls(), key)
@@ -129,15 +153,23 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
         for key, value in raw.items():
             if key in _SECTIONS:
                 changes[key] = _section(_SECTIONS[key], key, value)
-            elif key == "timezone" and isinstance(value, str):
+            elif key in {"timezone", "language"} and isinstance(value, str):
                 changes[key] = value
             elif key == "data_dir" and isinstance(value, str):
                 changes[key] = Path(value).expanduser()
             else:
                 raise ConfigError(f"config: unknown or malformed key '{key}'")
         config = replace(config, **changes)
+        cert_raw = raw.get("certificates")
+        if "language" in changes and not (isinstance(cert_raw, dict) and "language" in cert_raw):
+            # the certificates' default language follows the shop's language
+            config = replace(config, certificates=replace(config.certificates, language=config.language))
     if env.get("WIPESTATION_ALLOW_LOOP", "") in {"1", "true", "yes"}:
         config = replace(config, devices=replace(config.devices, allow_loop=True))
+    if config.language not in {"nl", "en"}:
+        raise ConfigError("config: language must be 'nl' or 'en'")
+    if config.mail.security not in {"none", "starttls", "tls"}:
+        raise ConfigError("config: [mail] security must be 'none', 'starttls' or 'tls'")
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
     return config

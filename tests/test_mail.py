@@ -1,0 +1,86 @@
+"""wipestation.mail against a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from wipestation.config import MailConfig, load_config
+from wipestation.errors import ConfigError
+from wipestation.mail import MailError, new_message, send
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(parsed)  # type: ignore[arg-type]
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[_Inbox, int]]:
+    inbox = _Inbox()
+    with socket.socket() as probe:  # a free loopback port (aiosmtpd cannot report one it picked itself)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+def test_a_message_reaches_the_server(smtp_server: tuple[_Inbox, int]) -> None:
+    inbox, port = smtp_server
+    config = MailConfig(host="127.0.0.1", port=port, sender="winkel@example.nl")
+    message = new_message(config, to="klant@example.nl", subject="Certificaat", body="Hierbij uw certificaat.")
+    send(config, message)
+    assert len(inbox.messages) == 1
+    assert inbox.messages[0]["Subject"] == "Certificaat"
+    assert inbox.envelopes[0] == ("winkel@example.nl", ["klant@example.nl"])
+    assert "Hierbij uw certificaat." in inbox.messages[0].get_content()
+
+
+def test_an_unreachable_server_is_one_line_without_the_address(tmp_path: Path) -> None:
+    config = MailConfig(host="127.0.0.1", port=1, sender="winkel@example.nl")
+    message = new_message(config, to="klant@example.nl", subject="s", body="b")
+    with pytest.raises(MailError) as caught:
+        send(config, message, timeout=5)
+    assert "klant@example.nl" not in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_unconfigured_mail_is_refused() -> None:
+    with pytest.raises(ConfigError, match="not configured"):
+        new_message(MailConfig(), to="a@b.nl", subject="s", body="b")
+
+
+def test_mail_section_and_language_from_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        'language = "en"\n[mail]\nhost = "smtp.example.nl"\nport = 587\nsecurity = "starttls"\nfrom = "w@example.nl"\n'
+    )
+    config = load_config(path, env={})
+    assert config.mail == MailConfig(host="smtp.example.nl", port=587, security="starttls", sender="w@example.nl")
+    assert config.language == "en"
+    assert config.certificates.language == "en"  # follows the shop's language unless set in [certificates]
+
+
+def test_bad_mail_security_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[mail]\nsecurity = "ssl3"\n')
+    with pytest.raises(ConfigError, match="security"):
+        load_config(path, env={})

@@ -1,0 +1,67 @@
+"""Outgoing mail through the shop's SMTP server (`[mail]` in the config).
+
+One small function that the certificate sender and the morning digest both use. The password is read
+from `password_file` at send time, so it never sits in the config or the database.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from pathlib import Path
+
+from wipestation.config import MailConfig
+from wipestation.errors import ConfigError, WipestationError
+
+
+class MailError(WipestationError):
+    """The message could not be handed to the SMTP server (the reason is one line, without the address)."""
+
+
+def new_message(config: MailConfig, *, to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text message from the shop's sender address."""
+    if not config.configured:
+        raise ConfigError("mail is not configured: set [mail] host and from in the config")
+    message = EmailMessage()
+    message["From"] = config.sender
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    return message
+
+
+def send(config: MailConfig, message: EmailMessage, *, timeout: float = 30.0) -> None:
+    """Hand `message` to the configured server; raise MailError (or ConfigError) when that fails."""
+    if not config.configured:
+        raise ConfigError("mail is not configured: set [mail] host and from in the config")
+    password = _password(config)
+    try:
+        if config.security == "tls":
+            context = ssl.create_default_context()
+            with smtplib.SMTP_SSL(config.host, config.port, timeout=timeout, context=context) as smtp:
+                _login_and_send(smtp, config, password, message)
+        else:
+            with smtplib.SMTP(config.host, config.port, timeout=timeout) as smtp:
+                if config.security == "starttls":
+                    smtp.starttls(context=ssl.create_default_context())
+                _login_and_send(smtp, config, password, message)
+    except smtplib.SMTPException as exc:
+        raise MailError(f"mail server {config.host}:{config.port} refused the message: {type(exc).__name__}") from None
+    except (OSError, ssl.SSLError) as exc:
+        raise MailError(f"mail server {config.host}:{config.port} not reachable: {exc.strerror or exc}") from None
+
+
+def _login_and_send(smtp: smtplib.SMTP, config: MailConfig, password: str | None, message: EmailMessage) -> None:
+    if config.user:
+        smtp.login(config.user, password or "")
+    smtp.send_message(message)
+
+
+def _password(config: MailConfig) -> str | None:
+    if not config.password_file:
+        return None
+    try:
+        return Path(config.password_file).expanduser().read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"[mail] password_file unreadable: {config.password_file}: {exc.strerror}") from None
