@@ -11,7 +11,10 @@ from wipestation.cli import main
 
 def _walk(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = [prefix]
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             out.extend(_walk(command, (*prefix, name)))
         else:
@@ -27,9 +30,12 @@ def test_help(path: tuple[str, ...]) -> None:
     result = CliRunner().invoke(main, [*path, "--help"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "Usage:" in result.stdout
-    command = main
+    command: click.Command = main
     for name in path:
-        command = command.commands[name]  # type: ignore[attr-defined]
+        assert isinstance(command, click.Group)
+        found = command.get_command(click.Context(command), name)
+        assert found is not None
+        command = found
     assert command.help or command.short_help, f"{' '.join(path)} has no help text"
 
 

@@ -1,4 +1,9 @@
-"""The `wipestation` command. Thin: the root group builds one AppContext; commands call services."""
+"""The `wipestation` command. Thin: the root group builds one AppContext; commands call services.
+
+Commands load lazily: `COMMAND_INDEX` names each top-level command's module and one-line help, so
+`--version` and `--help` import no command module and none of the heavy libraries, and a command imports
+only its own module (as pip and hatch do). A test checks the index against the modules' COMMANDS.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from wipestation.cli.context import AppContext, Overrides
 from wipestation.errors import ExitCode, WipestationError
 
 
@@ -30,6 +33,8 @@ class WipestationGroup(click.Group):
     """Maps the core's errors to exit codes; no traceback unless WIPESTATION_DEBUG is set."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
         try:
             return super().invoke(ctx)
         except WipestationError as exc:
@@ -50,7 +55,28 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-@click.group(cls=WipestationGroup, context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(WipestationGroup):
+    """The root group: a command's module is imported only when that command runs or shows its help."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_INDEX)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMAND_INDEX:
+            return None
+        module = importlib.import_module(COMMAND_INDEX[cmd_name][0])
+        for command in module.COMMANDS:
+            if command.name == cmd_name:
+                return command  # type: ignore[no-any-return]
+        raise LookupError(f"{module.__name__} has no command '{cmd_name}' (COMMAND_INDEX is out of date)")
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, help_text) for name, (_module, help_text) in sorted(COMMAND_INDEX.items())]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar="WIPESTATION_DB", metavar="URL", help="SQLAlchemy database URL.")
 @click.option(
     "--config",
@@ -64,6 +90,8 @@ def _one_line(text: str) -> str:
 @click.pass_context
 def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None) -> None:
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
+    from wipestation.cli.context import AppContext, Overrides
+
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
     try:
         actor_name = actor or getpass.getuser()
@@ -86,12 +114,25 @@ COMMAND_MODULES = (
     "wipestation.cli.erase",
 )
 
-
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        for command in module.COMMANDS:
-            main.add_command(command)
-
-
-_register()
+# Top-level command -> (its module, its one-line help in `wipestation --help`).
+COMMAND_INDEX: dict[str, tuple[str, str]] = {
+    "abandoned": ("wipestation.cli.records", "Abandoned disks: a customer's disk stored apart, then destroyed."),
+    "audit": ("wipestation.cli.audit_cmd", "The append-only, hash-chained audit log."),
+    "backup": ("wipestation.cli.records", "Backup drives: the shop's own drives holding a customer's backup."),
+    "certificate": ("wipestation.cli.certs", "Erasure and destruction certificates: list, get, verify."),
+    "customer": ("wipestation.cli.customers", "Customers: add, list, show, edit, export, anonymise."),
+    "db": ("wipestation.cli.db_cmd", "The database: copy it to another server."),
+    "destroy": ("wipestation.cli.certs", "Record the physical destruction of abandoned disks."),
+    "drives": ("wipestation.cli.drives", "Attached drives: identity, protection, known record."),
+    "due": ("wipestation.cli.records", "Records due or overdue, most overdue first."),
+    "erase": ("wipestation.cli.erase", "Erase the whole drive at DEVICE, verify it, record it."),
+    "hold": ("wipestation.cli.records", "Pause a record's due date until DATE, with a reason."),
+    "install-udev-rules": ("wipestation.cli.drives", "Install the udev rules for the wipe bays."),
+    "list": ("wipestation.cli.records", "List custody records."),
+    "methods": ("wipestation.cli.erase", "List the erasure methods (and which a drive supports)."),
+    "release": ("wipestation.cli.records", "End a record's hold early."),
+    "request-deletion": ("wipestation.cli.records", "The customer asked for early deletion: due today."),
+    "show": ("wipestation.cli.records", "Show one record (REF: record id or drive serial)."),
+    "tui": ("wipestation.cli.console", "Open the Textual console."),
+    "watch": ("wipestation.cli.drives", "Print one line per drive attached, changed or detached."),
+}

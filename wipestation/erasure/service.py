@@ -7,7 +7,7 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 from wipestation.audit import record_event
 from wipestation.custody import effective_due, open_record_for_drive, upsert_drive
 from wipestation.env import Env
-from wipestation.erasure.engine import Checkpoint, EngineResult
 from wipestation.erasure.methods import Method
 from wipestation.errors import InvalidState
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Erasure, ErasureOutcome
+
+if TYPE_CHECKING:  # the engine (and its cipher) is not needed to read or close the records
+    from wipestation.erasure.engine import Checkpoint, EngineResult
 
 STALE_AFTER = timedelta(minutes=5)  # a heartbeat older than this belongs to a dead erasure
 
