@@ -346,6 +346,11 @@ def test_an_lvm_physical_volume_is_refused_until_allow_member(memdir: Mount, tmp
         assert "LVM2_member" in str(row["member"])
         text = cli(db, ["drives"])
         assert "LVM2_member" in text.stdout
+        # a customer's old array disk can be taken into custody from its device (reading writes nothing)
+        customer = json.loads(cli(db, ["customer", "add", "--name", "C. Klant", "--json"]).stdout)
+        reg = cli(db, ["abandoned", "register", "--device", dev, "--customer", str(customer["id"]), "--json"])
+        assert reg.exit_code == 0, reg.stderr
+        assert digest(dev) == before
         result = cli(
             db, ["erase", dev, "--method", "zero", "--verify", "none", "--confirm", "LOOP-pv.img", "--allow-member"]
         )
