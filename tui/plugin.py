@@ -81,6 +81,9 @@ class DemoDriveSource:
     def identify(self, device: str) -> DetectedDrive:
         return self._guard(self.inner.identify(device))
 
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        return self._guard(self.inner.identify_fd(fd))
+
 
 def _attach_loop(backing: Path) -> str:
     out = subprocess.run(["losetup", "--find", "--show", str(backing)], check=True, capture_output=True, text=True)

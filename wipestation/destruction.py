@@ -109,6 +109,16 @@ class _Checked:
     particle_size: str | None
 
 
+def level_media(media: str | None, bus: str | None) -> str:
+    """The media the DIN 66399 level check goes by. A USB mass-storage device of unknown media is
+    taken as flash: `rotational=1` behind USB is no evidence of a disk, and most such devices are
+    sticks and cards (an H level or degaussing would leave their chips readable)."""
+    value = (media or "unknown").lower()
+    if value == "unknown" and (bus or "").lower() == "usb":
+        return "flash"
+    return value
+
+
 def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on: date, env: Env) -> None:
     ref = f"record {record.id} ({record.drive.serial})"
     if record.kind is not CustodyKind.ABANDONED:
@@ -124,10 +134,11 @@ def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on
     due = effective_due(record)
     if due > on and not req.early:
         raise InvalidState(f"{ref} is not due until {due.isoformat()} (use --early --reason when the customer agreed)")
-    media = (record.drive.media or "unknown").lower()
+    media = level_media(record.drive.media, record.drive.bus)
     kind = level[0]
     if kind == "H" and media in FLASH_MEDIA:
-        raise BadValue(f"{ref} is flash memory ({media}): use an E level, an H level does not apply to flash")
+        what = media if media == (record.drive.media or "").lower() else "unknown media on USB, taken as flash"
+        raise BadValue(f"{ref} is flash memory ({what}): use an E level, an H level does not apply to flash")
     if kind == "E" and media in MAGNETIC_MEDIA:
         raise BadValue(f"{ref} is a magnetic disk (hdd): use an H level, an E level does not apply to it")
     if req.method == "degauss" and (media in FLASH_MEDIA or kind == "E"):

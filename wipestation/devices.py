@@ -15,10 +15,26 @@ class DetectedDrive:
 
     identity: DriveIdentity
     protected_reason: str | None = None
+    # The part of protected_reason that `erase --allow-member` lifts (a RAID/LVM/ZFS member signature),
+    # and everything else (None: nothing else). other_reason only means something when member_reason is set.
+    member_reason: str | None = None
+    other_reason: str | None = None
 
     @property
     def protected(self) -> bool:
         return self.protected_reason is not None
+
+    def refusal(self, *, allow_member: bool = False) -> str | None:
+        """Why this drive must not be written, or None; a member signature only counts unless allowed."""
+        if allow_member and self.member_reason is not None:
+            return self.other_reason
+        return self.protected_reason
+
+    @classmethod
+    def from_reasons(cls, identity: DriveIdentity, reasons: list[str], member_reason: str | None) -> DetectedDrive:
+        other = "; ".join(reasons) or None
+        everything = "; ".join([*reasons, *([member_reason] if member_reason else [])]) or None
+        return cls(identity, everything, member_reason, other)
 
 
 class DriveSource(Protocol):
@@ -27,9 +43,15 @@ class DriveSource(Protocol):
         ...
 
     def identify(self, device: str) -> DetectedDrive:
-        """The drive at a device path, read fresh from the device.
+        """The drive at a device path, read fresh from the device. The path is resolved once:
+        `identity.device` is the /dev node it named then, and is what every later step uses.
 
         Raises NotFound (no such path), BadValue (not a block device, a partition, a loop device
         while test devices are not allowed).
         """
+        ...
+
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        """The drive held open on `fd` (its device number, then its sysfs entry and udev record):
+        what an erasure writes to, whatever any path names by now."""
         ...

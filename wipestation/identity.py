@@ -24,6 +24,7 @@ class DriveIdentity:
     removable: bool = False
     device: str | None = None  # /dev/sdX while attached
     id_path: str | None = None  # udev ID_PATH: the physical port or bay
+    backing: str | None = None  # loop devices: the backing file's `major:minor:inode` (its name is in the serial)
 
     @property
     def is_flash(self) -> bool:

@@ -44,11 +44,18 @@ def test_listable(info: BlockInfo, allow_loop: bool, expected: bool) -> None:
     assert listable(info, allow_loop) is expected
 
 
+class NoOtherDevices:
+    """A pyudev context stand-in: no other block device shares anything with the stubbed one."""
+
+    def list_devices(self, **_match: object) -> list[object]:
+        return []
+
+
 class StubSource(UdevDriveSource):
     """identify() over a given BlockInfo instead of a device node."""
 
     def __init__(self, config: Config, fake: FakeSystem, info: BlockInfo) -> None:
-        super().__init__(config, context=object(), paths=fake.paths)
+        super().__init__(config, context=NoOtherDevices(), paths=fake.paths)
         self.info = info
 
     def block_info(self, device: str) -> BlockInfo:

@@ -42,6 +42,9 @@ def detached(info: BlockInfo) -> BlockInfo:
 
 
 def make_watcher(config: Config, fake: FakeSystem) -> tuple[DriveWatcher, list[DriveEvent]]:
+    """The fake /sys knows loop4 (a device whose sysfs entry cannot be read is protected: fail closed)."""
+    if not (fake.paths.sys / "class" / "block" / "loop4").exists():
+        fake.block("loop4", "7:4")
     events: list[DriveEvent] = []
     source = UdevDriveSource(config, context=NoUdev(), paths=fake.paths)
     return DriveWatcher(config, events.append, source=source), events

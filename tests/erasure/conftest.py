@@ -68,6 +68,9 @@ class FakeBlockDevice:
     def is_at(self, path: str) -> bool:
         return True
 
+    def fileno(self) -> int:
+        return -1
+
     def close(self) -> None:
         self.closed = True
 

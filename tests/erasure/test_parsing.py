@@ -96,6 +96,22 @@ def test_smartctl_json() -> None:
     assert nvme.protocol == "NVMe" and nvme.media == "ssd" and nvme.serial == "S4EWNX0TESTNVME"
 
 
+@pytest.mark.parametrize(
+    ("name", "model", "firmware", "serial"),
+    [
+        ("smartctl_sas_revision.json", "TOSHIBA MBF2300RC", "DA0B", "XXXXXXXXXXXX"),  # smartctl 7.0: revision
+        ("smartctl_sas_scsi_revision.json", "SEAGATE ST20000NM002D", "E001", "ZVT61A060000C308C6K6"),  # 7.4
+    ],
+)
+def test_smartctl_json_of_sas_drives_gives_the_firmware_revision(
+    name: str, model: str, firmware: str, serial: str
+) -> None:
+    """Real published outputs (tests/fixtures/tools/README.md): a SAS drive's firmware is its SCSI revision."""
+    sas = parse_smartctl_info(fixture_text(name))
+    assert (sas.protocol, sas.model, sas.firmware, sas.serial) == ("SCSI", model, firmware, serial)
+    assert sas.media == "hdd"
+
+
 def test_sg_opcodes_and_requests() -> None:
     assert parse_sg_opcodes_sanitize(fixture_text("sg_opcodes.txt")) >= {"block erase", "cryptographic erase"}
     assert parse_percent(fixture_text("sg_requests_progress.txt")) == pytest.approx(0.375)

@@ -30,6 +30,9 @@ class OneDrive:
     def identify(self, device: str) -> DetectedDrive:
         return self.detected
 
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        return self.detected
+
 
 class Unwritable(FakeBlockDevice):
     """A write error the engine does not classify (neither a bad block nor a vanished device)."""

@@ -112,6 +112,7 @@ def drive_to_dict(drive: DetectedDrive, config: Config, record: dict[str, Any] |
         "bay": is_bay(ident.id_path, config),
         "protected": drive.protected,
         "protected_reason": drive.protected_reason,
+        "member": drive.member_reason,  # RAID/LVM/ZFS member signature (erase --allow-member lifts it)
         "record": record,
     }
 

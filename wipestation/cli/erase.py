@@ -69,10 +69,22 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
 )
 @click.option("--confirm", "confirm_serial", required=True, metavar="SERIAL", help="The drive's serial.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted erasure from its checkpoint.")
+@click.option(
+    "--allow-member",
+    is_flag=True,
+    help="Erase a disk that carries a RAID/LVM/ZFS/bcache member signature (a set not assembled here).",
+)
 @json_option
 @click.pass_obj
 def erase(
-    app: AppContext, device: str, method_name: str, verify: str, confirm_serial: str, resume: bool, as_json: bool
+    app: AppContext,
+    device: str,
+    method_name: str,
+    verify: str,
+    confirm_serial: str,
+    resume: bool,
+    allow_member: bool,
+    as_json: bool,
 ) -> None:
     """Erase the whole drive at DEVICE, verify it, record it and certify it."""
     services = EraseServices(
@@ -84,7 +96,14 @@ def erase(
         renderer=lambda: certificate_renderer(app),
         before_verify=app.service("erase_before_verify", lambda: None),
     )
-    order = EraseOrder(device=device, method=method_name, verify=verify, confirm_serial=confirm_serial, resume=resume)
+    order = EraseOrder(
+        device=device,
+        method=method_name,
+        verify=verify,
+        confirm_serial=confirm_serial,
+        resume=resume,
+        allow_member=allow_member,
+    )
     with stop_on_signals() as stop:
         report = run_erasure(services, order, on_progress=_progress_printer(as_json), should_stop=stop.is_set)
     if not as_json and sys.stderr.isatty():

@@ -27,10 +27,13 @@ def drive_source(app: AppContext) -> DriveSource:
 
 
 def identity_from_device(app: AppContext, device: str) -> DriveIdentity:
-    """Read the identity from an attached device; protected disks are refused (exit 3)."""
+    """Read the identity from an attached device; protected disks are refused (exit 3). A member of a
+    RAID/LVM/ZFS set not assembled here may be registered (a customer's old array disk): reading its
+    identity writes nothing, and erasing it still needs `erase --allow-member`."""
     detected: DetectedDrive = drive_source(app).identify(device)
-    if detected.protected_reason:
-        raise SafetyRefusal(f"{device} is protected: {detected.protected_reason}")
+    reason = detected.refusal(allow_member=True)
+    if reason:
+        raise SafetyRefusal(f"{device} is protected: {reason}")
     return detected.identity
 
 

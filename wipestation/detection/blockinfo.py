@@ -7,10 +7,14 @@ properties are only the kernel's (DEVNAME, DEVTYPE, MAJOR, MINOR); sysfs then fi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from wipestation.detection.loopinfo import LoopBacking, read_loop_backing
+from wipestation.detection.members import Signature, probe_signatures
 
 # sysfs attributes, relative to the device's sys path, that identity and filtering read.
 TEXT_ATTRIBUTES = (
@@ -42,6 +46,12 @@ class BlockInfo:
     devtype: str  # "disk" or "partition"
     properties: Mapping[str, str] = field(default_factory=dict)
     attributes: Mapping[str, str] = field(default_factory=dict)
+    # A loop device's backing file (st_dev, inode, rdev) as the kernel holds it, and why it could not be read.
+    backing: LoopBacking | None = None
+    backing_error: str | None = None
+    # Content signatures of the disk and its partitions (blkid or udev); None: not probed (a recorded value).
+    signatures: tuple[Signature, ...] | None = None
+    signature_errors: tuple[str, ...] = ()
 
     def attr(self, name: str) -> str | None:
         value = self.attributes.get(name)
@@ -107,16 +117,67 @@ def _read_vpd_serial(path: Path) -> str | None:
     return text or None
 
 
-def from_pyudev(device: Any) -> BlockInfo:
-    """A BlockInfo from a pyudev Device (properties from udev's database or the uevent, sysfs read fresh)."""
+SignatureProbe = Callable[[str, Mapping[str, str]], tuple[Signature | None, str | None]]
+
+
+def from_pyudev(device: Any, *, fd: int | None = None, probe: SignatureProbe | None = probe_signatures) -> BlockInfo:
+    """A BlockInfo from a pyudev Device (properties from udev's database or the uevent, sysfs read fresh).
+
+    A loop device's backing file is read from the kernel (LOOP_GET_STATUS64) through `fd` when the
+    device is held open, else through its node. `probe` reads the content signatures of the disk and
+    its partitions (None: not read, for devices only looked at for what they share with another)."""
     properties = {str(k): str(v) for k, v in dict(device.properties).items()}
     sys_name = str(device.sys_name)
-    node = device.device_node or properties.get("DEVNAME") or f"/dev/{sys_name}"
+    node = str(device.device_node or properties.get("DEVNAME") or f"/dev/{sys_name}")
+    devtype = str(device.device_type or properties.get("DEVTYPE") or "")
+    attributes = read_attributes(device.sys_path)
+    backing: LoopBacking | None = None
+    backing_error: str | None = None
+    if sys_name.startswith("loop") and int(attributes.get("size", "0") or 0) > 0:
+        backing, backing_error = _loop_backing(node, fd)
+    signatures: tuple[Signature, ...] | None = None
+    errors: list[str] = []
+    if probe is not None and devtype == "disk":
+        found: list[Signature] = []
+        parts = [(node, properties)] + [
+            (str(c.device_node or f"/dev/{c.sys_name}"), {str(k): str(v) for k, v in dict(c.properties).items()})
+            for c in device.children
+            if str(c.device_type or "") == "partition"
+        ]
+        for part_node, part_props in parts:
+            signature, error = probe(part_node, part_props)
+            if signature is not None:
+                found.append(signature)
+            if error is not None:
+                errors.append(error)
+        signatures = tuple(found)
     return BlockInfo(
         name=sys_name,
-        device_node=str(node),
+        device_node=node,
         sys_path=str(device.sys_path),
-        devtype=str(device.device_type or properties.get("DEVTYPE") or ""),
+        devtype=devtype,
         properties=properties,
-        attributes=read_attributes(device.sys_path),
+        attributes=attributes,
+        backing=backing,
+        backing_error=backing_error,
+        signatures=signatures,
+        signature_errors=tuple(errors),
     )
+
+
+def _loop_backing(node: str, fd: int | None) -> tuple[LoopBacking | None, str | None]:
+    if fd is not None:
+        try:
+            return read_loop_backing(fd), None
+        except OSError as exc:
+            return None, f"cannot read the backing file of {node} ({exc.strerror})"
+    try:
+        own = os.open(node, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    except OSError as exc:
+        return None, f"cannot open {node} to read its backing file ({exc.strerror})"
+    try:
+        return read_loop_backing(own), None
+    except OSError as exc:
+        return None, f"cannot read the backing file of {node} ({exc.strerror})"
+    finally:
+        os.close(own)

@@ -32,7 +32,7 @@ def parse_identity(info: BlockInfo) -> DriveIdentity:
     return DriveIdentity(
         serial=_serial(info),
         model=model,
-        vendor=_vendor(info, model),
+        vendor=_vendor(info),
         capacity_bytes=info.size_bytes,
         wwn=info.prop("ID_WWN_WITH_EXTENSION") or info.prop("ID_WWN") or info.attr("device/wwid") or info.attr("wwid"),
         firmware=info.prop("ID_REVISION") or info.attr("device/firmware_rev") or info.attr("device/rev"),
@@ -63,6 +63,7 @@ def _loop_identity(info: BlockInfo) -> DriveIdentity:
         removable=False,
         device=info.device_node,
         id_path=info.prop("ID_PATH"),
+        backing=info.backing.key if info.backing is not None else None,
     )
 
 
@@ -99,16 +100,15 @@ def _model(info: BlockInfo) -> str | None:
     return " ".join(attr.split()) if attr else None
 
 
-def _vendor(info: BlockInfo, model: str | None) -> str | None:
-    """ID_VENDOR (decoded), or the sysfs vendor; ATA disks say only "ATA", so take the model's first word."""
+def _vendor(info: BlockInfo) -> str | None:
+    """ID_VENDOR (decoded), or the sysfs vendor. ATA disks say only "ATA": the vendor is then unknown
+    (None). It is never guessed from the model's first word ("WDC", "Samsung", but also "SSD", "USB")."""
     encoded = info.prop("ID_VENDOR_ENC")
     vendor = decode_udev(encoded) if encoded else (info.prop("ID_VENDOR") or "").replace("_", " ").strip()
     if not vendor and info.prop("ID_ATA") != "1":  # SAT puts "ATA" or a slice of the model in the SCSI vendor
         vendor = " ".join((info.attr("device/vendor") or "").split())
     if vendor.upper() in _MEANINGLESS_VENDORS or vendor.startswith("0x"):  # "ATA", or a PCI id (virtio)
         vendor = ""
-    if not vendor and model and " " in model:
-        vendor = model.split(" ", 1)[0]
     return vendor or None
 
 
@@ -158,9 +158,11 @@ def _removable(info: BlockInfo) -> bool:
 def detect_media(info: BlockInfo, bus: str) -> str:
     """hdd, ssd, flash or unknown.
 
-    ATA's rotation rate is the best evidence (0 = solid state). A removable USB device is a flash stick
-    or card. NVMe is solid state. Otherwise the kernel's queue/rotational (which USB bridges often get
-    wrong, hence the order).
+    ATA's rotation rate (udev's ata_id reads it from the identify data, also through a SAT bridge) is
+    the best evidence (0 = solid state). A removable USB device is a flash stick or card. NVMe is solid
+    state. Behind USB, the kernel's queue/rotational is no evidence (usb-storage sets it for every
+    device it does not know, cheap sticks with removable=0 included): without an RPM the media is
+    "unknown", never "hdd". Elsewhere queue/rotational decides.
     """
     rpm = info.prop("ID_ATA_ROTATION_RATE_RPM")
     if rpm is not None and rpm.isdigit():
@@ -171,7 +173,10 @@ def detect_media(info: BlockInfo, bus: str) -> str:
         return "flash"
     if bus == "nvme":
         return "ssd"
-    return _media_from_rotational(info)
+    media = _media_from_rotational(info)
+    if bus == "usb" and media == "hdd":
+        return "unknown"
+    return media
 
 
 def _media_from_rotational(info: BlockInfo) -> str:

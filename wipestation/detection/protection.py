@@ -115,7 +115,8 @@ class ProtectionChecker:
             reasons.append(own)
         snapshot = self._snapshot()
         reasons.extend(snapshot.errors)
-        nodes = self.stack(name)
+        nodes, unreadable = self.read_stack(name)
+        reasons.extend(unreadable)
         reasons.extend(_mount_reasons(nodes, snapshot.mounts))
         reasons.extend(_swap_reasons(nodes, snapshot.swaps))
         reasons.extend(self._holder_reasons(nodes))
@@ -127,41 +128,54 @@ class ProtectionChecker:
 
     def stack(self, name: str) -> list[BlockNode]:
         """The disk, its partitions and everything stacked on them (holders, recursively)."""
-        nodes = [BlockNode(name, self._dev(name), "disk")]
+        return self.read_stack(name)[0]
+
+    def read_stack(self, name: str) -> tuple[list[BlockNode], list[str]]:
+        """The stack, and what of it could not be read (each one a reason: fail closed)."""
+        errors: list[str] = []
+        nodes = [BlockNode(name, self._dev(name, errors), "disk")]
         seen = {name}
         index = 0
         while index < len(nodes):
             node = nodes[index]
             index += 1
-            children = [(p, "partition") for p in self._partitions(node.name)]
-            children += [(h, "holder") for h in self._holders(node.name)]
+            children = [(p, "partition") for p in self._partitions(node.name, errors)]
+            children += [(h, "holder") for h in self._holders(node.name, errors)]
             for child, kind in children:
                 if child not in seen:
                     seen.add(child)
-                    nodes.append(BlockNode(child, self._dev(child), kind))
-        return nodes
+                    nodes.append(BlockNode(child, self._dev(child, errors), kind))
+        return nodes, errors
 
     def _block_dir(self, name: str) -> Path:
         return self.paths.sys / "class" / "block" / name
 
-    def _dev(self, name: str) -> str | None:
+    def _dev(self, name: str, errors: list[str] | None = None) -> str | None:
+        path = self._block_dir(name) / "dev"
         try:
-            return (self._block_dir(name) / "dev").read_text(encoding="ascii").strip() or None
-        except OSError:
+            return path.read_text(encoding="ascii").strip() or None
+        except OSError as exc:
+            if errors is not None:
+                errors.append(_unreadable(path, exc, "its mounts and swap are unknown"))
             return None
 
-    def _partitions(self, name: str) -> list[str]:
+    def _partitions(self, name: str, errors: list[str] | None = None) -> list[str]:
         base = self._block_dir(name)
         try:
             entries = sorted(base.iterdir())
-        except OSError:
+        except OSError as exc:
+            if errors is not None:
+                errors.append(_unreadable(base, exc, "its partitions are unknown"))
             return []
         return [e.name for e in entries if e.name.startswith(name) and (e / "partition").is_file()]
 
-    def _holders(self, name: str) -> list[str]:
+    def _holders(self, name: str, errors: list[str] | None = None) -> list[str]:
+        path = self._block_dir(name) / "holders"
         try:
-            return sorted(e.name for e in (self._block_dir(name) / "holders").iterdir())
-        except OSError:
+            return sorted(e.name for e in path.iterdir())
+        except OSError as exc:
+            if errors is not None:
+                errors.append(_unreadable(path, exc, "what is stacked on it is unknown"))
             return []
 
     def _holder_reasons(self, nodes: list[BlockNode]) -> list[str]:
@@ -213,6 +227,10 @@ class ProtectionChecker:
         except OSError as exc:
             snapshot.errors.append(f"cannot read {self.paths.swaps} ({exc.strerror}), so swap is unknown")
         return snapshot
+
+
+def _unreadable(path: Path, exc: OSError, what: str) -> str:
+    return f"cannot read {path} ({exc.strerror or exc}), so {what}"
 
 
 def _read(path: Path) -> str | None:

@@ -9,9 +9,11 @@ from typing import Any
 import pyudev
 
 from wipestation.config import Config
-from wipestation.detection.blockinfo import BlockInfo, from_pyudev
+from wipestation.detection.blockinfo import BlockInfo, SignatureProbe, from_pyudev
 from wipestation.detection.identity import parse_identity
+from wipestation.detection.members import member_reason, probe_signatures
 from wipestation.detection.protection import ProtectionChecker, SystemPaths, virtual_reason
+from wipestation.detection.samedrive import SameDrive
 from wipestation.devices import DetectedDrive
 from wipestation.errors import BadValue, NotFound
 
@@ -30,22 +32,50 @@ def listable(info: BlockInfo, allow_loop: bool) -> bool:
 class UdevDriveSource:
     """Attached drives, read fresh from udev and sysfs on every call."""
 
-    def __init__(self, config: Config, *, context: Any | None = None, paths: SystemPaths | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        *,
+        context: Any | None = None,
+        paths: SystemPaths | None = None,
+        probe: SignatureProbe | None = probe_signatures,
+    ) -> None:
         self.config = config
         self.context = context if context is not None else pyudev.Context()
         self.protection = ProtectionChecker(config, paths)
+        self.probe = probe
 
     @property
     def allow_loop(self) -> bool:
         return self.config.allow_test_devices
 
     def list_drives(self) -> list[DetectedDrive]:
-        infos = (from_pyudev(d) for d in self.context.list_devices(subsystem="block", DEVTYPE="disk"))
-        drives = [self.detect(info) for info in infos if listable(info, self.allow_loop)]
+        devices = list(self.context.list_devices(subsystem="block", DEVTYPE="disk"))
+        infos = [from_pyudev(d, probe=None) for d in devices]
+        others = self._others(infos)
+        drives = [
+            self.detect(from_pyudev(d, probe=self.probe), others=others)
+            for d, info in zip(devices, infos, strict=True)
+            if listable(info, self.allow_loop)
+        ]
         return sorted(drives, key=lambda d: _natural_key(d.identity.device or ""))
 
     def identify(self, device: str) -> DetectedDrive:
-        info = self.block_info(device)
+        return self._checked(self.block_info(device), device)
+
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        """The drive held open on `fd`: fstat's device number -> sysfs and udev; a loop device's backing
+        file read through the descriptor itself."""
+        try:
+            st = os.fstat(fd)
+        except OSError as exc:
+            raise NotFound(f"the open device cannot be read ({exc.strerror})") from None
+        if not stat.S_ISBLK(st.st_mode):
+            raise BadValue("the open file is not a block device")
+        udev_device = self._by_number(st.st_rdev, f"descriptor {fd}")
+        return self._checked(from_pyudev(udev_device, fd=fd, probe=self.probe), udev_device.device_node or "")
+
+    def _checked(self, info: BlockInfo, device: str) -> DetectedDrive:
         if info.is_partition:
             parent = _parent_disk(info)
             raise BadValue(f"{device} is a partition of {parent}; give the whole disk")
@@ -57,7 +87,9 @@ class UdevDriveSource:
         return self.detect(info)
 
     def block_info(self, device: str) -> BlockInfo:
-        """The BlockInfo of a device path (symlinks such as /dev/disk/by-id/... followed)."""
+        """The BlockInfo of a device path (symlinks such as /dev/disk/by-id/... followed). The path is
+        resolved once, by one stat(): everything after goes by the device number it gave, and the
+        BlockInfo's device_node is the kernel's /dev node for that number."""
         try:
             st = os.stat(device)
         except FileNotFoundError:
@@ -66,18 +98,37 @@ class UdevDriveSource:
             raise BadValue(f"cannot read {device}: {exc.strerror}") from None
         if not stat.S_ISBLK(st.st_mode):
             raise BadValue(f"{device} is not a block device")
-        try:
-            udev_device = pyudev.Devices.from_device_number(self.context, "block", st.st_rdev)
-        except pyudev.DeviceNotFoundError:
-            raise NotFound(
-                f"{device}: the kernel knows no block device {os.major(st.st_rdev)}:{os.minor(st.st_rdev)}"
-            ) from None
-        return from_pyudev(udev_device)
+        return from_pyudev(self._by_number(st.st_rdev, device), probe=self.probe)
 
-    def detect(self, info: BlockInfo) -> DetectedDrive:
-        """Identity and protection of a whole disk."""
+    def _by_number(self, rdev: int, what: str) -> Any:
+        try:
+            return pyudev.Devices.from_device_number(self.context, "block", rdev)
+        except pyudev.DeviceNotFoundError:
+            raise NotFound(f"{what}: the kernel knows no block device {os.major(rdev)}:{os.minor(rdev)}") from None
+
+    def _others(self, infos: list[BlockInfo] | None = None) -> SameDrive:
+        """Every block device of the machine (disks; partitions are found through their disk), for what
+        one device shares with another: the same drive through a second node, what backs a loop device."""
+        if infos is not None:
+            return SameDrive(infos, self.protection)
+        try:
+            devices = list(self.context.list_devices(subsystem="block", DEVTYPE="disk"))
+            return SameDrive([from_pyudev(d, probe=None) for d in devices], self.protection)
+        except (OSError, pyudev.DeviceNotFoundError) as exc:
+            return SameDrive([], self.protection, error=f"cannot list the block devices ({exc})")
+
+    def detect(self, info: BlockInfo, *, others: SameDrive | None = None) -> DetectedDrive:
+        """Identity and protection of a whole disk: its own reasons, what it shares with other nodes
+        (the same drive through a second path, the file or device behind a loop device), and the
+        member signatures that `erase --allow-member` lifts."""
         identity = parse_identity(info)
-        return DetectedDrive(identity=identity, protected_reason=self.protection.reason(info.name, identity.serial))
+        reasons = self.protection.reasons(info.name, identity.serial)
+        if info.backing_error:
+            reasons.append(info.backing_error)
+        reasons.extend(info.signature_errors)
+        reasons.extend((others or self._others()).inherited(info, identity))
+        member = member_reason(info.signatures) if info.signatures else None
+        return DetectedDrive.from_reasons(identity, reasons, member)
 
 
 def _parent_disk(info: BlockInfo) -> str:

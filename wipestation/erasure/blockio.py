@@ -50,6 +50,10 @@ class BlockDevice(Protocol):
         """Whether `path` names this open device now (a path can be given to another drive)."""
         ...
 
+    def fileno(self) -> int:
+        """The open descriptor (its identity is read from it: fstat, LOOP_GET_STATUS64)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -94,6 +98,9 @@ class OsBlockDevice:
             return False
         held = os.fstat(self._fd)
         return stat.S_ISBLK(now.st_mode) and now.st_rdev == held.st_rdev
+
+    def fileno(self) -> int:
+        return self._fd
 
     def close(self) -> None:
         if self._fd >= 0:

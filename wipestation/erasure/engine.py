@@ -145,6 +145,7 @@ class OverwriteEngine:
         opener: BlockOpener,
         *,
         reidentify: Callable[[], None],
+        reidentify_held: Callable[[BlockDevice], None] | None = None,
         on_progress: Callable[[Progress], None] | None = None,
         should_stop: Callable[[], bool] = lambda: False,
         on_checkpoint: Callable[[Checkpoint], None] | None = None,
@@ -162,6 +163,7 @@ class OverwriteEngine:
         self._opener = opener
         self._still_attached = still_attached
         self._reidentify = reidentify
+        self._reidentify_held = reidentify_held
         self._on_progress = on_progress
         self._should_stop = should_stop
         self._on_checkpoint = on_checkpoint
@@ -182,10 +184,15 @@ class OverwriteEngine:
 
         The second check closes the gap between the first one and the open: a drive pulled and
         another plugged in on the same path, a loop device pointed at another file, a symlink
-        re-pointed. Once the device is held open it keeps its number and (a loop) its backing file."""
+        re-pointed. Once the device is held open it keeps its number and (a loop) its backing file.
+
+        `reidentify_held` reads the identity of the device actually held (from the descriptor, not a
+        path) and refuses unless it is the confirmed drive: nothing is written before it returns."""
         self._reidentify()
         device = self._opener.open(path, write=True)
         try:
+            if self._reidentify_held is not None:
+                self._reidentify_held(device)
             self._reidentify()
             if not device.is_at(path):
                 raise SafetyRefusal(f"{path} names another device than the one opened; nothing was written")

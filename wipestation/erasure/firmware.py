@@ -259,9 +259,10 @@ def parse_smartctl_info(text: str) -> SmartInfo:
         capacity = data.get("nvme_total_capacity")
     return SmartInfo(
         protocol=(data.get("device") or {}).get("protocol"),
-        model=data.get("model_name"),
+        model=data.get("model_name") or data.get("scsi_model_name"),
         serial=data.get("serial_number"),
-        firmware=data.get("firmware_version"),
+        # ATA and NVMe: firmware_version; SAS/SCSI: scsi_revision (smartctl >= 7.3) or revision (older).
+        firmware=data.get("firmware_version") or data.get("scsi_revision") or data.get("revision"),
         capacity_bytes=int(capacity) if capacity is not None else None,
         rotation_rate=data.get("rotation_rate"),
         smartctl_version=".".join(str(v) for v in version) if isinstance(version, list) else None,

@@ -19,7 +19,7 @@ from wipestation.certify import CertificateRenderer, issue_erasure_certificate
 from wipestation.custody import open_record_for_drive
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
-from wipestation.erasure.blockio import BlockOpener, block_device_present
+from wipestation.erasure.blockio import BlockDevice, BlockOpener, block_device_present
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
 from wipestation.erasure.firmware import CommandRunner, FirmwareEngine, build_commands, detect_support, tool_versions
 from wipestation.erasure.methods import CLEAR, Method, get_method, nist_category
@@ -57,6 +57,7 @@ class EraseOrder:
     confirm_serial: str
     resume: bool = False
     via: str = "cli"
+    allow_member: bool = False  # erase a disk carrying a RAID/LVM/ZFS member signature (a customer's old array)
 
 
 @dataclass
@@ -89,27 +90,55 @@ class EraseReport:
         return self.erasure.get("certificate")
 
 
-def same_drive(confirmed: DriveIdentity, now: DetectedDrive, device: str) -> None:
-    """Refuse (exit 3) when the device is not the drive the technician confirmed, or became protected."""
-    if now.protected_reason is not None:
-        raise SafetyRefusal(f"{device} is protected now: {now.protected_reason}; nothing was written")
+def same_drive(confirmed: DriveIdentity, now: DetectedDrive, device: str, *, allow_member: bool = False) -> None:
+    """Refuse (exit 3) when the device is not the drive the technician confirmed, or became protected:
+    serial, model, capacity, the WWN where both are known, and a loop device's backing file (device
+    and inode: two files of the same name in different folders are different drives)."""
+    reason = now.refusal(allow_member=allow_member)
+    if reason is not None:
+        raise SafetyRefusal(f"{device} is protected now: {reason}; nothing was written")
     fresh = now.identity
-    for what, a, b in (
+    checks: list[tuple[str, object, object]] = [
         ("serial", confirmed.serial, fresh.serial),
         ("capacity", confirmed.capacity_bytes, fresh.capacity_bytes),
         ("model", confirmed.model, fresh.model),
-    ):
+        ("backing file", confirmed.backing, fresh.backing),
+    ]
+    if confirmed.wwn and fresh.wwn:  # where both are known (a USB bridge may hide it one time and not the next)
+        checks.append(("WWN", confirmed.wwn.casefold(), fresh.wwn.casefold()))
+    for what, a, b in checks:
         if a != b:
             raise SafetyRefusal(
                 f"{device} changed since it was confirmed ({what} {a!r} is now {b!r}); nothing was written"
             )
 
 
-def confirmed_identity(source: DriveSource, device: str, confirm_serial: str) -> DriveIdentity:
+def same_held_drive(
+    source: DriveSource, confirmed: DriveIdentity, device: BlockDevice, node: str, *, allow_member: bool = False
+) -> None:
+    """The device held open is the confirmed drive: its identity read through the descriptor
+    (fstat -> major:minor -> sysfs and udev; a loop device's backing file by LOOP_GET_STATUS64)."""
+    try:
+        held = source.identify_fd(device.fileno())
+    except WipestationError as exc:
+        raise SafetyRefusal(f"{node}: the device held open cannot be identified ({exc}); nothing was written") from None
+    if confirmed.device and held.identity.device and held.identity.device != confirmed.device:
+        raise SafetyRefusal(
+            f"{node}: the device held open is {held.identity.device}, not the confirmed one; nothing was written"
+        )
+    same_drive(confirmed, held, node, allow_member=allow_member)
+
+
+def confirmed_identity(
+    source: DriveSource, device: str, confirm_serial: str, *, allow_member: bool = False
+) -> DriveIdentity:
+    """The identity of the drive at `device`, checked against the serial the technician confirmed. The
+    path is resolved once here: the identity's `device` is the node every later step uses."""
     detected = source.identify(device)
     identity = detected.identity
-    if detected.protected_reason is not None:
-        raise SafetyRefusal(f"{device} is protected: {detected.protected_reason}")
+    reason = detected.refusal(allow_member=allow_member)
+    if reason is not None:
+        raise SafetyRefusal(f"{device} is protected: {reason}")
     if confirm_serial.strip() != identity.serial:
         raise SafetyRefusal(f"the confirmed serial does not match the serial of {device}; nothing was written")
     if not identity.capacity_bytes:
@@ -145,8 +174,10 @@ def run_erasure(
     """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
     env, sessions = services.env, services.sessions
     method: Method = get_method(order.method)
-    identity = confirmed_identity(services.source, order.device, order.confirm_serial)
-    device, size = order.device, identity.capacity_bytes or 0
+    source, allow_member = services.source, order.allow_member
+    identity = confirmed_identity(source, order.device, order.confirm_serial, allow_member=allow_member)
+    # The one resolution of the path: from here on the node it named, and the descriptor opened on it.
+    device, size = identity.device or order.device, identity.capacity_bytes or 0
     renderer: CertificateRenderer | None = None
     if _needs_certificate(sessions, identity.serial):
         renderer = services.renderer()
@@ -183,7 +214,8 @@ def run_erasure(
 
     engine = OverwriteEngine(
         services.opener,
-        reidentify=lambda: same_drive(identity, services.source.identify(device), device),
+        reidentify=lambda: same_drive(identity, source.identify(device), device, allow_member=allow_member),
+        reidentify_held=lambda held: same_held_drive(source, identity, held, device, allow_member=allow_member),
         on_progress=on_progress,
         should_stop=should_stop,
         on_checkpoint=checkpoint,
@@ -209,8 +241,16 @@ def run_erasure(
         result: EngineResult
         try:
             if plan is not None:
+                # The commands name the node: right before them it must still be the drive held open and
+                # confirmed, and their result only counts if it still is afterwards.
+                _node_still_confirmed(source, identity, opened, device, allow_member)
                 firmware = FirmwareEngine(services.runner, on_progress=on_progress, heartbeat=alive)
                 result = firmware.run(opened, plan, size)
+                try:
+                    _node_still_confirmed(source, identity, opened, device, allow_member)
+                except SafetyRefusal as exc:
+                    result.outcome, result.verify_result = "failed", "failed"
+                    result.error = f"the firmware command's result is not trusted: {exc}"
             else:
                 job = OverwriteJob(
                     device=device,
@@ -241,6 +281,14 @@ def run_erasure(
         except WipestationError as exc:
             out["certificate_error"] = str(exc)
     return EraseReport(out)
+
+
+def _node_still_confirmed(
+    source: DriveSource, identity: DriveIdentity, opened: OpenedDevice, node: str, allow_member: bool
+) -> None:
+    if not opened.device.is_at(node):
+        raise SafetyRefusal(f"{node} names another device than the one held open; nothing was run on it")
+    same_held_drive(source, identity, opened.device, node, allow_member=allow_member)
 
 
 @dataclass(frozen=True)
