@@ -16,6 +16,7 @@ from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import OsBlockOpener
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
+from wipestation.erasure.hidden import rescan_capacity
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import EraseFailed
@@ -69,10 +70,22 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
 )
 @click.option("--confirm", "confirm_serial", required=True, metavar="SERIAL", help="The drive's serial.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted erasure from its checkpoint.")
+@click.option(
+    "--restore-hidden",
+    is_flag=True,
+    help="Make sectors hidden by an HPA/DCO visible first and erase them too (else: 'with exceptions').",
+)
 @json_option
 @click.pass_obj
 def erase(
-    app: AppContext, device: str, method_name: str, verify: str, confirm_serial: str, resume: bool, as_json: bool
+    app: AppContext,
+    device: str,
+    method_name: str,
+    verify: str,
+    confirm_serial: str,
+    resume: bool,
+    restore_hidden: bool,
+    as_json: bool,
 ) -> None:
     """Erase the whole drive at DEVICE, verify it, record it and certify it."""
     services = EraseServices(
@@ -83,8 +96,16 @@ def erase(
         opener=app.service("block_opener", OsBlockOpener),
         renderer=lambda: certificate_renderer(app),
         before_verify=app.service("erase_before_verify", lambda: None),
+        rescan=app.service("capacity_rescan", lambda: rescan_capacity),
     )
-    order = EraseOrder(device=device, method=method_name, verify=verify, confirm_serial=confirm_serial, resume=resume)
+    order = EraseOrder(
+        device=device,
+        method=method_name,
+        verify=verify,
+        confirm_serial=confirm_serial,
+        resume=resume,
+        restore_hidden=restore_hidden,
+    )
     with stop_on_signals() as stop:
         report = run_erasure(services, order, on_progress=_progress_printer(as_json), should_stop=stop.is_set)
     if not as_json and sys.stderr.isatty():
@@ -101,9 +122,15 @@ def erase(
             click.echo(f"bad ranges: {out['bad_ranges'][:10]}")
         if out["certificate"]:
             click.echo(f"certificate: {out['certificate']}")
+    if out.get("sectors_not_written") and report.outcome == "with-exceptions":
+        click.echo(
+            f"warning: {out['sectors_not_written']} sectors hidden by an HPA/DCO were not written (succeeded with "
+            "exceptions; the certificate says so); `--restore-hidden` erases them too",
+            err=True,
+        )
     if out["certificate_error"]:
         click.echo(f"warning: erased, but no certificate was issued: {out['certificate_error']}", err=True)
-    if report.outcome != "succeeded":
+    if report.outcome not in ("succeeded", "with-exceptions"):
         raise EraseFailed(f"erasure {out['erasure_id']} {out['outcome']}: {out['error']}")
 
 

@@ -343,8 +343,15 @@ def heartbeat(session: Session, env: Env, erasure_id: int) -> None:
     )
 
 
-def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineResult) -> Erasure:
-    """Store the honest result; move the custody record; the key goes unless the erasure can resume."""
+def finish_erasure(
+    session: Session, env: Env, erasure_id: int, result: EngineResult, *, details: dict[str, Any] | None = None
+) -> Erasure:
+    """Store the honest result; move the custody record; the key goes unless the erasure can resume.
+    `details` are added to the erasure's (what this run learned, e.g. the sectors it could not reach).
+
+    An erasure "with exceptions" (sectors hidden by an HPA/DCO were not written) counts as done: a backup
+    record is closed (the backup was written through the operating system, which never sees the hidden
+    sectors) and the certificate states the exception."""
     erasure = session.get(Erasure, erasure_id)
     if erasure is None:
         raise InvalidState(f"erasure {erasure_id} not found")
@@ -362,7 +369,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
     erasure.error = result.error
     erasure.checkpoint_pass = result.checkpoint_pass
     erasure.checkpoint_offset = result.checkpoint_offset
-    details = dict(erasure.details or {})
+    details = {**(erasure.details or {}), **(details or {})}
     if result.mismatches:
         details["verify_mismatches"] = [list(r) for r in result.mismatches[:100]]
     if result.verify_subsections is not None:
@@ -372,7 +379,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
         erasure.stream_key = None
     drive = session.get(Drive, erasure.drive_id)
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
-    if outcome is ErasureOutcome.SUCCEEDED:
+    if outcome.erased:
         if drive is not None:
             drive.erase_count = (drive.erase_count or 0) + 1
         if record is not None and record.kind is CustodyKind.BACKUP and record.state is CustodyState.ERASING:
@@ -385,7 +392,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
                 "record",
                 record.id,
                 before={"state": "erasing"},
-                after={"state": "erased", "erasure_id": erasure.id},
+                after={"state": "erased", "erasure_id": erasure.id, "outcome": outcome.value},
                 customer_id=record.customer_id,
             )
     else:
@@ -405,6 +412,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
             "bad_ranges": len(erasure.bad_ranges),
             "checkpoint_pass": erasure.checkpoint_pass,
             "checkpoint_offset": erasure.checkpoint_offset,
+            **({"sectors_not_written": details["sectors_not_written"]} if "sectors_not_written" in details else {}),
         },
         customer_id=record.customer_id if record is not None else None,
     )
@@ -437,4 +445,7 @@ def erasure_to_dict(erasure: Erasure) -> dict[str, Any]:
         "started_at": erasure.started_at,
         "ended_at": erasure.ended_at,
         "resumed": int((erasure.details or {}).get("resumed", 0)),
+        "hpa_dco": (erasure.details or {}).get("hpa_dco"),
+        "sectors_not_written": (erasure.details or {}).get("sectors_not_written"),
+        "hidden_restored": (erasure.details or {}).get("hidden_restored"),
     }
