@@ -69,7 +69,12 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
     "--verify", type=click.Choice(["full", "sample", "none"]), default="full", show_default=True, help="Verification."
 )
 @click.option("--confirm", "confirm_serial", required=True, metavar="SERIAL", help="The drive's serial.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted erasure from its checkpoint.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the drive's interrupted erasure (the default anyway); refuse when there is none.",
+)
+@click.option("--restart", is_flag=True, help="Start over instead of resuming the drive's interrupted erasure.")
 @click.option(
     "--restore-hidden",
     is_flag=True,
@@ -84,10 +89,16 @@ def erase(
     verify: str,
     confirm_serial: str,
     resume: bool,
+    restart: bool,
     restore_hidden: bool,
     as_json: bool,
 ) -> None:
-    """Erase the whole drive at DEVICE, verify it, record it and certify it."""
+    """Erase the whole drive at DEVICE, verify it, record it and certify it.
+
+    An interrupted erasure of the drive with the same method is resumed from its checkpoint (the
+    command says so when it starts); --restart starts over."""
+    if resume and restart:
+        raise click.UsageError("--resume and --restart contradict each other: give one")
     services = EraseServices(
         sessions=app.sessions,
         env=app.env,
@@ -105,9 +116,16 @@ def erase(
         confirm_serial=confirm_serial,
         resume=resume,
         restore_hidden=restore_hidden,
+        restart=restart,
     )
     with stop_on_signals() as stop:
-        report = run_erasure(services, order, on_progress=_progress_printer(as_json), should_stop=stop.is_set)
+        report = run_erasure(
+            services,
+            order,
+            on_progress=_progress_printer(as_json),
+            should_stop=stop.is_set,
+            on_start=lambda message: click.echo(message, err=True),  # stdout stays the result (and progress)
+        )
     if not as_json and sys.stderr.isatty():
         click.echo("", err=True)
     out = report.erasure

@@ -59,6 +59,7 @@ class EraseOrder:
     resume: bool = False
     via: str = "cli"
     restore_hidden: bool = False  # make sectors hidden by an HPA/DCO visible first, and erase them too
+    restart: bool = False  # start over instead of resuming the drive's interrupted erasure
 
 
 @dataclass
@@ -144,6 +145,7 @@ def run_erasure(
     *,
     on_progress: Callable[[Progress], None],
     should_stop: Callable[[], bool],
+    on_start: Callable[[str], None] | None = None,
 ) -> EraseReport:
     """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
     env, sessions = services.env, services.sessions
@@ -223,10 +225,13 @@ def run_erasure(
                 category=category,
                 tool=tool,
                 resume=order.resume,
+                restart=order.restart,
                 key=new_key() if method.needs_key else None,
                 details=details,
             )
         erasure_id = start.erasure_id
+        if on_start is not None:
+            on_start(start.message)
         result: EngineResult
         try:
             if plan is not None:

@@ -17,7 +17,7 @@ from wipestation.custody import effective_due, open_record_for_drive, upsert_dri
 from wipestation.env import Env
 from wipestation.erasure.engine import Checkpoint, EngineResult
 from wipestation.erasure.methods import Method
-from wipestation.errors import InvalidState
+from wipestation.errors import BadValue, InvalidState
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Erasure, ErasureOutcome
 
@@ -77,6 +77,31 @@ class ErasureStart:
     bytes_written: int
     bad_ranges: tuple[tuple[int, int], ...]
     key: bytes | None
+    bytes_total: int = 0
+    passes: int = 1
+    not_resumed: int | None = None  # an interrupted erasure of the drive that this one does not continue
+    not_resumed_why: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The resume rule, stated when `erase` starts: an interrupted erasure of the drive with the same
+        method (and size) is resumed from its checkpoint unless `--restart` is given."""
+        from wipestation.history import RESTART_HINT, position_text
+
+        if self.resumed:
+            where = position_text(
+                {
+                    "checkpoint_offset": self.start_offset,
+                    "checkpoint_pass": self.start_pass,
+                    "bytes_total": self.bytes_total,
+                    "passes": self.passes,
+                }
+            )
+            return f"resuming erasure {self.erasure_id} at {where}; {RESTART_HINT}"
+        text = f"starting erasure {self.erasure_id}"
+        if self.not_resumed is not None:
+            text += f"; interrupted erasure {self.not_resumed} is not resumed ({self.not_resumed_why})"
+        return text
 
 
 def begin_erasure(
@@ -94,8 +119,16 @@ def begin_erasure(
     details: dict[str, Any] | None = None,
     host: str | None = None,
     pid: int | None = None,
+    restart: bool = False,
 ) -> ErasureStart:
-    """Check the custody rules and start (or resume) an erasure row in state running."""
+    """Check the custody rules and start (or resume) an erasure row in state running.
+
+    The resume rule: the drive's latest interrupted erasure is continued from its checkpoint when it
+    used the same method over the same size (with `resume` or without); `restart` starts a new one from
+    the first byte instead, and the interrupted one stays in the history. `resume` refuses when there is
+    nothing to continue."""
+    if resume and restart:
+        raise BadValue("--resume and --restart contradict each other: give one")
     host = host or this_host()
     pid = pid if pid is not None else os.getpid()
     capacity = identity.capacity_bytes or 0
@@ -125,28 +158,39 @@ def begin_erasure(
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
         _claim_backup(session, env, record)
-    previous = (
-        session.execute(
-            select(Erasure)
-            .where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.INTERRUPTED)
-            .order_by(Erasure.id.desc())
-        )
+    # Only the drive's last erasure can be continued: an interrupted one that a later erasure
+    # superseded stays in the history and is never resumed.
+    latest = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive.id).order_by(Erasure.id.desc()))
         .scalars()
         .first()
     )
+    previous = latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
     resumable = (
         previous is not None
         and previous.method == method.name
         and previous.bytes_total == capacity
         and (previous.stream_key is not None or not method.needs_key)
     )
-    if resume and not resumable:
+    if restart:
+        resumable = False
+    elif resume and not resumable:
         if previous is None:
             raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
         raise InvalidState(
             f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
             f"{method.name}; run it again with --method {previous.method}"
         )
+    not_resumed_why = None
+    if previous is not None and not resumable:
+        if restart:
+            not_resumed_why = "--restart"
+        elif previous.method != method.name:
+            not_resumed_why = f"it used {previous.method}; `--method {previous.method}` would resume it"
+        elif previous.bytes_total != capacity:
+            not_resumed_why = f"it covered {previous.bytes_total} bytes, the drive now has {capacity}"
+        else:
+            not_resumed_why = "its random-pass key is gone"
     record_id = record.id if record is not None else None
     if resumable and previous is not None:
         claimed = session.execute(
@@ -182,8 +226,10 @@ def begin_erasure(
             previous.bytes_written,
             tuple((int(s), int(e)) for s, e in previous.bad_ranges or []),
             previous.stream_key,
+            previous.bytes_total,
+            previous.passes,
         )
-    if previous is not None and previous.stream_key is not None:
+    if previous is not None:
         previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
         previous.details = {**(previous.details or {}), "superseded": True}
     erasure = Erasure(
@@ -228,7 +274,21 @@ def begin_erasure(
         },
         customer_id=record.customer_id if record is not None else None,
     )
-    return ErasureStart(erasure.id, drive.id, record_id, False, 0, 0, 0, (), erasure.stream_key)
+    return ErasureStart(
+        erasure.id,
+        drive.id,
+        record_id,
+        False,
+        0,
+        0,
+        0,
+        (),
+        erasure.stream_key,
+        capacity,
+        method.pass_count,
+        previous.id if previous is not None else None,
+        not_resumed_why,
+    )
 
 
 def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
