@@ -149,6 +149,8 @@ def test_restore_hidden_erases_the_native_size(cli: Cli, tmp_path: Path) -> None
         assert ("hdparm", "--yes-i-know-what-i-am-doing", "-N", str(size // 512 + HIDDEN), dev) in drive.calls
         with open(dev, "rb") as fh:
             assert fh.read() == bytes(full)
+    rows = run.sql("select capacity_bytes from drives where serial = 'LOOP-hpa2.img'")
+    assert rows == [(full,)]  # the drive is known at its native size now
 
 
 @pytest.mark.parametrize("how", ["bridge", "restore-fails"])
@@ -162,3 +164,17 @@ def test_restore_hidden_that_cannot_be_done_is_refused_untouched(cli: Cli, tmp_p
         lines = refused.stderr.strip().splitlines()
         assert len(lines) == 1 and "--restore-hidden" in lines[0] and "nothing was written" in lines[0]
         assert digest(dev) == before
+
+
+def test_restore_hidden_waits_for_the_custody_rules(cli: Cli, tmp_path: Path) -> None:
+    """A backup that must still be kept: refused by the rules before the drive's HPA is touched."""
+    with loop_device(tmp_path, "hpa4.img", 8 * MiB, fill=b"\x5a") as dev:
+        drive = HpaDrive(dev, tmp_path / "hpa4.img")
+        run = loop_cli(cli, drive)
+        customer = run.ok("customer", "add", "--name", "E. Klant")
+        run.ok("backup", "register", "--device", dev, "--customer", str(customer["id"]), "--job", "J-8")
+        before = digest(dev)
+        refused = run("erase", dev, "--method", "zero", "--confirm", "LOOP-hpa4.img", "--restore-hidden")
+        assert refused.exit_code == 1 and "request-deletion" in refused.stderr
+        assert not [c for c in drive.calls if "--yes-i-know-what-i-am-doing" in c]
+        assert digest(dev) == before and drive.visible() == 8 * MiB // 512

@@ -31,6 +31,7 @@ from wipestation.erasure.service import (
     erasure_to_dict,
     finish_erasure,
     heartbeat,
+    precheck_begin,
     save_checkpoint,
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
@@ -184,6 +185,9 @@ def run_erasure(
             same_drive(replace(confirmed, capacity_bytes=now.identity.capacity_bytes), now, device)
             return now.identity
 
+        if order.restore_hidden:
+            with sessions.begin() as s:
+                precheck_begin(s, env, identity.serial)  # the rules first: a drive they keep stays as it is
         hidden = settle_hidden(
             services.runner, device, identity, restore=order.restore_hidden, rescan=services.rescan, reread=reread
         )

@@ -146,6 +146,19 @@ def begin_erasure(
             drive.id,
             after={"serial": drive.serial, "owner": "shop", "via": "erase"},
         )
+    if (details or {}).get("hidden_state") == "restored" and capacity and drive.capacity_bytes != capacity:
+        # --restore-hidden made the HPA/DCO-hidden sectors visible: the drive is this big (the certificate
+        # names the capacity that was erased)
+        record_event(
+            session,
+            env,
+            "drive.capacity_restored",
+            "drive",
+            drive.id,
+            before={"capacity_bytes": drive.capacity_bytes},
+            after={"capacity_bytes": capacity},
+        )
+        drive.capacity_bytes = capacity
     busy = (
         session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
         .scalars()
@@ -291,15 +304,42 @@ def begin_erasure(
     )
 
 
-def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
+def _backup_refusal(env: Env, record: CustodyRecord) -> str | None:
     if record.state is CustodyState.ERASING:
-        raise InvalidState(f"record {record.id} is being erased already")
+        return f"record {record.id} is being erased already"
     due = effective_due(record)
     if due > env.today():
-        raise InvalidState(
+        return (
             f"record {record.id}: the backup is kept until {due.isoformat()}; if the customer asked for deletion, "
             f"run `wipestation request-deletion {record.id}` first"
         )
+    return None
+
+
+def precheck_begin(session: Session, env: Env, serial: str) -> None:
+    """The custody refusals of `begin_erasure`, checked without changing anything: before a step that
+    changes the drive itself (restoring hidden sectors), so a drive the rules keep is left as it was."""
+    drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
+    if drive is None:
+        return
+    busy = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
+        .scalars()
+        .first()
+    )
+    if busy is not None:
+        raise InvalidState(f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host})")
+    record = open_record_for_drive(session, drive.id)
+    if record is not None and record.kind is CustodyKind.BACKUP:
+        refusal = _backup_refusal(env, record)
+        if refusal is not None:
+            raise InvalidState(refusal)
+
+
+def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
+    refusal = _backup_refusal(env, record)
+    if refusal is not None:
+        raise InvalidState(refusal)
     # Check-and-set in this transaction: a second workstation finds the state changed.
     claimed = session.execute(
         update(CustodyRecord)
