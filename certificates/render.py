@@ -384,13 +384,28 @@ class _Renderer:
                 (self.t("erasure.technique"), self.v(e.technique)),
                 (self.t("erasure.tool"), self.v(e.tool)),
                 (self.t("erasure.hpa_dco"), self.v(e.hpa_dco)),
+                (
+                    self.t("erasure.not_written"),
+                    clean(
+                        self.t(
+                            "erasure.not_written_text",
+                            sectors=fmt_int(e.sectors_not_written, self.lang),
+                            size=fmt_bytes(e.bytes_not_written, self.lang),
+                        )
+                    )
+                    if e.sectors_not_written
+                    else None,
+                ),
                 (self.t("erasure.started_at"), clean(fmt_datetime(e.started_at, tz))),
                 (self.t("erasure.ended_at"), clean(fmt_datetime(e.ended_at, tz))),
                 (self.t("erasure.duration"), clean(fmt_duration(e.duration_seconds, self.lang))),
                 (self.t("erasure.bytes_written"), clean(fmt_bytes(e.bytes_written, self.lang))),
                 (self.t("erasure.bytes_verified"), clean(fmt_bytes(e.bytes_verified, self.lang))),
                 (self.t("erasure.errors"), clean(fmt_int(e.errors, self.lang))),
-                (self.t("verify.method"), clean(term("verify", e.verify_method, self.lang))),
+                (
+                    self.t("verify.method"),
+                    clean(term("verify_visible" if e.sectors_not_written else "verify", e.verify_method, self.lang)),
+                ),
                 (self.t("verify.result"), clean(term("result", e.verify_result, self.lang))),
                 (self.t("verify.seed"), clean(e.verify_seed) if e.verify_seed else None),
                 (
@@ -454,6 +469,12 @@ class _Renderer:
         )
         return story
 
+    def attest_text(self) -> str:
+        e = self.d.erasure
+        if e is not None and e.sectors_not_written:
+            return self.t("attest.erasure_exceptions", sectors=fmt_int(e.sectors_not_written, self.lang))
+        return self.t(f"attest.{self.d.kind}")
+
     def attestation(self) -> list[Flowable]:
         d = self.d
         date_text = fmt_date(local_date(d.issued_at, d.timezone), self.lang)  # the shop's calendar day
@@ -483,7 +504,7 @@ class _Renderer:
             KeepTogether(
                 [
                     Paragraph(clean(self.t("section.attestation")), self.s.section),
-                    Paragraph(clean(self.t(f"attest.{d.kind}")), self.s.body),
+                    Paragraph(clean(self.attest_text()), self.s.body),
                     Spacer(1, 2 * mm),
                     block,
                 ]

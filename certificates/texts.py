@@ -91,6 +91,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "erasure.bytes_verified": ("Gecontroleerd", "Bytes verified"),
     "erasure.errors": ("Fouten", "Errors"),
     "erasure.destination": ("Bestemming", "Destination"),
+    "erasure.not_written": ("Uitzondering: niet geschreven", "Exception: not written"),
+    "erasure.not_written_text": (
+        "{sectors} sectoren ({size}) die een HPA/DCO verborg zijn niet overschreven; dit certificaat "
+        "geldt alleen voor de zichtbare sectoren",
+        "{sectors} sectors ({size}) hidden by an HPA/DCO were not overwritten; this certificate covers "
+        "only the visible sectors",
+    ),
     "destination.destruction": (
         "Fysieke vernietiging (apart certificaat)",
         "Physical destruction (separate certificate)",
@@ -106,6 +113,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "verify.full": ("volledig teruglezen", "full read-back"),
     "verify.sample": ("steekproef over de hele schijf", "random sample across the whole drive"),
     "verify.none": ("geen", "none"),
+    "verify_visible.full": ("volledig teruglezen van de zichtbare sectoren", "full read-back of the visible sectors"),
+    "verify_visible.sample": (
+        "steekproef over de zichtbare sectoren",
+        "random sample across the visible sectors",
+    ),
+    "verify_visible.none": ("geen", "none"),
     "result.passed": ("geslaagd", "passed"),
     "result.failed": ("mislukt", "failed"),
     "result.skipped": ("overgeslagen", "skipped"),
@@ -150,6 +163,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "de genoemde techniek, en dat het resultaat is gecontroleerd zoals vermeld.",
         "We hereby certify that all data on the storage device described above was sanitised with the technique "
         "stated, and that the result was verified as stated.",
+    ),
+    "attest.erasure_exceptions": (
+        "Hierbij verklaren wij dat alle zichtbare sectoren van de hierboven beschreven gegevensdrager zijn "
+        "verwijderd met de genoemde techniek en dat het resultaat is gecontroleerd zoals vermeld, met als "
+        "uitzondering {sectors} verborgen sectoren (HPA/DCO) die niet zijn overschreven.",
+        "We hereby certify that the visible sectors of the storage device described above were sanitised with "
+        "the technique stated and that the result was verified as stated, with the exception of {sectors} "
+        "hidden sectors (HPA/DCO) that were not overwritten.",
     ),
     "attest.destruction": (
         "Hierbij verklaren wij dat de hierboven beschreven gegevensdrager fysiek is vernietigd met de genoemde "

@@ -234,9 +234,12 @@ class WipestationApp(App[None]):
             return
         job.finish(message.result)
         self._refresh_job(job)
-        if job.status == "succeeded":
+        if job.status in ("succeeded", "with-exceptions"):
             cert = f" Certificate {job.certificate}." if job.certificate else ""
-            self.notify(f"{job.serial} on {job.device} erased with {job.method}.{cert}", title="Erasure finished")
+            hidden = " Sectors hidden by an HPA/DCO were not written." if job.status == "with-exceptions" else ""
+            self.notify(
+                f"{job.serial} on {job.device} erased with {job.method}.{hidden}{cert}", title="Erasure finished"
+            )
         else:
             self.notify(
                 f"{job.serial}: {job.error}. The record stays due.",

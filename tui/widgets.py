@@ -90,9 +90,10 @@ class EraseJob:
             self.record_id = result.record_id
 
     def summary(self) -> str:
-        if self.status == "succeeded":
+        if self.status in ("succeeded", "with-exceptions"):
             cert = f", certificate {self.certificate}" if self.certificate else ", no certificate"
-            return f"erased{cert}"
+            exceptions = " with exceptions (sectors hidden by an HPA/DCO not written)"
+            return f"erased{exceptions if self.status == 'with-exceptions' else ''}{cert}"
         if self.status in ("failed", "interrupted"):
             return f"{self.status.upper()}: {self.error or 'no reason given'}; the record stays due"
         p = self.progress
@@ -147,7 +148,7 @@ class ErasureRow(Widget, can_focus=True):
             total = p.bytes_total * max(1, p.passes)
             done = p.bytes_total * (max(1, p.pass_no) - 1) + p.bytes_done
             bar.update(total=total, progress=min(done, total))
-        if j.status == "succeeded":
+        if j.status in ("succeeded", "with-exceptions"):
             bar.update(total=1, progress=1)
         self.query_one(".erase-title", Label).update(self._title())
         self.query_one(".erase-info", Label).update(j.summary())

@@ -122,6 +122,10 @@ class ErasureFacts:
     verify_coverage_percent: str | None  # "10.00", a string so the hash never depends on float printing
     destination: str  # "backup-pool", or "destruction" for an abandoned disk
     abandoned: bool = False  # the disk of an abandoned computer (started_on: declared abandoned)
+    # Sectors hidden by an HPA/DCO that the erasure did not write (an erasure "with exceptions"), and
+    # their size. Left out of the data when None, so certificates issued before keep their hash.
+    sectors_not_written: int | None = field(default=None, metadata={"omit_if_none": True})
+    bytes_not_written: int | None = field(default=None, metadata={"omit_if_none": True})
 
 
 @dataclass(frozen=True)
@@ -202,7 +206,11 @@ def parse_qr_payload(text: str) -> tuple[str, str] | None:
 
 def _to_plain(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {
+            f.name: _to_plain(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not (f.metadata.get("omit_if_none") and getattr(value, f.name) is None)
+        }
     if isinstance(value, tuple | list):
         return [_to_plain(v) for v in value]
     if isinstance(value, datetime | date):
@@ -394,6 +402,8 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
     ended_at = erasure.ended_at or env.now()
     coverage = erasure.verify_coverage
     abandoned = record is not None and record.kind is CustodyKind.ABANDONED
+    details = erasure.details or {}
+    not_written = details.get("sectors_not_written") if erasure.outcome is ErasureOutcome.WITH_EXCEPTIONS else None
     facts = ErasureFacts(
         backup_made_on=record.started_on if record is not None else None,
         retention_rule=_retention_rule(record),
@@ -418,6 +428,8 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         verify_coverage_percent=None if coverage is None else f"{coverage * 100 if coverage <= 1 else coverage:.2f}",
         destination="destruction" if abandoned else "backup-pool",
         abandoned=abandoned,
+        sectors_not_written=None if not_written is None else int(not_written),
+        bytes_not_written=None if not_written is None else int(not_written) * int(details.get("sector_size", 512)),
     )
     return _certificate_data(CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts)
 
@@ -521,12 +533,13 @@ def _store(
 def issue_erasure_certificate(
     session: Session, env: Env, renderer: CertificateRenderer, erasure_id: int
 ) -> Certificate:
-    """Issue, sign and store the certificate of a successful erasure (inside the caller's
-    transaction). A failed, interrupted or running erasure never yields one."""
+    """Issue, sign and store the certificate of a successful erasure, or of one "with exceptions"
+    (which then states the sectors it did not write), inside the caller's transaction. A failed,
+    interrupted or running erasure never yields one."""
     erasure = session.get(Erasure, erasure_id)
     if erasure is None:
         raise NotFound(f"erasure {erasure_id} not found")
-    if erasure.outcome is not ErasureOutcome.SUCCEEDED:
+    if not erasure.outcome.erased:
         raise InvalidState(f"erasure {erasure_id} did not succeed ({erasure.outcome.value}): no certificate")
     existing = session.execute(select(Certificate).where(Certificate.erasure_id == erasure_id)).scalar_one_or_none()
     if existing is not None:

@@ -104,6 +104,14 @@ class ErasureOutcome(enum.StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+    # every visible sector written and verified, but sectors hidden by an HPA/DCO were not written:
+    # the certificate says how many (issue 12)
+    WITH_EXCEPTIONS = "with-exceptions"
+
+    @property
+    def erased(self) -> bool:
+        """Ran to its end over every sector it could reach (a certificate can be issued)."""
+        return self in (ErasureOutcome.SUCCEEDED, ErasureOutcome.WITH_EXCEPTIONS)
 
 
 class CertificateKind(enum.StrEnum):

@@ -155,7 +155,13 @@ def test_ata_frozen_is_explained_and_secure_erase_on_flash_is_clear() -> None:
 
 def test_ata_sanitize_when_not_frozen() -> None:
     text = fixture_text("hdparm_I_ssd_frozen.txt").replace("\t\tfrozen", "\tnot\tfrozen")
-    runner = FakeRunner({("hdparm", "-I"): CommandResult(0, text), ("hdparm", "-N"): CommandResult(1, "")})
+    runner = FakeRunner(
+        {
+            ("hdparm", "-I"): CommandResult(0, text),
+            ("hdparm", "-N"): CommandResult(1, ""),
+            ("hdparm", "--sanitize-status"): ok("hdparm_sanitize_status_idle.txt"),
+        }
+    )
     support = detect_support(runner, SSD, "/dev/sdc")
     assert support["ata-secure-erase"].supported and not support["ata-secure-erase"].purge  # flash: Clear
     san = support["ata-sanitize"]
@@ -282,7 +288,13 @@ def test_a_failed_first_command_runs_no_recovery() -> None:
 def _ssd_sanitize(features: str) -> FirmwareSupport:
     text = fixture_text("hdparm_I_ssd_frozen.txt").replace("\t\tfrozen", "\tnot\tfrozen")
     text = text.replace("\t   *\tCRYPTO_SCRAMBLE_EXT command\n\t   *\tBLOCK_ERASE_EXT command\n", features)
-    runner = FakeRunner({("hdparm", "-I"): CommandResult(0, text), ("hdparm", "-N"): CommandResult(1, "")})
+    runner = FakeRunner(
+        {
+            ("hdparm", "-I"): CommandResult(0, text),
+            ("hdparm", "-N"): CommandResult(1, ""),
+            ("hdparm", "--sanitize-status"): ok("hdparm_sanitize_status_idle.txt"),
+        }
+    )
     return detect_support(runner, SSD, "/dev/sdc")["ata-sanitize"]
 
 

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from wipestation import custody
 from wipestation.errors import WipestationError
+from wipestation.history import drive_erasures, last_attempt_warning, position_text
 from wipestation.models import AuditEvent, Certificate, Erasure
 from wipestation.retention import days_text
 from wipestation.units import format_capacity
@@ -48,6 +49,20 @@ class RecordDetailScreen(Screen[None]):
         certs: DataTable[Any] = DataTable(id="certificates", cursor_type="row")
         for label, width in (("Certificate", 18), ("Kind", 12), ("Issued", 20), ("By", None)):
             certs.add_column(label, width=width)
+        erasures: DataTable[Any] = DataTable(id="erasures", cursor_type="row")
+        for label, width in (
+            ("#", 5),
+            ("Method", 18),
+            ("Outcome", 16),
+            ("Started (UTC)", 17),
+            ("Ended (UTC)", 17),
+            ("Written", 10),
+            ("Verified", 10),
+            ("Bad", 4),
+            ("Checkpoint", 22),
+            ("Certificate", None),
+        ):
+            erasures.add_column(label, width=width)
         history: DataTable[Any] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
         for label, width in (("#", 5), ("When (UTC)", 17), ("Who", 12), ("What", 26), ("Change", None)):
             history.add_column(label, width=width)
@@ -57,6 +72,9 @@ class RecordDetailScreen(Screen[None]):
             yield Label("Certificates (o: open PDF, p: show its path)", classes="pane-title")
             certs.styles.height = 4
             yield certs
+            yield Label("Erasures of this drive (oldest first)", classes="pane-title")
+            erasures.styles.height = 5
+            yield erasures
             yield Label("History (audit log)", classes="pane-title")
             yield history
         yield Footer()
@@ -72,6 +90,8 @@ class RecordDetailScreen(Screen[None]):
             with services.sessions.begin() as s:
                 record = custody.find_record(s, str(self.record_id))
                 self.data = custody.record_to_dict(record, today)
+                self.data["erasures"] = drive_erasures(s, record.drive_id)
+                self.data["last_erasure_warning"] = last_attempt_warning(self.data["erasures"])
                 customer = record.customer.name
                 erasure_ids = list(s.execute(select(Erasure.id).where(Erasure.record_id == record.id)).scalars())
                 certs = list(
@@ -101,6 +121,10 @@ class RecordDetailScreen(Screen[None]):
         self.certificates = [row[0] for row in cert_rows]
         for row in cert_rows:
             table.add_row(*row, key=row[0])
+        erasure_table = self.query_one("#erasures", DataTable)
+        erasure_table.clear()
+        for er in self.data["erasures"]:
+            erasure_table.add_row(*_erasure_row(er), key=str(er["erasure_id"]))
         history = self.query_one("#history", DataTable)
         history.clear()
         for erow in event_rows:
@@ -231,4 +255,23 @@ def _describe(r: dict[str, Any], customer: str) -> str:
         lines.append(f"Hold      until {h['until']} ({state}): {e(h['reason'])}  \\[{e(h['by'])}]")
     if r["location"]:
         lines.append(f"Location  {e(r['location'])}")
+    if r.get("last_erasure_warning"):
+        lines.append(f"[b]Warning[/b]   {e(r['last_erasure_warning'])}")
     return "\n".join(lines)
+
+
+def _erasure_row(er: dict[str, Any]) -> tuple[str, ...]:
+    outcome = er["outcome"] + (" (superseded)" if er["superseded"] and er["outcome"] == "interrupted" else "")
+    checkpoint = position_text(er) if er["outcome"] in ("interrupted", "running") else "-"
+    return (
+        str(er["erasure_id"]),
+        er["method"],
+        outcome,
+        er["started_at"].strftime("%Y-%m-%d %H:%M") if er["started_at"] else "-",
+        er["ended_at"].strftime("%Y-%m-%d %H:%M") if er["ended_at"] else "-",
+        format_capacity(int(er["bytes_written"])),
+        format_capacity(int(er["bytes_verified"])),
+        str(len(er["bad_ranges"])),
+        checkpoint,
+        er["certificate"] or "-",
+    )

@@ -16,6 +16,7 @@ from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import OsBlockOpener
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
+from wipestation.erasure.hidden import rescan_capacity
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import EraseFailed
@@ -68,11 +69,21 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
     "--verify", type=click.Choice(["full", "sample", "none"]), default="full", show_default=True, help="Verification."
 )
 @click.option("--confirm", "confirm_serial", required=True, metavar="SERIAL", help="The drive's serial.")
-@click.option("--resume", is_flag=True, help="Continue an interrupted erasure from its checkpoint.")
 @click.option(
     "--allow-member",
     is_flag=True,
     help="Erase a disk that carries a RAID/LVM/ZFS/bcache member signature (a set not assembled here).",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue the drive's interrupted erasure (the default anyway); refuse when there is none.",
+)
+@click.option("--restart", is_flag=True, help="Start over instead of resuming the drive's interrupted erasure.")
+@click.option(
+    "--restore-hidden",
+    is_flag=True,
+    help="Make sectors hidden by an HPA/DCO visible first and erase them too (else: 'with exceptions').",
 )
 @json_option
 @click.pass_obj
@@ -84,9 +95,16 @@ def erase(
     confirm_serial: str,
     resume: bool,
     allow_member: bool,
+    restart: bool,
+    restore_hidden: bool,
     as_json: bool,
 ) -> None:
-    """Erase the whole drive at DEVICE, verify it, record it and certify it."""
+    """Erase the whole drive at DEVICE, verify it, record it and certify it.
+
+    An interrupted erasure of the drive with the same method is resumed from its checkpoint (the
+    command says so when it starts); --restart starts over."""
+    if resume and restart:
+        raise click.UsageError("--resume and --restart contradict each other: give one")
     services = EraseServices(
         sessions=app.sessions,
         env=app.env,
@@ -95,6 +113,7 @@ def erase(
         opener=app.service("block_opener", OsBlockOpener),
         renderer=lambda: certificate_renderer(app),
         before_verify=app.service("erase_before_verify", lambda: None),
+        rescan=app.service("capacity_rescan", lambda: rescan_capacity),
     )
     order = EraseOrder(
         device=device,
@@ -102,10 +121,18 @@ def erase(
         verify=verify,
         confirm_serial=confirm_serial,
         resume=resume,
+        restore_hidden=restore_hidden,
+        restart=restart,
         allow_member=allow_member,
     )
     with stop_on_signals() as stop:
-        report = run_erasure(services, order, on_progress=_progress_printer(as_json), should_stop=stop.is_set)
+        report = run_erasure(
+            services,
+            order,
+            on_progress=_progress_printer(as_json),
+            should_stop=stop.is_set,
+            on_start=lambda message: click.echo(message, err=True),  # stdout stays the result (and progress)
+        )
     if not as_json and sys.stderr.isatty():
         click.echo("", err=True)
     out = report.erasure
@@ -120,9 +147,15 @@ def erase(
             click.echo(f"bad ranges: {out['bad_ranges'][:10]}")
         if out["certificate"]:
             click.echo(f"certificate: {out['certificate']}")
+    if out.get("sectors_not_written") and report.outcome == "with-exceptions":
+        click.echo(
+            f"warning: {out['sectors_not_written']} sectors hidden by an HPA/DCO were not written (succeeded with "
+            "exceptions; the certificate says so); `--restore-hidden` erases them too",
+            err=True,
+        )
     if out["certificate_error"]:
         click.echo(f"warning: erased, but no certificate was issued: {out['certificate_error']}", err=True)
-    if report.outcome != "succeeded":
+    if report.outcome not in ("succeeded", "with-exceptions"):
         raise EraseFailed(f"erasure {out['erasure_id']} {out['outcome']}: {out['error']}")
 
 

@@ -12,6 +12,7 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.errors import BadValue, SafetyRefusal
+from wipestation.history import drive_erasures, history_lines, last_attempt_warning
 from wipestation.identity import DriveIdentity
 from wipestation.retention import days_text
 from wipestation.units import format_capacity, parse_capacity, parse_date
@@ -201,8 +202,19 @@ def list_(app: AppContext, kind: str | None, state: str | None, as_json: bool) -
 def show(app: AppContext, ref: str, as_json: bool) -> None:
     """Show one record (REF: record id or drive serial)."""
     with app.sessions.begin() as s:
-        data = custody.record_to_dict(custody.find_record(s, ref), app.env.today())
-    emit(data, as_json, _detail(data))
+        record = custody.find_record(s, ref)
+        data = custody.record_to_dict(record, app.env.today())
+        data["erasures"] = drive_erasures(s, record.drive_id)
+    data["last_erasure_warning"] = last_attempt_warning(data["erasures"])
+    lines = _detail(data)
+    if data["erasures"]:
+        lines.append(f"  erasures  {len(data['erasures'])} of this drive, oldest first")
+        lines += [f"    {line}" for line in history_lines(data["erasures"])]
+    else:
+        lines.append("  erasures  none of this drive")
+    if data["last_erasure_warning"]:
+        lines.append(f"  warning   {data['last_erasure_warning']}")
+    emit(data, as_json, lines)
 
 
 @click.command("due")

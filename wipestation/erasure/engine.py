@@ -36,7 +36,7 @@ PROGRESS_SECONDS = 0.5
 MEDIA_ERRNOS = frozenset({errno.EIO, errno.ENOSPC, errno.EILSEQ, errno.ENODATA, errno.EREMOTEIO, errno.EBADMSG})
 GONE_ERRNOS = frozenset({errno.ENODEV, errno.ENXIO, errno.ESHUTDOWN, errno.ENOENT})
 
-Outcome = Literal["succeeded", "failed", "interrupted"]
+Outcome = Literal["succeeded", "failed", "interrupted", "with-exceptions"]
 VerifyMode = Literal["full", "sample", "none"]
 
 

@@ -133,8 +133,8 @@ class HpaState:
 def parse_hdparm_hpa(text: str) -> HpaState | None:
     """`hdparm -N DEV`: ' max sectors   = 1953525168/1953525168, HPA is disabled'."""
     m = re.search(r"max sectors\s*=\s*(\d+)/(\d+),\s*HPA is (enabled|disabled)", text)
-    if not m:
-        return None
+    if not m or int(m.group(1)) == 0 or int(m.group(2)) <= 1:
+        return None  # a USB bridge that passes no ATA command makes hdparm print '0/1, HPA is enabled'
     return HpaState(int(m.group(1)), int(m.group(2)), m.group(3) == "enabled")
 
 
@@ -292,6 +292,18 @@ def parse_hdparm_sanitize_running(text: str) -> bool:
     return bool(re.search(r"In Process", text, re.I))
 
 
+def parse_hdparm_sanitize_state(text: str) -> str | None:
+    """`hdparm --sanitize-status DEV`: the state of the drive's sanitize state machine, 'SD0'..'SD4'
+    ('    State:    SD1 Sanitize Frozen'); a command aborted because the drive is sanitize-frozen
+    ('SANITIZE device error reason: Device in FROZEN state') is SD1. None: no state in the text."""
+    m = re.search(r"State:\s*(SD[0-4])\b", text)
+    if m:
+        return m.group(1)
+    if re.search(r"error reason:\s*Device in FROZEN state", text, re.I):
+        return "SD1"
+    return None
+
+
 def parse_hdparm_sanitize_succeeded(text: str) -> bool:
     """hdparm prints 'Last Sanitize Operation Completed Without Error' only when the drive sets the
     SANITIZE OPERATION SUCCEEDED flag; an idle drive without it did not sanitize (or failed)."""
@@ -319,6 +331,10 @@ FROZEN_TEXT = (
 LOCKED_TEXT = (
     "ATA security is locked (a password is set and the drive is locked): it must be unlocked with "
     "its password (hdparm --security-unlock) before it can be erased"
+)
+SANITIZE_FROZEN_TEXT = (
+    "the drive's SANITIZE is frozen (a SANITIZE FREEZE LOCK since it was powered on): suspend and resume "
+    "the workstation (systemctl suspend) or re-plug the drive in a hot-plug bay, then try again"
 )
 ENABLED_TEXT = "ATA security already has a user password set: disable it first (hdparm --security-disable)"
 EXPIRED_TEXT = "ATA security count expired (too many wrong passwords): power-cycle the drive"
@@ -396,10 +412,13 @@ def _ata_support(runner: CommandRunner, identity: DriveIdentity, device: str) ->
         secure = FirmwareSupport(
             "ata-secure-erase", True, f"{action} SECURITY ERASE UNIT: {note}", purge, action, facts
         )
+    # SANITIZE has its own freeze lock, independent of the security freeze (which only blocks the
+    # SECURITY commands): availability comes from the sanitize state.
+    blocked = _sanitize_blocked(runner, device) if info.sanitize else None
     if not info.sanitize:
         sanitize = _unsupported("ata-sanitize", "the drive does not support the ATA SANITIZE feature set")
-    elif info.frozen:
-        sanitize = _unsupported("ata-sanitize", FROZEN_TEXT.replace("ATA security", "the drive"))
+    elif blocked is not None:
+        sanitize = _unsupported("ata-sanitize", blocked)
     else:
         action = "crypto" if info.crypto_scramble else "block" if info.block_erase else "overwrite"
         if action == "overwrite" and not info.overwrite:
@@ -411,6 +430,22 @@ def _ata_support(runner: CommandRunner, identity: DriveIdentity, device: str) ->
             note = "Purge" if purge else "Clear (an overwrite of flash media)"
             sanitize = FirmwareSupport("ata-sanitize", True, f"SANITIZE {action}: {note}", purge, action, facts)
     return {"ata-secure-erase": secure, "ata-sanitize": sanitize}
+
+
+def _sanitize_blocked(runner: CommandRunner, device: str) -> str | None:
+    """Why SANITIZE cannot start now, from `hdparm --sanitize-status`; None when it can. A state that
+    cannot be read refuses (fail closed)."""
+    result = runner.run(["hdparm", "--sanitize-status", device], timeout=30)
+    state = parse_hdparm_sanitize_state(f"{result.stdout}\n{result.stderr}")
+    if state == "SD1":
+        return SANITIZE_FROZEN_TEXT
+    if state == "SD2":
+        return "a sanitize operation is already in progress on the drive: wait for it to end"
+    if state is None:
+        said = (result.stderr or result.stdout).strip().splitlines()
+        why = said[0][:120] if said else f"exit {result.returncode}"
+        return f"the drive's sanitize state could not be read (hdparm --sanitize-status: {why})"
+    return None
 
 
 def _nvme_support(runner: CommandRunner, device: str, namespaces: list[str]) -> dict[str, FirmwareSupport]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -22,6 +22,7 @@ from wipestation.env import Env
 from wipestation.erasure.blockio import BlockDevice, BlockOpener, block_device_present
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
 from wipestation.erasure.firmware import CommandRunner, FirmwareEngine, build_commands, detect_support, tool_versions
+from wipestation.erasure.hidden import Rescan, rescan_capacity, settle_hidden
 from wipestation.erasure.methods import CLEAR, Method, get_method, nist_category
 from wipestation.erasure.patterns import new_key
 from wipestation.erasure.service import (
@@ -30,6 +31,7 @@ from wipestation.erasure.service import (
     erasure_to_dict,
     finish_erasure,
     heartbeat,
+    precheck_begin,
     save_checkpoint,
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
@@ -58,6 +60,8 @@ class EraseOrder:
     resume: bool = False
     via: str = "cli"
     allow_member: bool = False  # erase a disk carrying a RAID/LVM/ZFS member signature (a customer's old array)
+    restore_hidden: bool = False  # make sectors hidden by an HPA/DCO visible first, and erase them too
+    restart: bool = False  # start over instead of resuming the drive's interrupted erasure
 
 
 @dataclass
@@ -70,6 +74,7 @@ class EraseServices:
     renderer: Callable[[], CertificateRenderer]
     before_verify: Callable[[OpenedDevice, SamplePlan | None], None] | None = None
     attached: Callable[[str], bool] = block_device_present
+    rescan: Rescan = rescan_capacity  # the kernel reads the capacity again (after --restore-hidden)
 
     def still_attached(self, device: str) -> Callable[[], bool]:
         return lambda: self.attached(device)
@@ -170,6 +175,7 @@ def run_erasure(
     *,
     on_progress: Callable[[Progress], None],
     should_stop: Callable[[], bool],
+    on_start: Callable[[str], None] | None = None,
 ) -> EraseReport:
     """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
     env, sessions = services.env, services.sessions
@@ -199,6 +205,27 @@ def run_erasure(
         hpa = (support.details or {}).get("hpa_dco")
         if hpa:
             details["hpa_dco"] = hpa
+    not_written = 0
+    if method.kind == "overwrite":
+        # An overwrite reaches the visible sectors only: hidden ones are restored first when asked,
+        # or the erasure ends "with exceptions" and says how many were not written.
+        confirmed = identity
+
+        def reread() -> DriveIdentity:
+            now = services.source.identify(device)
+            same_drive(replace(confirmed, capacity_bytes=now.identity.capacity_bytes), now, device)
+            return now.identity
+
+        if order.restore_hidden:
+            with sessions.begin() as s:
+                precheck_begin(s, env, identity.serial)  # the rules first: a drive they keep stays as it is
+        hidden = settle_hidden(
+            services.runner, device, identity, restore=order.restore_hidden, rescan=services.rescan, reread=reread
+        )
+        identity, size, not_written = hidden.identity, hidden.identity.capacity_bytes or 0, hidden.sectors_not_written
+        details.update(hidden.details)
+    elif order.restore_hidden:
+        raise InvalidState(f"--restore-hidden is for overwrite methods; {method.name} is a firmware method")
     category = nist_category(method, identity, enhanced=enhanced)
     if not purge_possible:
         category = CLEAR  # what the drive can do here (e.g. SANITIZE OVERWRITE on flash) is no Purge
@@ -234,10 +261,13 @@ def run_erasure(
                 category=category,
                 tool=tool,
                 resume=order.resume,
+                restart=order.restart,
                 key=new_key() if method.needs_key else None,
                 details=details,
             )
         erasure_id = start.erasure_id
+        if on_start is not None:
+            on_start(start.message)
         result: EngineResult
         try:
             if plan is not None:
@@ -268,12 +298,16 @@ def run_erasure(
         except BaseException as exc:
             _abandon(services, erasure_id, exc)
             raise
+    finished: dict[str, Any] = {}
+    if not_written and result.outcome == "succeeded":
+        result.outcome = "with-exceptions"
+        finished = {"sectors_not_written": not_written, "sector_size": details.get("sector_size", 512)}
     with sessions.begin() as s:
-        erasure = finish_erasure(s, env, erasure_id, result)
+        erasure = finish_erasure(s, env, erasure_id, result, details=finished)
         out = erasure_to_dict(erasure)
     out["certificate"] = None
     out["certificate_error"] = None
-    if out["outcome"] == "succeeded" and out["record_id"] is not None and renderer is not None:
+    if out["outcome"] in ("succeeded", "with-exceptions") and out["record_id"] is not None and renderer is not None:
         # Its own transaction: the erasure stays recorded even if issuing fails (then it says why).
         try:
             with sessions.begin() as s:

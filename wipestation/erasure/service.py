@@ -16,7 +16,7 @@ from wipestation.audit import record_event
 from wipestation.custody import effective_due, open_record_for_drive, upsert_drive
 from wipestation.env import Env
 from wipestation.erasure.methods import Method
-from wipestation.errors import InvalidState
+from wipestation.errors import BadValue, InvalidState
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Erasure, ErasureOutcome
 
@@ -79,6 +79,31 @@ class ErasureStart:
     bytes_written: int
     bad_ranges: tuple[tuple[int, int], ...]
     key: bytes | None
+    bytes_total: int = 0
+    passes: int = 1
+    not_resumed: int | None = None  # an interrupted erasure of the drive that this one does not continue
+    not_resumed_why: str | None = None
+
+    @property
+    def message(self) -> str:
+        """The resume rule, stated when `erase` starts: an interrupted erasure of the drive with the same
+        method (and size) is resumed from its checkpoint unless `--restart` is given."""
+        from wipestation.history import RESTART_HINT, position_text
+
+        if self.resumed:
+            where = position_text(
+                {
+                    "checkpoint_offset": self.start_offset,
+                    "checkpoint_pass": self.start_pass,
+                    "bytes_total": self.bytes_total,
+                    "passes": self.passes,
+                }
+            )
+            return f"resuming erasure {self.erasure_id} at {where}; {RESTART_HINT}"
+        text = f"starting erasure {self.erasure_id}"
+        if self.not_resumed is not None:
+            text += f"; interrupted erasure {self.not_resumed} is not resumed ({self.not_resumed_why})"
+        return text
 
 
 def begin_erasure(
@@ -96,8 +121,16 @@ def begin_erasure(
     details: dict[str, Any] | None = None,
     host: str | None = None,
     pid: int | None = None,
+    restart: bool = False,
 ) -> ErasureStart:
-    """Check the custody rules and start (or resume) an erasure row in state running."""
+    """Check the custody rules and start (or resume) an erasure row in state running.
+
+    The resume rule: the drive's latest interrupted erasure is continued from its checkpoint when it
+    used the same method over the same size (with `resume` or without); `restart` starts a new one from
+    the first byte instead, and the interrupted one stays in the history. `resume` refuses when there is
+    nothing to continue."""
+    if resume and restart:
+        raise BadValue("--resume and --restart contradict each other: give one")
     host = host or this_host()
     pid = pid if pid is not None else os.getpid()
     capacity = identity.capacity_bytes or 0
@@ -115,6 +148,19 @@ def begin_erasure(
             drive.id,
             after={"serial": drive.serial, "owner": "shop", "via": "erase"},
         )
+    if (details or {}).get("hidden_state") == "restored" and capacity and drive.capacity_bytes != capacity:
+        # --restore-hidden made the HPA/DCO-hidden sectors visible: the drive is this big (the certificate
+        # names the capacity that was erased)
+        record_event(
+            session,
+            env,
+            "drive.capacity_restored",
+            "drive",
+            drive.id,
+            before={"capacity_bytes": drive.capacity_bytes},
+            after={"capacity_bytes": capacity},
+        )
+        drive.capacity_bytes = capacity
     busy = (
         session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
         .scalars()
@@ -127,28 +173,39 @@ def begin_erasure(
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
         _claim_backup(session, env, record)
-    previous = (
-        session.execute(
-            select(Erasure)
-            .where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.INTERRUPTED)
-            .order_by(Erasure.id.desc())
-        )
+    # Only the drive's last erasure can be continued: an interrupted one that a later erasure
+    # superseded stays in the history and is never resumed.
+    latest = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive.id).order_by(Erasure.id.desc()))
         .scalars()
         .first()
     )
+    previous = latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
     resumable = (
         previous is not None
         and previous.method == method.name
         and previous.bytes_total == capacity
         and (previous.stream_key is not None or not method.needs_key)
     )
-    if resume and not resumable:
+    if restart:
+        resumable = False
+    elif resume and not resumable:
         if previous is None:
             raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
         raise InvalidState(
             f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
             f"{method.name}; run it again with --method {previous.method}"
         )
+    not_resumed_why = None
+    if previous is not None and not resumable:
+        if restart:
+            not_resumed_why = "--restart"
+        elif previous.method != method.name:
+            not_resumed_why = f"it used {previous.method}; `--method {previous.method}` would resume it"
+        elif previous.bytes_total != capacity:
+            not_resumed_why = f"it covered {previous.bytes_total} bytes, the drive now has {capacity}"
+        else:
+            not_resumed_why = "its random-pass key is gone"
     record_id = record.id if record is not None else None
     if resumable and previous is not None:
         claimed = session.execute(
@@ -184,8 +241,10 @@ def begin_erasure(
             previous.bytes_written,
             tuple((int(s), int(e)) for s, e in previous.bad_ranges or []),
             previous.stream_key,
+            previous.bytes_total,
+            previous.passes,
         )
-    if previous is not None and previous.stream_key is not None:
+    if previous is not None:
         previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
         previous.details = {**(previous.details or {}), "superseded": True}
     erasure = Erasure(
@@ -230,18 +289,59 @@ def begin_erasure(
         },
         customer_id=record.customer_id if record is not None else None,
     )
-    return ErasureStart(erasure.id, drive.id, record_id, False, 0, 0, 0, (), erasure.stream_key)
+    return ErasureStart(
+        erasure.id,
+        drive.id,
+        record_id,
+        False,
+        0,
+        0,
+        0,
+        (),
+        erasure.stream_key,
+        capacity,
+        method.pass_count,
+        previous.id if previous is not None else None,
+        not_resumed_why,
+    )
 
 
-def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
+def _backup_refusal(env: Env, record: CustodyRecord) -> str | None:
     if record.state is CustodyState.ERASING:
-        raise InvalidState(f"record {record.id} is being erased already")
+        return f"record {record.id} is being erased already"
     due = effective_due(record)
     if due > env.today():
-        raise InvalidState(
+        return (
             f"record {record.id}: the backup is kept until {due.isoformat()}; if the customer asked for deletion, "
             f"run `wipestation request-deletion {record.id}` first"
         )
+    return None
+
+
+def precheck_begin(session: Session, env: Env, serial: str) -> None:
+    """The custody refusals of `begin_erasure`, checked without changing anything: before a step that
+    changes the drive itself (restoring hidden sectors), so a drive the rules keep is left as it was."""
+    drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
+    if drive is None:
+        return
+    busy = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
+        .scalars()
+        .first()
+    )
+    if busy is not None:
+        raise InvalidState(f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host})")
+    record = open_record_for_drive(session, drive.id)
+    if record is not None and record.kind is CustodyKind.BACKUP:
+        refusal = _backup_refusal(env, record)
+        if refusal is not None:
+            raise InvalidState(refusal)
+
+
+def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
+    refusal = _backup_refusal(env, record)
+    if refusal is not None:
+        raise InvalidState(refusal)
     # Check-and-set in this transaction: a second workstation finds the state changed.
     claimed = session.execute(
         update(CustodyRecord)
@@ -345,8 +445,15 @@ def heartbeat(session: Session, env: Env, erasure_id: int) -> None:
     )
 
 
-def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineResult) -> Erasure:
-    """Store the honest result; move the custody record; the key goes unless the erasure can resume."""
+def finish_erasure(
+    session: Session, env: Env, erasure_id: int, result: EngineResult, *, details: dict[str, Any] | None = None
+) -> Erasure:
+    """Store the honest result; move the custody record; the key goes unless the erasure can resume.
+    `details` are added to the erasure's (what this run learned, e.g. the sectors it could not reach).
+
+    An erasure "with exceptions" (sectors hidden by an HPA/DCO were not written) counts as done: a backup
+    record is closed (the backup was written through the operating system, which never sees the hidden
+    sectors) and the certificate states the exception."""
     erasure = session.get(Erasure, erasure_id)
     if erasure is None:
         raise InvalidState(f"erasure {erasure_id} not found")
@@ -364,7 +471,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
     erasure.error = result.error
     erasure.checkpoint_pass = result.checkpoint_pass
     erasure.checkpoint_offset = result.checkpoint_offset
-    details = dict(erasure.details or {})
+    details = {**(erasure.details or {}), **(details or {})}
     if result.mismatches:
         details["verify_mismatches"] = [list(r) for r in result.mismatches[:100]]
     if result.verify_subsections is not None:
@@ -374,7 +481,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
         erasure.stream_key = None
     drive = session.get(Drive, erasure.drive_id)
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
-    if outcome is ErasureOutcome.SUCCEEDED:
+    if outcome.erased:
         if drive is not None:
             drive.erase_count = (drive.erase_count or 0) + 1
         if record is not None and record.kind is CustodyKind.BACKUP and record.state is CustodyState.ERASING:
@@ -387,7 +494,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
                 "record",
                 record.id,
                 before={"state": "erasing"},
-                after={"state": "erased", "erasure_id": erasure.id},
+                after={"state": "erased", "erasure_id": erasure.id, "outcome": outcome.value},
                 customer_id=record.customer_id,
             )
     else:
@@ -407,6 +514,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
             "bad_ranges": len(erasure.bad_ranges),
             "checkpoint_pass": erasure.checkpoint_pass,
             "checkpoint_offset": erasure.checkpoint_offset,
+            **({"sectors_not_written": details["sectors_not_written"]} if "sectors_not_written" in details else {}),
         },
         customer_id=record.customer_id if record is not None else None,
     )
@@ -439,4 +547,7 @@ def erasure_to_dict(erasure: Erasure) -> dict[str, Any]:
         "started_at": erasure.started_at,
         "ended_at": erasure.ended_at,
         "resumed": int((erasure.details or {}).get("resumed", 0)),
+        "hpa_dco": (erasure.details or {}).get("hpa_dco"),
+        "sectors_not_written": (erasure.details or {}).get("sectors_not_written"),
+        "hidden_restored": (erasure.details or {}).get("hidden_restored"),
     }
