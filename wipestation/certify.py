@@ -46,6 +46,7 @@ from wipestation.models import (
     Erasure,
     ErasureOutcome,
 )
+from wipestation.privacy import scrub_certificate_data
 
 ENTRY_POINT_GROUP = "wipestation.certificates"
 LANGUAGES = ("nl", "en")
@@ -646,14 +647,9 @@ def stored_hashes(cert: Certificate) -> set[str]:
 
 
 def anonymised_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Certificate data as `customer anonymise` leaves it: the customer's name replaced."""
-    out = dict(data)
-    customer = dict(out.get("customer") or {})
-    if customer:
-        customer["name"] = ANONYMISED
-        out["customer"] = customer
-    out["anonymised"] = True
-    return out
+    """Certificate data as `customer anonymise` leaves it: the customer's name, the host computer's
+    name and the typed reasons replaced (wipestation.privacy)."""
+    return scrub_certificate_data(data)
 
 
 def stored_record_problem(cert: Certificate, sha256: str, data: dict[str, Any] | None) -> str | None:

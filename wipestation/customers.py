@@ -13,6 +13,7 @@ from wipestation.audit import record_event
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import AuditEvent, Certificate, Customer, Destruction, Erasure
+from wipestation.privacy import REMOVED_NOTE
 from wipestation.retention import record_retention_end
 
 CONTACT_FIELDS = ("name", "email", "phone", "address")
@@ -124,7 +125,7 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     from wipestation.certify import forget_customer_documents  # certify -> custody -> customers
 
     certificates = forget_customer_documents(session, customer.id)
-    notes = _scrub_free_text(customer)
+    notes = _scrub_free_text(session, customer)
     record_event(
         session,
         env,
@@ -137,25 +138,35 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     return customer
 
 
-REMOVED_NOTE = "[removed when the customer was anonymised]"
-
-
-def _scrub_free_text(customer: Customer) -> int:
-    """Free text typed about the customer's records may name them ("letter from J. de Vries"): the
-    reasons for holds, their release and early deletion are replaced (that there was one stays, with
-    its dates). Job references, locations and drive details are not personal and stay."""
+def _scrub_free_text(session: Session, customer: Customer) -> int:
+    """Free text typed about the customer's records may name them ("letter from J. de Vries", "HP of
+    J. de Vries"): every such column (wipestation.privacy.SCRUBBED) is replaced by a note; that there
+    was a hold, a request or an early destruction stays, with its dates. Returns the texts replaced."""
     removed = 0
+
+    def note(value: str | None) -> str | None:
+        nonlocal removed
+        if not value or value == REMOVED_NOTE:
+            return value
+        removed += 1
+        return REMOVED_NOTE
+
     for record in customer.records:
-        if record.deletion_reason:
-            record.deletion_reason = REMOVED_NOTE
-            removed += 1
+        record.deletion_reason = note(record.deletion_reason)
+        record.host_computer = note(record.host_computer)
         for hold in record.holds:
-            if hold.reason != REMOVED_NOTE:
-                hold.reason = REMOVED_NOTE
+            hold.reason = note(hold.reason) or REMOVED_NOTE
+            hold.release_reason = note(hold.release_reason)
+    for destruction in _of_records(session, Destruction, [r.id for r in customer.records]):
+        destruction.early_reason = note(destruction.early_reason)
+        destruction.lower_level_reason = note(destruction.lower_level_reason)
+        evidence = []
+        for entry in destruction.evidence or []:
+            entry = dict(entry)
+            if entry.pop("original_name", None) is not None:
                 removed += 1
-            if hold.release_reason:
-                hold.release_reason = REMOVED_NOTE
-                removed += 1
+            evidence.append(entry)
+        destruction.evidence = evidence
     return removed
 
 

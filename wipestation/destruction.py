@@ -9,6 +9,7 @@ no certificate number.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -180,22 +181,39 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
     )
 
 
+_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+def _neutral_name(index: int, sha256: str, source: Path) -> str:
+    """`01-<hash>.jpg`: the original name may name the customer; it is kept only in the row, which
+    anonymising scrubs."""
+    ext = source.suffix.lower()
+    return f"{index:02d}-{sha256[:16]}{ext if _EXTENSION.match(ext) else ''}"
+
+
 def _copy_evidence(env: Env, batch: str, files: tuple[Path, ...]) -> tuple[list[dict[str, str]], list[Path]]:
-    """Copy each file to `data_dir/evidence/<batch>/`; return its entries and the copies made."""
+    """Copy each file to `data_dir/evidence/<batch>/` under a neutral name (owner-only); return its
+    entries and the copies made."""
     target_dir = env.config.data_dir / "evidence" / batch
     entries: list[dict[str, str]] = []
     copies: list[Path] = []
     try:
         for index, source in enumerate(files, start=1):
-            target_dir.mkdir(parents=True, exist_ok=True)
-            target = target_dir / f"{index:02d}-{source.name}"
+            target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            partial = target_dir / f"{index:02d}.part"
             digest = hashlib.sha256()
-            with open(source, "rb") as src, open(target, "xb") as dst:
-                copies.append(target)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            copies.append(partial)
+            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
                 for chunk in iter(lambda: src.read(1 << 20), b""):
                     digest.update(chunk)
                     dst.write(chunk)
-            entries.append({"file": f"{batch}/{target.name}", "sha256": digest.hexdigest()})
+            target = target_dir / _neutral_name(index, digest.hexdigest(), source)
+            partial.rename(target)
+            copies[-1] = target
+            entries.append(
+                {"file": f"{batch}/{target.name}", "sha256": digest.hexdigest(), "original_name": source.name}
+            )
     except OSError:
         _remove(copies)
         raise
