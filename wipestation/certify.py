@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, current_head, record_event
 from wipestation.config import Config
 from wipestation.custody import effective_due
 from wipestation.env import Env
@@ -150,6 +150,15 @@ class DestructionFacts:
 
 
 @dataclass(frozen=True)
+class AuditHeadRef:
+    """The audit log's newest event when the certificate was issued: `audit verify` checks that the
+    chain still holds it, so a history cut short or rewritten before the certificate is noticed."""
+
+    event: int
+    hash: str
+
+
+@dataclass(frozen=True)
 class CertificateData:
     """Everything printed on one certificate: plain values only, built by the core."""
 
@@ -166,6 +175,7 @@ class CertificateData:
     anonymised: bool = False
     timezone: str = "Europe/Amsterdam"  # the shop's: times are printed in it
     schema: int = SCHEMA
+    audit_head: AuditHeadRef | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return typing.cast(dict[str, Any], _to_plain(self))
@@ -364,6 +374,7 @@ def _hpa_dco(erasure: Erasure) -> str | None:
 
 
 def _certificate_data(
+    session: Session,
     kind: CertificateKind,
     number: str,
     env: Env,
@@ -383,6 +394,7 @@ def _certificate_data(
         technician=technician,
         anonymised=_is_anonymised(record),
         timezone=env.config.timezone,
+        audit_head=AuditHeadRef(*current_head(session, lock=True)),
         **facts,
     )
 
@@ -420,7 +432,9 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         destination="destruction" if abandoned else "backup-pool",
         abandoned=abandoned,
     )
-    return _certificate_data(CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts)
+    return _certificate_data(
+        session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts
+    )
 
 
 def protection_class(level: str) -> int:
@@ -461,7 +475,7 @@ def build_destruction_data(
         evidence=tuple(Evidence(file=str(e["file"]), sha256=str(e["sha256"])) for e in destruction.evidence or []),
     )
     return _certificate_data(
-        CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
+        session, CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
     )
 
 
@@ -502,7 +516,7 @@ def _store(
     record_event(
         session,
         env,
-        "certificate.issued",
+        Action.CERTIFICATE_ISSUED,
         "certificate",
         certificate.id,
         after={
@@ -631,7 +645,7 @@ def certificate_pdf(
     pdf = renderer.render(data, lang)
     session.add(CertificateDocument(certificate_id=cert.id, lang=lang, pdf=pdf, created_at=env.now()))
     record_event(
-        session, env, "certificate.rendered", "certificate", cert.id, after={"number": cert.number, "lang": lang}
+        session, env, Action.CERTIFICATE_RENDERED, "certificate", cert.id, after={"number": cert.number, "lang": lang}
     )
     session.flush()
     return pdf

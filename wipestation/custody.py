@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.customers import get_customer
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
@@ -232,10 +232,11 @@ def _register(
     record_event(
         session,
         env,
-        f"{kind.value}.register",
+        Action.RECORD_REGISTERED,
         "record",
         record.id,
         after={
+            "kind": kind.value,
             "state": record.state.value,
             "drive_id": drive.id,
             "started_on": reg.started_on.isoformat(),
@@ -319,7 +320,7 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     record_event(
         session,
         env,
-        "record.hold",
+        Action.RECORD_HELD,
         "record",
         record.id,
         before=before,
@@ -347,7 +348,7 @@ def release(session: Session, env: Env, ref: str, reason: str | None = None) -> 
     record_event(
         session,
         env,
-        "record.release",
+        Action.RECORD_RELEASED,
         "record",
         record.id,
         before=before,
@@ -369,7 +370,7 @@ def request_deletion(session: Session, env: Env, ref: str, reason: str | None = 
     record_event(
         session,
         env,
-        "record.request_deletion",
+        Action.RECORD_DELETION_REQUESTED,
         "record",
         record.id,
         before=before,

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import AuditEvent, Certificate, Customer, Destruction, Erasure
@@ -59,7 +59,7 @@ def add_customer(session: Session, env: Env, data: CustomerInput) -> Customer:
     session.flush()
     present = [f for f in CONTACT_FIELDS if getattr(customer, f)]
     record_event(
-        session, env, "customer.add", "customer", customer.id, after={"fields": present}, customer_id=customer.id
+        session, env, Action.CUSTOMER_ADDED, "customer", customer.id, after={"fields": present}, customer_id=customer.id
     )
     return customer
 
@@ -105,7 +105,13 @@ def edit_customer(session: Session, env: Env, customer_id: int, data: CustomerIn
         raise BadValue("nothing to change: give --name, --email, --phone or --address with a new value")
     customer.updated_at = env.now()
     record_event(
-        session, env, "customer.edit", "customer", customer.id, after={"changed": changed}, customer_id=customer.id
+        session,
+        env,
+        Action.CUSTOMER_EDITED,
+        "customer",
+        customer.id,
+        after={"changed": changed},
+        customer_id=customer.id,
     )
     return customer
 
@@ -129,7 +135,7 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     record_event(
         session,
         env,
-        "customer.anonymise",
+        Action.CUSTOMER_ANONYMISED,
         "customer",
         customer.id,
         after={"reason": reason, "certificates": certificates, "notes_removed": notes},

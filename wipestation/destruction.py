@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.certify import CertificateRenderer, issue_destruction_certificate
 from wipestation.custody import effective_due, find_record
 from wipestation.env import Env
@@ -266,7 +266,7 @@ def destroy(
             record_event(
                 session,
                 env,
-                "destruction.record",
+                Action.DESTRUCTION_RECORDED,
                 "destruction",
                 destruction.id,
                 after={
@@ -283,7 +283,7 @@ def destroy(
             record_event(
                 session,
                 env,
-                "record.destroyed",
+                Action.RECORD_DESTROYED,
                 "record",
                 record.id,
                 before=before,

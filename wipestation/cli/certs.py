@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from wipestation import certify
+from wipestation.audit_check import certificate_head_problem
 from wipestation.certify import CertificateRenderer, VerifyReport
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
@@ -153,6 +154,7 @@ def _check_store(app: AppContext, report: VerifyReport) -> tuple[str | None, boo
             if cert is None:
                 return f"certificate {report.number} is not in this database", True
             problem = certify.stored_record_problem(cert, report.sha256, report.data)
+            problem = problem or certificate_head_problem(session, cert)
             if problem is not None:
                 return problem, True
     except (OperationalError, WipestationError):

@@ -9,6 +9,7 @@ import click
 from wipestation import customers as svc
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
+from wipestation.errors import WipestationError
 from wipestation.units import parse_date
 
 
@@ -120,7 +121,7 @@ def export(app: AppContext, customer_id: int, output: Path | None) -> None:
 def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
     """Replace name and contact details; records and certificate numbers are kept."""
     data = app.transaction(lambda s: svc.customer_to_dict(svc.anonymise_customer(s, app.env, customer_id)))
-    app.scrub_freed_space()
+    _scrubbed_or_pending(app, f"customer {customer_id} anonymised")
     emit(data, as_json, f"customer {customer_id} anonymised: now '{data['name']}'")
 
 
@@ -139,9 +140,21 @@ def purge_expired(app: AppContext, on: str | None, dry_run: bool, as_json: bool)
             for cid in ids:
                 svc.anonymise_customer(s, app.env, cid, reason="record retention period ended")
     if not dry_run and ids:
-        app.scrub_freed_space()
+        _scrubbed_or_pending(app, f"{len(ids)} customer(s) anonymised")
     verb = "would anonymise" if dry_run else "anonymised"
     emit({"dry_run": dry_run, "customers": ids}, as_json, f"{verb} {len(ids)} customer(s): {ids}")
+
+
+class ScrubPending(WipestationError):
+    """The values are replaced, but their old copies are still in the database's files."""
+
+
+def _scrubbed_or_pending(app: AppContext, done: str) -> None:
+    if not app.scrub_freed_space():
+        raise ScrubPending(
+            f"{done}: the values are replaced, but another process is still reading the database, so the old "
+            "text is still in its file; the scrub is pending and finishes at the next wipestation command"
+        )
 
 
 COMMANDS = [customer]

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.custody import effective_due, open_record_for_drive, upsert_drive
 from wipestation.env import Env
 from wipestation.erasure.engine import Checkpoint, EngineResult
@@ -108,7 +108,7 @@ def begin_erasure(
         record_event(
             session,
             env,
-            "drive.registered",
+            Action.DRIVE_REGISTERED,
             "drive",
             drive.id,
             after={"serial": drive.serial, "owner": "shop", "via": "erase"},
@@ -165,7 +165,7 @@ def begin_erasure(
         record_event(
             session,
             env,
-            "erasure.resumed",
+            Action.ERASURE_RESUMED,
             "erasure",
             previous.id,
             after={"checkpoint_pass": previous.checkpoint_pass, "checkpoint_offset": previous.checkpoint_offset},
@@ -215,7 +215,7 @@ def begin_erasure(
     record_event(
         session,
         env,
-        "erasure.started",
+        Action.ERASURE_STARTED,
         "erasure",
         erasure.id,
         after={
@@ -253,7 +253,7 @@ def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
     record_event(
         session,
         env,
-        "custody.erasing",
+        Action.RECORD_ERASURE_STARTED,
         "record",
         record.id,
         before={"state": "holding"},
@@ -271,7 +271,7 @@ def _release_record(session: Session, env: Env, erasure: Erasure) -> None:
         record_event(
             session,
             env,
-            "custody.erase_ended",
+            Action.RECORD_ERASURE_ENDED,
             "record",
             record.id,
             before={"state": "erasing"},
@@ -320,7 +320,7 @@ def _mark_interrupted(
     record_event(
         session,
         env,
-        "erasure.interrupted",
+        Action.ERASURE_INTERRUPTED,
         "erasure",
         erasure.id,
         before={"outcome": "running"},
@@ -381,7 +381,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
             record_event(
                 session,
                 env,
-                "custody.erased",
+                Action.RECORD_ERASED,
                 "record",
                 record.id,
                 before={"state": "erasing"},
@@ -393,7 +393,7 @@ def finish_erasure(session: Session, env: Env, erasure_id: int, result: EngineRe
     record_event(
         session,
         env,
-        f"erasure.{outcome.value}",
+        Action(f"erasure.{outcome.value}"),
         "erasure",
         erasure.id,
         before={"outcome": "running"},
