@@ -19,6 +19,7 @@ from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
 from wipestation.retention import abandoned_due, backup_due
 from wipestation.retention import effective_due as _effective_due
+from wipestation.text import REASON_LIMIT, check_length, check_plain
 
 OPEN_STATES = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
 LIST_STATES = ("holding", "stored", "due", "erasing", "erased", "destroyed", "open", "closed")
@@ -115,7 +116,7 @@ def find_record(session: Session, ref: str, *, for_update: bool = False) -> Cust
     ref = ref.strip()
     match = _RECORD_ID.match(ref)
     record_id: int | None = None
-    if match:
+    if match and int(match.group(1)) <= 2**63 - 1:  # a bigger number is no id (nor taken by the driver)
         record_id = session.execute(
             select(CustodyRecord.id).where(CustodyRecord.id == int(match.group(1)))
         ).scalar_one_or_none()
@@ -148,7 +149,7 @@ def open_record_for_drive(session: Session, drive_id: int) -> CustodyRecord | No
 
 def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: DriveOwner) -> Drive:
     """The drive with this serial, created when new; known details filled in from the identity."""
-    serial = identity.serial.strip()
+    serial = check_plain(identity.serial, "serial").strip()
     if not serial:
         raise BadValue("a drive needs a serial")
     if len(serial) > 120:
@@ -157,8 +158,11 @@ def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: Dri
     if drive is None:
         drive = Drive(serial=serial, owner=owner, erase_count=0, created_at=env.now())
         session.add(drive)
+    limits = {"model": 200, "vendor": 120, "wwn": 64, "firmware": 64}
     for attr in ("model", "vendor", "capacity_bytes", "wwn", "firmware"):
         value = getattr(identity, attr)
+        if isinstance(value, str):
+            check_length(check_plain(value, attr), attr, limits[attr])
         if value is not None:
             setattr(drive, attr, value)
     if identity.bus != "unknown" or drive.bus is None:
@@ -250,7 +254,7 @@ def _register(
 def _text(value: str | None, what: str, limit: int) -> str | None:
     if value is None:
         return None
-    value = value.strip()
+    value = check_plain(value, what).strip()
     if len(value) > limit:
         raise BadValue(f"{what} is longer than {limit} characters")
     return value or None
@@ -309,7 +313,7 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     today = env.today()
     if until <= today:
         raise BadValue(f"the hold must end after today ({today}); {until} is not")
-    reason = (reason or "").strip()
+    reason = _text(reason, "reason", REASON_LIMIT) or ""
     if not reason:
         raise BadValue("a hold needs a reason")
     before = _summary(record)
@@ -339,7 +343,7 @@ def release(session: Session, env: Env, ref: str, reason: str | None = None) -> 
         raise InvalidState(f"record {record.id} is not on hold")
     before = _summary(record)
     now = env.now()
-    reason = _text(reason, "reason", 2000)
+    reason = _text(reason, "reason", REASON_LIMIT)
     for h in live:
         h.released_at = now
         h.released_by = env.actor
@@ -365,7 +369,7 @@ def request_deletion(session: Session, env: Env, ref: str, reason: str | None = 
         raise InvalidState(f"deletion of record {record.id} was already requested on {record.deletion_requested_on}")
     before = _summary(record)
     record.deletion_requested_on = env.today()
-    record.deletion_reason = _text(reason, "reason", 2000)
+    record.deletion_reason = _text(reason, "reason", REASON_LIMIT)
     session.flush()
     record_event(
         session,

@@ -15,8 +15,11 @@ from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import AuditEvent, Certificate, Customer, Destruction, Erasure
 from wipestation.privacy import REMOVED_NOTE
 from wipestation.retention import record_retention_end
+from wipestation.text import check_plain
 
 CONTACT_FIELDS = ("name", "email", "phone", "address")
+MAX_ID = 2**63 - 1  # ids are 64-bit integers on every backend
+MIN_ID = -(2**63)
 ANONYMISED_NAME = "anonymised customer {id}"
 
 
@@ -31,6 +34,7 @@ class CustomerInput:
 def _clean(value: str | None, field: str, limit: int) -> str | None:
     if value is None:
         return None
+    check_plain(value, field, multiline=field == "address")
     text = " ".join(value.split()) if field != "address" else value.strip()
     if len(text) > limit:
         raise BadValue(f"{field} is longer than {limit} characters")
@@ -65,6 +69,8 @@ def add_customer(session: Session, env: Env, data: CustomerInput) -> Customer:
 
 
 def get_customer(session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
+    if not MIN_ID <= customer_id <= MAX_ID:  # no row has it; the driver would not even take it
+        raise NotFound(f"no customer with id {customer_id}")
     customer = session.get(Customer, customer_id, with_for_update=for_update, populate_existing=for_update)
     if customer is None:
         raise NotFound(f"no customer with id {customer_id}")

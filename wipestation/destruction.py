@@ -24,6 +24,7 @@ from wipestation.custody import effective_due, find_record
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
+from wipestation.text import ACTOR_LIMIT, check_plain
 
 METHODS = ("shred", "disintegrate", "crush", "drill", "degauss")
 FLASH_MEDIA = frozenset({"ssd", "flash"})
@@ -89,7 +90,7 @@ def _level_number(level: str) -> int:
 def _text(value: str | None, what: str, limit: int = TEXT_LIMIT) -> str | None:
     if value is None:
         return None
-    cleaned = " ".join(value.split())
+    cleaned = " ".join(check_plain(value, what).split())
     if not cleaned:
         raise BadValue(f"{what} is empty")
     if len(cleaned) > limit:
@@ -172,7 +173,7 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
         records=records,
         level=level,
         on=on,
-        witness=_text(req.witness, "--witness"),
+        witness=_text(req.witness, "--witness", ACTOR_LIMIT),
         reason=reason,
         accept_lower=accept_lower,
         equipment=_text(req.equipment, "--equipment"),

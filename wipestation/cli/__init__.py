@@ -5,14 +5,17 @@ from __future__ import annotations
 import getpass
 import importlib
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from wipestation.cli.context import AppContext, Overrides
 from wipestation.errors import ExitCode, WipestationError
+from wipestation.files import PRIVATE_UMASK
+from wipestation.text import ACTOR_LIMIT, check_length, check_plain
 
 
 class CommandError(click.ClickException):
@@ -34,12 +37,16 @@ class WipestationGroup(click.Group):
             return super().invoke(ctx)
         except WipestationError as exc:
             raise CommandError(_one_line(str(exc)), int(exc.exit_code)) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
-            raise
-        except OperationalError as exc:
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise  # click ends quietly when the reader of a pipe (`| head`) has gone
+        except DBAPIError as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            raise CommandError(_one_line(f"database: {exc.orig}"), int(ExitCode.RULES)) from None
+            raise CommandError(database_message(exc), int(ExitCode.RULES)) from None
+        except OverflowError:
+            if os.environ.get("WIPESTATION_DEBUG"):
+                raise
+            raise CommandError("a number is too large (at most 9223372036854775807)", int(ExitCode.RULES)) from None
         except (SQLAlchemyError, OSError, ValueError) as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
@@ -48,6 +55,22 @@ class WipestationGroup(click.Group):
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+_OPERATION = re.compile(r"^\s*(INSERT INTO|UPDATE|DELETE FROM|SELECT\b.*?\bFROM)\s+\"?(\w+)", re.S | re.I)
+_VERBS = {"insert": "writing to", "update": "updating", "delete": "deleting from", "select": "reading"}
+
+
+def database_message(exc: DBAPIError) -> str:
+    """The database's complaint and the operation, never the statement or its parameters (they may
+    hold personal data); PostgreSQL's DETAIL lines, which quote values, are left out too."""
+    text = str(exc.orig).strip()
+    complaint = text.splitlines()[0] if text else type(exc.orig).__name__
+    match = _OPERATION.match(exc.statement or "")
+    if match:
+        operation = f"{_VERBS[match.group(1).split()[0].lower()]} {match.group(2)}"
+        return _one_line(f"database: {complaint} (while {operation})")
+    return _one_line(f"database: {complaint}")
 
 
 @click.group(cls=WipestationGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,7 +87,10 @@ def _one_line(text: str) -> str:
 @click.pass_context
 def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None) -> None:
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
+    os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
+    if actor is not None:
+        check_length(check_plain(actor, "--as").strip(), "--as", ACTOR_LIMIT)
     try:
         actor_name = actor or getpass.getuser()
     except (KeyError, OSError):

@@ -14,6 +14,7 @@ from wipestation.clock import Clock, SystemClock
 from wipestation.config import Config, load_config
 from wipestation.db import default_db_url, finish_pending_scrub, open_store, scrub_sqlite
 from wipestation.env import Env
+from wipestation.files import ensure_data_dir
 from wipestation.tx import in_transaction
 
 T = TypeVar("T")
@@ -62,6 +63,7 @@ class AppContext:
     def sessions(self) -> sessionmaker[Session]:
         """The session factory; the database is opened (and its schema upgraded) on first use."""
         if self._sessions is None:
+            ensure_data_dir(self.config.data_dir)
             self._engine, self._sessions = open_store(self.db_url)
             finish_pending_scrub(self._engine)
             self._recover_stale_erasures(self._sessions)

@@ -10,6 +10,7 @@ from wipestation import customers as svc
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import WipestationError
+from wipestation.files import write_private
 from wipestation.units import parse_date
 
 
@@ -110,7 +111,7 @@ def export(app: AppContext, customer_id: int, output: Path | None) -> None:
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_private(output, (text + "\n").encode("utf-8"))
         click.echo(f"exported customer {customer_id} to {output}", err=True)
 
 
@@ -132,7 +133,7 @@ def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
 @click.pass_obj
 def purge_expired(app: AppContext, on: str | None, dry_run: bool, as_json: bool) -> None:
     """Anonymise customers whose records are older than the record-retention period (7 years)."""
-    day = parse_date(on) if on else app.env.today()
+    day = parse_date(on) if on is not None else app.env.today()
     with app.sessions.begin() as s:
         expired = svc.expired_customers(s, app.env, day)
         ids = [c.id for c in expired]

@@ -10,6 +10,7 @@ import re
 
 from wipestation.detection.blockinfo import VPD_SERIAL_ATTRIBUTE, BlockInfo
 from wipestation.identity import DriveIdentity
+from wipestation.text import escape_control
 
 LOOP_MODEL = "Linux loop device"
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
@@ -20,7 +21,7 @@ _MEANINGLESS_VENDORS = frozenset({"ATA", "NVME"})
 def decode_udev(text: str) -> str:
     """Undo udev's `\\xNN` escaping (ID_MODEL_ENC, ID_VENDOR_ENC) and trim the padding."""
     raw = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return " ".join(raw.split())
+    return escape_control(" ".join(raw.split()))  # a decoded ESC must never reach a terminal
 
 
 def parse_identity(info: BlockInfo) -> DriveIdentity:
