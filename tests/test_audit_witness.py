@@ -127,7 +127,8 @@ def test_a_rewritten_and_rehashed_history_is_found(shop: Cli, tmp_path: Path) ->
 def test_the_certificate_carries_the_head_at_its_issue(shop: Cli, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    data = json.loads(shop.sql("select data from certificates")[0][0])
+    raw = shop.sql("select data from certificates")[0][0]
+    data = raw if isinstance(raw, dict) else json.loads(raw)
     issued = shop.sql("select id from audit_events where action = 'certificate.issued'")[0][0]
     head = shop.sql("select id, hash from audit_events where id = :i", i=issued - 1)[0]
     assert data["audit_head"] == {"event": head[0], "hash": head[1]}

@@ -51,3 +51,31 @@ def test_anonymise_leaves_no_old_row_in_the_table_files(cli: Cli, tmp_path: Path
     after = _blob(cli)
     left = [t for t in TRACES if t.encode() in after]
     assert left == []
+
+
+def test_a_concurrent_reader_makes_the_scrub_pending_until_the_next_command(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if cli.is_sqlite:
+        pytest.skip("PostgreSQL only (SQLite: test_scrub_pending.py)")
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.setattr("wipestation.db.SCRUB_WAIT_SECONDS", 0.5)
+    cid = cli.ok("customer", "add", "--name", NAME, "--phone", "06-98765432")["id"]
+    reader = create_engine(cli.url)
+    marker = cli.config.data_dir / "postgresql-scrub-pending"
+    try:
+        with reader.connect() as conn:
+            conn.execute(text("select name from customers")).all()  # holds its lock until the rollback
+            result = cli("customer", "anonymise", str(cid))
+            assert result.exit_code == 1
+            assert "values are replaced" in result.stderr and "scrub is pending" in result.stderr
+            assert len(result.stderr.splitlines()) == 1
+            assert marker.exists()
+            conn.rollback()
+    finally:
+        reader.dispose()
+    assert cli("customer", "list").exit_code == 0
+    assert not marker.exists()
+    after = _blob(cli)
+    assert b"van Dijk-Smit" not in after and b"06-98765432" not in after

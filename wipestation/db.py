@@ -123,8 +123,11 @@ SCRUBBED_TABLES = ("customers", "custody_records", "holds", "destructions", "cer
 SCRUB_WAIT_SECONDS = 10.0  # how long a scrub waits for other processes' read transactions to end
 
 
-def scrub_pending_marker(engine: Engine) -> Path | None:
-    """The file beside an SQLite database that says a scrub is still to be done."""
+def scrub_pending_marker(engine: Engine, data_dir: Path | None = None) -> Path | None:
+    """The file that says a scrub is still to be done: beside an SQLite database, or in the data folder
+    for a PostgreSQL one."""
+    if engine.dialect.name == "postgresql" and data_dir is not None:
+        return data_dir / "postgresql-scrub-pending"
     if engine.dialect.name != "sqlite":
         return None
     database = engine.url.database or ""
@@ -171,7 +174,7 @@ def _vacuum_full(engine: Engine, wait: float) -> bool:
     return True
 
 
-def scrub_sqlite(engine: Engine, wait: float | None = None) -> bool:
+def scrub_sqlite(engine: Engine, wait: float | None = None, data_dir: Path | None = None) -> bool:
     """After personal data was overwritten, leave no old copy in any file. SQLite: secure_delete
     zeroes freed cells, but the old page images stay in the main file until a checkpoint copies the
     new ones over them, and in the WAL until it is truncated; a checkpoint cannot finish while another
@@ -180,15 +183,16 @@ def scrub_sqlite(engine: Engine, wait: float | None = None) -> bool:
     server recycles its segments). Returns False when the old text could not be removed yet."""
     wait = SCRUB_WAIT_SECONDS if wait is None else wait
     if engine.dialect.name == "postgresql":
-        return _vacuum_full(engine, wait)
-    if engine.dialect.name != "sqlite":
+        done = _vacuum_full(engine, wait)
+    elif engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.rollback()
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            done = _checkpoint(raw, wait)
+    else:
         return True
-    with engine.connect() as conn:
-        conn.rollback()
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        done = _checkpoint(raw, wait)
-    marker = scrub_pending_marker(engine)
+    marker = scrub_pending_marker(engine, data_dir)
     if marker is not None:
         if done:
             marker.unlink(missing_ok=True)
@@ -197,8 +201,8 @@ def scrub_sqlite(engine: Engine, wait: float | None = None) -> bool:
     return done
 
 
-def finish_pending_scrub(engine: Engine) -> None:
+def finish_pending_scrub(engine: Engine, data_dir: Path | None = None) -> None:
     """At the start of a command: finish a scrub an earlier command could not (scrub_sqlite)."""
-    marker = scrub_pending_marker(engine)
+    marker = scrub_pending_marker(engine, data_dir)
     if marker is not None and marker.exists():
-        scrub_sqlite(engine, wait=1.0)
+        scrub_sqlite(engine, wait=1.0, data_dir=data_dir)

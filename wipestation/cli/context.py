@@ -65,7 +65,7 @@ class AppContext:
         if self._sessions is None:
             ensure_data_dir(self.config.data_dir)
             self._engine, self._sessions = open_store(self.db_url)
-            finish_pending_scrub(self._engine)
+            finish_pending_scrub(self._engine, self.config.data_dir)
             self._recover_stale_erasures(self._sessions)
         return self._sessions
 
@@ -96,7 +96,7 @@ class AppContext:
     def scrub_freed_space(self) -> bool:
         """After personal data was overwritten: leave no old copy in the database's files. False when
         another process's read transaction keeps the old pages for now (finished at the next command)."""
-        return scrub_sqlite(self.engine)
+        return scrub_sqlite(self.engine, data_dir=self.config.data_dir)
 
     def close(self) -> None:
         if self._engine is not None:

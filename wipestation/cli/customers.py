@@ -153,8 +153,8 @@ class ScrubPending(WipestationError):
 def _scrubbed_or_pending(app: AppContext, done: str) -> None:
     if not app.scrub_freed_space():
         raise ScrubPending(
-            f"{done}: the values are replaced, but another process is still reading the database, so the old "
-            "text is still in its file; the scrub is pending and finishes at the next wipestation command"
+            f"{done}: the values are replaced, but another process is still using the database, so the old "
+            "text is still in its files; the scrub is pending and finishes at the next wipestation command"
         )
 
 
