@@ -153,3 +153,16 @@ def test_a_database_error_names_the_operation_never_the_values(seeded: Cli) -> N
     result = seeded("customer", "add", "--name", "Secret Person", "--email", "secret@example.nl")
     assert result.exit_code == 1
     assert result.stderr == "error: database: closed for today (while writing to customers)\n"
+
+
+def test_a_postgresql_error_names_the_operation_never_the_values(seeded: Cli) -> None:
+    if seeded.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    seeded.sql(
+        "CREATE FUNCTION no_more() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'closed for today' "
+        "USING DETAIL = 'name: ' || NEW.name; END $$ LANGUAGE plpgsql"
+    )
+    seeded.sql("CREATE TRIGGER no_more BEFORE INSERT ON customers FOR EACH ROW EXECUTE FUNCTION no_more()")
+    result = seeded("customer", "add", "--name", "Secret Person", "--email", "secret@example.nl")
+    assert result.exit_code == 1
+    assert result.stderr == "error: database: closed for today (while writing to customers)\n"
