@@ -33,6 +33,7 @@ BAD = [
     (["customer", "anonymise", "99999999999999999999999"], "no customer with id"),
     (["backup", "register", "--serial", "N1", "--customer", BIG, "--job", "J"], "no customer with id"),
     (["show", BIG], "no record or drive serial"),
+    (["show", "9" * 5000], "no record or drive serial"),
     ([*ABANDONED, "--capacity", "99999999999999999999"], "not a capacity"),
     ([*REG, "--made-on", ""], "not a date: ''"),
     ([*REG, "--made-on", "0001-01-01"], "between 1900-01-01 and 2100-12-31"),

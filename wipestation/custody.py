@@ -116,7 +116,7 @@ def find_record(session: Session, ref: str, *, for_update: bool = False) -> Cust
     ref = ref.strip()
     match = _RECORD_ID.match(ref)
     record_id: int | None = None
-    if match and int(match.group(1)) <= 2**63 - 1:  # a bigger number is no id (nor taken by the driver)
+    if match and len(match.group(1)) <= 19 and int(match.group(1)) <= 2**63 - 1:  # bigger: no id (nor driver's)
         record_id = session.execute(
             select(CustodyRecord.id).where(CustodyRecord.id == int(match.group(1)))
         ).scalar_one_or_none()
