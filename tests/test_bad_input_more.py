@@ -128,6 +128,9 @@ def test_a_closed_pipe_is_no_traceback(tmp_path: Path) -> None:
 
 
 def test_device_text_is_escaped_not_decoded_into_the_terminal() -> None:
+    from wipestation.detection.identity import loop_serial
+
+    assert loop_serial("/tmp/evil\x1b[2J.img") == "LOOP-evil\\x1b[2J.img"
     assert decode_udev("Evil\\x1b[2JDisk\\x20\\x20") == "Evil\\x1b[2JDisk"
     assert decode_udev("WDC\\x20WD10EZEX") == "WDC WD10EZEX"
 
