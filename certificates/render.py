@@ -534,6 +534,11 @@ class _Renderer:
                     table,
                     Spacer(1, 1.5 * mm),
                     Paragraph(clean(self.t("auth.how")), self.s.small),
+                    *(
+                        [Paragraph(clean(f"audit {h.event}:{h.hash}"), self.s.small)]
+                        if (h := self.d.audit_head)
+                        else []
+                    ),
                 ]
             )
         ]

@@ -33,12 +33,12 @@ def test_an_untouched_chain_verifies(history: Cli) -> None:
 def test_every_state_change_is_an_event_with_its_actor(history: Cli) -> None:
     rows = history.sql("select action, actor, entity, entity_id from audit_events order by id")
     assert [r[0] for r in rows] == [
-        "customer.add",
-        "backup.register",
-        "backup.register",
-        "backup.register",
-        "record.hold",
-        "record.release",
+        "customer.added",
+        "record.registered",
+        "record.registered",
+        "record.registered",
+        "record.held",
+        "record.released",
     ]
     assert {r[1] for r in rows} == {"tester"}
 

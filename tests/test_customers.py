@@ -68,7 +68,7 @@ def test_export_holds_everything_about_the_customer(cli: Cli, tmp_path: Path) ->
     assert data["records"][0]["holds"][0]["reason"] == "customer is abroad"
     assert data["records"][1]["location"] == "kast 2"
     actions = [e["action"] for e in data["audit_events"]]
-    assert actions == ["customer.add", "backup.register", "abandoned.register", "record.hold"]
+    assert actions == ["customer.added", "record.registered", "record.registered", "record.held"]
     assert "OTHER" not in out.read_text()
     assert {"erasures", "destructions", "certificates"} <= set(data)
     # stdout variant is the same document

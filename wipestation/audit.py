@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +21,35 @@ from wipestation.env import Env
 from wipestation.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+
+
+class Action(StrEnum):
+    """Every action the log records: `<entity>.<what happened to it>`, in the past tense. Adding an
+    action is adding one member. Verifying accepts any name already in a database."""
+
+    CUSTOMER_ADDED = "customer.added"
+    CUSTOMER_EDITED = "customer.edited"
+    CUSTOMER_ANONYMISED = "customer.anonymised"
+    RECORD_REGISTERED = "record.registered"
+    RECORD_HELD = "record.held"
+    RECORD_RELEASED = "record.released"
+    RECORD_DELETION_REQUESTED = "record.deletion_requested"
+    RECORD_ERASURE_STARTED = "record.erasure_started"
+    RECORD_ERASURE_ENDED = "record.erasure_ended"
+    RECORD_ERASED = "record.erased"
+    RECORD_DESTROYED = "record.destroyed"
+    DRIVE_REGISTERED = "drive.registered"
+    DRIVE_CAPACITY_RESTORED = "drive.capacity_restored"
+    ERASURE_STARTED = "erasure.started"
+    ERASURE_RESUMED = "erasure.resumed"
+    ERASURE_SUCCEEDED = "erasure.succeeded"
+    ERASURE_FAILED = "erasure.failed"
+    ERASURE_INTERRUPTED = "erasure.interrupted"
+    DESTRUCTION_RECORDED = "destruction.recorded"
+    CERTIFICATE_ISSUED = "certificate.issued"
+    CERTIFICATE_RENDERED = "certificate.rendered"
+
+
 PERSONAL_FIELDS = frozenset({"name", "email", "phone", "address"})
 
 
@@ -50,7 +81,7 @@ def _check_no_personal_data(summary: dict[str, Any] | None) -> None:
 def record_event(
     session: Session,
     env: Env,
-    action: str,
+    action: Action,
     entity: str,
     entity_id: int | None,
     *,
@@ -71,7 +102,7 @@ def record_event(
         id=head.last_event_id + 1,
         at=env.now(),
         actor=env.actor,
-        action=action,
+        action=str(action),
         entity=entity,
         entity_id=entity_id,
         customer_id=customer_id,
@@ -128,3 +159,38 @@ def verify_chain(session: Session) -> ChainReport:
 def events_for(session: Session, *, entity: str, entity_id: int) -> list[AuditEvent]:
     stmt = select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
     return list(session.execute(stmt.order_by(AuditEvent.id)).scalars())
+
+
+def current_head(session: Session, *, lock: bool = False) -> tuple[int, str]:
+    """(event number, hash) of the newest event; (0, GENESIS) before the first. `lock` holds the
+    head row until the transaction ends, so no event slips in between reading it and appending."""
+    stmt = select(AuditHead).where(AuditHead.id == 1)
+    head = session.execute(stmt.with_for_update() if lock else stmt).scalar_one_or_none()
+    return (0, GENESIS) if head is None else (head.last_event_id, head.last_hash)
+
+
+_HEAD = re.compile(r"^\s*(\d{1,18}):([0-9a-fA-F]{12,64})\s*$")
+MIN_HEAD_DIGITS = 12
+
+
+def format_head(event_id: int, hash_: str) -> str:
+    """The head as a shop writes it down: `N:HASH`."""
+    return f"{event_id}:{hash_}"
+
+
+def parse_head(text: str) -> tuple[int, str] | None:
+    """`N:HASH` (the hash in full, or its first 12 or more hex digits), or None."""
+    match = _HEAD.match(text)
+    return (int(match.group(1)), match.group(2).lower()) if match else None
+
+
+def head_problem(session: Session, event_id: int, hash_: str) -> str | None:
+    """Why the chain no longer holds event `event_id` with a hash starting `hash_`, or None."""
+    if event_id == 0:
+        return None if GENESIS.startswith(hash_) else "event 0 is the start of every chain"
+    event = session.get(AuditEvent, event_id)
+    if event is None:
+        return f"the log no longer has event {event_id}"
+    if not event.hash.startswith(hash_):
+        return f"event {event_id} is not the one remembered (its hash is now {event.hash[:16]}…)"
+    return None

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, current_head, record_event
 from wipestation.config import Config
 from wipestation.custody import effective_due
 from wipestation.env import Env
@@ -46,6 +46,7 @@ from wipestation.models import (
     Erasure,
     ErasureOutcome,
 )
+from wipestation.privacy import scrub_certificate_data
 
 ENTRY_POINT_GROUP = "wipestation.certificates"
 LANGUAGES = ("nl", "en")
@@ -153,6 +154,15 @@ class DestructionFacts:
 
 
 @dataclass(frozen=True)
+class AuditHeadRef:
+    """The audit log's newest event when the certificate was issued: `audit verify` checks that the
+    chain still holds it, so a history cut short or rewritten before the certificate is noticed."""
+
+    event: int
+    hash: str
+
+
+@dataclass(frozen=True)
 class CertificateData:
     """Everything printed on one certificate: plain values only, built by the core."""
 
@@ -169,6 +179,7 @@ class CertificateData:
     anonymised: bool = False
     timezone: str = "Europe/Amsterdam"  # the shop's: times are printed in it
     schema: int = SCHEMA
+    audit_head: AuditHeadRef | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return typing.cast(dict[str, Any], _to_plain(self))
@@ -371,6 +382,7 @@ def _hpa_dco(erasure: Erasure) -> str | None:
 
 
 def _certificate_data(
+    session: Session,
     kind: CertificateKind,
     number: str,
     env: Env,
@@ -390,6 +402,7 @@ def _certificate_data(
         technician=technician,
         anonymised=_is_anonymised(record),
         timezone=env.config.timezone,
+        audit_head=AuditHeadRef(*current_head(session, lock=True)),
         **facts,
     )
 
@@ -431,7 +444,9 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         sectors_not_written=None if not_written is None else int(not_written),
         bytes_not_written=None if not_written is None else int(not_written) * int(details.get("sector_size", 512)),
     )
-    return _certificate_data(CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts)
+    return _certificate_data(
+        session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts
+    )
 
 
 def protection_class(level: str) -> int:
@@ -472,7 +487,7 @@ def build_destruction_data(
         evidence=tuple(Evidence(file=str(e["file"]), sha256=str(e["sha256"])) for e in destruction.evidence or []),
     )
     return _certificate_data(
-        CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
+        session, CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
     )
 
 
@@ -513,7 +528,7 @@ def _store(
     record_event(
         session,
         env,
-        "certificate.issued",
+        Action.CERTIFICATE_ISSUED,
         "certificate",
         certificate.id,
         after={
@@ -643,7 +658,7 @@ def certificate_pdf(
     pdf = renderer.render(data, lang)
     session.add(CertificateDocument(certificate_id=cert.id, lang=lang, pdf=pdf, created_at=env.now()))
     record_event(
-        session, env, "certificate.rendered", "certificate", cert.id, after={"number": cert.number, "lang": lang}
+        session, env, Action.CERTIFICATE_RENDERED, "certificate", cert.id, after={"number": cert.number, "lang": lang}
     )
     session.flush()
     return pdf
@@ -659,14 +674,9 @@ def stored_hashes(cert: Certificate) -> set[str]:
 
 
 def anonymised_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Certificate data as `customer anonymise` leaves it: the customer's name replaced."""
-    out = dict(data)
-    customer = dict(out.get("customer") or {})
-    if customer:
-        customer["name"] = ANONYMISED
-        out["customer"] = customer
-    out["anonymised"] = True
-    return out
+    """Certificate data as `customer anonymise` leaves it: the customer's name, the host computer's
+    name and the typed reasons replaced (wipestation.privacy)."""
+    return scrub_certificate_data(data)
 
 
 def stored_record_problem(cert: Certificate, sha256: str, data: dict[str, Any] | None) -> str | None:

@@ -7,10 +7,12 @@ months for abandoned disks, 7 years for transaction records).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -166,6 +168,7 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
             config = replace(config, certificates=replace(config.certificates, language=config.language))
     if env.get("WIPESTATION_ALLOW_LOOP", "") in {"1", "true", "yes"}:
         config = replace(config, devices=replace(config.devices, allow_loop=True))
+    _validate(config)
     if config.language not in {"nl", "en"}:
         raise ConfigError("config: language must be 'nl' or 'en'")
     if config.mail.security not in {"none", "starttls", "tls"}:
@@ -173,3 +176,31 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
     return config
+
+
+# Upper limits of the retention periods: beyond them a value is a typing error (and dates overflow).
+RETENTION_LIMITS = {"backup_days": 3650, "abandoned_months": 120, "record_years": 100}
+_PREFIX = re.compile(r"^[A-Za-z0-9]{1,12}$")
+_LEVEL = {"min_level_magnetic": re.compile(r"^H-[1-7]$"), "min_level_flash": re.compile(r"^E-[1-7]$")}
+
+
+def _validate(config: Config) -> None:
+    """Values that parse but make no sense, refused when the config is loaded, naming the key."""
+    try:
+        ZoneInfo(config.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"config: timezone '{config.timezone}' is not a known time zone (e.g. Europe/Amsterdam)"
+        ) from None
+    for key, limit in RETENTION_LIMITS.items():
+        if getattr(config.retention, key) > limit:
+            raise ConfigError(f"config: [retention] {key} must be at most {limit}")
+    if not _PREFIX.match(config.certificates.prefix):
+        raise ConfigError("config: [certificates] prefix must be 1 to 12 letters or digits (it starts every number)")
+    for key, pattern in _LEVEL.items():
+        value = getattr(config.destruction, key)
+        if not pattern.match(value):
+            example = "H-4" if key.endswith("magnetic") else "E-4"
+            raise ConfigError(f"config: [destruction] {key} must be a DIN 66399 level like {example}: '{value}'")
+    if not 1 <= config.mail.port <= 65535:
+        raise ConfigError("config: [mail] port must be between 1 and 65535")

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.customers import get_customer
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
@@ -19,6 +19,7 @@ from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
 from wipestation.retention import abandoned_due, backup_due
 from wipestation.retention import effective_due as _effective_due
+from wipestation.text import REASON_LIMIT, check_length, check_plain
 
 OPEN_STATES = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
 LIST_STATES = ("holding", "stored", "due", "erasing", "erased", "destroyed", "open", "closed")
@@ -115,7 +116,7 @@ def find_record(session: Session, ref: str, *, for_update: bool = False) -> Cust
     ref = ref.strip()
     match = _RECORD_ID.match(ref)
     record_id: int | None = None
-    if match:
+    if match and len(match.group(1)) <= 19 and int(match.group(1)) <= 2**63 - 1:  # bigger: no id (nor driver's)
         record_id = session.execute(
             select(CustodyRecord.id).where(CustodyRecord.id == int(match.group(1)))
         ).scalar_one_or_none()
@@ -148,7 +149,7 @@ def open_record_for_drive(session: Session, drive_id: int) -> CustodyRecord | No
 
 def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: DriveOwner) -> Drive:
     """The drive with this serial, created when new; known details filled in from the identity."""
-    serial = identity.serial.strip()
+    serial = check_plain(identity.serial, "serial").strip()
     if not serial:
         raise BadValue("a drive needs a serial")
     if len(serial) > 120:
@@ -157,8 +158,11 @@ def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: Dri
     if drive is None:
         drive = Drive(serial=serial, owner=owner, erase_count=0, created_at=env.now())
         session.add(drive)
+    limits = {"model": 200, "vendor": 120, "wwn": 64, "firmware": 64}
     for attr in ("model", "vendor", "capacity_bytes", "wwn", "firmware"):
         value = getattr(identity, attr)
+        if isinstance(value, str):
+            check_length(check_plain(value, attr), attr, limits[attr])
         if value is not None:
             setattr(drive, attr, value)
     if identity.bus != "unknown" or drive.bus is None:
@@ -232,10 +236,11 @@ def _register(
     record_event(
         session,
         env,
-        f"{kind.value}.register",
+        Action.RECORD_REGISTERED,
         "record",
         record.id,
         after={
+            "kind": kind.value,
             "state": record.state.value,
             "drive_id": drive.id,
             "started_on": reg.started_on.isoformat(),
@@ -249,7 +254,7 @@ def _register(
 def _text(value: str | None, what: str, limit: int) -> str | None:
     if value is None:
         return None
-    value = value.strip()
+    value = check_plain(value, what).strip()
     if len(value) > limit:
         raise BadValue(f"{what} is longer than {limit} characters")
     return value or None
@@ -308,7 +313,7 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     today = env.today()
     if until <= today:
         raise BadValue(f"the hold must end after today ({today}); {until} is not")
-    reason = (reason or "").strip()
+    reason = _text(reason, "reason", REASON_LIMIT) or ""
     if not reason:
         raise BadValue("a hold needs a reason")
     before = _summary(record)
@@ -319,7 +324,7 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     record_event(
         session,
         env,
-        "record.hold",
+        Action.RECORD_HELD,
         "record",
         record.id,
         before=before,
@@ -338,7 +343,7 @@ def release(session: Session, env: Env, ref: str, reason: str | None = None) -> 
         raise InvalidState(f"record {record.id} is not on hold")
     before = _summary(record)
     now = env.now()
-    reason = _text(reason, "reason", 2000)
+    reason = _text(reason, "reason", REASON_LIMIT)
     for h in live:
         h.released_at = now
         h.released_by = env.actor
@@ -347,7 +352,7 @@ def release(session: Session, env: Env, ref: str, reason: str | None = None) -> 
     record_event(
         session,
         env,
-        "record.release",
+        Action.RECORD_RELEASED,
         "record",
         record.id,
         before=before,
@@ -364,12 +369,12 @@ def request_deletion(session: Session, env: Env, ref: str, reason: str | None = 
         raise InvalidState(f"deletion of record {record.id} was already requested on {record.deletion_requested_on}")
     before = _summary(record)
     record.deletion_requested_on = env.today()
-    record.deletion_reason = _text(reason, "reason", 2000)
+    record.deletion_reason = _text(reason, "reason", REASON_LIMIT)
     session.flush()
     record_event(
         session,
         env,
-        "record.request_deletion",
+        Action.RECORD_DELETION_REQUESTED,
         "record",
         record.id,
         before=before,

@@ -9,13 +9,17 @@ from typing import Any, TypeVar
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import AuditEvent, Certificate, Customer, Destruction, Erasure
+from wipestation.privacy import REMOVED_NOTE
 from wipestation.retention import record_retention_end
+from wipestation.text import check_plain
 
 CONTACT_FIELDS = ("name", "email", "phone", "address")
+MAX_ID = 2**63 - 1  # ids are 64-bit integers on every backend
+MIN_ID = -(2**63)
 ANONYMISED_NAME = "anonymised customer {id}"
 
 
@@ -30,6 +34,7 @@ class CustomerInput:
 def _clean(value: str | None, field: str, limit: int) -> str | None:
     if value is None:
         return None
+    check_plain(value, field, multiline=field == "address")
     text = " ".join(value.split()) if field != "address" else value.strip()
     if len(text) > limit:
         raise BadValue(f"{field} is longer than {limit} characters")
@@ -58,12 +63,14 @@ def add_customer(session: Session, env: Env, data: CustomerInput) -> Customer:
     session.flush()
     present = [f for f in CONTACT_FIELDS if getattr(customer, f)]
     record_event(
-        session, env, "customer.add", "customer", customer.id, after={"fields": present}, customer_id=customer.id
+        session, env, Action.CUSTOMER_ADDED, "customer", customer.id, after={"fields": present}, customer_id=customer.id
     )
     return customer
 
 
 def get_customer(session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
+    if not MIN_ID <= customer_id <= MAX_ID:  # no row has it; the driver would not even take it
+        raise NotFound(f"no customer with id {customer_id}")
     customer = session.get(Customer, customer_id, with_for_update=for_update, populate_existing=for_update)
     if customer is None:
         raise NotFound(f"no customer with id {customer_id}")
@@ -104,7 +111,13 @@ def edit_customer(session: Session, env: Env, customer_id: int, data: CustomerIn
         raise BadValue("nothing to change: give --name, --email, --phone or --address with a new value")
     customer.updated_at = env.now()
     record_event(
-        session, env, "customer.edit", "customer", customer.id, after={"changed": changed}, customer_id=customer.id
+        session,
+        env,
+        Action.CUSTOMER_EDITED,
+        "customer",
+        customer.id,
+        after={"changed": changed},
+        customer_id=customer.id,
     )
     return customer
 
@@ -124,11 +137,11 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     from wipestation.certify import forget_customer_documents  # certify -> custody -> customers
 
     certificates = forget_customer_documents(session, customer.id)
-    notes = _scrub_free_text(customer)
+    notes = _scrub_free_text(session, customer)
     record_event(
         session,
         env,
-        "customer.anonymise",
+        Action.CUSTOMER_ANONYMISED,
         "customer",
         customer.id,
         after={"reason": reason, "certificates": certificates, "notes_removed": notes},
@@ -137,25 +150,35 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     return customer
 
 
-REMOVED_NOTE = "[removed when the customer was anonymised]"
-
-
-def _scrub_free_text(customer: Customer) -> int:
-    """Free text typed about the customer's records may name them ("letter from J. de Vries"): the
-    reasons for holds, their release and early deletion are replaced (that there was one stays, with
-    its dates). Job references, locations and drive details are not personal and stay."""
+def _scrub_free_text(session: Session, customer: Customer) -> int:
+    """Free text typed about the customer's records may name them ("letter from J. de Vries", "HP of
+    J. de Vries"): every such column (wipestation.privacy.SCRUBBED) is replaced by a note; that there
+    was a hold, a request or an early destruction stays, with its dates. Returns the texts replaced."""
     removed = 0
+
+    def note(value: str | None) -> str | None:
+        nonlocal removed
+        if not value or value == REMOVED_NOTE:
+            return value
+        removed += 1
+        return REMOVED_NOTE
+
     for record in customer.records:
-        if record.deletion_reason:
-            record.deletion_reason = REMOVED_NOTE
-            removed += 1
+        record.deletion_reason = note(record.deletion_reason)
+        record.host_computer = note(record.host_computer)
         for hold in record.holds:
-            if hold.reason != REMOVED_NOTE:
-                hold.reason = REMOVED_NOTE
+            hold.reason = note(hold.reason) or REMOVED_NOTE
+            hold.release_reason = note(hold.release_reason)
+    for destruction in _of_records(session, Destruction, [r.id for r in customer.records]):
+        destruction.early_reason = note(destruction.early_reason)
+        destruction.lower_level_reason = note(destruction.lower_level_reason)
+        evidence = []
+        for entry in destruction.evidence or []:
+            entry = dict(entry)
+            if entry.pop("original_name", None) is not None:
                 removed += 1
-            if hold.release_reason:
-                hold.release_reason = REMOVED_NOTE
-                removed += 1
+            evidence.append(entry)
+        destruction.evidence = evidence
     return removed
 
 

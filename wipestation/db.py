@@ -7,7 +7,9 @@ PostgreSQL: the same models through psycopg 3.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -116,15 +118,91 @@ def open_store(url: str) -> tuple[Engine, sessionmaker[Session]]:
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 
-def scrub_sqlite(engine: Engine) -> None:
-    """SQLite keeps old page images in the WAL until a checkpoint; secure_delete zeroes freed cells.
-    Checkpoint and truncate the WAL so replaced personal data is not left in any file."""
+# Tables whose rows anonymising rewrites (wipestation.privacy.SCRUBBED).
+SCRUBBED_TABLES = ("customers", "custody_records", "holds", "destructions", "certificates", "certificate_documents")
+SCRUB_WAIT_SECONDS = 10.0  # how long a scrub waits for other processes' read transactions to end
+
+
+def scrub_pending_marker(engine: Engine, data_dir: Path | None = None) -> Path | None:
+    """The file that says a scrub is still to be done: beside an SQLite database, or in the data folder
+    for a PostgreSQL one."""
+    if engine.dialect.name == "postgresql" and data_dir is not None:
+        return data_dir / "postgresql-scrub-pending"
     if engine.dialect.name != "sqlite":
-        return
-    with engine.connect() as conn:
-        conn.rollback()
-        raw = conn.connection.dbapi_connection
-        assert raw is not None
-        cur = raw.cursor()
-        cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return None
+    database = engine.url.database or ""
+    if database in ("", ":memory:"):
+        return None
+    return Path(database).expanduser().with_name(Path(database).name + "-scrub-pending")
+
+
+def _checkpoint(raw: Any, wait: float) -> bool:
+    """`wal_checkpoint(TRUNCATE)` until it reports done (busy = 0) or `wait` seconds have passed."""
+    deadline = time.monotonic() + wait
+    cur = raw.cursor()
+    try:
+        cur.execute("PRAGMA busy_timeout = 100")
+        while True:
+            try:
+                cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                row = cur.fetchone()
+                if row is not None and row[0] == 0:
+                    return True
+            except sqlite3.OperationalError:  # locked: try again until the deadline
+                pass
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+    finally:
+        cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cur.close()
+
+
+def _vacuum_full(engine: Engine, wait: float) -> bool:
+    """VACUUM FULL the anonymised tables: a plain VACUUM marks the old row versions free but leaves
+    their bytes in the page until something overwrites them; FULL writes new files with the live rows
+    only. It locks each (small) table for a moment; it gives up after `wait` seconds of waiting."""
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"SET lock_timeout = {max(1, int(wait * 1000))}")
+            for table in SCRUBBED_TABLES:
+                conn.exec_driver_sql(f'VACUUM FULL "{table}"')
+    except OperationalError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+            return False
+        raise
+    return True
+
+
+def scrub_sqlite(engine: Engine, wait: float | None = None, data_dir: Path | None = None) -> bool:
+    """After personal data was overwritten, leave no old copy in any file. SQLite: secure_delete
+    zeroes freed cells, but the old page images stay in the main file until a checkpoint copies the
+    new ones over them, and in the WAL until it is truncated; a checkpoint cannot finish while another
+    process reads an older snapshot, so it is retried for `wait` seconds. PostgreSQL: VACUUM the
+    anonymised tables, so the old row versions leave the table files (the WAL keeps them until the
+    server recycles its segments). Returns False when the old text could not be removed yet."""
+    wait = SCRUB_WAIT_SECONDS if wait is None else wait
+    if engine.dialect.name == "postgresql":
+        done = _vacuum_full(engine, wait)
+    elif engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.rollback()
+            raw = conn.connection.dbapi_connection
+            assert raw is not None
+            done = _checkpoint(raw, wait)
+    else:
+        return True
+    marker = scrub_pending_marker(engine, data_dir)
+    if marker is not None:
+        if done:
+            marker.unlink(missing_ok=True)
+        else:
+            marker.touch(mode=0o600)
+    return done
+
+
+def finish_pending_scrub(engine: Engine, data_dir: Path | None = None) -> None:
+    """At the start of a command: finish a scrub an earlier command could not (scrub_sqlite)."""
+    marker = scrub_pending_marker(engine, data_dir)
+    if marker is not None and marker.exists():
+        scrub_sqlite(engine, wait=1.0, data_dir=data_dir)

@@ -9,6 +9,7 @@ no certificate number.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -17,12 +18,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.certify import CertificateRenderer, issue_destruction_certificate
 from wipestation.custody import effective_due, find_record
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
+from wipestation.text import ACTOR_LIMIT, check_plain
 
 METHODS = ("shred", "disintegrate", "crush", "drill", "degauss")
 FLASH_MEDIA = frozenset({"ssd", "flash"})
@@ -88,7 +90,7 @@ def _level_number(level: str) -> int:
 def _text(value: str | None, what: str, limit: int = TEXT_LIMIT) -> str | None:
     if value is None:
         return None
-    cleaned = " ".join(value.split())
+    cleaned = " ".join(check_plain(value, what).split())
     if not cleaned:
         raise BadValue(f"{what} is empty")
     if len(cleaned) > limit:
@@ -182,7 +184,7 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
         records=records,
         level=level,
         on=on,
-        witness=_text(req.witness, "--witness"),
+        witness=_text(req.witness, "--witness", ACTOR_LIMIT),
         reason=reason,
         accept_lower=accept_lower,
         equipment=_text(req.equipment, "--equipment"),
@@ -191,22 +193,39 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
     )
 
 
+_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
+
+
+def _neutral_name(index: int, sha256: str, source: Path) -> str:
+    """`01-<hash>.jpg`: the original name may name the customer; it is kept only in the row, which
+    anonymising scrubs."""
+    ext = source.suffix.lower()
+    return f"{index:02d}-{sha256[:16]}{ext if _EXTENSION.match(ext) else ''}"
+
+
 def _copy_evidence(env: Env, batch: str, files: tuple[Path, ...]) -> tuple[list[dict[str, str]], list[Path]]:
-    """Copy each file to `data_dir/evidence/<batch>/`; return its entries and the copies made."""
+    """Copy each file to `data_dir/evidence/<batch>/` under a neutral name (owner-only); return its
+    entries and the copies made."""
     target_dir = env.config.data_dir / "evidence" / batch
     entries: list[dict[str, str]] = []
     copies: list[Path] = []
     try:
         for index, source in enumerate(files, start=1):
-            target_dir.mkdir(parents=True, exist_ok=True)
-            target = target_dir / f"{index:02d}-{source.name}"
+            target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            partial = target_dir / f"{index:02d}.part"
             digest = hashlib.sha256()
-            with open(source, "rb") as src, open(target, "xb") as dst:
-                copies.append(target)
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+            copies.append(partial)
+            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
                 for chunk in iter(lambda: src.read(1 << 20), b""):
                     digest.update(chunk)
                     dst.write(chunk)
-            entries.append({"file": f"{batch}/{target.name}", "sha256": digest.hexdigest()})
+            target = target_dir / _neutral_name(index, digest.hexdigest(), source)
+            partial.rename(target)
+            copies[-1] = target
+            entries.append(
+                {"file": f"{batch}/{target.name}", "sha256": digest.hexdigest(), "original_name": source.name}
+            )
     except OSError:
         _remove(copies)
         raise
@@ -259,7 +278,7 @@ def destroy(
             record_event(
                 session,
                 env,
-                "destruction.record",
+                Action.DESTRUCTION_RECORDED,
                 "destruction",
                 destruction.id,
                 after={
@@ -276,7 +295,7 @@ def destroy(
             record_event(
                 session,
                 env,
-                "record.destroyed",
+                Action.RECORD_DESTROYED,
                 "record",
                 record.id,
                 before=before,

@@ -21,6 +21,9 @@ _UNITS = {
     "TIB": 2**40,
     "PIB": 2**50,
 }
+MAX_CAPACITY = 10**18  # 1000 PB: larger is a typing error (and beyond a 64-bit column)
+FIRST_DATE = date(1900, 1, 1)
+LAST_DATE = date(2100, 12, 31)
 _CAPACITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
 
 
@@ -33,17 +36,22 @@ def parse_capacity(text: str) -> int:
     value = float(match.group(1)) * _UNITS[unit]
     if value <= 0 or value != int(value):
         raise BadValue(f"not a capacity: '{text}' (must be a positive whole number of bytes)")
+    if value > MAX_CAPACITY:
+        raise BadValue(f"not a capacity: '{text}' (at most 1000 PB)")
     return int(value)
 
 
 def parse_date(text: str) -> date:
-    """An ISO date YYYY-MM-DD."""
+    """An ISO date YYYY-MM-DD, between 1900 and 2100 (the same on every database)."""
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise ValueError
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise BadValue(f"not a date: '{text}' (use YYYY-MM-DD)") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise BadValue(f"not a date for this shop: '{text}' (between {FIRST_DATE} and {LAST_DATE})")
+    return day
 
 
 def format_capacity(n: int | None) -> str:

@@ -323,3 +323,5 @@ def test_interrupted_then_resumed_to_success(memdir: Mount, tmp_path: Path, how:
     with sqlite3.connect(db) as conn:
         actions = [r[0] for r in conn.execute("select action from audit_events order by id")]
     assert "erasure.interrupted" in actions and actions[-1] == "erasure.succeeded"
+    verified = cli(db, ["audit", "verify"])
+    assert verified.exit_code == 0, verified.output  # the replay explains the interruption and the resume

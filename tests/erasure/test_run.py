@@ -68,6 +68,8 @@ def test_an_unexpected_error_leaves_the_erasure_interrupted_and_the_record_given
     assert again.exit_code == 0, again.stderr
     final = json.loads(again.stdout.strip().splitlines()[-1])
     assert final["outcome"] == "succeeded" and final["resumed"] == 1
+    # the log explains every state the erasure, the record and its certificate went through
+    assert cli.ok("audit", "verify")["ok"] is True
 
 
 def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(cli: Cli) -> None:

@@ -175,10 +175,10 @@ async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail
         assert app.screen.data["state"] == "due"
         assert app.screen.data["deletion_reason"] == "phone"
         history = app.screen.query_one("#history", DataTable)
-        assert "record.request_deletion" in [str(history.get_cell_at((i, 3))) for i in range(history.row_count)]
+        assert "record.deletion_requested" in [str(history.get_cell_at((i, 3))) for i in range(history.row_count)]
     with store.begin() as s:
         actions = [e.action for e in events_for(s, entity="record", entity_id=due)]
-        assert actions == ["backup.register", "record.hold", "record.release"]
+        assert actions == ["record.registered", "record.held", "record.released"]
 
 
 async def test_destroy_due_abandoned_disks(make_app, store, env, renderer, tmp_path: Path):

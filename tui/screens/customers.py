@@ -288,7 +288,8 @@ class CustomersScreen(Screen[None]):
         except WipestationError as exc:
             self.notify(str(exc), severity="error")
             return
-        scrub_sqlite(engine)  # type: ignore[arg-type]
+        if not scrub_sqlite(engine, data_dir=services.env.config.data_dir):  # type: ignore[arg-type]
+            self.notify("values replaced; old text still on disk: scrub pending", severity="warning")
         self.notify(f"customer {cid} anonymised", title="Anonymised")
         _app(self).changed()
         self.reload()

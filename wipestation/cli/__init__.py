@@ -10,12 +10,18 @@ from __future__ import annotations
 import getpass
 import importlib
 import os
+import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wipestation.errors import ExitCode, WipestationError
+from wipestation.files import PRIVATE_UMASK
+from wipestation.text import ACTOR_LIMIT, check_length, check_plain
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
 
 
 class CommandError(click.ClickException):
@@ -33,18 +39,22 @@ class WipestationGroup(click.Group):
     """Maps the core's errors to exit codes; no traceback unless WIPESTATION_DEBUG is set."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from sqlalchemy.exc import OperationalError, SQLAlchemyError
+        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
         try:
             return super().invoke(ctx)
         except WipestationError as exc:
             raise CommandError(_one_line(str(exc)), int(exc.exit_code)) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
-            raise
-        except OperationalError as exc:
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
+            raise  # click ends quietly when the reader of a pipe (`| head`) has gone
+        except DBAPIError as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            raise CommandError(_one_line(f"database: {exc.orig}"), int(ExitCode.RULES)) from None
+            raise CommandError(database_message(exc), int(ExitCode.RULES)) from None
+        except OverflowError:
+            if os.environ.get("WIPESTATION_DEBUG"):
+                raise
+            raise CommandError("a number is too large (at most 9223372036854775807)", int(ExitCode.RULES)) from None
         except (SQLAlchemyError, OSError, ValueError) as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
@@ -53,6 +63,22 @@ class WipestationGroup(click.Group):
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+_OPERATION = re.compile(r"^\s*(INSERT INTO|UPDATE|DELETE FROM|SELECT\b.*?\bFROM)\s+\"?(\w+)", re.S | re.I)
+_VERBS = {"insert": "writing to", "update": "updating", "delete": "deleting from", "select": "reading"}
+
+
+def database_message(exc: DBAPIError) -> str:
+    """The database's complaint and the operation, never the statement or its parameters (they may
+    hold personal data); PostgreSQL's DETAIL lines, which quote values, are left out too."""
+    text = str(exc.orig).strip()
+    complaint = text.splitlines()[0] if text else type(exc.orig).__name__
+    match = _OPERATION.match(exc.statement or "")
+    if match:
+        operation = f"{_VERBS[match.group(1).split()[0].lower()]} {match.group(2)}"
+        return _one_line(f"database: {complaint} (while {operation})")
+    return _one_line(f"database: {complaint}")
 
 
 class LazyGroup(WipestationGroup):
@@ -92,7 +118,10 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
     from wipestation.cli.context import AppContext, Overrides
 
+    os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
+    if actor is not None:
+        check_length(check_plain(actor, "--as").strip(), "--as", ACTOR_LIMIT)
     try:
         actor_name = actor or getpass.getuser()
     except (KeyError, OSError):

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from wipestation import certify
+from wipestation.audit_check import certificate_head_problem
 from wipestation.certify import CertificateRenderer, VerifyReport
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.destruction import METHODS, DestructionRequest, destroy
-from wipestation.errors import NotFound, WipestationError
+from wipestation.errors import WipestationError
+from wipestation.files import read_certificate_file, write_private
 from wipestation.models import Certificate
 from wipestation.units import parse_date
 
@@ -72,7 +74,7 @@ def destroy_cmd(
         level=level,
         witness=witness,
         evidence=evidence,
-        on=parse_date(on) if on else None,
+        on=parse_date(on) if on is not None else None,
         early=early,
         reason=reason,
         accept_lower=accept_lower,
@@ -139,7 +141,7 @@ def pdf_cmd(app: AppContext, number: str, output: Path | None, lang: str | None)
         stream.write(pdf)
         stream.flush()
         return
-    output.write_bytes(pdf)
+    write_private(output, pdf)
     click.echo(f"{cert.number}: {output} ({len(pdf)} bytes)")
 
 
@@ -153,6 +155,7 @@ def _check_store(app: AppContext, report: VerifyReport) -> tuple[str | None, boo
             if cert is None:
                 return f"certificate {report.number} is not in this database", True
             problem = certify.stored_record_problem(cert, report.sha256, report.data)
+            problem = problem or certificate_head_problem(session, cert)
             if problem is not None:
                 return problem, True
     except (OperationalError, WipestationError):
@@ -167,10 +170,7 @@ def _check_store(app: AppContext, report: VerifyReport) -> tuple[str | None, boo
 @click.pass_obj
 def verify_cmd(app: AppContext, file: Path, offline: bool, as_json: bool) -> None:
     """Check that FILE is an authentic, unchanged certificate of this shop. Exit 0 only when it is."""
-    try:
-        pdf = file.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"file not found: {file}") from None
+    pdf = read_certificate_file(file)
     report = certificate_renderer(app).verify(pdf)
     problems = list(report.problems)
     checked = False

@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.clock import Clock, SystemClock
 from wipestation.config import Config, load_config
-from wipestation.db import default_db_url, open_store, scrub_sqlite
+from wipestation.db import default_db_url, finish_pending_scrub, open_store, scrub_sqlite
 from wipestation.env import Env
+from wipestation.files import ensure_data_dir
 from wipestation.tx import in_transaction
 
 T = TypeVar("T")
@@ -62,7 +63,9 @@ class AppContext:
     def sessions(self) -> sessionmaker[Session]:
         """The session factory; the database is opened (and its schema upgraded) on first use."""
         if self._sessions is None:
+            ensure_data_dir(self.config.data_dir)
             self._engine, self._sessions = open_store(self.db_url)
+            finish_pending_scrub(self._engine, self.config.data_dir)
             self._recover_stale_erasures(self._sessions)
         return self._sessions
 
@@ -90,9 +93,10 @@ class AppContext:
             self._services[name] = factory()
         return self._services[name]  # type: ignore[no-any-return]
 
-    def scrub_freed_space(self) -> None:
-        """After personal data was overwritten: leave no old copy in the SQLite file or its WAL."""
-        scrub_sqlite(self.engine)
+    def scrub_freed_space(self) -> bool:
+        """After personal data was overwritten: leave no old copy in the database's files. False when
+        another process's read transaction keeps the old pages for now (finished at the next command)."""
+        return scrub_sqlite(self.engine, data_dir=self.config.data_dir)
 
     def close(self) -> None:
         if self._engine is not None:

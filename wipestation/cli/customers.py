@@ -9,6 +9,8 @@ import click
 from wipestation import customers as svc
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
+from wipestation.errors import WipestationError
+from wipestation.files import write_private
 from wipestation.units import parse_date
 
 
@@ -109,7 +111,7 @@ def export(app: AppContext, customer_id: int, output: Path | None) -> None:
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        write_private(output, (text + "\n").encode("utf-8"))
         click.echo(f"exported customer {customer_id} to {output}", err=True)
 
 
@@ -120,7 +122,7 @@ def export(app: AppContext, customer_id: int, output: Path | None) -> None:
 def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
     """Replace name and contact details; records and certificate numbers are kept."""
     data = app.transaction(lambda s: svc.customer_to_dict(svc.anonymise_customer(s, app.env, customer_id)))
-    app.scrub_freed_space()
+    _scrubbed_or_pending(app, f"customer {customer_id} anonymised")
     emit(data, as_json, f"customer {customer_id} anonymised: now '{data['name']}'")
 
 
@@ -131,7 +133,7 @@ def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
 @click.pass_obj
 def purge_expired(app: AppContext, on: str | None, dry_run: bool, as_json: bool) -> None:
     """Anonymise customers whose records are older than the record-retention period (7 years)."""
-    day = parse_date(on) if on else app.env.today()
+    day = parse_date(on) if on is not None else app.env.today()
     with app.sessions.begin() as s:
         expired = svc.expired_customers(s, app.env, day)
         ids = [c.id for c in expired]
@@ -139,9 +141,21 @@ def purge_expired(app: AppContext, on: str | None, dry_run: bool, as_json: bool)
             for cid in ids:
                 svc.anonymise_customer(s, app.env, cid, reason="record retention period ended")
     if not dry_run and ids:
-        app.scrub_freed_space()
+        _scrubbed_or_pending(app, f"{len(ids)} customer(s) anonymised")
     verb = "would anonymise" if dry_run else "anonymised"
     emit({"dry_run": dry_run, "customers": ids}, as_json, f"{verb} {len(ids)} customer(s): {ids}")
+
+
+class ScrubPending(WipestationError):
+    """The values are replaced, but their old copies are still in the database's files."""
+
+
+def _scrubbed_or_pending(app: AppContext, done: str) -> None:
+    if not app.scrub_freed_space():
+        raise ScrubPending(
+            f"{done}: the values are replaced, but another process is still using the database, so the old "
+            "text is still in its files; the scrub is pending and finishes at the next wipestation command"
+        )
 
 
 COMMANDS = [customer]

@@ -20,6 +20,7 @@ from wipestation.config import Config
 from wipestation.detection import default_drive_source, is_bay
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.errors import BadValue
+from wipestation.files import replace_atomically
 from wipestation.identity import DriveIdentity
 from wipestation.models import Drive
 from wipestation.units import format_capacity
@@ -234,10 +235,7 @@ def install_udev_rules(app: AppContext, dest: Path | None) -> None:
     text = render_rules(app.config.devices.wipe_bay_paths)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / RULES_FILE_NAME
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.chmod(tmp, 0o644)
-    tmp.replace(target)
+    replace_atomically(target, text.encode("utf-8"), 0o644)  # udev reads it; nothing personal in it
     bays = len(app.config.devices.wipe_bay_paths)
     click.echo(f"wrote {target} ({bays} wipe-bay port{'s' if bays != 1 else ''})")
     if not bays:

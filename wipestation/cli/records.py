@@ -97,7 +97,7 @@ def backup_register(
     """Register a backup on a shop drive: due 30 days after it was made."""
     if (device is None) == (serial is None):
         raise click.UsageError("give exactly one of --device or --serial")
-    started = parse_date(made_on) if made_on else app.env.today()
+    started = parse_date(made_on) if made_on is not None else app.env.today()
     identity = identity_from_device(app, device) if device else DriveIdentity(serial=serial or "")
     reg = custody.Registration(customer_id=customer_id, job_ref=job_ref, started_on=started, location=location)
     data = app.transaction(
@@ -152,7 +152,7 @@ def abandoned_register(
             )
     elif not (serial and model and capacity):
         raise click.UsageError("give --device, or all of --serial, --model and --capacity")
-    started = parse_date(abandoned_on) if abandoned_on else app.env.today()
+    started = parse_date(abandoned_on) if abandoned_on is not None else app.env.today()
     if device is not None:
         identity = identity_from_device(app, device)
     else:
@@ -223,7 +223,7 @@ def show(app: AppContext, ref: str, as_json: bool) -> None:
 @click.pass_obj
 def due(app: AppContext, on: str | None, as_json: bool) -> None:
     """Records due or overdue, most overdue first."""
-    day = parse_date(on) if on else app.env.today()
+    day = parse_date(on) if on is not None else app.env.today()
     with app.sessions.begin() as s:
         rows = []
         for record, overdue in custody.due_records(s, day):

@@ -10,6 +10,7 @@ import re
 
 from wipestation.detection.blockinfo import VPD_SERIAL_ATTRIBUTE, BlockInfo
 from wipestation.identity import DriveIdentity
+from wipestation.text import escape_control
 
 LOOP_MODEL = "Linux loop device"
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")
@@ -20,7 +21,7 @@ _MEANINGLESS_VENDORS = frozenset({"ATA", "NVME"})
 def decode_udev(text: str) -> str:
     """Undo udev's `\\xNN` escaping (ID_MODEL_ENC, ID_VENDOR_ENC) and trim the padding."""
     raw = _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    return " ".join(raw.split())
+    return escape_control(" ".join(raw.split()))  # a decoded ESC must never reach a terminal
 
 
 def parse_identity(info: BlockInfo) -> DriveIdentity:
@@ -30,12 +31,12 @@ def parse_identity(info: BlockInfo) -> DriveIdentity:
     bus = detect_bus(info)
     model = _model(info)
     return DriveIdentity(
-        serial=_serial(info),
+        serial=escape_control(_serial(info)),
         model=model,
         vendor=_vendor(info),
         capacity_bytes=info.size_bytes,
         wwn=info.prop("ID_WWN_WITH_EXTENSION") or info.prop("ID_WWN") or info.attr("device/wwid") or info.attr("wwid"),
-        firmware=info.prop("ID_REVISION") or info.attr("device/firmware_rev") or info.attr("device/rev"),
+        firmware=_escaped(info.prop("ID_REVISION") or info.attr("device/firmware_rev") or info.attr("device/rev")),
         bus=bus,
         media=detect_media(info, bus),
         removable=_removable(info),
@@ -48,7 +49,11 @@ def loop_serial(backing_file: str) -> str:
     """`LOOP-<name of the backing file>` (interface.md); the kernel's " (deleted)" suffix dropped."""
     if backing_file.endswith(_DELETED):
         backing_file = backing_file[: -len(_DELETED)]
-    return f"LOOP-{os.path.basename(backing_file.rstrip('/'))}"
+    return escape_control(f"LOOP-{os.path.basename(backing_file.rstrip('/'))}")
+
+
+def _escaped(text: str | None) -> str | None:
+    return None if text is None else escape_control(text)
 
 
 def _loop_identity(info: BlockInfo) -> DriveIdentity:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from wipestation.audit import record_event
+from wipestation.audit import Action, record_event
 from wipestation.custody import effective_due, open_record_for_drive, upsert_drive
 from wipestation.env import Env
 from wipestation.erasure.methods import Method
@@ -143,7 +143,7 @@ def begin_erasure(
         record_event(
             session,
             env,
-            "drive.registered",
+            Action.DRIVE_REGISTERED,
             "drive",
             drive.id,
             after={"serial": drive.serial, "owner": "shop", "via": "erase"},
@@ -154,7 +154,7 @@ def begin_erasure(
         record_event(
             session,
             env,
-            "drive.capacity_restored",
+            Action.DRIVE_CAPACITY_RESTORED,
             "drive",
             drive.id,
             before={"capacity_bytes": drive.capacity_bytes},
@@ -224,7 +224,7 @@ def begin_erasure(
         record_event(
             session,
             env,
-            "erasure.resumed",
+            Action.ERASURE_RESUMED,
             "erasure",
             previous.id,
             after={"checkpoint_pass": previous.checkpoint_pass, "checkpoint_offset": previous.checkpoint_offset},
@@ -276,7 +276,7 @@ def begin_erasure(
     record_event(
         session,
         env,
-        "erasure.started",
+        Action.ERASURE_STARTED,
         "erasure",
         erasure.id,
         after={
@@ -355,7 +355,7 @@ def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
     record_event(
         session,
         env,
-        "custody.erasing",
+        Action.RECORD_ERASURE_STARTED,
         "record",
         record.id,
         before={"state": "holding"},
@@ -373,7 +373,7 @@ def _release_record(session: Session, env: Env, erasure: Erasure) -> None:
         record_event(
             session,
             env,
-            "custody.erase_ended",
+            Action.RECORD_ERASURE_ENDED,
             "record",
             record.id,
             before={"state": "erasing"},
@@ -422,7 +422,7 @@ def _mark_interrupted(
     record_event(
         session,
         env,
-        "erasure.interrupted",
+        Action.ERASURE_INTERRUPTED,
         "erasure",
         erasure.id,
         before={"outcome": "running"},
@@ -490,7 +490,7 @@ def finish_erasure(
             record_event(
                 session,
                 env,
-                "custody.erased",
+                Action.RECORD_ERASED,
                 "record",
                 record.id,
                 before={"state": "erasing"},
@@ -502,7 +502,7 @@ def finish_erasure(
     record_event(
         session,
         env,
-        f"erasure.{outcome.value}",
+        Action(f"erasure.{outcome.value}"),
         "erasure",
         erasure.id,
         before={"outcome": "running"},

@@ -1,0 +1,135 @@
+"""The log and the records witness each other.
+
+`verify_chain` proves the events were not changed one by one; it cannot see a history cut short,
+rewritten from the start, or a record changed without an event. `cross_check` replays the events and
+compares the result with the rows: every customer, record, hold, erasure, destruction and certificate
+must have the events that explain its current state, and every certificate's audit head (the event
+number and hash printed on it at issue) must still be in the chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wipestation.audit import Action, head_problem
+from wipestation.models import AuditEvent, Certificate, CustodyRecord, Customer, Destruction, Erasure, Hold
+
+
+@dataclass
+class _Replay:
+    customers: set[int] = field(default_factory=set)
+    anonymised: set[int] = field(default_factory=set)
+    record_state: dict[int, str] = field(default_factory=dict)
+    holds: set[int] = field(default_factory=set)
+    released_holds: set[int] = field(default_factory=set)
+    erasure_outcome: dict[int, str] = field(default_factory=dict)
+    destruction_record: dict[int, Any] = field(default_factory=dict)
+    certificates: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+_RUNNING = {str(Action.ERASURE_STARTED), str(Action.ERASURE_RESUMED)}
+
+
+def _replay(events: Iterable[AuditEvent]) -> _Replay:
+    r = _Replay()
+    for ev in events:
+        after = ev.after if isinstance(ev.after, dict) else {}
+        if ev.entity_id is None:
+            continue
+        if ev.entity == "customer":
+            r.customers.add(ev.entity_id)
+            if ev.action == Action.CUSTOMER_ANONYMISED:
+                r.anonymised.add(ev.entity_id)
+        elif ev.entity == "record":
+            if isinstance(after.get("state"), str):
+                r.record_state[ev.entity_id] = after["state"]
+            else:
+                r.record_state.setdefault(ev.entity_id, "?")
+            if isinstance(after.get("hold_id"), int):
+                r.holds.add(after["hold_id"])
+            r.released_holds.update(h for h in after.get("released_holds") or [] if isinstance(h, int))
+        elif ev.entity == "erasure":
+            if ev.action in _RUNNING:
+                r.erasure_outcome[ev.entity_id] = "running"
+            elif isinstance(after.get("outcome"), str):
+                r.erasure_outcome[ev.entity_id] = after["outcome"]
+        elif ev.entity == "destruction":
+            r.destruction_record[ev.entity_id] = after.get("record_id")
+        elif ev.entity == "certificate" and ev.action == Action.CERTIFICATE_ISSUED:
+            r.certificates[ev.entity_id] = after
+    return r
+
+
+def cross_check(session: Session) -> list[str]:
+    """Findings where the rows and the replayed log disagree (empty: they agree)."""
+    events = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
+    r = _replay(events)
+    out: list[str] = []
+    for c in session.execute(select(Customer).order_by(Customer.id)).scalars():
+        if c.id not in r.customers:
+            out.append(f"customer {c.id} has no events")
+        elif (c.anonymised_at is not None) != (c.id in r.anonymised):
+            out.append(
+                f"customer {c.id} is anonymised without an event"
+                if c.anonymised_at is not None
+                else f"customer {c.id} was anonymised by the log but is not"
+            )
+    for rec in session.execute(select(CustodyRecord).order_by(CustodyRecord.id)).scalars():
+        replayed = r.record_state.get(rec.id)
+        if replayed is None:
+            out.append(f"record {rec.id} has no events")
+        elif replayed != rec.state.value:
+            out.append(f"record {rec.id} is {rec.state.value} but its events leave it {replayed}")
+    for h in session.execute(select(Hold).order_by(Hold.id)).scalars():
+        if h.id not in r.holds:
+            out.append(f"hold {h.id} of record {h.record_id} has no event")
+        elif (h.released_at is not None) != (h.id in r.released_holds):
+            out.append(f"hold {h.id} of record {h.record_id} was released without an event")
+    for e in session.execute(select(Erasure).order_by(Erasure.id)).scalars():
+        replayed = r.erasure_outcome.get(e.id)
+        if replayed is None:
+            out.append(f"erasure {e.id} has no events")
+        elif replayed != e.outcome.value:
+            out.append(f"erasure {e.id} is {e.outcome.value} but its events say {replayed}")
+    for d in session.execute(select(Destruction).order_by(Destruction.id)).scalars():
+        if d.id not in r.destruction_record:
+            out.append(f"destruction {d.id} has no event")
+        elif r.destruction_record[d.id] != d.record_id:
+            out.append(
+                f"destruction {d.id} is of record {d.record_id} but its event names {r.destruction_record[d.id]}"
+            )
+    for cert in session.execute(select(Certificate).order_by(Certificate.id)).scalars():
+        issued = r.certificates.get(cert.id)
+        if issued is None:
+            out.append(f"certificate {cert.number} has no event")
+        elif issued.get("number") != cert.number or issued.get("sha256") != cert.sha256:
+            out.append(f"certificate {cert.number} differs from the event that issued it")
+        problem = certificate_head_problem(session, cert)
+        if problem:
+            out.append(problem)
+    return out
+
+
+def certificate_head(cert: Certificate) -> tuple[int, str] | None:
+    """The audit head printed on the certificate at its issue, if it carries one."""
+    data = cert.data if isinstance(cert.data, dict) else {}
+    head = data.get("audit_head")
+    if isinstance(head, dict) and isinstance(head.get("event"), int) and isinstance(head.get("hash"), str):
+        return head["event"], head["hash"]
+    return None
+
+
+def certificate_head_problem(session: Session, cert: Certificate) -> str | None:
+    """Why the history this certificate saw at its issue is no longer in the chain, or None."""
+    head = certificate_head(cert)
+    if head is None:
+        return f"certificate {cert.number} carries no audit head"
+    problem = head_problem(session, *head)
+    if problem is None:
+        return None
+    return f"certificate {cert.number} was issued at audit event {head[0]}, but {problem}"

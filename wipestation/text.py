@@ -1,0 +1,39 @@
+"""What a person types, and what a device reports, before either reaches a terminal.
+
+Typed text (names, reasons, --as) with a control character or a terminal escape sequence is refused;
+text that comes from a device (udev's model and vendor strings) is kept, with such characters shown
+as `\\xNN`. The limits are the columns' (the same on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wipestation.errors import BadValue
+
+NAME_LIMIT = 200  # customer names, e-mail addresses, locations, host computers
+ACTOR_LIMIT = 120  # --as, technicians, witnesses
+REASON_LIMIT = 2000  # reasons for holds, releases, deletion requests, early or lower-level destruction
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def check_plain(value: str, what: str, *, multiline: bool = False) -> str:
+    """`value` unchanged, or BadValue when it holds a control character (an escape sequence starts
+    with one). `multiline` allows line breaks (an address)."""
+    match = (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(value)
+    if match:
+        raise BadValue(f"{what} contains a control character ({ord(match.group()):#04x}): type plain text")
+    return value
+
+
+def check_length(value: str, what: str, limit: int) -> str:
+    if len(value) > limit:
+        raise BadValue(f"{what} is longer than {limit} characters")
+    return value
+
+
+def escape_control(text: str) -> str:
+    """Device text made safe to print: control characters shown as `\\xNN`."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
