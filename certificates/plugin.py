@@ -35,7 +35,9 @@ class PdfCertificateRenderer:
             raise BadValue(f"unknown certificate language '{lang}' (nl or en)")
         self.prepare()
         assert self._signer is not None
-        unsigned = render_unsigned(data, lang, signer_fingerprint=self.fingerprint)
+        unsigned = render_unsigned(
+            data, lang, signer_fingerprint=self.fingerprint, verify_url=self.config.certificates.verify_url
+        )
         return self._signer.sign(unsigned, data.canonical(), created=data.issued_at, signer_name=data.issuer.name)
 
     def verify(self, pdf: bytes) -> VerifyReport:

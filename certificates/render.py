@@ -518,10 +518,12 @@ class _Renderer:
         ]
 
 
-def render_unsigned(data: CertificateData, lang: str, *, signer_fingerprint: str) -> bytes:
+def render_unsigned(
+    data: CertificateData, lang: str, *, signer_fingerprint: str, verify_url: str | None = None
+) -> bytes:
     """The certificate as an unsigned PDF (the signer adds the data attachment and the signature)."""
     styles = stylesheet()
-    payload = qr_payload(data.number, data.sha256())
+    payload = qr_payload(data.number, data.sha256(), verify_url)
     ctx = PageContext(data=data, lang=lang, payload=payload, modules=qr_modules(payload))
     buffer = io.BytesIO()
     doc = BaseDocTemplate(

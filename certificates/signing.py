@@ -176,8 +176,6 @@ def _signature_problems(
     problems: list[str] = []
     if not signatures:
         return ["the PDF is not signed"], None
-    if shop_fingerprint is None:
-        problems.append("the shop's signing certificate is not known here (no key yet, no fingerprint set)")
     signer_fp: str | None = None
     for index, sig in enumerate(signatures, start=1):
         try:
@@ -227,7 +225,7 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
     if payload is None:
         problems.append("the PDF carries no certificate number and hash (QR payload)")
     else:
-        number, stated = payload
+        number, stated = payload.number, payload.sha256
         if not stated or stated not in _page_text(pdf):
             problems.append("the hash printed on the certificate differs from the QR code's")
 
@@ -261,4 +259,6 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
         signer_fingerprint=signer_fp,
         data=data,
         problems=tuple(problems),
+        key_known=shop_fingerprint is not None,
+        verify_url=payload.verify_url if payload is not None else None,
     )

@@ -68,7 +68,7 @@ def test_destroy_several_drives_is_one_batch_with_one_certificate_each(cli: Cli,
 
 
 def test_verify_fails_on_a_changed_file_with_one_line(cli: Cli, shop: Shop, tmp_path: Path) -> None:
-    out = cli.ok("destroy", str(shop.record("HDD-V")), "--method", "crush", "--level", "H-4")
+    out = cli.ok("destroy", str(shop.record("HDD-V")), "--method", "shred", "--level", "H-4")
     pdf = tmp_path / "c.pdf"
     cli("certificate", "pdf", out["certificate"], "-o", str(pdf))
     data = bytearray(pdf.read_bytes())
@@ -82,7 +82,7 @@ def test_verify_fails_on_a_changed_file_with_one_line(cli: Cli, shop: Shop, tmp_
 def test_verify_fails_when_the_database_does_not_know_the_certificate(
     cli: Cli, shop: Shop, tmp_path: Path, db_url: str
 ) -> None:
-    out = cli.ok("destroy", str(shop.record("HDD-W")), "--method", "crush", "--level", "H-4")
+    out = cli.ok("destroy", str(shop.record("HDD-W")), "--method", "shred", "--level", "H-4")
     pdf = tmp_path / "c.pdf"
     cli("certificate", "pdf", out["certificate"], "-o", str(pdf))
     cli.sql("DELETE FROM certificate_documents")
