@@ -5,6 +5,7 @@ from __future__ import annotations
 from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
 from certificates.render import render_unsigned
 from certificates.signing import PdfSigner, verify_pdf
+from certificates.texts import t
 from wipestation.certify import LANGUAGES, CertificateData, VerifyReport
 from wipestation.config import Config
 from wipestation.errors import BadValue
@@ -38,7 +39,13 @@ class PdfCertificateRenderer:
         unsigned = render_unsigned(
             data, lang, signer_fingerprint=self.fingerprint, verify_url=self.config.certificates.verify_url
         )
-        return self._signer.sign(unsigned, data.canonical(), created=data.issued_at, signer_name=data.issuer.name)
+        return self._signer.sign(
+            unsigned,
+            data.canonical(),
+            created=data.issued_at,
+            signer_name=data.issuer.name,
+            reason=t(f"sign.reason.{data.kind}", lang, number=data.number),
+        )
 
     def verify(self, pdf: bytes) -> VerifyReport:
         expected = self._shop.fingerprint if self._shop is not None else shop_fingerprint(self.config)

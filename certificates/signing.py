@@ -24,6 +24,7 @@ from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
+from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -80,14 +81,62 @@ class PdfSigner:
             cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
         )
 
-    def sign(self, unsigned: bytes, attachment: bytes, *, created: datetime, signer_name: str) -> bytes:
-        writer = IncrementalPdfFileWriter(io.BytesIO(unsigned))
+    def sign(
+        self,
+        unsigned: bytes,
+        attachment: bytes,
+        *,
+        created: datetime,
+        signer_name: str,
+        reason: str = "certificate",
+        location: str | None = None,
+    ) -> bytes:
+        """A certification signature (DocMDP: no changes allowed) made at `created` (the issue time:
+        the signing time, /M, and the PDF's creation and modification dates), with `reason` in the
+        certificate's language."""
+        writer = _DatedWriter(io.BytesIO(unsigned), at=created)
         attach(writer, attachment, created=created)
         meta = signers.PdfSignatureMetadata(
-            field_name=SIGNATURE_FIELD, md_algorithm="sha256", name=signer_name, reason="certificate"
+            field_name=SIGNATURE_FIELD,
+            md_algorithm="sha256",
+            name=signer_name,
+            reason=reason,
+            location=location,
+            certify=True,
+            docmdp_permissions=MDPPerm.NO_CHANGES,
         )
-        out = signers.PdfSigner(meta, signer=self._signer).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
+        out = _DatedPdfSigner(meta, signer=self._signer, at=created).sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES)
         return bytes(out.getbuffer())
+
+
+class _DatedWriter(IncrementalPdfFileWriter):
+    """Writes the issue time as the PDF's /CreationDate and /ModDate (pyHanko writes "now")."""
+
+    def __init__(self, stream: io.BytesIO, *, at: datetime) -> None:
+        super().__init__(stream)
+        self._at = at
+
+    def _update_meta(self) -> None:
+        super()._update_meta()  # type: ignore[no-untyped-call]
+        if self._info is None:
+            return
+        info = self._info.get_object()
+        info["/CreationDate"] = generic.pdf_date(self._at)
+        info["/ModDate"] = generic.pdf_date(self._at)
+        self.update_container(info)
+
+
+class _DatedPdfSigner(signers.PdfSigner):
+    """Signs with the issue time as the signing time (the CMS signingTime and the signature's /M)."""
+
+    def __init__(self, meta: signers.PdfSignatureMetadata, *, signer: signers.Signer, at: datetime) -> None:
+        super().__init__(meta, signer=signer)
+        self._at = at
+
+    def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        session.system_time = self._at
+        return session
 
 
 def attach(writer: IncrementalPdfFileWriter, data: bytes, *, created: datetime) -> None:

@@ -174,6 +174,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "carries the number and the hash. Check its authenticity with: wipestation certificate verify FILE",
     ),
     "page": ("Pagina {page}", "Page {page}"),
+    # the reason in the digital signature
+    "sign.reason.erasure": (
+        "Verklaring van gegevensverwijdering {number}",
+        "Certificate of data erasure {number}",
+    ),
+    "sign.reason.destruction": ("Verklaring van vernietiging {number}", "Certificate of destruction {number}"),
 }
 
 LANGS = ("nl", "en")
