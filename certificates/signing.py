@@ -120,7 +120,7 @@ class _DatedWriter(IncrementalPdfFileWriter):
         super()._update_meta()  # type: ignore[no-untyped-call]
         if self._info is None:
             return
-        info = self._info.get_object()
+        info = self._info.get_object()  # type: ignore[no-untyped-call]
         info["/CreationDate"] = generic.pdf_date(self._at)
         info["/ModDate"] = generic.pdf_date(self._at)
         self.update_container(info)
