@@ -47,6 +47,7 @@ from wipestation.models import (
     Erasure,
     ErasureOutcome,
 )
+from wipestation.vendors import manufacturer
 
 ENTRY_POINT_GROUP = "wipestation.certificates"
 LANGUAGES = ("nl", "en")
@@ -342,7 +343,7 @@ def _is_anonymised(record: CustodyRecord | None) -> bool:
 
 def _drive_facts(drive: Drive, record: CustodyRecord | None) -> DriveFacts:
     return DriveFacts(
-        manufacturer=drive.vendor,
+        manufacturer=manufacturer(drive.vendor, drive.model),
         model=drive.model,
         serial=drive.serial,
         capacity_bytes=drive.capacity_bytes,

@@ -268,8 +268,8 @@ def test_received_on_and_the_signature_date_are_the_shops_calendar_days(cli: Cli
     result = cli("certificate", "verify", str(pdf), "--json")
     report = json.loads(result.stdout)
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "2027-01-01 00:30:00 CET" in text
-    assert "Date: 2027-01-01" in text and "2026-12-31" not in text
+    assert "1 January 2027, 00:30:00 CET" in text
+    assert "Date: 1 January 2027" in text and "31 December 2026" not in text
     assert result.exit_code == 0, result.stderr
     assert report["ok"]
     (raw,) = cli.sql("SELECT data FROM certificates WHERE number = :n", n=out["certificate"])[0]
