@@ -463,7 +463,8 @@ def build_destruction_data(
     facts = DestructionFacts(
         abandoned_on=record.started_on,
         retention_end=record.due_on,
-        received_on=record.created_at.astimezone(ZoneInfo(env.config.timezone)).date(),  # the shop's day
+        received_on=record.received_on
+        or record.created_at.astimezone(ZoneInfo(env.config.timezone)).date(),  # the shop's day
         storage_location=record.location,
         seal_number=record.seal_number,
         serial_rescanned=bool(details.get("serial_rescanned", False)),

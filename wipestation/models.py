@@ -166,6 +166,7 @@ class CustodyRecord(Base):
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(120))
     closed_at: Mapped[datetime | None]
+    received_on: Mapped[date | None] = mapped_column(Date)  # taken in (None: the day it was registered)
 
     drive: Mapped[Drive] = relationship(back_populates="records")
     customer: Mapped[Customer] = relationship(back_populates="records")

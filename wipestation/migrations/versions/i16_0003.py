@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('custody_records', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('received_on', sa.Date(), nullable=True))
     op.create_table(
         'certificate_revocations',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -56,3 +58,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_certificate_sends_certificate_id'))
     op.drop_table('certificate_sends')
     op.drop_table('certificate_revocations')
+    with op.batch_alter_table('custody_records', schema=None) as batch_op:
+        batch_op.drop_column('received_on')
