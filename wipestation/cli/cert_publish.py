@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from wipestation import revocations, site
-from wipestation.certify import find_certificate
+from wipestation import revocations, sending, site
+from wipestation.certify import LANGUAGES, find_certificate
+from wipestation.cli import CommandError
 from wipestation.cli.certs import certificate_group, certificate_renderer
 from wipestation.cli.context import AppContext
-from wipestation.cli.output import emit, json_option
-from wipestation.errors import ConfigError
+from wipestation.cli.output import emit, json_option, to_json
+from wipestation.errors import ConfigError, ExitCode
 
 
 @certificate_group.command("fingerprint")
@@ -82,6 +83,42 @@ def _fingerprint(app: AppContext) -> str:
     if not isinstance(value, str):
         raise ConfigError("the certificate renderer installed has no signing key fingerprint")
     return value
+
+
+@certificate_group.command("send")
+@click.argument("number", required=False)
+@click.option("--to", "to", metavar="ADDR", help="Send to this address (default: the customer's e-mail).")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the PDF and the message (default: configured).")
+@click.option("--pending", "retry", is_flag=True, help="Send again every certificate whose last attempt failed.")
+@json_option
+@click.pass_obj
+def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | None, retry: bool, as_json: bool) -> None:
+    """Mail certificate NUMBER to the customer ([mail] in the config), or retry the failed ones with
+    --pending. Every attempt is recorded with its outcome; a failed one stays pending."""
+    if retry == (number is not None):
+        raise click.UsageError("give a certificate NUMBER, or --pending")
+    if retry and (to or lang):
+        raise click.UsageError("--pending sends to the address and in the language of the failed attempt")
+    renderer = certificate_renderer(app)
+    with app.sessions.begin() as session:
+        if retry:
+            results = sending.retry_pending(session, app.env, renderer)
+        else:
+            assert number is not None
+            results = [sending.send_certificate(session, app.env, renderer, number, to=to, lang=lang)]
+    failed = [r for r in results if r.status != sending.SENT]
+    data: object = [r.to_dict() for r in results] if retry else results[0].to_dict()
+    if failed:
+        if as_json:
+            click.echo(to_json(data))
+        first = failed[0]
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise CommandError(
+            f"certificate {first.number} not sent{more}: {first.error}; it stays pending (certificate send --pending)",
+            int(ExitCode.RULES),
+        )
+    lines = [f"{r.number}: sent ({r.lang})" for r in results] or ["nothing pending"]
+    emit(data, as_json, lines)
 
 
 COMMANDS: list[click.Command] = []
