@@ -172,9 +172,12 @@ def _glyphs() -> dict[int, int]:
 
 def safe_text(value: object) -> str:
     """Normalise only what is unsafe; a character the font lacks becomes U+FFFD (shown as such)."""
-    text = "".join(_safe_char(ch) for ch in unicodedata.normalize("NFC", str(value)))
+    text = str(value)
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to normalise, and the font has every ASCII glyph
+    text = "".join(_safe_char(ch) for ch in unicodedata.normalize("NFC", text))
     glyphs = _glyphs()
-    return "".join(ch if ord(ch) in glyphs or ch in " \t" else REPLACEMENT for ch in text)
+    return "".join(ch if ch.isascii() or ord(ch) in glyphs else REPLACEMENT for ch in text)
 
 
 def clean(value: object) -> str:
