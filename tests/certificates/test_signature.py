@@ -61,3 +61,21 @@ def test_docmdp_no_changes_and_the_reason_in_the_certificates_language(
     assert str(sig.sig_object["/Reason"]) == reason
     assert str(sig.sig_object["/M"]).startswith("D:20261125120000")
     assert renderer.verify(pdf).ok
+
+
+def test_the_prebuilt_signed_attributes_are_the_ones_pyhanko_makes(renderer: PdfCertificateRenderer) -> None:
+    """The signer assembles its signed attributes from encodings made once per key (for speed); they
+    must be exactly pyHanko's own (pyHanko collects them as they complete, so its order may vary)."""
+    import asyncio
+    from datetime import UTC, datetime
+
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes, SimpleSigner
+
+    renderer.prepare()
+    assert renderer._signer is not None
+    signer = renderer._signer._signer
+    settings = PdfCMSSignedAttributes(signing_time=datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    ours = asyncio.run(signer.signed_attrs(b"\x01" * 32, "sha256", attr_settings=settings))
+    theirs = asyncio.run(SimpleSigner.signed_attrs(signer, b"\x01" * 32, "sha256", attr_settings=settings))
+    assert sorted(a.dump() for a in ours) == sorted(a.dump() for a in theirs)
+    assert [a["type"].native for a in ours][:2] == ["content_type", "message_digest"]
