@@ -62,6 +62,7 @@ SHOP_NAME_SIZE, SHOP_NAME_MIN_SIZE = 15.0, 11.0
 SHOP_LINE_SIZE, SHOP_LINE_MIN_SIZE = 8.5, 7.0
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LABEL_WIDTH = 55 * mm
+CELL_PADDING = 2
 VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH
 ACCENT = colors.HexColor("#1f4e79")
 RULE_GREY = colors.HexColor("#b0b7bf")
@@ -367,9 +368,17 @@ class _Renderer:
         """A user/device value as markup; "unknown" when missing."""
         return self.t("unknown") if value is None or value == "" else clean(value)
 
+    def cell(self, markup: str, style: ParagraphStyle, width: float) -> Flowable | str:
+        """A plain string when the text has no markup and fits on one line (a Paragraph costs ten
+        times as much to lay out), else a Paragraph that wraps."""
+        plain = "<" not in markup and "&" not in markup
+        if plain and pdfmetrics.stringWidth(markup, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING - 1:
+            return markup
+        return Paragraph(markup, style)
+
     def section(self, key: str, rows: Iterable[Row]) -> list[Flowable]:
         cells = [
-            [Paragraph(clean(label), self.s.label), Paragraph(value, self.s.value)]
+            [self.cell(clean(label), self.s.label, LABEL_WIDTH), self.cell(value, self.s.value, VALUE_WIDTH)]
             for label, value in rows
             if value is not None
         ]
@@ -377,9 +386,14 @@ class _Renderer:
         table.setStyle(
             TableStyle(
                 [
+                    # plain string cells look like the Paragraph styles label and value
+                    ("FONTNAME", (0, 0), (-1, -1), self.s.value.fontName),
+                    ("FONTSIZE", (0, 0), (-1, -1), self.s.value.fontSize),
+                    ("LEADING", (0, 0), (-1, -1), self.s.value.leading),
+                    ("TEXTCOLOR", (0, 0), (0, -1), self.s.label.textColor),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
