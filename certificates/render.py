@@ -443,7 +443,9 @@ class _Renderer:
     def banner(self) -> list[Flowable]:
         """The result first: one coloured line under the title."""
         text, colour = self.status()
-        cell = Paragraph(f"<b>{clean(text)}</b>", self.s.banner)
+        url = self.verify_url
+        how = self.t("check.short", url=url) if url else self.t("check.short_no_url")
+        cell = Paragraph(f"<b>{clean(text)}</b><br/><font size='7.5'>{clean(how)}</font>", self.s.banner)
         table = Table([[cell]], colWidths=[CONTENT_WIDTH])
         table.setStyle(
             TableStyle(

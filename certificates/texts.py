@@ -80,6 +80,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "media.flash": ("Flashgeheugen (USB-stick, kaart)", "Flash memory (USB stick, card)"),
     "media.unknown": ("onbekend", "unknown"),
     "bus.usb": ("USB (brug)", "USB (bridge)"),
+    "bus.ata": ("SATA/ATA", "SATA/ATA"),
+    "bus.nvme": ("NVMe", "NVMe"),
+    "bus.scsi": ("SCSI/SAS", "SCSI/SAS"),
     # erasure
     "erasure.nist_category": ("NIST SP 800-88 categorie", "NIST SP 800-88 category"),
     "erasure.technique": ("Techniek", "Technique"),
@@ -183,6 +186,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This PDF file is digitally signed. The fingerprint above only proves something when it equals the one "
         "the shop gives you (ask via {contact}). Check with: wipestation certificate verify FILE --fingerprint "
         "FINGERPRINT",
+    ),
+    "check.short": (
+        "Echtheid controleren: scan de QR-code of open {url} en zet dit bestand daar neer.",
+        "Check that it is genuine: scan the QR code or open {url} and drop this file there.",
+    ),
+    "check.short_no_url": (
+        "Echtheid controleren: zie „Zo controleert u dit certificaat” aan het eind.",
+        "Check that it is genuine: see “How to check this certificate” at the end.",
     ),
     # status banner
     "status.erasure.passed": (

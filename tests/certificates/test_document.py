@@ -51,6 +51,7 @@ def test_dutch_certificate_in_dutch_formats_with_the_result_first(config: Config
     banner = "Geslaagd: alle gegevens op deze schijf zijn verwijderd en het resultaat is gecontroleerd."
     assert banner in first
     assert first.index(banner) < first.index("Klant")  # right under the title, before every table
+    assert f"Echtheid controleren: scan de QR-code of open {URL} en zet dit bestand daar neer." in first
     assert "Uitgegeven op: 25 november 2026, 13:00:00 CET" in first
     assert "10,30 %" in first and "10.30" not in first
     assert "500,1 GB (500.107.862.016 bytes)" in first
