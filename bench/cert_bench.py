@@ -104,14 +104,17 @@ def main(count: int) -> None:
         with sessions.begin() as s:
             certify.issue_erasure_certificate(s, env, renderer, ids[0])
         print(f"first certificate (fonts loaded) in {time.perf_counter() - t0:.2f} s")
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for erasure_id in ids[1:]:
             with sessions.begin() as s:
                 certify.issue_erasure_certificate(s, env, renderer, erasure_id)
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
         engine.dispose()
     rate = count / elapsed
     print(f"{count} signed certificates in {elapsed:.2f} s: {rate:.1f} certificates/s (target >= 20/s)")
+    # On a machine shared with other work the wall-clock rate shows the load as much as the code;
+    # the CPU time this process used is the figure to compare between versions.
+    print(f"CPU time {cpu:.2f} s: {count / cpu:.1f} certificates per CPU-second, {1000 * cpu / count:.0f} ms each")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
-from certificates.render import render_unsigned
+from certificates.render import load_logo, render_unsigned
 from certificates.signing import PdfSigner, verify_pdf
+from certificates.texts import t
 from wipestation.certify import LANGUAGES, CertificateData, VerifyReport
 from wipestation.config import Config
 from wipestation.errors import BadValue
@@ -17,6 +20,7 @@ class PdfCertificateRenderer:
         self.config = config
         self._shop = shop
         self._signer: PdfSigner | None = None
+        self._logo: Any = None
 
     def prepare(self) -> None:
         if self._signer is None:
@@ -35,8 +39,22 @@ class PdfCertificateRenderer:
             raise BadValue(f"unknown certificate language '{lang}' (nl or en)")
         self.prepare()
         assert self._signer is not None
-        unsigned = render_unsigned(data, lang, signer_fingerprint=self.fingerprint)
-        return self._signer.sign(unsigned, data.canonical(), created=data.issued_at, signer_name=data.issuer.name)
+        if self._logo is None and self.config.shop.logo:
+            self._logo = load_logo(self.config.shop.logo)
+        unsigned = render_unsigned(
+            data,
+            lang,
+            signer_fingerprint=self.fingerprint,
+            verify_url=self.config.certificates.verify_url,
+            logo=self._logo,
+        )
+        return self._signer.sign(
+            unsigned,
+            data.canonical(),
+            created=data.issued_at,
+            signer_name=data.issuer.name,
+            reason=t(f"sign.reason.{data.kind}", lang, number=data.number),
+        )
 
     def verify(self, pdf: bytes) -> VerifyReport:
         expected = self._shop.fingerprint if self._shop is not None else shop_fingerprint(self.config)

@@ -3,7 +3,9 @@
 Page geometry is named constants, there is one stylesheet of named paragraph styles, the fixed parts
 of a page are drawn by small `_draw_*` functions, and the story is built only from the frozen
 `CertificateData` the core filled. Every string that came from a person or a device is
-NFKC-normalised and escaped before it becomes Paragraph markup.
+normalised (only what is unsafe: compatibility look-alikes such as full-width letters and
+ligatures, control and direction characters; `²`, `≤`, `é` are kept), given a fallback where the
+font has no glyph, and escaped before it becomes Paragraph markup.
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, P
 from reportlab.platypus.tables import TableStyle
 
 from certificates.texts import (
+    TEXTS,
     fmt_bytes,
     fmt_date,
     fmt_datetime,
     fmt_duration,
     fmt_int,
+    fmt_percent,
     local_date,
     t,
     term,
@@ -58,10 +62,16 @@ SHOP_NAME_SIZE, SHOP_NAME_MIN_SIZE = 15.0, 11.0
 SHOP_LINE_SIZE, SHOP_LINE_MIN_SIZE = 8.5, 7.0
 CONTENT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 LABEL_WIDTH = 55 * mm
+CELL_PADDING = 2
 VALUE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH
 ACCENT = colors.HexColor("#1f4e79")
 RULE_GREY = colors.HexColor("#b0b7bf")
 BAND_GREY = colors.HexColor("#eef2f6")
+PASSED_GREEN = colors.HexColor("#d9f0dc")
+EXCEPTIONS_AMBER = colors.HexColor("#fcebc7")
+FAILED_RED = colors.HexColor("#f7d4d4")
+LOGO_MAX_WIDTH = 40 * mm
+LOGO_MAX_HEIGHT = 16 * mm
 
 # --- Fonts ---------------------------------------------------------------------------------------
 
@@ -112,6 +122,7 @@ class Styles:
     body: ParagraphStyle
     notice: ParagraphStyle
     small: ParagraphStyle
+    banner: ParagraphStyle
 
 
 def stylesheet() -> Styles:
@@ -136,14 +147,43 @@ def stylesheet() -> Styles:
         body=ParagraphStyle("body", parent=base, fontSize=9, leading=12),
         notice=ParagraphStyle("notice", parent=base, textColor=colors.HexColor("#8a4b00")),
         small=ParagraphStyle("small", parent=base, fontSize=7.5, leading=9.5, textColor=colors.HexColor("#555555")),
+        banner=ParagraphStyle("banner", parent=base, fontSize=10.5, leading=13.5),
     )
 
 
+# Compatibility forms that only look like other letters: full-width and half-width forms, ligatures.
+_LOOKALIKE_RANGES = ((0xFF00, 0xFFEF), (0xFB00, 0xFB4F))
+REPLACEMENT = "\ufffd"  # printed for a character no font here can draw (an emoji, say): visible, never a box
+
+
+def _safe_char(ch: str) -> str:
+    code = ord(ch)
+    if any(lo <= code <= hi for lo, hi in _LOOKALIKE_RANGES):
+        return unicodedata.normalize("NFKC", ch)
+    if not ch.isprintable():
+        return " "
+    return ch
+
+
+def _glyphs() -> dict[int, int]:
+    _register_fonts()
+    face = pdfmetrics.getFont(FONT).face
+    return face.charToGlyph  # type: ignore[no-any-return]
+
+
+def safe_text(value: object) -> str:
+    """Normalise only what is unsafe; a character the font lacks becomes U+FFFD (shown as such)."""
+    text = str(value)
+    if text.isascii() and text.isprintable():
+        return text  # the common case: nothing to normalise, and the font has every ASCII glyph
+    text = "".join(_safe_char(ch) for ch in unicodedata.normalize("NFC", text))
+    glyphs = _glyphs()
+    return "".join(ch if ch.isascii() or ord(ch) in glyphs else REPLACEMENT for ch in text)
+
+
 def clean(value: object) -> str:
-    """A user or device string made safe for Paragraph markup: NFKC, no control characters, escaped."""
-    text = unicodedata.normalize("NFKC", str(value))
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    return escape(text)
+    """A user or device string made safe for Paragraph markup: see safe_text, then escaped."""
+    return escape(safe_text(value))
 
 
 # --- Fixed parts of every page -------------------------------------------------------------------
@@ -167,6 +207,35 @@ class PageContext:
     lang: str
     payload: str
     modules: list[list[bool]]
+    logo: Any = None  # an ImageReader of `[shop] logo`
+
+
+def load_logo(path: str | None) -> Any:
+    """`[shop] logo` as an image reportlab can draw; a file that cannot be read is an error, not ignored."""
+    if not path:
+        return None
+    from reportlab.lib.utils import ImageReader
+
+    from wipestation.errors import ConfigError
+
+    try:
+        reader = ImageReader(str(Path(path).expanduser()))
+        reader.getSize()
+    except Exception as exc:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
+        raise ConfigError(f"[shop] logo cannot be read as an image: {path} ({type(exc).__name__})") from None
+    return reader
+
+
+def _draw_logo(canvas: Canvas, ctx: PageContext) -> None:
+    """The logo left of the QR code; the shop's name and address keep the left of the header."""
+    if ctx.logo is None:
+        return
+    width, height = ctx.logo.getSize()
+    scale = min(LOGO_MAX_WIDTH / width, LOGO_MAX_HEIGHT / height)
+    top = PAGE_HEIGHT - MARGIN_TOP
+    right = PAGE_WIDTH - MARGIN_RIGHT - QR_SIZE - 3 * mm
+    w, h = width * scale, height * scale
+    canvas.drawImage(ctx.logo, right - w, top - h, w, h, mask="auto")
 
 
 def _draw_shop(canvas: Canvas, ctx: PageContext) -> None:
@@ -175,9 +244,10 @@ def _draw_shop(canvas: Canvas, ctx: PageContext) -> None:
     issuer = ctx.data.issuer
     top = PAGE_HEIGHT - MARGIN_TOP
     lowest = top - HEADER_HEIGHT + 3 * mm + 4  # just above the rule
+    width = SHOP_TEXT_WIDTH - (LOGO_MAX_WIDTH + 3 * mm if ctx.logo is not None else 0)
     canvas.setFillColor(ACCENT)
     y = top - 12
-    size, lines = _fit(issuer.name, FONT_BOLD, SHOP_NAME_SIZE, SHOP_NAME_MIN_SIZE)
+    size, lines = _fit(issuer.name, FONT_BOLD, SHOP_NAME_SIZE, SHOP_NAME_MIN_SIZE, width)
     canvas.setFont(FONT_BOLD, size)
     for index, line in enumerate(lines):
         y -= size * 1.15 if index else 0
@@ -187,32 +257,32 @@ def _draw_shop(canvas: Canvas, ctx: PageContext) -> None:
     rest = [issuer.address, f"{t('kvk', ctx.lang)}: {issuer.kvk}" if issuer.kvk else "", issuer.contact]
     out: list[tuple[float, str]] = []
     for text in (ln for ln in rest if ln):
-        size, lines = _fit(text, FONT, SHOP_LINE_SIZE, SHOP_LINE_MIN_SIZE)
+        size, lines = _fit(text, FONT, SHOP_LINE_SIZE, SHOP_LINE_MIN_SIZE, width)
         out += [(size, line) for line in lines]
     room = max(1, int((y - lowest) // 11) + 1)
     if len(out) > room:  # more than the header holds: shorten the last line visibly
         size, last = out[room - 1]
-        out = [*out[: room - 1], (size, _shorten(last + " …", FONT, size))]
+        out = [*out[: room - 1], (size, _shorten(last + " …", FONT, size, width))]
     for size, line in out:
         canvas.setFont(FONT, size)
         canvas.drawString(MARGIN_LEFT, y, line)
         y -= 11
 
 
-def _fit(text: str, font: str, size: float, min_size: float) -> tuple[float, list[str]]:
-    """`text` in `font` at the largest size down to `min_size` that fits SHOP_TEXT_WIDTH on one line,
+def _fit(text: str, font: str, size: float, min_size: float, width: float = SHOP_TEXT_WIDTH) -> tuple[float, list[str]]:
+    """`text` in `font` at the largest size down to `min_size` that fits `width` on one line,
     else wrapped at `min_size` (a word wider than the line is shortened visibly)."""
     value = _plain(text)
-    while size > min_size and pdfmetrics.stringWidth(value, font, size) > SHOP_TEXT_WIDTH:
+    while size > min_size and pdfmetrics.stringWidth(value, font, size) > width:
         size = max(min_size, size - 0.5)
-    lines = simpleSplit(value, font, size, SHOP_TEXT_WIDTH) or [""]
-    return size, [_shorten(line, font, size) for line in lines]
+    lines = simpleSplit(value, font, size, width) or [""]
+    return size, [_shorten(line, font, size, width) for line in lines]
 
 
-def _shorten(line: str, font: str, size: float) -> str:
-    if pdfmetrics.stringWidth(line, font, size) <= SHOP_TEXT_WIDTH:
+def _shorten(line: str, font: str, size: float, width: float = SHOP_TEXT_WIDTH) -> str:
+    if pdfmetrics.stringWidth(line, font, size) <= width:
         return line
-    while line and pdfmetrics.stringWidth(line + "…", font, size) > SHOP_TEXT_WIDTH:
+    while line and pdfmetrics.stringWidth(line + "…", font, size) > width:
         line = line[:-1]
     return line + "…"
 
@@ -257,8 +327,8 @@ def _draw_footer(canvas: Canvas, ctx: PageContext, page: int) -> None:
 
 
 def _plain(text: str, limit: int | None = None) -> str:
-    """For canvas strings: NFKC, printable, and visibly shortened when longer than `limit`."""
-    value = "".join(ch if ch.isprintable() else " " for ch in unicodedata.normalize("NFKC", text))
+    """For canvas strings: safe_text, and visibly shortened when longer than `limit`."""
+    value = safe_text(text)
     return value if limit is None or len(value) <= limit else value[: limit - 1] + "…"
 
 
@@ -268,22 +338,47 @@ Row = tuple[str, str | None]  # (label text, value markup or None to leave out)
 
 
 class _Renderer:
-    def __init__(self, data: CertificateData, lang: str, styles: Styles, signer: str) -> None:
+    def __init__(
+        self, data: CertificateData, lang: str, styles: Styles, signer: str, verify_url: str | None = None
+    ) -> None:
         self.d = data
         self.lang = lang
         self.s = styles
         self.signer = signer
+        self.verify_url = verify_url
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def t_opt(self, key: str, **values: object) -> str | None:
+        """A text of the catalogue, or None when it has none for this key."""
+        return t(key, self.lang, **values) if key in TEXTS else None
+
+    def level_meaning(self, level: str) -> str | None:
+        meaning = self.t_opt(f"level.{level}")
+        return self.t("level.meaning", level=level, meaning=meaning) if meaning else None
+
+    def technique(self) -> str:
+        """The erasure technique from the catalogue by method; the stored text only for an unknown method."""
+        e = self.d.erasure
+        assert e is not None
+        return self.t_opt(f"technique.{e.method}") or e.technique
 
     def v(self, value: object | None) -> str:
         """A user/device value as markup; "unknown" when missing."""
         return self.t("unknown") if value is None or value == "" else clean(value)
 
+    def cell(self, markup: str, style: ParagraphStyle, width: float) -> Flowable | str:
+        """A plain string when the text has no markup and fits on one line (a Paragraph costs ten
+        times as much to lay out), else a Paragraph that wraps."""
+        plain = "<" not in markup and "&" not in markup
+        if plain and pdfmetrics.stringWidth(markup, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING - 1:
+            return markup
+        return Paragraph(markup, style)
+
     def section(self, key: str, rows: Iterable[Row]) -> list[Flowable]:
         cells = [
-            [Paragraph(clean(label), self.s.label), Paragraph(value, self.s.value)]
+            [self.cell(clean(label), self.s.label, LABEL_WIDTH), self.cell(value, self.s.value, VALUE_WIDTH)]
             for label, value in rows
             if value is not None
         ]
@@ -291,9 +386,14 @@ class _Renderer:
         table.setStyle(
             TableStyle(
                 [
+                    # plain string cells look like the Paragraph styles label and value
+                    ("FONTNAME", (0, 0), (-1, -1), self.s.value.fontName),
+                    ("FONTSIZE", (0, 0), (-1, -1), self.s.value.fontSize),
+                    ("LEADING", (0, 0), (-1, -1), self.s.value.leading),
+                    ("TEXTCOLOR", (0, 0), (0, -1), self.s.label.textColor),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
@@ -310,10 +410,11 @@ class _Renderer:
             Paragraph(clean(title), self.s.title),
             Paragraph(
                 f"{clean(self.t('number'))}: <b>{clean(d.number)}</b> &nbsp;&nbsp; "
-                f"{clean(self.t('issued_at'))}: {clean(fmt_datetime(d.issued_at, d.timezone))}",
+                f"{clean(self.t('issued_at'))}: {clean(fmt_datetime(d.issued_at, d.timezone, self.lang))}",
                 self.s.number,
             ),
         ]
+        story += self.banner()
         if d.anonymised:
             story += [Spacer(1, 2 * mm), Paragraph(clean(self.t("anonymised_copy")), self.s.notice)]
         story += self.customer()
@@ -323,6 +424,58 @@ class _Renderer:
             story += self.destruction()
         story += self.attestation()
         story += self.authenticity()
+        story += self.how_to_check()
+        return story
+
+    def status(self) -> tuple[str, colors.Color]:
+        d = self.d
+        if d.destruction is not None:
+            return self.t("status.destruction", level=d.destruction.level), PASSED_GREEN
+        e = d.erasure
+        assert e is not None
+        outcome = str(getattr(e, "outcome", "") or "")
+        if e.verify_result == "failed":
+            return self.t("status.erasure.failed"), FAILED_RED
+        if e.errors or "exception" in outcome:
+            return self.t("status.erasure.exceptions"), EXCEPTIONS_AMBER
+        return self.t("status.erasure.passed"), PASSED_GREEN
+
+    def banner(self) -> list[Flowable]:
+        """The result first: one coloured line under the title."""
+        text, colour = self.status()
+        url = self.verify_url
+        how = self.t("check.short", url=url) if url else self.t("check.short_no_url")
+        cell = Paragraph(f"<b>{clean(text)}</b><br/><font size='7.5'>{clean(how)}</font>", self.s.banner)
+        table = Table([[cell]], colWidths=[CONTENT_WIDTH])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (-1, -1), colour),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
+        return [Spacer(1, 2 * mm), table]
+
+    def with_note(self, value: str, note: str | None) -> str:
+        """A value with a plain-language line under it."""
+        if not note:
+            return value
+        return f"{value}<br/><font size='7.5' color='#555555'>{clean(note)}</font>"
+
+    def how_to_check(self) -> list[Flowable]:
+        """How to check the certificate and what its terms mean (fills the rest of the last page)."""
+        url = self.verify_url
+        contact = self.d.issuer.contact
+        steps = [self.t("check.1", url=url), self.t("check.2")] if url else [self.t("check.1_no_url", contact=contact)]
+        steps.append(self.t("check.3"))
+        terms = [self.t("term.nist"), self.t("term.din"), self.t("term.sha256"), self.t("term.signature")]
+        story: list[Flowable] = [Paragraph(clean(self.t("section.check")), self.s.section)]
+        story += [Paragraph(clean(step), self.s.body) for step in steps]
+        story.append(Paragraph(clean(self.t("section.terms")), self.s.section))
+        story += [Paragraph(clean(term_text), self.s.small) for term_text in terms]
         return story
 
     def customer(self) -> list[Flowable]:
@@ -380,8 +533,11 @@ class _Renderer:
         story += self.section(
             "section.erasure",
             [
-                (self.t("erasure.nist_category"), self.v(e.nist_category)),
-                (self.t("erasure.technique"), self.v(e.technique)),
+                (
+                    self.t("erasure.nist_category"),
+                    self.with_note(self.v(e.nist_category), self.t_opt(f"nist.{e.nist_category}")),
+                ),
+                (self.t("erasure.technique"), clean(self.technique())),
                 (self.t("erasure.tool"), self.v(e.tool)),
                 (self.t("erasure.hpa_dco"), self.v(e.hpa_dco)),
                 (
@@ -396,8 +552,8 @@ class _Renderer:
                     if e.sectors_not_written
                     else None,
                 ),
-                (self.t("erasure.started_at"), clean(fmt_datetime(e.started_at, tz))),
-                (self.t("erasure.ended_at"), clean(fmt_datetime(e.ended_at, tz))),
+                (self.t("erasure.started_at"), clean(fmt_datetime(e.started_at, tz, self.lang))),
+                (self.t("erasure.ended_at"), clean(fmt_datetime(e.ended_at, tz, self.lang))),
                 (self.t("erasure.duration"), clean(fmt_duration(e.duration_seconds, self.lang))),
                 (self.t("erasure.bytes_written"), clean(fmt_bytes(e.bytes_written, self.lang))),
                 (self.t("erasure.bytes_verified"), clean(fmt_bytes(e.bytes_verified, self.lang))),
@@ -410,7 +566,7 @@ class _Renderer:
                 (self.t("verify.seed"), clean(e.verify_seed) if e.verify_seed else None),
                 (
                     self.t("verify.coverage"),
-                    clean(f"{e.verify_coverage_percent} %") if e.verify_coverage_percent else None,
+                    clean(fmt_percent(e.verify_coverage_percent, self.lang)) if e.verify_coverage_percent else None,
                 ),
                 (self.t("erasure.destination"), clean(term("destination", e.destination, self.lang))),
             ],
@@ -451,8 +607,14 @@ class _Renderer:
                 (self.t("destruction.method"), clean(term("method", x.method, self.lang))),
                 (self.t("destruction.equipment"), self.v(x.equipment)),
                 (self.t("destruction.standard"), "DIN 66399 / ISO/IEC 21964"),
-                (self.t("destruction.protection_class"), clean(str(x.protection_class))),
-                (self.t("destruction.level"), f"<b>{clean(x.level)}</b>"),
+                (
+                    self.t("destruction.protection_class"),
+                    self.with_note(clean(str(x.protection_class)), self.t_opt(f"class.{x.protection_class}")),
+                ),
+                (
+                    self.t("destruction.level"),
+                    self.with_note(f"<b>{clean(x.level)}</b>", self.level_meaning(x.level)),
+                ),
                 (self.t("destruction.particle_size"), self.v(x.particle_size)),
                 (
                     self.t("destruction.lower_level_reason"),
@@ -511,6 +673,11 @@ class _Renderer:
             )
         ]
 
+    def auth_how(self) -> str:
+        if self.verify_url:
+            return self.t("auth.how", url=self.verify_url)
+        return self.t("auth.how_no_url", contact=self.d.issuer.contact)
+
     def authenticity(self) -> list[Flowable]:
         rows = [
             [Paragraph(clean(self.t("auth.sha256")), self.s.label), Paragraph(self.d.sha256(), self.s.mono)],
@@ -533,7 +700,7 @@ class _Renderer:
                     Paragraph(clean(self.t("section.authenticity")), self.s.section),
                     table,
                     Spacer(1, 1.5 * mm),
-                    Paragraph(clean(self.t("auth.how")), self.s.small),
+                    Paragraph(clean(self.auth_how()), self.s.small),
                     *(
                         [Paragraph(clean(f"audit {h.event}:{h.hash}"), self.s.small)]
                         if (h := self.d.audit_head)
@@ -544,11 +711,18 @@ class _Renderer:
         ]
 
 
-def render_unsigned(data: CertificateData, lang: str, *, signer_fingerprint: str) -> bytes:
+def render_unsigned(
+    data: CertificateData,
+    lang: str,
+    *,
+    signer_fingerprint: str,
+    verify_url: str | None = None,
+    logo: Any = None,
+) -> bytes:
     """The certificate as an unsigned PDF (the signer adds the data attachment and the signature)."""
     styles = stylesheet()
-    payload = qr_payload(data.number, data.sha256())
-    ctx = PageContext(data=data, lang=lang, payload=payload, modules=qr_modules(payload))
+    payload = qr_payload(data.number, data.sha256(), verify_url)
+    ctx = PageContext(data=data, lang=lang, payload=payload, modules=qr_modules(payload), logo=logo)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer,
@@ -558,7 +732,7 @@ def render_unsigned(data: CertificateData, lang: str, *, signer_fingerprint: str
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
         title=f"{t('title.' + data.kind, lang)} {data.number}",
-        author=unicodedata.normalize("NFKC", data.issuer.name),
+        author=safe_text(data.issuer.name),
         subject=ctx.payload,
         creator="wipestation",
         lang=lang,
@@ -577,6 +751,7 @@ def render_unsigned(data: CertificateData, lang: str, *, signer_fingerprint: str
 
     def on_page(canvas: Canvas, document: Any) -> None:
         canvas.saveState()
+        _draw_logo(canvas, ctx)
         _draw_shop(canvas, ctx)
         _draw_qr(canvas, ctx)
         _draw_rule(canvas)
@@ -584,5 +759,5 @@ def render_unsigned(data: CertificateData, lang: str, *, signer_fingerprint: str
         canvas.restoreState()
 
     doc.addPageTemplates([PageTemplate(id="certificate", frames=[frame], onPage=on_page)])
-    doc.build(_Renderer(data, lang, styles, signer_fingerprint).story())
+    doc.build(_Renderer(data, lang, styles, signer_fingerprint, verify_url).story())
     return buffer.getvalue()

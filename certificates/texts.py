@@ -19,7 +19,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # sections
     "section.issuer": ("Uitgegeven door", "Issued by"),
     "section.customer": ("Klant", "Customer"),
-    "section.reason": ("Waarom de gegevens bestonden", "Why the data existed"),
+    "section.reason": ("Herkomst van de gegevens", "Where the data came from"),
     "section.basis": ("Grondslag van de vernietiging", "Basis for destruction"),
     "section.drive": ("Gegevensdrager", "Storage device"),
     "section.custody": ("Bewaring", "Custody"),
@@ -42,7 +42,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Backup made on {date} for repair job {job}",
     ),
     "reason.abandoned_text": (
-        "Schijf uit een achtergelaten computer (reparatieopdracht {job}), achtergelaten verklaard op {date}",
+        "Schijf uit een computer die niet is opgehaald (reparatieopdracht {job}), als achtergelaten aangemerkt "
+        "op {date}",
         "Disk from an abandoned computer (repair job {job}), declared abandoned on {date}",
     ),
     "reason.no_backup": (
@@ -79,6 +80,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "media.flash": ("Flashgeheugen (USB-stick, kaart)", "Flash memory (USB stick, card)"),
     "media.unknown": ("onbekend", "unknown"),
     "bus.usb": ("USB (brug)", "USB (bridge)"),
+    "bus.ata": ("SATA/ATA", "SATA/ATA"),
+    "bus.nvme": ("NVMe", "NVMe"),
+    "bus.scsi": ("SCSI/SAS", "SCSI/SAS"),
     # erasure
     "erasure.nist_category": ("NIST SP 800-88 categorie", "NIST SP 800-88 category"),
     "erasure.technique": ("Techniek", "Technique"),
@@ -123,7 +127,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "result.failed": ("mislukt", "failed"),
     "result.skipped": ("overgeslagen", "skipped"),
     # destruction
-    "basis.abandoned_on": ("Achtergelaten verklaard op", "Declared abandoned on"),
+    "basis.abandoned_on": ("Als achtergelaten aangemerkt op", "Declared abandoned on"),
     "basis.retention_end": ("Einde bewaartermijn", "Retention end"),
     "basis.early_reason": ("Vervroegd vernietigd, reden", "Destroyed early, reason"),
     "custody.received_on": ("Ontvangen op", "Received on"),
@@ -189,12 +193,179 @@ TEXTS: dict[str, tuple[str, str]] = {
     "auth.signer": ("Digitaal ondertekend door", "Digitally signed by"),
     "auth.fingerprint": ("Vingerafdruk sleutel (SHA-256)", "Signing key fingerprint (SHA-256)"),
     "auth.how": (
-        "Dit PDF-bestand is digitaal ondertekend. De certificaatgegevens zitten er als JSON-bijlage in; de "
-        "QR-code bevat het nummer en de hash. Controleer de echtheid met: wipestation certificate verify BESTAND",
-        "This PDF file is digitally signed. The certificate data is attached to it as a JSON file; the QR code "
-        "carries the number and the hash. Check its authenticity with: wipestation certificate verify FILE",
+        "Dit PDF-bestand is digitaal ondertekend. Controleer de echtheid door de QR-code te scannen of {url} te "
+        "openen en dit bestand daar neer te zetten. De vingerafdruk hierboven bewijst alleen iets als hij gelijk is "
+        "aan die welke de winkel publiceert op {url}.",
+        "This PDF file is digitally signed. Check it by scanning the QR code or opening {url} and dropping this "
+        "file there. The fingerprint above only proves something when it equals the one the shop publishes on "
+        "{url}.",
+    ),
+    "auth.how_no_url": (
+        "Dit PDF-bestand is digitaal ondertekend. De vingerafdruk hierboven bewijst alleen iets als hij gelijk is "
+        "aan die welke de winkel u geeft (vraag ernaar via {contact}). Controleer met: wipestation certificate "
+        "verify BESTAND --fingerprint VINGERAFDRUK",
+        "This PDF file is digitally signed. The fingerprint above only proves something when it equals the one "
+        "the shop gives you (ask via {contact}). Check with: wipestation certificate verify FILE --fingerprint "
+        "FINGERPRINT",
+    ),
+    "check.short": (
+        "Echtheid controleren: scan de QR-code of open {url} en zet dit bestand daar neer.",
+        "Check that it is genuine: scan the QR code or open {url} and drop this file there.",
+    ),
+    "check.short_no_url": (
+        "Echtheid controleren: zie „Zo controleert u dit certificaat” aan het eind.",
+        "Check that it is genuine: see “How to check this certificate” at the end.",
+    ),
+    # status banner
+    "status.erasure.passed": (
+        "Geslaagd: alle gegevens op deze schijf zijn verwijderd en het resultaat is gecontroleerd.",
+        "Passed: all data on this drive was erased and the result was verified.",
+    ),
+    "status.erasure.exceptions": (
+        "Geslaagd met uitzonderingen: de schijf is gewist, maar niet elk deel kon worden beschreven of "
+        "gecontroleerd (zie Fouten).",
+        "Passed with exceptions: the drive was erased, but not every part could be written or verified (see Errors).",
+    ),
+    "status.erasure.failed": (
+        "Mislukt: de controle na het wissen is niet geslaagd.",
+        "Failed: the check after the erasure did not pass.",
+    ),
+    "status.destruction": (
+        "Vernietigd: deze gegevensdrager is fysiek vernietigd volgens DIN 66399, niveau {level}.",
+        "Destroyed: this storage device was physically destroyed to DIN 66399 level {level}.",
+    ),
+    # plain-language lines
+    "nist.Clear": (
+        "Clear: overschreven met de gewone schrijfopdrachten; de gegevens zijn niet terug te halen met "
+        "gewone software of hulpmiddelen.",
+        "Clear: overwritten with the ordinary write commands; the data cannot be recovered with ordinary "
+        "software or tools.",
+    ),
+    "nist.Purge": (
+        "Purge: gewist met een opdracht van de schijf zelf, ook in de reservegebieden; de gegevens zijn zelfs "
+        "met laboratoriumtechnieken niet terug te halen.",
+        "Purge: erased by the drive's own command, spare areas included; the data cannot be recovered even "
+        "with laboratory techniques.",
+    ),
+    "class.1": ("Klasse 1: normale bescherming (interne gegevens).", "Class 1: normal protection (internal data)."),
+    "class.2": (
+        "Klasse 2: hoge bescherming (vertrouwelijke gegevens, zoals persoonsgegevens).",
+        "Class 2: high protection (confidential data, such as personal data).",
+    ),
+    "class.3": (
+        "Klasse 3: zeer hoge bescherming (zeer vertrouwelijke en geheime gegevens).",
+        "Class 3: very high protection (highly confidential and secret data).",
+    ),
+    "level.H-1": ("de schijf werkt niet meer", "the drive no longer works"),
+    "level.H-2": ("de schijf is beschadigd", "the drive is damaged"),
+    "level.H-3": ("de schijf is vervormd", "the drive is deformed"),
+    "level.H-4": (
+        "meermaals gedeeld en vervormd, deeltjes van hooguit 2000 mm²",
+        "divided several times and deformed, particles of at most 2000 mm²",
+    ),
+    "level.H-5": (
+        "vele malen gedeeld en vervormd, deeltjes van hooguit 320 mm²",
+        "divided many times and deformed, particles of at most 320 mm²",
+    ),
+    "level.H-6": ("deeltjes van hooguit 10 mm²", "particles of at most 10 mm²"),
+    "level.H-7": ("deeltjes van hooguit 5 mm²", "particles of at most 5 mm²"),
+    "level.E-1": ("het apparaat werkt niet meer", "the device no longer works"),
+    "level.E-2": ("het apparaat is gebroken", "the device is broken"),
+    "level.E-3": ("deeltjes van hooguit 160 mm²", "particles of at most 160 mm²"),
+    "level.E-4": ("deeltjes van hooguit 30 mm²", "particles of at most 30 mm²"),
+    "level.E-5": ("deeltjes van hooguit 10 mm²", "particles of at most 10 mm²"),
+    "level.E-6": ("deeltjes van hooguit 1 mm²", "particles of at most 1 mm²"),
+    "level.E-7": ("deeltjes van hooguit 0,5 mm²", "particles of at most 0.5 mm²"),
+    "level.meaning": ("Niveau {level}: {meaning}.", "Level {level}: {meaning}."),
+    # erasure techniques (described here, not with the code's English)
+    "technique.zero": ("overschrijven, 1 keer, met nullen (0x00)", "overwrite, 1 pass, zeros (0x00)"),
+    "technique.ones": ("overschrijven, 1 keer, met enen (0xFF)", "overwrite, 1 pass, ones (0xFF)"),
+    "technique.random": (
+        "overschrijven, 1 keer, met willekeurige gegevens (AES-256-CTR)",
+        "overwrite, 1 pass, random data (AES-256-CTR)",
+    ),
+    "technique.zero-verify-2pass": (
+        "overschrijven, 2 keer: eerst 0xFF, daarna 0x00",
+        "overwrite, 2 passes: 0xFF, then 0x00",
+    ),
+    "technique.dod-3pass": (
+        "overschrijven, 3 keer: 0x00, 0xFF en willekeurige gegevens (naar DoD 5220.22-M, op verzoek)",
+        "overwrite, 3 passes: 0x00, 0xFF and random data (after DoD 5220.22-M, on request)",
+    ),
+    "technique.ata-secure-erase": (
+        "ATA Secure Erase: de schijf wist zichzelf op eigen opdracht",
+        "ATA Secure Erase: the drive erases itself on its own command",
+    ),
+    "technique.ata-sanitize": (
+        "ATA Sanitize: de schijf wist zichzelf, ook de reservegebieden",
+        "ATA Sanitize: the drive erases itself, spare areas included",
+    ),
+    "technique.nvme-format": (
+        "NVMe Format met Secure Erase: de SSD wist zichzelf (cryptografisch waar mogelijk)",
+        "NVMe Format with Secure Erase: the SSD erases itself (cryptographically where possible)",
+    ),
+    "technique.nvme-sanitize": (
+        "NVMe Sanitize: de SSD wist zichzelf, ook de reservegebieden",
+        "NVMe Sanitize: the SSD erases itself, spare areas included",
+    ),
+    "technique.scsi-sanitize": (
+        "SCSI Sanitize: de schijf wist zichzelf, ook de reservegebieden",
+        "SCSI Sanitize: the drive erases itself, spare areas included",
+    ),
+    # how to check, what the terms mean
+    "section.check": ("Zo controleert u dit certificaat", "How to check this certificate"),
+    "check.1": (
+        "1. Scan de QR-code rechtsboven of open {url}: de pagina zegt of dit certificaat echt is, en toont "
+        "nummer, datum, schijf en resultaat.",
+        "1. Scan the QR code at the top right or open {url}: the page says whether this certificate is genuine, "
+        "and shows its number, date, drive and result.",
+    ),
+    "check.1_no_url": (
+        "1. Vraag de winkel ({contact}) om de vingerafdruk van haar sleutel.",
+        "1. Ask the shop ({contact}) for the fingerprint of its key.",
+    ),
+    "check.2": (
+        "2. Zet dit PDF-bestand op die pagina neer: uw browser vergelijkt het hele bestand met wat de winkel "
+        "heeft gepubliceerd. Er wordt niets verstuurd.",
+        "2. Drop this PDF file onto that page: your browser compares the whole file with what the shop "
+        "published. Nothing is uploaded.",
+    ),
+    "check.3": (
+        "3. Of gebruik wipestation: wipestation certificate verify BESTAND --fingerprint VINGERAFDRUK "
+        "(0 = echt, 1 = gewijzigd of ingetrokken, 5 = sleutel onbekend).",
+        "3. Or use wipestation: wipestation certificate verify FILE --fingerprint FINGERPRINT "
+        "(0 = genuine, 1 = changed or revoked, 5 = key unknown).",
+    ),
+    "section.terms": ("Wat de begrippen betekenen", "What the terms mean"),
+    "term.nist": (
+        "NIST SP 800-88: de Amerikaanse richtlijn voor het wissen van gegevensdragers. Clear = overschrijven, "
+        "Purge = wissen dat ook laboratoriumtechnieken weerstaat, Destroy = fysiek vernietigen.",
+        "NIST SP 800-88: the US guideline for sanitising storage media. Clear = overwriting, Purge = erasure "
+        "that resists laboratory techniques, Destroy = physical destruction.",
+    ),
+    "term.din": (
+        "DIN 66399 (ISO/IEC 21964): de norm voor het vernietigen van gegevensdragers. H = harde schijf, "
+        "E = flashgeheugen (SSD, USB-stick); niveau 1 tot 7, hoe hoger hoe kleiner de resten.",
+        "DIN 66399 (ISO/IEC 21964): the standard for destroying storage media. H = hard disk, E = flash memory "
+        "(SSD, USB stick); levels 1 to 7, the higher the smaller the remains.",
+    ),
+    "term.sha256": (
+        "SHA-256: een vingerafdruk van de certificaatgegevens; elke wijziging geeft een ander getal.",
+        "SHA-256: a fingerprint of the certificate data; any change gives a different number.",
+    ),
+    "term.signature": (
+        "Digitale handtekening: bewijst dat de winkel dit bestand heeft gemaakt en dat het daarna niet is "
+        "gewijzigd; PDF-lezers tonen haar als geldig.",
+        "Digital signature: proves that the shop made this file and that it was not changed since; PDF readers "
+        "show it as valid.",
     ),
     "page": ("Pagina {page}", "Page {page}"),
+    # the reason in the digital signature
+    "sign.reason.erasure": (
+        "Verklaring van gegevensverwijdering {number}",
+        "Certificate of data erasure {number}",
+    ),
+    "sign.reason.destruction": ("Verklaring van vernietiging {number}", "Certificate of destruction {number}"),
 }
 
 LANGS = ("nl", "en")
@@ -218,20 +389,42 @@ def fmt_int(n: int, lang: str) -> str:
     return text.replace(",", ".") if lang == "nl" else text
 
 
+def fmt_decimal(text: str, lang: str) -> str:
+    """A decimal written with a point in the data ("10.30") in the language's way ("10,30" in Dutch)."""
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def fmt_percent(text: str, lang: str) -> str:
+    return f"{fmt_decimal(text, lang)} %"
+
+
 def fmt_bytes(n: int | None, lang: str) -> str:
     if n is None:
         return t("unknown", lang)
     for unit, size in (("TB", 10**12), ("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if n >= size:
-            short = f"{n / size:.1f}"
-            if lang == "nl":
-                short = short.replace(".", ",")
+            short = fmt_decimal(f"{n / size:.1f}", lang)
             return f"{short} {unit} ({fmt_int(n, lang)} bytes)"
     return f"{fmt_int(n, lang)} bytes"
 
 
+MONTHS = {
+    "nl": (
+        "januari", "februari", "maart", "april", "mei", "juni",
+        "juli", "augustus", "september", "oktober", "november", "december",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}  # fmt: skip
+
+
 def fmt_date(d: date | None, lang: str) -> str:
-    return t("unknown", lang) if d is None else d.isoformat()
+    """The long date of the language: `29 november 2026`, `29 November 2026`."""
+    if d is None:
+        return t("unknown", lang)
+    return f"{d.day} {MONTHS[lang][d.month - 1]} {d.year}"
 
 
 def local_date(dt: datetime, tz: str) -> date:
@@ -239,9 +432,9 @@ def local_date(dt: datetime, tz: str) -> date:
     return dt.astimezone(ZoneInfo(tz)).date()
 
 
-def fmt_datetime(dt: datetime, tz: str) -> str:
+def fmt_datetime(dt: datetime, tz: str, lang: str = "en") -> str:
     local = dt.astimezone(ZoneInfo(tz))
-    return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
+    return f"{fmt_date(local.date(), lang)}, {local:%H:%M:%S} {local.tzname()}"
 
 
 def fmt_duration(seconds: int, lang: str) -> str:

@@ -48,6 +48,9 @@ class Action(StrEnum):
     DESTRUCTION_RECORDED = "destruction.recorded"
     CERTIFICATE_ISSUED = "certificate.issued"
     CERTIFICATE_RENDERED = "certificate.rendered"
+    CERTIFICATE_SENT = "certificate.sent"
+    CERTIFICATE_SEND_FAILED = "certificate.send_failed"
+    CERTIFICATE_REVOKED = "certificate.revoked"
 
 
 PERSONAL_FIELDS = frozenset({"name", "email", "phone", "address"})

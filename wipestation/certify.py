@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import types
 import typing
 from collections.abc import Sequence
@@ -47,6 +48,7 @@ from wipestation.models import (
     ErasureOutcome,
 )
 from wipestation.privacy import scrub_certificate_data
+from wipestation.vendors import manufacturer
 
 ENTRY_POINT_GROUP = "wipestation.certificates"
 LANGUAGES = ("nl", "en")
@@ -201,18 +203,36 @@ def canonical_json(value: Any) -> bytes:
 
 
 QR_PREFIX = "WSCERT"
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
-def qr_payload(number: str, sha256: str) -> str:
-    """What the QR code carries (and the PDF's Subject): `WSCERT:<number>:<sha256>`."""
+@dataclass(frozen=True)
+class QrPayload:
+    number: str
+    sha256: str
+    verify_url: str | None = None  # the shop's verification page, when the QR carries a URL
+
+
+def qr_payload(number: str, sha256: str, verify_url: str | None = None) -> str:
+    """What the QR code carries (and the PDF's Subject): `VERIFY_URL#<number>.<sha256>` when the shop
+    publishes a verification page (`[certificates] verify_url`), else `WSCERT:<number>:<sha256>`."""
+    if verify_url:
+        return f"{verify_url}#{number}.{sha256}"
     return f"{QR_PREFIX}:{number}:{sha256}"
 
 
-def parse_qr_payload(text: str) -> tuple[str, str] | None:
-    parts = text.strip().split(":")
+def parse_qr_payload(text: str) -> QrPayload | None:
+    text = text.strip()
+    if "#" in text:
+        url, _, fragment = text.rpartition("#")
+        number, _, sha256 = fragment.rpartition(".")
+        if not url.startswith(("https://", "http://")) or not number or not _HEX64.match(sha256):
+            return None
+        return QrPayload(number, sha256, url)
+    parts = text.split(":")
     if len(parts) != 3 or parts[0] != QR_PREFIX:
         return None
-    return parts[1], parts[2]
+    return QrPayload(parts[1], parts[2])
 
 
 def _to_plain(value: Any) -> Any:
@@ -260,10 +280,13 @@ class VerifyReport:
     signer_fingerprint: str | None = None
     data: dict[str, Any] | None = None
     problems: tuple[str, ...] = field(default=())
+    key_known: bool = True  # False: no fingerprint here to compare the signer with (cannot be checked)
+    verify_url: str | None = None  # where the shop publishes its page and fingerprint (from the QR payload)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """Genuine: nothing wrong, and the signer is the shop's known key."""
+        return not self.problems and self.key_known
 
 
 class CertificateRenderer(Protocol):
@@ -339,7 +362,7 @@ def _is_anonymised(record: CustodyRecord | None) -> bool:
 
 def _drive_facts(drive: Drive, record: CustodyRecord | None) -> DriveFacts:
     return DriveFacts(
-        manufacturer=drive.vendor,
+        manufacturer=manufacturer(drive.vendor, drive.model),
         model=drive.model,
         serial=drive.serial,
         capacity_bytes=drive.capacity_bytes,
@@ -467,7 +490,8 @@ def build_destruction_data(
     facts = DestructionFacts(
         abandoned_on=record.started_on,
         retention_end=record.due_on,
-        received_on=record.created_at.astimezone(ZoneInfo(env.config.timezone)).date(),  # the shop's day
+        received_on=record.received_on
+        or record.created_at.astimezone(ZoneInfo(env.config.timezone)).date(),  # the shop's day
         storage_location=record.location,
         seal_number=record.seal_number,
         serial_rescanned=bool(details.get("serial_rescanned", False)),

@@ -57,6 +57,7 @@ class CertificatesConfig:
     key_path: str | None = None  # PEM private key; default: created in the data directory
     cert_path: str | None = None  # PEM X.509 certificate
     fingerprint: str | None = None  # SHA-256 of the shop's signing certificate, hex
+    verify_url: str | None = None  # where the shop publishes `certificate site` (the QR code then opens it)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,38 @@ class MailConfig:
 
 
 @dataclass(frozen=True)
+class DestructionMachine:
+    """One of the shop's destruction machines (`[machines]`: `"NAME" = "METHOD LEVEL [LEVEL]"`, e.g.
+    `"HSM Powerline HDS 230" = "shred H-5 E-4"`) and the DIN 66399 levels it is certified for."""
+
+    name: str
+    method: str
+    levels: tuple[str, ...]
+
+
+_MACHINE_LEVEL = re.compile(r"^([HE])-?([1-7])$", re.IGNORECASE)
+
+
+def _machines(raw: Any) -> tuple[DestructionMachine, ...]:
+    if not isinstance(raw, dict):
+        raise ConfigError('config: [machines] must be a table of NAME = "METHOD LEVEL [LEVEL]"')
+    out: list[DestructionMachine] = []
+    for name, value in raw.items():
+        words = value.split() if isinstance(value, str) else []
+        levels = [_MACHINE_LEVEL.match(w) for w in words[1:]]
+        if len(words) < 2 or not all(levels) or not str(name).strip():
+            raise ConfigError(f'config: [machines] \'{name}\' must be "METHOD LEVEL [LEVEL]", e.g. "shred H-5 E-4"')
+        out.append(
+            DestructionMachine(
+                name=" ".join(str(name).split()),
+                method=words[0].lower(),
+                levels=tuple(f"{m.group(1).upper()}-{m.group(2)}" for m in levels if m),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Config:
     shop: ShopConfig = field(default_factory=ShopConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
@@ -92,6 +125,7 @@ class Config:
     language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
+    machines: tuple[DestructionMachine, ...] = ()  # [machines]: the shop's destruction machines
 
     @property
     def allow_test_devices(self) -> bool:
@@ -157,6 +191,8 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
                 changes[key] = _section(_SECTIONS[key], key, value)
             elif key in {"timezone", "language"} and isinstance(value, str):
                 changes[key] = value
+            elif key == "machines":
+                changes[key] = _machines(value)
             elif key == "data_dir" and isinstance(value, str):
                 changes[key] = Path(value).expanduser()
             else:

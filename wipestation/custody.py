@@ -181,6 +181,7 @@ class Registration:
     location: str | None = None
     host_computer: str | None = None
     seal_number: str | None = None
+    received_on: date | None = None  # when the shop took the disk in (default: the day it is registered)
 
 
 def _register(
@@ -196,6 +197,8 @@ def _register(
             f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
             f"({reg.started_on}) is in the future"
         )
+    if reg.received_on is not None and reg.received_on > today:
+        raise BadValue(f"--received-on {reg.received_on} is in the future")
     owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
     # Lock the drive's row: two workstations registering the same drive at once queue here (a drive
     # that is new to both collides on its unique serial instead, and the retry lands here).
@@ -228,6 +231,7 @@ def _register(
         location=_text(reg.location, "location", 200),
         host_computer=_text(reg.host_computer, "host computer", 200),
         seal_number=_text(reg.seal_number, "seal number", 60),
+        received_on=reg.received_on,
         created_at=env.now(),
         created_by=env.actor,
     )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.certify import CertificateRenderer, issue_destruction_certificate
 from wipestation.custody import effective_due, find_record
+from wipestation.destruction_levels import LevelCheck, check_reach
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
@@ -87,6 +88,32 @@ def _level_number(level: str) -> int:
     return int(level.split("-")[1])
 
 
+def parse_levels(text: str) -> dict[str, str]:
+    """`H-5` or `H-5,E-4` (one level per category, so that a batch of hard disks and SSDs takes the
+    right level for each disk) -> {"H": "H-5", "E": "E-4"}."""
+    levels: dict[str, str] = {}
+    for part in text.replace(",", " ").split() or [text]:
+        level = parse_level(part)
+        if level[0] in levels and levels[level[0]] != level:
+            raise BadValue(f"two {level[0]} levels given ({levels[level[0]]} and {level}): give one per media category")
+        levels[level[0]] = level
+    return levels
+
+
+def level_for(record: CustodyRecord, levels: dict[str, str]) -> str:
+    """The level that applies to this record's drive: E for flash, H for a magnetic disk; a drive of
+    unknown media takes the only level given."""
+    media = (record.drive.media or "unknown").lower()
+    wanted = "E" if media in FLASH_MEDIA else "H" if media in MAGNETIC_MEDIA else None
+    if wanted is not None and wanted in levels:
+        return levels[wanted]
+    if len(levels) == 1:
+        return next(iter(levels.values()))  # a mismatching category is refused with its reason below
+    raise BadValue(
+        f"record {record.id} ({record.drive.serial}) is {media}: give its level ({'/'.join(sorted(levels))} given)"
+    )
+
+
 def _text(value: str | None, what: str, limit: int = TEXT_LIMIT) -> str | None:
     if value is None:
         return None
@@ -101,7 +128,7 @@ def _text(value: str | None, what: str, limit: int = TEXT_LIMIT) -> str | None:
 @dataclass(frozen=True)
 class _Checked:
     records: list[CustodyRecord]
-    level: str
+    levels: dict[int, str]  # record id -> the level reached on its drive
     on: date
     witness: str | None
     reason: str | None
@@ -145,6 +172,7 @@ def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on
         raise BadValue(f"{ref} is a magnetic disk (hdd): use an H level, an E level does not apply to it")
     if req.method == "degauss" and (media in FLASH_MEDIA or kind == "E"):
         raise BadValue(f"{ref}: degaussing does not destroy flash memory")
+    check_reach(env.config, LevelCheck(method=req.method, level=level, equipment=req.equipment))
     rules = env.config.destruction
     minimum = rules.min_level_magnetic if kind == "H" else rules.min_level_flash
     if _level_number(level) < _level_number(minimum) and not req.accept_lower:
@@ -159,7 +187,7 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
         raise BadValue("give at least one record")
     if req.method not in METHODS:
         raise BadValue(f"unknown destruction method '{req.method}' ({', '.join(METHODS)})")
-    level = parse_level(req.level)
+    given = parse_levels(req.level)
     today = env.today()
     on = req.on or today
     if on > today:
@@ -174,15 +202,17 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
         if not path.is_file():
             raise NotFound(f"evidence file not found: {path}")
     records: list[CustodyRecord] = []
+    levels: dict[int, str] = {}
     for ref in req.refs:
         record = find_record(session, ref, for_update=True)
         if any(r.id == record.id for r in records):
             raise BadValue(f"record {record.id} is given twice")
-        _check_record(record, req, level, on, env)
+        levels[record.id] = level_for(record, given)
+        _check_record(record, req, levels[record.id], on, env)
         records.append(record)
     return _Checked(
         records=records,
-        level=level,
+        levels=levels,
         on=on,
         witness=_text(req.witness, "--witness", ACTOR_LIMIT),
         reason=reason,
@@ -253,19 +283,20 @@ def destroy(
     results: list[DestructionResult] = []
     try:
         for record in checked.records:
+            level = checked.levels[record.id]
             destruction = Destruction(
                 batch=batch,
                 record_id=record.id,
                 drive_id=record.drive_id,
                 method=req.method,
-                level=checked.level,
+                level=level,
                 equipment=checked.equipment,
                 place=checked.place,
                 operator=env.actor,
                 witness=checked.witness,
                 destroyed_on=checked.on,
                 early_reason=checked.reason,
-                lower_level_reason=checked.accept_lower if _below_minimum(env, checked.level) else None,
+                lower_level_reason=checked.accept_lower if _below_minimum(env, level) else None,
                 evidence=evidence,
                 created_at=env.now(),
                 details={"particle_size": checked.particle_size, "serial_rescanned": req.serial_rescanned},
@@ -285,7 +316,7 @@ def destroy(
                     "record_id": record.id,
                     "batch": batch,
                     "method": req.method,
-                    "level": checked.level,
+                    "level": level,
                     "early": checked.reason is not None,
                     "lower_level_accepted": destruction.lower_level_reason is not None,
                     "evidence": [e["sha256"] for e in evidence],
@@ -311,7 +342,7 @@ def destroy(
                     batch=batch,
                     serial=record.drive.serial,
                     method=req.method,
-                    level=checked.level,
+                    level=level,
                     destroyed_on=checked.on,
                 )
             )

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # click's own usage errors
     SAFETY = 3  # refused for safety: protected or mismatching device
     ERASE_FAILED = 4  # an erasure ran and failed (I/O error, verification mismatch, interrupted)
+    UNCHECKABLE = 5  # `certificate verify`: cannot be checked here (the shop's key is unknown)
 
 
 class WipestationError(Exception):

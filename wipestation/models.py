@@ -174,6 +174,7 @@ class CustodyRecord(Base):
     created_at: Mapped[datetime]
     created_by: Mapped[str] = mapped_column(String(120))
     closed_at: Mapped[datetime | None]
+    received_on: Mapped[date | None] = mapped_column(Date)  # taken in (None: the day it was registered)
 
     drive: Mapped[Drive] = relationship(back_populates="records")
     customer: Mapped[Customer] = relationship(back_populates="records")
@@ -333,3 +334,31 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_event_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class CertificateRevocation(Base):
+    """A certificate the shop withdrew (issued by mistake): verify and the site then say `revoked`."""
+
+    __tablename__ = "certificate_revocations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), unique=True)
+    revoked_at: Mapped[datetime]
+    revoked_by: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class CertificateSend(Base):
+    """One attempt to mail a certificate to the customer, with its outcome (`sent` or `failed`).
+    A failed row is retried by `certificate send --pending` until a later attempt succeeds."""
+
+    __tablename__ = "certificate_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
+    lang: Mapped[str] = mapped_column(String(2))
+    address: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(String(20))  # sent / failed / retried (a later attempt took over)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempted_at: Mapped[datetime]
+    attempted_by: Mapped[str] = mapped_column(String(120))

@@ -68,7 +68,7 @@ def test_destroy_several_drives_is_one_batch_with_one_certificate_each(cli: Cli,
 
 
 def test_verify_fails_on_a_changed_file_with_one_line(cli: Cli, shop: Shop, tmp_path: Path) -> None:
-    out = cli.ok("destroy", str(shop.record("HDD-V")), "--method", "crush", "--level", "H-4")
+    out = cli.ok("destroy", str(shop.record("HDD-V")), "--method", "shred", "--level", "H-4")
     pdf = tmp_path / "c.pdf"
     cli("certificate", "pdf", out["certificate"], "-o", str(pdf))
     data = bytearray(pdf.read_bytes())
@@ -82,7 +82,7 @@ def test_verify_fails_on_a_changed_file_with_one_line(cli: Cli, shop: Shop, tmp_
 def test_verify_fails_when_the_database_does_not_know_the_certificate(
     cli: Cli, shop: Shop, tmp_path: Path, db_url: str
 ) -> None:
-    out = cli.ok("destroy", str(shop.record("HDD-W")), "--method", "crush", "--level", "H-4")
+    out = cli.ok("destroy", str(shop.record("HDD-W")), "--method", "shred", "--level", "H-4")
     pdf = tmp_path / "c.pdf"
     cli("certificate", "pdf", out["certificate"], "-o", str(pdf))
     cli.sql("DELETE FROM certificate_documents")
@@ -268,8 +268,8 @@ def test_received_on_and_the_signature_date_are_the_shops_calendar_days(cli: Cli
     result = cli("certificate", "verify", str(pdf), "--json")
     report = json.loads(result.stdout)
     text = " ".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "2027-01-01 00:30:00 CET" in text
-    assert "Date: 2027-01-01" in text and "2026-12-31" not in text
+    assert "1 January 2027, 00:30:00 CET" in text
+    assert "Date: 1 January 2027" in text and "31 December 2026" not in text
     assert result.exit_code == 0, result.stderr
     assert report["ok"]
     (raw,) = cli.sql("SELECT data FROM certificates WHERE number = :n", n=out["certificate"])[0]

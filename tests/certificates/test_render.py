@@ -7,15 +7,18 @@ import dataclasses
 import io
 import subprocess
 import unicodedata
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from certificates.plugin import PdfCertificateRenderer
-from certificates.texts import fmt_bytes, fmt_duration, t
+from certificates.texts import fmt_bytes, fmt_date, fmt_datetime, fmt_duration, fmt_percent, t
 from tests.certificates.conftest import destruction_data, erasure_data
 from wipestation.certify import CertificateData, CustomerRef, DriveFacts, canonical_json, qr_payload
+
+TZ = "Europe/Amsterdam"
 
 
 def text_of(pdf: bytes) -> str:
@@ -51,16 +54,16 @@ def test_erasure_certificate_shows_every_field(renderer: PdfCertificateRenderer,
         [
             t("title.erasure", lang),
             data.number,
-            "2026-11-25 13:00:00 CET",  # issued, in the shop's time zone
+            fmt_datetime(datetime(2026, 11, 25, 12, 0, tzinfo=UTC), TZ, lang),  # issued, in the shop's time zone
             data.issuer.name,
             data.issuer.address,
             data.issuer.kvk,
             data.issuer.contact,
             "Zoë Ærøskøbing-Müller",
             "JOB-2026-0815",
-            t("reason.backup_text", lang, date="2026-10-20", job="JOB-2026-0815"),
+            t("reason.backup_text", lang, date=fmt_date(date(2026, 10, 20), lang), job="JOB-2026-0815"),
             t("rule.retention-period", lang, days=30),
-            "2026-11-19",
+            fmt_date(date(2026, 11, 19), lang),
             "Seagate",
             "ST500DM002-1BD142",
             "Z3TX1234",
@@ -69,17 +72,17 @@ def test_erasure_certificate_shows_every_field(renderer: PdfCertificateRenderer,
             t("bus.usb", lang),
             t("media.hdd", lang),
             "Clear",
-            "overwrite, 1 pass, zeros",
+            t("technique.zero", lang),
             "wipestation 0.1.0",
             "HPA: none; DCO: none",
-            "2026-11-25 10:00:00 CET",
-            "2026-11-25 11:02:03 CET",
+            fmt_datetime(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), TZ, lang),
+            fmt_datetime(datetime(2026, 11, 25, 10, 2, 3, tzinfo=UTC), TZ, lang),
             fmt_duration(3723, lang),
             fmt_bytes(50_010_786_201, lang),
             t("verify.sample", lang),
             t("result.passed", lang),
             "9f2c61d0",
-            "10.00 %",
+            fmt_percent("10.00", lang),
             t("destination.backup-pool", lang),
             "Jan de Vries",
             t("attest.erasure", lang),
@@ -102,13 +105,13 @@ def test_destruction_certificate_shows_every_field(renderer: PdfCertificateRende
             "Zoë Ærøskøbing-Müller",
             "JOB-2026-0815",
             "HP ProBook 450 G5",
-            "2026-08-01",
-            "2026-11-01",
+            fmt_date(date(2026, 8, 1), lang),
+            fmt_date(date(2026, 11, 1), lang),
             "Samsung",
             "SSD 860 EVO 250GB",
             "S3YJNB0K123456",
             t("media.ssd", lang),
-            "2026-07-15",
+            fmt_date(date(2026, 7, 15), lang),
             "Kast B, plank 3",
             "SEAL-0099",
             t("custody.serial_rescanned", lang),

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import re
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import click
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 from sqlalchemy.exc import OperationalError
 
-from wipestation import certify
+from wipestation import certify, revocations
 from wipestation.audit_check import certificate_head_problem
 from wipestation.certify import CertificateRenderer, VerifyReport
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.destruction import METHODS, DestructionRequest, destroy
-from wipestation.errors import WipestationError
+from wipestation.errors import BadValue, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
 from wipestation.models import Certificate
 from wipestation.units import parse_date
@@ -30,7 +32,15 @@ def certificate_renderer(app: AppContext) -> CertificateRenderer:
 @click.command("destroy")
 @click.argument("refs", nargs=-1, required=True, metavar="REF...")
 @click.option("--method", required=True, metavar="|".join(METHODS), help="How the drive was destroyed.")
-@click.option("--level", required=True, metavar="LEVEL", help="DIN 66399 security level: H-1..H-7 or E-1..E-7.")
+@click.option(
+    "--level",
+    "levels",
+    required=True,
+    multiple=True,
+    metavar="LEVEL",
+    help="DIN 66399 security level reached: H-1..H-7 (magnetic) or E-1..E-7 (flash); repeat it (one H, one E) "
+    "for a batch of both kinds.",
+)
 @click.option("--witness", metavar="NAME", help="Who witnessed the destruction.")
 @click.option(
     "--evidence",
@@ -53,7 +63,7 @@ def destroy_cmd(
     app: AppContext,
     refs: tuple[str, ...],
     method: str,
-    level: str,
+    levels: tuple[str, ...],
     witness: str | None,
     evidence: tuple[Path, ...],
     on: str | None,
@@ -71,7 +81,7 @@ def destroy_cmd(
     request = DestructionRequest(
         refs=refs,
         method=method.strip().lower(),
-        level=level,
+        level=",".join(levels),
         witness=witness,
         evidence=evidence,
         on=parse_date(on) if on is not None else None,
@@ -145,59 +155,124 @@ def pdf_cmd(app: AppContext, number: str, output: Path | None, lang: str | None)
     click.echo(f"{cert.number}: {output} ({len(pdf)} bytes)")
 
 
-def _check_store(app: AppContext, report: VerifyReport) -> tuple[str | None, bool]:
-    """(problem, checked): the stored record's hash against the PDF's, when the database is there."""
+def _store_exists(app: AppContext) -> bool:
+    """Whether there is a database to compare with, without creating one: an SQLite URL whose file
+    is missing means "no records here" (verify runs on the customer's machine too)."""
+    url = make_url(app.db_url)
+    if url.get_backend_name() != "sqlite":
+        return True
+    database = url.database or ""
+    return bool(database) and database != ":memory:" and Path(database).exists()
+
+
+@dataclass(frozen=True)
+class StoreCheck:
+    checked: bool  # compared with the shop's records
+    problem: str | None = None  # the PDF does not match its record
+    revoked: str | None = None  # "revoked on DATE: reason"
+    note: str | None = None  # why it was not compared
+
+
+def _check_store(app: AppContext, report: VerifyReport) -> StoreCheck:
+    """The stored record against the PDF, when this machine has the shop's records."""
     if report.number is None or report.sha256 is None:
-        return None, False
+        return StoreCheck(False)
+    if not _store_exists(app):
+        return StoreCheck(False, note="no database here")
     try:
         with app.sessions.begin() as session:
             cert = session.execute(select(Certificate).where(Certificate.number == report.number)).scalar_one_or_none()
             if cert is None:
-                return f"certificate {report.number} is not in this database", True
+                return StoreCheck(False, note=f"{report.number} is not in this database")
             problem = certify.stored_record_problem(cert, report.sha256, report.data)
             problem = problem or certificate_head_problem(session, cert)
-            if problem is not None:
-                return problem, True
+            revocation = revocations.revocation_of(session, cert)
     except (OperationalError, WipestationError):
-        return None, False  # no database here: the offline checks stand on their own
-    return None, True
+        return StoreCheck(False, note="the database cannot be read")
+    revoked = None
+    if revocation is not None:
+        revoked = f"revoked on {revocation.revoked_at.date().isoformat()}: {revocation.reason}"
+    return StoreCheck(True, problem=problem, revoked=revoked)
+
+
+def _where_published(report: VerifyReport) -> str:
+    """Where the certificate says the shop publishes its fingerprint."""
+    if report.verify_url:
+        return f"the shop publishes it on {report.verify_url}"
+    issuer = (report.data or {}).get("issuer") if isinstance(report.data, dict) else None
+    contact = issuer.get("contact") if isinstance(issuer, dict) else None
+    name = issuer.get("name") if isinstance(issuer, dict) else None
+    if contact:
+        return f"ask the shop ({' '.join(str(name or '').split())}, {' '.join(str(contact).split())}) for it"
+    return "ask the shop that issued it for it"
+
+
+def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRenderer:
+    if fingerprint is None:
+        return certificate_renderer(app)
+    wanted = fingerprint.replace(":", "").replace(" ", "").strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", wanted):
+        raise BadValue(f"--fingerprint must be 64 hexadecimal digits (SHA-256), not '{fingerprint}'")
+    config = replace(app.config, certificates=replace(app.config.certificates, fingerprint=wanted))
+    return certify.load_renderer(config)
 
 
 @certificate_group.command("verify")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--offline", is_flag=True, help="Do not compare with the database.")
+@click.option("--fingerprint", metavar="SHA256", help="The shop's published signing-key fingerprint.")
+@click.option("--offline", is_flag=True, help="Do not compare with the shop's records.")
 @json_option
 @click.pass_obj
-def verify_cmd(app: AppContext, file: Path, offline: bool, as_json: bool) -> None:
-    """Check that FILE is an authentic, unchanged certificate of this shop. Exit 0 only when it is."""
+def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bool, as_json: bool) -> None:
+    """Check that FILE is a genuine, unchanged certificate of the shop. Creates nothing.
+
+    Exit 0 genuine; 1 changed, forged or revoked; 5 cannot be checked here (the shop's key is unknown:
+    give the fingerprint the shop publishes with --fingerprint)."""
     pdf = read_certificate_file(file)
-    report = certificate_renderer(app).verify(pdf)
+    report = _renderer_for(app, fingerprint).verify(pdf)
     problems = list(report.problems)
-    checked = False
-    if not offline:
-        problem, checked = _check_store(app, report)
-        if problem:
-            problems.append(problem)
+    store = StoreCheck(False, note="--offline") if offline else _check_store(app, report)
+    if store.problem:
+        problems.append(store.problem)
+    if store.revoked:
+        problems.append(store.revoked)
+    status = "genuine" if not problems and report.key_known else "not genuine" if problems else "uncheckable"
     result = {
-        "ok": not problems,
+        "ok": status == "genuine",
+        "status": status,
         "file": str(file),
         "number": report.number,
         "sha256": report.sha256,
         "signer_fingerprint": report.signer_fingerprint,
-        "database_checked": checked,
+        "key_known": report.key_known,
+        "database_checked": store.checked,
+        "revoked": store.revoked is not None,
         "problems": problems,
     }
     if problems:
         if as_json:
             click.echo(to_json(result))
-        raise click.exceptions.Exit(_fail(f"{file}: NOT authentic: " + "; ".join(problems)))
-    where = "signature, signer, data hash and stored record" if checked else "signature, signer and data hash"
-    emit(result, as_json, f"{file}: authentic certificate {report.number} ({where} checked)")
+        raise click.exceptions.Exit(_fail(f"{file}: NOT authentic: " + "; ".join(problems), ExitCode.RULES))
+    if not report.key_known:
+        if as_json:
+            click.echo(to_json(result))
+        message = (
+            f"{file}: cannot be checked here: the shop's key is unknown; {_where_published(report)}, then run "
+            f"`wipestation certificate verify FILE --fingerprint SHA256` (the file itself shows no sign of change)"
+        )
+        raise click.exceptions.Exit(_fail(message, ExitCode.UNCHECKABLE))
+    where = (
+        "signature, signer, data hash and the shop's records" if store.checked else "signature, signer and data hash"
+    )
+    lines = [f"{file}: authentic certificate {report.number} ({where} checked)"]
+    if not store.checked:
+        lines.append(f"not checked against the shop's records ({store.note})")
+    emit(result, as_json, lines)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: ExitCode) -> int:
     click.echo(f"error: {' '.join(message.split())}", err=True)
-    return 1
+    return int(code)
 
 
 COMMANDS = [destroy_cmd, certificate_group]

@@ -124,6 +124,7 @@ def abandoned() -> None:
 @click.option("--customer", "customer_id", type=int, required=True, metavar="ID")
 @click.option("--job", "job_ref", metavar="REF", help="Repair job reference.")
 @click.option("--abandoned-on", metavar="DATE", help="When it was declared abandoned (default today).")
+@click.option("--received-on", metavar="DATE", help="When the shop took the disk in (default today).")
 @click.option("--location", metavar="L", help="Shelf location.")
 @click.option("--computer", "host_computer", metavar="TEXT", help="The computer it came from.")
 @click.option("--seal", "seal_number", metavar="NUMBER", help="Seal number of its bag.")
@@ -139,6 +140,7 @@ def abandoned_register(
     customer_id: int,
     job_ref: str | None,
     abandoned_on: str | None,
+    received_on: str | None,
     location: str | None,
     host_computer: str | None,
     seal_number: str | None,
@@ -171,6 +173,7 @@ def abandoned_register(
         location=location,
         host_computer=host_computer,
         seal_number=seal_number,
+        received_on=parse_date(received_on) if received_on else None,
     )
     data = app.transaction(
         lambda s: custody.record_to_dict(custody.register_abandoned(s, app.env, identity, reg), app.env.today())

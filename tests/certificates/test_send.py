@@ -1,0 +1,144 @@
+"""`certificate send`: the signed PDF reaches a real SMTP server on loopback (aiosmtpd), every attempt
+is recorded with its outcome, the audit never holds the address, failures are retried by --pending."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from collections.abc import Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.certificates.conftest import Shop
+from tests.conftest import Cli
+from tests.test_mail import _Inbox
+from wipestation.config import MailConfig
+
+URL = "https://www.somcom.nl/controle/"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[_Inbox, int]]:
+    box = _Inbox()
+    port = _free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield box, port
+    finally:
+        controller.stop()
+
+
+def _mail_to(cli: Cli, port: int) -> None:
+    cli.config = dataclasses.replace(
+        cli.config,
+        mail=MailConfig(host="127.0.0.1", port=port, sender="winkel@somcom.nl"),
+        certificates=dataclasses.replace(cli.config.certificates, verify_url=URL),
+    )
+
+
+def _certificate(cli: Cli, shop: Shop, serial: str, email: str | None = "zoe@example.nl") -> str:
+    customer = shop.customer("Zoë Müller")
+    if email:
+        cli.sql("UPDATE customers SET email = :e WHERE id = :i", e=email, i=customer)
+    shop.record(serial, customer_id=customer)
+    return str(cli.ok("destroy", serial, "--method", "shred", "--level", "H-5")["certificate"])
+
+
+def _stored_pdf(cli: Cli, number: str, lang: str) -> bytes:
+    rows = cli.sql(
+        "SELECT d.pdf FROM certificate_documents d JOIN certificates c ON c.id = d.certificate_id "
+        "WHERE c.number = :n AND d.lang = :l",
+        n=number,
+        l=lang,
+    )
+    return bytes(rows[0][0])
+
+
+def _attachment(message: object) -> tuple[str, bytes]:
+    from email.message import EmailMessage
+
+    assert isinstance(message, EmailMessage)
+    (part,) = list(message.iter_attachments())
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return str(part.get_filename()), payload
+
+
+def test_the_certificate_reaches_the_customer(cli: Cli, shop: Shop, inbox: tuple[_Inbox, int]) -> None:
+    box, port = inbox
+    _mail_to(cli, port)
+    number = _certificate(cli, shop, "HDD-MAIL-1")
+    out = cli.ok("certificate", "send", number)
+    assert out == {"number": number, "lang": "nl", "status": "sent", "error": None}
+    (message,) = box.messages
+    assert box.envelopes[0] == ("winkel@somcom.nl", ["zoe@example.nl"])
+    assert message["Subject"] == f"Uw certificaat {number} van SOMCOM Reparatie & Co"
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content()
+    assert "In de bijlage vindt u certificaat" in text and URL in text
+    name, pdf = _attachment(message)
+    assert name == f"{number}.pdf"
+    assert pdf == _stored_pdf(cli, number, "nl")
+
+    english = cli.ok("certificate", "send", number, "--lang", "en", "--to", "office@example.org")
+    assert english["lang"] == "en"
+    assert box.envelopes[1] == ("winkel@somcom.nl", ["office@example.org"])
+    assert box.messages[1]["Subject"].startswith(f"Your certificate {number}")
+    assert _attachment(box.messages[1])[1] == _stored_pdf(cli, number, "en")
+
+    rows = cli.sql("SELECT lang, status, error FROM certificate_sends ORDER BY id")
+    assert rows == [("nl", "sent", None), ("en", "sent", None)]
+    events = cli.sql("SELECT action, after FROM audit_events WHERE action LIKE 'certificate.sen%'")
+    assert [e[0] for e in events] == ["certificate.sent", "certificate.sent"]
+    assert not any("@" in str(e[1]) for e in events)
+
+
+def test_a_failed_send_is_recorded_and_retried_by_pending(cli: Cli, shop: Shop, inbox: tuple[_Inbox, int]) -> None:
+    box, port = inbox
+    _mail_to(cli, _free_port())  # nothing listens there
+    number = _certificate(cli, shop, "HDD-MAIL-2")
+    result = cli("certificate", "send", number)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "not sent" in lines[0] and "stays pending" in lines[0]
+    assert "zoe@example.nl" not in result.stderr
+    assert cli.sql("SELECT status FROM certificate_sends") == [("failed",)]
+    events = cli.sql("SELECT after FROM audit_events WHERE action = 'certificate.send_failed'")
+    assert len(events) == 1 and "@" not in str(events[0][0])
+
+    _mail_to(cli, port)  # the server is back
+    out = cli.ok("certificate", "send", "--pending")
+    assert out == [{"number": number, "lang": "nl", "status": "sent", "error": None}]
+    assert box.envelopes == [("winkel@somcom.nl", ["zoe@example.nl"])]
+    assert _attachment(box.messages[0])[1] == _stored_pdf(cli, number, "nl")
+    assert cli.ok("certificate", "send", "--pending") == []
+    assert cli("certificate", "send", "--pending").stdout.strip() == "nothing pending"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["WS-2026-999999"], "no certificate WS-2026-999999"),
+        ([], "give a certificate NUMBER, or --pending"),
+        (["{n}", "--to", "not an address"], "not an e-mail address"),
+        (["{n}"], "has no e-mail address on record"),
+    ],
+)
+def test_bad_input_is_one_line_and_records_nothing(
+    cli: Cli, shop: Shop, inbox: tuple[_Inbox, int], args: list[str], message: str
+) -> None:
+    _mail_to(cli, inbox[1])
+    number = _certificate(cli, shop, "HDD-MAIL-3", email=None)
+    result = cli("certificate", "send", *[a.format(n=number) for a in args])
+    assert result.exit_code in (1, 2)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert cli.sql("SELECT count(*) FROM certificate_sends") == [(0,)]

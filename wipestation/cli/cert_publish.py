@@ -1,0 +1,124 @@
+"""`certificate fingerprint | revoke | site | send`: what the shop publishes and sends to customers.
+
+The commands join the `certificate` group of wipestation.cli.certs; COMMANDS is empty on purpose.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from wipestation import revocations, sending, site
+from wipestation.certify import LANGUAGES, find_certificate
+from wipestation.cli import CommandError
+from wipestation.cli.certs import certificate_group, certificate_renderer
+from wipestation.cli.context import AppContext
+from wipestation.cli.output import emit, json_option, to_json
+from wipestation.errors import ConfigError, ExitCode
+
+
+@certificate_group.command("fingerprint")
+@json_option
+@click.pass_obj
+def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
+    """The SHA-256 fingerprint of the shop's signing certificate, to publish (website, invoices) so that
+    customers can check certificates with `certificate verify FILE --fingerprint SHA256`."""
+    value = _fingerprint(app)
+    emit({"fingerprint": value, "verify_url": app.config.certificates.verify_url}, as_json, value)
+
+
+@certificate_group.command("revoke")
+@click.argument("number")
+@click.option("--reason", required=True, metavar="TEXT", help="Why the certificate is withdrawn.")
+@json_option
+@click.pass_obj
+def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None:
+    """Withdraw certificate NUMBER (issued by mistake): verify and the verification site then say revoked.
+    Run `certificate site DIR` afterwards to update the published site."""
+    with app.sessions.begin() as session:
+        row = revocations.revoke(session, app.env, number, reason)
+        cert_number_text = find_certificate(session, number).number
+    emit(
+        {"number": cert_number_text, "revoked_at": row.revoked_at.isoformat(), "reason": row.reason},
+        as_json,
+        f"{cert_number_text}: revoked ({row.reason}); update the published site with `certificate site DIR`",
+    )
+
+
+@certificate_group.command("site")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@json_option
+@click.pass_obj
+def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
+    """Write (or update) the static verification site in DIRECTORY, to copy to [certificates] verify_url.
+    Run it again after new certificates or a revocation."""
+    fingerprint = _fingerprint(app)
+    with app.sessions.begin() as session:
+        report = site.write_site(session, directory, fingerprint, shop_name=app.config.shop.name)
+    url = app.config.certificates.verify_url
+    lines = [
+        f"{directory}: {report.certificates} certificates ({report.revoked} revoked), {report.pdfs} PDFs",
+        f"publish it at {url}"
+        if url
+        else "set [certificates] verify_url to where you publish it (the QR codes then open it)",
+    ]
+    emit(
+        {
+            "directory": str(directory),
+            "certificates": report.certificates,
+            "revoked": report.revoked,
+            "pdfs": report.pdfs,
+            "verify_url": url,
+            "fingerprint": fingerprint,
+        },
+        as_json,
+        lines,
+    )
+
+
+def _fingerprint(app: AppContext) -> str:
+    renderer = certificate_renderer(app)
+    value = getattr(renderer, "fingerprint", None)
+    if not isinstance(value, str):
+        raise ConfigError("the certificate renderer installed has no signing key fingerprint")
+    return value
+
+
+@certificate_group.command("send")
+@click.argument("number", required=False)
+@click.option("--to", "to", metavar="ADDR", help="Send to this address (default: the customer's e-mail).")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the PDF and the message (default: configured).")
+@click.option("--pending", "retry", is_flag=True, help="Send again every certificate whose last attempt failed.")
+@json_option
+@click.pass_obj
+def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | None, retry: bool, as_json: bool) -> None:
+    """Mail certificate NUMBER to the customer ([mail] in the config), or retry the failed ones with
+    --pending. Every attempt is recorded with its outcome; a failed one stays pending."""
+    if retry == (number is not None):
+        raise click.UsageError("give a certificate NUMBER, or --pending")
+    if retry and (to or lang):
+        raise click.UsageError("--pending sends to the address and in the language of the failed attempt")
+    renderer = certificate_renderer(app)
+    with app.sessions.begin() as session:
+        if retry:
+            results = sending.retry_pending(session, app.env, renderer)
+        else:
+            assert number is not None
+            results = [sending.send_certificate(session, app.env, renderer, number, to=to, lang=lang)]
+    failed = [r for r in results if r.status != sending.SENT]
+    data: object = [r.to_dict() for r in results] if retry else results[0].to_dict()
+    if failed:
+        if as_json:
+            click.echo(to_json(data))
+        first = failed[0]
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        raise CommandError(
+            f"certificate {first.number} not sent{more}: {first.error}; it stays pending (certificate send --pending)",
+            int(ExitCode.RULES),
+        )
+    lines = [f"{r.number}: sent ({r.lang})" for r in results] or ["nothing pending"]
+    emit(data, as_json, lines)
+
+
+COMMANDS: list[click.Command] = []

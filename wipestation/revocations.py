@@ -1,0 +1,51 @@
+"""Withdrawing a certificate that was issued by mistake.
+
+The certificate, its data and its PDFs stay (the number is never reused); a revocation row says when,
+by whom and why. `certificate verify` at the shop and the published verification site then say
+"revoked" instead of "genuine".
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from wipestation.audit import Action, record_event
+from wipestation.certify import find_certificate
+from wipestation.env import Env
+from wipestation.errors import BadValue, InvalidState
+from wipestation.models import Certificate, CertificateRevocation
+
+REASON_LIMIT = 500
+
+
+def revocation_of(session: Session, cert: Certificate) -> CertificateRevocation | None:
+    return session.execute(
+        select(CertificateRevocation).where(CertificateRevocation.certificate_id == cert.id)
+    ).scalar_one_or_none()
+
+
+def revoke(session: Session, env: Env, number: str, reason: str) -> CertificateRevocation:
+    """Mark certificate `number` revoked (inside the caller's transaction); once only."""
+    cleaned = " ".join(reason.split())
+    if not cleaned:
+        raise BadValue("--reason is empty: say why the certificate is withdrawn")
+    if len(cleaned) > REASON_LIMIT:
+        raise BadValue(f"--reason is longer than {REASON_LIMIT} characters")
+    cert = find_certificate(session, number)
+    existing = revocation_of(session, cert)
+    if existing is not None:
+        raise InvalidState(f"certificate {cert.number} was revoked already on {existing.revoked_at.date().isoformat()}")
+    row = CertificateRevocation(certificate_id=cert.id, revoked_at=env.now(), revoked_by=env.actor, reason=cleaned)
+    session.add(row)
+    session.flush()
+    # the reason is the shop's own words about its mistake; it names no customer
+    record_event(
+        session,
+        env,
+        Action.CERTIFICATE_REVOKED,
+        "certificate",
+        cert.id,
+        after={"number": cert.number, "reason": cleaned},
+    )
+    return row

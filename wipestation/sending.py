@@ -1,0 +1,191 @@
+"""Mailing a certificate to the customer: the signed PDF with a short Dutch or English message.
+
+Every attempt is a `certificate_sends` row with its outcome; the audit events name the certificate,
+the language and the outcome, never the address. A failed send stays pending until
+`certificate send --pending` gets it through.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from wipestation import mail
+from wipestation.audit import Action, record_event
+from wipestation.certify import LANGUAGES, CertificateRenderer, certificate_pdf, find_certificate
+from wipestation.config import MailConfig
+from wipestation.env import Env
+from wipestation.errors import BadValue, ConfigError, WipestationError
+from wipestation.models import Certificate, CertificateSend, CustodyRecord
+
+SENT = "sent"
+FAILED = "failed"
+_ADDRESS = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
+
+SUBJECT = {
+    "nl": "Uw certificaat {number} van {shop}",
+    "en": "Your certificate {number} from {shop}",
+}
+KIND = {
+    "nl": {"erasure": "gegevensverwijdering", "destruction": "vernietiging"},
+    "en": {"erasure": "data erasure", "destruction": "destruction"},
+}
+BODY = {
+    "nl": (
+        "Beste klant,\n\n"
+        "In de bijlage vindt u certificaat {number} ({kind}) van {shop}.\n"
+        "Het PDF-bestand is digitaal ondertekend.{check}\n\n"
+        "Met vriendelijke groet,\n{shop}\n{contact}\n"
+    ),
+    "en": (
+        "Dear customer,\n\n"
+        "Attached is certificate {number} ({kind}) from {shop}.\n"
+        "The PDF file is digitally signed.{check}\n\n"
+        "Kind regards,\n{shop}\n{contact}\n"
+    ),
+}
+CHECK = {
+    "nl": " U kunt het controleren op {url} (open de link of zet het bestand daar neer).",
+    "en": " You can check it on {url} (open the link, or drop the file there).",
+}
+
+Sender = Callable[[MailConfig, EmailMessage], None]
+
+
+@dataclass(frozen=True)
+class SendResult:
+    number: str
+    lang: str
+    status: str  # sent / failed
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"number": self.number, "lang": self.lang, "status": self.status, "error": self.error}
+
+
+def check_address(address: str) -> str:
+    cleaned = address.strip()
+    if not _ADDRESS.match(cleaned) or len(cleaned) > 320:
+        raise BadValue(f"not an e-mail address: '{' '.join(address.split())}'")
+    return cleaned
+
+
+def customer_address(session: Session, cert: Certificate) -> str | None:
+    record = session.get(CustodyRecord, cert.record_id) if cert.record_id is not None else None
+    if record is None or record.customer.anonymised_at is not None:
+        return None
+    return record.customer.email or None
+
+
+def build_message(env: Env, cert: Certificate, pdf: bytes, *, to: str, lang: str) -> EmailMessage:
+    shop = env.config.shop
+    url = env.config.certificates.verify_url
+    values = {
+        "number": cert.number,
+        "shop": shop.name,
+        "contact": shop.contact,
+        "kind": KIND[lang].get(cert.kind.value, cert.kind.value),
+        "check": CHECK[lang].format(url=url) if url else "",
+    }
+    message = mail.new_message(
+        env.config.mail, to=to, subject=SUBJECT[lang].format(**values), body=BODY[lang].format(**values)
+    )
+    message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{cert.number}.pdf")
+    return message
+
+
+def send_certificate(
+    session: Session,
+    env: Env,
+    renderer: CertificateRenderer | None,
+    number: str,
+    *,
+    to: str | None = None,
+    lang: str | None = None,
+    sender: Sender = mail.send,
+) -> SendResult:
+    """Mail certificate `number` (inside the caller's transaction); the attempt is recorded whatever
+    its outcome. Bad input (no address, unknown number, mail not configured) raises before anything
+    is recorded."""
+    lang = lang or env.config.certificates.language
+    if lang not in LANGUAGES:
+        raise BadValue(f"unknown language '{lang}' (nl or en)")
+    cert = find_certificate(session, number)
+    address = to if to is not None else customer_address(session, cert)
+    if address is None:
+        raise BadValue(f"certificate {cert.number}: the customer has no e-mail address on record (give --to ADDR)")
+    address = check_address(address)
+    if not env.config.mail.configured:
+        raise ConfigError("mail is not configured: set [mail] host and from in the config")
+    pdf = certificate_pdf(session, env, renderer, cert.number, lang)
+    message = build_message(env, cert, pdf, to=address, lang=lang)
+    return _attempt(session, env, cert, message, address=address, lang=lang, sender=sender)
+
+
+def _attempt(
+    session: Session,
+    env: Env,
+    cert: Certificate,
+    message: EmailMessage,
+    *,
+    address: str,
+    lang: str,
+    sender: Sender,
+) -> SendResult:
+    error: str | None = None
+    try:
+        sender(env.config.mail, message)
+    except WipestationError as exc:
+        error = " ".join(str(exc).split()).replace(address, "<address>")
+    status = FAILED if error else SENT
+    session.add(
+        CertificateSend(
+            certificate_id=cert.id,
+            lang=lang,
+            address=address,
+            status=status,
+            error=error,
+            attempted_at=env.now(),
+            attempted_by=env.actor,
+        )
+    )
+    session.flush()
+    record_event(
+        session,
+        env,
+        Action.CERTIFICATE_SENT if status == SENT else Action.CERTIFICATE_SEND_FAILED,
+        "certificate",
+        cert.id,
+        after={"number": cert.number, "lang": lang, "status": status, "error": error},
+    )
+    return SendResult(number=cert.number, lang=lang, status=status, error=error)
+
+
+def pending(session: Session) -> list[CertificateSend]:
+    """The last attempt of each certificate whose last attempt failed."""
+    latest = select(func.max(CertificateSend.id)).group_by(CertificateSend.certificate_id).scalar_subquery()
+    stmt = (
+        select(CertificateSend)
+        .where(CertificateSend.id.in_(latest), CertificateSend.status == FAILED)
+        .order_by(CertificateSend.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def retry_pending(
+    session: Session, env: Env, renderer: CertificateRenderer | None, *, sender: Sender = mail.send
+) -> list[SendResult]:
+    """Send again every certificate whose last attempt failed, to the same address in the same language."""
+    results = []
+    for row in pending(session):
+        cert = session.get(Certificate, row.certificate_id)
+        assert cert is not None
+        pdf = certificate_pdf(session, env, renderer, cert.number, row.lang)
+        message = build_message(env, cert, pdf, to=row.address, lang=row.lang)
+        results.append(_attempt(session, env, cert, message, address=row.address, lang=row.lang, sender=sender))
+    return results
