@@ -141,7 +141,6 @@ COMMAND_MODULES = (
     "wipestation.cli.console",
     "wipestation.cli.db_cmd",
     "wipestation.cli.erase",
-    "wipestation.cli.cert_publish",
 )
 
 # Top-level command -> (its module, its one-line help in `wipestation --help`).

@@ -276,3 +276,7 @@ def _fail(message: str, code: ExitCode) -> int:
 
 
 COMMANDS = [destroy_cmd, certificate_group]
+
+# fingerprint, revoke, site and send join the certificate group from their own module (lazy loading
+# imports only this module for `certificate ...`)
+from wipestation.cli import cert_publish  # noqa: E402, F401
