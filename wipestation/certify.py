@@ -122,6 +122,7 @@ class ErasureFacts:
     verify_coverage_percent: str | None  # "10.00", a string so the hash never depends on float printing
     destination: str  # "backup-pool", or "destruction" for an abandoned disk
     abandoned: bool = False  # the disk of an abandoned computer (started_on: declared abandoned)
+    health: str | None = None  # the drive's health after the erasure, one line (backup drives)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,12 @@ class CertificateData:
     schema: int = SCHEMA
 
     def to_dict(self) -> dict[str, Any]:
-        return typing.cast(dict[str, Any], _to_plain(self))
+        out = typing.cast(dict[str, Any], _to_plain(self))
+        erasure = out.get("erasure")
+        if isinstance(erasure, dict) and erasure.get("health") is None:
+            # certificates issued before health was recorded keep their canonical bytes (and hash)
+            erasure.pop("health", None)
+        return out
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> CertificateData:
@@ -418,8 +424,16 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         verify_coverage_percent=None if coverage is None else f"{coverage * 100 if coverage <= 1 else coverage:.2f}",
         destination="destruction" if abandoned else "backup-pool",
         abandoned=abandoned,
+        health=_health_line(session, erasure.id),
     )
     return _certificate_data(CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts)
+
+
+def _health_line(session: Session, erasure_id: int) -> str | None:
+    from wipestation.health import health_for_erasure, health_summary
+
+    row = health_for_erasure(session, erasure_id)
+    return health_summary(row) if row is not None else None
 
 
 def protection_class(level: str) -> int:

@@ -87,6 +87,7 @@ class Config:
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
     destruction: DestructionConfig = field(default_factory=DestructionConfig)
     mail: MailConfig = field(default_factory=MailConfig)
+    health: HealthConfig = field(default_factory=lambda: HealthConfig())
     language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
@@ -173,3 +174,26 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
     return config
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """Limits a backup drive must stay within to stay in the pool (issue 17). A figure above its
+    limit makes the drive failing; so do I/O errors in its erasure and a speed below
+    `min_speed_percent` % of its own earlier runs (0: not checked)."""
+
+    max_reallocated_sectors: int = 10
+    max_pending_sectors: int = 0
+    max_offline_uncorrectable: int = 0
+    max_crc_errors: int = 50
+    max_media_errors: int = 0
+    max_percentage_used: int = 90
+    max_grown_defects: int = 10
+    max_uncorrected_errors: int = 0
+    max_temperature_c: int = 60
+    max_erase_io_errors: int = 0
+    min_speed_percent: int = 50
+    retire_failing: bool = True  # a failing backup drive leaves the pool
+
+
+_SECTIONS["health"] = HealthConfig

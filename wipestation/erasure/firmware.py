@@ -261,7 +261,7 @@ def parse_smartctl_info(text: str) -> SmartInfo:
         protocol=(data.get("device") or {}).get("protocol"),
         model=data.get("model_name"),
         serial=data.get("serial_number"),
-        firmware=data.get("firmware_version"),
+        firmware=data.get("firmware_version") or data.get("revision") or data.get("scsi_revision"),  # SAS: revision
         capacity_bytes=int(capacity) if capacity is not None else None,
         rotation_rate=data.get("rotation_rate"),
         smartctl_version=".".join(str(v) for v in version) if isinstance(version, list) else None,

@@ -34,8 +34,9 @@ from wipestation.erasure.service import (
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
+from wipestation.health import read_health, record_health
 from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, Drive
+from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +232,7 @@ def run_erasure(
     with sessions.begin() as s:
         erasure = finish_erasure(s, env, erasure_id, result)
         out = erasure_to_dict(erasure)
+    out["health"] = _read_backup_drive_health(services, erasure_id, device, identity)
     out["certificate"] = None
     out["certificate_error"] = None
     if out["outcome"] == "succeeded" and out["record_id"] is not None and renderer is not None:
@@ -241,6 +243,30 @@ def run_erasure(
         except WipestationError as exc:
             out["certificate_error"] = str(exc)
     return EraseReport(out)
+
+
+def _read_backup_drive_health(
+    services: EraseServices, erasure_id: int, device: str, identity: DriveIdentity
+) -> str | None:
+    """After an erasure of a shop backup drive (finished or failed): read its SMART and record it with
+    what the erasure showed (I/O errors, speed). Returns the verdict; None for a customer's disk or
+    an interrupted erasure. A failure here never changes the erasure's own result."""
+    with services.sessions.begin() as s:
+        erasure = s.get(Erasure, erasure_id)
+        drive = s.get(Drive, erasure.drive_id) if erasure is not None else None
+        if erasure is None or drive is None or drive.owner is not DriveOwner.SHOP:
+            return None
+        if erasure.outcome not in (ErasureOutcome.SUCCEEDED, ErasureOutcome.FAILED):
+            return None
+    reading = read_health(services.runner, device, bus=identity.bus)
+    try:
+        with services.sessions.begin() as s:
+            erasure = s.get_one(Erasure, erasure_id)
+            row = record_health(s, services.env, s.get_one(Drive, erasure.drive_id), reading, erasure=erasure)
+            return row.verdict
+    except Exception:
+        log.exception("could not record the health of the drive of erasure %s", erasure_id)
+        return None
 
 
 @dataclass(frozen=True)
