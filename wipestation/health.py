@@ -22,7 +22,7 @@ from wipestation.audit import record_event
 from wipestation.config import HealthConfig
 from wipestation.env import Env
 from wipestation.erasure.firmware import CommandRunner
-from wipestation.models import Drive, DriveHealth, Erasure, ErasureOutcome
+from wipestation.models import Drive, DriveHealth, DriveOwner, Erasure, ErasureOutcome
 
 HEALTHY = "healthy"
 FAILING = "failing"
@@ -85,10 +85,16 @@ class HealthReading:
     def figures(self) -> dict[str, Any]:
         """The counters that were read (None left out), with the protocol and tool."""
         out = {k: v for k, v in asdict(self).items() if k in self.FIGURES and v is not None}
-        for key in ("protocol", "device_type", "model", "serial", "firmware"):
+        for key, name in (
+            ("protocol", "protocol"),
+            ("device_type", "device_type"),
+            ("model", "smart_model"),
+            ("serial", "smart_serial"),
+            ("firmware", "smart_firmware"),
+        ):
             value = getattr(self, key)
             if value is not None:
-                out[key] = value
+                out[name] = value
         return out
 
     @property
@@ -420,7 +426,12 @@ def record_health(
         drive.id,
         after={"verdict": judged.verdict, "health_id": row.id, "erasure_id": row.erasure_id, "source": row.source},
     )
-    if judged.failing and env.config.health.retire_failing and drive.retired_at is None:
+    if (
+        judged.failing
+        and env.config.health.retire_failing
+        and drive.owner is DriveOwner.SHOP
+        and drive.retired_at is None
+    ):
         from wipestation.pool import retire_drive
 
         retire_drive(session, env, drive, "health: " + "; ".join(judged.reasons))

@@ -62,8 +62,7 @@ class PoolDrive:
 
 
 def _pool_state(session: Session, drive: Drive, today: date) -> tuple[str, int | None, date | None]:
-    if drive.retired_at is not None:
-        return RETIRED, None, None
+    """A retired drive that still holds a backup shows that backup's state (it must still be erased)."""
     running = session.execute(
         select(Erasure.id).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING)
     ).first()
@@ -71,7 +70,7 @@ def _pool_state(session: Session, drive: Drive, today: date) -> tuple[str, int |
     if running is not None or (record is not None and record.state is CustodyState.ERASING):
         return ERASING, record.id if record is not None else None, None
     if record is None:
-        return AVAILABLE, None, None
+        return (RETIRED if drive.retired_at is not None else AVAILABLE), None, None
     due = effective_due(record)
     return (DUE if due <= today else HOLDING), record.id, due
 
