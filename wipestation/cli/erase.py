@@ -127,6 +127,9 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
         lines.append(
             f"{r['name']:18} {r['kind']:9} {r['passes']} pass  {r['nist_category']:30}{mark}{r.get('reason', '')}"
         )
+        if r.get("recommended"):
+            verify = f" (--verify {r['recommended_verify']})" if r["recommended_verify"] else ""
+            lines.append(f"{'':18} ^ recommended{verify}: {r['recommendation']}")
     emit(rows, as_json, lines)
 
 

@@ -281,6 +281,9 @@ class MethodOffer:
     description: str
     supported: bool | None = None  # None: no drive given
     reason: str | None = None
+    recommended: bool = False
+    recommended_verify: str | None = None  # for the recommended overwrite: full / sample
+    recommendation: str | None = None  # why this one, for this drive
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -293,7 +296,48 @@ class MethodOffer:
         }
         if self.supported is not None:
             out["supported"], out["reason"] = self.supported, self.reason
+            out["recommended"] = self.recommended
+            out["recommended_verify"] = self.recommended_verify
+            out["recommendation"] = self.recommendation
         return out
+
+
+FLASH = frozenset({"ssd", "flash"})
+# A firmware Purge, best first: sanitize (crypto/block erase of every block, spare ones included),
+# then Format with secure erase, then ATA SECURITY ERASE (Purge only where it says so).
+PURGE_PREFERENCE = ("nvme-sanitize", "ata-sanitize", "scsi-sanitize", "nvme-format", "ata-secure-erase")
+
+
+def recommend(offers: list[MethodOffer], media: str) -> list[MethodOffer]:
+    """Mark the one method to use on this drive: flash with a firmware Purge -> that Purge; flash
+    without -> one verified overwrite, which is only Clear; a hard disk (or unknown media) -> one
+    pass with sampled (hard disk) or full verification. Nothing when no drive is given or it is protected."""
+    from dataclasses import replace
+
+    by_name = {o.name: o for o in offers}
+    if not offers or offers[0].supported is None or not by_name["zero"].supported:
+        return offers
+    choice, why = "zero", "media unknown: one overwrite with full verification (NIST Clear)"
+    verify: str | None = "full"
+    if media in FLASH:
+        purge = next(
+            (n for n in PURGE_PREFERENCE if by_name[n].supported and by_name[n].nist_category == "Purge"), None
+        )
+        if purge is not None:
+            choice, verify = purge, None
+            why = "flash with a firmware Purge: the drive erases every block, its spare blocks too (NIST Purge)"
+        else:
+            why = (
+                "flash without a firmware Purge: one overwrite with full verification, which is only Clear "
+                "(spare and remapped blocks keep old data)"
+            )
+    elif media == "hdd":
+        verify = "sample"
+        why = "a hard disk: one pass with sampled verification (NIST Clear)"
+    return [
+        replace(o, recommended=True, recommended_verify=verify, recommendation=why) if o.name == choice else o
+        for o in offers
+    ]
 
 
 NOT_PROBED = "capabilities not read yet"
@@ -330,4 +374,4 @@ def method_offers(runner: CommandRunner, detected: DetectedDrive | None, *, prob
         offers.append(
             MethodOffer(m.name, m.kind, m.pass_count, m.pattern_label, category, m.description, supported, reason)
         )
-    return offers
+    return recommend(offers, media)
