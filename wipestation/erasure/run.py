@@ -320,6 +320,8 @@ def recommend(offers: list[MethodOffer], media: str) -> list[MethodOffer]:
     choice, why = "zero", "media unknown: one overwrite with full verification (NIST Clear)"
     verify: str | None = "full"
     if media in FLASH:
+        if any(o.reason == NOT_PROBED for o in offers):
+            return offers  # whether the flash drive has a firmware Purge is not known yet
         purge = next(
             (n for n in PURGE_PREFERENCE if by_name[n].supported and by_name[n].nist_category == "Purge"), None
         )
