@@ -80,9 +80,11 @@ def test_labels_carry_a_readable_qr_and_no_name(cli: Cli, tmp_path: Path, fmt: s
 
 def test_label_bad_input(cli: Cli, tmp_path: Path) -> None:
     ids = _setup(cli)
+    cli.sql("update custody_records set state = 'destroyed' where id = :id", id=ids["E1"])
     out = tmp_path / "l.pdf"
     for args, message in (
         (["999"], "error: no record or drive serial '999'"),
+        (["ELSE-1"], f"error: record {ids['E1']} is destroyed: it is closed and needs no shelf label"),
         (["--format", "a5", str(ids["A1"])], "Invalid value for '--format'"),
     ):
         result = cli("label", *args, "-o", str(out))

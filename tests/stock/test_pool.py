@@ -129,6 +129,10 @@ def test_a_drive_without_smart_is_unknown_and_stays_in_the_pool(cli: Cli) -> Non
     assert final["health"] == "unknown"
     p = _pool(cli)["POOL-U"]
     assert (p["state"], p["health"], p["erase_count"]) == ("available", "unknown", 1)
+    _erase_services(cli, "POOL-U", None)
+    human = cli("erase", "/dev/sdz", "--method", "zero", "--confirm", "POOL-U")
+    assert human.exit_code == 0 and "drive health: unknown" in human.stdout
+    assert _pool(cli)["POOL-U"]["erase_count"] == 2
 
 
 def test_retire_by_hand_and_its_refusals(cli: Cli) -> None:

@@ -99,6 +99,8 @@ def erase(
         )
         if out["bad_ranges"]:
             click.echo(f"bad ranges: {out['bad_ranges'][:10]}")
+        if out.get("health"):
+            click.echo(f"drive health: {out['health']} (wipestation pool, wipestation health DEV)")
         if out["certificate"]:
             click.echo(f"certificate: {out['certificate']}")
     if out["certificate_error"]:
