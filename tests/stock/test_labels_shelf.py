@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -16,6 +17,11 @@ from tests.conftest import Cli
 needs_tools = pytest.mark.skipif(
     not (shutil.which("zbarimg") and shutil.which("pdftoppm")), reason="needs zbarimg and pdftoppm (poppler-utils)"
 )
+
+
+def from_db(value: Any) -> Any:
+    """A JSON column as read back: text on SQLite, already parsed on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
 
 
 def decode(pdf: Path, tmp_path: Path) -> list[list[str]]:
@@ -113,7 +119,7 @@ def test_shelf_check_on_scripted_scans(cli: Cli) -> None:
     assert ref("unexpected") == [ids["N1"]]
     assert ref("due") == [ids["A1"]]  # abandoned on 2026-08-20: due 2026-11-20, before the clock's 2026-11-25
     ((after,),) = cli.sql("select after from audit_events where action = 'shelf.checked'")
-    recorded = json.loads(after)
+    recorded = from_db(after)
     assert recorded["location"] == "shelf B3" and recorded["missing"] == [ids["A2"], ids["B1"]]
     assert out["audit_event"] and cli("audit", "verify").exit_code == 0
     human = cli(
