@@ -362,8 +362,10 @@ def summary(verdict: str, reading: HealthReading | dict[str, Any], reasons: Sequ
 
 
 def erasure_speed(erasure: Erasure) -> float | None:
-    """Bytes written per second of an overwrite erasure (None for firmware methods or no duration)."""
-    if erasure.ended_at is None or erasure.passes < 1 or (erasure.details or {}).get("firmware_action"):
+    """Bytes written per second of an overwrite erasure, verification included (None for firmware
+    methods, a resumed erasure, whose time includes the pause, or no duration)."""
+    details = erasure.details or {}
+    if erasure.ended_at is None or erasure.passes < 1 or details.get("firmware_action") or details.get("resumed"):
         return None
     seconds = (erasure.ended_at - erasure.started_at).total_seconds()
     if seconds <= 0 or erasure.bytes_written <= 0:
@@ -378,6 +380,7 @@ def erasure_signs(session: Session, erasure: Erasure) -> ErasureSigns:
             Erasure.id != erasure.id,
             Erasure.outcome == ErasureOutcome.SUCCEEDED,
             Erasure.method == erasure.method,
+            Erasure.verify_mode == erasure.verify_mode,  # a full read-back takes longer than a sample
         )
     ).scalars()
     speeds = tuple(s for s in (erasure_speed(e) for e in earlier) if s is not None)
