@@ -13,6 +13,7 @@ import json
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -361,32 +362,46 @@ def summary(verdict: str, reading: HealthReading | dict[str, Any], reasons: Sequ
 # --- Recording -----------------------------------------------------------------------------------
 
 
-def erasure_speed(erasure: Erasure) -> float | None:
+def erasure_speed(
+    erasure: Erasure, *, ended_at: datetime | None = None, bytes_written: int | None = None
+) -> float | None:
     """Bytes written per second of an overwrite erasure, verification included (None for firmware
-    methods, a resumed erasure, whose time includes the pause, or no duration)."""
+    methods, a resumed erasure, whose time includes the pause, or no duration). `ended_at` and
+    `bytes_written` stand for the row's own while the erasure is being finished."""
     details = erasure.details or {}
-    if erasure.ended_at is None or erasure.passes < 1 or details.get("firmware_action") or details.get("resumed"):
+    ended = ended_at or erasure.ended_at
+    written = erasure.bytes_written if bytes_written is None else bytes_written
+    if ended is None or erasure.passes < 1 or details.get("firmware_action") or details.get("resumed"):
         return None
-    seconds = (erasure.ended_at - erasure.started_at).total_seconds()
-    if seconds <= 0 or erasure.bytes_written <= 0:
+    seconds = (ended - erasure.started_at).total_seconds()
+    if seconds <= 0 or written <= 0:
         return None
-    return erasure.bytes_written / seconds
+    return written / seconds
 
 
-def erasure_signs(session: Session, erasure: Erasure) -> ErasureSigns:
+def erasure_signs(
+    session: Session,
+    erasure: Erasure,
+    *,
+    ended_at: datetime | None = None,
+    bytes_written: int | None = None,
+    bad_ranges: Sequence[Any] | None = None,
+) -> ErasureSigns:
+    """Its unwritable ranges and its speed, with the speeds of the drive's earlier successful runs of
+    the same method and verification (a full read-back takes longer than a sample)."""
     earlier = session.execute(
         select(Erasure).where(
             Erasure.drive_id == erasure.drive_id,
             Erasure.id != erasure.id,
             Erasure.outcome == ErasureOutcome.SUCCEEDED,
             Erasure.method == erasure.method,
-            Erasure.verify_mode == erasure.verify_mode,  # a full read-back takes longer than a sample
+            Erasure.verify_mode == erasure.verify_mode,
         )
     ).scalars()
     speeds = tuple(s for s in (erasure_speed(e) for e in earlier) if s is not None)
     return ErasureSigns(
-        io_errors=len(erasure.bad_ranges or []),
-        bytes_per_second=erasure_speed(erasure),
+        io_errors=len(erasure.bad_ranges or [] if bad_ranges is None else bad_ranges),
+        bytes_per_second=erasure_speed(erasure, ended_at=ended_at, bytes_written=bytes_written),
         earlier_bytes_per_second=speeds,
     )
 
@@ -398,10 +413,13 @@ def record_health(
     reading: HealthReading,
     *,
     erasure: Erasure | None = None,
+    signs: ErasureSigns | None = None,
 ) -> DriveHealth:
-    """Judge and store one reading of the drive (after an erasure: with what it showed). A shop drive
-    that fails the limits leaves the pool when the config says so."""
-    signs = erasure_signs(session, erasure) if erasure is not None else None
+    """Judge and store one reading of the drive (after an erasure: with what it showed, `signs`, or
+    read from the finished erasure's row). A shop drive that fails the limits leaves the pool when
+    the config says so."""
+    if signs is None and erasure is not None:
+        signs = erasure_signs(session, erasure)
     judged = assess(reading, env.config.health, signs)
     figures = reading.figures()
     if signs is not None:

@@ -34,7 +34,7 @@ from wipestation.erasure.service import (
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
-from wipestation.health import read_health, record_health
+from wipestation.health import erasure_signs, read_health, record_health
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 
@@ -229,10 +229,11 @@ def run_erasure(
         except BaseException as exc:
             _abandon(services, erasure_id, exc)
             raise
+    health = _read_backup_drive_health(services, erasure_id, device, identity, result)
     with sessions.begin() as s:
         erasure = finish_erasure(s, env, erasure_id, result)
         out = erasure_to_dict(erasure)
-    out["health"] = _read_backup_drive_health(services, erasure_id, device, identity)
+    out["health"] = health
     out["certificate"] = None
     out["certificate_error"] = None
     if out["outcome"] == "succeeded" and out["record_id"] is not None and renderer is not None:
@@ -246,24 +247,29 @@ def run_erasure(
 
 
 def _read_backup_drive_health(
-    services: EraseServices, erasure_id: int, device: str, identity: DriveIdentity
+    services: EraseServices, erasure_id: int, device: str, identity: DriveIdentity, result: EngineResult
 ) -> str | None:
-    """After an erasure of a shop backup drive (finished or failed): read its SMART and record it with
-    what the erasure showed (I/O errors, speed). Returns the verdict; None for a customer's disk or
-    an interrupted erasure. A failure here never changes the erasure's own result."""
+    """When the erasure of a shop backup drive has run (to success or failure, not interrupted): read
+    its SMART and record it with what the erasure showed (unwritable ranges, speed), just before the
+    erasure's end is recorded, so the certificate finds it. Returns the verdict; None for a
+    customer's disk or an interrupted erasure. A failure here never changes the erasure's result."""
+    if result.outcome not in (ErasureOutcome.SUCCEEDED.value, ErasureOutcome.FAILED.value):
+        return None
     with services.sessions.begin() as s:
         erasure = s.get(Erasure, erasure_id)
         drive = s.get(Drive, erasure.drive_id) if erasure is not None else None
         if erasure is None or drive is None or drive.owner is not DriveOwner.SHOP:
             return None
-        if erasure.outcome not in (ErasureOutcome.SUCCEEDED, ErasureOutcome.FAILED):
-            return None
     reading = read_health(services.runner, device, bus=identity.bus)
+    env = services.env
     try:
         with services.sessions.begin() as s:
             erasure = s.get_one(Erasure, erasure_id)
-            row = record_health(s, services.env, s.get_one(Drive, erasure.drive_id), reading, erasure=erasure)
-            return row.verdict
+            signs = erasure_signs(
+                s, erasure, ended_at=env.now(), bytes_written=result.bytes_written, bad_ranges=result.bad_ranges
+            )
+            drive = s.get_one(Drive, erasure.drive_id)
+            return record_health(s, env, drive, reading, erasure=erasure, signs=signs).verdict
     except Exception:
         log.exception("could not record the health of the drive of erasure %s", erasure_id)
         return None
