@@ -13,9 +13,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -67,12 +65,38 @@ def _fit(text: str, font: str, size: float, width: float) -> str:
     return text + "..."
 
 
+QR_QUIET = 2  # modules of quiet zone around the code, inside its square
+QR_MASK = 2
+
+
+def qr_modules(payload: str) -> list[list[bool]]:
+    """The QR code's modules (error correction M). One fixed mask pattern: any of the eight is valid
+    (the code says which), and trying all eight made a sheet of labels several times slower."""
+    qr = QrCodeWidget(payload, barLevel="M").qr
+    qr.version = qr.calculate_version()
+    qr.makeImpl(False, QR_MASK)
+    return [[bool(cell) for cell in row] for row in qr.modules]
+
+
 def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(payload, barLevel="M", barBorder=2)
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    """The code as one path of dark runs, with its quiet zone, in a `size` square at (x, y)."""
+    modules = qr_modules(payload)
+    count = len(modules)
+    box = size / (count + 2 * QR_QUIET)
+    left, top = x + QR_QUIET * box, y + size - QR_QUIET * box
+    canvas.setFillColorRGB(0, 0, 0)
+    path = canvas.beginPath()
+    for r, row in enumerate(modules):
+        c = 0
+        while c < count:
+            if row[c]:
+                start = c
+                while c < count and row[c]:
+                    c += 1
+                path.rect(left + start * box, top - (r + 1) * box, (c - start) * box, box)
+            else:
+                c += 1
+    canvas.drawPath(path, stroke=0, fill=1)
 
 
 def _draw_label(canvas: Canvas, sheet: Sheet, data: LabelData, x: float, y: float) -> None:

@@ -9,14 +9,13 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from wipestation.audit import record_event
-from wipestation.custody import effective_due, open_record_for_drive
+from wipestation.custody import OPEN_STATES, effective_due, open_record_for_drive
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
-from wipestation.health import latest_health
-from wipestation.models import CustodyState, Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.models import CustodyRecord, CustodyState, Drive, DriveHealth, DriveOwner, Erasure, ErasureOutcome
 
 AVAILABLE = "available"
 HOLDING = "holding"
@@ -61,28 +60,54 @@ class PoolDrive:
         }
 
 
-def _pool_state(session: Session, drive: Drive, today: date) -> tuple[str, int | None, date | None]:
-    """A retired drive that still holds a backup shows that backup's state (it must still be erased)."""
+@dataclass
+class _Facts:
+    """What the pool needs about the drives, read in a few queries for all of them at once."""
+
+    records: dict[int, CustodyRecord]  # drive id -> its open record
+    running: set[int]  # drive ids with a running erasure
+    last_erased: dict[int, datetime]
+    health: dict[int, DriveHealth]  # drive id -> its latest reading
+
+
+def _facts(session: Session, drive_ids: list[int]) -> _Facts:
+    if not drive_ids:
+        return _Facts({}, set(), {}, {})
+    records = session.execute(
+        select(CustodyRecord)
+        .options(selectinload(CustodyRecord.holds))
+        .where(CustodyRecord.drive_id.in_(drive_ids), CustodyRecord.state.in_(OPEN_STATES))
+    ).scalars()
     running = session.execute(
-        select(Erasure.id).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING)
-    ).first()
-    record = open_record_for_drive(session, drive.id)
-    if running is not None or (record is not None and record.state is CustodyState.ERASING):
-        return ERASING, record.id if record is not None else None, None
-    if record is None:
-        return (RETIRED if drive.retired_at is not None else AVAILABLE), None, None
-    due = effective_due(record)
-    return (DUE if due <= today else HOLDING), record.id, due
+        select(Erasure.drive_id).where(Erasure.drive_id.in_(drive_ids), Erasure.outcome == ErasureOutcome.RUNNING)
+    ).scalars()
+    erased = session.execute(
+        select(Erasure.drive_id, func.max(Erasure.ended_at))
+        .where(Erasure.drive_id.in_(drive_ids), Erasure.outcome == ErasureOutcome.SUCCEEDED)
+        .group_by(Erasure.drive_id)
+    ).all()
+    newest = select(func.max(DriveHealth.id)).where(DriveHealth.drive_id.in_(drive_ids)).group_by(DriveHealth.drive_id)
+    health = session.execute(select(DriveHealth).where(DriveHealth.id.in_(newest))).scalars()
+    return _Facts(
+        records={r.drive_id: r for r in records},
+        running=set(running),
+        last_erased={drive_id: ended for drive_id, ended in erased if ended is not None},
+        health={h.drive_id: h for h in health},
+    )
 
 
-def pool_drive(session: Session, env: Env, drive: Drive) -> PoolDrive:
-    state, record_id, due = _pool_state(session, drive, env.today())
-    last_erased = session.execute(
-        select(func.max(Erasure.ended_at)).where(
-            Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.SUCCEEDED
-        )
-    ).scalar_one_or_none()
-    health = latest_health(session, drive.id)
+def _pool_drive(drive: Drive, facts: _Facts, today: date) -> PoolDrive:
+    """A retired drive that still holds a backup shows that backup's state (it must still be erased)."""
+    record = facts.records.get(drive.id)
+    due: date | None = None
+    if drive.id in facts.running or (record is not None and record.state is CustodyState.ERASING):
+        state = ERASING
+    elif record is None:
+        state = RETIRED if drive.retired_at is not None else AVAILABLE
+    else:
+        due = effective_due(record)
+        state = DUE if due <= today else HOLDING
+    health = facts.health.get(drive.id)
     return PoolDrive(
         drive_id=drive.id,
         serial=drive.serial,
@@ -90,22 +115,28 @@ def pool_drive(session: Session, env: Env, drive: Drive) -> PoolDrive:
         capacity_bytes=drive.capacity_bytes,
         state=state,
         erase_count=drive.erase_count or 0,
-        last_erased_at=last_erased,
+        last_erased_at=facts.last_erased.get(drive.id),
         health=health.verdict if health is not None else "unknown",
         health_at=health.read_at if health is not None else None,
-        record_id=record_id,
+        record_id=record.id if record is not None else None,
         due_on=due,
         retired_at=drive.retired_at,
         retired_reason=drive.retired_reason,
     )
 
 
+def pool_drive(session: Session, env: Env, drive: Drive) -> PoolDrive:
+    return _pool_drive(drive, _facts(session, [drive.id]), env.today())
+
+
 def list_pool(session: Session, env: Env, *, state: str | None = None) -> list[PoolDrive]:
     """Every shop-owned backup drive, by serial; `state` keeps only those in that pool state."""
     if state is not None and state not in POOL_STATES:
         raise BadValue(f"unknown pool state '{state}' (one of {', '.join(POOL_STATES)})")
-    drives = session.execute(select(Drive).where(Drive.owner == DriveOwner.SHOP).order_by(Drive.serial)).scalars()
-    rows = [pool_drive(session, env, d) for d in drives]
+    drives = list(session.execute(select(Drive).where(Drive.owner == DriveOwner.SHOP).order_by(Drive.serial)).scalars())
+    facts = _facts(session, [d.id for d in drives])
+    today = env.today()
+    rows = [_pool_drive(d, facts, today) for d in drives]
     return [r for r in rows if state is None or r.state == state]
 
 
