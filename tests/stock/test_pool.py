@@ -196,3 +196,22 @@ def test_health_command_records_a_known_drive(cli: Cli, tmp_path: Path) -> None:
     other = cli.ok("health", "/dev/sdx")
     assert other["recorded"] is False and other["verdict"] == "unknown"
     assert cli.sql("select count(*) from drive_health") == [(2,)]
+
+
+def test_health_and_pool_bad_input(cli: Cli) -> None:
+    class Nowhere:
+        def list_drives(self) -> list[DetectedDrive]:
+            return []
+
+        def identify(self, device: str) -> DetectedDrive:
+            from wipestation.errors import NotFound
+
+            raise NotFound(f"no such device {device}")
+
+    cli.services["drive_source"] = Nowhere()
+    before = cli.snapshot()
+    missing = cli("health", "/dev/sdq")
+    assert missing.exit_code == 1 and missing.stderr == "error: no such device /dev/sdq\n"
+    bad_state = cli("pool", "--state", "lost")
+    assert bad_state.exit_code == 2 and "Invalid value for '--state'" in bad_state.stderr
+    assert cli.snapshot() == before
