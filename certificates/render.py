@@ -558,6 +558,7 @@ class _Renderer:
                 (self.t("erasure.bytes_written"), clean(fmt_bytes(e.bytes_written, self.lang))),
                 (self.t("erasure.bytes_verified"), clean(fmt_bytes(e.bytes_verified, self.lang))),
                 (self.t("erasure.errors"), clean(fmt_int(e.errors, self.lang))),
+                (self.t("erasure.health"), clean(e.health) if e.health else None),
                 (
                     self.t("verify.method"),
                     clean(term("verify_visible" if e.sectors_not_written else "verify", e.verify_method, self.lang)),

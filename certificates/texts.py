@@ -94,6 +94,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "erasure.bytes_written": ("Geschreven", "Bytes written"),
     "erasure.bytes_verified": ("Gecontroleerd", "Bytes verified"),
     "erasure.errors": ("Fouten", "Errors"),
+    "erasure.health": ("Gezondheid (SMART)", "Drive health (SMART)"),
     "erasure.destination": ("Bestemming", "Destination"),
     "erasure.not_written": ("Uitzondering: niet geschreven", "Exception: not written"),
     "erasure.not_written_text": (

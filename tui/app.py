@@ -61,6 +61,7 @@ class WipestationApp(App[None]):
         Binding("f1", "show_dashboard", "Dashboard", show=False),
         Binding("f2", "show_records", "Records"),
         Binding("f3", "show_customers", "Customers"),
+        Binding("f6", "show_pool", "Pool", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
@@ -292,6 +293,11 @@ class WipestationApp(App[None]):
         from tui.screens.customers import CustomersScreen
 
         self.push_screen(CustomersScreen())
+
+    def action_show_pool(self) -> None:
+        from tui.screens.pool import PoolScreen
+
+        self.push_screen(PoolScreen())
 
     def show_record(self, record_id: int) -> None:
         from tui.screens.record_detail import RecordDetailScreen

@@ -50,7 +50,14 @@ class CoreEraseBackend:
             offers = method_offers(self.runner, DetectedDrive(drive.identity, "capabilities could not be read"))
         choices = [
             MethodChoice(
-                o.name, o.nist_category, o.description, bool(o.supported), None if o.supported else o.reason, o.passes
+                o.name,
+                o.nist_category,
+                o.description,
+                bool(o.supported),
+                None if o.supported else o.reason,
+                o.passes,
+                o.recommended,
+                o.recommended_verify,
             )
             for o in offers
         ]

@@ -58,6 +58,8 @@ class MethodChoice:
     supported: bool = True
     note: str | None = None  # why it is not supported, or a caveat
     passes: int = 1
+    recommended: bool = False  # the one method the core recommends for this drive
+    recommended_verify: str | None = None  # and its verification (full / sample), for an overwrite
 
 
 @dataclass(frozen=True)

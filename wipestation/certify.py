@@ -129,6 +129,7 @@ class ErasureFacts:
     # their size. Left out of the data when None, so certificates issued before keep their hash.
     sectors_not_written: int | None = field(default=None, metadata={"omit_if_none": True})
     bytes_not_written: int | None = field(default=None, metadata={"omit_if_none": True})
+    health: str | None = None  # the drive's health after the erasure, one line (backup drives)
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,12 @@ class CertificateData:
     audit_head: AuditHeadRef | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return typing.cast(dict[str, Any], _to_plain(self))
+        out = typing.cast(dict[str, Any], _to_plain(self))
+        erasure = out.get("erasure")
+        if isinstance(erasure, dict) and erasure.get("health") is None:
+            # certificates issued before health was recorded keep their canonical bytes (and hash)
+            erasure.pop("health", None)
+        return out
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> CertificateData:
@@ -466,10 +472,18 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         abandoned=abandoned,
         sectors_not_written=None if not_written is None else int(not_written),
         bytes_not_written=None if not_written is None else int(not_written) * int(details.get("sector_size", 512)),
+        health=_health_line(session, erasure.id),
     )
     return _certificate_data(
         session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts
     )
+
+
+def _health_line(session: Session, erasure_id: int) -> str | None:
+    from wipestation.health import health_for_erasure, health_summary
+
+    row = health_for_erasure(session, erasure_id)
+    return health_summary(row) if row is not None else None
 
 
 def protection_class(level: str) -> int:

@@ -122,6 +122,7 @@ class Config:
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
     destruction: DestructionConfig = field(default_factory=DestructionConfig)
     mail: MailConfig = field(default_factory=MailConfig)
+    health: HealthConfig = field(default_factory=lambda: HealthConfig())
     language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
@@ -240,3 +241,26 @@ def _validate(config: Config) -> None:
             raise ConfigError(f"config: [destruction] {key} must be a DIN 66399 level like {example}: '{value}'")
     if not 1 <= config.mail.port <= 65535:
         raise ConfigError("config: [mail] port must be between 1 and 65535")
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """Limits a backup drive must stay within to stay in the pool (issue 17). A figure above its
+    limit makes the drive failing; so do I/O errors in its erasure and a speed below
+    `min_speed_percent` % of its own earlier runs (0: not checked)."""
+
+    max_reallocated_sectors: int = 10
+    max_pending_sectors: int = 0
+    max_offline_uncorrectable: int = 0
+    max_crc_errors: int = 50
+    max_media_errors: int = 0
+    max_percentage_used: int = 90
+    max_grown_defects: int = 10
+    max_uncorrected_errors: int = 0
+    max_temperature_c: int = 60
+    max_erase_io_errors: int = 0
+    min_speed_percent: int = 50
+    retire_failing: bool = True  # a failing backup drive leaves the pool
+
+
+_SECTIONS["health"] = HealthConfig

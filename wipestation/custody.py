@@ -214,6 +214,11 @@ def _register(
                     f"{current.customer_id}, due {effective_due(current)}): erase it before reusing the drive"
                 )
             raise InvalidState(f"drive {existing.serial} already has an open {current.kind.value} record {current.id}")
+        if kind is CustodyKind.BACKUP and existing.retired_at is not None:
+            raise InvalidState(
+                f"drive {existing.serial} was retired from the backup pool on {existing.retired_at.date()}: "
+                f"{existing.retired_reason}; use another drive"
+            )
         if existing.owner is not owner:
             names = {DriveOwner.SHOP: "shop backup drive", DriveOwner.CUSTOMER: "customer disk"}
             raise InvalidState(f"drive {existing.serial} is a {names[existing.owner]}, not a {names[owner]}")

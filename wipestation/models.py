@@ -149,6 +149,8 @@ class Drive(Base):
     owner: Mapped[DriveOwner] = mapped_column(_enum(DriveOwner, "drive_owner"))
     erase_count: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime]
+    retired_at: Mapped[datetime | None]  # a shop drive taken out of the backup pool
+    retired_reason: Mapped[str | None] = mapped_column(Text)
 
     records: Mapped[list[CustodyRecord]] = relationship(back_populates="drive")
 
@@ -362,3 +364,21 @@ class CertificateSend(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempted_at: Mapped[datetime]
     attempted_by: Mapped[str] = mapped_column(String(120))
+
+
+class DriveHealth(Base):
+    """One reading of a drive's health (SMART and what its erasures showed), with our verdict:
+    healthy, failing, or unknown (no SMART: never taken for healthy)."""
+
+    __tablename__ = "drive_health"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    drive_id: Mapped[int] = mapped_column(ForeignKey("drives.id"), index=True)
+    erasure_id: Mapped[int | None] = mapped_column(ForeignKey("erasures.id"), index=True)
+    read_at: Mapped[datetime]
+    verdict: Mapped[str] = mapped_column(String(16))  # healthy / failing / unknown
+    smart_passed: Mapped[bool | None]  # the drive's own overall self-assessment, if it gave one
+    source: Mapped[str] = mapped_column(String(40))  # smartctl, smartctl+nvme, none
+    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)  # why failing / why unknown
+    figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the counters read
+    read_by: Mapped[str] = mapped_column(String(120))

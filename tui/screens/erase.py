@@ -73,10 +73,7 @@ class EraseScreen(FormScreen[EraseRequest | None]):
                 yield Button("Cancel", id="cancel")
 
     def on_mount(self) -> None:
-        methods = self.query_one("#method", OptionList)
-        first = next((i for i, m in enumerate(self.methods) if m.supported), None)
-        if first is not None:
-            methods.highlighted = first
+        self._preselect(self.methods)
         self.query_one("#confirm", Input).focus()
         if self.probe is not None:
             self._probe()
@@ -100,10 +97,23 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         option_list.clear_options()
         option_list.add_options(_options(methods))
         names = [m.name for m in methods]
-        if chosen in names and methods[names.index(chosen)].supported:
+        if chosen in names and methods[names.index(chosen)].supported and chosen != self._preselected:
             option_list.highlighted = names.index(chosen)
         else:
-            option_list.highlighted = next((i for i, m in enumerate(methods) if m.supported), None)
+            self._preselect(methods)
+
+    _preselected: str | None = None
+
+    def _preselect(self, methods: list[MethodChoice]) -> None:
+        """The recommended method (and its verification), else the first supported one."""
+        option_list = self.query_one("#method", OptionList)
+        index = next((i for i, m in enumerate(methods) if m.recommended and m.supported), None)
+        if index is None:
+            index = next((i for i, m in enumerate(methods) if m.supported), None)
+        option_list.highlighted = index
+        self._preselected = methods[index].name if index is not None else None
+        if index is not None and methods[index].recommended_verify:
+            self.query_one("#verify", Select).value = methods[index].recommended_verify
 
     def action_submit(self) -> None:
         methods = self.query_one("#method", OptionList)
@@ -142,5 +152,7 @@ def _options(methods: list[MethodChoice]) -> list[Option]:
             text += f"  (not supported: {m.note or 'this drive cannot'})"
         elif m.note:
             text += f"  {m.note}"
+        if m.recommended and m.supported:
+            text += "  (recommended)"
         options.append(Option(text, id=m.name, disabled=not m.supported))
     return options

@@ -141,6 +141,7 @@ COMMAND_MODULES = (
     "wipestation.cli.console",
     "wipestation.cli.db_cmd",
     "wipestation.cli.erase",
+    "wipestation.cli.stock",
 )
 
 # Top-level command -> (its module, its one-line help in `wipestation --help`).
@@ -155,12 +156,16 @@ COMMAND_INDEX: dict[str, tuple[str, str]] = {
     "drives": ("wipestation.cli.drives", "Attached drives: identity, protection, known record."),
     "due": ("wipestation.cli.records", "Records due or overdue, most overdue first."),
     "erase": ("wipestation.cli.erase", "Erase the whole drive at DEVICE, verify it, record it."),
+    "health": ("wipestation.cli.stock", "A drive's SMART health: verdict and figures; 'unknown' where none."),
     "hold": ("wipestation.cli.records", "Pause a record's due date until DATE, with a reason."),
     "install-udev-rules": ("wipestation.cli.drives", "Install the udev rules for the wipe bays."),
+    "label": ("wipestation.cli.stock", "Shelf labels with a QR code for records."),
     "list": ("wipestation.cli.records", "List custody records."),
     "methods": ("wipestation.cli.erase", "List the erasure methods (and which a drive supports)."),
+    "pool": ("wipestation.cli.stock", "The shop's own backup drives: state, erase count, health."),
     "release": ("wipestation.cli.records", "End a record's hold early."),
     "request-deletion": ("wipestation.cli.records", "The customer asked for early deletion: due today."),
+    "shelf": ("wipestation.cli.stock", "Shelf checks: scanned codes against the records."),
     "show": ("wipestation.cli.records", "Show one record (REF: record id or drive serial)."),
     "tui": ("wipestation.cli.console", "Open the Textual console."),
     "watch": ("wipestation.cli.drives", "Print one line per drive attached, changed or detached."),

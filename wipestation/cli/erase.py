@@ -145,6 +145,8 @@ def erase(
         )
         if out["bad_ranges"]:
             click.echo(f"bad ranges: {out['bad_ranges'][:10]}")
+        if out.get("health"):
+            click.echo(f"drive health: {out['health']} (wipestation pool, wipestation health DEV)")
         if out["certificate"]:
             click.echo(f"certificate: {out['certificate']}")
     if out.get("sectors_not_written") and report.outcome == "with-exceptions":
@@ -179,6 +181,9 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
         lines.append(
             f"{r['name']:18} {r['kind']:9} {r['passes']} pass  {r['nist_category']:30}{mark}{r.get('reason', '')}"
         )
+        if r.get("recommended"):
+            verify = f" (--verify {r['recommended_verify']})" if r["recommended_verify"] else ""
+            lines.append(f"{'':18} ^ recommended{verify}: {r['recommendation']}")
     emit(rows, as_json, lines)
 
 

@@ -36,8 +36,9 @@ from wipestation.erasure.service import (
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
+from wipestation.health import erasure_signs, read_health, record_health
 from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, Drive
+from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +299,7 @@ def run_erasure(
         except BaseException as exc:
             _abandon(services, erasure_id, exc)
             raise
+    health = _read_backup_drive_health(services, erasure_id, device, identity, result)
     finished: dict[str, Any] = {}
     if not_written and result.outcome == "succeeded":
         result.outcome = "with-exceptions"
@@ -305,6 +307,7 @@ def run_erasure(
     with sessions.begin() as s:
         erasure = finish_erasure(s, env, erasure_id, result, details=finished)
         out = erasure_to_dict(erasure)
+    out["health"] = health
     out["certificate"] = None
     out["certificate_error"] = None
     if out["outcome"] in ("succeeded", "with-exceptions") and out["record_id"] is not None and renderer is not None:
@@ -325,6 +328,35 @@ def _node_still_confirmed(
     same_held_drive(source, identity, opened.device, node, allow_member=allow_member)
 
 
+def _read_backup_drive_health(
+    services: EraseServices, erasure_id: int, device: str, identity: DriveIdentity, result: EngineResult
+) -> str | None:
+    """When the erasure of a shop backup drive has run (to success or failure, not interrupted): read
+    its SMART and record it with what the erasure showed (unwritable ranges, speed), just before the
+    erasure's end is recorded, so the certificate finds it. Returns the verdict; None for a
+    customer's disk or an interrupted erasure. A failure here never changes the erasure's result."""
+    if result.outcome not in (ErasureOutcome.SUCCEEDED.value, ErasureOutcome.FAILED.value):
+        return None
+    with services.sessions.begin() as s:
+        erasure = s.get(Erasure, erasure_id)
+        drive = s.get(Drive, erasure.drive_id) if erasure is not None else None
+        if erasure is None or drive is None or drive.owner is not DriveOwner.SHOP:
+            return None
+    reading = read_health(services.runner, device, bus=identity.bus)
+    env = services.env
+    try:
+        with services.sessions.begin() as s:
+            erasure = s.get_one(Erasure, erasure_id)
+            signs = erasure_signs(
+                s, erasure, ended_at=env.now(), bytes_written=result.bytes_written, bad_ranges=result.bad_ranges
+            )
+            drive = s.get_one(Drive, erasure.drive_id)
+            return record_health(s, env, drive, reading, erasure=erasure, signs=signs).verdict
+    except Exception:
+        log.exception("could not record the health of the drive of erasure %s", erasure_id)
+        return None
+
+
 @dataclass(frozen=True)
 class MethodOffer:
     """One sanitisation method as offered for one drive (or in general, without a drive)."""
@@ -337,6 +369,9 @@ class MethodOffer:
     description: str
     supported: bool | None = None  # None: no drive given
     reason: str | None = None
+    recommended: bool = False
+    recommended_verify: str | None = None  # for the recommended overwrite: full / sample
+    recommendation: str | None = None  # why this one, for this drive
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -349,7 +384,50 @@ class MethodOffer:
         }
         if self.supported is not None:
             out["supported"], out["reason"] = self.supported, self.reason
+            out["recommended"] = self.recommended
+            out["recommended_verify"] = self.recommended_verify
+            out["recommendation"] = self.recommendation
         return out
+
+
+FLASH = frozenset({"ssd", "flash"})
+# A firmware Purge, best first: sanitize (crypto/block erase of every block, spare ones included),
+# then Format with secure erase, then ATA SECURITY ERASE (Purge only where it says so).
+PURGE_PREFERENCE = ("nvme-sanitize", "ata-sanitize", "scsi-sanitize", "nvme-format", "ata-secure-erase")
+
+
+def recommend(offers: list[MethodOffer], media: str) -> list[MethodOffer]:
+    """Mark the one method to use on this drive: flash with a firmware Purge -> that Purge; flash
+    without -> one verified overwrite, which is only Clear; a hard disk (or unknown media) -> one
+    pass with sampled (hard disk) or full verification. Nothing when no drive is given or it is protected."""
+    from dataclasses import replace
+
+    by_name = {o.name: o for o in offers}
+    if not offers or offers[0].supported is None or not by_name["zero"].supported:
+        return offers
+    choice, why = "zero", "media unknown: one overwrite with full verification (NIST Clear)"
+    verify: str | None = "full"
+    if media in FLASH:
+        if any(o.reason == NOT_PROBED for o in offers):
+            return offers  # whether the flash drive has a firmware Purge is not known yet
+        purge = next(
+            (n for n in PURGE_PREFERENCE if by_name[n].supported and by_name[n].nist_category == "Purge"), None
+        )
+        if purge is not None:
+            choice, verify = purge, None
+            why = "flash with a firmware Purge: the drive erases every block, its spare blocks too (NIST Purge)"
+        else:
+            why = (
+                "flash without a firmware Purge: one overwrite with full verification, which is only Clear "
+                "(spare and remapped blocks keep old data)"
+            )
+    elif media == "hdd":
+        verify = "sample"
+        why = "a hard disk: one pass with sampled verification (NIST Clear)"
+    return [
+        replace(o, recommended=True, recommended_verify=verify, recommendation=why) if o.name == choice else o
+        for o in offers
+    ]
 
 
 NOT_PROBED = "capabilities not read yet"
@@ -386,4 +464,4 @@ def method_offers(runner: CommandRunner, detected: DetectedDrive | None, *, prob
         offers.append(
             MethodOffer(m.name, m.kind, m.pass_count, m.pattern_label, category, m.description, supported, reason)
         )
-    return offers
+    return recommend(offers, media)

@@ -1,0 +1,63 @@
+"""What an erasure tells about its drive: unwritable ranges, and its speed against the drive's own
+earlier runs of the same method and verification (a resumed run says nothing about speed)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from wipestation.env import Env
+from wipestation.health import erasure_signs, slow_reason
+from wipestation.models import Drive, DriveOwner, Erasure, ErasureOutcome
+
+GB = 10**9
+
+
+def _erasure(s: Session, env: Env, drive: Drive, seconds: float, **kw: Any) -> Erasure:
+    start = env.now() - timedelta(seconds=seconds)
+    values: dict[str, Any] = {
+        "drive_id": drive.id,
+        "device_path": "/dev/sdz",
+        "method": "zero",
+        "passes": 1,
+        "nist_category": "Clear",
+        "verify_mode": "sample",
+        "bytes_total": 100 * GB,
+        "bytes_written": 100 * GB,
+        "outcome": ErasureOutcome.SUCCEEDED,
+        "tool": "t",
+        "technician": "t",
+        "started_at": start,
+        "ended_at": env.now(),
+        "bad_ranges": [],
+        "details": {},
+    }
+    values.update(kw)
+    e = Erasure(**values)
+    s.add(e)
+    s.flush()
+    return e
+
+
+def test_speed_is_compared_with_like_runs_only(sessions: sessionmaker[Session], env: Env) -> None:
+    with sessions.begin() as s:
+        drive = Drive(serial="SPEED-1", owner=DriveOwner.SHOP, erase_count=0, created_at=env.now())
+        s.add(drive)
+        s.flush()
+        for _ in range(3):
+            _erasure(s, env, drive, 500)  # 200 MB/s, sampled verification
+        _erasure(s, env, drive, 2000, verify_mode="full")  # slower, but it read everything back
+        _erasure(s, env, drive, 100_000, details={"resumed": 1})  # resumed after days: no speed
+        _erasure(s, env, drive, 100, method="random")  # another method
+        _erasure(s, env, drive, 10, outcome=ErasureOutcome.FAILED)  # failed runs do not count
+        now = _erasure(s, env, drive, 2500, bad_ranges=[[0, 4096]])  # 40 MB/s
+        signs = erasure_signs(s, now)
+        assert signs.io_errors == 1
+        assert signs.bytes_per_second == 40e6 and sorted(signs.earlier_bytes_per_second) == [200e6] * 3
+        assert slow_reason(signs, 50) and slow_reason(signs, 20) is None
+        resumed = _erasure(s, env, drive, 100_000, details={"resumed": 2})
+        assert erasure_signs(s, resumed).bytes_per_second is None
+        full = _erasure(s, env, drive, 2100, verify_mode="full")
+        assert erasure_signs(s, full).earlier_bytes_per_second == (50e6,)

@@ -1,0 +1,142 @@
+"""The backup-drive pool, and the shelf scanner: every shop backup drive with its state, erase
+count and health; a scanned shelf label (a USB scanner types its code and Enter) opens its record;
+`r` registers a backup on the selected available drive."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input
+
+from tui.rowtable import RowTable
+from wipestation.devices import DetectedDrive
+from wipestation.identity import DriveIdentity
+from wipestation.labels import parse_label_code
+from wipestation.models import CustodyRecord
+from wipestation.pool import AVAILABLE, PoolDrive, list_pool
+from wipestation.units import format_capacity
+
+if TYPE_CHECKING:
+    from tui.app import WipestationApp
+
+STATE_STYLE = {"available": "green", "due": "bold dark_orange", "retired": "dim", "erasing": "cyan"}
+HEALTH_STYLE = {"healthy": "green", "failing": "bold red", "unknown": "yellow"}
+COLUMNS = [
+    ("Serial", 24),
+    ("Capacity", 10),
+    ("State", 10),
+    ("Erased", 7),
+    ("Last erased", 12),
+    ("Health", 9),
+    ("Checked", 11),
+    ("Record", 0),
+]
+
+
+def format_pool_drive(p: PoolDrive) -> list[tuple[str, str]]:
+    record = ""
+    if p.record_id is not None:
+        record = f"#{p.record_id}" + (f" due {p.due_on.isoformat()}" if p.due_on else "")
+    elif p.retired_reason:
+        record = p.retired_reason
+    return [
+        (p.serial, ""),
+        (format_capacity(p.capacity_bytes), ""),
+        (p.state, STATE_STYLE.get(p.state, "")),
+        (f"{p.erase_count}x", ""),
+        (p.last_erased_at.date().isoformat() if p.last_erased_at else "never", ""),
+        (p.health, HEALTH_STYLE.get(p.health, "")),
+        (p.health_at.date().isoformat() if p.health_at else "-", ""),
+        (record, ""),
+    ]
+
+
+class PoolScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("ctrl+f", "focus_scan", "Scan"),
+        Binding("r", "register_backup", "Register backup"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drives: list[PoolDrive] = []
+
+    @property
+    def wapp(self) -> WipestationApp:
+        return cast("WipestationApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(classes="full"):
+            yield Input(placeholder="scan a shelf label (or type its code) to open its record", id="scan")
+            yield RowTable(COLUMNS, format_pool_drive, id="pool")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Backup-drive pool"
+        self.reload()
+        self.query_one("#scan", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        services = self.wapp.services
+        with services.sessions.begin() as s:
+            self.drives = list_pool(s, services.env)
+        self.table.set_rows(self.drives)
+        free = sum(1 for d in self.drives if d.state == AVAILABLE)
+        self.sub_title = f"{len(self.drives)} drives, {free} available"
+
+    @property
+    def table(self) -> RowTable[PoolDrive]:
+        return cast("RowTable[PoolDrive]", self.query_one("#pool", RowTable))
+
+    def action_focus_scan(self) -> None:
+        self.query_one("#scan", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        scan = self.query_one("#scan", Input)
+        code = event.value.strip()
+        scan.value = ""
+        if not code:
+            self.table.focus()
+            return
+        record_id = self.record_for(code)
+        if record_id is not None:
+            self.wapp.show_record(record_id)
+
+    def record_for(self, code: str) -> int | None:
+        """The record a scanned label names, or None (with a notice saying why)."""
+        parsed = parse_label_code(code)
+        if parsed is None:
+            self.notify(f"'{code[:60]}' is not a wipestation shelf label", title="Scan", severity="error")
+            return None
+        record_id, serial = parsed
+        with self.wapp.services.sessions.begin() as s:
+            record = s.get(CustodyRecord, record_id)
+            if record is None or record.drive.serial != serial:
+                self.notify(f"'{code[:60]}' names no record of this shop", title="Scan", severity="error")
+                return None
+        return record_id
+
+    def action_register_backup(self) -> None:
+        """Register a customer's backup on the selected drive, if it is available."""
+        from tui.screens.register import RegisterScreen
+
+        drive = self.table.current
+        if drive is None:
+            return
+        if drive.state != AVAILABLE:
+            self.notify(f"{drive.serial} is {drive.state}, not available", title="Pool", severity="warning")
+            return
+        ident = DriveIdentity(
+            serial=drive.serial, model=drive.model, capacity_bytes=drive.capacity_bytes, device="pool drive"
+        )
+        self.app.push_screen(RegisterScreen("backup", DetectedDrive(ident)), lambda _id: self.reload())

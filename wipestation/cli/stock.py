@@ -1,0 +1,183 @@
+"""The shop's physical stock: `health`, `pool`, `pool retire`, `label` and `shelf check`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from wipestation import labels as shelf_labels
+from wipestation import pool as backup_pool
+from wipestation.cli.context import AppContext
+from wipestation.cli.output import emit, json_option
+from wipestation.cli.records import drive_source
+from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
+from wipestation.errors import BadValue
+from wipestation.health import assess, health_to_dict, read_health, record_health, summary
+from wipestation.models import Drive
+from wipestation.units import format_capacity
+
+# -- health
+
+
+@click.command("health")
+@click.argument("device")
+@json_option
+@click.pass_obj
+def health(app: AppContext, device: str, as_json: bool) -> None:
+    """Read the SMART health of the drive at DEVICE (smartctl, and nvme smart-log where it says more);
+    a drive the records know is recorded. No SMART: "unknown", never "healthy"."""
+    detected = drive_source(app).identify(device)
+    identity = detected.identity
+    runner: CommandRunner = app.service("command_runner", SubprocessRunner)
+    reading = read_health(runner, device, bus=identity.bus)
+
+    def store(session: Any) -> dict[str, Any] | None:
+        drive = session.execute(select(Drive).where(Drive.serial == identity.serial)).scalar_one_or_none()
+        if drive is None:
+            return None
+        return health_to_dict(record_health(session, app.env, drive, reading), drive.serial)
+
+    stored = app.transaction(store)
+    if stored is None:
+        judged = assess(reading, app.config.health)
+        out: dict[str, Any] = {
+            "id": None,
+            "serial": identity.serial,
+            "read_at": app.env.now(),
+            "verdict": judged.verdict,
+            "smart_passed": reading.smart_passed,
+            "source": reading.source,
+            "reasons": list(judged.reasons),
+            **reading.figures(),
+        }
+    else:
+        out = stored
+    out = {"device": device, "recorded": stored is not None, **out}
+    figures = {k: v for k, v in out.items() if k in reading.FIGURES or k.startswith("erase_")}
+    lines = [f"{device}  {identity.serial}: {summary(out['verdict'], figures, out['reasons'])}"]
+    if stored is None:
+        lines.append("not recorded: the drive is not in the records")
+    emit(out, as_json, lines)
+
+
+# -- pool
+
+
+def _pool_line(p: dict[str, Any]) -> str:
+    erased = p["last_erased_at"].date().isoformat() if p["last_erased_at"] else "never"
+    checked = p["health_at"].date().isoformat() if p["health_at"] else "-"
+    extra = ""
+    if p["record_id"]:
+        extra = f"  record {p['record_id']}" + (f", due {p['due_on']}" if p["due_on"] else "")
+    if p["retired_reason"]:
+        extra += f"  ({p['retired_reason']})"
+    return (
+        f"{p['serial']:<24} {format_capacity(p['capacity_bytes']):>9}  {p['state']:<9} erased {p['erase_count']}x"
+        f" (last {erased})  health {p['health']} ({checked}){extra}"
+    )
+
+
+@click.group("pool", invoke_without_command=True)
+@click.option(
+    "--state", type=click.Choice(backup_pool.POOL_STATES), default=None, help="Only drives in this pool state."
+)
+@json_option
+@click.pass_context
+def pool(ctx: click.Context, state: str | None, as_json: bool) -> None:
+    """The shop's own backup drives: state, erase count, last erasure, health, capacity."""
+    if ctx.invoked_subcommand is not None:
+        return
+    app: AppContext = ctx.obj
+    rows = app.transaction(lambda s: [p.to_dict() for p in backup_pool.list_pool(s, app.env, state=state)])
+    emit(rows, as_json, [_pool_line(r) for r in rows] if rows else "no backup drives in the pool")
+
+
+@pool.command("retire")
+@click.argument("serial")
+@click.option("--reason", required=True, help="Why the drive leaves the pool (recorded).")
+@json_option
+@click.pass_obj
+def pool_retire(app: AppContext, serial: str, reason: str, as_json: bool) -> None:
+    """Take the backup drive SERIAL out of the pool; no backup can be registered on it again."""
+    row = app.transaction(lambda s: backup_pool.retire(s, app.env, serial, reason).to_dict())
+    emit(row, as_json, f"drive {row['serial']} retired: {row['retired_reason']}")
+
+
+# -- labels
+
+
+@click.command("label")
+@click.argument("refs", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PDF to write.",
+)
+@click.option(
+    "--format",
+    "label_format",
+    type=click.Choice(shelf_labels.FORMATS),
+    default=shelf_labels.FORMATS[0],
+    show_default=True,
+    help="roll62: a 62 mm continuous roll, one label each; a4: A4 sheets of 3 x 8 labels of 70 x 37 mm.",
+)
+@click.pass_obj
+def label(app: AppContext, refs: tuple[str, ...], output: Path, label_format: str) -> None:
+    """Shelf labels for records (REF: record id or drive serial): a QR code with the record id and
+    serial, the customer number (never the name), the due date and the location."""
+    data = app.transaction(lambda s: shelf_labels.label_data(s, app.env, refs))
+    renderer = shelf_labels.load_label_renderer()
+    pdf = renderer(data, label_format)
+    output.write_bytes(pdf)
+    click.echo(f"wrote {len(data)} label{'s' if len(data) != 1 else ''} to {output} ({label_format})")
+
+
+# -- shelf check
+
+
+@click.group("shelf")
+def shelf() -> None:
+    """The shelves: check what is on one against the records."""
+
+
+def _check_lines(r: dict[str, Any]) -> list[str]:
+    lines = [f"shelf {r['location']}: {r['scanned']} scanned, {len(r['present'])} in place"]
+    for key, words in (
+        ("missing", "missing (registered here, not scanned)"),
+        ("unexpected", "unexpected (scanned, not registered here)"),
+        ("misplaced", "misplaced (registered elsewhere)"),
+        ("due", "due"),
+    ):
+        for item in r[key]:
+            where = f" at {item['registered_at']}" if key == "misplaced" else ""
+            due = f", due {item['due_on']}" if item.get("due_on") else ""
+            lines.append(f"  {words}: record {item['id']} {item['serial']}{where} ({item['state']}{due})")
+    if not any(r[k] for k in ("missing", "unexpected", "misplaced")):
+        lines.append("  everything registered here was scanned, and nothing else")
+    return lines
+
+
+@shelf.command("check")
+@click.argument("location")
+@json_option
+@click.pass_obj
+def shelf_check(app: AppContext, location: str, as_json: bool) -> None:
+    """Compare the codes scanned at LOCATION (one per line on standard input, as a USB scanner types
+    them) with the records: missing, unexpected, misplaced and due. The check is audited."""
+    if sys.stdin.isatty():
+        click.echo("scan the labels at this location; end with Ctrl-D", err=True)
+    lines = sys.stdin.read().splitlines()
+    if not location.strip():
+        raise BadValue("a location is needed")
+    result = app.transaction(lambda s: shelf_labels.shelf_check(s, app.env, location, lines))
+    emit(result, as_json, _check_lines(result))
+
+
+COMMANDS = [health, pool, label, shelf]
