@@ -7,6 +7,7 @@ months for abandoned disks, 7 years for transaction records).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -87,6 +88,8 @@ class Config:
     certificates: CertificatesConfig = field(default_factory=CertificatesConfig)
     destruction: DestructionConfig = field(default_factory=DestructionConfig)
     mail: MailConfig = field(default_factory=MailConfig)
+    digest: DigestConfig = field(default_factory=lambda: DigestConfig())
+    backup: BackupConfig = field(default_factory=lambda: BackupConfig())
     language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
@@ -172,4 +175,30 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
         raise ConfigError("config: [mail] security must be 'none', 'starttls' or 'tls'")
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
+    for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):
+        if not _HOUR.match(hour):
+            raise ConfigError(f'config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"')
     return config
+
+
+_HOUR = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """The morning digest (`wipestation digest --mail`): who gets it, and when the timer sends it."""
+
+    to: tuple[str, ...] = ()  # addresses; empty: `--mail` is refused
+    hour: str = "08:30"  # the shop's opening hour (local time of the workstation), HH:MM
+
+
+@dataclass(frozen=True)
+class BackupConfig:
+    """The daily backup timer (`wipestation db backup DIR --keep N`) that setup-workstation installs."""
+
+    dir: str = ""  # empty: <data folder>/backups
+    keep: int = 14
+    hour: str = "19:00"
+
+
+_SECTIONS.update(digest=DigestConfig, backup=BackupConfig)

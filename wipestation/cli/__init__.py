@@ -84,6 +84,7 @@ COMMAND_MODULES = (
     "wipestation.cli.console",
     "wipestation.cli.db_cmd",
     "wipestation.cli.erase",
+    "wipestation.cli.shop",
 )
 
 
