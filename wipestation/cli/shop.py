@@ -9,7 +9,7 @@ import click
 from wipestation.cli.context import AppContext
 from wipestation.cli.db_cmd import db
 from wipestation.cli.output import emit, json_option
-from wipestation.errors import ConfigError, ExitCode, WipestationError
+from wipestation.errors import ConfigError
 from wipestation.units import parse_date
 
 
@@ -52,5 +52,30 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
             click.echo(f"mailed to {len(recipients)} recipient(s)", err=True)
 
 
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--keep", type=click.IntRange(min=1), metavar="N", help="Keep only the newest N backups here.")
+@json_option
+@click.pass_obj
+def backup(app: AppContext, directory: Path, keep: int | None, as_json: bool) -> None:
+    """Copy the records into DIRECTORY (SQLite online backup), verify the copy, rotate."""
+    from wipestation.backup import backup_store
+
+    report = backup_store(app.db_url, directory, now=app.clock.now(), keep=keep)
+    data = {
+        "file": str(report.path),
+        "bytes": report.size,
+        "audit_events": report.audit_events,
+        "audit_chain": "intact",
+        "removed": [str(p) for p in report.removed],
+    }
+    lines = [
+        f"backup {report.path} ({report.size} bytes); audit chain of the copy intact ({report.audit_events} events)"
+    ]
+    lines += [f"removed old backup {p}" for p in report.removed]
+    emit(data, as_json, lines)
+
+
+db.add_command(backup)  # `wipestation db backup`, beside `db copy`
+
 COMMANDS = [digest]
-_ = (Path, db, ExitCode, WipestationError)
