@@ -9,8 +9,9 @@ import click
 from wipestation.cli.context import AppContext
 from wipestation.cli.db_cmd import db
 from wipestation.cli.output import emit, json_option
-from wipestation.errors import ConfigError
+from wipestation.errors import ConfigError, ExitCode
 from wipestation.units import parse_date
+from wipestation.workstation import DEFAULT_DATA_DIR
 
 
 @click.command("digest")
@@ -78,4 +79,57 @@ def backup(app: AppContext, directory: Path, keep: int | None, as_json: bool) ->
 
 db.add_command(backup)  # `wipestation db backup`, beside `db copy`
 
-COMMANDS = [digest]
+
+@click.command("doctor")
+@json_option
+@click.pass_obj
+def doctor(app: AppContext, as_json: bool) -> None:
+    """What is missing on this workstation, one line each with what to do (exit 1 if anything is)."""
+    from wipestation.doctor import System, examine
+
+    report = examine(app.config, app.db_url, app.service("doctor_system", System))
+    emit([f.to_dict() for f in report.findings], as_json, [f.line() for f in report.findings])
+    if report.problems:
+        if not as_json:
+            click.echo(f"{len(report.problems)} problem(s)", err=True)
+        raise click.exceptions.Exit(int(ExitCode.RULES))
+
+
+@click.command("setup-workstation")
+@click.option(
+    "--root",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("/"),
+    show_default=True,
+    help="Write into this staging tree instead of the running system (packaging, tests).",
+)
+@click.option("--uninstall", is_flag=True, help="Remove what setup-workstation added (records are kept).")
+@click.option("--data-dir", "data_dir", default=DEFAULT_DATA_DIR, show_default=True, help="The shared data folder.")
+@click.pass_context
+def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir: str) -> None:
+    """As root: the group, udev rules for the wipe bays, the data folder, the digest and backup timers."""
+    from wipestation.workstation import Host, Setup, default_executables, layout_for
+
+    app: AppContext = ctx.obj
+    parent = ctx.find_root()
+    config_path = parent.params.get("config_path")
+    executable, helper = app.service("executables", default_executables)
+    layout = layout_for(
+        app.config,
+        executable=executable,
+        helper=helper,
+        config_path=str(Path(config_path).absolute()) if config_path else None,
+        data_dir=data_dir,
+    )
+    setup = Setup(root.absolute(), layout, app.config.devices.wipe_bay_paths, app.service("host", Host))
+    outcome = setup.uninstall() if uninstall else setup.install()
+    for line in outcome.changes:
+        click.echo(line)
+    for line in outcome.notes:
+        click.echo(f"note: {line}")
+    if not uninstall and app.config.data_dir != Path(layout.data_dir):
+        click.echo(f'note: technicians share the records once the config says data_dir = "{layout.data_dir}"')
+
+
+COMMANDS = [digest, doctor, setup_workstation]
