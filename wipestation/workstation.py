@@ -410,3 +410,19 @@ def default_executables() -> tuple[str, str]:
     found_exe = str(exe) if exe.exists() else (shutil.which("wipestation") or str(exe))
     found_helper = str(helper) if helper.exists() else (shutil.which("wipestation-helper") or str(helper))
     return str(Path(found_exe).absolute()), str(Path(found_helper).absolute())
+
+
+def share_with_group(data_dir: Path) -> bool:
+    """In the shop's shared data folder (set-group-id, a group this process is in), files are made for
+    the group: umask 007, so every technician can write the SQLite file and its journal. Elsewhere the
+    umask stays as it is. Returns whether it changed."""
+    try:
+        st = data_dir.stat()
+    except OSError:
+        return False
+    if not st.st_mode & stat.S_ISGID or st.st_gid not in {os.getegid(), *os.getgroups()}:
+        return False
+    old = os.umask(0o007)
+    wanted = (old & ~0o070) | 0o007
+    os.umask(wanted)
+    return wanted != old

@@ -19,6 +19,7 @@ from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import EraseFailed
+from wipestation.helper import require_device_access, runner_for
 
 
 def _drive_source(app: AppContext) -> DriveSource:
@@ -75,11 +76,12 @@ def erase(
     app: AppContext, device: str, method_name: str, verify: str, confirm_serial: str, resume: bool, as_json: bool
 ) -> None:
     """Erase the whole drive at DEVICE, verify it, record it and certify it."""
+    require_device_access(device)  # a technician outside the group is refused before anything opens
     services = EraseServices(
         sessions=app.sessions,
         env=app.env,
         source=_drive_source(app),
-        runner=app.service("command_runner", SubprocessRunner),
+        runner=app.service("command_runner", lambda: runner_for(device, confirm_serial)),
         opener=app.service("block_opener", OsBlockOpener),
         renderer=lambda: certificate_renderer(app),
         before_verify=app.service("erase_before_verify", lambda: None),
@@ -119,7 +121,10 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
         detected = DetectedDrive(
             replace(found.identity, device=found.identity.device or device), found.protected_reason
         )
-    runner: CommandRunner = app.service("command_runner", SubprocessRunner)
+    runner: CommandRunner = app.service(
+        "command_runner",
+        lambda: runner_for(device, detected.identity.serial) if device and detected else SubprocessRunner(),
+    )
     rows = [offer.to_dict() for offer in method_offers(runner, detected)]
     lines = []
     for r in rows:
