@@ -228,3 +228,23 @@ def test_udevadm_test_gives_bay_disks_to_the_group(shop: Cli, tmp_path: Path, po
     else:
         assert "UDISKS_IGNORE=1" not in log.splitlines()
         assert not any(" GROUP " in line or " MODE " in line for line in access)
+
+
+def test_a_shared_data_folder_makes_files_for_the_group(tmp_path: Path) -> None:
+    from wipestation.workstation import share_with_group
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o2770)  # set-group-id, of a group this process is in (its own)
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    old = os.umask(0o077)
+    try:
+        assert share_with_group(private, f"sqlite:///{private / 'ws.sqlite3'}") is False
+        assert os.umask(0o077) == 0o077  # unchanged
+        assert not (private / "ws.sqlite3").exists()
+        assert share_with_group(shared, f"sqlite:///{shared / 'ws.sqlite3'}") is True
+        assert os.umask(0o077) == 0o007
+        assert stat.S_IMODE((shared / "ws.sqlite3").stat().st_mode) == 0o660
+    finally:
+        os.umask(old)

@@ -267,12 +267,16 @@ def check_signing_key(config: Config) -> Finding:
         return Finding(check, False, f"no signing key at {path}", fix)
     except OSError as exc:
         return Finding(check, False, f"{path} unreadable: {exc.strerror}", "check its owner and permissions")
-    if mode & 0o077:
-        return Finding(check, False, f"{path} has mode {mode:04o}: others can read it", f"chmod 600 {path}")
-    if default:
-        parent_mode = stat.S_IMODE(path.parent.stat().st_mode)
-        if parent_mode & 0o077:
-            return Finding(check, False, f"{path.parent} has mode {parent_mode:04o}", f"chmod 700 {path.parent}")
+    parent_mode = path.parent.stat().st_mode
+    shared = default and bool(parent_mode & stat.S_ISGID)  # the group's folder: technicians may read the key
+    forbidden, wanted = (0o027, "640") if shared else (0o077, "600")
+    if mode & forbidden:
+        return Finding(check, False, f"{path} has mode {mode:04o}: others can read it", f"chmod {wanted} {path}")
+    if default and stat.S_IMODE(parent_mode) & forbidden:
+        dir_mode = "2750" if shared else "700"
+        return Finding(
+            check, False, f"{path.parent} has mode {stat.S_IMODE(parent_mode):04o}", f"chmod {dir_mode} {path.parent}"
+        )
     return Finding(check, True, f"{path} (mode {mode:04o})")
 
 

@@ -412,17 +412,39 @@ def default_executables() -> tuple[str, str]:
     return str(Path(found_exe).absolute()), str(Path(found_helper).absolute())
 
 
-def share_with_group(data_dir: Path) -> bool:
-    """In the shop's shared data folder (set-group-id, a group this process is in), files are made for
-    the group: umask 007, so every technician can write the SQLite file and its journal. Elsewhere the
-    umask stays as it is. Returns whether it changed."""
+def _shared_folder(folder: Path) -> bool:
+    """A set-group-id folder of a group this process is in: the shop's shared data folder."""
     try:
-        st = data_dir.stat()
+        st = folder.stat()
     except OSError:
         return False
-    if not st.st_mode & stat.S_ISGID or st.st_gid not in {os.getegid(), *os.getgroups()}:
+    return bool(st.st_mode & stat.S_ISGID) and st.st_gid in {os.getegid(), *os.getgroups()}
+
+
+def share_with_group(data_dir: Path, db_url: str | None = None) -> bool:
+    """In the shop's shared data folder (set-group-id, a group this process is in), files are made for
+    the group, so every technician can write the records: umask 007, and the SQLite file is created
+    0660 before SQLite makes it 0644 (its -wal and -shm files follow the database file's mode).
+    Elsewhere nothing changes. Returns whether this process works in a shared folder."""
+    shared = _shared_folder(data_dir)
+    db_file: Path | None = None
+    if db_url and db_url.startswith("sqlite:///"):
+        database = db_url.removeprefix("sqlite:///").split("?", 1)[0]
+        if database and database != ":memory:":
+            db_file = Path(database).expanduser()
+            shared = shared or _shared_folder(db_file.parent)
+    if not shared:
         return False
     old = os.umask(0o007)
-    wanted = (old & ~0o070) | 0o007
-    os.umask(wanted)
-    return wanted != old
+    os.umask((old & ~0o070) | 0o007)
+    if db_file is not None and _shared_folder(db_file.parent):
+        try:
+            fd = os.open(db_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o660)
+            os.close(fd)
+        except FileExistsError:
+            st = db_file.stat()
+            if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) & 0o060 != 0o060:
+                os.chmod(db_file, stat.S_IMODE(st.st_mode) | 0o060)
+        except OSError:
+            pass  # SQLite will say what is wrong when it opens the file
+    return True

@@ -71,7 +71,7 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
     except (KeyError, OSError):
         actor_name = "unknown"
     app = AppContext.create(config_path=config_path, db_url=db_url, actor=actor_name, overrides=overrides)
-    share_with_group(app.config.data_dir)  # the shop's 2770 data folder: files for the group
+    share_with_group(app.config.data_dir, app.db_url)  # the shop's 2770 data folder: files for the group
     ctx.obj = app
     ctx.call_on_close(app.close)
 
