@@ -76,17 +76,27 @@ class ShopKey:
         return fingerprint(self.cert)
 
 
-def _write_private(path: Path, data: bytes) -> None:
+def _write_private(path: Path, data: bytes, mode: int = 0o600) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
-    os.chmod(path, 0o600)
+    os.chmod(path, mode)
+
+
+def _shared(directory: Path) -> bool:
+    """A set-group-id folder: the shop's shared data folder (setup-workstation), where every technician
+    of the group signs with the one shop key, so the group may read it (never write it)."""
+    try:
+        return bool(directory.stat().st_mode & stat.S_ISGID)
+    except OSError:
+        return False
 
 
 def create_shop_key(paths: ShopKeyPaths, shop_name: str) -> ShopKey:
     """A new RSA key and a self-signed certificate for the shop, written owner-only."""
     paths.key.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(paths.key.parent, 0o700)
+    shared = _shared(paths.key.parent.parent)
+    os.chmod(paths.key.parent, 0o2750 if shared else 0o700)
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
     name = x509.Name(
         [
@@ -124,8 +134,8 @@ def create_shop_key(paths: ShopKeyPaths, shop_name: str) -> ShopKey:
     key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    _write_private(paths.key, key_pem)
-    _write_private(paths.cert, cert.public_bytes(serialization.Encoding.PEM))
+    _write_private(paths.key, key_pem, 0o640 if shared else 0o600)
+    _write_private(paths.cert, cert.public_bytes(serialization.Encoding.PEM), 0o640 if shared else 0o600)
     return ShopKey(key=key, cert=cert)
 
 
@@ -135,10 +145,13 @@ def _spki(public_key: PublicKeyTypes | CertificatePublicKeyTypes) -> bytes:
 
 def _check_private(paths: ShopKeyPaths) -> None:
     """The key the tool created keeps its owner-only permissions (0600, directory 0700); a key that
-    others can read is refused, as ssh does, rather than used."""
-    for path, wanted in ((paths.key, 0o600), (paths.key.parent, 0o700)):
+    others can read is refused, as ssh does, rather than used. In the shop's shared (set-group-id) data
+    folder the group may read it (0640, directory 2750): the technicians sign with it."""
+    shared = _shared(paths.key.parent)
+    forbidden = 0o027 if shared else 0o077
+    for path, wanted in ((paths.key, 0o640 if shared else 0o600), (paths.key.parent, 0o2750 if shared else 0o700)):
         mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
+        if mode & forbidden:
             raise ConfigError(
                 f"certificate signing key is readable by others: {path} has mode {mode:04o} (chmod {wanted:o} {path})"
             )

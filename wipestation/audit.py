@@ -43,6 +43,7 @@ class Action(StrEnum):
     DRIVE_HEALTH_READ = "drive.health_read"
     DRIVE_RETIRED = "drive.retired"
     SHELF_CHECKED = "shelf.checked"
+    DIGEST_SENT = "digest.sent"
     ERASURE_STARTED = "erasure.started"
     ERASURE_RESUMED = "erasure.resumed"
     ERASURE_SUCCEEDED = "erasure.succeeded"

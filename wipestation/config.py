@@ -123,6 +123,8 @@ class Config:
     destruction: DestructionConfig = field(default_factory=DestructionConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     health: HealthConfig = field(default_factory=lambda: HealthConfig())
+    digest: DigestConfig = field(default_factory=lambda: DigestConfig())
+    backup: BackupConfig = field(default_factory=lambda: BackupConfig())
     language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
@@ -212,6 +214,9 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
         raise ConfigError("config: [mail] security must be 'none', 'starttls' or 'tls'")
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
+    for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):
+        if not _HOUR.match(hour):
+            raise ConfigError(f'config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"')
     return config
 
 
@@ -264,3 +269,24 @@ class HealthConfig:
 
 
 _SECTIONS["health"] = HealthConfig
+_HOUR = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    """The morning digest (`wipestation digest --mail`): who gets it, and when the timer sends it."""
+
+    to: tuple[str, ...] = ()  # addresses; empty: `--mail` is refused
+    hour: str = "08:30"  # the shop's opening hour (local time of the workstation), HH:MM
+
+
+@dataclass(frozen=True)
+class BackupConfig:
+    """The daily backup timer (`wipestation db backup DIR --keep N`) that setup-workstation installs."""
+
+    dir: str = ""  # empty: <data folder>/backups
+    keep: int = 14
+    hour: str = "19:00"
+
+
+_SECTIONS.update(digest=DigestConfig, backup=BackupConfig)

@@ -117,6 +117,7 @@ class LazyGroup(WipestationGroup):
 def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None) -> None:
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
     from wipestation.cli.context import AppContext, Overrides
+    from wipestation.workstation import share_with_group
 
     os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
@@ -127,6 +128,7 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
     except (KeyError, OSError):
         actor_name = "unknown"
     app = AppContext.create(config_path=config_path, db_url=db_url, actor=actor_name, overrides=overrides)
+    share_with_group(app.config.data_dir, app.db_url)  # the shop's 2770 data folder: files for the group
     ctx.obj = app
     ctx.call_on_close(app.close)
 
@@ -142,6 +144,7 @@ COMMAND_MODULES = (
     "wipestation.cli.db_cmd",
     "wipestation.cli.erase",
     "wipestation.cli.stock",
+    "wipestation.cli.shop",
 )
 
 # Top-level command -> (its module, its one-line help in `wipestation --help`).
@@ -151,8 +154,10 @@ COMMAND_INDEX: dict[str, tuple[str, str]] = {
     "backup": ("wipestation.cli.records", "Backup drives: the shop's own drives holding a customer's backup."),
     "certificate": ("wipestation.cli.certs", "Erasure and destruction certificates: list, get, verify."),
     "customer": ("wipestation.cli.customers", "Customers: add, list, show, edit, export, anonymise."),
-    "db": ("wipestation.cli.db_cmd", "The database: copy it to another server."),
+    "db": ("wipestation.cli.db_cmd", "The database: copy it to another server, back it up."),
     "destroy": ("wipestation.cli.certs", "Record the physical destruction of abandoned disks."),
+    "digest": ("wipestation.cli.shop", "The morning list: due, overdue, holds ending, failures."),
+    "doctor": ("wipestation.cli.shop", "What is missing on this workstation, and what to do."),
     "drives": ("wipestation.cli.drives", "Attached drives: identity, protection, known record."),
     "due": ("wipestation.cli.records", "Records due or overdue, most overdue first."),
     "erase": ("wipestation.cli.erase", "Erase the whole drive at DEVICE, verify it, record it."),
@@ -165,6 +170,7 @@ COMMAND_INDEX: dict[str, tuple[str, str]] = {
     "pool": ("wipestation.cli.stock", "The shop's own backup drives: state, erase count, health."),
     "release": ("wipestation.cli.records", "End a record's hold early."),
     "request-deletion": ("wipestation.cli.records", "The customer asked for early deletion: due today."),
+    "setup-workstation": ("wipestation.cli.shop", "Group, udev rules, data folder and timers (as root)."),
     "shelf": ("wipestation.cli.stock", "Shelf checks: scanned codes against the records."),
     "show": ("wipestation.cli.records", "Show one record (REF: record id or drive serial)."),
     "tui": ("wipestation.cli.console", "Open the Textual console."),

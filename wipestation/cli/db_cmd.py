@@ -30,3 +30,6 @@ def copy(app: AppContext, target: str, as_json: bool) -> None:
 
 
 COMMANDS = [db]
+
+# `db backup` joins this group from the shop's module (lazy loading imports only this module for `db ...`)
+from wipestation.cli import shop  # noqa: E402, F401

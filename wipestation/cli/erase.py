@@ -20,6 +20,7 @@ from wipestation.erasure.hidden import rescan_capacity
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import EraseFailed
+from wipestation.helper import require_device_access, runner_for
 
 
 def _drive_source(app: AppContext) -> DriveSource:
@@ -105,11 +106,12 @@ def erase(
     command says so when it starts); --restart starts over."""
     if resume and restart:
         raise click.UsageError("--resume and --restart contradict each other: give one")
+    require_device_access(device)  # a technician outside the group is refused before anything opens
     services = EraseServices(
         sessions=app.sessions,
         env=app.env,
         source=_drive_source(app),
-        runner=app.service("command_runner", SubprocessRunner),
+        runner=app.service("command_runner", lambda: runner_for(device, confirm_serial)),
         opener=app.service("block_opener", OsBlockOpener),
         renderer=lambda: certificate_renderer(app),
         before_verify=app.service("erase_before_verify", lambda: None),
@@ -173,7 +175,10 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
         detected = DetectedDrive(
             replace(found.identity, device=found.identity.device or device), found.protected_reason
         )
-    runner: CommandRunner = app.service("command_runner", SubprocessRunner)
+    runner: CommandRunner = app.service(
+        "command_runner",
+        lambda: runner_for(device, detected.identity.serial) if device and detected else SubprocessRunner(),
+    )
     rows = [offer.to_dict() for offer in method_offers(runner, detected)]
     lines = []
     for r in rows:

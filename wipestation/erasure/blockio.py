@@ -126,6 +126,8 @@ class OsBlockOpener:
                 raise SafetyRefusal(f"{path} is in use (mounted, swap or held by another program)") from None
             if exc.errno in (errno.ENOENT, errno.ENXIO, errno.ENODEV):
                 raise SafetyRefusal(f"{path}: the device has gone") from None
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                raise SafetyRefusal(f"{path}: permission denied (not a drive given to this user's group)") from None
             raise
         try:
             return OsBlockDevice(path, fd)

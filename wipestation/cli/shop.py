@@ -1,0 +1,135 @@
+"""The shop's routine: `digest`, `db backup`, `doctor`, `setup-workstation`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from wipestation.cli.context import AppContext
+from wipestation.cli.db_cmd import db
+from wipestation.cli.output import emit, json_option
+from wipestation.errors import ConfigError, ExitCode
+from wipestation.units import parse_date
+from wipestation.workstation import DEFAULT_DATA_DIR
+
+
+@click.command("digest")
+@click.option("--on", "on", metavar="DATE", help="The digest of DATE (default today).")
+@click.option("--mail", "mail", is_flag=True, help="Send it to [digest] to through [mail].")
+@click.option("--to", "to", multiple=True, metavar="ADDR", help="Send it here instead of [digest] to (with --mail).")
+@click.option("--lang", type=click.Choice(["nl", "en"]), help="Language (default: the shop's).")
+@json_option
+@click.pass_obj
+def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lang: str | None, as_json: bool) -> None:
+    """The morning list: due today, overdue, holds ending, failed erasures, the audit head."""
+    from wipestation import mail as mailer
+    from wipestation.digest import build_digest, mark_sent, render_text, subject
+
+    day = parse_date(on) if on else app.env.today()
+    language = lang or app.config.language
+    recipients = to or app.config.digest.to
+    if mail:
+        if not recipients:
+            raise ConfigError("digest --mail: no recipient: set [digest] to in the config (or give --to)")
+        if not app.config.mail.configured:
+            raise ConfigError("mail is not configured: set [mail] host and from in the config")
+    with app.sessions.begin() as s:
+        result = build_digest(s, app.env, day)
+    text = render_text(result, language, shop=app.config.shop.name, timezone=app.config.timezone)
+    if mail:
+        message = mailer.new_message(
+            app.config.mail, to=", ".join(recipients), subject=subject(result, language), body=text
+        )
+        mailer.send(app.config.mail, message)
+        app.transaction(lambda s: mark_sent(s, app.env, result, len(recipients)))
+    data = result.to_dict()
+    data["mailed_to"] = len(recipients) if mail else 0
+    if as_json:
+        emit(data, True, "")
+    else:
+        click.echo(text, nl=False)
+        if mail:
+            click.echo(f"mailed to {len(recipients)} recipient(s)", err=True)
+
+
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--keep", type=click.IntRange(min=1), metavar="N", help="Keep only the newest N backups here.")
+@json_option
+@click.pass_obj
+def backup(app: AppContext, directory: Path, keep: int | None, as_json: bool) -> None:
+    """Copy the records into DIRECTORY (SQLite online backup), verify the copy, rotate."""
+    from wipestation.backup import backup_store
+
+    report = backup_store(app.db_url, directory, now=app.clock.now(), keep=keep)
+    data = {
+        "file": str(report.path),
+        "bytes": report.size,
+        "audit_events": report.audit_events,
+        "audit_chain": "intact",
+        "removed": [str(p) for p in report.removed],
+    }
+    lines = [
+        f"backup {report.path} ({report.size} bytes); audit chain of the copy intact ({report.audit_events} events)"
+    ]
+    lines += [f"removed old backup {p}" for p in report.removed]
+    emit(data, as_json, lines)
+
+
+db.add_command(backup)  # `wipestation db backup`, beside `db copy`
+
+
+@click.command("doctor")
+@json_option
+@click.pass_obj
+def doctor(app: AppContext, as_json: bool) -> None:
+    """What is missing on this workstation, one line each with what to do (exit 1 if anything is)."""
+    from wipestation.doctor import System, examine
+
+    report = examine(app.config, app.db_url, app.service("doctor_system", System))
+    emit([f.to_dict() for f in report.findings], as_json, [f.line() for f in report.findings])
+    if report.problems:
+        if not as_json:
+            click.echo(f"{len(report.problems)} problem(s)", err=True)
+        raise click.exceptions.Exit(int(ExitCode.RULES))
+
+
+@click.command("setup-workstation")
+@click.option(
+    "--root",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("/"),
+    show_default=True,
+    help="Write into this staging tree instead of the running system (packaging, tests).",
+)
+@click.option("--uninstall", is_flag=True, help="Remove what setup-workstation added (records are kept).")
+@click.option("--data-dir", "data_dir", default=DEFAULT_DATA_DIR, show_default=True, help="The shared data folder.")
+@click.pass_context
+def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir: str) -> None:
+    """As root: the group, udev rules for the wipe bays, the data folder, the digest and backup timers."""
+    from wipestation.workstation import Host, Setup, default_executables, layout_for
+
+    app: AppContext = ctx.obj
+    parent = ctx.find_root()
+    config_path = parent.params.get("config_path")
+    executable, helper = app.service("executables", default_executables)
+    layout = layout_for(
+        app.config,
+        executable=executable,
+        helper=helper,
+        config_path=str(Path(config_path).absolute()) if config_path else None,
+        data_dir=data_dir,
+    )
+    setup = Setup(root.absolute(), layout, app.config.devices.wipe_bay_paths, app.service("host", Host))
+    outcome = setup.uninstall() if uninstall else setup.install()
+    for line in outcome.changes:
+        click.echo(line)
+    for line in outcome.notes:
+        click.echo(f"note: {line}")
+    if not uninstall and app.config.data_dir != Path(layout.data_dir):
+        click.echo(f'note: technicians share the records once the config says data_dir = "{layout.data_dir}"')
+
+
+COMMANDS = [digest, doctor, setup_workstation]
