@@ -47,6 +47,7 @@ class Action(StrEnum):
     ERASURE_STARTED = "erasure.started"
     ERASURE_RESUMED = "erasure.resumed"
     ERASURE_SUCCEEDED = "erasure.succeeded"
+    ERASURE_SUCCEEDED_WITH_EXCEPTIONS = "erasure.succeeded_with_exceptions"
     ERASURE_FAILED = "erasure.failed"
     ERASURE_INTERRUPTED = "erasure.interrupted"
     DESTRUCTION_RECORDED = "destruction.recorded"

@@ -23,6 +23,14 @@ from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, 
 if TYPE_CHECKING:  # the engine (and its cipher) is not needed to read or close the records
     from wipestation.erasure.engine import Checkpoint, EngineResult
 
+# the audit action that records an erasure's end, by its outcome
+_ENDED = {
+    ErasureOutcome.SUCCEEDED: Action.ERASURE_SUCCEEDED,
+    ErasureOutcome.WITH_EXCEPTIONS: Action.ERASURE_SUCCEEDED_WITH_EXCEPTIONS,
+    ErasureOutcome.FAILED: Action.ERASURE_FAILED,
+    ErasureOutcome.INTERRUPTED: Action.ERASURE_INTERRUPTED,
+}
+
 STALE_AFTER = timedelta(minutes=5)  # a heartbeat older than this belongs to a dead erasure
 
 
@@ -502,7 +510,7 @@ def finish_erasure(
     record_event(
         session,
         env,
-        Action(f"erasure.{outcome.value}"),
+        _ENDED[outcome],
         "erasure",
         erasure.id,
         before={"outcome": "running"},
