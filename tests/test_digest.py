@@ -191,3 +191,21 @@ def test_digest_config_section(tmp_path: object) -> None:
     else:
         raise AssertionError("a malformed hour was accepted")
     assert json.dumps(config.digest.to) == '["a@b.nl"]'
+
+
+def test_the_pool_warnings_name_a_drive_retired_for_its_health(cli: Cli) -> None:
+    from tests.stock.test_pool import _erase, _erase_services
+
+    _erase_services(cli, "POOL-F", "smartctl_a_usb_jmicron_failing.json")
+    assert _erase(cli, "POOL-F")["health"] == "failing"  # retired by its health
+    _erase_services(cli, "POOL-OK", "smartctl_a_ata_wd140edfz.json")
+    assert _erase(cli, "POOL-OK")["health"] == "healthy"
+    out = cli.ok("digest")
+    (warning,) = out["pool_warnings"]
+    assert (warning["serial"], warning["state"], warning["health"]) == ("POOL-F", "retired", "failing")
+    assert warning["retired_reason"].startswith("health: the drive's SMART self-assessment failed")
+    text = cli("digest", "--lang", "en").stdout
+    assert "Backup drives: health:\n  POOL-F: retired, health failing; retired: health:" in text
+    assert "POOL-OK" not in text
+    nl = cli("digest").stdout
+    assert "POOL-F: uit gebruik, gezondheid slecht; uit gebruik genomen: health:" in nl

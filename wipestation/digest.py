@@ -1,11 +1,11 @@
 """The morning digest: what the shop must do today, and what went wrong since the last digest.
 
 Due today, overdue, holds ending within a week, erasures that failed or were interrupted since the
-previous digest was sent, and the audit head (id and hash of the newest event) to keep outside the
-database. Sending a digest is itself an audit event (`digest.sent`): that is where "since the last
-digest" starts; when none was ever sent, the last 7 days count.
-
-The shop's pool of backup drives is not in this digest: this branch has no pool module yet.
+previous digest was sent, the pool's health warnings (backup drives whose last health reading fails
+the limits and are still in use, and drives retired since the last digest), and the audit head (id and
+hash of the newest event) to keep outside the database. Sending a digest is itself an audit event
+(`digest.sent`): that is where "since the last digest" starts; when none was ever sent, the last 7 days
+count.
 """
 
 from __future__ import annotations
@@ -57,6 +57,14 @@ class FailedItem:
 
 
 @dataclass(frozen=True)
+class PoolWarning:
+    serial: str
+    state: str  # the pool state (retired, available, holding, ...)
+    health: str  # healthy / failing / unknown
+    retired_reason: str | None
+
+
+@dataclass(frozen=True)
 class Digest:
     on: date
     since: datetime
@@ -65,6 +73,7 @@ class Digest:
     holds_ending: list[HoldItem] = field(default_factory=list)
     failed: list[FailedItem] = field(default_factory=list)
     audit_head: str = "0:"  # "N:HASH"
+    pool_warnings: list[PoolWarning] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         def due(i: DueItem) -> dict[str, Any]:
@@ -96,6 +105,10 @@ class Digest:
                     "error": f.error,
                 }
                 for f in self.failed
+            ],
+            "pool_warnings": [
+                {"serial": w.serial, "state": w.state, "health": w.health, "retired_reason": w.retired_reason}
+                for w in self.pool_warnings
             ],
             "audit_head": self.audit_head,
         }
@@ -159,7 +172,20 @@ def build_digest(session: Session, env: Env, on: date) -> Digest:
             )
     head = session.get(AuditHead, 1)
     audit_head = f"{head.last_event_id}:{head.last_hash}" if head is not None else "0:"
-    return Digest(on, since, due_today, overdue, holds, failed, audit_head)
+    return Digest(on, since, due_today, overdue, holds, failed, audit_head, _pool_warnings(session, env, since, end))
+
+
+def _pool_warnings(session: Session, env: Env, since: datetime, end: datetime) -> list[PoolWarning]:
+    """Backup drives still in use whose last health reading fails, and drives retired in the window."""
+    from wipestation.pool import RETIRED, list_pool
+
+    out = []
+    for drive in list_pool(session, env):
+        retired_now = drive.retired_at is not None and since < drive.retired_at <= end
+        failing_in_use = drive.health == "failing" and drive.state != RETIRED
+        if retired_now or failing_in_use:
+            out.append(PoolWarning(drive.serial, drive.state, drive.health, drive.retired_reason))
+    return out
 
 
 def _serial(session: Session, drive_id: int) -> str:
@@ -203,6 +229,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "failed_line": "wisbeurt {id}: {serial}, {method}, {outcome} op {at}",
         "failed_outcome": "mislukt",
         "interrupted_outcome": "onderbroken",
+        "pool": "Back-upschijven: gezondheid",
+        "pool_line": "{serial}: {state}, gezondheid {health}",
+        "pool_retired": "uit gebruik genomen: {reason}",
+        "state_retired": "uit gebruik",
+        "health_failing": "slecht",
+        "health_unknown": "onbekend",
+        "health_healthy": "goed",
     },
     "en": {
         "subject": "wipestation: morning digest {on} ({n} to do)",
@@ -221,6 +254,13 @@ _TEXTS: dict[str, dict[str, str]] = {
         "failed_line": "erasure {id}: {serial}, {method}, {outcome} at {at}",
         "failed_outcome": "failed",
         "interrupted_outcome": "interrupted",
+        "pool": "Backup drives: health",
+        "pool_line": "{serial}: {state}, health {health}",
+        "pool_retired": "retired: {reason}",
+        "state_retired": "retired",
+        "health_failing": "failing",
+        "health_unknown": "unknown",
+        "health_healthy": "healthy",
     },
 }
 
@@ -259,6 +299,14 @@ def render_text(digest: Digest, language: str, *, shop: str, timezone: str) -> s
         line = "  " + t["failed_line"].format(id=f.erasure_id, serial=f.serial, method=f.method, outcome=outcome, at=at)
         lines.append(f"{line}: {f.error}" if f.error else line)
     if not digest.failed:
+        lines.append(t["none"])
+    lines.append("")
+    lines.append(f"{t['pool']}:")
+    for w in digest.pool_warnings:
+        state = t.get(f"state_{w.state}", w.state)
+        line = "  " + t["pool_line"].format(serial=w.serial, state=state, health=t[f"health_{w.health}"])
+        lines.append(f"{line}; {t['pool_retired'].format(reason=w.retired_reason)}" if w.retired_reason else line)
+    if not digest.pool_warnings:
         lines.append(t["none"])
     lines.append("")
     lines.append(t["head"].format(head=digest.audit_head))
