@@ -123,6 +123,20 @@ def test_a_loop_over_a_block_device_inherits_its_protection(tmp_path: Path, fake
     )
 
 
+def test_a_loop_over_an_active_swap_file_is_protected(tmp_path: Path, fake_system: FakeSystem) -> None:
+    swapfile = tmp_path / "swap file"
+    swapfile.write_bytes(bytes(4096))
+    st = swapfile.stat()
+    info = loop("loop1", "7:1", LoopBacking(dev=st.st_dev, inode=st.st_ino, rdev=0), str(swapfile))
+    other = loop("loop2", "7:2", LoopBacking(dev=st.st_dev, inode=st.st_ino + 1, rdev=0), str(swapfile) + "2")
+    fake_system.block("loop1", "7:1")
+    fake_system.block("loop2", "7:2")
+    fake_system.swap(str(swapfile).replace(" ", "\\040"), kind="file")
+    source = source_over(tmp_path, fake_system, [info, other])
+    assert source.detect(info).protected_reason == f"its backing file {swapfile} is in use as swap"
+    assert source.detect(other).protected_reason is None
+
+
 def test_a_loop_whose_backing_file_cannot_be_read_is_protected(tmp_path: Path, fake_system: FakeSystem) -> None:
     info = replace(
         loop("loop1", "7:1", LoopBacking(1, 2, 0), "/srv/m.img"),

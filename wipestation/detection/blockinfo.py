@@ -133,7 +133,7 @@ def from_pyudev(device: Any, *, fd: int | None = None, probe: SignatureProbe | N
     attributes = read_attributes(device.sys_path)
     backing: LoopBacking | None = None
     backing_error: str | None = None
-    if sys_name.startswith("loop") and int(attributes.get("size", "0") or 0) > 0:
+    if sys_name.startswith("loop") and (attributes.get("size") or "0").strip() not in ("0", ""):
         backing, backing_error = _loop_backing(node, fd)
     signatures: tuple[Signature, ...] | None = None
     errors: list[str] = []

@@ -12,7 +12,7 @@ of those nodes protects them all:
 
 A loop device over a regular file writes into that file only; the file system holding it is not
 touched by that, so the loop device does not inherit its protection (unless the file is the backing
-file of a protected device, which the second rule covers).
+file of a protected device, which the second rule covers, or an active swap file).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from wipestation.detection.blockinfo import BlockInfo
 from wipestation.detection.identity import parse_identity, usable_serial
-from wipestation.detection.protection import ProtectionChecker
+from wipestation.detection.protection import ProtectionChecker, unescape_mount
 from wipestation.identity import DriveIdentity
 
 MAX_DEPTH = 8  # loop over loop over ...: deeper than this is refused
@@ -56,6 +56,8 @@ class SameDrive:
             own = self._protected(other, seen | {other.name}, depth + 1)
             if own:
                 reasons.append(f"{why} as {other.device_node}, which is protected ({own[0]})")
+        if depth == 0 and info.backing is not None and not info.backing.rdev:
+            reasons.extend(self._swap_file(info))
         block = info.backing.block_device if info.backing is not None else None
         if block is not None:
             below = self._disk_of(block)
@@ -76,6 +78,24 @@ class SameDrive:
             own.append(info.backing_error)
         return own or self._inherited(info, identity, seen, depth)
 
+    def _swap_file(self, info: BlockInfo) -> list[str]:
+        """A loop device over a file in active use as swap: writing it overwrites the swapped-out memory."""
+        assert info.backing is not None
+        try:
+            text = self.protection.paths.swaps.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            return [f"cannot read {self.protection.paths.swaps} ({exc.strerror}), so swap files are unknown"]
+        for path in swap_files(text):
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue  # a swap file that cannot be found is not this one
+            if (st.st_dev, st.st_ino) == (info.backing.dev, info.backing.inode):
+                return [f"its backing file {path} is in use as swap"]
+        return []
+
     def _disk_of(self, majmin: str) -> BlockInfo | None:
         """The whole disk holding the block device `major:minor` (itself, or a partition's disk)."""
         if majmin in self.by_dev:
@@ -90,6 +110,16 @@ class SameDrive:
             if info.name == parent:
                 return info
         return None
+
+
+def swap_files(text: str) -> list[str]:
+    """The paths of the files (not block devices) in /proc/swaps."""
+    paths: list[str] = []
+    for line in text.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) >= 2 and fields[1] == "file":
+            paths.append(unescape_mount(fields[0]))
+    return paths
 
 
 def _shared(info: BlockInfo, identity: DriveIdentity, other: BlockInfo) -> str | None:
