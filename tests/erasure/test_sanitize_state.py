@@ -83,3 +83,63 @@ def test_parse_sanitize_states() -> None:
     assert parse_hdparm_sanitize_state(fixture_text("hdparm_sanitize_status_running.txt")) == "SD2"
     assert parse_hdparm_sanitize_state("SANITIZE device error reason: Device in FROZEN state\n") == "SD1"
     assert parse_hdparm_sanitize_state("SG_IO: bad/missing sense data") is None
+
+
+# -- through `wipestation erase` ------------------------------------------------------------------
+
+
+def _erase_services(status: CommandResult, dev: object) -> dict[str, object]:
+    from tests.erasure.conftest import FakeOpener
+    from tests.erasure.test_custody_blockdev import FakeRenderer
+    from tests.erasure.test_run import OneDrive
+    from wipestation.devices import DetectedDrive
+
+    micron = DriveIdentity(
+        serial="214031A57D1D", model="Micron_5300_MTFDDAK1T9TDS", capacity_bytes=1 << 20, bus="ata", media="ssd"
+    )
+
+    class Drive(FakeRunner):
+        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+            if "--sanitize-crypto-scramble" in args:
+                dev.data[:] = bytes(len(dev.data))  # type: ignore[attr-defined]
+            return super().run(args, timeout=timeout)
+
+    runner = Drive(
+        {
+            ("hdparm", "-I"): ok("hdparm_I_frozen_sanitize_micron5300.txt"),
+            ("hdparm", "-N"): ok("hdparm_N.txt"),
+            ("hdparm", "-V"): CommandResult(0, "hdparm v9.65\n"),
+            ("hdparm", "--sanitize-status"): [status, ok("hdparm_sanitize_status_idle.txt")],
+            ("hdparm", "--yes-i-know-what-i-am-doing"): CommandResult(0, ""),
+            ("sg_opcodes",): CommandResult(0, ""),
+        }
+    )
+    return {
+        "drive_source": OneDrive(DetectedDrive(micron)),
+        "block_opener": FakeOpener(dev),  # type: ignore[arg-type]
+        "command_runner": runner,
+        "certificate_renderer": FakeRenderer(),
+    }
+
+
+def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_one(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tests.erasure.conftest import FakeBlockDevice
+
+    frozen = FakeBlockDevice(1 << 20)
+    frozen.data[:] = b"\x42" * len(frozen.data)
+    cli.services.update(_erase_services(ok("hdparm_sanitize_status_frozen.txt"), frozen))
+    refused = cli("erase", "/dev/sda", "--method", "ata-sanitize", "--confirm", "214031A57D1D")
+    assert refused.exit_code == 3
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SANITIZE is frozen" in lines[0] and "suspend" in lines[0] and "hot-plug" in lines[0]
+    assert frozen.writes == 0 and bytes(frozen.data) == b"\x42" * len(frozen.data)
+    assert cli.sql("select count(*) from erasures") == [(0,)]
+
+    idle = FakeBlockDevice(1 << 20)
+    cli.services.update(_erase_services(ok("hdparm_sanitize_status_idle.txt"), idle))
+    done = cli("erase", "/dev/sda", "--method", "ata-sanitize", "--confirm", "214031A57D1D", "--json")
+    assert done.exit_code == 0, done.stderr
+    final = json.loads(done.stdout.strip().splitlines()[-1])
+    assert final["outcome"] == "succeeded" and final["nist_category"] == "Purge" and final["method"] == "ata-sanitize"

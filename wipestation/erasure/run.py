@@ -197,7 +197,7 @@ def run_erasure(
     if method.kind == "firmware":
         support = detect_support(services.runner, identity, device)[method.name]
         if not support.supported:
-            raise InvalidState(f"{method.name} is not possible on {device}: {support.reason}")
+            raise SafetyRefusal(f"{method.name} is not possible on {device}: {support.reason}; nothing was written")
         plan = build_commands(support, device)
         enhanced = support.action == "enhanced"
         purge_possible = support.purge
