@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Cli
+from tests.fakes import FakeClock
 from tests.helpers.loop import IS_ROOT, loop_device
-from wipestation.config import BackupConfig, DevicesConfig, DigestConfig
+from wipestation.config import BackupConfig, Config, DevicesConfig, DigestConfig
 
 BAY = "pci-0000:00:1f.2-ata-5"
 EXE = "/usr/local/bin/wipestation"
@@ -25,9 +26,9 @@ needs_root = pytest.mark.skipif(not IS_ROOT, reason="setup-workstation sets root
 
 
 @pytest.fixture
-def shop(tmp_path: Path, cli: Cli) -> Cli:
-    if not cli.is_sqlite:
-        pytest.skip("setup-workstation does not depend on the database")
+def shop(tmp_path: Path, clock: FakeClock, config: Config) -> Cli:
+    """setup-workstation does not depend on the database: one SQLite run is enough."""
+    cli = Cli(url=f"sqlite:///{tmp_path / 'ws.sqlite3'}", clock=clock, config=config)
     cli.config = replace(
         cli.config,
         devices=DevicesConfig(wipe_bay_paths=(BAY,)),
