@@ -3,6 +3,7 @@ SQLite file, its WAL, or the data folder (evidence file names included)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import JSON, Enum, LargeBinary, String, Text
 
 from tests.conftest import Cli
+from wipestation.config import MailConfig
 from wipestation.models import Base
 from wipestation.privacy import KEPT, SCRUBBED
 
@@ -69,6 +71,10 @@ def _customer_with_everything(cli: Cli, tmp_path: Path) -> tuple[int, Path]:
         str(photo),
     )
     assert destroyed["certificate"]
+    # a mail that did not go out (its address recorded with the attempt) and a revocation typed about it
+    cli.config = dataclasses.replace(cli.config, mail=MailConfig(host="127.0.0.1", port=1, sender="w@somcom.nl"))
+    assert cli("certificate", "send", destroyed["certificate"]).exit_code != 0
+    cli.ok("certificate", "revoke", destroyed["certificate"], "--reason", f"wrong disk of {NAME}")
     return cid, camera
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -12,7 +13,15 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
-from wipestation.models import AuditEvent, Certificate, Customer, Destruction, Erasure
+from wipestation.models import (
+    AuditEvent,
+    Certificate,
+    CertificateRevocation,
+    CertificateSend,
+    Customer,
+    Destruction,
+    Erasure,
+)
 from wipestation.privacy import REMOVED_NOTE
 from wipestation.retention import record_retention_end
 from wipestation.text import check_plain
@@ -179,6 +188,25 @@ def _scrub_free_text(session: Session, customer: Customer) -> int:
                 removed += 1
             evidence.append(entry)
         destruction.evidence = evidence
+    removed += _scrub_certificate_texts(session, [r.id for r in customer.records], note)
+    return removed
+
+
+def _scrub_certificate_texts(session: Session, record_ids: list[int], note: Callable[[str | None], str | None]) -> int:
+    """The addresses a certificate was mailed to (and the server's answers, which may quote them), and
+    the reasons a certificate was revoked (typed about the customer's record)."""
+    certificates = [c.id for c in _of_records(session, Certificate, record_ids)]
+    if not certificates:
+        return 0
+    removed = 0
+    sends = session.execute(select(CertificateSend).where(CertificateSend.certificate_id.in_(certificates))).scalars()
+    for send in sends:
+        send.address = ""
+        send.error = note(send.error)
+        removed += 1
+    revocations = select(CertificateRevocation).where(CertificateRevocation.certificate_id.in_(certificates))
+    for revocation in session.execute(revocations).scalars():
+        revocation.reason = note(revocation.reason) or REMOVED_NOTE
     return removed
 
 

@@ -23,6 +23,9 @@ SCRUBBED: dict[str, str] = {
     "destructions.evidence": "the evidence files' original names are removed; the copies have neutral names",
     "certificates.data": "customer name, host computer and typed reasons replaced; number and hash stay",
     "certificate_documents.pdf": "the stored PDFs, which print the name, are deleted (re-rendered on demand)",
+    "certificate_sends.address": "the customer's e-mail address a certificate was mailed to: cleared",
+    "certificate_sends.error": "replaced by a note (a mail server's answer may quote the address)",
+    "certificate_revocations.reason": "replaced by a note (typed about the customer's record); the revocation stays",
 }
 
 KEPT: dict[str, str] = {
@@ -72,6 +75,16 @@ KEPT: dict[str, str] = {
     "audit_events.prev_hash": "a hash",
     "audit_events.hash": "a hash",
     "audit_head.last_hash": "a hash",
+    "certificate_sends.lang": "nl or en",
+    "certificate_sends.status": "sent, failed or retried",
+    "certificate_sends.attempted_by": "the technician",
+    "certificate_revocations.revoked_by": "the technician",
+    "drive_health.verdict": "healthy, failing or unknown: about the shop's own drive",
+    "drive_health.source": "which tool was read (smartctl, nvme)",
+    "drive_health.figures": "SMART figures of the shop's own drive",
+    "drive_health.reasons": "why the tool judged the shop's drive failing, written by the tool",
+    "drive_health.read_by": "the technician",
+    "drives.retired_reason": "why the shop took its own backup drive out of the pool (not a customer's disk)",
 }
 
 

@@ -39,13 +39,14 @@ def revoke(session: Session, env: Env, number: str, reason: str) -> CertificateR
     row = CertificateRevocation(certificate_id=cert.id, revoked_at=env.now(), revoked_by=env.actor, reason=cleaned)
     session.add(row)
     session.flush()
-    # the reason is the shop's own words about its mistake; it names no customer
+    # the reason stays in the revocation row (anonymising scrubs it), out of the chain: typed text may
+    # name the customer, as hold reasons may
     record_event(
         session,
         env,
         Action.CERTIFICATE_REVOKED,
         "certificate",
         cert.id,
-        after={"number": cert.number, "reason": cleaned},
+        after={"number": cert.number},
     )
     return row
