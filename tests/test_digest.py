@@ -13,8 +13,10 @@ from sqlalchemy import select
 from tests.conftest import Cli
 from tests.fakes import FakeClock
 from tests.helpers.smtp import Inbox, smtp_on_loopback
+from wipestation.audit import Action, record_event
 from wipestation.config import DigestConfig, MailConfig
 from wipestation.db import open_store
+from wipestation.env import Env
 from wipestation.models import Drive, Erasure, ErasureOutcome
 
 
@@ -65,6 +67,12 @@ def _erasure(cli: Cli, serial: str, outcome: ErasureOutcome, at: datetime, error
             )
             s.add(erasure)
             s.flush()
+            # the events that explain it, as the erasure service writes them (audit verify replays them)
+            env = Env(clock=cli.clock, config=cli.config, actor="tester")
+            record_event(s, env, Action.ERASURE_STARTED, "erasure", erasure.id, after={"outcome": "running"})
+            ended = {ErasureOutcome.FAILED: Action.ERASURE_FAILED, ErasureOutcome.SUCCEEDED: Action.ERASURE_SUCCEEDED}
+            action = ended.get(outcome, Action.ERASURE_INTERRUPTED)
+            record_event(s, env, action, "erasure", erasure.id, after={"outcome": outcome.value})
             return erasure.id
     finally:
         engine.dispose()
@@ -133,7 +141,7 @@ def test_mailed_to_a_real_smtp_server_and_failures_count_from_the_last_digest(
     assert "DUE-TODAY" in body and "LATE-6" in body and "HELD-SOON" in body
     assert f"wisbeurt {first}: LATER, zero, mislukt" in body
     assert f"Auditkop (bewaar buiten de database): {head[0]}:{head[1]}\n" in body
-    assert cli.sql("SELECT count(*) FROM audit_events WHERE action = 'digest.sent'") == [(1,)]
+    assert cli.sql("SELECT count(*) FROM audit_events WHERE action = 'digest.mailed'") == [(1,)]
     assert cli("audit", "verify").exit_code == 0
 
     # The next morning: only what failed since the mailed digest.
@@ -163,7 +171,7 @@ def test_an_unreachable_mail_server_records_no_digest(cli: Cli) -> None:
     assert result.exit_code == 1
     assert len(result.stderr.strip().splitlines()) == 1
     assert "not reachable" in result.stderr
-    assert cli.sql("SELECT count(*) FROM audit_events WHERE action = 'digest.sent'") == [(0,)]
+    assert cli.sql("SELECT count(*) FROM audit_events WHERE action = 'digest.mailed'") == [(0,)]
 
 
 def test_a_bad_date_is_one_line(cli: Cli) -> None:

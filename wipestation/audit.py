@@ -40,10 +40,10 @@ class Action(StrEnum):
     RECORD_DESTROYED = "record.destroyed"
     DRIVE_REGISTERED = "drive.registered"
     DRIVE_CAPACITY_RESTORED = "drive.capacity_restored"
-    DRIVE_HEALTH_READ = "drive.health_read"
+    DRIVE_HEALTH_CHECKED = "drive.health_checked"
     DRIVE_RETIRED = "drive.retired"
     SHELF_CHECKED = "shelf.checked"
-    DIGEST_SENT = "digest.sent"
+    DIGEST_MAILED = "digest.mailed"
     ERASURE_STARTED = "erasure.started"
     ERASURE_RESUMED = "erasure.resumed"
     ERASURE_SUCCEEDED = "erasure.succeeded"
@@ -53,8 +53,8 @@ class Action(StrEnum):
     DESTRUCTION_RECORDED = "destruction.recorded"
     CERTIFICATE_ISSUED = "certificate.issued"
     CERTIFICATE_RENDERED = "certificate.rendered"
-    CERTIFICATE_SENT = "certificate.sent"
-    CERTIFICATE_SEND_FAILED = "certificate.send_failed"
+    CERTIFICATE_MAILED = "certificate.mailed"
+    CERTIFICATE_MAIL_FAILED = "certificate.mail_failed"
     CERTIFICATE_REVOKED = "certificate.revoked"
 
 

@@ -4,7 +4,7 @@ Due today, overdue, holds ending within a week, erasures that failed or were int
 previous digest was sent, the pool's health warnings (backup drives whose last health reading fails
 the limits and are still in use, and drives retired since the last digest), and the audit head (id and
 hash of the newest event) to keep outside the database. Sending a digest is itself an audit event
-(`digest.sent`): that is where "since the last digest" starts; when none was ever sent, the last 7 days
+(`digest.mailed`): that is where "since the last digest" starts; when none was ever sent, the last 7 days
 count.
 """
 
@@ -25,7 +25,7 @@ from wipestation.models import AuditEvent, AuditHead, CustodyRecord, Erasure, Er
 
 HOLD_WINDOW_DAYS = 7
 FIRST_WINDOW_DAYS = 7
-DIGEST_ACTION = Action.DIGEST_SENT
+DIGEST_ACTION = Action.DIGEST_MAILED
 
 
 @dataclass(frozen=True)

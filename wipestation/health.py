@@ -442,7 +442,7 @@ def record_health(
     record_event(
         session,
         env,
-        Action.DRIVE_HEALTH_READ,
+        Action.DRIVE_HEALTH_CHECKED,
         "drive",
         drive.id,
         after={"verdict": judged.verdict, "health_id": row.id, "erasure_id": row.erasure_id, "source": row.source},

@@ -158,7 +158,7 @@ def _attempt(
     record_event(
         session,
         env,
-        Action.CERTIFICATE_SENT if status == SENT else Action.CERTIFICATE_SEND_FAILED,
+        Action.CERTIFICATE_MAILED if status == SENT else Action.CERTIFICATE_MAIL_FAILED,
         "certificate",
         cert.id,
         after={"number": cert.number, "lang": lang, "status": status, "error": error},

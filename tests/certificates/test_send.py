@@ -97,8 +97,8 @@ def test_the_certificate_reaches_the_customer(cli: Cli, shop: Shop, inbox: tuple
 
     rows = cli.sql("SELECT lang, status, error FROM certificate_sends ORDER BY id")
     assert rows == [("nl", "sent", None), ("en", "sent", None)]
-    events = cli.sql("SELECT action, after FROM audit_events WHERE action LIKE 'certificate.sen%'")
-    assert [e[0] for e in events] == ["certificate.sent", "certificate.sent"]
+    events = cli.sql("SELECT action, after FROM audit_events WHERE action LIKE 'certificate.mail%'")
+    assert [e[0] for e in events] == ["certificate.mailed", "certificate.mailed"]
     assert not any("@" in str(e[1]) for e in events)
 
 
@@ -112,7 +112,7 @@ def test_a_failed_send_is_recorded_and_retried_by_pending(cli: Cli, shop: Shop, 
     assert len(lines) == 1 and "not sent" in lines[0] and "stays pending" in lines[0]
     assert "zoe@example.nl" not in result.stderr
     assert cli.sql("SELECT status FROM certificate_sends") == [("failed",)]
-    events = cli.sql("SELECT after FROM audit_events WHERE action = 'certificate.send_failed'")
+    events = cli.sql("SELECT after FROM audit_events WHERE action = 'certificate.mail_failed'")
     assert len(events) == 1 and "@" not in str(events[0][0])
 
     _mail_to(cli, port)  # the server is back

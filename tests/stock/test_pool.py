@@ -125,7 +125,7 @@ def test_a_failing_drive_leaves_the_pool_and_cannot_take_a_backup(cli: Cli) -> N
     assert len(refused.stderr.strip().splitlines()) == 1
     assert cli.snapshot() == before
     actions = [a for (a,) in cli.sql("select action from audit_events order by id")]
-    assert actions[-3:] == ["drive.health_read", "drive.retired", "erasure.succeeded"]
+    assert actions[-3:] == ["drive.health_checked", "drive.retired", "erasure.succeeded"]
 
 
 def test_a_drive_without_smart_is_unknown_and_stays_in_the_pool(cli: Cli) -> None:
