@@ -436,6 +436,8 @@ class _Renderer:
         outcome = str(getattr(e, "outcome", "") or "")
         if e.verify_result == "failed":
             return self.t("status.erasure.failed"), FAILED_RED
+        if e.sectors_not_written:
+            return self.t("status.erasure.hidden", sectors=fmt_int(e.sectors_not_written, self.lang)), EXCEPTIONS_AMBER
         if e.errors or "exception" in outcome:
             return self.t("status.erasure.exceptions"), EXCEPTIONS_AMBER
         return self.t("status.erasure.passed"), PASSED_GREEN

@@ -227,6 +227,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "gecontroleerd (zie Fouten).",
         "Passed with exceptions: the drive was erased, but not every part could be written or verified (see Errors).",
     ),
+    "status.erasure.hidden": (
+        "Geslaagd met uitzonderingen: de zichtbare delen van de schijf zijn gewist en gecontroleerd; "
+        "{sectors} verborgen sectoren (HPA/DCO) zijn niet beschreven.",
+        "Passed with exceptions: the visible part of the drive was erased and verified; "
+        "{sectors} hidden sectors (HPA/DCO) were not written.",
+    ),
     "status.erasure.failed": (
         "Mislukt: de controle na het wissen is niet geslaagd.",
         "Failed: the check after the erasure did not pass.",
