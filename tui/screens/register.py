@@ -3,8 +3,9 @@ or an abandoned disk by hand from its label."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -139,6 +140,8 @@ class RegisterScreen(FormScreen[int | None]):
         return self.query_one(f"#{name}", Input).value.strip()
 
     def action_submit(self) -> None:
+        if self.busy:
+            return
         errors: dict[str, str] = {}
         kind = self.kind
         if self.detected is not None:
@@ -178,13 +181,17 @@ class RegisterScreen(FormScreen[int | None]):
             return
         reg = custody.Registration(int(customer_text), job, started, self._value("location") or None)
         service = custody.register_backup if kind == "backup" else custody.register_abandoned
-        try:
-            with self.wapp.services.sessions.begin() as s:
-                record = service(s, self.wapp.services.env, identity, reg)
-                record_id, due = record.id, custody.effective_due(record)
-        except WipestationError as exc:
-            self.show_service_error(str(exc))
-            return
-        self.notify(f"{kind} record {record_id} for {identity.serial}: due {due}", title="Registered")
-        self.wapp.changed()
-        self.dismiss(record_id)
+        env = self.wapp.services.env
+        serial = identity.serial
+
+        def work(session: Session) -> tuple[int, Any]:
+            record = service(session, env, identity, reg)
+            return record.id, custody.effective_due(record)
+
+        def done(result: tuple[int, Any]) -> None:
+            record_id, due = result
+            self.notify(f"{kind} record {record_id} for {serial}: due {due}", title="Registered")
+            self.wapp.changed()
+            self.dismiss(record_id)
+
+        self.write_in_background(work, done)
