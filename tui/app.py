@@ -86,6 +86,9 @@ class WipestationApp(App[None]):
 
     def on_mount(self) -> None:
         self._scan_drives()
+        self._signature: tuple[object, ...] | None = None
+        self.set_interval(self.services.refresh_seconds, self._poll, name="store-poll")
+        self._poll()
         if self.services.watcher_factory is not None:
             self._watcher = self.services.watcher_factory(self._sink)
             self._watcher.start()
@@ -265,8 +268,38 @@ class WipestationApp(App[None]):
 
     # --- store changes -----------------------------------------------------------------------
 
-    def on_records_changed(self, _message: RecordsChanged) -> None:
+    def _poll(self) -> None:
+        if not any(w.group == "poll" and w.is_running for w in self.workers):
+            self._poll_store()
+
+    @work(thread=True, exit_on_error=False, group="poll")
+    def _poll_store(self) -> None:
+        """In a worker: has anything changed in the store (or the day)? Views reload when so."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from tui.queries import store_signature
+
+        try:
+            with self.services.sessions.begin() as session:
+                signature = store_signature(session, self.services.env.today())
+        except SQLAlchemyError:
+            return  # busy or unreachable: the next poll asks again
+        self.call_from_thread(self._polled, signature)
+
+    def _polled(self, signature: tuple[object, ...]) -> None:
+        if self._signature is not None and signature != self._signature:
+            self.post_message(RecordsChanged(polled=True))
+        self._signature = signature
+
+    def on_records_changed(self, message: RecordsChanged) -> None:
+        from tui.background import in_background
+
         for screen in self.screen_stack:
+            load = getattr(screen, "load", None)
+            apply = getattr(screen, "apply", None)
+            if message.polled and callable(load) and callable(apply):
+                in_background(screen, load, apply, lambda _m: None, group="reload", exclusive=True)
+                continue
             reload = getattr(screen, "reload", None)
             if callable(reload):
                 reload()

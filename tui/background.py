@@ -39,6 +39,9 @@ def in_background(
     app = node.app
 
     def run() -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
         try:
             result = work()
         except EXPECTED as exc:
@@ -48,7 +51,8 @@ def in_background(
             else:
                 _deliver(app, lambda m: app.notify(m, severity="error", timeout=15), message)
             return
-        _deliver(app, done, result)
+        if not worker.is_cancelled:  # a newer load of the same group replaced this one
+            _deliver(app, done, result)
 
     return node.run_worker(run, thread=True, exit_on_error=False, group=group, exclusive=exclusive)
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.queries import DriveRow, RecordRow, due_rows
+from tui.queries import DriveRow, RecordRow, drive_row, due_rows
 from tui.rowtable import RowTable
 from tui.services import EraseRequest
 from tui.widgets import EraseJob, ErasureRow
@@ -148,34 +148,50 @@ class DashboardScreen(Screen[None]):
     # --- data -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Reload what comes from the store (due list, drive statuses)."""
+        """Reload what comes from the store (due list, drive statuses), on the UI thread."""
         if not self._ready:
             return
-        self.due = self._load_due()
+        self.apply(self.load())
+
+    def load(self) -> tuple[list[RecordRow], list[DriveRow]]:
+        """Read the due list and the attached drives' statuses (thread-safe: runs in a worker
+        when the periodic check found a change)."""
+        services = self.wapp.services
+        attached = sorted(dict(self.wapp.attached).items())
+        today = services.env.today()
+        with services.sessions.begin() as session:
+            due = due_rows(session, today)
+            drives = [drive_row(session, today, d) for _, d in attached]
+        return due, drives
+
+    def apply(self, data: tuple[list[RecordRow], list[DriveRow]]) -> None:
+        if not self._ready:
+            return
+        self.due, drives = data
         keep = self.selected_due_id()
         self.due_table.set_rows(self.due, keep=lambda r: r.id == keep)
         late = sum(1 for r in self.due if r.days_left < 0)
         self.query_one("#due-title", Label).update(
             f"Due today and overdue: {len(self.due)} ({late} overdue)" if self.due else "Nothing due today"
         )
-        self.refresh_drives()
-
-    def _load_due(self) -> list[RecordRow]:
-        services = self.wapp.services
-        with services.sessions.begin() as session:
-            return due_rows(session, services.env.today())
+        current = {d: a.identity.serial for d, a in self.wapp.attached.items()}
+        if current == {r.device: r.serial for r in drives}:
+            self.refresh_drives(drives)
+        else:  # a drive came or went while loading
+            self.refresh_drives()
 
     @property
     def drives_table(self) -> DriveTable:
         return self.query_one("#drives", DriveTable)
 
-    def refresh_drives(self) -> None:
+    def refresh_drives(self, rows: list[DriveRow] | None = None) -> None:
         """Redraw the attached drives; the cursor stays on the drive (by serial) it was on. A due
         drive just plugged in takes the cursor only when the technician has not chosen one."""
         if not self._ready:
             return
         table = self.drives_table
-        rows = self.wapp.drive_rows()
+        if rows is None:
+            rows = self.wapp.drive_rows()
         current = self.selected_device()
         current_serial = self.rows[current].serial if current in self.rows else None
         index = table.cursor_row

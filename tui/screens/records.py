@@ -78,9 +78,16 @@ class RecordsScreen(Screen[None]):
         self.table.focus()
 
     def reload(self) -> None:
+        self.apply(self.load())
+
+    def load(self) -> list[RecordRow]:
+        """Every record as display rows (thread-safe: a worker runs it after a change elsewhere)."""
         services = self.wapp.services
         with services.sessions.begin() as s:
-            self.all_rows = record_rows(s, services.env.today())
+            return record_rows(s, services.env.today())
+
+    def apply(self, rows: list[RecordRow]) -> None:
+        self.all_rows = rows
         self.apply_filter()
 
     def apply_filter(self) -> None:
@@ -96,7 +103,8 @@ class RecordsScreen(Screen[None]):
         if text:
             rows = [r for r in rows if text in _haystack(r)]
         self.shown = rows
-        self.table.set_rows(rows)
+        keep = self.selected()
+        self.table.set_rows(rows, keep=lambda r: r.id == keep)
         self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
 
     def on_input_changed(self, event: Input.Changed) -> None:
