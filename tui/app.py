@@ -11,6 +11,7 @@ from typing import Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -58,10 +59,14 @@ class WipestationApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "wipestation"
     BINDINGS = [
-        Binding("f1", "show_dashboard", "Dashboard", show=False),
+        Binding("f1", "show_dashboard", "Home", show=False, priority=True),
         Binding("f2", "show_records", "Records"),
         Binding("f3", "show_customers", "Customers"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Priority: the App moves focus before it routes the next queued key, so a barcode
+        # scanner's burst (text, Tab, text) lands field by field instead of all in the first.
+        Binding("tab", "app.focus_next", "Next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
     ]
 
     def __init__(self, services: ConsoleServices) -> None:
@@ -76,6 +81,7 @@ class WipestationApp(App[None]):
         self.scanned = False
         self._erase_workers: dict[Worker[None], int] = {}
         self._renderer: CertificateRenderer | None = None
+        self._toasts: dict[str, Notification] = {}
 
     # --- life cycle --------------------------------------------------------------------------
 
@@ -139,6 +145,7 @@ class WipestationApp(App[None]):
 
     def _drive_event(self, message: DriveEventMessage) -> None:
         device = message.device
+        announce: str | None = None
         if isinstance(message, DriveDetached):
             self.attached.pop(device, None)
             for job in self.jobs.values():
@@ -158,31 +165,56 @@ class WipestationApp(App[None]):
             self.attached[device] = DetectedDrive(ident, message.protected_reason)
             if is_new and isinstance(message, DriveAttached) and not message.initial:
                 self.last_attached = device
-                self._announce(device)
+                announce = device
         dash = self.dashboard
         if dash is not None:
             dash.refresh_drives()
+        if announce is not None:
+            self._announce(announce)  # after the refresh: it says whether the cursor is on it
 
     def drive_rows(self) -> list[DriveRow]:
         today = self.services.env.today()
         with self.services.sessions.begin() as session:
             return [drive_row(session, today, d) for _, d in sorted(self.attached.items())]
 
+    def notify_about(
+        self,
+        key: str,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A toast about one drive (`key`: its serial) replaces that drive's previous toast, so a
+        flapping device or a burst of events shows one toast, not a stack."""
+        old = self._toasts.pop(key, None)
+        if old is not None and old in self._notifications:
+            self._unnotify(old)
+        toast = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        self._toasts[key] = toast
+        self.post_message(Notify(toast))
+
     def _announce(self, device: str) -> None:
         detected = self.attached[device]
         with self.services.sessions.begin() as session:
             row = drive_row(session, self.services.env.today(), detected)
+        key = row.serial
         if row.due and self.services.eraser is not None:
-            self.notify(
-                f"{row.serial}: {row.status}.\nPress [b]e[/b] to erase it now.",
+            dash = self.dashboard
+            selected = dash is not None and dash.selected_device() == device
+            how = "Press [b]e[/b] to erase it now." if selected else "Select it and press [b]e[/b] to erase it."
+            self.notify_about(
+                key,
+                f"{row.serial}: {row.status}.\n{how}",
                 title=f"Due drive on {device}",
                 severity="warning",
                 timeout=30,
             )
         elif row.protected:
-            self.notify(row.status, title=f"{device} attached")
+            self.notify_about(key, row.status, title=f"{device} attached")
         else:
-            self.notify(f"{row.serial}: {row.status}", title=f"{device} attached")
+            self.notify_about(key, f"{row.serial}: {row.status}", title=f"{device} attached")
 
     # --- erasures ----------------------------------------------------------------------------
 
@@ -239,9 +271,12 @@ class WipestationApp(App[None]):
         self._refresh_job(job)
         if job.status == "succeeded":
             cert = f" Certificate {job.certificate}." if job.certificate else ""
-            self.notify(f"{job.serial} on {job.device} erased with {job.method}.{cert}", title="Erasure finished")
+            self.notify_about(
+                job.serial, f"{job.serial} on {job.device} erased with {job.method}.{cert}", title="Erasure finished"
+            )
         else:
-            self.notify(
+            self.notify_about(
+                job.serial,
                 f"{job.serial}: {job.error}. The record stays due.",
                 title=f"Erasure {job.status}",
                 severity="error",
@@ -310,18 +345,51 @@ class WipestationApp(App[None]):
     # --- navigation --------------------------------------------------------------------------
 
     def action_show_dashboard(self) -> None:
-        while len(self.screen_stack) > 2:
+        """F1: back to the dashboard from however deep (dialogs included)."""
+        from tui.screens.dashboard import DashboardScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
+
+    def _switch_to(self, screen: Screen[Any]) -> None:
+        """F2/F3: the list replaces whatever was open over the dashboard (no stacking)."""
+        self.action_show_dashboard()
+        self.push_screen(screen)
 
     def action_show_records(self) -> None:
         from tui.screens.records import RecordsScreen
 
-        self.push_screen(RecordsScreen())
+        if not isinstance(self.screen, RecordsScreen):
+            self._switch_to(RecordsScreen())
 
     def action_show_customers(self) -> None:
         from tui.screens.customers import CustomersScreen
 
-        self.push_screen(CustomersScreen())
+        if not isinstance(self.screen, CustomersScreen):
+            self._switch_to(CustomersScreen())
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: at once, unless erasures are running — then ask, saying what happens to them."""
+        from tui.screens.confirm import ConfirmScreen
+
+        running = [j for j in self.jobs.values() if j.running]
+        if not running:
+            self.exit()
+            return
+        names = ", ".join(f"{j.serial} on {j.device}" for j in running)
+        text = (
+            f"{len(running)} erasure(s) running: {names}.\n"
+            "If you quit now they are interrupted. Each record stays due, and each erasure can be "
+            "resumed from where it stopped by erasing the drive again."
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                for job in running:
+                    job.stop.set()
+                self.exit()
+
+        await self.push_screen(ConfirmScreen("Quit wipestation?", text, yes="Quit"), answer)
 
     def show_record(self, record_id: int) -> None:
         from tui.screens.record_detail import RecordDetailScreen

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from tui.app import WipestationApp
 
 OVERDUE_STYLE = "bold dark_orange"
-DUE_COLUMNS = [("Record", 7), ("Kind", 9), ("Serial", 22), ("Customer", 30), ("Due", 11), ("", 16), ("Location", 0)]
+# negative width: at least that wide, and a share of what is left on a wide terminal
+DUE_COLUMNS = [("Record", 6), ("Kind", 9), ("Serial", -13), ("Customer", -13), ("Due", 10), ("", 15), ("Location", 0)]
 
 
 def _what_can_be_done(row: DriveRow) -> str:
@@ -89,19 +90,31 @@ class DriveTable(DataTable[Any]):
         self._chose()
 
 
+# Below WIDE columns the model is left out and the rest narrowed, so the status stays readable at 80.
+WIDE = 120
+DRIVE_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("Device", "device", 12),
+    ("Serial", "serial", 22),
+    ("Model", "model", 22),
+    ("Size", "size", 9),
+    ("Status", "status", None),
+]
+NARROW_WIDTHS = {"device": 10, "serial": 16, "size": 8}
+
 TONE_STYLE = {"protected": "bold red", "due": "bold dark_orange", "held": "cyan", "known": "", "unknown": "dim"}
 
 
 class DashboardScreen(Screen[None]):
+    # The footer must keep its keys at 80 columns: the less frequent ones (l, d) are in the
+    # command palette (Ctrl+P) and in what Enter on a drive says.
     BINDINGS = [
         Binding("e", "erase", "Erase"),
         Binding("r", "register_backup", "Backup"),
         Binding("a", "register_abandoned", "Abandoned"),
-        Binding("l", "register_label", "By label"),
-        Binding("d", "destroy", "Destroy"),
+        Binding("l", "register_label", "By label", show=False),
+        Binding("d", "destroy", "Destroy", show=False),
         Binding("h", "hold", "Hold"),
-        Binding("x", "cancel_erase", "Cancel erase"),
-        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("x", "cancel_erase", "Stop"),
     ]
 
     def __init__(self) -> None:
@@ -110,6 +123,7 @@ class DashboardScreen(Screen[None]):
         self.rows: dict[str, Any] = {}
         self.due: list[RecordRow] = []
         self._ready = False
+        self._wide: bool | None = None
 
     @property
     def wapp(self) -> WipestationApp:
@@ -117,11 +131,6 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         drives = DriveTable(id="drives", cursor_type="row", zebra_stripes=True)
-        drives.add_column("Device", key="device", width=12)
-        drives.add_column("Serial", key="serial", width=22)
-        drives.add_column("Model", key="model", width=22)
-        drives.add_column("Size", key="size", width=9)
-        drives.add_column("Status", key="status")
         due: RowTable[RecordRow] = RowTable(DUE_COLUMNS, format_due, id="due")
         yield Header()
         with Vertical(id="drives-pane", classes="pane"):
@@ -134,7 +143,11 @@ class DashboardScreen(Screen[None]):
             yield Label("Erasures", classes="pane-title")
             with VerticalScroll(id="erasures"):
                 yield Static("No erasures yet. Select a drive and press e.", id="no-erasures")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_resize(self) -> None:
+        if self._ready and (self.size.width >= WIDE) != self._wide:
+            self.refresh_drives(list(self.rows.values()))
 
     def on_mount(self) -> None:
         self._ready = True
@@ -206,12 +219,22 @@ class DashboardScreen(Screen[None]):
             target = by_serial[current_serial]
         elif new is not None and not self.rows:
             target = new
-        table.clear()
+        wide = self.size.width >= WIDE
+        if wide != self._wide or not table.columns:
+            self._wide = wide
+            table.clear(columns=True)
+            for label, key, width in DRIVE_COLUMNS:
+                if wide or key != "model":
+                    table.add_column(label, key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
+        else:
+            table.clear()
         self._shown = {r.device for r in rows}
         for r in rows:
-            table.add_row(
-                r.device, r.serial, r.model, r.capacity, Text(r.status, style=TONE_STYLE.get(r.tone, "")), key=r.device
+            status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
+            cells = (
+                (r.device, r.serial, r.model, r.capacity, status) if wide else (r.device, r.serial, r.capacity, status)
             )
+            table.add_row(*cells, key=r.device)
         self.rows = {r.device: r for r in rows}
         table.serials = {r.device: r.serial for r in rows}
         if target in self._shown:

@@ -59,7 +59,7 @@ class RecordDetailScreen(Screen[None]):
             yield certs
             yield Label("History (audit log)", classes="pane-title")
             yield history
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()

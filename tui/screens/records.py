@@ -71,7 +71,7 @@ class RecordsScreen(Screen[None]):
                 yield Input(placeholder="search id, serial, customer, job, location", id="search")
                 yield Select(FILTERS, value="all", allow_blank=False, id="state")
             yield table
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()
