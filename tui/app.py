@@ -62,6 +62,7 @@ class WipestationApp(App[None]):
         Binding("f1", "show_dashboard", "Home", show=False, priority=True),
         Binding("f2", "show_records", "Records"),
         Binding("f3", "show_customers", "Customers"),
+        Binding("f4", "show_history", "History"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         # Priority: the App moves focus before it routes the next queued key, so a barcode
         # scanner's burst (text, Tab, text) lands field by field instead of all in the first.
@@ -220,6 +221,7 @@ class WipestationApp(App[None]):
 
     def start_erase(self, request: EraseRequest, record_id: int | None) -> EraseJob:
         job = EraseJob(next(self._job_ids), request.device, request.serial, request.method, record_id)
+        job.started_at = job.now = self.services.env.now()
         self.jobs[job.id] = job
         dash = self.dashboard
         if dash is not None:
@@ -258,7 +260,9 @@ class WipestationApp(App[None]):
         job = self.jobs.get(message.job_id)
         if job is None or not job.running:
             return
-        job.progress = message.progress
+        job.progress = p = message.progress
+        job.now = self.services.env.now()
+        job.bytes_done = p.bytes_total * (max(1, p.pass_no) - 1) + p.bytes_done
         if job.status == "starting":
             job.status = "running"
         self._refresh_job(job)
@@ -267,8 +271,9 @@ class WipestationApp(App[None]):
         job = self.jobs.get(message.job_id)
         if job is None or not job.running:
             return
-        job.finish(message.result)
+        job.finish(message.result, self.services.env.now())
         self._refresh_job(job)
+        self.set_timer(self.services.finished_visible_seconds, lambda: self._retire(job))
         if job.status == "succeeded":
             cert = f" Certificate {job.certificate}." if job.certificate else ""
             self.notify_about(
@@ -283,6 +288,12 @@ class WipestationApp(App[None]):
                 timeout=20,
             )
         self.post_message(RecordsChanged())
+
+    def _retire(self, job: EraseJob) -> None:
+        """A finished erasure leaves the dashboard's pane for the history view (F4)."""
+        dash = self.dashboard
+        if dash is not None:
+            dash.retire_job(job)
 
     def cancel_erase(self, job_id: int) -> bool:
         job = self.jobs.get(job_id)
@@ -367,6 +378,12 @@ class WipestationApp(App[None]):
 
         if not isinstance(self.screen, CustomersScreen):
             self._switch_to(CustomersScreen())
+
+    def action_show_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self._switch_to(HistoryScreen())
 
     async def action_quit(self) -> None:
         """Ctrl+Q: at once, unless erasures are running — then ask, saying what happens to them."""

@@ -280,6 +280,14 @@ class DashboardScreen(Screen[None]):
             placeholder.remove()
         box.mount(ErasureRow(job))
 
+    def retire_job(self, job: EraseJob) -> None:
+        for row in self.query(ErasureRow):
+            if row.job.id == job.id:
+                row.remove()
+        if not any(r.job.id != job.id for r in self.query(ErasureRow)):
+            box = self.query_one("#erasures", VerticalScroll)
+            box.mount(Static("No erasure running. Finished ones: F4 (history).", id="no-erasures"))
+
     def update_job(self, job: EraseJob) -> None:
         for row in self.query(ErasureRow):
             if row.job.id == job.id:
