@@ -42,9 +42,21 @@ def format_record(r: RecordRow) -> list[tuple[str, str]]:
         (f"{r.customer_name} ({r.customer_id})", ""),
         (r.job or "", ""),
         (r.due_on.isoformat(), ""),
-        (days_text(r.days_left) if r.state in ("holding", "stored", "due") else "", ""),
+        _when(r),
         (r.location or "", ""),
     ]
+
+
+HOLD_STYLE = "bold cyan"
+
+
+def _when(r: RecordRow) -> tuple[str, str]:
+    """Days left (or overdue) for an open record, a hold marker for a held one, nothing once closed."""
+    if r.state not in ("holding", "stored", "due", "erasing"):
+        return "", ""
+    if r.on_hold:
+        return "ON HOLD", HOLD_STYLE
+    return days_text(r.days_left), ""
 
 
 class RecordsScreen(Screen[None]):
