@@ -83,6 +83,7 @@ class WipestationApp(App[None]):
         self._erase_workers: dict[Worker[None], int] = {}
         self._renderer: CertificateRenderer | None = None
         self._toasts: dict[str, Notification] = {}
+        self._loads: dict[int, int] = {}  # screen -> generation of its newest background load
 
     # --- life cycle --------------------------------------------------------------------------
 
@@ -344,7 +345,15 @@ class WipestationApp(App[None]):
             load = getattr(screen, "load", None)
             apply = getattr(screen, "apply", None)
             if message.polled and callable(load) and callable(apply):
-                in_background(screen, load, apply, lambda _m: None, group="reload", exclusive=True)
+                # the newest load wins (a slower, older one is dropped when it arrives)
+                generation = self._loads.get(id(screen), 0) + 1
+                self._loads[id(screen)] = generation
+
+                def latest(data: Any, screen: Any = screen, apply: Any = apply, generation: int = generation) -> None:
+                    if self._loads.get(id(screen)) == generation:
+                        apply(data)
+
+                in_background(screen, load, latest, lambda _m: None, group="reload")
                 continue
             reload = getattr(screen, "reload", None)
             if callable(reload):

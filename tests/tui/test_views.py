@@ -44,3 +44,38 @@ async def test_hold_marker_in_the_list_and_no_overdue_on_closed_records(make_app
         app.show_record(held)
         await pilot.pause()
         assert "ON HOLD" in str(app.screen.query_one("#detail", Static).content)
+
+
+async def test_register_by_label_with_media_computer_and_seal(make_app, store, env) -> None:
+    from textual.widgets import Input, Select
+
+    from tui.screens.register import RegisterScreen
+
+    add_customers(store, env, "Anna Voorbeeld")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("l")
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        for name, value in (
+            ("serial", "LBL-0001"),
+            ("model", "Samsung 860 EVO"),
+            ("capacity", "250GB"),
+            ("customer", "1"),
+            ("computer", "HP ProBook 450 G5"),
+            ("seal", "SEAL-0099"),
+        ):
+            screen.query_one(f"#{name}", Input).value = value
+        screen.query_one("#media", Select).value = "ssd"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is not screen
+    with store.begin() as s:
+        record = custody.find_record(s, "LBL-0001")
+        assert (record.host_computer, record.seal_number, record.drive.media) == (
+            "HP ProBook 450 G5",
+            "SEAL-0099",
+            "ssd",
+        )

@@ -29,6 +29,18 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
             yield Button(go, variant=variant, id="go")  # type: ignore[arg-type]
             yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        """(Also runs after a subclass's on_mount: Textual calls the handlers of each class.)"""
+        self.call_after_refresh(self._show_top)
+
+    def _show_top(self) -> None:
+        """A dialog opens with its title in view; the focused field only scrolls it when needed."""
+        for dialog in self.query(".dialog"):
+            dialog.scroll_home(animate=False, immediate=True)
+        focused = self.focused
+        if focused is not None and focused.region.bottom > self.region.bottom:
+            focused.scroll_visible(animate=False, immediate=True)
+
     def action_submit(self) -> None:
         raise NotImplementedError
 

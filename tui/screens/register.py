@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from tui.screens.form import FormScreen
@@ -33,6 +33,9 @@ _FIELD_WORDS = (
     ("serial ", "serial"),
     ("a drive needs a serial", "serial"),
 )
+
+
+MEDIA_CHOICES = [("not known", "unknown"), ("hard disk (hdd)", "hdd"), ("SSD", "ssd"), ("flash / USB stick", "flash")]
 
 
 class RegisterScreen(FormScreen[int | None]):
@@ -74,10 +77,8 @@ class RegisterScreen(FormScreen[int | None]):
                     name="kind",
                 )
             else:
-                yield Label("Register an abandoned disk from its label", classes="dialog-title")
-                yield Field("Serial", Input(id="serial"), name="serial")
-                yield Field("Model", Input(id="model"), name="model")
-                yield Field("Capacity (500GB, 2TB, 1TiB)", Input(id="capacity"), name="capacity")
+                yield from self._label_fields()
+                return
             yield Field(
                 "Customer (F4 to pick, or type an id)", Input(placeholder="customer id", id="customer"), name="customer"
             )
@@ -90,6 +91,33 @@ class RegisterScreen(FormScreen[int | None]):
             )
             yield Field("Location", Input(id="location"), name="location")
             yield from self.form_footer("Register")
+
+    def _label_fields(self) -> ComposeResult:
+        """Registration from the label: two fields a line, so the form fits 80x24 with its title."""
+        yield Label("Register an abandoned disk from its label", classes="dialog-title")
+        with Horizontal(classes="pair"):
+            yield Field("Serial", Input(id="serial"), name="serial")
+            yield Field("Model", Input(id="model"), name="model")
+        with Horizontal(classes="pair"):
+            yield Field("Capacity (500GB, 2TB, 1TiB)", Input(id="capacity"), name="capacity")
+            yield Field("Media", Select(MEDIA_CHOICES, value="unknown", allow_blank=False, id="media"), name="media")
+        with Horizontal(classes="pair"):
+            yield Field(
+                "Customer (F4 to pick, or an id)", Input(placeholder="customer id", id="customer"), name="customer"
+            )
+            yield Field("Repair job reference", Input(id="job"), name="job")
+        yield Static("", id="customer-name")
+        with Horizontal(classes="pair"):
+            yield Field(
+                "Abandoned on (YYYY-MM-DD)",
+                Input(value=self.wapp.services.env.today().isoformat(), id="started"),
+                name="started",
+            )
+            yield Field("Location", Input(id="location"), name="location")
+        with Horizontal(classes="pair"):
+            yield Field("Computer it came from", Input(id="computer"), name="computer")
+            yield Field("Seal number", Input(id="seal"), name="seal")
+        yield from self.form_footer("Register")
 
     def on_mount(self) -> None:
         first = "#serial" if self.detected is None else "#customer"
@@ -175,11 +203,15 @@ class RegisterScreen(FormScreen[int | None]):
             except WipestationError as exc:
                 errors["capacity"] = str(exc)
             if serial and model and capacity:
-                identity = DriveIdentity(serial=serial, model=model, capacity_bytes=capacity)
+                media = str(self.query_one("#media", Select).value)
+                identity = DriveIdentity(serial=serial, model=model, capacity_bytes=capacity, media=media)
         self.show_errors(errors)
         if errors or identity is None or started is None:
             return
-        reg = custody.Registration(int(customer_text), job, started, self._value("location") or None)
+        extra = {}
+        if self.detected is None:
+            extra = {"host_computer": self._value("computer") or None, "seal_number": self._value("seal") or None}
+        reg = custody.Registration(int(customer_text), job, started, self._value("location") or None, **extra)
         service = custody.register_backup if kind == "backup" else custody.register_abandoned
         env = self.wapp.services.env
         serial = identity.serial
