@@ -45,6 +45,13 @@ class NoDrives:
         raise LookupError(device)
 
 
+REFRESH: dict[str, list[float]] = {
+    "dashboard load (worker)": [],
+    "dashboard apply (UI thread)": [],
+    "records apply (UI thread)": [],
+}
+
+
 async def measure(services: ConsoleServices, runs: int) -> tuple[list[float], list[float], int, int]:
     dash_times, list_times = [], []
     due = rows = 0
@@ -54,12 +61,25 @@ async def measure(services: ConsoleServices, runs: int) -> tuple[list[float], li
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             dash_times.append(time.perf_counter() - start)
-            due = cast(Any, app.screen).due_table.row_count
+            dash = cast(Any, app.screen)
+            due = dash.due_table.row_count
+            # one live refresh: the store is read in a worker, the UI thread only applies the rows
+            start = time.perf_counter()
+            data = dash.load()
+            REFRESH["dashboard load (worker)"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            dash.apply(data)
+            REFRESH["dashboard apply (UI thread)"].append(time.perf_counter() - start)
             start = time.perf_counter()
             app.push_screen(RecordsScreen())
             await pilot.pause()
             list_times.append(time.perf_counter() - start)
-            rows = cast(Any, app.screen).table.row_count
+            records = cast(Any, app.screen)
+            rows = records.table.row_count
+            loaded = records.load()
+            start = time.perf_counter()
+            records.apply(loaded)
+            REFRESH["records apply (UI thread)"].append(time.perf_counter() - start)
     return dash_times, list_times, due, rows
 
 
@@ -87,7 +107,9 @@ def main() -> None:
         f"record list open ({rows} rows):   median {statistics.median(lst):.3f} s  "
         f"(min {min(lst):.3f}, max {max(lst):.3f})"
     )
-    print("target: < 0.5 s each")
+    for name, times in REFRESH.items():
+        print(f"one refresh, {name}: median {statistics.median(times) * 1000:.1f} ms (max {max(times) * 1000:.1f})")
+    print("targets: open < 0.5 s each with 10 000 records (< 1 s with 100 000); refresh < 50 ms of the UI thread")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from typing import Any
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -58,11 +59,16 @@ class WipestationApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "wipestation"
     BINDINGS = [
-        Binding("f1", "show_dashboard", "Dashboard", show=False),
+        Binding("f1", "show_dashboard", "Home", show=False, priority=True),
         Binding("f2", "show_records", "Records"),
         Binding("f3", "show_customers", "Customers"),
+        Binding("f4", "show_history", "History"),
         Binding("f6", "show_pool", "Pool", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Priority: the App moves focus before it routes the next queued key, so a barcode
+        # scanner's burst (text, Tab, text) lands field by field instead of all in the first.
+        Binding("tab", "app.focus_next", "Next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
     ]
 
     def __init__(self, services: ConsoleServices) -> None:
@@ -77,6 +83,8 @@ class WipestationApp(App[None]):
         self.scanned = False
         self._erase_workers: dict[Worker[None], int] = {}
         self._renderer: CertificateRenderer | None = None
+        self._toasts: dict[str, Notification] = {}
+        self._loads: dict[int, int] = {}  # screen -> generation of its newest background load
 
     # --- life cycle --------------------------------------------------------------------------
 
@@ -87,6 +95,9 @@ class WipestationApp(App[None]):
 
     def on_mount(self) -> None:
         self._scan_drives()
+        self._signature: tuple[object, ...] | None = None
+        self.set_interval(self.services.refresh_seconds, self._poll, name="store-poll")
+        self._poll()
         if self.services.watcher_factory is not None:
             self._watcher = self.services.watcher_factory(self._sink)
             self._watcher.start()
@@ -137,6 +148,7 @@ class WipestationApp(App[None]):
 
     def _drive_event(self, message: DriveEventMessage) -> None:
         device = message.device
+        announce: str | None = None
         if isinstance(message, DriveDetached):
             self.attached.pop(device, None)
             for job in self.jobs.values():
@@ -156,36 +168,62 @@ class WipestationApp(App[None]):
             self.attached[device] = DetectedDrive(ident, message.protected_reason)
             if is_new and isinstance(message, DriveAttached) and not message.initial:
                 self.last_attached = device
-                self._announce(device)
+                announce = device
         dash = self.dashboard
         if dash is not None:
             dash.refresh_drives()
+        if announce is not None:
+            self._announce(announce)  # after the refresh: it says whether the cursor is on it
 
     def drive_rows(self) -> list[DriveRow]:
         today = self.services.env.today()
         with self.services.sessions.begin() as session:
             return [drive_row(session, today, d) for _, d in sorted(self.attached.items())]
 
+    def notify_about(
+        self,
+        key: str,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """A toast about one drive (`key`: its serial) replaces that drive's previous toast, so a
+        flapping device or a burst of events shows one toast, not a stack."""
+        old = self._toasts.pop(key, None)
+        if old is not None and old in self._notifications:
+            self._unnotify(old)
+        toast = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        self._toasts[key] = toast
+        self.post_message(Notify(toast))
+
     def _announce(self, device: str) -> None:
         detected = self.attached[device]
         with self.services.sessions.begin() as session:
             row = drive_row(session, self.services.env.today(), detected)
+        key = row.serial
         if row.due and self.services.eraser is not None:
-            self.notify(
-                f"{row.serial}: {row.status}.\nPress [b]e[/b] to erase it now.",
+            dash = self.dashboard
+            selected = dash is not None and dash.selected_device() == device
+            how = "Press [b]e[/b] to erase it now." if selected else "Select it and press [b]e[/b] to erase it."
+            self.notify_about(
+                key,
+                f"{row.serial}: {row.status}.\n{how}",
                 title=f"Due drive on {device}",
                 severity="warning",
                 timeout=30,
             )
         elif row.protected:
-            self.notify(row.status, title=f"{device} attached")
+            self.notify_about(key, row.status, title=f"{device} attached")
         else:
-            self.notify(f"{row.serial}: {row.status}", title=f"{device} attached")
+            self.notify_about(key, f"{row.serial}: {row.status}", title=f"{device} attached")
 
     # --- erasures ----------------------------------------------------------------------------
 
     def start_erase(self, request: EraseRequest, record_id: int | None) -> EraseJob:
         job = EraseJob(next(self._job_ids), request.device, request.serial, request.method, record_id)
+        job.started_at = job.now = self.services.env.now()
         self.jobs[job.id] = job
         dash = self.dashboard
         if dash is not None:
@@ -224,7 +262,9 @@ class WipestationApp(App[None]):
         job = self.jobs.get(message.job_id)
         if job is None or not job.running:
             return
-        job.progress = message.progress
+        job.progress = p = message.progress
+        job.now = self.services.env.now()
+        job.bytes_done = p.bytes_total * (max(1, p.pass_no) - 1) + p.bytes_done
         if job.status == "starting":
             job.status = "running"
         self._refresh_job(job)
@@ -233,22 +273,32 @@ class WipestationApp(App[None]):
         job = self.jobs.get(message.job_id)
         if job is None or not job.running:
             return
-        job.finish(message.result)
+        job.finish(message.result, self.services.env.now())
         self._refresh_job(job)
+        self.set_timer(self.services.finished_visible_seconds, lambda: self._retire(job))
         if job.status in ("succeeded", "with-exceptions"):
             cert = f" Certificate {job.certificate}." if job.certificate else ""
             hidden = " Sectors hidden by an HPA/DCO were not written." if job.status == "with-exceptions" else ""
-            self.notify(
-                f"{job.serial} on {job.device} erased with {job.method}.{hidden}{cert}", title="Erasure finished"
+            self.notify_about(
+                job.serial,
+                f"{job.serial} on {job.device} erased with {job.method}.{hidden}{cert}",
+                title="Erasure finished",
             )
         else:
-            self.notify(
+            self.notify_about(
+                job.serial,
                 f"{job.serial}: {job.error}. The record stays due.",
                 title=f"Erasure {job.status}",
                 severity="error",
                 timeout=20,
             )
         self.post_message(RecordsChanged())
+
+    def _retire(self, job: EraseJob) -> None:
+        """A finished erasure leaves the dashboard's pane for the history view (F4)."""
+        dash = self.dashboard
+        if dash is not None:
+            dash.retire_job(job)
 
     def cancel_erase(self, job_id: int) -> bool:
         job = self.jobs.get(job_id)
@@ -269,8 +319,46 @@ class WipestationApp(App[None]):
 
     # --- store changes -----------------------------------------------------------------------
 
-    def on_records_changed(self, _message: RecordsChanged) -> None:
+    def _poll(self) -> None:
+        if not any(w.group == "poll" and w.is_running for w in self.workers):
+            self._poll_store()
+
+    @work(thread=True, exit_on_error=False, group="poll")
+    def _poll_store(self) -> None:
+        """In a worker: has anything changed in the store (or the day)? Views reload when so."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from tui.queries import store_signature
+
+        try:
+            with self.services.sessions.begin() as session:
+                signature = store_signature(session, self.services.env.today())
+        except SQLAlchemyError:
+            return  # busy or unreachable: the next poll asks again
+        self.call_from_thread(self._polled, signature)
+
+    def _polled(self, signature: tuple[object, ...]) -> None:
+        if self._signature is not None and signature != self._signature:
+            self.post_message(RecordsChanged(polled=True))
+        self._signature = signature
+
+    def on_records_changed(self, message: RecordsChanged) -> None:
+        from tui.background import in_background
+
         for screen in self.screen_stack:
+            load = getattr(screen, "load", None)
+            apply = getattr(screen, "apply", None)
+            if message.polled and callable(load) and callable(apply):
+                # the newest load wins (a slower, older one is dropped when it arrives)
+                generation = self._loads.get(id(screen), 0) + 1
+                self._loads[id(screen)] = generation
+
+                def latest(data: Any, screen: Any = screen, apply: Any = apply, generation: int = generation) -> None:
+                    if self._loads.get(id(screen)) == generation:
+                        apply(data)
+
+                in_background(screen, load, latest, lambda _m: None, group="reload")
+                continue
             reload = getattr(screen, "reload", None)
             if callable(reload):
                 reload()
@@ -281,23 +369,63 @@ class WipestationApp(App[None]):
     # --- navigation --------------------------------------------------------------------------
 
     def action_show_dashboard(self) -> None:
-        while len(self.screen_stack) > 2:
+        """F1: back to the dashboard from however deep (dialogs included)."""
+        from tui.screens.dashboard import DashboardScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, DashboardScreen):
             self.pop_screen()
+
+    def _switch_to(self, screen: Screen[Any]) -> None:
+        """F2/F3: the list replaces whatever was open over the dashboard (no stacking)."""
+        self.action_show_dashboard()
+        self.push_screen(screen)
 
     def action_show_records(self) -> None:
         from tui.screens.records import RecordsScreen
 
-        self.push_screen(RecordsScreen())
+        if not isinstance(self.screen, RecordsScreen):
+            self._switch_to(RecordsScreen())
 
     def action_show_customers(self) -> None:
         from tui.screens.customers import CustomersScreen
 
-        self.push_screen(CustomersScreen())
+        if not isinstance(self.screen, CustomersScreen):
+            self._switch_to(CustomersScreen())
+
+    def action_show_history(self) -> None:
+        from tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self._switch_to(HistoryScreen())
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: at once, unless erasures are running — then ask, saying what happens to them."""
+        from tui.screens.confirm import ConfirmScreen
+
+        running = [j for j in self.jobs.values() if j.running]
+        if not running:
+            self.exit()
+            return
+        names = ", ".join(f"{j.serial} on {j.device}" for j in running)
+        text = (
+            f"{len(running)} erasure(s) running: {names}.\n"
+            "If you quit now they are interrupted. Each record stays due, and each erasure can be "
+            "resumed from where it stopped by erasing the drive again."
+        )
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                for job in running:
+                    job.stop.set()
+                self.exit()
+
+        await self.push_screen(ConfirmScreen("Quit wipestation?", text, yes="Quit"), answer)
 
     def action_show_pool(self) -> None:
         from tui.screens.pool import PoolScreen
 
-        self.push_screen(PoolScreen())
+        if not isinstance(self.screen, PoolScreen):
+            self._switch_to(PoolScreen())
 
     def show_record(self, record_id: int) -> None:
         from tui.screens.record_detail import RecordDetailScreen

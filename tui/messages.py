@@ -63,7 +63,13 @@ class EraseFinished(Message):
 
 
 class RecordsChanged(Message):
-    """Something in the store changed (registration, hold, erasure, ...): views reload."""
+    """Something in the store changed (registration, hold, erasure, ...): views reload.
+    `polled`: found by the periodic check (the CLI, another workstation, midnight); views that
+    can load in a worker do so."""
+
+    def __init__(self, *, polled: bool = False) -> None:
+        super().__init__()
+        self.polled = polled
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, RecordsChanged)

@@ -109,6 +109,19 @@ def due_rows(session: Session, today: date) -> list[RecordRow]:
     return record_rows(session, today, due_only=True)
 
 
+def store_signature(session: Session, today: date) -> tuple[object, ...]:
+    """Changes whenever anything a view shows may have changed: every service writes an audit
+    event (hash-chained, append-only), and the day itself. Three index lookups, well under 1 ms."""
+    from sqlalchemy import func
+
+    from wipestation.models import AuditEvent, Certificate
+
+    audit = session.execute(select(func.max(AuditEvent.id))).scalar()
+    records = session.execute(select(func.max(CustodyRecord.id))).scalar()
+    certificates = session.execute(select(func.max(Certificate.id))).scalar()
+    return (today, audit, records, certificates)
+
+
 @dataclass(frozen=True)
 class DriveRow:
     """An attached drive as the dashboard shows it."""

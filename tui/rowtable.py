@@ -63,7 +63,7 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
 
     def set_rows(self, rows: list[T], *, keep: Callable[[T], bool] | None = None) -> None:
         self.rows = rows
-        width = sum(w + 1 for _, w in self.columns) + 40
+        width = sum(abs(w) + 1 for _, w in self.columns) + 40
         self.virtual_size = Size(width, len(rows) + 1)
         index = next((i for i, r in enumerate(rows) if keep(r)), None) if keep is not None else None
         self.cursor_row = index if index is not None else min(self.cursor_row, max(0, len(rows) - 1))
@@ -87,10 +87,21 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
 
     # --- drawing ----------------------------------------------------------------------------
 
+    def _widths(self) -> list[int]:
+        """Column widths for the current size: a negative width is a minimum that shares the
+        room a wide terminal leaves (at most twice the minimum); 0 is the rest."""
+        fixed = sum(abs(w) + 1 for _, w in self.columns) + 1
+        flexible = [i for i, (_, w) in enumerate(self.columns) if w < 0]
+        spare = max(0, self.size.width - fixed - 20)
+        widths = [abs(w) for _, w in self.columns]
+        for i in flexible:
+            widths[i] += min(widths[i], spare // len(flexible))
+        return widths
+
     def _cells(self, cells: Sequence[Cell], base: Style) -> list[Segment]:
         segments: list[Segment] = [Segment(" ", base)]
         avail = self.size.width - 1
-        for (text, style), (_, width) in zip(cells, self.columns, strict=False):
+        for (text, style), width in zip(cells, self._widths(), strict=False):
             w = width if width else max(0, avail)
             text = text[:w].ljust(w) if width else text[:w]
             segments.append(Segment(text, base + Style.parse(style) if style else base))

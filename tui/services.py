@@ -143,6 +143,8 @@ class ConsoleServices:
     open_file: Callable[[Path], str | None] = xdg_open
     export_dir: Path = field(default_factory=Path.cwd)
     demo: bool = False
+    finished_visible_seconds: float = 120.0  # a finished erasure stays in the pane, then moves to history
+    refresh_seconds: float = 2.0  # how often the store is asked whether anything changed (CLI, other stations)
 
 
 class CoreCertificates:

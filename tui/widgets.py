@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from threading import Event
 
 from textual.app import ComposeResult
@@ -51,6 +52,13 @@ def format_rate(rate: float) -> str:
     return f"{format_capacity(int(rate))}/s"
 
 
+def format_duration(seconds: float) -> str:
+    s = int(seconds)
+    h, rest = divmod(s, 3600)
+    m, sec = divmod(rest, 60)
+    return f"{h}:{m:02d}:{sec:02d}"
+
+
 def format_eta(seconds: float | None) -> str:
     if seconds is None or seconds < 0:
         return "ETA -"
@@ -75,12 +83,23 @@ class EraseJob:
     error: str | None = None
     certificate: str | None = None
     detached: bool = False
+    started_at: datetime | None = None  # from the App's (injected) clock
+    now: datetime | None = None  # the clock's time at the last progress report
+    ended_at: datetime | None = None
+    bytes_done: int = 0  # over every pass, for the average speed
+
+    def elapsed(self, now: datetime | None = None) -> float:
+        end = self.ended_at or now or self.now
+        if self.started_at is None or end is None:
+            return 0.0
+        return max(0.0, (end - self.started_at).total_seconds())
 
     @property
     def running(self) -> bool:
         return self.status in ("starting", "running", "stopping")
 
-    def finish(self, result: EraseResult) -> None:
+    def finish(self, result: EraseResult, now: datetime | None = None) -> None:
+        self.ended_at = now
         self.status = "interrupted" if self.detached and result.outcome != "succeeded" else result.outcome
         self.error = result.error
         if self.detached and self.status == "interrupted":
@@ -89,19 +108,29 @@ class EraseJob:
         if result.record_id is not None:
             self.record_id = result.record_id
 
+    def final_summary(self) -> str:
+        """Duration, average speed and result (what nwipe prints at the end)."""
+        took = self.elapsed()
+        rate = self.bytes_done / took if took > 0 else 0.0
+        return f"{format_duration(took)}, average {format_rate(rate)}"
+
     def summary(self) -> str:
         if self.status in ("succeeded", "with-exceptions"):
             cert = f", certificate {self.certificate}" if self.certificate else ", no certificate"
             exceptions = " with exceptions (sectors hidden by an HPA/DCO not written)"
-            return f"erased{exceptions if self.status == 'with-exceptions' else ''}{cert}"
+            return f"erased{exceptions if self.status == 'with-exceptions' else ''} in {self.final_summary()}{cert}"
         if self.status in ("failed", "interrupted"):
-            return f"{self.status.upper()}: {self.error or 'no reason given'}; the record stays due"
+            return (
+                f"{self.status.upper()}: {self.error or 'no reason given'}; the record stays due"
+                f" (after {self.final_summary()})"
+            )
         p = self.progress
         if p is None:
             return "starting" if self.status != "stopping" else "stopping"
         phase = {"write": "writing", "verify": "verifying", "firmware": "firmware"}.get(p.phase, p.phase)
         stopping = "  stopping..." if self.status == "stopping" else ""
-        return f"pass {p.pass_no}/{p.passes} {phase}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{stopping}"
+        ran = f"  {format_duration(self.elapsed(self.now))}" if self.started_at is not None else ""
+        return f"pass {p.pass_no}/{p.passes} {phase}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{ran}{stopping}"
 
 
 class ErasureRow(Widget, can_focus=True):

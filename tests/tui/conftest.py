@@ -162,8 +162,10 @@ def renderer() -> FakeRenderer:
 
 
 @pytest.fixture
-def store() -> Iterator[sessionmaker[Session]]:
-    engine, factory = open_store("sqlite://")
+def store(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    # a file, as in use: the console's workers (store poll, erasures, writes) each get their own
+    # connection; an in-memory store shares one connection between threads
+    engine, factory = open_store(f"sqlite:///{tmp_path / 'console.sqlite3'}")
     yield factory
     engine.dispose()
 

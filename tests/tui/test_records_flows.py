@@ -108,10 +108,14 @@ async def test_register_abandoned_disk_by_label_validates_every_field(make_app, 
         ):
             screen.query_one(f"#{name}", Input).value = value
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()  # the service runs in a worker
+        await pilot.pause()
         # the service refuses: its message is shown beside the field it is about
         assert screen.query_one("#field-customer", Field).error == "no customer with id 9"
         screen.query_one("#customer", Input).value = "1"
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert "is in the future" in screen.query_one("#field-started", Field).error
         screen.query_one("#started", Input).value = env.today().isoformat()
         await pilot.press("ctrl+s")

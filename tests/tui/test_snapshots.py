@@ -12,6 +12,7 @@ from tui.app import WipestationApp
 from wipestation.demo import seed_demo
 
 SIZE = (120, 40)
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param(SIZE, id="120x40"), pytest.param((160, 48), id="160x48")]
 
 
 @pytest.fixture
@@ -35,11 +36,15 @@ async def _settle(pilot: Any) -> None:
     await pilot.pause()
 
 
-def test_dashboard(snap_compare: Any, demo_app: WipestationApp) -> None:
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=_settle)
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard(snap_compare: Any, demo_app: WipestationApp, size: tuple[int, int]) -> None:
+    assert snap_compare(demo_app, terminal_size=size, run_before=_settle)
 
 
-def test_dashboard_with_erasures(snap_compare: Any, demo_app: WipestationApp, eraser: FakeEraser) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard_with_erasures(
+    snap_compare: Any, demo_app: WipestationApp, eraser: FakeEraser, size: tuple[int, int]
+) -> None:
     eraser.hold, eraser.steps = True, 2
 
     async def run(pilot: Any) -> None:
@@ -53,22 +58,24 @@ def test_dashboard_with_erasures(snap_compare: Any, demo_app: WipestationApp, er
         await pilot.pause()
         eraser.outcome, eraser.error = "failed", "I/O error at 4096-8192"
 
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+    assert snap_compare(demo_app, terminal_size=size, run_before=run)
 
 
-def test_erase_dialog(snap_compare: Any, demo_app: WipestationApp) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_erase_dialog(snap_compare: Any, demo_app: WipestationApp, size: tuple[int, int]) -> None:
     async def run(pilot: Any) -> None:
         await _settle(pilot)
         await pilot.press("e", *"12345", "enter")
         await pilot.pause()
 
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+    assert snap_compare(demo_app, terminal_size=size, run_before=run)
 
 
-def test_record_detail(snap_compare: Any, demo_app: WipestationApp) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_record_detail(snap_compare: Any, demo_app: WipestationApp, size: tuple[int, int]) -> None:
     async def run(pilot: Any) -> None:
         await _settle(pilot)
         pilot.app.show_record(1)
         await pilot.pause()
 
-    assert snap_compare(demo_app, terminal_size=SIZE, run_before=run)
+    assert snap_compare(demo_app, terminal_size=size, run_before=run)

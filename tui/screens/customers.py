@@ -191,7 +191,7 @@ class CustomersScreen(Screen[None]):
         with Vertical(classes="full"):
             yield Input(placeholder="search name, e-mail, phone, address", id="search")
             yield table
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.queries import RecordRow, due_rows
+from tui.queries import DriveRow, RecordRow, drive_row, due_rows
 from tui.rowtable import RowTable
 from tui.services import EraseRequest
 from tui.widgets import EraseJob, ErasureRow
@@ -21,7 +21,20 @@ if TYPE_CHECKING:
     from tui.app import WipestationApp
 
 OVERDUE_STYLE = "bold dark_orange"
-DUE_COLUMNS = [("Record", 7), ("Kind", 9), ("Serial", 22), ("Customer", 30), ("Due", 11), ("", 16), ("Location", 0)]
+# negative width: at least that wide, and a share of what is left on a wide terminal
+DUE_COLUMNS = [("Record", 6), ("Kind", 9), ("Serial", -13), ("Customer", -13), ("Due", 10), ("", 15), ("Location", 0)]
+
+
+def _what_can_be_done(row: DriveRow) -> str:
+    if row.protected:
+        return f"{row.status}. It is never erased or registered."
+    lines = [f"{row.status}."]
+    if row.tone == "unknown" or "no open record" in row.status:
+        lines += ["r: register as a customer's backup", "a: register as an abandoned disk"]
+    else:
+        lines += ["r: register it as a customer's backup"]
+    lines.append("e: erase it")
+    return "\n".join(lines)
 
 
 def format_due(row: RecordRow) -> list[tuple[str, str]]:
@@ -31,24 +44,77 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
         (row.serial, ""),
         (f"{row.customer_name} ({row.customer_id})", ""),
         (row.due_on.isoformat(), ""),
-        (days_text(row.days_left), OVERDUE_STYLE if row.days_left < 0 else ""),
+        (days_text(row.days_left) + (" (held)" if row.on_hold else ""), OVERDUE_STYLE if row.days_left < 0 else ""),
         (row.location or "", ""),
     ]
 
+
+class DriveTable(DataTable[Any]):
+    """The attached drives, keyed by device; remembers the drive (by serial) the technician put the
+    cursor on, so refreshes, attaches and detaches never move it to another drive."""
+
+    chosen: str | None = None
+    serials: dict[str, str] = {}
+
+    def _chose(self) -> None:
+        if self.row_count:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+            self.chosen = self.serials.get(str(key))
+
+    def action_cursor_up(self) -> None:
+        super().action_cursor_up()
+        self._chose()
+
+    def action_cursor_down(self) -> None:
+        super().action_cursor_down()
+        self._chose()
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self._chose()
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self._chose()
+
+    def action_scroll_top(self) -> None:
+        super().action_scroll_top()
+        self._chose()
+
+    def action_scroll_bottom(self) -> None:
+        super().action_scroll_bottom()
+        self._chose()
+
+    async def _on_click(self, event: Any) -> None:
+        await super()._on_click(event)
+        self._chose()
+
+
+# Below WIDE columns the model is left out and the rest narrowed, so the status stays readable at 80.
+WIDE = 120
+DRIVE_COLUMNS: list[tuple[str, str, int | None]] = [
+    ("Device", "device", 12),
+    ("Serial", "serial", 22),
+    ("Model", "model", 22),
+    ("Size", "size", 9),
+    ("Status", "status", None),
+]
+NARROW_WIDTHS = {"device": 10, "serial": 16, "size": 8}
 
 TONE_STYLE = {"protected": "bold red", "due": "bold dark_orange", "held": "cyan", "known": "", "unknown": "dim"}
 
 
 class DashboardScreen(Screen[None]):
+    # The footer must keep its keys at 80 columns: the less frequent ones (l, d) are in the
+    # command palette (Ctrl+P) and in what Enter on a drive says.
     BINDINGS = [
         Binding("e", "erase", "Erase"),
         Binding("r", "register_backup", "Backup"),
         Binding("a", "register_abandoned", "Abandoned"),
-        Binding("l", "register_label", "By label"),
-        Binding("d", "destroy", "Destroy"),
+        Binding("l", "register_label", "By label", show=False),
+        Binding("d", "destroy", "Destroy", show=False),
         Binding("h", "hold", "Hold"),
-        Binding("x", "cancel_erase", "Cancel erase"),
-        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("x", "cancel_erase", "Stop"),
     ]
 
     def __init__(self) -> None:
@@ -57,18 +123,14 @@ class DashboardScreen(Screen[None]):
         self.rows: dict[str, Any] = {}
         self.due: list[RecordRow] = []
         self._ready = False
+        self._wide: bool | None = None
 
     @property
     def wapp(self) -> WipestationApp:
         return cast("WipestationApp", self.app)
 
     def compose(self) -> ComposeResult:
-        drives: DataTable[Any] = DataTable(id="drives", cursor_type="row", zebra_stripes=True)
-        drives.add_column("Device", key="device", width=12)
-        drives.add_column("Serial", key="serial", width=22)
-        drives.add_column("Model", key="model", width=22)
-        drives.add_column("Size", key="size", width=9)
-        drives.add_column("Status", key="status")
+        drives = DriveTable(id="drives", cursor_type="row", zebra_stripes=True)
         due: RowTable[RecordRow] = RowTable(DUE_COLUMNS, format_due, id="due")
         yield Header()
         with Vertical(id="drives-pane", classes="pane"):
@@ -81,7 +143,11 @@ class DashboardScreen(Screen[None]):
             yield Label("Erasures", classes="pane-title")
             with VerticalScroll(id="erasures"):
                 yield Static("No erasures yet. Select a drive and press e.", id="no-erasures")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_resize(self) -> None:
+        if self._ready and (self.size.width >= WIDE) != self._wide:
+            self.refresh_drives(list(self.rows.values()))
 
     def on_mount(self) -> None:
         self._ready = True
@@ -95,46 +161,101 @@ class DashboardScreen(Screen[None]):
     # --- data -------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Reload what comes from the store (due list, drive statuses)."""
+        """Reload what comes from the store (due list, drive statuses), on the UI thread."""
         if not self._ready:
             return
-        self.due = self._load_due()
+        self.apply(self.load())
+
+    def load(self) -> tuple[list[RecordRow], list[DriveRow]]:
+        """Read the due list and the attached drives' statuses (thread-safe: runs in a worker
+        when the periodic check found a change)."""
+        services = self.wapp.services
+        attached = sorted(dict(self.wapp.attached).items())
+        today = services.env.today()
+        with services.sessions.begin() as session:
+            due = due_rows(session, today)
+            drives = [drive_row(session, today, d) for _, d in attached]
+        return due, drives
+
+    def apply(self, data: tuple[list[RecordRow], list[DriveRow]]) -> None:
+        if not self._ready:
+            return
+        self.due, drives = data
         keep = self.selected_due_id()
         self.due_table.set_rows(self.due, keep=lambda r: r.id == keep)
         late = sum(1 for r in self.due if r.days_left < 0)
         self.query_one("#due-title", Label).update(
             f"Due today and overdue: {len(self.due)} ({late} overdue)" if self.due else "Nothing due today"
         )
-        self.refresh_drives()
+        current = {d: a.identity.serial for d, a in self.wapp.attached.items()}
+        if current == {r.device: r.serial for r in drives}:
+            self.refresh_drives(drives)
+        else:  # a drive came or went while loading
+            self.refresh_drives()
 
-    def _load_due(self) -> list[RecordRow]:
-        services = self.wapp.services
-        with services.sessions.begin() as session:
-            return due_rows(session, services.env.today())
+    @property
+    def drives_table(self) -> DriveTable:
+        return self.query_one("#drives", DriveTable)
 
-    def refresh_drives(self) -> None:
+    def refresh_drives(self, rows: list[DriveRow] | None = None) -> None:
+        """Redraw the attached drives; the cursor stays on the drive (by serial) it was on. A due
+        drive just plugged in takes the cursor only when the technician has not chosen one."""
         if not self._ready:
             return
-        table = self.query_one("#drives", DataTable)
-        rows = self.wapp.drive_rows()
+        table = self.drives_table
+        if rows is None:
+            rows = self.wapp.drive_rows()
         current = self.selected_device()
-        target = self.wapp.last_attached if self.wapp.last_attached not in self._shown else current
-        table.clear()
+        current_serial = self.rows[current].serial if current in self.rows else None
+        index = table.cursor_row
+        by_serial = {r.serial: r.device for r in rows}
+        new = self.wapp.last_attached if self.wapp.last_attached not in self._shown else None
+        target: str | None = None
+        if table.chosen in by_serial:
+            target = by_serial[table.chosen]
+        elif new is not None and any(r.device == new and r.due for r in rows):
+            target = new
+        elif current_serial in by_serial:
+            target = by_serial[current_serial]
+        elif new is not None and not self.rows:
+            target = new
+        wide = self.size.width >= WIDE
+        if wide != self._wide or not table.columns:
+            self._wide = wide
+            table.clear(columns=True)
+            for label, key, width in DRIVE_COLUMNS:
+                if wide or key != "model":
+                    table.add_column(label, key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
+        else:
+            table.clear()
         self._shown = {r.device for r in rows}
         for r in rows:
-            table.add_row(
-                r.device, r.serial, r.model, r.capacity, Text(r.status, style=TONE_STYLE.get(r.tone, "")), key=r.device
+            status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
+            cells = (
+                (r.device, r.serial, r.model, r.capacity, status) if wide else (r.device, r.serial, r.capacity, status)
             )
+            table.add_row(*cells, key=r.device)
         self.rows = {r.device: r for r in rows}
+        table.serials = {r.device: r.serial for r in rows}
         if target in self._shown:
-            table.move_cursor(row=table.get_row_index(target))
+            index = table.get_row_index(target)
+        if rows:
+            index = max(0, min(index, len(rows) - 1))
+            table.move_cursor(row=index, animate=False)
+            self.call_after_refresh(self._show_cursor)
+
+    def _show_cursor(self) -> None:
+        """Scroll the selected drive into view once the table is laid out."""
+        table = self.drives_table
+        if table.row_count:
+            table.move_cursor(row=table.cursor_row, animate=False)
 
     def select_first_due(self) -> None:
         """After the start-up scan: the cursor on the first attached drive that is due."""
         first = next((r.device for r in self.rows.values() if r.due), None)
         if first is not None and self._ready:
-            table = self.query_one("#drives", DataTable)
-            table.move_cursor(row=table.get_row_index(first))
+            table = self.drives_table
+            table.move_cursor(row=table.get_row_index(first), animate=False)
 
     def selected_device(self) -> str | None:
         table = self.query_one("#drives", DataTable)
@@ -159,6 +280,14 @@ class DashboardScreen(Screen[None]):
             placeholder.remove()
         box.mount(ErasureRow(job))
 
+    def retire_job(self, job: EraseJob) -> None:
+        for row in self.query(ErasureRow):
+            if row.job.id == job.id:
+                row.remove()
+        if not any(r.job.id != job.id for r in self.query(ErasureRow)):
+            box = self.query_one("#erasures", VerticalScroll)
+            box.mount(Static("No erasure running. Finished ones: F4 (history).", id="no-erasures"))
+
     def update_job(self, job: EraseJob) -> None:
         for row in self.query(ErasureRow):
             if row.job.id == job.id:
@@ -173,10 +302,27 @@ class DashboardScreen(Screen[None]):
             return None
         return self.rows.get(device)
 
+    def _drive_for_record(self, record: RecordRow) -> Any:
+        """The attached drive of a due record, or None after saying which drive to plug in."""
+        device = next((d for d, r in self.rows.items() if r.serial == record.serial), None)
+        if device is None:
+            self.notify(
+                f"Plug in {record.serial} (record {record.id}, {record.customer_name}) to erase it.",
+                title="Drive not attached",
+                severity="warning",
+            )
+            return None
+        return self.rows[device]
+
     def action_erase(self) -> None:
         from tui.screens.erase import EraseScreen
 
-        row = self._selected_drive()
+        if self.focused is self.due_table and self.due_table.current is not None:
+            row = self._drive_for_record(self.due_table.current)
+        elif isinstance(self.focused, ErasureRow) and self.focused.job.device in self.rows:
+            row = self.rows[self.focused.job.device]
+        else:
+            row = self._selected_drive()
         if row is None:
             return
         if row.protected:
@@ -256,7 +402,7 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(HoldScreen(record_id))
 
     def _focused_record(self) -> int | None:
-        if self.focused is self.query_one("#drives", DataTable):
+        if self.focused is self.drives_table:
             device = self.selected_device()
             row = self.rows.get(device) if device else None
             return row.record_id if row is not None else None
@@ -269,6 +415,11 @@ class DashboardScreen(Screen[None]):
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
+        device = self.selected_device()
+        row = self.rows.get(device) if device else None
+        if row is not None and row.record_id is None:
+            self.notify(_what_can_be_done(row), title=f"{row.serial} on {row.device}", timeout=15)
+            return
         self.action_open_record()
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -73,6 +74,8 @@ class DestroyScreen(FormScreen[list[str] | None]):
         self.query_one("#records", SelectionList).focus()
 
     def action_submit(self) -> None:
+        if self.busy:
+            return
         errors: dict[str, str] = {}
         selected: list[int] = list(self.query_one("#records", SelectionList).selected)
         if not selected:
@@ -107,14 +110,15 @@ class DestroyScreen(FormScreen[list[str] | None]):
             on=on,
         )
         services = self.wapp.services
-        try:
-            renderer = self.wapp.renderer()
-            with services.sessions.begin() as s:
-                results = destroy(s, services.env, renderer, request)
-        except WipestationError as exc:
-            self.show_service_error(str(exc))
-            return
-        numbers = [r.certificate for r in results]
-        self.notify(f"{len(results)} disk(s) destroyed; certificates {', '.join(numbers)}", title="Destruction")
+        wapp = self.wapp
+
+        def work(session: Session) -> list[str]:
+            # rendering and signing (pyHanko runs its own event loop) happen here, in a worker
+            return [r.certificate for r in destroy(session, services.env, wapp.renderer(), request)]
+
+        self.write_in_background(work, self._destroyed, "Recording the destruction and signing the certificates…")
+
+    def _destroyed(self, numbers: list[str]) -> None:
+        self.notify(f"{len(numbers)} disk(s) destroyed; certificates {', '.join(numbers)}", title="Destruction")
         self.wapp.changed()
         self.dismiss(numbers)

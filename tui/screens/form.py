@@ -3,8 +3,10 @@ the screen's cancel value, and errors are shown beside their field (or under the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, Generic, TypeVar
 
+from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import ModalScreen
@@ -27,8 +29,54 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
             yield Button(go, variant=variant, id="go")  # type: ignore[arg-type]
             yield Button("Cancel", id="cancel")
 
+    def on_mount(self) -> None:
+        """(Also runs after a subclass's on_mount: Textual calls the handlers of each class.)"""
+        self.call_after_refresh(self._show_top)
+
+    def _show_top(self) -> None:
+        """A dialog opens with its title in view; the focused field only scrolls it when needed."""
+        for dialog in self.query(".dialog"):
+            dialog.scroll_home(animate=False, immediate=True)
+        focused = self.focused
+        if focused is not None and focused.region.bottom > self.region.bottom:
+            focused.scroll_visible(animate=False, immediate=True)
+
     def action_submit(self) -> None:
         raise NotImplementedError
+
+    @property
+    def busy(self) -> bool:
+        """A submitted form's work is running in a worker (a second Enter does nothing)."""
+        return self._busy_note is not None
+
+    _busy_note: str | None = None
+
+    def write_in_background(
+        self, work: Callable[[Session], Any], done: Callable[[Any], Any], note: str = "Saving…"
+    ) -> None:
+        """Run the service call in a worker (one retried transaction); `done(result)` back on the UI
+        thread, or the refusal shown beside its field."""
+        from tui.background import store_write
+
+        self._set_busy(note)
+
+        def finished(result: Any) -> None:
+            self._set_busy(None)
+            done(result)
+
+        def refused(message: str) -> None:
+            self._set_busy(None)
+            self.show_service_error(message)
+
+        store_write(self, work, finished, refused, group="form")
+
+    def _set_busy(self, note: str | None) -> None:
+        self._busy_note = note
+        for button in self.query(Button):
+            button.disabled = note is not None
+        for line in self.query("#form-error"):
+            if isinstance(line, Static):
+                line.update(note or "")
 
     def action_cancel(self) -> None:
         self.dismiss(self.CANCEL_VALUE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, cast
 
+from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -45,6 +46,8 @@ class HoldScreen(FormScreen[bool]):
         self.query_one("#reason", Input).focus()
 
     def action_submit(self) -> None:
+        if self.busy:
+            return
         errors: dict[str, str] = {}
         env = self.wapp.services.env
         until = None
@@ -60,12 +63,14 @@ class HoldScreen(FormScreen[bool]):
         self.show_errors(errors)
         if errors or until is None:
             return
-        try:
-            with self.wapp.services.sessions.begin() as s:
-                custody.hold(s, env, str(self.record_id), until, reason)
-        except WipestationError as exc:
-            self.show_service_error(str(exc))
-            return
-        self.notify(f"record {self.record_id} on hold until {until}", title="Hold")
-        self.wapp.changed()
-        self.dismiss(True)
+        record_id = self.record_id
+
+        def work(session: Session) -> None:
+            custody.hold(session, env, str(record_id), until, reason)
+
+        def done(_: None) -> None:
+            self.notify(f"record {record_id} on hold until {until}", title="Hold")
+            self.wapp.changed()
+            self.dismiss(True)
+
+        self.write_in_background(work, done)

@@ -77,7 +77,7 @@ class RecordDetailScreen(Screen[None]):
             yield erasures
             yield Label("History (audit log)", classes="pane-title")
             yield history
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()
@@ -236,6 +236,18 @@ def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
     return ", ".join(parts)
 
 
+CLOSED = ("erased", "destroyed")
+
+
+def _when(r: dict[str, Any]) -> str:
+    """No "overdue" once the record is closed; a hold says so."""
+    if r["state"] in CLOSED:
+        return f"  (closed: {r['state']})"
+    if r["on_hold"]:
+        return "  (ON HOLD)"
+    return f" ({days_text(r['days_left'])})"
+
+
 def _describe(r: dict[str, Any], customer: str) -> str:
     d = r["drive"]
     e = escape
@@ -244,7 +256,7 @@ def _describe(r: dict[str, Any], customer: str) -> str:
         f"Drive     {e(d['serial'])}  {e(d['vendor'] or '')} {e(d['model'] or '')}  "
         f"{format_capacity(d['capacity_bytes'])}  {d['bus'] or ''} {d['media'] or ''}",
         f"Customer  {e(customer)} ({r['customer_id']})   job {e(r['job'] or '-')}",
-        f"Since     {r['started_on']}   due {r['due_on']} ({days_text(r['days_left'])})",
+        f"Since     {r['started_on']}   due {r['due_on']}" + _when(r),
     ]
     if r["rule_due_on"] != r["due_on"]:
         lines.append(f"Rule      due {r['rule_due_on']} by the retention rule")

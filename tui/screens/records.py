@@ -42,9 +42,21 @@ def format_record(r: RecordRow) -> list[tuple[str, str]]:
         (f"{r.customer_name} ({r.customer_id})", ""),
         (r.job or "", ""),
         (r.due_on.isoformat(), ""),
-        (days_text(r.days_left) if r.state in ("holding", "stored", "due") else "", ""),
+        _when(r),
         (r.location or "", ""),
     ]
+
+
+HOLD_STYLE = "bold cyan"
+
+
+def _when(r: RecordRow) -> tuple[str, str]:
+    """Days left (or overdue) for an open record, a hold marker for a held one, nothing once closed."""
+    if r.state not in ("holding", "stored", "due", "erasing"):
+        return "", ""
+    if r.on_hold:
+        return "ON HOLD", HOLD_STYLE
+    return days_text(r.days_left), ""
 
 
 class RecordsScreen(Screen[None]):
@@ -71,16 +83,23 @@ class RecordsScreen(Screen[None]):
                 yield Input(placeholder="search id, serial, customer, job, location", id="search")
                 yield Select(FILTERS, value="all", allow_blank=False, id="state")
             yield table
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.reload()
         self.table.focus()
 
     def reload(self) -> None:
+        self.apply(self.load())
+
+    def load(self) -> list[RecordRow]:
+        """Every record as display rows (thread-safe: a worker runs it after a change elsewhere)."""
         services = self.wapp.services
         with services.sessions.begin() as s:
-            self.all_rows = record_rows(s, services.env.today())
+            return record_rows(s, services.env.today())
+
+    def apply(self, rows: list[RecordRow]) -> None:
+        self.all_rows = rows
         self.apply_filter()
 
     def apply_filter(self) -> None:
@@ -96,7 +115,8 @@ class RecordsScreen(Screen[None]):
         if text:
             rows = [r for r in rows if text in _haystack(r)]
         self.shown = rows
-        self.table.set_rows(rows)
+        keep = self.selected()
+        self.table.set_rows(rows, keep=lambda r: r.id == keep)
         self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
 
     def on_input_changed(self, event: Input.Changed) -> None:

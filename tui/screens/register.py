@@ -3,11 +3,12 @@ or an abandoned disk by hand from its label."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from tui.screens.form import FormScreen
@@ -32,6 +33,9 @@ _FIELD_WORDS = (
     ("serial ", "serial"),
     ("a drive needs a serial", "serial"),
 )
+
+
+MEDIA_CHOICES = [("not known", "unknown"), ("hard disk (hdd)", "hdd"), ("SSD", "ssd"), ("flash / USB stick", "flash")]
 
 
 class RegisterScreen(FormScreen[int | None]):
@@ -73,10 +77,8 @@ class RegisterScreen(FormScreen[int | None]):
                     name="kind",
                 )
             else:
-                yield Label("Register an abandoned disk from its label", classes="dialog-title")
-                yield Field("Serial", Input(id="serial"), name="serial")
-                yield Field("Model", Input(id="model"), name="model")
-                yield Field("Capacity (500GB, 2TB, 1TiB)", Input(id="capacity"), name="capacity")
+                yield from self._label_fields()
+                return
             yield Field(
                 "Customer (F4 to pick, or type an id)", Input(placeholder="customer id", id="customer"), name="customer"
             )
@@ -89,6 +91,33 @@ class RegisterScreen(FormScreen[int | None]):
             )
             yield Field("Location", Input(id="location"), name="location")
             yield from self.form_footer("Register")
+
+    def _label_fields(self) -> ComposeResult:
+        """Registration from the label: two fields a line, so the form fits 80x24 with its title."""
+        yield Label("Register an abandoned disk from its label", classes="dialog-title")
+        with Horizontal(classes="pair"):
+            yield Field("Serial", Input(id="serial"), name="serial")
+            yield Field("Model", Input(id="model"), name="model")
+        with Horizontal(classes="pair"):
+            yield Field("Capacity (500GB, 2TB, 1TiB)", Input(id="capacity"), name="capacity")
+            yield Field("Media", Select(MEDIA_CHOICES, value="unknown", allow_blank=False, id="media"), name="media")
+        with Horizontal(classes="pair"):
+            yield Field(
+                "Customer (F4 to pick, or an id)", Input(placeholder="customer id", id="customer"), name="customer"
+            )
+            yield Field("Repair job reference", Input(id="job"), name="job")
+        yield Static("", id="customer-name")
+        with Horizontal(classes="pair"):
+            yield Field(
+                "Abandoned on (YYYY-MM-DD)",
+                Input(value=self.wapp.services.env.today().isoformat(), id="started"),
+                name="started",
+            )
+            yield Field("Location", Input(id="location"), name="location")
+        with Horizontal(classes="pair"):
+            yield Field("Computer it came from", Input(id="computer"), name="computer")
+            yield Field("Seal number", Input(id="seal"), name="seal")
+        yield from self.form_footer("Register")
 
     def on_mount(self) -> None:
         first = "#serial" if self.detected is None else "#customer"
@@ -139,6 +168,8 @@ class RegisterScreen(FormScreen[int | None]):
         return self.query_one(f"#{name}", Input).value.strip()
 
     def action_submit(self) -> None:
+        if self.busy:
+            return
         errors: dict[str, str] = {}
         kind = self.kind
         if self.detected is not None:
@@ -172,19 +203,32 @@ class RegisterScreen(FormScreen[int | None]):
             except WipestationError as exc:
                 errors["capacity"] = str(exc)
             if serial and model and capacity:
-                identity = DriveIdentity(serial=serial, model=model, capacity_bytes=capacity)
+                media = str(self.query_one("#media", Select).value)
+                identity = DriveIdentity(serial=serial, model=model, capacity_bytes=capacity, media=media)
         self.show_errors(errors)
         if errors or identity is None or started is None:
             return
-        reg = custody.Registration(int(customer_text), job, started, self._value("location") or None)
+        by_label = self.detected is None
+        reg = custody.Registration(
+            int(customer_text),
+            job,
+            started,
+            self._value("location") or None,
+            host_computer=(self._value("computer") or None) if by_label else None,
+            seal_number=(self._value("seal") or None) if by_label else None,
+        )
         service = custody.register_backup if kind == "backup" else custody.register_abandoned
-        try:
-            with self.wapp.services.sessions.begin() as s:
-                record = service(s, self.wapp.services.env, identity, reg)
-                record_id, due = record.id, custody.effective_due(record)
-        except WipestationError as exc:
-            self.show_service_error(str(exc))
-            return
-        self.notify(f"{kind} record {record_id} for {identity.serial}: due {due}", title="Registered")
-        self.wapp.changed()
-        self.dismiss(record_id)
+        env = self.wapp.services.env
+        serial = identity.serial
+
+        def work(session: Session) -> tuple[int, Any]:
+            record = service(session, env, identity, reg)
+            return record.id, custody.effective_due(record)
+
+        def done(result: tuple[int, Any]) -> None:
+            record_id, due = result
+            self.notify(f"{kind} record {record_id} for {serial}: due {due}", title="Registered")
+            self.wapp.changed()
+            self.dismiss(record_id)
+
+        self.write_in_background(work, done)

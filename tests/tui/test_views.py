@@ -1,0 +1,81 @@
+"""What the lists and the record detail say: hold markers, no "overdue" on closed records."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from textual.widgets import Static
+
+from tests.tui.conftest import add_customers
+from tui.screens.record_detail import RecordDetailScreen
+from tui.screens.records import RecordsScreen
+from wipestation import custody
+from wipestation.destruction import DestructionRequest, destroy
+from wipestation.identity import DriveIdentity
+
+
+async def test_hold_marker_in_the_list_and_no_overdue_on_closed_records(make_app, store, env, renderer) -> None:
+    (cid,) = add_customers(store, env, "Anna Voorbeeld")
+    with store.begin() as s:
+        reg = custody.Registration(cid, "JOB-1", env.today() - timedelta(days=20))
+        held = custody.register_backup(s, env, DriveIdentity(serial="HELD-1"), reg).id
+        custody.hold(s, env, str(held), env.today() + timedelta(days=60), "dispute")
+        old = custody.Registration(cid, None, env.today() - relativedelta(months=5))
+        ident = DriveIdentity(serial="GONE-1", model="WD Blue", capacity_bytes=10**12, media="hdd")
+        closed = custody.register_abandoned(s, env, ident, old).id
+        destroy(s, env, renderer, DestructionRequest(refs=("GONE-1",), method="shred", level="H-4"))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("f2")
+        screen = app.screen
+        assert isinstance(screen, RecordsScreen)
+        by_id = {r.id: i for i, r in enumerate(screen.table.rows)}
+        assert screen.table.cell_text(by_id[held], 7) == "ON HOLD"
+        assert screen.table.cell_text(by_id[closed], 7) == ""
+        app.show_record(closed)
+        await pilot.pause()
+        assert isinstance(app.screen, RecordDetailScreen)
+        text = str(app.screen.query_one("#detail", Static).content)
+        assert "overdue" not in text
+        assert "closed: destroyed" in text
+        await pilot.press("escape")
+        app.show_record(held)
+        await pilot.pause()
+        assert "ON HOLD" in str(app.screen.query_one("#detail", Static).content)
+
+
+async def test_register_by_label_with_media_computer_and_seal(make_app, store, env) -> None:
+    from textual.widgets import Input, Select
+
+    from tui.screens.register import RegisterScreen
+
+    add_customers(store, env, "Anna Voorbeeld")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("l")
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        for name, value in (
+            ("serial", "LBL-0001"),
+            ("model", "Samsung 860 EVO"),
+            ("capacity", "250GB"),
+            ("customer", "1"),
+            ("computer", "HP ProBook 450 G5"),
+            ("seal", "SEAL-0099"),
+        ):
+            screen.query_one(f"#{name}", Input).value = value
+        screen.query_one("#media", Select).value = "ssd"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is not screen
+    with store.begin() as s:
+        record = custody.find_record(s, "LBL-0001")
+        assert (record.host_computer, record.seal_number, record.drive.media) == (
+            "HP ProBook 450 G5",
+            "SEAL-0099",
+            "ssd",
+        )
