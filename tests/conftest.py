@@ -24,6 +24,16 @@ from wipestation.db import open_store
 from wipestation.env import Env
 
 
+@pytest.fixture(autouse=True)
+def _umask_of_the_test_run() -> Iterator[None]:
+    """`wipestation` sets the process umask (077) when a command runs; commands run in this process
+    through CliRunner, so each test gets the umask back (a later test's files stay as it expects)."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield
+    os.umask(old)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -174,14 +174,14 @@ def _technicians_without_root(installed: Path, base: Path) -> None:
         st = store.stat()
         assert (st.st_uid, st.st_gid) == (TECHNICIAN, SHOP_GROUP)
         assert stat.S_IMODE(st.st_mode) & 0o660 == 0o660 and not stat.S_IMODE(st.st_mode) & 0o007
+        # The udev rule's work, done when the disk appears: the bay's disk belongs to the group, mode 0660
+        # (identity and protection read the device itself: a technician reads only what the group may).
+        os.chown(device, 0, SHOP_GROUP)
+        os.chmod(device, 0o660)
         registered = run(
             TECHNICIAN, [SHOP_GROUP], "backup", "register", "--device", device, "--customer", "1", "--job", "R-1", *made
         )
         assert registered.returncode == 0, registered.stderr
-
-        # The udev rule's work: the bay's disk belongs to the group, mode 0660.
-        os.chown(device, 0, SHOP_GROUP)
-        os.chmod(device, 0o660)
 
         # Outside the group: refused before anything is opened, exit 3, one line.
         refused = run(OUTSIDER, [], "erase", device, "--method", "zero", "--verify", "full", "--confirm", serial)

@@ -8,6 +8,8 @@ the superblocks itself and trusts no cache.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -68,6 +70,12 @@ def parse_blkid_export(text: str) -> dict[str, str]:
     return values
 
 
+def blkid_path() -> str:
+    """blkid lives in /usr/sbin on Debian, which is not in a technician's PATH."""
+    search = os.pathsep.join(filter(None, (os.environ.get("PATH"), "/usr/sbin", "/sbin")))
+    return shutil.which("blkid", path=search) or "blkid"
+
+
 def udevd_running(control: Path = UDEVD_CONTROL) -> bool:
     return control.exists()
 
@@ -92,7 +100,7 @@ def probe_signatures(
         label = (properties.get("ID_FS_LABEL") or "").strip() or None
         return (Signature(node, fstype, label) if fstype else None), None
     try:
-        done = run(["blkid", "-p", "-o", "export", node])
+        done = run([blkid_path(), "-p", "-o", "export", node])
     except (OSError, subprocess.SubprocessError) as exc:
         return None, f"cannot probe {node} for RAID/LVM member signatures (blkid: {exc})"
     if done.returncode == BLKID_NOTHING_FOUND:
