@@ -14,9 +14,10 @@ from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
 from wipestation.erasure.blockio import BlockOpener, OsBlockOpener
 from wipestation.erasure.engine import Progress
-from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
+from wipestation.erasure.firmware import CommandRunner
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import WipestationError
+from wipestation.helper import require_device_access, runner_for
 
 
 class CoreEraseBackend:
@@ -33,7 +34,7 @@ class CoreEraseBackend:
         self.sessions = sessions
         self.env = env
         self.source = source
-        self.runner: CommandRunner = runner if runner is not None else SubprocessRunner()
+        self.runner: CommandRunner | None = runner  # None: the real tools, through the root helper when not root
         self.opener: BlockOpener = opener if opener is not None else OsBlockOpener()
         self._renderer_factory = renderer_factory or (lambda: load_renderer(env.config))
         self._renderer: CertificateRenderer | None = None
@@ -43,11 +44,17 @@ class CoreEraseBackend:
             self._renderer = self._renderer_factory()
         return self._renderer
 
+    def runner_for(self, device: str, serial: str) -> CommandRunner:
+        """The injected runner, or the one the CLI uses: root runs the tools itself, a technician
+        through the narrow root helper (which checks identity and protection itself)."""
+        return self.runner if self.runner is not None else runner_for(device, serial)
+
     def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
+        runner = self.runner_for(drive.identity.device or "", drive.identity.serial)
         try:
-            offers = method_offers(self.runner, drive, probe=probe)
+            offers = method_offers(runner, drive, probe=probe)
         except (OSError, WipestationError):
-            offers = method_offers(self.runner, DetectedDrive(drive.identity, "capabilities could not be read"))
+            offers = method_offers(runner, DetectedDrive(drive.identity, "capabilities could not be read"))
         choices = [
             MethodChoice(
                 o.name,
@@ -75,11 +82,12 @@ class CoreEraseBackend:
                 EraseProgress(p.bytes_done, p.bytes_total, p.pass_number, p.passes, p.rate, p.eta_seconds, p.phase)
             )
 
+        require_device_access(request.device)  # a technician outside the group: refused before anything opens
         services = EraseServices(
             sessions=self.sessions,
             env=self.env,
             source=self.source,
-            runner=self.runner,
+            runner=self.runner_for(request.device, request.serial),
             opener=self.opener,
             renderer=self._renderer_once,
         )
