@@ -2,48 +2,24 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.helpers.smtp import Inbox, smtp_on_loopback
 from wipestation.config import MailConfig, load_config
 from wipestation.errors import ConfigError
 from wipestation.mail import MailError, new_message, send
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(parsed)  # type: ignore[arg-type]
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        return "250 OK"
-
-
 @pytest.fixture
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    inbox = _Inbox()
-    with socket.socket() as probe:  # a free loopback port (aiosmtpd cannot report one it picked itself)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    with smtp_on_loopback() as server:
+        yield server
 
 
-def test_a_message_reaches_the_server(smtp_server: tuple[_Inbox, int]) -> None:
+def test_a_message_reaches_the_server(smtp_server: tuple[Inbox, int]) -> None:
     inbox, port = smtp_server
     config = MailConfig(host="127.0.0.1", port=port, sender="winkel@example.nl")
     message = new_message(config, to="klant@example.nl", subject="Certificaat", body="Hierbij uw certificaat.")
