@@ -10,7 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from tests.conftest import Cli
-from wipestation.db import alembic_config, make_engine, open_store
+from wipestation.db import SCHEMA_HEAD, alembic_config, make_engine, open_store
 from wipestation.models import Base
 
 
@@ -27,6 +27,7 @@ def test_one_head(tmp_path: Path) -> None:
     heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     engine.dispose()
     assert len(heads) == 1
+    assert heads == [SCHEMA_HEAD]  # the quick check in open_store knows the head
 
 
 def test_any_command_creates_the_schema(cli: Cli) -> None:

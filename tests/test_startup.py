@@ -47,6 +47,11 @@ def test_the_daily_read_commands_load_no_device_console_or_pdf_library(command: 
     assert [m for m in loaded if m in DISPLAY_HEAVY] == []
 
 
+def test_a_store_at_the_newest_schema_opens_without_alembic(tmp_path: Path) -> None:
+    assert "alembic" in _loaded_after(["list"], tmp_path)  # a new store: Alembic creates the schema
+    assert "alembic" not in _loaded_after(["due"], tmp_path)  # the same store again: no migration to run
+
+
 def test_the_lazy_index_names_every_command_of_every_module() -> None:
     defined: dict[str, str] = {}
     for name in COMMAND_MODULES:

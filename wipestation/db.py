@@ -11,20 +11,23 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from wipestation.config import Config
 from wipestation.errors import ConfigError, WipestationError
+
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
+# The newest migration. A store already there is opened without loading Alembic (a quick start for
+# every command); tests/test_migrations.py checks that this is the head of the migrations.
+SCHEMA_HEAD = "i17_0003"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -78,6 +81,8 @@ def make_engine(url: str) -> Engine:
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -87,8 +92,25 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 _upgrade_lock = threading.Lock()
 
 
+def _stored_version(engine: Engine) -> str | None:
+    """The migration the store is at, read with plain SQL (None: no schema yet, or unreadable)."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+            conn.rollback()
+    except SQLAlchemyError:  # no schema yet, or the store cannot be read: Alembic's path says which
+        return None
+    return str(rows[0][0]) if len(rows) == 1 else None
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (no-op when it is there already)."""
+    if _stored_version(engine) == SCHEMA_HEAD:
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config(engine)
     head = ScriptDirectory.from_config(cfg).get_current_head()
     with _upgrade_lock:
