@@ -8,11 +8,10 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
-from tests.test_mail import _Inbox
+from tests.helpers.smtp import Inbox, smtp_on_loopback
 from wipestation.config import MailConfig
 
 URL = "https://www.somcom.nl/controle/"
@@ -25,15 +24,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def inbox() -> Iterator[tuple[_Inbox, int]]:
-    box = _Inbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    with smtp_on_loopback() as server:
+        yield server
 
 
 def _mail_to(cli: Cli, port: int) -> None:
@@ -72,7 +65,7 @@ def _attachment(message: object) -> tuple[str, bytes]:
     return str(part.get_filename()), payload
 
 
-def test_the_certificate_reaches_the_customer(cli: Cli, shop: Shop, inbox: tuple[_Inbox, int]) -> None:
+def test_the_certificate_reaches_the_customer(cli: Cli, shop: Shop, inbox: tuple[Inbox, int]) -> None:
     box, port = inbox
     _mail_to(cli, port)
     number = _certificate(cli, shop, "HDD-MAIL-1")
@@ -102,7 +95,7 @@ def test_the_certificate_reaches_the_customer(cli: Cli, shop: Shop, inbox: tuple
     assert not any("@" in str(e[1]) for e in events)
 
 
-def test_a_failed_send_is_recorded_and_retried_by_pending(cli: Cli, shop: Shop, inbox: tuple[_Inbox, int]) -> None:
+def test_a_failed_send_is_recorded_and_retried_by_pending(cli: Cli, shop: Shop, inbox: tuple[Inbox, int]) -> None:
     box, port = inbox
     _mail_to(cli, _free_port())  # nothing listens there
     number = _certificate(cli, shop, "HDD-MAIL-2")
@@ -134,7 +127,7 @@ def test_a_failed_send_is_recorded_and_retried_by_pending(cli: Cli, shop: Shop, 
     ],
 )
 def test_bad_input_is_one_line_and_records_nothing(
-    cli: Cli, shop: Shop, inbox: tuple[_Inbox, int], args: list[str], message: str
+    cli: Cli, shop: Shop, inbox: tuple[Inbox, int], args: list[str], message: str
 ) -> None:
     _mail_to(cli, inbox[1])
     number = _certificate(cli, shop, "HDD-MAIL-3", email=None)
