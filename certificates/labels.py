@@ -20,6 +20,7 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from certificates.render import draw_qr_modules
 from wipestation.errors import BadValue
 from wipestation.labels import FORMATS, LabelData
 from wipestation.units import format_capacity
@@ -85,18 +86,7 @@ def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> N
     box = size / (count + 2 * QR_QUIET)
     left, top = x + QR_QUIET * box, y + size - QR_QUIET * box
     canvas.setFillColorRGB(0, 0, 0)
-    path = canvas.beginPath()
-    for r, row in enumerate(modules):
-        c = 0
-        while c < count:
-            if row[c]:
-                start = c
-                while c < count and row[c]:
-                    c += 1
-                path.rect(left + start * box, top - (r + 1) * box, (c - start) * box, box)
-            else:
-                c += 1
-    canvas.drawPath(path, stroke=0, fill=1)
+    draw_qr_modules(canvas, modules, left, top, box)
 
 
 def _draw_label(canvas: Canvas, sheet: Sheet, data: LabelData, x: float, y: float) -> None:

@@ -287,16 +287,11 @@ def _shorten(line: str, font: str, size: float, width: float = SHOP_TEXT_WIDTH) 
     return line + "…"
 
 
-def _draw_qr(canvas: Canvas, ctx: PageContext) -> None:
-    count = len(ctx.modules)
-    box = QR_SIZE / (count + 2 * QR_BORDER)
-    left = PAGE_WIDTH - MARGIN_RIGHT - QR_SIZE + QR_BORDER * box
-    top = PAGE_HEIGHT - MARGIN_TOP + 2 * mm - QR_BORDER * box
-    canvas.setFillColor(colors.white)
-    canvas.rect(left - QR_BORDER * box, top - QR_SIZE + QR_BORDER * box, QR_SIZE, QR_SIZE, stroke=0, fill=1)
-    canvas.setFillColor(colors.black)
+def draw_qr_modules(canvas: Canvas, modules: list[list[bool]], left: float, top: float, box: float) -> None:
+    """A QR code's dark modules as one path of horizontal runs, row 0 at `top` (certificates, labels)."""
+    count = len(modules)
     path = canvas.beginPath()
-    for r, row in enumerate(ctx.modules):
+    for r, row in enumerate(modules):
         c = 0
         while c < count:
             if row[c]:
@@ -307,6 +302,17 @@ def _draw_qr(canvas: Canvas, ctx: PageContext) -> None:
             else:
                 c += 1
     canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _draw_qr(canvas: Canvas, ctx: PageContext) -> None:
+    count = len(ctx.modules)
+    box = QR_SIZE / (count + 2 * QR_BORDER)
+    left = PAGE_WIDTH - MARGIN_RIGHT - QR_SIZE + QR_BORDER * box
+    top = PAGE_HEIGHT - MARGIN_TOP + 2 * mm - QR_BORDER * box
+    canvas.setFillColor(colors.white)
+    canvas.rect(left - QR_BORDER * box, top - QR_SIZE + QR_BORDER * box, QR_SIZE, QR_SIZE, stroke=0, fill=1)
+    canvas.setFillColor(colors.black)
+    draw_qr_modules(canvas, ctx.modules, left, top, box)
 
 
 def _draw_rule(canvas: Canvas) -> None:
