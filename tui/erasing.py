@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tui.services import EraseProgress, EraseRequest, EraseResult, MethodChoice
 from wipestation.certify import CertificateRenderer, load_renderer
+from wipestation.commands import CommandRunner
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
 from wipestation.erasure.blockio import BlockOpener, OsBlockOpener
 from wipestation.erasure.engine import Progress
-from wipestation.erasure.firmware import CommandRunner
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import WipestationError
 from wipestation.helper import require_device_access, runner_for

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wipestation.audit import Action, record_event
+from wipestation.commands import CommandRunner
 from wipestation.config import HealthConfig
 from wipestation.env import Env
-from wipestation.erasure.firmware import CommandRunner
 from wipestation.models import Drive, DriveHealth, DriveOwner, Erasure, ErasureOutcome
 
 HEALTHY = "healthy"

@@ -28,8 +28,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from wipestation.commands import CommandResult, SubprocessRunner
 from wipestation.config import Config, load_config
-from wipestation.erasure.firmware import CommandResult, SubprocessRunner
 from wipestation.errors import ExitCode, WipestationError
 
 SYSTEM_CONFIG = "/etc/wipestation.toml"

@@ -19,10 +19,10 @@ from pypdf import PdfReader
 
 from tests.conftest import Cli
 from tests.helpers.loop import IS_ROOT, loop_device
+from wipestation.commands import CommandResult
 from wipestation.config import Config
 from wipestation.detection import default_drive_source
 from wipestation.devices import DetectedDrive
-from wipestation.erasure.firmware import CommandResult
 
 pytestmark = [
     pytest.mark.blockdev,

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from tests.helpers.loop import IS_ROOT
 from wipestation.cli import main
 from wipestation.cli.context import Overrides
-from wipestation.erasure.firmware import CommandResult
+from wipestation.commands import CommandResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tools"
 

@@ -13,8 +13,8 @@ import pytest
 from tests.conftest import Cli
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner, fixture_text
 from tests.erasure.test_custody_blockdev import FakeRenderer
+from wipestation.commands import CommandResult
 from wipestation.devices import DetectedDrive
-from wipestation.erasure.firmware import CommandResult
 from wipestation.identity import DriveIdentity
 
 SIZE = 1 << 20

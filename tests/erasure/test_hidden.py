@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.erasure.conftest import FakeRunner, fixture_text
-from wipestation.erasure.firmware import CommandResult, parse_hdparm_hpa
+from wipestation.commands import CommandResult
+from wipestation.erasure.firmware import parse_hdparm_hpa
 from wipestation.erasure.hidden import parse_hdparm_dco, probe_hidden, restore_commands, settle_hidden
 from wipestation.errors import SafetyRefusal
 from wipestation.identity import DriveIdentity

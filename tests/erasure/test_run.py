@@ -75,7 +75,7 @@ def test_an_unexpected_error_leaves_the_erasure_interrupted_and_the_record_given
 def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(cli: Cli) -> None:
     """SANITIZE OVERWRITE on an SSD: the record says Clear, as the capability check did."""
     from tests.erasure.conftest import fixture_text
-    from wipestation.erasure.firmware import CommandResult
+    from wipestation.commands import CommandResult
 
     ssd = DriveIdentity(serial="S3Z1NB0TESTSSD", model="Samsung SSD 860", capacity_bytes=SIZE, bus="ata", media="ssd")
     text = fixture_text("hdparm_I_ssd_frozen.txt").replace("\t\tfrozen", "\tnot\tfrozen")

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from wipestation.commands import CommandResult
 from wipestation.config import HealthConfig
-from wipestation.erasure.firmware import CommandResult, parse_smartctl_info
+from wipestation.erasure.firmware import parse_smartctl_info
 from wipestation.health import (
     FAILING,
     HEALTHY,

@@ -9,8 +9,8 @@ from typing import Any
 from tests.conftest import Cli
 from tests.erasure.conftest import FakeRunner, fixture_text
 from tests.erasure.test_run import OneDrive
+from wipestation.commands import CommandResult
 from wipestation.devices import DetectedDrive
-from wipestation.erasure.firmware import CommandResult
 from wipestation.identity import DriveIdentity
 
 GB = 10**9

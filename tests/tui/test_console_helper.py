@@ -11,7 +11,7 @@ import pytest
 
 from tui.erasing import CoreEraseBackend
 from tui.services import EraseRequest
-from wipestation.erasure.firmware import SubprocessRunner
+from wipestation.commands import SubprocessRunner
 from wipestation.errors import SafetyRefusal
 from wipestation.helper import HelperRunner
 

@@ -12,10 +12,10 @@ from wipestation.cli.certs import certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
+from wipestation.commands import CommandRunner, SubprocessRunner
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import OsBlockOpener
 from wipestation.erasure.engine import Progress
-from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
 from wipestation.erasure.hidden import rescan_capacity
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure

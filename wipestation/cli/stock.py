@@ -14,7 +14,7 @@ from wipestation import pool as backup_pool
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.cli.records import drive_source
-from wipestation.erasure.firmware import CommandRunner, SubprocessRunner
+from wipestation.commands import CommandRunner, SubprocessRunner
 from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
 from wipestation.models import Drive

@@ -9,13 +9,13 @@ import logging
 import os
 import re
 import secrets
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
+from wipestation.commands import CommandRunner
 from wipestation.erasure.blockio import AlignedBuffer
 from wipestation.erasure.engine import EngineResult, OpenedDevice, Progress
 from wipestation.erasure.verify import merge_ranges
@@ -23,38 +23,6 @@ from wipestation.errors import InvalidState
 from wipestation.identity import DriveIdentity
 
 log = logging.getLogger(__name__)
-
-# ---------------------------------------------------------------------------------------------
-# The seam
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    returncode: int
-    stdout: str
-    stderr: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
-
-
-class CommandRunner(Protocol):
-    def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult: ...
-
-
-class SubprocessRunner:
-    """The real runner: no shell, text output, a missing tool is exit code 127."""
-
-    def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
-        try:
-            done = subprocess.run(list(args), capture_output=True, text=True, timeout=timeout, check=False)
-        except FileNotFoundError:
-            return CommandResult(127, "", f"{args[0]}: not installed")
-        except subprocess.TimeoutExpired:
-            return CommandResult(124, "", f"{args[0]}: timed out after {timeout} s")
-        return CommandResult(done.returncode, done.stdout, done.stderr)
-
 
 # ---------------------------------------------------------------------------------------------
 # Parsing

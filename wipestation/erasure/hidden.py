@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wipestation.erasure.firmware import CommandRunner, HpaState, parse_hdparm_hpa
+from wipestation.commands import CommandRunner
+from wipestation.erasure.firmware import HpaState, parse_hdparm_hpa
 from wipestation.errors import SafetyRefusal
 from wipestation.identity import DriveIdentity
 

@@ -16,12 +16,13 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.certify import CertificateRenderer, issue_erasure_certificate
+from wipestation.commands import CommandRunner
 from wipestation.custody import open_record_for_drive
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
 from wipestation.erasure.blockio import BlockDevice, BlockOpener, block_device_present
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
-from wipestation.erasure.firmware import CommandRunner, FirmwareEngine, build_commands, detect_support, tool_versions
+from wipestation.erasure.firmware import FirmwareEngine, build_commands, detect_support, tool_versions
 from wipestation.erasure.hidden import Rescan, rescan_capacity, settle_hidden
 from wipestation.erasure.methods import CLEAR, Method, get_method, nist_category
 from wipestation.erasure.patterns import new_key
