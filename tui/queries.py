@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tui.texts import _, ngettext
 from wipestation import custody
 from wipestation.devices import DetectedDrive
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
@@ -149,7 +150,7 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
     if detected.protected_reason:
         return DriveRow(
             **base,
-            status=f"PROTECTED: {detected.protected_reason}",
+            status=_("PROTECTED: {reason}").format(reason=detected.protected_reason),
             tone="protected",
             record_id=None,
             due=False,
@@ -157,23 +158,30 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
         )
     drive = session.execute(select(Drive).where(Drive.serial == ident.serial)).scalar_one_or_none()
     if drive is None:
-        return DriveRow(**base, status="unknown drive", tone="unknown", record_id=None, due=False, protected=False)
+        return DriveRow(**base, status=_("unknown drive"), tone="unknown", record_id=None, due=False, protected=False)
     record = custody.open_record_for_drive(session, drive.id)
     if record is None:
-        what = "shop backup drive, available" if drive.owner.value == "shop" else "customer disk, no open record"
+        shop = drive.owner.value == "shop"
+        what = _("shop backup drive, available") if shop else _("customer disk, no open record")
         return DriveRow(**base, status=what, tone="known", record_id=None, due=False, protected=False)
     due_on = custody.effective_due(record)
     days = (due_on - today).days
     name = record.customer.name
-    what = "backup" if record.kind is CustodyKind.BACKUP else "abandoned disk"
-    if record.state is CustodyState.ERASING:
-        status = f"{what} of {name} (customer {record.customer_id}), erasing"
+    if record.kind is CustodyKind.BACKUP:
+        what = _("backup of {name} (customer {id})").format(name=name, id=record.customer_id)
     else:
-        when = f"due {days_text(days)}" if days <= 0 else f"due in {days} day{'s' if days != 1 else ''}"
-        status = f"{what} of {name} (customer {record.customer_id}), {when}"
+        what = _("abandoned disk of {name} (customer {id})").format(name=name, id=record.customer_id)
+    if record.state is CustodyState.ERASING:
+        status = f"{what}, " + _("erasing")
+    else:
+        if days <= 0:
+            when = _("due {when}").format(when=days_text(days))
+        else:
+            when = ngettext("due in {n} day", "due in {n} days", days).format(n=days)
+        status = f"{what}, {when}"
     hold = custody.active_hold(record, today)
     if hold is not None:
-        status += f" (on hold until {hold.until})"
+        status += " " + _("(on hold until {date})").format(date=hold.until)
     is_due = days <= 0 and record.state is not CustodyState.ERASING
     return DriveRow(
         **base,

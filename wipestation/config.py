@@ -175,10 +175,12 @@ def _section(cls: type, name: str, raw: Any) -> Any:
     return cls(**values)
 
 
-def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Config:
-    """Read the TOML file (if any) and apply the environment overrides."""
+def load_config(path: Path | None, *, env: dict[str, str] | None = None, language: str | None = None) -> Config:
+    """Read the TOML file (if any) and apply the environment overrides; `language` (from `--lang`)
+    replaces the file's, and the certificates' default language follows it."""
     env = dict(os.environ) if env is None else env
     config = Config()
+    cert_language_set = False
     if path is not None:
         try:
             raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -202,9 +204,12 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
                 raise ConfigError(f"config: unknown or malformed key '{key}'")
         config = replace(config, **changes)
         cert_raw = raw.get("certificates")
-        if "language" in changes and not (isinstance(cert_raw, dict) and "language" in cert_raw):
-            # the certificates' default language follows the shop's language
-            config = replace(config, certificates=replace(config.certificates, language=config.language))
+        cert_language_set = isinstance(cert_raw, dict) and "language" in cert_raw
+    if language is not None:
+        config = replace(config, language=language)
+    if not cert_language_set:
+        # the certificates' default language follows the shop's language
+        config = replace(config, certificates=replace(config.certificates, language=config.language))
     if env.get("WIPESTATION_ALLOW_LOOP", "") in {"1", "true", "yes"}:
         config = replace(config, devices=replace(config.devices, allow_loop=True))
     _validate(config)
@@ -218,6 +223,16 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
         if not _HOUR.match(hour):
             raise ConfigError(f'config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"')
     return config
+
+
+def with_language(config: Config, language: str | None) -> Config:
+    """`config` with `--lang`: the shop's language, and the certificates' when they followed it."""
+    if language is None or language == config.language:
+        return config
+    certificates = config.certificates
+    if certificates.language == config.language:
+        certificates = replace(certificates, language=language)
+    return replace(config, language=language, certificates=certificates)
 
 
 # Upper limits of the retention periods: beyond them a value is a typing error (and dates overflow).

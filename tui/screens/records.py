@@ -13,31 +13,32 @@ from textual.widgets import Footer, Header, Input, Select
 
 from tui.queries import RecordRow, record_rows
 from tui.rowtable import RowTable
+from tui.texts import N_, _, kind_word, localise_bindings, state_word
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp
 
-FILTERS = [("all records", "all"), ("open", "open"), ("due", "due"), ("closed", "closed")]
+FILTERS = [(N_("all records"), "all"), (N_("open"), "open"), (N_("due"), "due"), (N_("closed"), "closed")]
 STATE_STYLE = {"due": "bold dark_orange", "erased": "green", "destroyed": "green", "erasing": "cyan"}
 COLUMNS = [
-    ("Record", 7),
-    ("Kind", 9),
-    ("State", 9),
-    ("Serial", 22),
-    ("Customer", 28),
-    ("Job", 12),
-    ("Due", 11),
+    (N_("Record"), 7),
+    (N_("Kind"), 9),
+    (N_("State"), 9),
+    (N_("Serial"), 22),
+    (N_("Customer"), 28),
+    (N_("Job"), 12),
+    (N_("Due"), 11),
     ("", 16),
-    ("Location", 0),
+    (N_("Location"), 0),
 ]
 
 
 def format_record(r: RecordRow) -> list[tuple[str, str]]:
     return [
         (str(r.id), ""),
-        (r.kind, ""),
-        (r.state, STATE_STYLE.get(r.state, "")),
+        (kind_word(r.kind), ""),
+        (state_word(r.state), STATE_STYLE.get(r.state, "")),
         (r.serial, ""),
         (f"{r.customer_name} ({r.customer_id})", ""),
         (r.job or "", ""),
@@ -55,19 +56,20 @@ def _when(r: RecordRow) -> tuple[str, str]:
     if r.state not in ("holding", "stored", "due", "erasing"):
         return "", ""
     if r.on_hold:
-        return "ON HOLD", HOLD_STYLE
+        return _("ON HOLD"), HOLD_STYLE
     return days_text(r.days_left), ""
 
 
 class RecordsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+f", "focus_search", "Search"),
-        Binding("h", "hold", "Hold"),
+        Binding("escape", "app.pop_screen", N_("Back")),
+        Binding("ctrl+f", "focus_search", N_("Search")),
+        Binding("h", "hold", N_("Hold")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        localise_bindings(self)
         self.all_rows: list[RecordRow] = []
         self.shown: list[RecordRow] = []
 
@@ -80,8 +82,9 @@ class RecordsScreen(Screen[None]):
         yield Header()
         with Vertical(classes="full"):
             with Horizontal(id="filters"):
-                yield Input(placeholder="search id, serial, customer, job, location", id="search")
-                yield Select(FILTERS, value="all", allow_blank=False, id="state")
+                yield Input(placeholder=_("search id, serial, customer, job, location"), id="search")
+                filters = [(_(label), value) for label, value in FILTERS]
+                yield Select(filters, value="all", allow_blank=False, id="state")
             yield table
         yield Footer(compact=True, show_command_palette=False)
 
@@ -117,7 +120,7 @@ class RecordsScreen(Screen[None]):
         self.shown = rows
         keep = self.selected()
         self.table.set_rows(rows, keep=lambda r: r.id == keep)
-        self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
+        self.sub_title = _("{n} of {total} records").format(n=len(rows), total=len(self.all_rows))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter()

@@ -21,6 +21,10 @@ from wipestation.erasure.methods import METHODS
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access, runner_for
+from wipestation.i18n import N_, _
+
+# The engine's phases, as the progress line names them.
+PHASES = {"write": N_("write"), "verify": N_("verify"), "firmware": N_("firmware")}
 
 
 def _drive_source(app: AppContext) -> DriveSource:
@@ -49,13 +53,18 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
             }
             click.echo(json_line(line))
         elif tty:
-            eta = "" if p.eta_seconds is None else f"  ETA {int(p.eta_seconds) // 60}:{int(p.eta_seconds) % 60:02d}"
+            eta = (
+                ""
+                if p.eta_seconds is None
+                else "  " + _("ETA {time}").format(time=f"{int(p.eta_seconds) // 60}:{int(p.eta_seconds) % 60:02d}")
+            )
             width = 30
             filled = int(p.fraction * width)
             bar = "#" * filled + "-" * (width - filled)
+            phase = _(PHASES[p.phase]) if p.phase in PHASES else p.phase
+            step = _("pass {n}/{passes}").format(n=p.pass_number, passes=p.passes)
             click.echo(
-                f"\r{p.phase:8} pass {p.pass_number}/{p.passes} [{bar}] {p.fraction * 100:5.1f}%"
-                f"  {p.rate / 1e6:8.1f} MB/s{eta}   ",
+                f"\r{phase:8} {step} [{bar}] {p.fraction * 100:5.1f}%  {p.rate / 1e6:8.1f} MB/s{eta}   ",
                 err=True,
                 nl=False,
             )
@@ -142,25 +151,45 @@ def erase(
         click.echo(json_line(out))
     else:
         click.echo(
-            f"erasure {out['erasure_id']}: {out['outcome']} ({out['method']}, {out['nist_category']}); "
-            f"{out['bytes_written']} bytes written, verify {out['verify_mode']}: {out['verify_result']}"
+            _(
+                "erasure {id}: {outcome} ({method}, {category}); {written} bytes written, verify {mode}: {result}"
+            ).format(
+                id=out["erasure_id"],
+                outcome=out["outcome"],
+                method=out["method"],
+                category=out["nist_category"],
+                written=out["bytes_written"],
+                mode=out["verify_mode"],
+                result=out["verify_result"],
+            )
         )
         if out["bad_ranges"]:
-            click.echo(f"bad ranges: {out['bad_ranges'][:10]}")
+            click.echo(_("bad ranges: {ranges}").format(ranges=out["bad_ranges"][:10]))
         if out.get("health"):
-            click.echo(f"drive health: {out['health']} (wipestation pool, wipestation health DEV)")
+            click.echo(
+                _("drive health: {health} (wipestation pool, wipestation health DEV)").format(health=out["health"])
+            )
         if out["certificate"]:
-            click.echo(f"certificate: {out['certificate']}")
+            click.echo(_("certificate: {number}").format(number=out["certificate"]))
     if out.get("sectors_not_written") and report.outcome == "with-exceptions":
         click.echo(
-            f"warning: {out['sectors_not_written']} sectors hidden by an HPA/DCO were not written (succeeded with "
-            "exceptions; the certificate says so); `--restore-hidden` erases them too",
+            _(
+                "warning: {n} sectors hidden by an HPA/DCO were not written (succeeded with exceptions; the "
+                "certificate says so); `--restore-hidden` erases them too"
+            ).format(n=out["sectors_not_written"]),
             err=True,
         )
     if out["certificate_error"]:
-        click.echo(f"warning: erased, but no certificate was issued: {out['certificate_error']}", err=True)
+        click.echo(
+            _("warning: erased, but no certificate was issued: {error}").format(error=out["certificate_error"]),
+            err=True,
+        )
     if report.outcome not in ("succeeded", "with-exceptions"):
-        raise EraseFailed(f"erasure {out['erasure_id']} {out['outcome']}: {out['error']}")
+        raise EraseFailed(
+            _("erasure {id} {outcome}: {error}").format(
+                id=out["erasure_id"], outcome=out["outcome"], error=out["error"]
+            )
+        )
 
 
 @click.command()
