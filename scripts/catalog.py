@@ -8,9 +8,10 @@ import io
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_python
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -19,8 +20,21 @@ SOURCES = ("wipestation", "tui")  # certificates/ keep their own texts (certific
 LOCALE_DIR = ROOT / "wipestation" / "locale"
 DOMAIN = "wipestation"
 LANGUAGES = ("nl",)  # English is the source text
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-METHODS = [("**.py", "python")]
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "K_": None}
+KEY_CONTEXT = "key"  # wipestation.i18n.KEY_CONTEXT: a key's description in the footer (short)
+
+
+def extract_python_keys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:
+    """Babel's Python extractor, with `K_("Erase")` (a key's description) as `pgettext("key", "Erase")`:
+    the footer's word may be shorter than the same word in a dialog."""
+    for lineno, funcname, messages, comments in extract_python(fileobj, keywords, comment_tags, options):
+        if funcname == "K_" and isinstance(messages, str):
+            yield lineno, "pgettext", (KEY_CONTEXT, messages), comments
+        else:
+            yield lineno, funcname, messages, comments
+
+
+METHODS = [("**.py", extract_python_keys)]
 
 
 def extract() -> Catalog:

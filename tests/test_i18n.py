@@ -88,7 +88,7 @@ def test_the_catalog_check_finds_a_missing_translation(template: Any, monkeypatc
     grown = Catalog(locale="nl", domain="wipestation")
     for msg in template:
         if msg.id:
-            grown.add(msg.id)
+            grown.add(msg.id, context=msg.context)
     grown.add("A brand-new console text")
     assert list(catalog.missing(catalog.read("nl"), grown)) == ["A brand-new console text"]
 
@@ -117,7 +117,7 @@ SHOWN_CALLS = {
 }
 SHOWN_KEYWORDS = {"title", "placeholder", "yes", "reason_label", "note", "label", "description"}
 SHOWN_ATTRIBUTES = {"title", "sub_title"}
-WRAPPERS = {"_", "N_", "ngettext"}
+WRAPPERS = {"_", "N_", "K_", "ngettext"}
 TABLES = re.compile(r"(COLUMNS|CHOICES|FILTERS|FIELDS)$")  # module-level tables of labels
 # Arguments that are not text for a person: ids, keys, actions, variants, severities, CSS classes.
 NOT_TEXT = re.compile(r"^([a-z0-9_.+\-]+|[#.][\w-]+|\s*)$")
@@ -162,6 +162,9 @@ class _Finder(ast.NodeVisitor):
             args = node.args
             if name == "Binding":
                 args = args[2:3]  # key and action are not text; the description is
+                for arg in args:  # a key's description is translated in the footer's context
+                    if isinstance(arg, ast.Call) and _name(arg.func) != "K_":
+                        self.found.append(f"{self.path}:{node.lineno} a key's description is marked with K_()")
             for arg in args:
                 self._report(arg, f"{name}()")
         for kw in node.keywords:
@@ -213,6 +216,7 @@ def test_no_console_string_escapes_the_catalog() -> None:
         'yield Select([("backup (kept 30 days)", "backup")], id="kind")',
         'MEDIA_CHOICES = [("not known", "unknown")]',
         'self.notify(_(f"{n} drives"))',
+        'BINDINGS = [Binding("e", "erase", N_("Erase"))]',
     ],
 )
 def test_the_check_catches_an_unwrapped_string(source: str) -> None:
@@ -224,7 +228,7 @@ def test_the_check_catches_an_unwrapped_string(source: str) -> None:
     [
         'yield Label(_("Attached drives"), classes="pane-title")',
         'self.notify(_("{serial} is protected").format(serial=s), severity="error")',
-        'BINDINGS = [Binding("e", "erase", N_("Erase")), Binding("up", "cursor(-1)", show=False)]',
+        'BINDINGS = [Binding("e", "erase", K_("Erase")), Binding("up", "cursor(-1)", show=False)]',
         'yield Static("", id="customer-name")',
         'yield Button(_("Erase"), variant="error", id="go")',
     ],

@@ -35,7 +35,7 @@ from tui.services import (
     EraseResult,
     Watcher,
 )
-from tui.texts import N_, _, localise_bindings, ngettext
+from tui.texts import K_, _, localise_bindings, ngettext
 from tui.widgets import EraseJob, status_word
 from wipestation.certify import CertificateRenderer
 from wipestation.devices import DetectedDrive
@@ -60,16 +60,16 @@ class WipestationApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "wipestation"
     BINDINGS = [
-        Binding("f1", "show_dashboard", N_("Home"), show=False, priority=True),
-        Binding("f2", "show_records", N_("Records")),
-        Binding("f3", "show_customers", N_("Customers")),
-        Binding("f4", "show_history", N_("History")),
-        Binding("f6", "show_pool", N_("Pool"), show=False),
-        Binding("ctrl+q", "quit", N_("Quit"), priority=True),
+        Binding("f1", "show_dashboard", K_("Home"), show=False, priority=True),
+        Binding("f2", "show_records", K_("Records")),
+        Binding("f3", "show_customers", K_("Customers")),
+        Binding("f4", "show_history", K_("History")),
+        Binding("f6", "show_pool", K_("Pool"), show=False),
+        Binding("ctrl+q", "quit", K_("Quit"), priority=True),
         # Priority: the App moves focus before it routes the next queued key, so a barcode
         # scanner's burst (text, Tab, text) lands field by field instead of all in the first.
-        Binding("tab", "app.focus_next", N_("Next"), show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", N_("Previous"), show=False, priority=True),
+        Binding("tab", "app.focus_next", K_("Next"), show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", K_("Previous"), show=False, priority=True),
     ]
 
     def __init__(self, services: ConsoleServices) -> None:

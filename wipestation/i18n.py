@@ -79,6 +79,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_language).ngettext(singular, plural, n)
 
 
+KEY_CONTEXT = "key"
+
+
+def K_(description: str) -> str:
+    """Marks a key's description (footer); translated by `key_text` in the catalog's "key" context,
+    where a word may be shorter than the same word in a dialog."""
+    return description
+
+
+def key_text(description: str) -> str:
+    if not description:
+        return description
+    return translations(_language).pgettext(KEY_CONTEXT, description)
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalog without translating it yet (translated where it is shown)."""
     return message

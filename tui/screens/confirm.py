@@ -8,11 +8,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from tui.texts import N_, _, localise_bindings
+from tui.texts import K_, _, localise_bindings
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "no", N_("Cancel")), Binding("y", "yes", N_("Yes")), Binding("n", "no", N_("No"))]
+    BINDINGS = [Binding("escape", "no", K_("Cancel")), Binding("y", "yes", K_("Yes")), Binding("n", "no", K_("No"))]
 
     def __init__(self, title: str, text: str, *, yes: str | None = None) -> None:
         super().__init__()
@@ -48,7 +48,7 @@ class ReasonScreen(ModalScreen[str | None]):
 
     Enter confirms with what was typed (it may be empty); Escape cancels (None)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel"))]
 
     def __init__(self, title: str, text: str, *, yes: str, reason_label: str) -> None:
         super().__init__()

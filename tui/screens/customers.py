@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from tui.queries import CustomerRow, customer_rows
 from tui.screens.form import FormScreen
-from tui.texts import N_, _, localise_bindings, ngettext
+from tui.texts import K_, N_, _, localise_bindings, ngettext
 from tui.widgets import Field
 from wipestation import customers as svc
 from wipestation.errors import WipestationError
@@ -33,7 +33,7 @@ def _app(screen: Screen[Any]) -> WipestationApp:
 class CustomerForm(FormScreen[int | None]):
     """Add a customer (customer_id None) or edit one. Dismisses with the customer's id."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "submit", N_("Save"))]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Save"))]
     FIELDS = (("name", N_("Name")), ("email", N_("E-mail")), ("phone", N_("Phone")), ("address", N_("Address")))
     ERROR_FIELDS = (
         ("name", "name"),
@@ -100,7 +100,7 @@ class CustomerForm(FormScreen[int | None]):
 class CustomerPicker(ModalScreen[int | None]):
     """Search as you type; Enter picks; the first entry adds a new customer."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+n", "new", N_("New customer"))]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+n", "new", K_("New customer"))]
 
     def __init__(self) -> None:
         super().__init__()
@@ -182,12 +182,12 @@ def anonymise_text(row: CustomerRow) -> str:
 
 class CustomersScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", N_("Back")),
-        Binding("ctrl+f", "focus_search", N_("Search")),
-        Binding("ctrl+n", "add", N_("Add")),
-        Binding("ctrl+e", "edit", N_("Edit")),
-        Binding("ctrl+x", "export", N_("Export")),
-        Binding("ctrl+a", "anonymise", N_("Anonymise")),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("ctrl+f", "focus_search", K_("Search")),
+        Binding("ctrl+n", "add", K_("Add")),
+        Binding("ctrl+e", "edit", K_("Edit")),
+        Binding("ctrl+x", "export", K_("Export")),
+        Binding("ctrl+a", "anonymise", K_("Anonymise")),
     ]
 
     def __init__(self) -> None:

@@ -14,8 +14,9 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from tui.queries import DriveRow, RecordRow, drive_row, due_rows
 from tui.rowtable import RowTable
 from tui.services import EraseRequest
-from tui.texts import N_, _, kind_word, localise_bindings
+from tui.texts import K_, N_, _, kind_word, localise_bindings
 from tui.widgets import EraseJob, ErasureRow
+from wipestation.i18n import KIND_WORDS
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
@@ -32,6 +33,14 @@ DUE_COLUMNS = [
     ("", 15),
     (N_("Location"), 0),
 ]
+
+
+def due_columns() -> list[tuple[str, int]]:
+    """The due list's columns, the kind and the days as wide as the language's longest words."""
+    kind = max([9] + [len(kind_word(k)) for k in KIND_WORDS])
+    days = max(15, len(days_text(-99)))
+    widths = {N_("Kind"): kind, "": days}
+    return [(label, widths.get(label, width)) for label, width in DUE_COLUMNS]
 
 
 def _what_can_be_done(row: DriveRow) -> str:
@@ -120,13 +129,13 @@ class DashboardScreen(Screen[None]):
     # The footer must keep its keys at 80 columns: the less frequent ones (l, d) are in the
     # command palette (Ctrl+P) and in what Enter on a drive says.
     BINDINGS = [
-        Binding("e", "erase", N_("Erase")),
-        Binding("r", "register_backup", N_("Backup")),
-        Binding("a", "register_abandoned", N_("Abandoned")),
-        Binding("l", "register_label", N_("By label"), show=False),
-        Binding("d", "destroy", N_("Destroy"), show=False),
-        Binding("h", "hold", N_("Hold")),
-        Binding("x", "cancel_erase", N_("Stop")),
+        Binding("e", "erase", K_("Erase")),
+        Binding("r", "register_backup", K_("Backup")),
+        Binding("a", "register_abandoned", K_("Abandoned")),
+        Binding("l", "register_label", K_("By label"), show=False),
+        Binding("d", "destroy", K_("Destroy"), show=False),
+        Binding("h", "hold", K_("Hold")),
+        Binding("x", "cancel_erase", K_("Stop")),
     ]
 
     def __init__(self) -> None:
@@ -144,7 +153,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         drives = DriveTable(id="drives", cursor_type="row", zebra_stripes=True)
-        due: RowTable[RecordRow] = RowTable(DUE_COLUMNS, format_due, id="due")
+        due: RowTable[RecordRow] = RowTable(due_columns(), format_due, id="due")
         yield Header()
         with Vertical(id="drives-pane", classes="pane"):
             yield Label(_("Attached drives"), classes="pane-title")

@@ -13,7 +13,7 @@ from textual.widgets import Input, Label, Select, SelectionList
 
 from tui.queries import due_rows
 from tui.screens.form import FormScreen
-from tui.texts import N_, _, ngettext
+from tui.texts import K_, _, ngettext
 from tui.widgets import Field
 from wipestation.destruction import METHODS, DestructionRequest, destroy, parse_level
 from wipestation.errors import WipestationError
@@ -39,7 +39,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
 
     ERROR_FIELDS = _FIELD_WORDS
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "submit", N_("Record destruction"))]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Record destruction"))]
 
     @property
     def wapp(self) -> WipestationApp:

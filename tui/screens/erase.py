@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from tui.queries import DriveRow
 from tui.screens.form import FormScreen
 from tui.services import EraseRequest, MethodChoice
-from tui.texts import N_, _, ngettext
+from tui.texts import K_, N_, _, ngettext
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.run import NOT_PROBED
@@ -36,8 +36,8 @@ def serial_confirmed(typed: str, serial: str) -> bool:
 
 class EraseScreen(FormScreen[EraseRequest | None]):
     BINDINGS = [
-        Binding("escape", "cancel", N_("Cancel")),
-        Binding("ctrl+s", "submit", N_("Erase")),
+        Binding("escape", "cancel", K_("Cancel")),
+        Binding("ctrl+s", "submit", K_("Erase")),
     ]
 
     def __init__(

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.texts import N_, _, localise_bindings
+from tui.texts import K_, _, localise_bindings
 from tui.widgets import format_duration, status_word
 from wipestation.models import Drive, Erasure
 
@@ -22,7 +22,7 @@ STORE_ROWS = 200
 
 
 class HistoryScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.show_dashboard", N_("Back"))]
+    BINDINGS = [Binding("escape", "app.show_dashboard", K_("Back"))]
 
     def __init__(self) -> None:
         super().__init__()

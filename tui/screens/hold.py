@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from tui.screens.form import FormScreen
-from tui.texts import N_, _
+from tui.texts import K_, _
 from tui.widgets import Field
 from wipestation import custody
 from wipestation.errors import WipestationError
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class HoldScreen(FormScreen[bool]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "submit", N_("Hold"))]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Hold"))]
     CANCEL_VALUE = False
 
     def __init__(self, record_id: int) -> None:

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from tui.rowtable import RowTable
-from tui.texts import N_, _, localise_bindings, state_word
+from tui.texts import K_, N_, _, localise_bindings, state_word
 from wipestation.devices import DetectedDrive
 from wipestation.identity import DriveIdentity
 from wipestation.labels import parse_label_code
@@ -59,9 +59,9 @@ def format_pool_drive(p: PoolDrive) -> list[tuple[str, str]]:
 
 class PoolScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", N_("Back")),
-        Binding("ctrl+f", "focus_scan", N_("Scan")),
-        Binding("r", "register_backup", N_("Register backup")),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("ctrl+f", "focus_scan", K_("Scan")),
+        Binding("r", "register_backup", K_("Register backup")),
     ]
 
     def __init__(self) -> None:

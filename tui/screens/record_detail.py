@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.texts import N_, _, kind_word, localise_bindings, state_word
+from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
 from tui.widgets import status_word
 from wipestation import custody
 from wipestation.errors import WipestationError
@@ -29,12 +29,12 @@ if TYPE_CHECKING:
 
 class RecordDetailScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", N_("Back")),
-        Binding("h", "hold", N_("Hold")),
-        Binding("r", "release", N_("Release")),
-        Binding("d", "request_deletion", N_("Deletion asked")),
-        Binding("o", "open_pdf", N_("Open PDF")),
-        Binding("p", "pdf_path", N_("PDF path")),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("h", "hold", K_("Hold")),
+        Binding("r", "release", K_("Release")),
+        Binding("d", "request_deletion", K_("Deletion asked")),
+        Binding("o", "open_pdf", K_("Open PDF")),
+        Binding("p", "pdf_path", K_("PDF path")),
     ]
 
     def __init__(self, record_id: int) -> None:

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Input, Select
 
 from tui.queries import RecordRow, record_rows
 from tui.rowtable import RowTable
-from tui.texts import N_, _, kind_word, localise_bindings, state_word
+from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
@@ -62,9 +62,9 @@ def _when(r: RecordRow) -> tuple[str, str]:
 
 class RecordsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", N_("Back")),
-        Binding("ctrl+f", "focus_search", N_("Search")),
-        Binding("h", "hold", N_("Hold")),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("ctrl+f", "focus_search", K_("Search")),
+        Binding("h", "hold", K_("Hold")),
     ]
 
     def __init__(self) -> None:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from tui.screens.form import FormScreen
-from tui.texts import N_, _, kind_word
+from tui.texts import K_, N_, _, kind_word
 from tui.widgets import Field
 from wipestation import custody
 from wipestation.devices import DetectedDrive
@@ -51,9 +51,9 @@ class RegisterScreen(FormScreen[int | None]):
     ERROR_WORDS_AT_START = True
 
     BINDINGS = [
-        Binding("escape", "cancel", N_("Cancel")),
-        Binding("ctrl+s", "submit", N_("Register")),
-        Binding("f4", "pick_customer", N_("Pick customer")),
+        Binding("escape", "cancel", K_("Cancel")),
+        Binding("ctrl+s", "submit", K_("Register")),
+        Binding("f4", "pick_customer", K_("Pick customer")),
     ]
 
     def __init__(self, kind: str, detected: DetectedDrive | None) -> None:
