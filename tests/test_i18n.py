@@ -339,11 +339,13 @@ def test_dutch_text_output_and_language_neutral_json(config: Config, monkeypatch
 def test_tui_lang_option_sets_the_console_language(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
     """`wipestation tui --lang en`: the console starts in English (the console itself is replaced by a
     recorder of the language it would start in; the console's own texts are tested in tests/tui)."""
-    seen: list[str] = []
-    monkeypatch.setattr(
-        "wipestation.cli.console.load_plugin", lambda group, what: lambda app, demo: seen.append(i18n.language())
-    )
+    seen: list[tuple[str, str]] = []
+
+    def console(app: AppContext, demo: bool) -> None:
+        seen.append((i18n.language(), app.env.config.certificates.language))
+
+    monkeypatch.setattr("wipestation.cli.console.load_plugin", lambda group, what: console)
     _run(["tui", "--lang", "en"], config, monkeypatch)
     _run(["tui"], config, monkeypatch)
     _run(["--lang", "en", "tui"], config, monkeypatch)
-    assert seen == ["en", "nl", "en"]
+    assert seen == [("en", "en"), ("nl", "nl"), ("en", "en")]

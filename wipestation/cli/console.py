@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from wipestation.cli.context import AppContext
+from wipestation.config import with_language
 from wipestation.i18n import LANGUAGES, set_language
 from wipestation.plugins import load_plugin
 
@@ -15,8 +16,9 @@ from wipestation.plugins import load_plugin
 @click.pass_obj
 def tui(app: AppContext, demo: bool, lang: str | None) -> None:
     """Open the Textual console."""
-    if lang is not None:
+    if lang is not None:  # as `wipestation --lang` (the certificates the console issues follow it)
         set_language(lang)
+        app.config = with_language(app.config, lang)
     run = load_plugin("wipestation.console", "the console")
     run(app, demo=demo)
 
