@@ -18,6 +18,7 @@ from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import WipestationError
 from wipestation.helper import require_device_access, runner_for
+from wipestation.i18n import _
 
 
 class CoreEraseBackend:
@@ -54,7 +55,7 @@ class CoreEraseBackend:
         try:
             offers = method_offers(runner, drive, probe=probe)
         except (OSError, WipestationError):
-            offers = method_offers(runner, DetectedDrive(drive.identity, "capabilities could not be read"))
+            offers = method_offers(runner, DetectedDrive(drive.identity, _("capabilities could not be read")))
         choices = [
             MethodChoice(
                 o.name,
@@ -100,7 +101,9 @@ class CoreEraseBackend:
         )
         out: dict[str, Any] = run_erasure(services, order, on_progress=show, should_stop=should_stop).erasure
         note = (
-            f"erased, but no certificate was issued: {out['certificate_error']}" if out["certificate_error"] else None
+            _("erased, but no certificate was issued: {error}").format(error=out["certificate_error"])
+            if out["certificate_error"]
+            else None
         )
         return EraseResult(
             out["outcome"], out["error"] or note, out["erasure_id"], out["record_id"], out["certificate"]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wipestation.certify import CertificateRenderer
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
+from wipestation.i18n import _
 from wipestation.identity import DriveIdentity
 
 
@@ -121,7 +122,7 @@ def xdg_open(path: Path) -> str | None:
     """Open a file with the desktop's viewer; returns an error text, or None when started."""
     opener = shutil.which("xdg-open")
     if opener is None:
-        return "xdg-open is not installed"
+        return _("xdg-open is not installed")
     try:
         subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError as exc:

@@ -114,7 +114,7 @@ def erase(
     An interrupted erasure of the drive with the same method is resumed from its checkpoint (the
     command says so when it starts); --restart starts over."""
     if resume and restart:
-        raise click.UsageError("--resume and --restart contradict each other: give one")
+        raise click.UsageError(_("--resume and --restart contradict each other: give one"))
     require_device_access(device)  # a technician outside the group is refused before anything opens
     services = EraseServices(
         sessions=app.sessions,

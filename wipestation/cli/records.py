@@ -35,7 +35,7 @@ def identity_from_device(app: AppContext, device: str) -> DriveIdentity:
     detected: DetectedDrive = drive_source(app).identify(device)
     reason = detected.refusal(allow_member=True)
     if reason:
-        raise SafetyRefusal(f"{device} is protected: {reason}")
+        raise SafetyRefusal(_("{device} is protected: {reason}").format(device=device, reason=reason))
     return detected.identity
 
 
@@ -111,7 +111,7 @@ def backup_register(
 ) -> None:
     """Register a backup on a shop drive: due 30 days after it was made."""
     if (device is None) == (serial is None):
-        raise click.UsageError("give exactly one of --device or --serial")
+        raise click.UsageError(_("give exactly one of --device or --serial"))
     started = parse_date(made_on) if made_on is not None else app.env.today()
     identity = identity_from_device(app, device) if device else DriveIdentity(serial=serial or "")
     reg = custody.Registration(customer_id=customer_id, job_ref=job_ref, started_on=started, location=location)
@@ -167,16 +167,16 @@ def abandoned_register(
     if device is not None:
         if serial or model or capacity:
             raise click.UsageError(
-                "--device reads serial, model and capacity itself: give no --serial/--model/--capacity"
+                _("--device reads serial, model and capacity itself: give no --serial/--model/--capacity")
             )
     elif not (serial and model and capacity):
-        raise click.UsageError("give --device, or all of --serial, --model and --capacity")
+        raise click.UsageError(_("give --device, or all of --serial, --model and --capacity"))
     started = parse_date(abandoned_on) if abandoned_on is not None else app.env.today()
     if device is not None:
         identity = identity_from_device(app, device)
     else:
         if not (serial or "").strip():
-            raise BadValue("a drive needs a serial")
+            raise BadValue(_("a drive needs a serial"))
         identity = DriveIdentity(
             serial=(serial or "").strip(),
             model=model,
