@@ -123,3 +123,29 @@ async def test_english_on_request(make_app, store, env, drive_source) -> None:
         footer = screen_lines(app)[-1]
         assert "Erase" in footer and "Wissen" not in footer
         assert shown(app, "Attached drives") and shown(app, "unknown drive")
+
+
+async def test_the_records_list_in_dutch_fits_its_words(dutch: None, make_app, store, env) -> None:
+    """F2 in Dutch: headers, states and kinds in full (the columns widen to the language's words)."""
+    from tests.tui.conftest import add_customers
+    from wipestation import custody
+    from wipestation.identity import DriveIdentity
+
+    (cid,) = add_customers(store, env, "Piet Puk")
+    with store.begin() as s:
+        reg = custody.Registration(cid, "WB-1", env.today())
+        custody.register_backup(s, env, DriveIdentity(serial="HOUD-0001"), reg)
+        custody.register_abandoned(
+            s, env, DriveIdentity(serial="ACHTER-01", model="Oude schijf", capacity_bytes=10**9), reg
+        )
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("f2")
+        await _ready(app, pilot)
+        assert app.screen.sub_title == "2 van 2 dossiers"
+        assert shown(app, "in bewaring") and shown(app, "opgeslagen")
+        assert shown(app, "verlaten") and shown(app, "back-up")
+        assert shown(app, "Werkbon") and shown(app, "Vervalt") and shown(app, "over 30 dagen")
+        footer = screen_lines(app)[-1]
+        assert "Terug" in footer and "Zoeken" in footer and "Pauze" in footer

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Select
 from tui.queries import RecordRow, record_rows
 from tui.rowtable import RowTable
 from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
+from wipestation.i18n import KIND_WORDS, STATE_WORDS
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
@@ -32,6 +33,14 @@ COLUMNS = [
     ("", 16),
     (N_("Location"), 0),
 ]
+
+
+def columns() -> list[tuple[str, int]]:
+    """The columns, the kind and the state as wide as the language's longest words."""
+    kind = max([9] + [len(kind_word(k)) for k in KIND_WORDS])
+    state = max([9] + [len(state_word(s)) for s in STATE_WORDS])
+    widths = {N_("Kind"): kind, N_("State"): state}
+    return [(label, widths.get(label, width)) for label, width in COLUMNS]
 
 
 def format_record(r: RecordRow) -> list[tuple[str, str]]:
@@ -78,7 +87,7 @@ class RecordsScreen(Screen[None]):
         return cast("WipestationApp", self.app)
 
     def compose(self) -> ComposeResult:
-        table: RowTable[RecordRow] = RowTable(COLUMNS, format_record, id="records")
+        table: RowTable[RecordRow] = RowTable(columns(), format_record, id="records")
         yield Header()
         with Vertical(classes="full"):
             with Horizontal(id="filters"):
