@@ -13,7 +13,6 @@ from textual.widgets import Label, ProgressBar, Static
 
 from tui.services import EraseResult
 from wipestation.erasure.engine import Progress
-from wipestation.retention import days_text
 from wipestation.units import format_capacity
 
 
@@ -185,7 +184,3 @@ class ErasureRow(Widget, can_focus=True):
         self.query_one(".erase-info", Label).update(j.summary())
         for status in ("failed", "interrupted", "succeeded"):
             self.set_class(j.status == status, f"-{status}")
-
-
-def due_label(days_left: int) -> str:
-    return days_text(days_left)
