@@ -68,3 +68,39 @@ async def test_the_console_erases_through_the_injected_runner_and_opener(tmp_pat
     assert opener.opened >= 1 and bytes(disk.data) == bytes(SIZE)  # the injected opener's disk was written
     assert runner.calls  # the drive's capabilities and health were asked through the injected runner
     assert number is not None and [n for n, _lang in renderer.rendered] == [number]
+
+
+def test_the_demo_takes_the_app_objects_seams_and_guards_them(tmp_path: Path) -> None:
+    """`tui --demo`: a throw-away store, but the same seams; every drive not the demo's own is protected."""
+    from tui.erasing import CoreEraseBackend
+    from tui.plugin import DEMO_ONLY, demo_services
+    from wipestation.devices import DriveEvent
+
+    runner, opener, renderer = FakeRunner({}), FakeOpener(FakeBlockDevice(SIZE)), FakeRenderer()
+    watcher = FakeWatcher(FakeDriveSource())
+    overrides = Overrides(
+        clock=FakeClock(),
+        config=Config(data_dir=tmp_path / "data"),
+        drive_source=OneDrive(DetectedDrive(IDENTITY)),
+        watcher_factory=watcher.factory,
+        command_runner=runner,
+        block_opener=opener,
+        certificate_renderer=renderer,
+    )
+    app = AppContext.create(
+        config_path=None, db_url=f"sqlite:///{tmp_path / 'shop.sqlite3'}", actor="tester", overrides=overrides
+    )
+    with demo_services(app) as services:
+        assert services.demo
+        assert [d.protected_reason for d in services.drive_source.list_drives()] == [DEMO_ONLY]
+        eraser = services.eraser
+        assert isinstance(eraser, CoreEraseBackend)
+        assert eraser.runner_for("/dev/sdz", IDENTITY.serial) is runner and eraser.opener is opener
+        assert services.renderer_factory is not None and services.renderer_factory() is renderer
+        assert services.watcher_factory is not None
+        seen: list[DriveEvent] = []
+        assert services.watcher_factory(services.env.config, seen.append) is watcher
+        assert watcher.sink is not None
+        watcher.sink(DriveEvent("attached", "/dev/sdz", IDENTITY))
+        assert [e.protected_reason for e in seen] == [DEMO_ONLY]
+    assert not (tmp_path / "shop.sqlite3").exists()  # the demo never opened the shop's store
