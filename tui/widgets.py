@@ -11,9 +11,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
-from tui.services import EraseProgress, EraseResult
+from tui.services import EraseResult
 from tui.texts import N_, _
-from wipestation.retention import days_text
+from wipestation.erasure.engine import Progress
 from wipestation.units import format_capacity
 
 
@@ -98,7 +98,7 @@ class EraseJob:
     method: str
     record_id: int | None
     stop: Event = field(default_factory=Event)
-    progress: EraseProgress | None = None
+    progress: Progress | None = None
     status: str = "starting"  # starting / running / stopping / succeeded / failed / interrupted
     error: str | None = None
     certificate: str | None = None
@@ -157,7 +157,7 @@ class EraseJob:
         phase = _(PHASES[p.phase]) if p.phase in PHASES else p.phase
         stopping = "  " + _("stopping...") if self.status == "stopping" else ""
         ran = f"  {format_duration(self.elapsed(self.now))}" if self.started_at is not None else ""
-        step = _("pass {n}/{passes} {phase}").format(n=p.pass_no, passes=p.passes, phase=phase)
+        step = _("pass {n}/{passes} {phase}").format(n=p.pass_number, passes=p.passes, phase=phase)
         return f"{step}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{ran}{stopping}"
 
 
@@ -203,7 +203,7 @@ class ErasureRow(Widget, can_focus=True):
             p = j.progress
             # Overall progress over every pass (verification counts as the last stretch).
             total = p.bytes_total * max(1, p.passes)
-            done = p.bytes_total * (max(1, p.pass_no) - 1) + p.bytes_done
+            done = p.bytes_total * (max(1, p.pass_number) - 1) + p.bytes_done
             bar.update(total=total, progress=min(done, total))
         if j.status in ("succeeded", "with-exceptions"):
             bar.update(total=1, progress=1)
@@ -211,7 +211,3 @@ class ErasureRow(Widget, can_focus=True):
         self.query_one(".erase-info", Label).update(j.summary())
         for status in ("failed", "interrupted", "succeeded"):
             self.set_class(j.status == status, f"-{status}")
-
-
-def due_label(days_left: int) -> str:
-    return days_text(days_left)

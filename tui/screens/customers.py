@@ -35,13 +35,6 @@ class CustomerForm(FormScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Save"))]
     FIELDS = (("name", N_("Name")), ("email", N_("E-mail")), ("phone", N_("Phone")), ("address", N_("Address")))
-    ERROR_FIELDS = (
-        ("name", "name"),
-        ("e-mail", "email"),
-        ("email", "email"),
-        ("phone", "phone"),
-        ("address", "address"),
-    )
 
     def __init__(self, customer_id: int | None = None, *, name: str = "") -> None:
         super().__init__()
@@ -91,7 +84,7 @@ class CustomerForm(FormScreen[int | None]):
                         return
                     customer_id = svc.edit_customer(s, services.env, self.customer_id, svc.CustomerInput(**changed)).id
         except WipestationError as exc:
-            self.show_service_error(str(exc))
+            self.show_service_error(exc)
             return
         _app(self).changed()
         self.dismiss(customer_id)
