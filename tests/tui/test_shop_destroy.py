@@ -8,9 +8,11 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from textual.widgets import SelectionList
 
-from tests.tui.conftest import add_customers
+from tests.tui.conftest import add_customers, disk
+from tui.queries import drive_row
 from tui.screens.destroy import DestroyScreen
 from tui.screens.pool import PoolScreen, format_pool_drive
+from tui.screens.record_detail import _describe
 from wipestation import custody
 from wipestation.identity import DriveIdentity
 from wipestation.models import Certificate, CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
@@ -35,6 +37,12 @@ async def test_a_queued_shop_drive_is_due_in_the_pool_and_destroyed_from_the_con
         cells = [text for text, _style in format_pool_drive(row)]
         assert cells[2] == "retired"
         assert cells[-1] == f"#{shop} queued for destruction, due {env.today()}: health: reallocated sectors 200 > 10"
+        # attached, on the dashboard; and the record's detail: the shop's own, with why
+        attached = drive_row(s, env.today(), disk("/dev/sdc", "POOL-OLD"))
+        assert attached.status == "shop drive retired, queued for destruction, due today" and attached.due
+        detail = _describe(custody.record_to_dict(custody.find_record(s, str(shop)), env.today()), None)
+        assert "the shop's own drive, retired: health: reallocated sectors 200 > 10" in detail
+        assert "Customer" not in detail
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
