@@ -234,3 +234,12 @@ def test_destroy_failed_needs_retire_failing(tmp_path: Any) -> None:
     health = load_config(path, env={}).health
     assert (health.destroy_failed, health.destroy_after_days) == (True, 14)
     assert load_config(None, env={}).health.destroy_failed is False
+
+
+def test_drives_describes_the_shops_own_queued_drive() -> None:
+    from wipestation.cli.drives import describe_record
+
+    shop = {"id": 3, "kind": "shop", "customer_id": None, "days_left": -2, "owner": "shop"}
+    assert describe_record(shop) == "shop #3: the shop's own drive, to destroy, overdue by 2 days"
+    backup = {**shop, "kind": "backup", "customer_id": 7, "days_left": 4}
+    assert describe_record(backup) == "backup #3 for customer 7, due in 4 days"
