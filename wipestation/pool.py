@@ -249,6 +249,8 @@ def queue_for_destruction(session: Session, env: Env, drive: Drive, reason: str 
     stored and due today (or `[health] destroy_after_days` later). The reason is the drive's
     retirement reason unless one is given. Refused for a drive still in the pool, one that holds a
     backup, and one queued or destroyed already."""
+    session.flush()
+    session.refresh(drive, with_for_update=True)  # two workstations queuing one drive: the second waits, then sees it
     if drive.owner is not DriveOwner.SHOP:
         raise InvalidState(f"drive {drive.serial} is a customer disk, not a shop backup drive")
     if drive.retired_at is None:
