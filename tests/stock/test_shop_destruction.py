@@ -243,3 +243,16 @@ def test_drives_describes_the_shops_own_queued_drive() -> None:
     assert describe_record(shop) == "shop #3: the shop's own drive, to destroy, overdue by 2 days"
     backup = {**shop, "kind": "backup", "customer_id": 7, "days_left": 4}
     assert describe_record(backup) == "backup #3 for customer 7, due in 4 days"
+
+
+def test_a_shelf_label_for_the_shops_own_queued_drive(cli: Cli, tmp_path: Any) -> None:
+    import subprocess
+
+    _erase_services(cli, "POOL-L", HEALTHY)
+    _erase(cli, "POOL-L")
+    cli.ok("pool", "retire", "POOL-L", "--reason", "worn", "--destroy")
+    out = tmp_path / "label.pdf"
+    result = cli("label", "POOL-L", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "shop" in text and "shop's own drive" in text and "customer" not in text
