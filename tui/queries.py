@@ -37,10 +37,6 @@ class RecordRow:
     on_hold: bool
     location: str | None
 
-    @property
-    def overdue_days(self) -> int:
-        return max(0, -self.days_left)
-
 
 def _live_holds(session: Session, today: date, record_ids: list[int] | None = None) -> dict[int, list[date]]:
     stmt = select(Hold.record_id, Hold.until).where(Hold.released_at.is_(None))

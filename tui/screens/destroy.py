@@ -25,20 +25,12 @@ if TYPE_CHECKING:
 
 DESTROYABLE_KINDS = ("abandoned", "shop")  # shop: the shop's own retired drive (no customer)
 LEVELS = [f"H-{n}" for n in range(1, 8)] + [f"E-{n}" for n in range(1, 8)]
-_FIELD_WORDS = (
-    ("evidence", "evidence"),
-    ("level", "level"),
-    ("--on", "on"),
-    ("witness", "witness"),
-    ("method", "method"),
-    ("degauss", "method"),
-)
 
 
 class DestroyScreen(FormScreen[list[str] | None]):
     """Dismisses with the certificate numbers issued."""
 
-    ERROR_FIELDS = _FIELD_WORDS
+    FIELD_NAMES = {"refs": "records"}  # the DestructionRequest's name for the selected disks
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Record destruction")]
 

@@ -116,7 +116,7 @@ class LazyGroup(WipestationGroup):
 @click.pass_context
 def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None) -> None:
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
-    from wipestation.cli.context import AppContext, Overrides
+    from wipestation.app import AppContext, Overrides
     from wipestation.workstation import share_with_group
 
     os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only

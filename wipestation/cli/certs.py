@@ -25,8 +25,8 @@ from wipestation.units import parse_date
 
 
 def certificate_renderer(app: AppContext) -> CertificateRenderer:
-    """The renderer registered through the entry point (tests inject one as "certificate_renderer")."""
-    return app.service("certificate_renderer", lambda: certify.load_renderer(app.config))
+    """The renderer registered through the entry point (tests inject one: `Overrides(certificate_renderer=...)`)."""
+    return app.certificate_renderer
 
 
 @click.command("destroy")

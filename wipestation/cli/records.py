@@ -19,12 +19,7 @@ from wipestation.units import format_capacity, parse_capacity, parse_date
 
 
 def drive_source(app: AppContext) -> DriveSource:
-    def real() -> DriveSource:
-        from wipestation.detection import default_drive_source
-
-        return default_drive_source(app.config)
-
-    return app.service("drive_source", real)
+    return app.drive_source
 
 
 def identity_from_device(app: AppContext, device: str) -> DriveIdentity:

@@ -15,7 +15,7 @@ from wipestation import pool as backup_pool
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.cli.records import drive_source
-from wipestation.commands import CommandRunner, SubprocessRunner
+from wipestation.commands import CommandRunner
 from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
 from wipestation.models import Drive
@@ -33,7 +33,7 @@ def health(app: AppContext, device: str, as_json: bool) -> None:
     a drive the records know is recorded. No SMART: "unknown", never "healthy"."""
     detected = drive_source(app).identify(device)
     identity = detected.identity
-    runner: CommandRunner = app.service("command_runner", SubprocessRunner)
+    runner: CommandRunner = app.command_runner()
     reading = read_health(runner, device, bus=identity.bus)
 
     def store(session: Any) -> dict[str, Any] | None:
