@@ -87,7 +87,7 @@ def test_a_failing_drive_is_queued_destroyed_and_certified_as_the_shops_own(cli:
 def test_a_customers_destruction_certificate_keeps_its_data_shape(cli: Cli) -> None:
     """The new facts are left out of a customer's disk's certificate (its canonical bytes unchanged)."""
     renderer = KeepingRenderer()
-    cli.services["certificate_renderer"] = renderer
+    cli.overrides = dataclasses.replace(cli.overrides, certificate_renderer=renderer)
     cid = _customer(cli)
     cli.ok("abandoned", "register", "--serial", "AB-1", "--model", "M", "--capacity", "1TB", "--customer", str(cid))
     cli.clock.advance(days=100)
@@ -130,13 +130,12 @@ def test_a_failing_drive_holding_a_backup_is_queued_once_the_backup_is_erased(cl
     cid = _customer(cli)
     rec = cli.ok("backup", "register", "--serial", "POOL-N", "--customer", str(cid), "--job", "J-1")
     nvme = DriveIdentity(serial="POOL-N", model="Samsung SSD 970", capacity_bytes=1 << 20, bus="nvme", media="ssd")
-    cli.services.update(
-        {
-            "drive_source": OneDrive(DetectedDrive(nvme)),
-            "command_runner": FakeRunner(
-                {("smartctl",): CommandResult(0, fixture_text("smartctl_x_nvme_samsung970_media_errors.json"))}
-            ),
-        }
+    cli.overrides = dataclasses.replace(
+        cli.overrides,
+        drive_source=OneDrive(DetectedDrive(nvme)),
+        command_runner=FakeRunner(  # type: ignore[arg-type]
+            {("smartctl",): CommandResult(0, fixture_text("smartctl_x_nvme_samsung970_media_errors.json"))}
+        ),
     )
     assert cli.ok("health", "/dev/nvme0n1")["verdict"] == "failing"
     p = _pool(cli)["POOL-N"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tests.erasure.conftest import blockdev, cli, fixture_text
 from tests.helpers.loop import loop_device
-from wipestation.cli.context import Overrides
+from wipestation.app import Overrides
 from wipestation.commands import CommandResult, SubprocessRunner
 
 pytestmark = blockdev
@@ -73,7 +73,7 @@ def _erase_backup(db: Path, config: Path, dev: str, runner: FailingSmart) -> dic
             SERIAL,
             "--json",
         ],
-        obj=Overrides(services={"command_runner": runner}),
+        obj=Overrides(command_runner=runner),
     )
     assert done.exit_code == 0, done.stderr
     with open(dev, "rb") as fh:
