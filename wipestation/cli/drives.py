@@ -66,6 +66,8 @@ def describe_record(record: dict[str, Any] | None) -> str:
         return "not registered"
     if record["id"] is None:
         return f"known {record['owner']} drive, no open record"
+    if record["customer_id"] is None:
+        return f"{record['kind']} #{record['id']}: the shop's own drive, to destroy, {_due_words(record['days_left'])}"
     return f"{record['kind']} #{record['id']} for customer {record['customer_id']}, {_due_words(record['days_left'])}"
 
 
