@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tui.texts import _, ngettext
+from tui.texts import N_, _, ngettext
 from wipestation import custody
 from wipestation.devices import DetectedDrive
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
@@ -21,6 +21,7 @@ from wipestation.retention import days_text, effective_due
 from wipestation.units import format_capacity
 
 OPEN = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
+SHOP_OWNER = N_("the shop's own drive")  # shown where a customer's name would be
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class RecordRow:
     kind: str
     state: str  # display state: holding / stored / due / erasing / erased / destroyed
     serial: str
-    customer_id: int
+    customer_id: int | None  # None: the shop's own drive queued for destruction (kind shop)
     customer_name: str
     job: str | None
     due_on: date
@@ -66,7 +67,7 @@ def record_rows(
             CustodyRecord.location,
         )
         .join(Drive, Drive.id == CustodyRecord.drive_id)
-        .join(Customer, Customer.id == CustodyRecord.customer_id)
+        .outerjoin(Customer, Customer.id == CustodyRecord.customer_id)  # kind shop has none
         .order_by(CustodyRecord.id)
     )
     if kind:
@@ -88,7 +89,7 @@ def record_rows(
                 state=shown,
                 serial=serial,
                 customer_id=cid,
-                customer_name=cname,
+                customer_name=cname if cname is not None else _(SHOP_OWNER),
                 job=job,
                 due_on=due,
                 days_left=(due - today).days,
@@ -162,19 +163,21 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
         return DriveRow(**base, status=what, tone="known", record_id=None, due=False, protected=False)
     due_on = custody.effective_due(record)
     days = (due_on - today).days
-    name = record.customer.name
-    if record.kind is CustodyKind.BACKUP:
-        what = _("backup of {name} (customer {id})").format(name=name, id=record.customer_id)
+    customer = record.customer
+    if customer is not None and record.kind is CustodyKind.BACKUP:
+        owner = _("backup of {name} (customer {id})").format(name=customer.name, id=record.customer_id)
+    elif customer is not None and record.kind is CustodyKind.ABANDONED:
+        owner = _("abandoned disk of {name} (customer {id})").format(name=customer.name, id=record.customer_id)
     else:
-        what = _("abandoned disk of {name} (customer {id})").format(name=name, id=record.customer_id)
+        owner = _("shop drive retired, queued for destruction")
     if record.state is CustodyState.ERASING:
-        status = f"{what}, " + _("erasing")
+        status = f"{owner}, " + _("erasing")
     else:
         if days <= 0:
             when = _("due {when}").format(when=days_text(days))
         else:
             when = ngettext("due in {n} day", "due in {n} days", days).format(n=days)
-        status = f"{what}, {when}"
+        status = f"{owner}, {when}"
     hold = custody.active_hold(record, today)
     if hold is not None:
         status += " " + _("(on hold until {date})").format(date=hold.until)

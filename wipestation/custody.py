@@ -69,6 +69,7 @@ def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
         "days_left": (due - today).days,
         "deletion_requested_on": record.deletion_requested_on,
         "deletion_reason": record.deletion_reason,
+        "destroy_reason": record.destroy_reason,  # kind shop: why the shop destroys its own drive
         "on_hold": hold is not None,
         "holds": [
             {

@@ -1,4 +1,5 @@
-"""Physical destruction of abandoned disks, with one signed certificate per drive.
+"""Physical destruction of abandoned disks and of the shop's own retired drives (records of kind
+shop, no customer), with one signed certificate per drive.
 
 Everything is checked before the first write (records, levels, media, due dates, evidence files,
 the signing key); the destruction rows, the state changes, the audit events and the certificates are
@@ -28,6 +29,8 @@ from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruc
 from wipestation.text import ACTOR_LIMIT, check_plain
 
 METHODS = ("shred", "disintegrate", "crush", "drill", "degauss")
+# an abandoned customer's disk, or the shop's own retired drive queued for destruction (issue 17)
+DESTROYABLE = frozenset({CustodyKind.ABANDONED, CustodyKind.SHOP})
 FLASH_MEDIA = frozenset({"ssd", "flash"})
 MAGNETIC_MEDIA = frozenset({"hdd"})
 _LEVEL = re.compile(r"^([HE])-?([1-7])$", re.IGNORECASE)
@@ -158,7 +161,7 @@ def level_media(media: str | None, bus: str | None) -> str:
 
 def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on: date, env: Env) -> None:
     ref = f"record {record.id} ({record.drive.serial})"
-    if record.kind is not CustodyKind.ABANDONED:
+    if record.kind not in DESTROYABLE:
         raise InvalidState(f"{ref} is a backup: backups are erased, not destroyed")
     if record.state is CustodyState.DESTROYED:
         raise InvalidState(f"{ref} was destroyed already")

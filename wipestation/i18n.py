@@ -100,7 +100,7 @@ def N_(message: str) -> str:
 
 
 # Values from the store, shown in the lists (the store and the JSON keep the English value).
-KIND_WORDS = {"backup": N_("backup"), "abandoned": N_("abandoned")}
+KIND_WORDS = {"backup": N_("backup"), "abandoned": N_("abandoned"), "shop": N_("shop")}
 STATE_WORDS = {
     "holding": N_("holding"),
     "stored": N_("stored"),

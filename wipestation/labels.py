@@ -46,11 +46,11 @@ class LabelData:
 
     code: str  # what the QR code carries
     record_id: int
-    kind: str  # backup / abandoned
+    kind: str  # backup / abandoned / shop
     serial: str
     model: str | None
     capacity_bytes: int | None
-    customer_id: int
+    customer_id: int | None  # None: the shop's own drive, queued for destruction
     due_on: date
     location: str | None
 

@@ -60,7 +60,7 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
         (str(row.id), ""),
         (kind_word(row.kind), ""),
         (row.serial, ""),
-        (f"{row.customer_name} ({row.customer_id})", ""),
+        (row.customer_name if row.customer_id is None else f"{row.customer_name} ({row.customer_id})", ""),
         (row.due_on.isoformat(), ""),
         (
             days_text(row.days_left) + (" " + _("(held)") if row.on_hold else ""),

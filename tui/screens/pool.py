@@ -18,7 +18,7 @@ from wipestation.devices import DetectedDrive
 from wipestation.identity import DriveIdentity
 from wipestation.labels import parse_label_code
 from wipestation.models import CustodyRecord
-from wipestation.pool import AVAILABLE, PoolDrive, list_pool
+from wipestation.pool import AVAILABLE, DESTROYED, QUEUED, PoolDrive, list_pool
 from wipestation.units import format_capacity
 
 if TYPE_CHECKING:
@@ -43,6 +43,13 @@ def format_pool_drive(p: PoolDrive) -> list[tuple[str, str]]:
     record = ""
     if p.record_id is not None:
         record = f"#{p.record_id}" + (" " + _("due {date}").format(date=p.due_on.isoformat()) if p.due_on else "")
+    elif p.destruction == QUEUED:
+        when = p.destruction_due_on
+        due = ", " + _("due {date}").format(date=when.isoformat()) if when else ""
+        queued = _("#{id} queued for destruction").format(id=p.destruction_record_id)
+        record = f"{queued}{due}: {p.retired_reason or ''}"
+    elif p.destruction == DESTROYED:
+        record = _("#{id} destroyed").format(id=p.destruction_record_id)
     elif p.retired_reason:
         record = p.retired_reason
     return [

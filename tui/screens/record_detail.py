@@ -95,7 +95,7 @@ class RecordDetailScreen(Screen[None]):
                 self.data = custody.record_to_dict(record, today)
                 self.data["erasures"] = drive_erasures(s, record.drive_id)
                 self.data["last_erasure_warning"] = last_attempt_warning(self.data["erasures"])
-                customer = record.customer.name
+                customer = record.customer.name if record.customer is not None else None
                 erasure_ids = list(s.execute(select(Erasure.id).where(Erasure.record_id == record.id)).scalars())
                 certs = list(
                     s.execute(
@@ -252,7 +252,7 @@ def _when(r: dict[str, Any]) -> str:
     return f" ({days_text(r['days_left'])})"
 
 
-def _describe(r: dict[str, Any], customer: str) -> str:
+def _describe(r: dict[str, Any], customer: str | None) -> str:
     d = r["drive"]
     e = escape
 
@@ -266,7 +266,10 @@ def _describe(r: dict[str, Any], customer: str) -> str:
         title + ("  " + _("(on hold)") if r["on_hold"] else ""),
         head(N_("Drive")) + f"{e(d['serial'])}  {e(d['vendor'] or '')} {e(d['model'] or '')}  "
         f"{format_capacity(d['capacity_bytes'])}  {d['bus'] or ''} {d['media'] or ''}",
-        head(N_("Customer")) + f"{e(customer)} ({r['customer_id']})   " + _("job {job}").format(job=e(r["job"] or "-")),
+        head(N_("Customer")) + f"{e(customer)} ({r['customer_id']})   " + _("job {job}").format(job=e(r["job"] or "-"))
+        if customer is not None
+        else head(N_("Owner"))
+        + _("the shop's own drive, retired: {reason}").format(reason=e(r.get("destroy_reason") or "-")),
         head(N_("Since")) + f"{r['started_on']}   " + _("due {date}").format(date=r["due_on"]) + _when(r),
     ]
     if r["rule_due_on"] != r["due_on"]:

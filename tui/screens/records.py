@@ -49,7 +49,7 @@ def format_record(r: RecordRow) -> list[tuple[str, str]]:
         (kind_word(r.kind), ""),
         (state_word(r.state), STATE_STYLE.get(r.state, "")),
         (r.serial, ""),
-        (f"{r.customer_name} ({r.customer_id})", ""),
+        (r.customer_name if r.customer_id is None else f"{r.customer_name} ({r.customer_id})", ""),
         (r.job or "", ""),
         (r.due_on.isoformat(), ""),
         _when(r),

@@ -168,7 +168,7 @@ COMMAND_INDEX: dict[str, tuple[str, str]] = {
     "certificate": ("wipestation.cli.certs", "Erasure and destruction certificates: list, get, verify."),
     "customer": ("wipestation.cli.customers", "Customers: add, list, show, edit, export, anonymise."),
     "db": ("wipestation.cli.db_cmd", "The database: copy it to another server, back it up."),
-    "destroy": ("wipestation.cli.certs", "Record the physical destruction of abandoned disks."),
+    "destroy": ("wipestation.cli.certs", "Record the physical destruction of abandoned disks and retired shop drives."),
     "digest": ("wipestation.cli.shop", "The morning list: due, overdue, holds ending, failures."),
     "doctor": ("wipestation.cli.shop", "What is missing on this workstation, and what to do."),
     "drives": ("wipestation.cli.drives", "Attached drives: identity, protection, known record."),

@@ -77,8 +77,8 @@ def destroy_cmd(
     serial_rescanned: bool,
     as_json: bool,
 ) -> None:
-    """Record the physical destruction of abandoned disks (REF: record id or serial); one certificate per
-    drive."""
+    """Record the physical destruction of abandoned disks and of the shop's own retired drives queued
+    for destruction (REF: record id or serial); one certificate per drive."""
     request = DestructionRequest(
         refs=refs,
         method=method.strip().lower(),

@@ -71,9 +71,14 @@ def describe_record(record: dict[str, Any] | None) -> str:
             if record["owner"] == "shop"
             else _("known customer drive, no open record")
         )
-    what = _("{kind} #{id} for customer {customer}").format(
-        kind=kind_word(record["kind"]), id=record["id"], customer=record["customer_id"]
-    )
+    if record["customer_id"] is None:
+        what = _("{kind} #{id}: the shop's own drive, to destroy").format(
+            kind=kind_word(record["kind"]), id=record["id"]
+        )
+    else:
+        what = _("{kind} #{id} for customer {customer}").format(
+            kind=kind_word(record["kind"]), id=record["id"], customer=record["customer_id"]
+        )
     return f"{what}, {_due_words(record['days_left'])}"
 
 

@@ -36,11 +36,14 @@ def identity_from_device(app: AppContext, device: str) -> DriveIdentity:
 
 def _line(r: dict[str, Any]) -> str:
     hold = " " + _("(on hold)") if r["on_hold"] else ""
-    customer = _("customer {id}").format(id=f"{r['customer_id']:<5}")
     due = _("due {date}").format(date=r["due_on"])
-    return (
-        f"{r['id']:>5}  {kind_word(r['kind']):<9} {r['serial']:<24} {customer} {state_word(r['state']):<9} {due}{hold}"
-    )
+    kind = kind_word(r["kind"])
+    return f"{r['id']:>5}  {kind:<9} {r['serial']:<24} {_owner(r):<14} {state_word(r['state']):<9} {due}{hold}"
+
+
+def _owner(r: dict[str, Any]) -> str:
+    """`customer 12`, or `shop's own` for the shop's retired drive queued for destruction."""
+    return _("shop's own") if r["customer_id"] is None else _("customer {id}").format(id=r["customer_id"])
 
 
 def _head(word: str) -> str:
@@ -57,7 +60,10 @@ def _detail(r: dict[str, Any]) -> list[str]:
             + f"{d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
             f"  {d['bus'] or ''} {d['media'] or ''}"
         ).rstrip(),
-        _head(_("customer")) + f"{r['customer_id']}   " + _("job {job}").format(job=r["job"] or "-"),
+        _head(_("customer")) + f"{r['customer_id']}   " + _("job {job}").format(job=r["job"] or "-")
+        if r["customer_id"] is not None
+        else _head(_("owner"))
+        + _("the shop's own drive, retired: {reason}").format(reason=r.get("destroy_reason") or "-"),
         _head(_("since"))
         + f"{r['started_on']}   "
         + _("due {date}").format(date=r["due_on"])
@@ -200,7 +206,7 @@ def abandoned_register(
 
 
 @click.command("list")
-@click.option("--kind", type=click.Choice(["backup", "abandoned"]))
+@click.option("--kind", type=click.Choice(["backup", "abandoned", "shop"]))
 @click.option("--state", type=click.Choice(custody.LIST_STATES))
 @json_option
 @click.pass_obj
