@@ -115,6 +115,7 @@ class DashboardScreen(Screen[None]):
         Binding("d", "destroy", "Destroy", show=False),
         Binding("h", "hold", "Hold"),
         Binding("x", "cancel_erase", "Stop"),
+        Binding("space", "mark", "Mark", show=False),
     ]
 
     def __init__(self) -> None:
@@ -124,6 +125,7 @@ class DashboardScreen(Screen[None]):
         self.due: list[RecordRow] = []
         self._ready = False
         self._wide: bool | None = None
+        self.marked: set[str] = set()  # serials of the drives marked (space) for erasing side by side
 
     @property
     def wapp(self) -> WipestationApp:
@@ -134,7 +136,7 @@ class DashboardScreen(Screen[None]):
         due: RowTable[RecordRow] = RowTable(DUE_COLUMNS, format_due, id="due")
         yield Header()
         with Vertical(id="drives-pane", classes="pane"):
-            yield Label("Attached drives", classes="pane-title")
+            yield Label("Attached drives", classes="pane-title", id="drives-title")
             yield drives
         with Vertical(id="due-pane", classes="pane"):
             yield Label("Due today and overdue", classes="pane-title", id="due-title")
@@ -229,11 +231,16 @@ class DashboardScreen(Screen[None]):
         else:
             table.clear()
         self._shown = {r.device for r in rows}
+        self.marked &= {r.serial for r in rows}  # a detached drive is no longer marked
+        self.query_one("#drives-title", Label).update(
+            f"Attached drives: {len(self.marked)} marked, e erases them side by side"
+            if self.marked
+            else "Attached drives"
+        )
         for r in rows:
             status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
-            cells = (
-                (r.device, r.serial, r.model, r.capacity, status) if wide else (r.device, r.serial, r.capacity, status)
-            )
+            device: str | Text = Text("*" + r.device, style="bold") if r.serial in self.marked else r.device
+            cells = (device, r.serial, r.model, r.capacity, status) if wide else (device, r.serial, r.capacity, status)
             table.add_row(*cells, key=r.device)
         self.rows = {r.device: r for r in rows}
         table.serials = {r.device: r.serial for r in rows}
@@ -314,9 +321,58 @@ class DashboardScreen(Screen[None]):
             return None
         return self.rows[device]
 
+    def action_mark(self) -> None:
+        """Space marks (or unmarks) the selected drive; `e` then erases every marked drive side by side."""
+        if self.focused is not self.drives_table:
+            return
+        row = self._selected_drive()
+        if row is None:
+            return
+        if row.serial in self.marked:
+            self.marked.discard(row.serial)
+        elif row.protected:
+            self.notify(f"{row.device} is {row.status}; it is never erased.", severity="error")
+            return
+        else:
+            self.marked.add(row.serial)
+        self.refresh_drives(list(self.rows.values()))
+
+    def _erase_marked(self) -> None:
+        from tui.screens.erase_many import EraseManyScreen, ManyErase, common_methods
+
+        eraser = self.wapp.services.eraser
+        if eraser is None:
+            self.notify("No erasure engine is available.", severity="error")
+            return
+        rows = [r for r in self.rows.values() if r.serial in self.marked]
+        busy = [r for r in rows if self.wapp.running_job_for(r.device) is not None or r.protected]
+        for r in busy:
+            self.notify(f"{r.device} is left out: it is being erased or protected.", severity="warning")
+        rows = [r for r in rows if r not in busy]
+        if not rows:
+            return
+        detected = [self.wapp.attached[r.device] for r in rows]
+        methods = common_methods([eraser.methods(d, probe=False) for d in detected])
+        records = {r.device: r.record_id for r in rows}
+
+        def started(result: ManyErase | None) -> None:
+            if result is None:
+                return
+            for request in result.requests:
+                self.marked.discard(request.serial)
+                self.wapp.start_erase(request, records.get(request.device))
+            for device, why in result.refused:
+                self.notify(f"{device} not erased: {why}.", severity="error", timeout=10)
+            self.refresh_drives(list(self.rows.values()))
+
+        self.app.push_screen(EraseManyScreen(rows, detected, methods), started)
+
     def action_erase(self) -> None:
         from tui.screens.erase import EraseScreen
 
+        if self.marked and self.focused is self.drives_table:
+            self._erase_marked()
+            return
         if self.focused is self.due_table and self.due_table.current is not None:
             row = self._drive_for_record(self.due_table.current)
         elif isinstance(self.focused, ErasureRow) and self.focused.job.device in self.rows:

@@ -192,7 +192,7 @@ def resume_preview(point: ResumePoint | None, method: Method, capacity: int) -> 
     """What an erasure of the drive with `method` will do, in the words `erase` uses when it starts."""
     why = resume_refusal(point, method, capacity)
     if point is None or why == "":
-        return "starts from the first byte (no interrupted erasure of this drive)"
+        return "starts from the first byte (nothing to resume)"
     if why is None:
         return f"will resume erasure {point.erasure_id} at {point.position}"
     return f"starts from the first byte; interrupted erasure {point.erasure_id} is not resumed ({why})"
