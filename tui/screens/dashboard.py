@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -47,6 +47,18 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
         (days_text(row.days_left) + (" (held)" if row.on_hold else ""), OVERDUE_STYLE if row.days_left < 0 else ""),
         (row.location or "", ""),
     ]
+
+
+class DashboardData(NamedTuple):
+    """What a refresh reads (in a worker): the due list, the attached drives' rows, the overdue count."""
+
+    due: list[RecordRow]
+    drives: list[DriveRow]
+    late: int
+
+
+def _record_id(r: RecordRow) -> int:
+    return r.id
 
 
 class DriveTable(DataTable[Any]):
@@ -168,7 +180,7 @@ class DashboardScreen(Screen[None]):
             return
         self.apply(self.load())
 
-    def load(self) -> tuple[list[RecordRow], list[DriveRow]]:
+    def load(self) -> DashboardData:
         """Read the due list and the attached drives' statuses (thread-safe: runs in a worker
         when the periodic check found a change)."""
         services = self.wapp.services
@@ -177,15 +189,14 @@ class DashboardScreen(Screen[None]):
         with services.sessions.begin() as session:
             due = due_rows(session, today)
             drives = [drive_row(session, today, d) for _, d in attached]
-        return due, drives
+        return DashboardData(due, drives, sum(1 for r in due if r.days_left < 0))
 
-    def apply(self, data: tuple[list[RecordRow], list[DriveRow]]) -> None:
+    def apply(self, data: DashboardData) -> None:
+        """The UI thread's part of a refresh: nothing here walks the due list (load counted it)."""
         if not self._ready:
             return
-        self.due, drives = data
-        keep = self.selected_due_id()
-        self.due_table.set_rows(self.due, keep=lambda r: r.id == keep)
-        late = sum(1 for r in self.due if r.days_left < 0)
+        self.due, drives, late = data
+        self.due_table.set_rows(self.due, key=_record_id)
         self.query_one("#due-title", Label).update(
             f"Due today and overdue: {len(self.due)} ({late} overdue)" if self.due else "Nothing due today"
         )

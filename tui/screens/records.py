@@ -115,8 +115,7 @@ class RecordsScreen(Screen[None]):
         if text:
             rows = [r for r in rows if text in _haystack(r)]
         self.shown = rows
-        keep = self.selected()
-        self.table.set_rows(rows, keep=lambda r: r.id == keep)
+        self.table.set_rows(rows, key=_record_id)
         self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -151,6 +150,10 @@ class RecordsScreen(Screen[None]):
         record_id = self.selected()
         if record_id is not None:
             self.app.push_screen(HoldScreen(record_id))
+
+
+def _record_id(r: RecordRow) -> int:
+    return r.id
 
 
 def _haystack(r: RecordRow) -> str:
