@@ -67,3 +67,14 @@ async def test_one_changed_row_redraws_one_line_and_the_cursor_stays_on_its_row(
         # the cursor's record far away (the list re-sorted): still found
         table.set_rows(list(reversed(changed)), key=lambda r: r.id)
         assert table.current == ROWS[5] and table.cursor_row == 10_000 - 1 - 5
+
+
+def test_reused_rows_keep_the_shown_objects_of_unchanged_rows() -> None:
+    from tui.rowtable import reuse_rows
+
+    old = [Row(i, f"row {i}") for i in range(5)]
+    new = [Row(i, f"row {i}") for i in range(5)]
+    new[2] = Row(2, "changed")
+    out = reuse_rows(old, [*new, Row(9, "new")], lambda r: r.id)
+    assert [r is o for r, o in zip(out, old, strict=False)] == [True, True, False, True, True]
+    assert out[2].text == "changed" and out[5] == Row(9, "new")

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tui.queries import DriveRow, RecordRow, drive_row, due_rows
-from tui.rowtable import RowTable
+from tui.rowtable import RowTable, reuse_rows
 from tui.services import EraseRequest
 from tui.widgets import EraseJob, ErasureRow
 from wipestation.retention import days_text
@@ -189,6 +189,7 @@ class DashboardScreen(Screen[None]):
         with services.sessions.begin() as session:
             due = due_rows(session, today)
             drives = [drive_row(session, today, d) for _, d in attached]
+        due = reuse_rows(self.due, due, _record_id)
         return DashboardData(due, drives, sum(1 for r in due if r.days_left < 0))
 
     def apply(self, data: DashboardData) -> None:

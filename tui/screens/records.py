@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
 
 from tui.queries import RecordRow, record_rows
-from tui.rowtable import RowTable
+from tui.rowtable import RowTable, reuse_rows
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
@@ -96,7 +96,8 @@ class RecordsScreen(Screen[None]):
         """Every record as display rows (thread-safe: a worker runs it after a change elsewhere)."""
         services = self.wapp.services
         with services.sessions.begin() as s:
-            return record_rows(s, services.env.today())
+            rows = record_rows(s, services.env.today())
+        return reuse_rows(self.all_rows, rows, _record_id)
 
     def apply(self, rows: list[RecordRow]) -> None:
         self.all_rows = rows
