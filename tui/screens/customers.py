@@ -37,13 +37,6 @@ class CustomerForm(FormScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
     FIELDS = (("name", "Name"), ("email", "E-mail"), ("phone", "Phone"), ("address", "Address"))
-    ERROR_FIELDS = (
-        ("name", "name"),
-        ("e-mail", "email"),
-        ("email", "email"),
-        ("phone", "phone"),
-        ("address", "address"),
-    )
 
     def __init__(self, customer_id: int | None = None, *, name: str = "") -> None:
         super().__init__()

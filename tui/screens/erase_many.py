@@ -3,7 +3,7 @@ drive confirmed by its own serial in its own field; a wrong serial refuses that 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,9 +13,10 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from tui.queries import DriveRow
 from tui.screens.erase import MIN_SUFFIX, VERIFY_CHOICES, _options, read_resume_points, resume_text, serial_confirmed
 from tui.screens.form import FormScreen
-from tui.services import EraseRequest, MethodChoice
+from tui.services import EraseRequest
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
+from wipestation.erasure.run import MethodOffer
 from wipestation.erasure.service import ResumePoint
 
 
@@ -27,7 +28,7 @@ class ManyErase:
     refused: list[tuple[str, str]]
 
 
-def common_methods(per_drive: list[list[MethodChoice]]) -> list[MethodChoice]:
+def common_methods(per_drive: list[list[MethodOffer]]) -> list[MethodOffer]:
     """The methods every drive supports (as the first drive describes them); the others listed as not
     supported by all."""
     first = per_drive[0]
@@ -35,9 +36,7 @@ def common_methods(per_drive: list[list[MethodChoice]]) -> list[MethodChoice]:
     for methods in per_drive[1:]:
         supported_by_all &= {m.name for m in methods if m.supported}
     return [
-        m
-        if m.name in supported_by_all
-        else MethodChoice(m.name, m.nist_category, m.description, False, "not on every drive", m.passes)
+        m if m.name in supported_by_all else replace(m, supported=False, reason="not on every drive", recommended=False)
         for m in first
     ]
 
@@ -48,7 +47,7 @@ class EraseManyScreen(FormScreen[ManyErase | None]):
         Binding("ctrl+s", "submit", "Erase"),
     ]
 
-    def __init__(self, rows: list[DriveRow], detected: list[DetectedDrive], methods: list[MethodChoice]) -> None:
+    def __init__(self, rows: list[DriveRow], detected: list[DetectedDrive], methods: list[MethodOffer]) -> None:
         super().__init__()
         self.rows = rows
         self.detected = detected
@@ -93,7 +92,7 @@ class EraseManyScreen(FormScreen[ManyErase | None]):
         self._points = points
         self._show_resume()
 
-    def _chosen(self) -> MethodChoice | None:
+    def _chosen(self) -> MethodOffer | None:
         index = self.query_one("#method", OptionList).highlighted
         return self.methods[index] if index is not None and index < len(self.methods) else None
 
