@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
 
 from tui.queries import RecordRow, record_rows
-from tui.rowtable import RowTable
+from tui.rowtable import RowTable, reuse_rows
 from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
 from wipestation.i18n import KIND_WORDS, STATE_WORDS
 from wipestation.retention import days_text
@@ -108,7 +108,8 @@ class RecordsScreen(Screen[None]):
         """Every record as display rows (thread-safe: a worker runs it after a change elsewhere)."""
         services = self.wapp.services
         with services.sessions.begin() as s:
-            return record_rows(s, services.env.today())
+            rows = record_rows(s, services.env.today())
+        return reuse_rows(self.all_rows, rows, _record_id)
 
     def apply(self, rows: list[RecordRow]) -> None:
         self.all_rows = rows
@@ -127,8 +128,7 @@ class RecordsScreen(Screen[None]):
         if text:
             rows = [r for r in rows if text in _haystack(r)]
         self.shown = rows
-        keep = self.selected()
-        self.table.set_rows(rows, keep=lambda r: r.id == keep)
+        self.table.set_rows(rows, key=_record_id)
         self.sub_title = _("{n} of {total} records").format(n=len(rows), total=len(self.all_rows))
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -163,6 +163,10 @@ class RecordsScreen(Screen[None]):
         record_id = self.selected()
         if record_id is not None:
             self.app.push_screen(HoldScreen(record_id))
+
+
+def _record_id(r: RecordRow) -> int:
+    return r.id
 
 
 def _haystack(r: RecordRow) -> str:
