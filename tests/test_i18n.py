@@ -146,6 +146,10 @@ class _Finder(ast.NodeVisitor):
         self.found: list[str] = []
 
     def _report(self, node: ast.expr, where: str) -> None:
+        if isinstance(node, ast.IfExp):  # either branch may be shown
+            self._report(node.body, where)
+            self._report(node.orelse, where)
+            return
         if _is_text(node):
             self.found.append(f"{self.path}:{node.lineno} {where}: {ast.unparse(node)[:70]}")
 
@@ -214,6 +218,7 @@ def test_no_console_string_escapes_the_catalog() -> None:
         'self.sub_title = "erasure history"',
         'yield Input(placeholder="customer id", id="customer")',
         'yield Select([("backup (kept 30 days)", "backup")], id="kind")',
+        'label.update(f"{n} marked" if n else "Attached drives")',
         'MEDIA_CHOICES = [("not known", "unknown")]',
         'self.notify(_(f"{n} drives"))',
         'BINDINGS = [Binding("e", "erase", N_("Erase"))]',

@@ -269,9 +269,9 @@ class DashboardScreen(Screen[None]):
         self._shown = {r.device for r in rows}
         self.marked &= {r.serial for r in rows}  # a detached drive is no longer marked
         self.query_one("#drives-title", Label).update(
-            f"Attached drives: {len(self.marked)} marked, e erases them side by side"
+            _("Attached drives: {n} marked, e erases them side by side").format(n=len(self.marked))
             if self.marked
-            else "Attached drives"
+            else _("Attached drives")
         )
         for r in rows:
             status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
