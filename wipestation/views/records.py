@@ -1,0 +1,300 @@
+"""Custody records as the CLI and the console show them: lists, the due list, one record.
+
+Lists are read column-wise (two queries: the records with their drive and customer, then their
+holds), never as ORM objects one by one, so 100 000 records stay close to the cost of the bare SQL
+(`bench/store_bench.py`). Due dates come from the retention rule (`retention.effective_due`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy.orm import Session
+
+from wipestation.models import OPEN_STATES, CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
+from wipestation.retention import effective_due
+
+CLOSED_STATES = tuple(s for s in CustodyState if s not in OPEN_STATES)
+
+
+def state_shown(state: CustodyState, due: date, today: date) -> str:
+    """The state a person sees: a kept record whose effective due date has come is `due`."""
+    if state in (CustodyState.HOLDING, CustodyState.STORED) and due <= today:
+        return "due"
+    return state.value
+
+
+@dataclass(frozen=True, slots=True)
+class HoldView:
+    id: int
+    until: date
+    reason: str
+    by: str
+    released_at: datetime | None
+    release_reason: str | None
+
+    @property
+    def released(self) -> bool:
+        return self.released_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "until": self.until,
+            "reason": self.reason,
+            "by": self.by,
+            "released": self.released,
+            "released_at": self.released_at,
+            "release_reason": self.release_reason,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DriveInfo:
+    serial: str
+    model: str | None
+    vendor: str | None
+    capacity_bytes: int | None
+    bus: str | None
+    media: str | None
+    wwn: str | None
+    owner: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "serial": self.serial,
+            "model": self.model,
+            "vendor": self.vendor,
+            "capacity_bytes": self.capacity_bytes,
+            "bus": self.bus,
+            "media": self.media,
+            "wwn": self.wwn,
+            "owner": self.owner,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RecordView:
+    """One record on one day: its display state, effective due date, holds and drive."""
+
+    id: int
+    kind: str
+    state: str  # display state: holding / stored / due / erasing / erased / destroyed
+    stored_state: CustodyState
+    customer_id: int
+    customer_name: str
+    job: str | None
+    started_on: date
+    due_on: date  # effective: after early deletion and holds
+    rule_due_on: date
+    days_left: int
+    deletion_requested_on: date | None
+    deletion_reason: str | None
+    hold_until: date | None  # the active hold's end, if one is running
+    holds: tuple[HoldView, ...]
+    location: str | None
+    host_computer: str | None
+    seal_number: str | None
+    received_on: date | None
+    drive: DriveInfo
+    created_at: datetime
+    created_by: str
+    closed_at: datetime | None
+
+    @property
+    def serial(self) -> str:
+        return self.drive.serial
+
+    @property
+    def on_hold(self) -> bool:
+        return self.hold_until is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.stored_state in OPEN_STATES
+
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.days_left)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as `--json` shows it (`list`, `show`, `due`, the registrations)."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "state": self.state,
+            "serial": self.serial,
+            "customer_id": self.customer_id,
+            "job": self.job,
+            "started_on": self.started_on,
+            "due_on": self.due_on,
+            "rule_due_on": self.rule_due_on,
+            "days_left": self.days_left,
+            "deletion_requested_on": self.deletion_requested_on,
+            "deletion_reason": self.deletion_reason,
+            "on_hold": self.on_hold,
+            "holds": [h.to_dict() for h in self.holds],
+            "location": self.location,
+            "host_computer": self.host_computer,
+            "drive": self.drive.to_dict(),
+            "created_at": self.created_at,
+            "created_by": self.created_by,
+            "closed_at": self.closed_at,
+        }
+
+
+def _build(row: Any, holds: tuple[HoldView, ...], today: date) -> RecordView:
+    live = [h.until for h in holds if h.released_at is None]
+    due = effective_due(row.due_on, deletion_requested_on=row.deletion_requested_on, holds_until=live)
+    running = [u for u in live if u >= today]
+    return RecordView(
+        id=row.id,
+        kind=row.kind.value,
+        state=state_shown(row.state, due, today),
+        stored_state=row.state,
+        customer_id=row.customer_id,
+        customer_name=row.customer_name,
+        job=row.job_ref,
+        started_on=row.started_on,
+        due_on=due,
+        rule_due_on=row.due_on,
+        days_left=(due - today).days,
+        deletion_requested_on=row.deletion_requested_on,
+        deletion_reason=row.deletion_reason,
+        hold_until=max(running) if running else None,
+        holds=holds,
+        location=row.location,
+        host_computer=row.host_computer,
+        seal_number=row.seal_number,
+        received_on=row.received_on,
+        drive=DriveInfo(
+            row.serial, row.model, row.vendor, row.capacity_bytes, row.bus, row.media, row.wwn, row.owner.value
+        ),
+        created_at=row.created_at,
+        created_by=row.created_by,
+        closed_at=row.closed_at,
+    )
+
+
+def record_view(record: CustodyRecord, today: date) -> RecordView:
+    """The view of a record already loaded (a service's result)."""
+    drive = record.drive
+    holds = tuple(
+        HoldView(h.id, h.until, h.reason, h.created_by, h.released_at, h.release_reason) for h in record.holds
+    )
+    row = _OrmRow(record, drive, record.customer.name)
+    return _build(row, holds, today)
+
+
+class _OrmRow:
+    """A loaded record read through the same attribute names as a column-wise row."""
+
+    def __init__(self, record: CustodyRecord, drive: Drive, customer_name: str) -> None:
+        self._r, self._d, self.customer_name = record, drive, customer_name
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _DRIVE_COLUMNS:
+            return getattr(self._d, name)
+        return getattr(self._r, name)
+
+
+_DRIVE_COLUMNS = ("serial", "model", "vendor", "capacity_bytes", "bus", "media", "wwn", "owner")
+_RECORD_COLUMNS = [
+    "id",
+    "kind",
+    "state",
+    "customer_id",
+    "job_ref",
+    "started_on",
+    "due_on",
+    "deletion_requested_on",
+    "deletion_reason",
+    "location",
+    "host_computer",
+    "seal_number",
+    "received_on",
+    "created_at",
+    "created_by",
+    "closed_at",
+]
+
+
+def _records_stmt(*conditions: ColumnElement[bool]) -> Select[Any]:
+    columns = [getattr(CustodyRecord, c) for c in _RECORD_COLUMNS]
+    columns += [getattr(Drive, c) for c in _DRIVE_COLUMNS]
+    return (
+        select(*columns, Customer.name.label("customer_name"))
+        .join(Drive, Drive.id == CustodyRecord.drive_id)
+        .join(Customer, Customer.id == CustodyRecord.customer_id)
+        .where(*conditions)
+        .order_by(CustodyRecord.id)
+    )
+
+
+def _holds_of(session: Session, conditions: tuple[ColumnElement[bool], ...]) -> dict[int, tuple[HoldView, ...]]:
+    """The holds of the records matching `conditions`, by record id (one query, no id list)."""
+    cols = select(
+        Hold.record_id, Hold.id, Hold.until, Hold.reason, Hold.created_by, Hold.released_at, Hold.release_reason
+    )
+    if conditions:
+        ids = select(CustodyRecord.id).join(Drive, Drive.id == CustodyRecord.drive_id).where(*conditions)
+        cols = cols.where(Hold.record_id.in_(ids.scalar_subquery()))
+    grouped: dict[int, list[HoldView]] = defaultdict(list)
+    for record_id, hold_id, until, reason, by, released_at, release_reason in session.execute(cols.order_by(Hold.id)):
+        grouped[record_id].append(HoldView(hold_id, until, reason, by, released_at, release_reason))
+    return {k: tuple(v) for k, v in grouped.items()}
+
+
+def select_records(session: Session, today: date, *conditions: ColumnElement[bool]) -> list[RecordView]:
+    """The records matching `conditions` (SQL on `CustodyRecord`/`Drive`/`Customer`), by id."""
+    holds = _holds_of(session, conditions)
+    return [_build(row, holds.get(row.id, ()), today) for row in session.execute(_records_stmt(*conditions))]
+
+
+def record_list(
+    session: Session, today: date, *, kind: str | None = None, state: str | None = None
+) -> list[RecordView]:
+    """`wipestation list` and the console's records screen: by id; `state` is a display state, or
+    `open` / `closed`."""
+    conditions: list[ColumnElement[bool]] = []
+    if kind:
+        conditions.append(CustodyRecord.kind == CustodyKind(kind))
+    if state == "open":
+        conditions.append(CustodyRecord.state.in_(OPEN_STATES))
+    elif state == "closed":
+        conditions.append(CustodyRecord.state.in_(CLOSED_STATES))
+    elif state in ("erased", "destroyed", "erasing"):
+        conditions.append(CustodyRecord.state == CustodyState(state))
+    elif state in ("holding", "stored", "due"):
+        conditions.append(CustodyRecord.state.in_((CustodyState.HOLDING, CustodyState.STORED)))
+    rows = select_records(session, today, *conditions)
+    if state in ("holding", "stored", "due"):
+        rows = [r for r in rows if r.state == state]
+    return rows
+
+
+def due_list(session: Session, on: date) -> list[RecordView]:
+    """Open records due or overdue on `on`, most overdue first (`wipestation due`, the dashboard).
+
+    SQL keeps the candidates (rule date or early-deletion request reached); a hold can only push the
+    date later, so the effective date is checked on the candidates alone."""
+    reached = or_(CustodyRecord.due_on <= on, CustodyRecord.deletion_requested_on <= on)
+    rows = select_records(session, on, and_(CustodyRecord.state.in_(OPEN_STATES), reached))
+    due = [r for r in rows if r.due_on <= on]
+    due.sort(key=lambda r: (r.days_left, r.id))
+    return due
+
+
+def records_of_drive(session: Session, today: date, drive_id: int, *, open_only: bool = False) -> list[RecordView]:
+    conditions = [CustodyRecord.drive_id == drive_id]
+    if open_only:
+        conditions.append(CustodyRecord.state.in_(OPEN_STATES))
+    return select_records(session, today, *conditions)
+
+
+def records_of_customer(session: Session, today: date, customer_id: int) -> list[RecordView]:
+    return select_records(session, today, CustodyRecord.customer_id == customer_id)
