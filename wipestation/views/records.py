@@ -7,7 +7,6 @@ holds), never as ORM objects one by one, so 100 000 records stay close to the co
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -147,62 +146,53 @@ class RecordView:
         }
 
 
-def _build(row: Any, holds: tuple[HoldView, ...], today: date) -> RecordView:
+def _build(row: tuple[Any, ...], holds: tuple[HoldView, ...], today: date) -> RecordView:
+    """A view from one row of `_records_stmt` (positional: this runs once per record of a 100 000-row list)."""
+    (rid, kind, state, customer_id, job, started_on, rule_due, deletion_on, deletion_reason, location, host,
+     seal, received_on, created_at, created_by, closed_at, serial, model, vendor, capacity, bus, media, wwn,
+     owner, customer_name) = row[:25]  # fmt: skip
     live = [h.until for h in holds if h.released_at is None]
-    due = effective_due(row.due_on, deletion_requested_on=row.deletion_requested_on, holds_until=live)
+    due = rule_due
+    if live or deletion_on:
+        due = effective_due(rule_due, deletion_requested_on=deletion_on, holds_until=live)
     running = [u for u in live if u >= today]
     return RecordView(
-        id=row.id,
-        kind=row.kind.value,
-        state=state_shown(row.state, due, today),
-        stored_state=row.state,
-        customer_id=row.customer_id,
-        customer_name=row.customer_name,
-        job=row.job_ref,
-        started_on=row.started_on,
-        due_on=due,
-        rule_due_on=row.due_on,
-        days_left=(due - today).days,
-        deletion_requested_on=row.deletion_requested_on,
-        deletion_reason=row.deletion_reason,
-        hold_until=max(running) if running else None,
-        holds=holds,
-        location=row.location,
-        host_computer=row.host_computer,
-        seal_number=row.seal_number,
-        received_on=row.received_on,
-        drive=DriveInfo(
-            row.serial, row.model, row.vendor, row.capacity_bytes, row.bus, row.media, row.wwn, row.owner.value
-        ),
-        created_at=row.created_at,
-        created_by=row.created_by,
-        closed_at=row.closed_at,
+        rid,
+        kind.value,
+        state_shown(state, due, today),
+        state,
+        customer_id,
+        customer_name,
+        job,
+        started_on,
+        due,
+        rule_due,
+        (due - today).days,
+        deletion_on,
+        deletion_reason,
+        max(running) if running else None,
+        holds,
+        location,
+        host,
+        seal,
+        received_on,
+        DriveInfo(serial, model, vendor, capacity, bus, media, wwn, owner.value),
+        created_at,
+        created_by,
+        closed_at,
     )
 
 
 def record_view(record: CustodyRecord, today: date) -> RecordView:
     """The view of a record already loaded (a service's result)."""
-    drive = record.drive
     holds = tuple(
         HoldView(h.id, h.until, h.reason, h.created_by, h.released_at, h.release_reason) for h in record.holds
     )
-    row = _OrmRow(record, drive, record.customer.name)
-    return _build(row, holds, today)
+    row = tuple(getattr(record, c) for c in _RECORD_COLUMNS)
+    row += tuple(getattr(record.drive, c) for c in _DRIVE_COLUMNS)
+    return _build((*row, record.customer.name), holds, today)
 
 
-class _OrmRow:
-    """A loaded record read through the same attribute names as a column-wise row."""
-
-    def __init__(self, record: CustodyRecord, drive: Drive, customer_name: str) -> None:
-        self._r, self._d, self.customer_name = record, drive, customer_name
-
-    def __getattr__(self, name: str) -> Any:
-        if name in _DRIVE_COLUMNS:
-            return getattr(self._d, name)
-        return getattr(self._r, name)
-
-
-_DRIVE_COLUMNS = ("serial", "model", "vendor", "capacity_bytes", "bus", "media", "wwn", "owner")
 _RECORD_COLUMNS = [
     "id",
     "kind",
@@ -221,38 +211,41 @@ _RECORD_COLUMNS = [
     "created_by",
     "closed_at",
 ]
+_DRIVE_COLUMNS = ("serial", "model", "vendor", "capacity_bytes", "bus", "media", "wwn", "owner")
+_HOLD_COLUMNS = ("id", "until", "reason", "created_by", "released_at", "release_reason")
 
 
 def _records_stmt(*conditions: ColumnElement[bool]) -> Select[Any]:
+    """The records with drive, customer name and holds: one row per hold (or one for a record without),
+    ordered by record so that a record's rows come together."""
     columns = [getattr(CustodyRecord, c) for c in _RECORD_COLUMNS]
     columns += [getattr(Drive, c) for c in _DRIVE_COLUMNS]
+    columns += [Customer.name, *(getattr(Hold, c) for c in _HOLD_COLUMNS)]
     return (
-        select(*columns, Customer.name.label("customer_name"))
+        select(*columns)
         .join(Drive, Drive.id == CustodyRecord.drive_id)
         .join(Customer, Customer.id == CustodyRecord.customer_id)
+        .outerjoin(Hold, Hold.record_id == CustodyRecord.id)
         .where(*conditions)
-        .order_by(CustodyRecord.id)
+        .order_by(CustodyRecord.id, Hold.id)
     )
-
-
-def _holds_of(session: Session, conditions: tuple[ColumnElement[bool], ...]) -> dict[int, tuple[HoldView, ...]]:
-    """The holds of the records matching `conditions`, by record id (one query, no id list)."""
-    cols = select(
-        Hold.record_id, Hold.id, Hold.until, Hold.reason, Hold.created_by, Hold.released_at, Hold.release_reason
-    )
-    if conditions:
-        ids = select(CustodyRecord.id).join(Drive, Drive.id == CustodyRecord.drive_id).where(*conditions)
-        cols = cols.where(Hold.record_id.in_(ids.scalar_subquery()))
-    grouped: dict[int, list[HoldView]] = defaultdict(list)
-    for record_id, hold_id, until, reason, by, released_at, release_reason in session.execute(cols.order_by(Hold.id)):
-        grouped[record_id].append(HoldView(hold_id, until, reason, by, released_at, release_reason))
-    return {k: tuple(v) for k, v in grouped.items()}
 
 
 def select_records(session: Session, today: date, *conditions: ColumnElement[bool]) -> list[RecordView]:
-    """The records matching `conditions` (SQL on `CustodyRecord`/`Drive`/`Customer`), by id."""
-    holds = _holds_of(session, conditions)
-    return [_build(row, holds.get(row.id, ()), today) for row in session.execute(_records_stmt(*conditions))]
+    """The records matching `conditions` (SQL on `CustodyRecord`/`Drive`/`Customer`), by id: one query."""
+    out: list[RecordView] = []
+    current: tuple[Any, ...] | None = None
+    holds: list[HoldView] = []
+    for row in session.execute(_records_stmt(*conditions)):
+        if current is not None and row[0] != current[0]:
+            out.append(_build(current, tuple(holds), today))
+            holds = []
+        current = row
+        if row[25] is not None:
+            holds.append(HoldView(*row[25:]))
+    if current is not None:
+        out.append(_build(current, tuple(holds), today))
+    return out
 
 
 def record_list(
