@@ -233,34 +233,6 @@ def register_abandoned(session: Session, env: Env, identity: DriveIdentity, reg:
     return _register(session, env, CustodyKind.ABANDONED, identity, reg)
 
 
-def list_records(
-    session: Session, today: date, *, kind: str | None = None, state: str | None = None
-) -> list[CustodyRecord]:
-    stmt = _record_query().order_by(CustodyRecord.id)
-    if kind:
-        stmt = stmt.where(CustodyRecord.kind == CustodyKind(kind))
-    records: list[CustodyRecord] = list(session.execute(stmt).scalars())
-    if state == "open":
-        return [r for r in records if r.state in OPEN_STATES]
-    if state == "closed":
-        return [r for r in records if r.state not in OPEN_STATES]
-    if state:
-        return [r for r in records if display_state(r, today) == state]
-    return records
-
-
-def due_records(session: Session, on: date) -> list[tuple[CustodyRecord, int]]:
-    """Open records due or overdue on `on`, most overdue first, with their overdue days."""
-    stmt = _record_query().where(CustodyRecord.state.in_(OPEN_STATES))
-    out = []
-    for record in session.execute(stmt).scalars():
-        due = effective_due(record)
-        if due <= on:
-            out.append((record, (on - due).days))
-    out.sort(key=lambda pair: (-pair[1], pair[0].id))
-    return out
-
-
 def _open(session: Session, ref: str) -> CustodyRecord:
     record = find_record(session, ref, for_update=True)
     if record.state not in OPEN_STATES:
