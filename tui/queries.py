@@ -87,11 +87,18 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
     return DriveRow(**base, status=status, tone=tone, record_id=record.id, due=is_due, protected=False)
 
 
+KIND_WORDS = {"backup": "backup", "abandoned": "abandoned disk"}
+
+
 def _record_status(record: RecordView) -> tuple[str, str, bool]:
-    what = "backup" if record.kind == "backup" else "abandoned disk"
+    kind_words = KIND_WORDS.get(record.kind)
+    if kind_words and record.customer_id is not None:
+        owner = f"{kind_words} of {record.customer_name} (customer {record.customer_id})"
+    else:
+        owner = "shop drive retired, queued for destruction"
     erasing = record.stored_state is CustodyState.ERASING
     when = "erasing" if erasing else f"due {days_text(record.days_left)}"
-    status = f"{what} of {record.customer_name} (customer {record.customer_id}), {when}"
+    status = f"{owner}, {when}"
     if record.hold_until is not None:
         status += f" (on hold until {record.hold_until})"
     is_due = record.days_left <= 0 and not erasing

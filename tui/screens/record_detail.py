@@ -239,7 +239,9 @@ def _describe(detail: RecordDetail) -> str:
         f"[b]Record {r.id}[/b]: {r.kind}, [b]{r.state}[/b]" + ("  (on hold)" if r.on_hold else ""),
         f"Drive     {e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
         f"{format_capacity(d.capacity_bytes)}  {d.bus or ''} {d.media or ''}",
-        f"Customer  {e(r.customer_name)} ({r.customer_id})   job {e(r.job or '-')}",
+        f"Customer  {e(r.customer_name)} ({r.customer_id})   job {e(r.job or '-')}"
+        if r.customer_id is not None
+        else f"Owner     the shop's own drive, retired: {e(r.destroy_reason or '-')}",
         f"Since     {r.started_on}   due {r.due_on}" + _when(r),
     ]
     if r.rule_due_on != r.due_on:

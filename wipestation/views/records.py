@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from wipestation.models import OPEN_STATES, CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
 from wipestation.retention import effective_due
 
+SHOP_OWNER = "the shop's own drive"  # shown where a customer's name would be (kind shop)
 CLOSED_STATES = tuple(s for s in CustodyState if s not in OPEN_STATES)
 
 
@@ -89,8 +90,8 @@ class RecordView:
     kind: str
     state: str  # display state: holding / stored / due / erasing / erased / destroyed
     stored_state: CustodyState
-    customer_id: int
-    customer_name: str
+    customer_id: int | None  # None: the shop's own drive queued for destruction (kind shop)
+    customer_name: str  # SHOP_OWNER for the shop's own drive
     job: str | None
     started_on: date
     due_on: date  # effective: after early deletion and holds
@@ -98,6 +99,7 @@ class RecordView:
     days_left: int
     deletion_requested_on: date | None
     deletion_reason: str | None
+    destroy_reason: str | None  # kind shop: why the shop destroys its own drive
     hold_until: date | None  # the active hold's end, if one is running
     holds: tuple[HoldView, ...]
     location: str | None
@@ -140,6 +142,7 @@ class RecordView:
             "days_left": self.days_left,
             "deletion_requested_on": self.deletion_requested_on,
             "deletion_reason": self.deletion_reason,
+            "destroy_reason": self.destroy_reason,
             "on_hold": self.on_hold,
             "holds": [h.to_dict() for h in self.holds],
             "location": self.location,
@@ -153,9 +156,9 @@ class RecordView:
 
 def _build(row: tuple[Any, ...], holds: tuple[HoldView, ...], today: date) -> RecordView:
     """A view from one row of `_records_stmt` (positional: this runs once per record of a 100 000-row list)."""
-    (rid, kind, state, customer_id, job, started_on, rule_due, deletion_on, deletion_reason, location, host,
-     seal, received_on, created_at, created_by, closed_at, serial, model, vendor, capacity, bus, media, wwn,
-     owner, customer_name) = row[:25]  # fmt: skip
+    (rid, kind, state, customer_id, job, started_on, rule_due, deletion_on, deletion_reason, destroy_reason,
+     location, host, seal, received_on, created_at, created_by, closed_at, serial, model, vendor, capacity, bus,
+     media, wwn, owner, customer_name) = row[:_HOLD_AT]  # fmt: skip
     live = [h.until for h in holds if h.released_at is None]
     due = rule_due
     if live or deletion_on:
@@ -169,7 +172,7 @@ def _build(row: tuple[Any, ...], holds: tuple[HoldView, ...], today: date) -> Re
         shown,
         stored,
         customer_id,
-        customer_name,
+        customer_name if customer_name is not None else SHOP_OWNER,
         job,
         started_on,
         due,
@@ -177,6 +180,7 @@ def _build(row: tuple[Any, ...], holds: tuple[HoldView, ...], today: date) -> Re
         (due - today).days,
         deletion_on,
         deletion_reason,
+        destroy_reason,
         max(running) if running else None,
         holds,
         location,
@@ -197,7 +201,7 @@ def record_view(record: CustodyRecord, today: date) -> RecordView:
     )
     row = tuple(_plain(getattr(record, c)) for c in _RECORD_COLUMNS)
     row += tuple(_plain(getattr(record.drive, c)) for c in _DRIVE_COLUMNS)
-    return _build((*row, record.customer.name), holds, today)
+    return _build((*row, record.customer.name if record.customer is not None else None), holds, today)
 
 
 def _plain(value: Any) -> Any:
@@ -220,6 +224,7 @@ _RECORD_COLUMNS = [
     "due_on",
     "deletion_requested_on",
     "deletion_reason",
+    "destroy_reason",
     "location",
     "host_computer",
     "seal_number",
@@ -230,6 +235,7 @@ _RECORD_COLUMNS = [
 ]
 _DRIVE_COLUMNS = ("serial", "model", "vendor", "capacity_bytes", "bus", "media", "wwn", "owner")
 _HOLD_COLUMNS = ("id", "until", "reason", "created_by", "released_at", "release_reason")
+_HOLD_AT = len(_RECORD_COLUMNS) + len(_DRIVE_COLUMNS) + 1  # after the customer name
 
 
 def _column(model: Any, name: str) -> Any:
@@ -246,7 +252,7 @@ def _records_stmt(*conditions: ColumnElement[bool]) -> Select[Any]:
     return (
         select(*columns)
         .join(Drive, Drive.id == CustodyRecord.drive_id)
-        .join(Customer, Customer.id == CustodyRecord.customer_id)
+        .outerjoin(Customer, Customer.id == CustodyRecord.customer_id)  # kind shop has none
         .outerjoin(Hold, Hold.record_id == CustodyRecord.id)
         .where(*conditions)
         .order_by(CustodyRecord.id, Hold.id)
@@ -283,8 +289,8 @@ def _select_records(session: Session, today: date, conditions: tuple[ColumnEleme
             out.append(_build(current, tuple(holds), today))
             holds = []
         current = row
-        if row[25] is not None:
-            holds.append(HoldView(*row[25:]))
+        if row[_HOLD_AT] is not None:
+            holds.append(HoldView(*row[_HOLD_AT:]))
     if current is not None:
         out.append(_build(current, tuple(holds), today))
     return out
