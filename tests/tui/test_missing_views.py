@@ -148,3 +148,26 @@ def test_the_documents_folder_is_in_the_data_directory_unless_configured(tmp_pat
     conf = tmp_path / "c.toml"
     conf.write_text('documents = "~/Documenten/wipestation"\n', encoding="utf-8")
     assert load_config(conf, env={}).documents_dir == Path("~/Documenten/wipestation").expanduser()
+
+
+async def test_a_revoked_certificate_says_so_in_the_list_and_the_record(make_app, store, env, renderer) -> None:
+    from wipestation.revocations import revoke
+    from wipestation.views import certificate_list
+
+    (cid,) = add_customers(store, env, "Anna Voorbeeld")
+    record = _destroyed(store, env, renderer, cid, "GONE-4")
+    with store.begin() as s:
+        (cert,) = certificate_list(s)
+        revoke(s, env, cert.number, "issued for the wrong disk")
+        (again,) = certificate_list(s)
+    assert again.revoked and again.revocation_reason == "issued for the wrong disk"
+    assert again.languages == ("nl",) and again.customer_email == "anna@example.nl"
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await _settle(app, pilot)
+        assert app.screen.table.cell_text(0, 4) == "revoked"
+        app.show_record(record)
+        await pilot.pause()
+        assert app.screen.certificates == [cert.number]
+        assert app.screen.detail.certificates[0].revoked

@@ -102,29 +102,7 @@ def certificate_list(session: Session, *conditions: ColumnElement[bool]) -> list
         .order_by(Certificate.year, Certificate.seq)
     )
     rows = session.execute(stmt).all()
-    ids = select(Certificate.id).where(*conditions).scalar_subquery()  # no id list: any number of rows
-    langs: dict[int, list[str]] = defaultdict(list)
-    sends: dict[int, list[SendView]] = defaultdict(list)
-    if rows:
-        for cid, lang in session.execute(
-            select(CertificateDocument.certificate_id, CertificateDocument.lang).where(
-                CertificateDocument.certificate_id.in_(ids)
-            )
-        ):
-            langs[cid].append(lang)
-        for cid, lang, address, status, error, at in session.execute(
-            select(
-                CertificateSend.certificate_id,
-                CertificateSend.lang,
-                CertificateSend.address,
-                CertificateSend.status,
-                CertificateSend.error,
-                CertificateSend.attempted_at,
-            )
-            .where(CertificateSend.certificate_id.in_(ids))
-            .order_by(CertificateSend.id)
-        ):
-            sends[cid].append(SendView(lang, address, status, error, at))
+    langs, sends = _documents_and_sends(session, conditions) if rows else ({}, {})
     out = []
     for r in rows:
         drive = r.data.get("drive", {}) if isinstance(r.data, dict) else {}
@@ -139,16 +117,39 @@ def certificate_list(session: Session, *conditions: ColumnElement[bool]) -> list
                 destruction_id=r.destruction_id,
                 serial=drive.get("serial"),
                 sha256=r.sha256,
-                languages=tuple(sorted(langs[r.id])),
+                languages=tuple(sorted(langs.get(r.id, ()))),
                 customer_id=r.customer_id,
                 customer_name=r.name,
                 customer_email=None if r.anonymised_at is not None else r.email,
                 revoked_at=r.revoked_at,
                 revocation_reason=r.reason,
-                sends=tuple(sends[r.id]),
+                sends=tuple(sends.get(r.id, ())),
             )
         )
     return out
+
+
+def _documents_and_sends(
+    session: Session, conditions: tuple[ColumnElement[bool], ...]
+) -> tuple[dict[int, list[str]], dict[int, list[SendView]]]:
+    """The stored languages and the send attempts of the certificates matching `conditions`."""
+    ids = select(Certificate.id).where(*conditions).scalar_subquery()  # no id list: any number of rows
+    langs: dict[int, list[str]] = defaultdict(list)
+    sends: dict[int, list[SendView]] = defaultdict(list)
+    documents = select(CertificateDocument.certificate_id, CertificateDocument.lang)
+    for cid, lang in session.execute(documents.where(CertificateDocument.certificate_id.in_(ids))):
+        langs[cid].append(lang)
+    attempts = select(
+        CertificateSend.certificate_id,
+        CertificateSend.lang,
+        CertificateSend.address,
+        CertificateSend.status,
+        CertificateSend.error,
+        CertificateSend.attempted_at,
+    ).where(CertificateSend.certificate_id.in_(ids))
+    for cid, lang, address, status, error, at in session.execute(attempts.order_by(CertificateSend.id)):
+        sends[cid].append(SendView(lang, address, status, error, at))
+    return langs, sends
 
 
 def certificates_of_record(session: Session, record_id: int) -> list[CertificateView]:
