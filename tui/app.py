@@ -62,6 +62,7 @@ class WipestationApp(App[None]):
         Binding("f2", "show_records", K_("Records")),
         Binding("f3", "show_customers", K_("Customers")),
         Binding("f4", "show_history", K_("History")),
+        Binding("f5", "show_certificates", K_("Certificates"), show=False),
         Binding("f6", "show_pool", K_("Pool"), show=False),
         Binding("ctrl+q", "quit", K_("Quit"), priority=True),
         # Priority: the App moves focus before it routes the next queued key, so a barcode
@@ -436,6 +437,12 @@ class WipestationApp(App[None]):
 
         await self.push_screen(ConfirmScreen(_("Quit wipestation?"), text, yes=_("Quit")), answer)
 
+    def action_show_certificates(self) -> None:
+        from tui.screens.certificates import CertificatesScreen
+
+        if not isinstance(self.screen, CertificatesScreen):
+            self._switch_to(CertificatesScreen())
+
     def action_show_pool(self) -> None:
         from tui.screens.pool import PoolScreen
 
@@ -509,4 +516,7 @@ class WipestationApp(App[None]):
             yield SystemCommand(_("Destroy due abandoned disks"), _("Record a destruction"), on_dash("destroy"))
         yield SystemCommand(_("Records"), _("All custody records"), self.action_show_records)
         yield SystemCommand(_("Customers"), _("Search, add, edit, export, anonymise"), self.action_show_customers)
+        yield SystemCommand(
+            _("Certificates"), _("Open, print or send a certificate (F5)"), self.action_show_certificates
+        )
         yield SystemCommand(_("Dashboard"), _("Attached drives, due records, erasures"), self.action_show_dashboard)

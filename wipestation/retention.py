@@ -45,3 +45,14 @@ def days_text(n: int) -> str:
     if n == 0:
         return _("today")
     return ngettext("{n} day overdue", "{n} days overdue", -n).format(n=-n)
+
+
+def due_words(n: int) -> str:
+    """The same, said of a due date: `due in 3 days`, `due today`, `overdue by 2 days`."""
+    from wipestation.i18n import _, ngettext
+
+    if n < 0:
+        return ngettext("overdue by {n} day", "overdue by {n} days", -n).format(n=-n)
+    if n == 0:
+        return _("due today")
+    return ngettext("due in {n} day", "due in {n} days", n).format(n=n)

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from wipestation import custody
+from wipestation import views
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
@@ -21,9 +20,9 @@ from wipestation.detection import is_bay
 from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
 from wipestation.errors import BadValue
 from wipestation.files import replace_atomically
-from wipestation.i18n import _, kind_word, ngettext
+from wipestation.i18n import _, kind_word
 from wipestation.identity import DriveIdentity
-from wipestation.models import Drive
+from wipestation.retention import due_words
 from wipestation.units import format_capacity
 
 
@@ -40,25 +39,9 @@ def _watcher_factory(app: AppContext) -> WatcherFactory:
 
 def known_record(app: AppContext, serial: str | None) -> dict[str, Any] | None:
     """The drive's open custody record (kind, customer, effective due date), if the serial is known."""
-    if not serial:
-        return None
-    today = app.env.today()
     with app.sessions.begin() as session:
-        drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
-        if drive is None:
-            return None
-        record = custody.open_record_for_drive(session, drive.id)
-        due = custody.effective_due(record) if record is not None else None
-        return {
-            "drive_id": drive.id,
-            "owner": drive.owner.value,
-            "id": record.id if record else None,
-            "kind": record.kind.value if record else None,
-            "customer_id": record.customer_id if record else None,
-            "state": custody.display_state(record, today) if record else None,
-            "due_on": due,
-            "days_left": (due - today).days if due is not None else None,
-        }
+        known = views.known_drive(session, app.env.today(), serial)
+    return known.to_dict() if known is not None else None
 
 
 def describe_record(record: dict[str, Any] | None) -> str:
@@ -79,15 +62,7 @@ def describe_record(record: dict[str, Any] | None) -> str:
         what = _("{kind} #{id} for customer {customer}").format(
             kind=kind_word(record["kind"]), id=record["id"], customer=record["customer_id"]
         )
-    return f"{what}, {_due_words(record['days_left'])}"
-
-
-def _due_words(days: int) -> str:
-    if days > 0:
-        return ngettext("due in {n} day", "due in {n} days", days).format(n=days)
-    if days == 0:
-        return _("due today")
-    return ngettext("overdue by {n} day", "overdue by {n} days", -days).format(n=-days)
+    return f"{what}, {due_words(record['days_left'])}"
 
 
 # -- drives
