@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.texts import K_, N_, _, localise_bindings
+from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
 from wipestation import custody, views
 from wipestation.errors import WipestationError
 from wipestation.history import position_text
@@ -227,43 +227,56 @@ class RecordDetailScreen(Screen[None]):
 def _when(r: RecordView) -> str:
     """No "overdue" once the record is closed; a hold says so."""
     if not r.is_open:
-        return f"  (closed: {r.state})"
+        return "  " + _("(closed: {state})").format(state=state_word(r.state))
     if r.on_hold:
-        return "  (ON HOLD)"
+        return "  " + _("(ON HOLD)")
     return f" ({days_text(r.days_left)})"
+
+
+def _head(word: str) -> str:
+    """A line's heading (translated), padded so the values line up."""
+    return f"{_(word):<9} "
 
 
 def _describe(detail: RecordDetail) -> str:
     r = detail.record
     d = r.drive
     e = escape
+    title = _("[b]Record {id}[/b]: {kind}, [b]{state}[/b]").format(
+        id=r.id, kind=kind_word(r.kind), state=state_word(r.state)
+    )
     lines = [
-        f"[b]Record {r.id}[/b]: {r.kind}, [b]{r.state}[/b]" + ("  (on hold)" if r.on_hold else ""),
-        f"Drive     {e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
+        title + ("  " + _("(on hold)") if r.on_hold else ""),
+        _head(N_("Drive")) + f"{e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
         f"{format_capacity(d.capacity_bytes)}  {d.bus or ''} {d.media or ''}",
-        f"Customer  {e(r.customer_name)} ({r.customer_id})   job {e(r.job or '-')}"
+        _head(N_("Customer"))
+        + f"{e(r.customer_name)} ({r.customer_id})   "
+        + _("job {job}").format(job=e(r.job or "-"))
         if r.customer_id is not None
-        else f"Owner     the shop's own drive, retired: {e(r.destroy_reason or '-')}",
-        f"Since     {r.started_on}   due {r.due_on}" + _when(r),
+        else _head(N_("Owner"))
+        + _("the shop's own drive, retired: {reason}").format(reason=e(r.destroy_reason or "-")),
+        _head(N_("Since")) + f"{r.started_on}   " + _("due {date}").format(date=r.due_on) + _when(r),
     ]
     if r.rule_due_on != r.due_on:
-        lines.append(f"Rule      due {r.rule_due_on} by the retention rule")
+        lines.append(_head(N_("Rule")) + _("due {date} by the retention rule").format(date=r.rule_due_on))
     if r.deletion_requested_on:
         how = f": {e(r.deletion_reason)}" if r.deletion_reason else ""
-        lines.append(f"Deletion  requested by the customer on {r.deletion_requested_on}{how}")
+        requested = _("requested by the customer on {date}").format(date=r.deletion_requested_on)
+        lines.append(_head(N_("Deletion")) + requested + how)
     for h in r.holds:
-        state = "released" if h.released else "active"
-        lines.append(f"Hold      until {h.until} ({state}): {e(h.reason)}  \\[{e(h.by)}]")
+        state = _("released") if h.released else _("active")
+        hold = _("until {until} ({state}): {reason}").format(until=h.until, state=state, reason=e(h.reason))
+        lines.append(_head(N_("Hold")) + f"{hold}  \\[{e(h.by)}]")
         if h.release_reason:
-            lines.append(f"          released: {e(h.release_reason)}")
+            lines.append(" " * 10 + _("released: {reason}").format(reason=e(h.release_reason)))
     if r.location:
-        lines.append(f"Location  {e(r.location)}")
+        lines.append(_head(N_("Location")) + e(r.location))
     if r.host_computer:
-        lines.append(f"Computer  {e(r.host_computer)}")
+        lines.append(_head(N_("Computer")) + e(r.host_computer))
     if r.seal_number:
-        lines.append(f"Seal      {e(r.seal_number)}")
+        lines.append(_head(N_("Seal")) + e(r.seal_number))
     if detail.last_erasure_warning:
-        lines.append(f"[b]Warning[/b]   {e(detail.last_erasure_warning)}")
+        lines.append(_("[b]Warning[/b]") + f"   {e(detail.last_erasure_warning)}")
     return "\n".join(lines)
 
 
