@@ -4,6 +4,7 @@ named paragraph styles (after pretix's invoice renderer)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -57,7 +58,9 @@ class Styles:
     banner: ParagraphStyle
 
 
+@cache
 def stylesheet() -> Styles:
+    """The styles, made once (fixed paragraphs are shared by style)."""
     register_fonts()
     base = ParagraphStyle("base", fontName=FONT, fontSize=8.5, leading=10.5, alignment=TA_LEFT, splitLongWords=1)
     return Styles(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -34,6 +33,7 @@ from certificates.layout import (
     SHOP_NAME_SIZE,
     SHOP_TEXT_WIDTH,
 )
+from certificates.qr import qr_matrix
 from certificates.texts import t
 from wipestation.certify import CertificateData
 
@@ -43,10 +43,7 @@ QR_MASK = 0  # any mask is valid QR; a fixed one saves trying all eight on every
 
 def qr_modules(payload: str) -> list[list[bool]]:
     """The QR matrix (error correction M) of payload, computed once per certificate."""
-    qr = QrCodeWidget(payload, barLevel="M").qr
-    qr.version = qr.calculate_version()
-    qr.makeImpl(False, QR_MASK)
-    return [[bool(cell) for cell in row] for row in qr.modules]
+    return qr_matrix(payload, QR_MASK)
 
 
 @dataclass(frozen=True)
@@ -152,7 +149,20 @@ def draw_qr_modules(canvas: Canvas, modules: list[list[bool]], left: float, top:
     canvas.drawPath(path, stroke=0, fill=1)
 
 
+QR_FORM = "certificate-qr"
+
+
 def _draw_qr(canvas: Canvas, ctx: PageContext) -> None:
+    """The QR code, drawn once per document as a form that every page shows (its path of a few
+    hundred runs was most of each page's content)."""
+    if not canvas.hasForm(QR_FORM):
+        canvas.beginForm(QR_FORM)
+        _draw_qr_code(canvas, ctx)
+        canvas.endForm()
+    canvas.doForm(QR_FORM)
+
+
+def _draw_qr_code(canvas: Canvas, ctx: PageContext) -> None:
     count = len(ctx.modules)
     box = QR_SIZE / (count + 2 * QR_BORDER)
     left = PAGE_WIDTH - MARGIN_RIGHT - QR_SIZE + QR_BORDER * box

@@ -11,6 +11,7 @@ text and glyph fallback), `page` (the fixed parts drawn on every page: shop, log
 from __future__ import annotations
 
 import io
+import threading
 from typing import Any
 
 from reportlab.lib.pagesizes import A4
@@ -46,7 +47,7 @@ from certificates.page import (
     load_logo,
     qr_modules,
 )
-from certificates.sections import Sections
+from certificates.sections import Sections, fixed
 from certificates.texts import fmt_datetime, t
 from wipestation.certify import CertificateData, qr_payload
 
@@ -76,7 +77,7 @@ def build_story(s: Sections) -> list[Flowable]:
     and how to check."""
     d = s.d
     story: list[Flowable] = [
-        Paragraph(clean(s.t(f"title.{d.kind}")), s.s.title),
+        fixed(clean(s.t(f"title.{d.kind}")), s.s.title),
         Paragraph(
             f"{clean(s.t('number'))}: <b>{clean(d.number)}</b> &nbsp;&nbsp; "
             f"{clean(s.t('issued_at'))}: {clean(fmt_datetime(d.issued_at, d.timezone, s.lang))}",
@@ -85,7 +86,7 @@ def build_story(s: Sections) -> list[Flowable]:
     ]
     story += s.banner()
     if d.anonymised:
-        story += [Spacer(1, 2 * mm), Paragraph(clean(s.t("anonymised_copy")), s.s.notice)]
+        story += [Spacer(1, 2 * mm), fixed(clean(s.t("anonymised_copy")), s.s.notice)]
     story += s.customer()
     if d.erasure is not None:
         story += erasure_sections(s)
@@ -97,6 +98,9 @@ def build_story(s: Sections) -> list[Flowable]:
     return story
 
 
+_RENDER_LOCK = threading.Lock()
+
+
 def render_unsigned(
     data: CertificateData,
     lang: str,
@@ -104,10 +108,19 @@ def render_unsigned(
     signer_fingerprint: str,
     verify_url: str | None = None,
     logo: Any = None,
+    sha256: str | None = None,
 ) -> bytes:
-    """The certificate as an unsigned PDF (the signer adds the data attachment and the signature)."""
+    """The certificate as an unsigned PDF (the signer adds the data attachment and the signature).
+    `sha256` is the data's hash when the caller has it already."""
+    with _RENDER_LOCK:  # the fixed paragraphs and the fonts' subsets are shared: one render at a time
+        return _render(data, lang, signer_fingerprint, verify_url, logo, sha256 or data.sha256())
+
+
+def _render(
+    data: CertificateData, lang: str, signer_fingerprint: str, verify_url: str | None, logo: Any, sha256: str
+) -> bytes:
     styles = stylesheet()
-    payload = qr_payload(data.number, data.sha256(), verify_url)
+    payload = qr_payload(data.number, sha256, verify_url)
     ctx = PageContext(data=data, lang=lang, payload=payload, modules=qr_modules(payload), logo=logo)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -145,5 +158,5 @@ def render_unsigned(
         canvas.restoreState()
 
     doc.addPageTemplates([PageTemplate(id="certificate", frames=[frame], onPage=on_page)])
-    doc.build(build_story(Sections(data, lang, styles, signer_fingerprint, verify_url)))
+    doc.build(build_story(Sections(data, lang, styles, signer_fingerprint, verify_url, sha256)))
     return buffer.getvalue()

@@ -5,6 +5,7 @@ the drive, the attestation, authenticity and how-to-check parts. Built only from
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -32,13 +33,74 @@ from wipestation.certify import ANONYMISED, CertificateData
 Row = tuple[str, str | None]  # (label text, value markup or None to leave out)
 
 
+_FIXED_LIMIT = 512  # paragraphs kept; the fixed texts of both languages and a few shops fit
+
+
+class FixedParagraph(Paragraph):  # type: ignore[misc]
+    """A paragraph whose text is the same on many certificates (a heading, an explanation, the
+    shop's name): parsed once and laid out once per width, then shared by every certificate this
+    process renders (`render_unsigned` renders one at a time). Splitting it across pages splits a
+    fresh copy, as a split changes the fragments it cuts."""
+
+    def __init__(self, markup: str, style: ParagraphStyle) -> None:
+        super().__init__(markup, style)
+        self._markup = markup
+        self._layouts: dict[float, tuple[Any, Any, float]] = {}
+        self._own = frozenset(self.__dict__) | {"_own"}
+
+    def reset(self) -> None:
+        """Forget what the last document set on this paragraph (the layout marks a paragraph it
+        moved on, and clears `keepWithNext` on headings it grouped with the next flowable)."""
+        for key in [key for key in self.__dict__ if key not in self._own]:
+            del self.__dict__[key]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        layout = self._layouts.get(availWidth)
+        if layout is not None:
+            self.width = availWidth
+            self.blPara, self._wrapWidths, self.height = layout
+            return availWidth, self.height
+        width, height = super().wrap(availWidth, availHeight)
+        if getattr(self, "width", None) == availWidth and hasattr(self, "blPara"):
+            self._layouts[availWidth] = (self.blPara, self._wrapWidths, height)
+        return width, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        fresh = Paragraph(self._markup, self.style)
+        fresh.wrap(availWidth, availHeight)
+        return fresh.split(availWidth, availHeight)  # type: ignore[no-any-return]
+
+
+_fixed: dict[tuple[str, str], FixedParagraph] = {}
+
+
+def fixed(markup: str, style: ParagraphStyle) -> Paragraph:
+    """The shared paragraph of a fixed text (see FixedParagraph); never one with a certificate's
+    own values, which would fill the cache."""
+    key = (markup, style.name)
+    paragraph = _fixed.get(key)
+    if paragraph is None:
+        if len(_fixed) >= _FIXED_LIMIT:
+            _fixed.clear()
+        paragraph = _fixed[key] = FixedParagraph(markup, style)
+    paragraph.reset()
+    return paragraph
+
+
 class Sections:
     """The parts every certificate has, and the table of label/value rows all sections use."""
 
     def __init__(
-        self, data: CertificateData, lang: str, styles: Styles, signer: str, verify_url: str | None = None
+        self,
+        data: CertificateData,
+        lang: str,
+        styles: Styles,
+        signer: str,
+        verify_url: str | None = None,
+        sha256: str | None = None,
     ) -> None:
         self.d = data
+        self.sha256 = sha256 or data.sha256()
         self.lang = lang
         self.s = styles
         self.signer = signer
@@ -87,7 +149,7 @@ class Sections:
                 ]
             )
         )
-        heading = Paragraph(clean(self.t(key)), self.s.section)
+        heading = fixed(clean(self.t(key)), self.s.section)
         return [heading, table]
 
     def status(self) -> tuple[str, colors.Color]:
@@ -110,7 +172,7 @@ class Sections:
         text, colour = self.status()
         url = self.verify_url
         how = self.t("check.short", url=url) if url else self.t("check.short_no_url")
-        cell = Paragraph(f"<b>{clean(text)}</b><br/><font size='7.5'>{clean(how)}</font>", self.s.banner)
+        cell = fixed(f"<b>{clean(text)}</b><br/><font size='7.5'>{clean(how)}</font>", self.s.banner)
         table = Table([[cell]], colWidths=[CONTENT_WIDTH])
         table.setStyle(
             TableStyle(
@@ -137,10 +199,10 @@ class Sections:
         steps = [self.t("check.1", url=url), self.t("check.2")] if url else [self.t("check.1_no_url", contact=contact)]
         steps.append(self.t("check.3"))
         terms = [self.t("term.nist"), self.t("term.din"), self.t("term.sha256"), self.t("term.signature")]
-        story: list[Flowable] = [Paragraph(clean(self.t("section.check")), self.s.section)]
-        story += [Paragraph(clean(step), self.s.body) for step in steps]
-        story.append(Paragraph(clean(self.t("section.terms")), self.s.section))
-        story += [Paragraph(clean(term_text), self.s.small) for term_text in terms]
+        story: list[Flowable] = [fixed(clean(self.t("section.check")), self.s.section)]
+        story += [fixed(clean(step), self.s.body) for step in steps]
+        story.append(fixed(clean(self.t("section.terms")), self.s.section))
+        story += [fixed(clean(term_text), self.s.small) for term_text in terms]
         return story
 
     def customer(self) -> list[Flowable]:
@@ -208,8 +270,8 @@ class Sections:
         return [
             KeepTogether(
                 [
-                    Paragraph(clean(self.t("section.attestation")), self.s.section),
-                    Paragraph(clean(self.attest_text()), self.s.body),
+                    fixed(clean(self.t("section.attestation")), self.s.section),
+                    fixed(clean(self.attest_text()), self.s.body),
                     Spacer(1, 2 * mm),
                     block,
                 ]
@@ -223,9 +285,9 @@ class Sections:
 
     def authenticity(self) -> list[Flowable]:
         rows = [
-            [Paragraph(clean(self.t("auth.sha256")), self.s.label), Paragraph(self.d.sha256(), self.s.mono)],
-            [Paragraph(clean(self.t("auth.signer")), self.s.label), Paragraph(clean(self.d.issuer.name), self.s.value)],
-            [Paragraph(clean(self.t("auth.fingerprint")), self.s.label), Paragraph(clean(self.signer), self.s.mono)],
+            [fixed(clean(self.t("auth.sha256")), self.s.label), Paragraph(self.sha256, self.s.mono)],
+            [fixed(clean(self.t("auth.signer")), self.s.label), fixed(clean(self.d.issuer.name), self.s.value)],
+            [fixed(clean(self.t("auth.fingerprint")), self.s.label), fixed(clean(self.signer), self.s.mono)],
         ]
         table = Table(rows, colWidths=[LABEL_WIDTH, VALUE_WIDTH])
         table.setStyle(
@@ -240,10 +302,10 @@ class Sections:
         return [
             KeepTogether(
                 [
-                    Paragraph(clean(self.t("section.authenticity")), self.s.section),
+                    fixed(clean(self.t("section.authenticity")), self.s.section),
                     table,
                     Spacer(1, 1.5 * mm),
-                    Paragraph(clean(self.auth_how()), self.s.small),
+                    fixed(clean(self.auth_how()), self.s.small),
                     *(
                         [Paragraph(clean(f"audit {h.event}:{h.hash}"), self.s.small)]
                         if (h := self.d.audit_head)
