@@ -96,17 +96,24 @@ def _erasure(session: object, env: Env, i: int) -> int:
 
 
 def _reference(signer: Any, at: datetime) -> bytes:
-    """A bare one-page reportlab canvas, signed: what any signed PDF costs here."""
+    """A bare one-page reportlab canvas in the certificate's typeface (a plain reportlab TTFont, so
+    none of the certificate's caches), signed: what any signed PDF costs here."""
     import io
 
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen.canvas import Canvas
 
-    from certificates.fonts import FONT, register_fonts
+    if "BenchReference" not in pdfmetrics.getRegisteredFontNames():
+        path = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+        if not path.exists():
+            import reportlab
 
-    register_fonts()
+            path = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+        pdfmetrics.registerFont(TTFont("BenchReference", str(path)))
     buffer = io.BytesIO()
     canvas = Canvas(buffer, invariant=1)
-    canvas.setFont(FONT, 9)
+    canvas.setFont("BenchReference", 9)
     for line in range(40):
         canvas.drawString(72, 780 - 18 * line, f"Regel {line}: een gewone regel tekst op een certificaat, 0123456789")
     canvas.showPage()

@@ -7,11 +7,13 @@ U+FFFD where the font has no glyph, and escaped before it becomes Paragraph mark
 from __future__ import annotations
 
 import unicodedata
+import zlib
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab import rl_config
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 _FONT_CANDIDATES = (
@@ -23,6 +25,60 @@ FONT = "CertSans"
 FONT_BOLD = "CertSans-Bold"
 FONT_MONO = "CertMono"
 _fonts_ready = False
+_SUBSETS_KEPT = 16  # per font: the subsets of the last few kinds of certificate
+
+
+class _MemoFlate(pdfdoc.PDFStreamFilterZCompress):  # type: ignore[misc]
+    """reportlab's Flate filter (the same bytes), remembering its last few results: a font subset is
+    the same on most certificates, and compressing it again cost more than laying out a section."""
+
+    def __init__(self) -> None:
+        self._done: dict[bytes, bytes] = {}
+
+    def encode(self, text: bytes | str) -> bytes:
+        raw = text.encode("utf8") if isinstance(text, str) else text
+        out = self._done.get(raw)
+        if out is None:
+            if len(self._done) >= 4 * _SUBSETS_KEPT:
+                self._done.clear()
+            out = self._done[raw] = zlib.compress(raw)
+        return out
+
+
+_FLATE = _MemoFlate()
+
+
+class CertificateFont(TTFont):  # type: ignore[misc]
+    """A TrueType font whose subsets (the glyphs a document uses, as an embedded font file) are made
+    and compressed once per set of characters, not once per certificate. The PDF is byte for byte
+    what reportlab writes; with ASCII always in the first subset (`ttfAsciiReadable`), certificates
+    in one language mostly share their subsets."""
+
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        self._subsets: dict[tuple[int, ...], bytes] = {}
+        make = self.face.makeSubset
+
+        def make_subset(subset: list[int]) -> bytes:
+            key = tuple(subset)
+            out = self._subsets.get(key)
+            if out is None:
+                if len(self._subsets) >= _SUBSETS_KEPT:
+                    self._subsets.clear()
+                out = self._subsets[key] = make(subset)
+            return out
+
+        self.face.makeSubset = make_subset
+
+    def addObjects(self, doc: Any) -> None:
+        super().addObjects(doc)
+        prefixes = (f"fontFile:{self.face.filename}(", "toUnicodeCMap:")
+        for name, obj in doc.idToObject.items():
+            ours = isinstance(name, str) and name.startswith(prefixes) and isinstance(obj, pdfdoc.PDFStream)
+            if ours and obj.filters == [pdfdoc.PDFZCompress]:
+                obj.filters = [_FLATE]
+
+
 rl_config.useA85 = 0  # binary streams: smaller files, and ASCII85 encoding costs ~10 % of a render
 
 
@@ -40,9 +96,9 @@ def register_fonts() -> None:
             regular, bold = reg, bld
             break
     mono = next((m for m in _MONO_CANDIDATES if Path(m).exists()), str(bundled / "Vera.ttf"))
-    pdfmetrics.registerFont(TTFont(FONT, regular))
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, bold))
-    pdfmetrics.registerFont(TTFont(FONT_MONO, mono))
+    pdfmetrics.registerFont(CertificateFont(FONT, regular))
+    pdfmetrics.registerFont(CertificateFont(FONT_BOLD, bold))
+    pdfmetrics.registerFont(CertificateFont(FONT_MONO, mono))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
     _fonts_ready = True
 

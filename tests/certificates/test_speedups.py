@@ -54,3 +54,22 @@ def test_a_certificate_lays_out_the_same_after_others() -> None:
         render_unsigned(other, "en", signer_fingerprint="ab" * 32)
     assert pages(render_unsigned(data, "en", signer_fingerprint="ab" * 32)) == alone
     assert len(alone) == 3
+
+
+def test_font_subsets_are_made_once_and_the_pdf_is_byte_for_byte_the_same() -> None:
+    from reportlab.pdfbase import pdfmetrics
+
+    from certificates import fonts
+
+    data = destruction_data()
+    fonts.register_fonts()
+    font = pdfmetrics.getFont(fonts.FONT)
+    assert isinstance(font, fonts.CertificateFont)
+    font._subsets.clear()
+    fonts._FLATE._done.clear()
+    first = render_unsigned(data, "nl", signer_fingerprint="ab" * 32)
+    made = dict(font._subsets)
+    assert made and fonts._FLATE._done
+    again = render_unsigned(data, "nl", signer_fingerprint="ab" * 32)
+    assert again == first
+    assert font._subsets == made  # nothing new: the second render used the subsets of the first
