@@ -14,9 +14,13 @@ from wipestation.certify import DestructionFacts
 def destruction_sections(s: Sections) -> list[Flowable]:
     x = s.d.destruction
     assert x is not None
-    story = s.section("section.basis", _basis_rows(s, x))
-    story += s.drive()
-    story += s.section("section.custody", _custody_rows(s, x))
+    if x.owner == "shop":  # the shop's own retired drive: no customer, no custody
+        story = s.section("section.basis", _shop_basis_rows(s, x))
+        story += s.drive()
+    else:
+        story = s.section("section.basis", _basis_rows(s, x))
+        story += s.drive()
+        story += s.section("section.custody", _custody_rows(s, x))
     story += s.section("section.destruction", _destruction_rows(s, x))
     return story
 
@@ -33,6 +37,17 @@ def _basis_rows(s: Sections, x: DestructionFacts) -> list[Row]:
         (s.t("customer.job_ref"), s.v(c.job_ref if c else None)),
         (s.t("basis.abandoned_on"), clean(fmt_date(x.abandoned_on, s.lang))),
         (s.t("basis.retention_end"), clean(fmt_date(x.retention_end, s.lang))),
+        (s.t("basis.early_reason"), clean(x.early_reason) if x.early_reason else None),
+    ]
+
+
+def _shop_basis_rows(s: Sections, x: DestructionFacts) -> list[Row]:
+    """The shop's own retired drive: who owns it, why it was destroyed, its last health reading."""
+    return [
+        (s.t("basis.owner"), clean(s.t("basis.owner_shop"))),
+        (s.t("basis.shop_reason"), s.v(x.shop_reason)),
+        (s.t("basis.health"), clean(x.health) if x.health else s.t("unknown")),
+        (s.t("basis.queued_on"), clean(fmt_date(x.abandoned_on, s.lang))),
         (s.t("basis.early_reason"), clean(x.early_reason) if x.early_reason else None),
     ]
 
