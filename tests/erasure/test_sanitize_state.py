@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from tests.erasure.conftest import FakeRunner, fixture_text
+from wipestation.commands import CommandResult
 from wipestation.erasure.firmware import (
     SANITIZE_FROZEN_TEXT,
-    CommandResult,
     build_commands,
     detect_support,
     parse_hdparm_identify,
