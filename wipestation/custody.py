@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from wipestation.audit import Action, record_event
@@ -190,15 +190,7 @@ def _register(
     customer = get_customer(session, reg.customer_id)
     if customer.anonymised_at is not None:
         raise InvalidState(f"customer {customer.id} is anonymised; register the drive for a current customer")
-    today = env.today()
-    if reg.started_on > today:
-        what = "made" if kind is CustodyKind.BACKUP else "abandoned"
-        raise BadValue(
-            f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
-            f"({reg.started_on}) is in the future"
-        )
-    if reg.received_on is not None and reg.received_on > today:
-        raise BadValue(f"--received-on {reg.received_on} is in the future")
+    _check_dates(kind, reg, env.today())
     owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
     # Lock the drive's row: two workstations registering the same drive at once queue here (a drive
     # that is new to both collides on its unique serial instead, and the retry lands here).
@@ -206,22 +198,7 @@ def _register(
         select(Drive).where(Drive.serial == identity.serial.strip()).with_for_update()
     ).scalar_one_or_none()
     if existing is not None:
-        current = open_record_for_drive(session, existing.id)
-        if current is not None:
-            if kind is CustodyKind.BACKUP and current.kind is CustodyKind.BACKUP:
-                raise InvalidState(
-                    f"drive {existing.serial} already holds an open backup (record {current.id}, customer "
-                    f"{current.customer_id}, due {effective_due(current)}): erase it before reusing the drive"
-                )
-            raise InvalidState(f"drive {existing.serial} already has an open {current.kind.value} record {current.id}")
-        if kind is CustodyKind.BACKUP and existing.retired_at is not None:
-            raise InvalidState(
-                f"drive {existing.serial} was retired from the backup pool on {existing.retired_at.date()}: "
-                f"{existing.retired_reason}; use another drive"
-            )
-        if existing.owner is not owner:
-            names = {DriveOwner.SHOP: "shop backup drive", DriveOwner.CUSTOMER: "customer disk"}
-            raise InvalidState(f"drive {existing.serial} is a {names[existing.owner]}, not a {names[owner]}")
+        _check_drive_free(session, existing, kind, owner)
     drive = upsert_drive(session, env, identity, owner)
     rules = env.config.retention
     due = backup_due(reg.started_on, rules) if kind is CustodyKind.BACKUP else abandoned_due(reg.started_on, rules)
@@ -242,22 +219,47 @@ def _register(
     )
     session.add(record)
     session.flush()
-    record_event(
-        session,
-        env,
-        Action.RECORD_REGISTERED,
-        "record",
-        record.id,
-        after={
-            "kind": kind.value,
-            "state": record.state.value,
-            "drive_id": drive.id,
-            "started_on": reg.started_on.isoformat(),
-            "due_on": due.isoformat(),
-        },
-        customer_id=customer.id,
-    )
+    after = {
+        "kind": kind.value,
+        "state": record.state.value,
+        "drive_id": drive.id,
+        "started_on": reg.started_on.isoformat(),
+        "due_on": due.isoformat(),
+    }
+    record_event(session, env, Action.RECORD_REGISTERED, "record", record.id, after=after, customer_id=customer.id)
     return record
+
+
+def _check_dates(kind: CustodyKind, reg: Registration, today: date) -> None:
+    if reg.started_on > today:
+        what = "made" if kind is CustodyKind.BACKUP else "abandoned"
+        raise BadValue(
+            f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
+            f"({reg.started_on}) is in the future"
+        )
+    if reg.received_on is not None and reg.received_on > today:
+        raise BadValue(f"--received-on {reg.received_on} is in the future")
+
+
+def _check_drive_free(session: Session, existing: Drive, kind: CustodyKind, owner: DriveOwner) -> None:
+    """A known drive takes a new record only when it has no open one, is not retired (for a backup)
+    and belongs to the same owner."""
+    current = open_record_for_drive(session, existing.id)
+    if current is not None:
+        if kind is CustodyKind.BACKUP and current.kind is CustodyKind.BACKUP:
+            raise InvalidState(
+                f"drive {existing.serial} already holds an open backup (record {current.id}, customer "
+                f"{current.customer_id}, due {effective_due(current)}): erase it before reusing the drive"
+            )
+        raise InvalidState(f"drive {existing.serial} already has an open {current.kind.value} record {current.id}")
+    if kind is CustodyKind.BACKUP and existing.retired_at is not None:
+        raise InvalidState(
+            f"drive {existing.serial} was retired from the backup pool on {existing.retired_at.date()}: "
+            f"{existing.retired_reason}; use another drive"
+        )
+    if existing.owner is not owner:
+        names = {DriveOwner.SHOP: "shop backup drive", DriveOwner.CUSTOMER: "customer disk"}
+        raise InvalidState(f"drive {existing.serial} is a {names[existing.owner]}, not a {names[owner]}")
 
 
 def _text(value: str | None, what: str, limit: int) -> str | None:
@@ -391,3 +393,82 @@ def request_deletion(session: Session, env: Env, ref: str, reason: str | None = 
         customer_id=record.customer_id,
     )
     return record
+
+
+# The state changes of a record that other services cause (an erasure, a destruction): every change of
+# a record's state is written in this module, with its audit event.
+
+
+def erasure_refusal(env: Env, record: CustodyRecord) -> str | None:
+    """Why the drive of this backup record cannot be erased now (None: it can)."""
+    if record.state is CustodyState.ERASING:
+        return f"record {record.id} is being erased already"
+    due = effective_due(record)
+    if due > env.today():
+        return (
+            f"record {record.id}: the backup is kept until {due.isoformat()}; if the customer asked for deletion, "
+            f"run `wipestation request-deletion {record.id}` first"
+        )
+    return None
+
+
+def claim_for_erasure(session: Session, env: Env, record: CustodyRecord) -> None:
+    """holding -> erasing, as a check-and-set in the caller's transaction: a second workstation
+    finds the state changed and is refused."""
+    refusal = erasure_refusal(env, record)
+    if refusal is not None:
+        raise InvalidState(refusal)
+    claimed = session.execute(
+        update(CustodyRecord)
+        .where(CustodyRecord.id == record.id, CustodyRecord.state == CustodyState.HOLDING)
+        .values(state=CustodyState.ERASING)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidState(f"record {record.id} is being erased on another workstation")
+    session.refresh(record)
+    _state_changed(session, env, record, Action.RECORD_ERASURE_STARTED, "holding", {"state": "erasing"})
+
+
+def release_from_erasure(session: Session, env: Env, record_id: int | None, erasure_id: int) -> None:
+    """erasing -> holding: the erasure ended without erasing the drive (failed, interrupted)."""
+    record = session.get(CustodyRecord, record_id) if record_id is not None else None
+    if record is None or record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.HOLDING
+    after = {"state": "holding", "erasure_id": erasure_id}
+    _state_changed(session, env, record, Action.RECORD_ERASURE_ENDED, "erasing", after)
+
+
+def mark_erased(session: Session, env: Env, record: CustodyRecord, erasure_id: int, outcome: str) -> None:
+    """erasing -> erased: the backup on the drive is gone; the record is closed."""
+    if record.kind is not CustodyKind.BACKUP or record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.ERASED
+    record.closed_at = env.now()
+    after = {"state": "erased", "erasure_id": erasure_id, "outcome": outcome}
+    _state_changed(session, env, record, Action.RECORD_ERASED, "erasing", after)
+
+
+def mark_destroyed(session: Session, env: Env, record: CustodyRecord, destruction_id: int) -> None:
+    """-> destroyed: the drive was physically destroyed; the record is closed."""
+    before = record.state.value
+    record.state = CustodyState.DESTROYED
+    record.closed_at = env.now()
+    after = {"state": record.state.value, "destruction_id": destruction_id}
+    _state_changed(session, env, record, Action.RECORD_DESTROYED, before, after)
+
+
+def _state_changed(
+    session: Session, env: Env, record: CustodyRecord, action: Action, before: str, after: dict[str, Any]
+) -> None:
+    record_event(
+        session,
+        env,
+        action,
+        "record",
+        record.id,
+        before={"state": before},
+        after=after,
+        customer_id=record.customer_id,
+    )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.audit import Action, record_event
 from wipestation.certify import CertificateRenderer, issue_destruction_certificate
-from wipestation.custody import effective_due, find_record
+from wipestation.custody import effective_due, find_record, mark_destroyed
 from wipestation.destruction_levels import LevelCheck, check_reach
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
@@ -303,9 +303,6 @@ def destroy(
             )
             session.add(destruction)
             session.flush()
-            before = {"state": record.state.value}
-            record.state = CustodyState.DESTROYED
-            record.closed_at = env.now()
             record_event(
                 session,
                 env,
@@ -323,16 +320,7 @@ def destroy(
                 },
                 customer_id=record.customer_id,
             )
-            record_event(
-                session,
-                env,
-                Action.RECORD_DESTROYED,
-                "record",
-                record.id,
-                before=before,
-                after={"state": record.state.value, "destruction_id": destruction.id},
-                customer_id=record.customer_id,
-            )
+            mark_destroyed(session, env, record, destruction.id)
             certificate = issue_destruction_certificate(session, env, renderer, destruction.id)
             results.append(
                 DestructionResult(

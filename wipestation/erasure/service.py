@@ -13,12 +13,19 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from wipestation.audit import Action, record_event
-from wipestation.custody import effective_due, open_record_for_drive, upsert_drive
+from wipestation.custody import (
+    claim_for_erasure,
+    erasure_refusal,
+    mark_erased,
+    open_record_for_drive,
+    release_from_erasure,
+    upsert_drive,
+)
 from wipestation.env import Env
 from wipestation.erasure.methods import Method
 from wipestation.errors import BadValue, InvalidState
 from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.models import CustodyKind, CustodyRecord, Drive, DriveOwner, Erasure, ErasureOutcome
 
 if TYPE_CHECKING:  # the engine (and its cipher) is not needed to read or close the records
     from wipestation.erasure.engine import Checkpoint, EngineResult
@@ -143,160 +150,25 @@ def begin_erasure(
     pid = pid if pid is not None else os.getpid()
     capacity = identity.capacity_bytes or 0
     recover_stale(session, env, host=host)
-    # The drive's row is locked until this transaction ends: two workstations starting on the same drive
-    # queue here, and the second sees the first one's running erasure.
-    drive = session.execute(select(Drive).where(Drive.serial == identity.serial).with_for_update()).scalar_one_or_none()
-    if drive is None:
-        drive = upsert_drive(session, env, identity, DriveOwner.SHOP)
-        record_event(
-            session,
-            env,
-            Action.DRIVE_REGISTERED,
-            "drive",
-            drive.id,
-            after={"serial": drive.serial, "owner": "shop", "via": "erase"},
-        )
-    if (details or {}).get("hidden_state") == "restored" and capacity and drive.capacity_bytes != capacity:
-        # --restore-hidden made the HPA/DCO-hidden sectors visible: the drive is this big (the certificate
-        # names the capacity that was erased)
-        record_event(
-            session,
-            env,
-            Action.DRIVE_CAPACITY_RESTORED,
-            "drive",
-            drive.id,
-            before={"capacity_bytes": drive.capacity_bytes},
-            after={"capacity_bytes": capacity},
-        )
-        drive.capacity_bytes = capacity
-    busy = (
-        session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
-        .scalars()
-        .first()
-    )
-    if busy is not None:
-        raise InvalidState(
-            f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host}, pid {busy.pid})"
-        )
+    drive = _locked_drive(session, env, identity, capacity, details)
+    _refuse_if_running(session, drive)
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
-        _claim_backup(session, env, record)
-    # Only the drive's last erasure can be continued: an interrupted one that a later erasure
-    # superseded stays in the history and is never resumed.
-    latest = (
-        session.execute(select(Erasure).where(Erasure.drive_id == drive.id).order_by(Erasure.id.desc()))
-        .scalars()
-        .first()
-    )
-    previous = latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
-    resumable = (
-        previous is not None
-        and previous.method == method.name
-        and previous.bytes_total == capacity
-        and (previous.stream_key is not None or not method.needs_key)
-    )
-    if restart:
-        resumable = False
-    elif resume and not resumable:
-        if previous is None:
-            raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
-        raise InvalidState(
-            f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
-            f"{method.name}; run it again with --method {previous.method}"
-        )
-    not_resumed_why = None
-    if previous is not None and not resumable:
-        if restart:
-            not_resumed_why = "--restart"
-        elif previous.method != method.name:
-            not_resumed_why = f"it used {previous.method}; `--method {previous.method}` would resume it"
-        elif previous.bytes_total != capacity:
-            not_resumed_why = f"it covered {previous.bytes_total} bytes, the drive now has {capacity}"
-        else:
-            not_resumed_why = "its random-pass key is gone"
+        claim_for_erasure(session, env, record)
+    previous = _interrupted_latest(session, drive)
+    resumable = _resumable(previous, method, capacity) and not restart
+    if resume and not resumable:
+        _refuse_resume(drive, previous, method)
     record_id = record.id if record is not None else None
+    customer_id = record.customer_id if record is not None else None
     if resumable and previous is not None:
-        claimed = session.execute(
-            update(Erasure)
-            .where(Erasure.id == previous.id, Erasure.outcome == ErasureOutcome.INTERRUPTED)
-            .values(outcome=ErasureOutcome.RUNNING)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
-            raise InvalidState(f"erasure {previous.id} was resumed by another workstation")
-        session.refresh(previous)
-        previous.pid, previous.host, previous.heartbeat_at = pid, host, env.now()
-        previous.device_path, previous.verify_mode, previous.ended_at, previous.error = device, verify, None, None
-        previous.record_id = previous.record_id or record_id
-        previous.details = {**(previous.details or {}), "resumed": int((previous.details or {}).get("resumed", 0)) + 1}
-        record_event(
-            session,
-            env,
-            Action.ERASURE_RESUMED,
-            "erasure",
-            previous.id,
-            after={"checkpoint_pass": previous.checkpoint_pass, "checkpoint_offset": previous.checkpoint_offset},
-            customer_id=record.customer_id if record is not None else None,
-        )
-        session.flush()
-        return ErasureStart(
-            previous.id,
-            drive.id,
-            previous.record_id,
-            True,
-            previous.checkpoint_pass,
-            previous.checkpoint_offset,
-            previous.bytes_written,
-            tuple((int(s), int(e)) for s, e in previous.bad_ranges or []),
-            previous.stream_key,
-            previous.bytes_total,
-            previous.passes,
-        )
+        return _resume(session, env, previous, drive, record_id, customer_id, device, verify, host, pid)
+    not_resumed_why = _why_not_resumed(previous, method, capacity, restart) if previous is not None else None
     if previous is not None:
         previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
         previous.details = {**(previous.details or {}), "superseded": True}
-    erasure = Erasure(
-        drive_id=drive.id,
-        record_id=record_id,
-        device_path=device,
-        method=method.name,
-        passes=method.pass_count,
-        nist_category=category,
-        verify_mode=verify,
-        bytes_total=capacity,
-        bytes_written=0,
-        bytes_verified=0,
-        bad_ranges=[],
-        outcome=ErasureOutcome.RUNNING,
-        tool=tool,
-        technician=env.actor,
-        started_at=env.now(),
-        heartbeat_at=env.now(),
-        pid=pid,
-        host=host,
-        checkpoint_pass=0,
-        checkpoint_offset=0,
-        stream_key=key if method.needs_key else None,
-        details={"technique": method.description, "pattern": method.pattern_label, **(details or {})},
-    )
-    session.add(erasure)
-    session.flush()
-    record_event(
-        session,
-        env,
-        Action.ERASURE_STARTED,
-        "erasure",
-        erasure.id,
-        after={
-            "drive_id": drive.id,
-            "record_id": record_id,
-            "method": method.name,
-            "verify": verify,
-            "nist_category": category,
-            "device": device,
-        },
-        customer_id=record.customer_id if record is not None else None,
-    )
+    new = _Run(drive, record_id, customer_id, device, method, verify, category, tool, capacity, host, pid)
+    erasure = _start_new(session, env, new, key, details)
     return ErasureStart(
         erasure.id,
         drive.id,
@@ -314,16 +186,189 @@ def begin_erasure(
     )
 
 
-def _backup_refusal(env: Env, record: CustodyRecord) -> str | None:
-    if record.state is CustodyState.ERASING:
-        return f"record {record.id} is being erased already"
-    due = effective_due(record)
-    if due > env.today():
-        return (
-            f"record {record.id}: the backup is kept until {due.isoformat()}; if the customer asked for deletion, "
-            f"run `wipestation request-deletion {record.id}` first"
+def _locked_drive(
+    session: Session, env: Env, identity: DriveIdentity, capacity: int, details: dict[str, Any] | None
+) -> Drive:
+    """The drive's row, locked until this transaction ends: two workstations starting on the same drive
+    queue here, and the second sees the first one's running erasure. A drive not seen before is a shop's."""
+    drive = session.execute(select(Drive).where(Drive.serial == identity.serial).with_for_update()).scalar_one_or_none()
+    if drive is None:
+        drive = upsert_drive(session, env, identity, DriveOwner.SHOP)
+        after = {"serial": drive.serial, "owner": "shop", "via": "erase"}
+        record_event(session, env, Action.DRIVE_REGISTERED, "drive", drive.id, after=after)
+    if (details or {}).get("hidden_state") == "restored" and capacity and drive.capacity_bytes != capacity:
+        # --restore-hidden made the HPA/DCO-hidden sectors visible: the drive is this big (the certificate
+        # names the capacity that was erased)
+        record_event(
+            session,
+            env,
+            Action.DRIVE_CAPACITY_RESTORED,
+            "drive",
+            drive.id,
+            before={"capacity_bytes": drive.capacity_bytes},
+            after={"capacity_bytes": capacity},
         )
-    return None
+        drive.capacity_bytes = capacity
+    return drive
+
+
+def _refuse_if_running(session: Session, drive: Drive) -> None:
+    busy = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
+        .scalars()
+        .first()
+    )
+    if busy is not None:
+        raise InvalidState(
+            f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host}, pid {busy.pid})"
+        )
+
+
+def _interrupted_latest(session: Session, drive: Drive) -> Erasure | None:
+    """The drive's last erasure when it was interrupted. Only the last can be continued: an interrupted
+    one that a later erasure superseded stays in the history and is never resumed."""
+    latest = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive.id).order_by(Erasure.id.desc()))
+        .scalars()
+        .first()
+    )
+    return latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
+
+
+def _resumable(previous: Erasure | None, method: Method, capacity: int) -> bool:
+    return (
+        previous is not None
+        and previous.method == method.name
+        and previous.bytes_total == capacity
+        and (previous.stream_key is not None or not method.needs_key)
+    )
+
+
+def _refuse_resume(drive: Drive, previous: Erasure | None, method: Method) -> None:
+    if previous is None:
+        raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
+    raise InvalidState(
+        f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
+        f"{method.name}; run it again with --method {previous.method}"
+    )
+
+
+def _why_not_resumed(previous: Erasure, method: Method, capacity: int, restart: bool) -> str:
+    if restart:
+        return "--restart"
+    if previous.method != method.name:
+        return f"it used {previous.method}; `--method {previous.method}` would resume it"
+    if previous.bytes_total != capacity:
+        return f"it covered {previous.bytes_total} bytes, the drive now has {capacity}"
+    return "its random-pass key is gone"
+
+
+def _resume(
+    session: Session,
+    env: Env,
+    previous: Erasure,
+    drive: Drive,
+    record_id: int | None,
+    customer_id: int | None,
+    device: str,
+    verify: str,
+    host: str,
+    pid: int,
+) -> ErasureStart:
+    """Continue the interrupted erasure from its checkpoint (check-and-set: one workstation wins)."""
+    claimed = session.execute(
+        update(Erasure)
+        .where(Erasure.id == previous.id, Erasure.outcome == ErasureOutcome.INTERRUPTED)
+        .values(outcome=ErasureOutcome.RUNNING)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidState(f"erasure {previous.id} was resumed by another workstation")
+    session.refresh(previous)
+    previous.pid, previous.host, previous.heartbeat_at = pid, host, env.now()
+    previous.device_path, previous.verify_mode, previous.ended_at, previous.error = device, verify, None, None
+    previous.record_id = previous.record_id or record_id
+    previous.details = {**(previous.details or {}), "resumed": int((previous.details or {}).get("resumed", 0)) + 1}
+    record_event(
+        session,
+        env,
+        Action.ERASURE_RESUMED,
+        "erasure",
+        previous.id,
+        after={"checkpoint_pass": previous.checkpoint_pass, "checkpoint_offset": previous.checkpoint_offset},
+        customer_id=customer_id,
+    )
+    session.flush()
+    return ErasureStart(
+        previous.id,
+        drive.id,
+        previous.record_id,
+        True,
+        previous.checkpoint_pass,
+        previous.checkpoint_offset,
+        previous.bytes_written,
+        tuple((int(s), int(e)) for s, e in previous.bad_ranges or []),
+        previous.stream_key,
+        previous.bytes_total,
+        previous.passes,
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What a new erasure row records about where and how it runs."""
+
+    drive: Drive
+    record_id: int | None
+    customer_id: int | None
+    device: str
+    method: Method
+    verify: str
+    category: str
+    tool: str
+    capacity: int
+    host: str
+    pid: int
+
+
+def _start_new(session: Session, env: Env, run: _Run, key: bytes | None, details: dict[str, Any] | None) -> Erasure:
+    method = run.method
+    erasure = Erasure(
+        drive_id=run.drive.id,
+        record_id=run.record_id,
+        device_path=run.device,
+        method=method.name,
+        passes=method.pass_count,
+        nist_category=run.category,
+        verify_mode=run.verify,
+        bytes_total=run.capacity,
+        bytes_written=0,
+        bytes_verified=0,
+        bad_ranges=[],
+        outcome=ErasureOutcome.RUNNING,
+        tool=run.tool,
+        technician=env.actor,
+        started_at=env.now(),
+        heartbeat_at=env.now(),
+        pid=run.pid,
+        host=run.host,
+        checkpoint_pass=0,
+        checkpoint_offset=0,
+        stream_key=key if method.needs_key else None,
+        details={"technique": method.description, "pattern": method.pattern_label, **(details or {})},
+    )
+    session.add(erasure)
+    session.flush()
+    after = {
+        "drive_id": run.drive.id,
+        "record_id": run.record_id,
+        "method": method.name,
+        "verify": run.verify,
+        "nist_category": run.category,
+        "device": run.device,
+    }
+    record_event(session, env, Action.ERASURE_STARTED, "erasure", erasure.id, after=after, customer_id=run.customer_id)
+    return erasure
 
 
 def precheck_begin(session: Session, env: Env, serial: str) -> None:
@@ -341,53 +386,9 @@ def precheck_begin(session: Session, env: Env, serial: str) -> None:
         raise InvalidState(f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host})")
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
-        refusal = _backup_refusal(env, record)
+        refusal = erasure_refusal(env, record)
         if refusal is not None:
             raise InvalidState(refusal)
-
-
-def _claim_backup(session: Session, env: Env, record: CustodyRecord) -> None:
-    refusal = _backup_refusal(env, record)
-    if refusal is not None:
-        raise InvalidState(refusal)
-    # Check-and-set in this transaction: a second workstation finds the state changed.
-    claimed = session.execute(
-        update(CustodyRecord)
-        .where(CustodyRecord.id == record.id, CustodyRecord.state == CustodyState.HOLDING)
-        .values(state=CustodyState.ERASING)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidState(f"record {record.id} is being erased on another workstation")
-    session.refresh(record)
-    record_event(
-        session,
-        env,
-        Action.RECORD_ERASURE_STARTED,
-        "record",
-        record.id,
-        before={"state": "holding"},
-        after={"state": "erasing"},
-        customer_id=record.customer_id,
-    )
-
-
-def _release_record(session: Session, env: Env, erasure: Erasure) -> None:
-    if erasure.record_id is None:
-        return
-    record = session.get(CustodyRecord, erasure.record_id)
-    if record is not None and record.state is CustodyState.ERASING:
-        record.state = CustodyState.HOLDING
-        record_event(
-            session,
-            env,
-            Action.RECORD_ERASURE_ENDED,
-            "record",
-            record.id,
-            before={"state": "erasing"},
-            after={"state": "holding", "erasure_id": erasure.id},
-            customer_id=record.customer_id,
-        )
 
 
 def save_checkpoint(session: Session, env: Env, erasure_id: int, checkpoint: Checkpoint) -> None:
@@ -426,7 +427,7 @@ def _mark_interrupted(
     erasure.outcome = ErasureOutcome.INTERRUPTED
     erasure.ended_at = ended_at
     erasure.error = error
-    _release_record(session, env, erasure)
+    release_from_erasure(session, env, erasure.record_id, erasure.id)
     record_event(
         session,
         env,
@@ -466,6 +467,39 @@ def finish_erasure(
     if erasure is None:
         raise InvalidState(f"erasure {erasure_id} not found")
     outcome = ErasureOutcome(result.outcome)
+    _store_result(erasure, env, outcome, result, details)
+    drive = session.get(Drive, erasure.drive_id)
+    record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
+    if outcome.erased:
+        if drive is not None:
+            drive.erase_count = (drive.erase_count or 0) + 1
+        if record is not None:
+            mark_erased(session, env, record, erasure.id, outcome.value)
+    else:
+        release_from_erasure(session, env, erasure.record_id, erasure.id)
+    after: dict[str, Any] = {
+        "outcome": outcome.value,
+        "bytes_written": erasure.bytes_written,
+        "bytes_verified": erasure.bytes_verified,
+        "verify_result": erasure.verify_result,
+        "bad_ranges": len(erasure.bad_ranges),
+        "checkpoint_pass": erasure.checkpoint_pass,
+        "checkpoint_offset": erasure.checkpoint_offset,
+    }
+    if "sectors_not_written" in erasure.details:
+        after["sectors_not_written"] = erasure.details["sectors_not_written"]
+    customer_id = record.customer_id if record is not None else None
+    before = {"outcome": "running"}
+    record_event(
+        session, env, _ENDED[outcome], "erasure", erasure.id, before=before, after=after, customer_id=customer_id
+    )
+    session.flush()
+    return erasure
+
+
+def _store_result(
+    erasure: Erasure, env: Env, outcome: ErasureOutcome, result: EngineResult, details: dict[str, Any] | None
+) -> None:
     erasure.outcome = outcome
     erasure.ended_at = env.now()
     erasure.heartbeat_at = env.now()
@@ -479,83 +513,11 @@ def finish_erasure(
     erasure.error = result.error
     erasure.checkpoint_pass = result.checkpoint_pass
     erasure.checkpoint_offset = result.checkpoint_offset
-    details = {**(erasure.details or {}), **(details or {})}
+    merged = {**(erasure.details or {}), **(details or {})}
     if result.mismatches:
-        details["verify_mismatches"] = [list(r) for r in result.mismatches[:100]]
+        merged["verify_mismatches"] = [list(r) for r in result.mismatches[:100]]
     if result.verify_subsections is not None:
-        details["verify_subsections"] = result.verify_subsections
-    erasure.details = details
+        merged["verify_subsections"] = result.verify_subsections
+    erasure.details = merged
     if outcome is not ErasureOutcome.INTERRUPTED:
         erasure.stream_key = None
-    drive = session.get(Drive, erasure.drive_id)
-    record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
-    if outcome.erased:
-        if drive is not None:
-            drive.erase_count = (drive.erase_count or 0) + 1
-        if record is not None and record.kind is CustodyKind.BACKUP and record.state is CustodyState.ERASING:
-            record.state = CustodyState.ERASED
-            record.closed_at = env.now()
-            record_event(
-                session,
-                env,
-                Action.RECORD_ERASED,
-                "record",
-                record.id,
-                before={"state": "erasing"},
-                after={"state": "erased", "erasure_id": erasure.id, "outcome": outcome.value},
-                customer_id=record.customer_id,
-            )
-    else:
-        _release_record(session, env, erasure)
-    record_event(
-        session,
-        env,
-        _ENDED[outcome],
-        "erasure",
-        erasure.id,
-        before={"outcome": "running"},
-        after={
-            "outcome": outcome.value,
-            "bytes_written": erasure.bytes_written,
-            "bytes_verified": erasure.bytes_verified,
-            "verify_result": erasure.verify_result,
-            "bad_ranges": len(erasure.bad_ranges),
-            "checkpoint_pass": erasure.checkpoint_pass,
-            "checkpoint_offset": erasure.checkpoint_offset,
-            **({"sectors_not_written": details["sectors_not_written"]} if "sectors_not_written" in details else {}),
-        },
-        customer_id=record.customer_id if record is not None else None,
-    )
-    session.flush()
-    return erasure
-
-
-def erasure_to_dict(erasure: Erasure) -> dict[str, Any]:
-    return {
-        "erasure_id": erasure.id,
-        "drive_id": erasure.drive_id,
-        "record_id": erasure.record_id,
-        "device": erasure.device_path,
-        "method": erasure.method,
-        "passes": erasure.passes,
-        "nist_category": erasure.nist_category,
-        "outcome": erasure.outcome.value,
-        "bytes_total": erasure.bytes_total,
-        "bytes_written": erasure.bytes_written,
-        "bytes_verified": erasure.bytes_verified,
-        "verify_mode": erasure.verify_mode,
-        "verify_result": erasure.verify_result,
-        "verify_seed": erasure.verify_seed,
-        "verify_coverage": erasure.verify_coverage,
-        "bad_ranges": erasure.bad_ranges,
-        "error": erasure.error,
-        "checkpoint_pass": erasure.checkpoint_pass,
-        "checkpoint_offset": erasure.checkpoint_offset,
-        "tool": erasure.tool,
-        "started_at": erasure.started_at,
-        "ended_at": erasure.ended_at,
-        "resumed": int((erasure.details or {}).get("resumed", 0)),
-        "hpa_dco": (erasure.details or {}).get("hpa_dco"),
-        "sectors_not_written": (erasure.details or {}).get("sectors_not_written"),
-        "hidden_restored": (erasure.details or {}).get("hidden_restored"),
-    }
