@@ -30,3 +30,31 @@ def test_import_linter_contracts_hold() -> None:
     result = subprocess.run([exe], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+def _state_writes(path: Path) -> list[int]:
+    """Lines of `path` that write a custody record's state: `x.state = CustodyState.…` or an UPDATE with
+    `.values(state=CustodyState.…)`."""
+    import ast
+
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if any(isinstance(t, ast.Attribute) and t.attr == "state" for t in targets):
+            assert isinstance(node, ast.Assign)
+            if "CustodyState" in ast.unparse(node.value):
+                lines.append(node.lineno)
+        is_values = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "values"
+        if is_values and any(k.arg == "state" and "CustodyState" in ast.unparse(k.value) for k in node.keywords):  # type: ignore[attr-defined]
+            lines.append(node.lineno)
+    return lines
+
+
+def test_only_custody_changes_the_state_of_a_custody_record() -> None:
+    """The erasure service and destruction call custody's transitions; none writes a state itself."""
+    writers = {
+        str(p.relative_to(ROOT)): found
+        for p in sorted((ROOT / "wipestation").rglob("*.py"))
+        if (found := _state_writes(p))
+    }
+    assert set(writers) == {"wipestation/custody.py"}, writers
