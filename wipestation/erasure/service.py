@@ -1,34 +1,39 @@
-"""The erasure's records: starting (custody rules, check-and-set), checkpoints, the end, and the
-recovery of erasures whose process died. Services take a Session; the caller owns the transaction."""
+"""The erasure's records: checkpoints, heartbeats and the end; starting (`starting`) and the recovery
+of erasures whose process died (`recovery`) are re-exported from here. Services take a Session; the
+caller owns the transaction."""
 
 from __future__ import annotations
 
-import os
-import socket
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from wipestation.audit import Action, record_event
-from wipestation.custody import (
-    claim_for_erasure,
-    erasure_refusal,
-    mark_erased,
-    open_record_for_drive,
-    release_from_erasure,
-    upsert_drive,
-)
+from wipestation.custody import mark_erased, release_from_erasure
 from wipestation.env import Env
-from wipestation.erasure.methods import Method
-from wipestation.errors import BadValue, InvalidState
-from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, CustodyRecord, Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.erasure.recovery import STALE_AFTER, abandon_erasure, pid_alive, recover_stale, this_host
+from wipestation.erasure.starting import ErasureStart, begin_erasure, precheck_begin
+from wipestation.errors import InvalidState
+from wipestation.models import CustodyRecord, Drive, Erasure, ErasureOutcome
 
 if TYPE_CHECKING:  # the engine (and its cipher) is not needed to read or close the records
     from wipestation.erasure.engine import Checkpoint, EngineResult
+
+
+__all__ = [
+    "STALE_AFTER",
+    "ErasureStart",
+    "abandon_erasure",
+    "begin_erasure",
+    "finish_erasure",
+    "heartbeat",
+    "pid_alive",
+    "precheck_begin",
+    "recover_stale",
+    "save_checkpoint",
+    "this_host",
+]
 
 # the audit action that records an erasure's end, by its outcome
 _ENDED = {
@@ -37,358 +42,6 @@ _ENDED = {
     ErasureOutcome.FAILED: Action.ERASURE_FAILED,
     ErasureOutcome.INTERRUPTED: Action.ERASURE_INTERRUPTED,
 }
-
-STALE_AFTER = timedelta(minutes=5)  # a heartbeat older than this belongs to a dead erasure
-
-
-def this_host() -> str:
-    return socket.gethostname()
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _is_stale(erasure: Erasure, env: Env, host: str) -> bool:
-    if erasure.heartbeat_at is not None and env.now() - erasure.heartbeat_at > STALE_AFTER:
-        return True
-    return erasure.host == host and erasure.pid is not None and not pid_alive(erasure.pid)
-
-
-def recover_stale(session: Session, env: Env, *, host: str | None = None) -> list[int]:
-    """Mark running erasures whose process is gone (kill -9, power cut) as interrupted, and give
-    their custody records back (erasing -> holding). Their checkpoint stays, so they can resume."""
-    host = host or this_host()
-    recovered: list[int] = []
-    running = session.execute(select(Erasure).where(Erasure.outcome == ErasureOutcome.RUNNING)).scalars().all()
-    for erasure in running:
-        if not _is_stale(erasure, env, host):
-            continue
-        _mark_interrupted(
-            session,
-            env,
-            erasure,
-            ended_at=erasure.heartbeat_at or env.now(),
-            error="the erasing process ended without finishing (killed or power lost)",
-            reason="process gone",
-        )
-        recovered.append(erasure.id)
-    session.flush()
-    return recovered
-
-
-@dataclass(frozen=True)
-class ErasureStart:
-    erasure_id: int
-    drive_id: int
-    record_id: int | None
-    resumed: bool
-    start_pass: int
-    start_offset: int
-    bytes_written: int
-    bad_ranges: tuple[tuple[int, int], ...]
-    key: bytes | None
-    bytes_total: int = 0
-    passes: int = 1
-    not_resumed: int | None = None  # an interrupted erasure of the drive that this one does not continue
-    not_resumed_why: str | None = None
-
-    @property
-    def message(self) -> str:
-        """The resume rule, stated when `erase` starts: an interrupted erasure of the drive with the same
-        method (and size) is resumed from its checkpoint unless `--restart` is given."""
-        from wipestation.history import RESTART_HINT, position_text
-
-        if self.resumed:
-            where = position_text(
-                {
-                    "checkpoint_offset": self.start_offset,
-                    "checkpoint_pass": self.start_pass,
-                    "bytes_total": self.bytes_total,
-                    "passes": self.passes,
-                }
-            )
-            return f"resuming erasure {self.erasure_id} at {where}; {RESTART_HINT}"
-        text = f"starting erasure {self.erasure_id}"
-        if self.not_resumed is not None:
-            text += f"; interrupted erasure {self.not_resumed} is not resumed ({self.not_resumed_why})"
-        return text
-
-
-def begin_erasure(
-    session: Session,
-    env: Env,
-    *,
-    identity: DriveIdentity,
-    device: str,
-    method: Method,
-    verify: str,
-    category: str,
-    tool: str,
-    resume: bool,
-    key: bytes | None,
-    details: dict[str, Any] | None = None,
-    host: str | None = None,
-    pid: int | None = None,
-    restart: bool = False,
-) -> ErasureStart:
-    """Check the custody rules and start (or resume) an erasure row in state running.
-
-    The resume rule: the drive's latest interrupted erasure is continued from its checkpoint when it
-    used the same method over the same size (with `resume` or without); `restart` starts a new one from
-    the first byte instead, and the interrupted one stays in the history. `resume` refuses when there is
-    nothing to continue."""
-    if resume and restart:
-        raise BadValue("--resume and --restart contradict each other: give one")
-    host = host or this_host()
-    pid = pid if pid is not None else os.getpid()
-    capacity = identity.capacity_bytes or 0
-    recover_stale(session, env, host=host)
-    drive = _locked_drive(session, env, identity, capacity, details)
-    _refuse_if_running(session, drive)
-    record = open_record_for_drive(session, drive.id)
-    if record is not None and record.kind is CustodyKind.BACKUP:
-        claim_for_erasure(session, env, record)
-    previous = _interrupted_latest(session, drive)
-    resumable = _resumable(previous, method, capacity) and not restart
-    if resume and not resumable:
-        _refuse_resume(drive, previous, method)
-    record_id = record.id if record is not None else None
-    customer_id = record.customer_id if record is not None else None
-    if resumable and previous is not None:
-        return _resume(session, env, previous, drive, record_id, customer_id, device, verify, host, pid)
-    not_resumed_why = _why_not_resumed(previous, method, capacity, restart) if previous is not None else None
-    if previous is not None:
-        previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
-        previous.details = {**(previous.details or {}), "superseded": True}
-    new = _Run(drive, record_id, customer_id, device, method, verify, category, tool, capacity, host, pid)
-    erasure = _start_new(session, env, new, key, details)
-    return ErasureStart(
-        erasure.id,
-        drive.id,
-        record_id,
-        False,
-        0,
-        0,
-        0,
-        (),
-        erasure.stream_key,
-        capacity,
-        method.pass_count,
-        previous.id if previous is not None else None,
-        not_resumed_why,
-    )
-
-
-def _locked_drive(
-    session: Session, env: Env, identity: DriveIdentity, capacity: int, details: dict[str, Any] | None
-) -> Drive:
-    """The drive's row, locked until this transaction ends: two workstations starting on the same drive
-    queue here, and the second sees the first one's running erasure. A drive not seen before is a shop's."""
-    drive = session.execute(select(Drive).where(Drive.serial == identity.serial).with_for_update()).scalar_one_or_none()
-    if drive is None:
-        drive = upsert_drive(session, env, identity, DriveOwner.SHOP)
-        after = {"serial": drive.serial, "owner": "shop", "via": "erase"}
-        record_event(session, env, Action.DRIVE_REGISTERED, "drive", drive.id, after=after)
-    if (details or {}).get("hidden_state") == "restored" and capacity and drive.capacity_bytes != capacity:
-        # --restore-hidden made the HPA/DCO-hidden sectors visible: the drive is this big (the certificate
-        # names the capacity that was erased)
-        record_event(
-            session,
-            env,
-            Action.DRIVE_CAPACITY_RESTORED,
-            "drive",
-            drive.id,
-            before={"capacity_bytes": drive.capacity_bytes},
-            after={"capacity_bytes": capacity},
-        )
-        drive.capacity_bytes = capacity
-    return drive
-
-
-def _refuse_if_running(session: Session, drive: Drive) -> None:
-    busy = (
-        session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
-        .scalars()
-        .first()
-    )
-    if busy is not None:
-        raise InvalidState(
-            f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host}, pid {busy.pid})"
-        )
-
-
-def _interrupted_latest(session: Session, drive: Drive) -> Erasure | None:
-    """The drive's last erasure when it was interrupted. Only the last can be continued: an interrupted
-    one that a later erasure superseded stays in the history and is never resumed."""
-    latest = (
-        session.execute(select(Erasure).where(Erasure.drive_id == drive.id).order_by(Erasure.id.desc()))
-        .scalars()
-        .first()
-    )
-    return latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
-
-
-def _resumable(previous: Erasure | None, method: Method, capacity: int) -> bool:
-    return (
-        previous is not None
-        and previous.method == method.name
-        and previous.bytes_total == capacity
-        and (previous.stream_key is not None or not method.needs_key)
-    )
-
-
-def _refuse_resume(drive: Drive, previous: Erasure | None, method: Method) -> None:
-    if previous is None:
-        raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
-    raise InvalidState(
-        f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
-        f"{method.name}; run it again with --method {previous.method}"
-    )
-
-
-def _why_not_resumed(previous: Erasure, method: Method, capacity: int, restart: bool) -> str:
-    if restart:
-        return "--restart"
-    if previous.method != method.name:
-        return f"it used {previous.method}; `--method {previous.method}` would resume it"
-    if previous.bytes_total != capacity:
-        return f"it covered {previous.bytes_total} bytes, the drive now has {capacity}"
-    return "its random-pass key is gone"
-
-
-def _resume(
-    session: Session,
-    env: Env,
-    previous: Erasure,
-    drive: Drive,
-    record_id: int | None,
-    customer_id: int | None,
-    device: str,
-    verify: str,
-    host: str,
-    pid: int,
-) -> ErasureStart:
-    """Continue the interrupted erasure from its checkpoint (check-and-set: one workstation wins)."""
-    claimed = session.execute(
-        update(Erasure)
-        .where(Erasure.id == previous.id, Erasure.outcome == ErasureOutcome.INTERRUPTED)
-        .values(outcome=ErasureOutcome.RUNNING)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidState(f"erasure {previous.id} was resumed by another workstation")
-    session.refresh(previous)
-    previous.pid, previous.host, previous.heartbeat_at = pid, host, env.now()
-    previous.device_path, previous.verify_mode, previous.ended_at, previous.error = device, verify, None, None
-    previous.record_id = previous.record_id or record_id
-    previous.details = {**(previous.details or {}), "resumed": int((previous.details or {}).get("resumed", 0)) + 1}
-    record_event(
-        session,
-        env,
-        Action.ERASURE_RESUMED,
-        "erasure",
-        previous.id,
-        after={"checkpoint_pass": previous.checkpoint_pass, "checkpoint_offset": previous.checkpoint_offset},
-        customer_id=customer_id,
-    )
-    session.flush()
-    return ErasureStart(
-        previous.id,
-        drive.id,
-        previous.record_id,
-        True,
-        previous.checkpoint_pass,
-        previous.checkpoint_offset,
-        previous.bytes_written,
-        tuple((int(s), int(e)) for s, e in previous.bad_ranges or []),
-        previous.stream_key,
-        previous.bytes_total,
-        previous.passes,
-    )
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What a new erasure row records about where and how it runs."""
-
-    drive: Drive
-    record_id: int | None
-    customer_id: int | None
-    device: str
-    method: Method
-    verify: str
-    category: str
-    tool: str
-    capacity: int
-    host: str
-    pid: int
-
-
-def _start_new(session: Session, env: Env, run: _Run, key: bytes | None, details: dict[str, Any] | None) -> Erasure:
-    method = run.method
-    erasure = Erasure(
-        drive_id=run.drive.id,
-        record_id=run.record_id,
-        device_path=run.device,
-        method=method.name,
-        passes=method.pass_count,
-        nist_category=run.category,
-        verify_mode=run.verify,
-        bytes_total=run.capacity,
-        bytes_written=0,
-        bytes_verified=0,
-        bad_ranges=[],
-        outcome=ErasureOutcome.RUNNING,
-        tool=run.tool,
-        technician=env.actor,
-        started_at=env.now(),
-        heartbeat_at=env.now(),
-        pid=run.pid,
-        host=run.host,
-        checkpoint_pass=0,
-        checkpoint_offset=0,
-        stream_key=key if method.needs_key else None,
-        details={"technique": method.description, "pattern": method.pattern_label, **(details or {})},
-    )
-    session.add(erasure)
-    session.flush()
-    after = {
-        "drive_id": run.drive.id,
-        "record_id": run.record_id,
-        "method": method.name,
-        "verify": run.verify,
-        "nist_category": run.category,
-        "device": run.device,
-    }
-    record_event(session, env, Action.ERASURE_STARTED, "erasure", erasure.id, after=after, customer_id=run.customer_id)
-    return erasure
-
-
-def precheck_begin(session: Session, env: Env, serial: str) -> None:
-    """The custody refusals of `begin_erasure`, checked without changing anything: before a step that
-    changes the drive itself (restoring hidden sectors), so a drive the rules keep is left as it was."""
-    drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
-    if drive is None:
-        return
-    busy = (
-        session.execute(select(Erasure).where(Erasure.drive_id == drive.id, Erasure.outcome == ErasureOutcome.RUNNING))
-        .scalars()
-        .first()
-    )
-    if busy is not None:
-        raise InvalidState(f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host})")
-    record = open_record_for_drive(session, drive.id)
-    if record is not None and record.kind is CustodyKind.BACKUP:
-        refusal = erasure_refusal(env, record)
-        if refusal is not None:
-            raise InvalidState(refusal)
 
 
 def save_checkpoint(session: Session, env: Env, erasure_id: int, checkpoint: Checkpoint) -> None:
@@ -404,43 +57,6 @@ def save_checkpoint(session: Session, env: Env, erasure_id: int, checkpoint: Che
             heartbeat_at=env.now(),
         )
         .execution_options(synchronize_session=False)
-    )
-
-
-def abandon_erasure(session: Session, env: Env, erasure_id: int, error: str) -> None:
-    """The erasure stopped on an unexpected error (a bug, an I/O error of an unknown kind, the database
-    gone for a moment): it is interrupted at its last saved checkpoint, which stays for a resume, and its
-    record is given back. Without this it would say running, and its record erasing, until it looked stale."""
-    erasure = session.get(Erasure, erasure_id)
-    if erasure is None or erasure.outcome is not ErasureOutcome.RUNNING:
-        return
-    erasure.heartbeat_at = env.now()
-    _mark_interrupted(session, env, erasure, ended_at=env.now(), error=error, reason="unexpected error")
-    session.flush()
-
-
-def _mark_interrupted(
-    session: Session, env: Env, erasure: Erasure, *, ended_at: datetime, error: str, reason: str
-) -> None:
-    """A running erasure becomes interrupted at its last checkpoint (kept for a resume); its record
-    is given back."""
-    erasure.outcome = ErasureOutcome.INTERRUPTED
-    erasure.ended_at = ended_at
-    erasure.error = error
-    release_from_erasure(session, env, erasure.record_id, erasure.id)
-    record_event(
-        session,
-        env,
-        Action.ERASURE_INTERRUPTED,
-        "erasure",
-        erasure.id,
-        before={"outcome": "running"},
-        after={
-            "outcome": "interrupted",
-            "checkpoint_pass": erasure.checkpoint_pass,
-            "checkpoint_offset": erasure.checkpoint_offset,
-            "reason": reason,
-        },
     )
 
 
