@@ -36,6 +36,26 @@ class ErasureStart:
     not_resumed: int | None = None  # an interrupted erasure of the drive that this one does not continue
     not_resumed_why: str | None = None
 
+    @classmethod
+    def fresh(cls, erasure: Erasure, not_resumed: int | None, not_resumed_why: str | None) -> ErasureStart:
+        """A new erasure, from the first byte (`not_resumed`: an interrupted one it supersedes)."""
+        key, total, passes = erasure.stream_key, erasure.bytes_total, erasure.passes
+        return cls(
+            erasure.id,
+            erasure.drive_id,
+            erasure.record_id,
+            False,
+            0,
+            0,
+            0,
+            (),
+            key,
+            total,
+            passes,
+            not_resumed,
+            not_resumed_why,
+        )
+
     @property
     def message(self) -> str:
         """The resume rule, stated when `erase` starts: an interrupted erasure of the drive with the same
@@ -106,21 +126,7 @@ def begin_erasure(
         previous.details = {**(previous.details or {}), "superseded": True}
     new = _Run(drive, record_id, customer_id, device, method, verify, category, tool, capacity, host, pid)
     erasure = _start_new(session, env, new, key, details)
-    return ErasureStart(
-        erasure.id,
-        drive.id,
-        record_id,
-        False,
-        0,
-        0,
-        0,
-        (),
-        erasure.stream_key,
-        capacity,
-        method.pass_count,
-        previous.id if previous is not None else None,
-        not_resumed_why,
-    )
+    return ErasureStart.fresh(erasure, previous.id if previous is not None else None, not_resumed_why)
 
 
 def _locked_drive(
