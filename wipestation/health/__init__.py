@@ -4,485 +4,75 @@ judge it against the configured limits, and record it per drive and date.
 The verdict is `healthy`, `failing` or `unknown`. A drive that gives no SMART verdict (a loop device,
 a USB bridge that hides it, smartctl missing) is `unknown`, never `healthy`. Everything with a side
 effect comes in: the CommandRunner (the tools), the Session and the Env (clock, config, actor).
+
+One module per concern: `reading` (the tools' outputs), `judging` (the verdict), `records` (stored
+readings). Import from here.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import statistics
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
-from typing import Any
+from wipestation.health.judging import (
+    Assessment,
+    ErasureSigns,
+    assess,
+    slow_reason,
+    summary,
+)
+from wipestation.health.reading import (
+    ATA_CRC_ERRORS,
+    ATA_OFFLINE_UNCORRECTABLE,
+    ATA_PENDING,
+    ATA_REALLOCATED,
+    FAILING,
+    HEALTHY,
+    KELVIN,
+    SMARTCTL_DISK_FAILING,
+    SMARTCTL_TIMEOUT,
+    UNKNOWN,
+    HealthReading,
+    merge,
+    parse_nvme_smart_log,
+    parse_smartctl_health,
+    read_health,
+    unknown,
+)
+from wipestation.health.records import (
+    erasure_signs,
+    erasure_speed,
+    health_for_erasure,
+    health_summary,
+    health_to_dict,
+    latest_health,
+    record_health,
+)
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from wipestation.audit import Action, record_event
-from wipestation.commands import CommandRunner
-from wipestation.config import HealthConfig
-from wipestation.env import Env
-from wipestation.models import Drive, DriveHealth, DriveOwner, Erasure, ErasureOutcome
-
-HEALTHY = "healthy"
-FAILING = "failing"
-UNKNOWN = "unknown"
-
-SMARTCTL_TIMEOUT = 120.0
-
-# ATA SMART attribute ids
-ATA_REALLOCATED = 5
-ATA_PENDING = 197
-ATA_OFFLINE_UNCORRECTABLE = 198
-ATA_CRC_ERRORS = 199
-
-# smartctl's exit status bit 3: "SMART status check returned DISK FAILING"
-SMARTCTL_DISK_FAILING = 1 << 3
-
-
-@dataclass(frozen=True)
-class HealthReading:
-    """What the tools said about one drive. None: the tool did not report it."""
-
-    smart_passed: bool | None = None  # the drive's own overall self-assessment
-    protocol: str | None = None  # ATA / NVMe / SCSI
-    device_type: str | None = None  # smartctl's device type: sat, nvme, scsi, usbjmicron, ...
-    model: str | None = None
-    serial: str | None = None
-    firmware: str | None = None
-    reallocated_sectors: int | None = None
-    pending_sectors: int | None = None
-    offline_uncorrectable: int | None = None
-    crc_errors: int | None = None
-    power_on_hours: int | None = None
-    temperature_c: int | None = None
-    nvme_critical_warning: int | None = None
-    percentage_used: int | None = None
-    media_errors: int | None = None
-    available_spare: int | None = None
-    available_spare_threshold: int | None = None
-    grown_defects: int | None = None  # SCSI/SAS grown defect list
-    uncorrected_errors: int | None = None  # SCSI/SAS error counter log: read + write + verify
-    source: str = "none"  # smartctl, nvme, smartctl+nvme, none
-    notes: tuple[str, ...] = ()  # why something could not be read
-
-    FIGURES = (
-        "reallocated_sectors",
-        "pending_sectors",
-        "offline_uncorrectable",
-        "crc_errors",
-        "power_on_hours",
-        "temperature_c",
-        "nvme_critical_warning",
-        "percentage_used",
-        "media_errors",
-        "available_spare",
-        "available_spare_threshold",
-        "grown_defects",
-        "uncorrected_errors",
-    )
-
-    def figures(self) -> dict[str, Any]:
-        """The counters that were read (None left out), with the protocol and tool."""
-        out = {k: v for k, v in asdict(self).items() if k in self.FIGURES and v is not None}
-        for key, name in (
-            ("protocol", "protocol"),
-            ("device_type", "device_type"),
-            ("model", "smart_model"),
-            ("serial", "smart_serial"),
-            ("firmware", "smart_firmware"),
-        ):
-            value = getattr(self, key)
-            if value is not None:
-                out[name] = value
-        return out
-
-    @property
-    def has_smart(self) -> bool:
-        return self.smart_passed is not None or any(getattr(self, k) is not None for k in self.FIGURES)
-
-
-def unknown(note: str) -> HealthReading:
-    return HealthReading(notes=(note,))
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value)
-    if isinstance(value, str):
-        try:
-            return int(value.replace(",", "").strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _messages(data: dict[str, Any]) -> tuple[str, ...]:
-    raw = (data.get("smartctl") or {}).get("messages") or []
-    return tuple(str(m.get("string")) for m in raw if isinstance(m, dict) and m.get("string"))
-
-
-def parse_smartctl_health(text: str) -> HealthReading:
-    """`smartctl -j -a DEV` (or `-x`): the overall verdict and the counters that matter for reuse.
-    Raises ValueError when the text is not smartctl's JSON."""
-    data = json.loads(text)
-    if not isinstance(data, dict):
-        raise ValueError("smartctl output is not a JSON object")
-    device = data.get("device") or {}
-    status = data.get("smart_status")
-    passed: bool | None = None
-    if isinstance(status, dict) and isinstance(status.get("passed"), bool):
-        passed = status["passed"]
-    exit_status = _int((data.get("smartctl") or {}).get("exit_status"))
-    if exit_status is not None and exit_status & SMARTCTL_DISK_FAILING:
-        passed = False
-    attrs: dict[int, int | None] = {}
-    table = (data.get("ata_smart_attributes") or {}).get("table") or []
-    for row in table:
-        if isinstance(row, dict) and isinstance(row.get("id"), int):
-            attrs[row["id"]] = _int((row.get("raw") or {}).get("value"))
-    nvme = data.get("nvme_smart_health_information_log") or {}
-    temperature = _int((data.get("temperature") or {}).get("current"))
-    if temperature is None and nvme:
-        temperature = _int(nvme.get("temperature"))
-    hours = _int((data.get("power_on_time") or {}).get("hours"))
-    if hours is None and nvme:
-        hours = _int(nvme.get("power_on_hours"))
-    uncorrected: int | None = None
-    counters = data.get("scsi_error_counter_log") or {}
-    if counters:
-        uncorrected = sum(
-            _int((counters.get(k) or {}).get("total_uncorrected_errors")) or 0 for k in ("read", "write", "verify")
-        )
-    return HealthReading(
-        smart_passed=passed,
-        protocol=device.get("protocol"),
-        device_type=device.get("type"),
-        model=data.get("model_name") or data.get("scsi_model_name") or data.get("product"),
-        serial=data.get("serial_number"),
-        firmware=data.get("firmware_version") or data.get("revision") or data.get("scsi_revision"),
-        reallocated_sectors=attrs.get(ATA_REALLOCATED),
-        pending_sectors=attrs.get(ATA_PENDING),
-        offline_uncorrectable=attrs.get(ATA_OFFLINE_UNCORRECTABLE),
-        crc_errors=attrs.get(ATA_CRC_ERRORS),
-        power_on_hours=hours,
-        temperature_c=temperature,
-        nvme_critical_warning=_int(nvme.get("critical_warning")) if nvme else None,
-        percentage_used=_int(nvme.get("percentage_used")) if nvme else None,
-        media_errors=_int(nvme.get("media_errors")) if nvme else None,
-        available_spare=_int(nvme.get("available_spare")) if nvme else None,
-        available_spare_threshold=_int(nvme.get("available_spare_threshold")) if nvme else None,
-        grown_defects=_int(data.get("scsi_grown_defect_list")),
-        uncorrected_errors=uncorrected,
-        source="smartctl",
-        notes=_messages(data) if passed is None else (),
-    )
-
-
-KELVIN = 273
-
-
-def parse_nvme_smart_log(text: str) -> HealthReading:
-    """`nvme smart-log DEV -o json` (nvme-cli 1.x: numbers, 2.x: critical_warning as an object).
-    The temperature is in kelvin there. NVMe has no separate verdict: like smartctl, a critical
-    warning of 0 passes and any bit set fails."""
-    data = json.loads(text)
-    if not isinstance(data, dict) or "critical_warning" not in data:
-        raise ValueError("not the output of nvme smart-log -o json")
-    warning_raw = data.get("critical_warning")
-    warning = _int(warning_raw.get("value")) if isinstance(warning_raw, dict) else _int(warning_raw)
-    kelvin = _int(data.get("temperature"))
-    return HealthReading(
-        smart_passed=None if warning is None else warning == 0,
-        protocol="NVMe",
-        nvme_critical_warning=warning,
-        temperature_c=None if kelvin is None else kelvin - KELVIN,
-        percentage_used=_int(data.get("percent_used")),
-        media_errors=_int(data.get("media_errors")),
-        power_on_hours=_int(data.get("power_on_hours")),
-        available_spare=_int(data.get("avail_spare")),
-        available_spare_threshold=_int(data.get("spare_thresh")),
-        source="nvme",
-    )
-
-
-def merge(smartctl: HealthReading, nvme: HealthReading) -> HealthReading:
-    """smartctl's reading, with what only nvme smart-log said filled in."""
-    values = asdict(smartctl)
-    filled = False
-    for key in (*HealthReading.FIGURES, "smart_passed"):
-        if values[key] is None and getattr(nvme, key) is not None:
-            values[key] = getattr(nvme, key)
-            filled = True
-    if smartctl.smart_passed is True and nvme.smart_passed is False:
-        values["smart_passed"] = False
-        filled = True
-    if not filled:
-        return smartctl
-    values["source"] = "nvme" if smartctl.source == "none" else "smartctl+nvme"
-    values["protocol"] = values["protocol"] or "NVMe"
-    values["notes"] = tuple(values["notes"]) if values["smart_passed"] is None else ()
-    return HealthReading(**values)
-
-
-def read_health(runner: CommandRunner, device: str, *, bus: str | None = None) -> HealthReading:
-    """Ask the drive at `device`. Never raises for a drive without SMART: that reading is unknown."""
-    if bus == "loop" or device.startswith("/dev/loop"):
-        return unknown("a loop device has no SMART")
-    reading = unknown("smartctl gave no answer")
-    result = runner.run(["smartctl", "-j", "-a", device], timeout=SMARTCTL_TIMEOUT)
-    if result.returncode == 127:
-        reading = unknown("smartctl is not installed")
-    elif result.stdout.strip():
-        try:
-            reading = parse_smartctl_health(result.stdout)
-        except (ValueError, TypeError, AttributeError):
-            reading = unknown(f"smartctl output unreadable ({_first_line(result.stderr) or 'not JSON'})")
-    else:
-        reading = unknown(f"smartctl: {_first_line(result.stderr) or f'exit status {result.returncode}'}")
-    if reading.protocol == "NVMe" or "nvme" in device.rsplit("/", 1)[-1]:
-        log = runner.run(["nvme", "smart-log", device, "-o", "json"], timeout=SMARTCTL_TIMEOUT)
-        if log.returncode == 0 and log.stdout.strip():
-            with contextlib.suppress(ValueError, TypeError, AttributeError):
-                reading = merge(reading, parse_nvme_smart_log(log.stdout))
-    return reading
-
-
-def _first_line(text: str) -> str:
-    for line in (text or "").splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
-
-
-# --- Judging -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Assessment:
-    verdict: str  # healthy / failing / unknown
-    reasons: tuple[str, ...] = field(default=())
-
-    @property
-    def failing(self) -> bool:
-        return self.verdict == FAILING
-
-
-@dataclass(frozen=True)
-class ErasureSigns:
-    """What an erasure of the drive showed: blocks it could not write, and its speed."""
-
-    io_errors: int = 0
-    bytes_per_second: float | None = None
-    earlier_bytes_per_second: tuple[float, ...] = ()
-
-
-def assess(reading: HealthReading, limits: HealthConfig, signs: ErasureSigns | None = None) -> Assessment:
-    """Failing when the drive says so, or a figure passes its configured limit, or its erasure hit
-    I/O errors or ran far slower than its own earlier runs. Otherwise healthy only when the drive
-    gave a SMART verdict; without one, unknown."""
-    failing: list[str] = []
-    if reading.smart_passed is False:
-        failing.append("the drive's SMART self-assessment failed")
-    checks = (
-        ("reallocated_sectors", limits.max_reallocated_sectors, "reallocated sectors"),
-        ("pending_sectors", limits.max_pending_sectors, "pending sectors"),
-        ("offline_uncorrectable", limits.max_offline_uncorrectable, "offline-uncorrectable sectors"),
-        ("crc_errors", limits.max_crc_errors, "interface CRC errors"),
-        ("media_errors", limits.max_media_errors, "NVMe media errors"),
-        ("percentage_used", limits.max_percentage_used, "percentage used"),
-        ("grown_defects", limits.max_grown_defects, "grown defects"),
-        ("uncorrected_errors", limits.max_uncorrected_errors, "uncorrected errors"),
-        ("temperature_c", limits.max_temperature_c, "temperature (C)"),
-    )
-    for key, limit, words in checks:
-        value = getattr(reading, key)
-        if value is not None and value > limit:
-            failing.append(f"{words} {value} > {limit}")
-    if reading.nvme_critical_warning:
-        failing.append(f"NVMe critical warning 0x{reading.nvme_critical_warning:02x}")
-    if signs is not None:
-        if signs.io_errors > limits.max_erase_io_errors:
-            failing.append(f"the erasure hit {signs.io_errors} unwritable range(s)")
-        slow = slow_reason(signs, limits.min_speed_percent)
-        if slow:
-            failing.append(slow)
-    if failing:
-        return Assessment(FAILING, tuple(failing))
-    if reading.smart_passed is None:
-        return Assessment(UNKNOWN, reading.notes or ("the drive gave no SMART verdict",))
-    return Assessment(HEALTHY)
-
-
-def slow_reason(signs: ErasureSigns, min_percent: int) -> str | None:
-    """A speed below `min_percent` % of the median of the drive's own earlier runs (0: not checked)."""
-    if not min_percent or signs.bytes_per_second is None or not signs.earlier_bytes_per_second:
-        return None
-    usual = statistics.median(signs.earlier_bytes_per_second)
-    if usual <= 0:
-        return None
-    percent = signs.bytes_per_second / usual * 100
-    if percent < min_percent:
-        return (
-            f"the erasure ran at {signs.bytes_per_second / 1e6:.1f} MB/s, {percent:.0f} % of its usual "
-            f"{usual / 1e6:.1f} MB/s (limit {min_percent} %)"
-        )
-    return None
-
-
-def summary(verdict: str, reading: HealthReading | dict[str, Any], reasons: Sequence[str] = ()) -> str:
-    """One line for the erasure certificate, as nwipe's report gives it: the verdict and the figures."""
-    figures = reading.figures() if isinstance(reading, HealthReading) else dict(reading)
-    parts = [f"health {verdict}"]
-    labels = (
-        ("reallocated_sectors", "reallocated {}"),
-        ("pending_sectors", "pending {}"),
-        ("offline_uncorrectable", "offline-uncorrectable {}"),
-        ("crc_errors", "CRC errors {}"),
-        ("grown_defects", "grown defects {}"),
-        ("media_errors", "media errors {}"),
-        ("percentage_used", "used {} %"),
-        ("nvme_critical_warning", "critical warning {}"),
-        ("power_on_hours", "power-on {} h"),
-        ("temperature_c", "{} C"),
-    )
-    shown = [fmt.format(figures[k]) for k, fmt in labels if figures.get(k) is not None]
-    if shown:
-        parts.append(", ".join(shown))
-    if reasons:
-        parts.append("; ".join(reasons))
-    return "; ".join(parts)
-
-
-# --- Recording -----------------------------------------------------------------------------------
-
-
-def erasure_speed(
-    erasure: Erasure, *, ended_at: datetime | None = None, bytes_written: int | None = None
-) -> float | None:
-    """Bytes written per second of an overwrite erasure, verification included (None for firmware
-    methods, a resumed erasure, whose time includes the pause, or no duration). `ended_at` and
-    `bytes_written` stand for the row's own while the erasure is being finished."""
-    details = erasure.details or {}
-    ended = ended_at or erasure.ended_at
-    written = erasure.bytes_written if bytes_written is None else bytes_written
-    if ended is None or erasure.passes < 1 or details.get("firmware_action") or details.get("resumed"):
-        return None
-    seconds = (ended - erasure.started_at).total_seconds()
-    if seconds <= 0 or written <= 0:
-        return None
-    return written / seconds
-
-
-def erasure_signs(
-    session: Session,
-    erasure: Erasure,
-    *,
-    ended_at: datetime | None = None,
-    bytes_written: int | None = None,
-    bad_ranges: Sequence[Any] | None = None,
-) -> ErasureSigns:
-    """Its unwritable ranges and its speed, with the speeds of the drive's earlier successful runs of
-    the same method and verification (a full read-back takes longer than a sample)."""
-    earlier = session.execute(
-        select(Erasure).where(
-            Erasure.drive_id == erasure.drive_id,
-            Erasure.id != erasure.id,
-            Erasure.outcome == ErasureOutcome.SUCCEEDED,
-            Erasure.method == erasure.method,
-            Erasure.verify_mode == erasure.verify_mode,
-        )
-    ).scalars()
-    speeds = tuple(s for s in (erasure_speed(e) for e in earlier) if s is not None)
-    return ErasureSigns(
-        io_errors=len(erasure.bad_ranges or [] if bad_ranges is None else bad_ranges),
-        bytes_per_second=erasure_speed(erasure, ended_at=ended_at, bytes_written=bytes_written),
-        earlier_bytes_per_second=speeds,
-    )
-
-
-def record_health(
-    session: Session,
-    env: Env,
-    drive: Drive,
-    reading: HealthReading,
-    *,
-    erasure: Erasure | None = None,
-    signs: ErasureSigns | None = None,
-) -> DriveHealth:
-    """Judge and store one reading of the drive (after an erasure: with what it showed, `signs`, or
-    read from the finished erasure's row). A shop drive that fails the limits leaves the pool when
-    the config says so."""
-    if signs is None and erasure is not None:
-        signs = erasure_signs(session, erasure)
-    judged = assess(reading, env.config.health, signs)
-    figures = reading.figures()
-    if signs is not None:
-        figures["erase_io_errors"] = signs.io_errors
-        if signs.bytes_per_second is not None:
-            figures["erase_bytes_per_second"] = round(signs.bytes_per_second)
-    row = DriveHealth(
-        drive_id=drive.id,
-        erasure_id=erasure.id if erasure is not None else None,
-        read_at=env.now(),
-        verdict=judged.verdict,
-        smart_passed=reading.smart_passed,
-        source=reading.source,
-        reasons=list(judged.reasons),
-        figures=figures,
-        read_by=env.actor,
-    )
-    session.add(row)
-    session.flush()
-    record_event(
-        session,
-        env,
-        Action.DRIVE_HEALTH_CHECKED,
-        "drive",
-        drive.id,
-        after={"verdict": judged.verdict, "health_id": row.id, "erasure_id": row.erasure_id, "source": row.source},
-    )
-    if (
-        judged.failing
-        and env.config.health.retire_failing
-        and drive.owner is DriveOwner.SHOP
-        and drive.retired_at is None
-    ):
-        from wipestation.pool import retire_drive
-
-        retire_drive(session, env, drive, "health: " + "; ".join(judged.reasons))
-    return row
-
-
-def latest_health(session: Session, drive_id: int) -> DriveHealth | None:
-    stmt = select(DriveHealth).where(DriveHealth.drive_id == drive_id).order_by(DriveHealth.id.desc()).limit(1)
-    return session.execute(stmt).scalars().first()
-
-
-def health_for_erasure(session: Session, erasure_id: int) -> DriveHealth | None:
-    stmt = select(DriveHealth).where(DriveHealth.erasure_id == erasure_id).order_by(DriveHealth.id.desc()).limit(1)
-    return session.execute(stmt).scalars().first()
-
-
-def health_to_dict(row: DriveHealth, serial: str | None = None) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "drive_id": row.drive_id,
-        "serial": serial,
-        "erasure_id": row.erasure_id,
-        "read_at": row.read_at,
-        "verdict": row.verdict,
-        "smart_passed": row.smart_passed,
-        "source": row.source,
-        "reasons": list(row.reasons or []),
-        **dict(row.figures or {}),
-    }
-
-
-def health_summary(row: DriveHealth) -> str:
-    return summary(row.verdict, dict(row.figures or {}), list(row.reasons or []))
+__all__ = [
+    "ATA_CRC_ERRORS",
+    "ATA_OFFLINE_UNCORRECTABLE",
+    "ATA_PENDING",
+    "ATA_REALLOCATED",
+    "FAILING",
+    "HEALTHY",
+    "KELVIN",
+    "SMARTCTL_DISK_FAILING",
+    "SMARTCTL_TIMEOUT",
+    "UNKNOWN",
+    "Assessment",
+    "ErasureSigns",
+    "HealthReading",
+    "assess",
+    "erasure_signs",
+    "erasure_speed",
+    "health_for_erasure",
+    "health_summary",
+    "health_to_dict",
+    "latest_health",
+    "merge",
+    "parse_nvme_smart_log",
+    "parse_smartctl_health",
+    "read_health",
+    "record_health",
+    "slow_reason",
+    "summary",
+    "unknown",
+]
