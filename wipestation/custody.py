@@ -67,6 +67,7 @@ def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
         "days_left": (due - today).days,
         "deletion_requested_on": record.deletion_requested_on,
         "deletion_reason": record.deletion_reason,
+        "destroy_reason": record.destroy_reason,  # kind shop: why the shop destroys its own drive
         "on_hold": hold is not None,
         "holds": [
             {
@@ -149,9 +150,9 @@ def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: Dri
     """The drive with this serial, created when new; known details filled in from the identity."""
     serial = check_plain(identity.serial, "serial").strip()
     if not serial:
-        raise BadValue("a drive needs a serial")
+        raise BadValue("a drive needs a serial", field="serial")
     if len(serial) > 120:
-        raise BadValue("serial is longer than 120 characters")
+        raise BadValue("serial is longer than 120 characters", field="serial")
     drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
     if drive is None:
         drive = Drive(serial=serial, owner=owner, erase_count=0, created_at=env.now())
@@ -182,19 +183,19 @@ class Registration:
     received_on: date | None = None  # when the shop took the disk in (default: the day it is registered)
 
 
-def _text(value: str | None, what: str, limit: int) -> str | None:
+def _text(value: str | None, what: str, limit: int, *, field: str | None = None) -> str | None:
     if value is None:
         return None
-    value = check_plain(value, what).strip()
+    value = check_plain(value, what, field=field).strip()
     if len(value) > limit:
-        raise BadValue(f"{what} is longer than {limit} characters")
+        raise BadValue(f"{what} is longer than {limit} characters", field=field or what)
     return value or None
 
 
 def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
     """A shop backup drive now holds one customer's backup for one job: due after 30 days."""
     if not reg.job_ref:
-        raise BadValue("a backup needs the repair job reference (--job)")
+        raise BadValue("a backup needs the repair job reference (--job)", field="job_ref")
     from wipestation.registration import register  # it imports this module
 
     return register(session, env, CustodyKind.BACKUP, identity, reg)
@@ -247,10 +248,10 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     record = _open(session, ref)
     today = env.today()
     if until <= today:
-        raise BadValue(f"the hold must end after today ({today}); {until} is not")
+        raise BadValue(f"the hold must end after today ({today}); {until} is not", field="until")
     reason = _text(reason, "reason", REASON_LIMIT) or ""
     if not reason:
-        raise BadValue("a hold needs a reason")
+        raise BadValue("a hold needs a reason", field="reason")
     before = _summary(record)
     hold_row = Hold(record=record, until=until, reason=reason, created_at=env.now(), created_by=env.actor)
     session.add(hold_row)

@@ -26,7 +26,9 @@ def register(
     backup is held, an abandoned disk stored."""
     customer = get_customer(session, reg.customer_id)
     if customer.anonymised_at is not None:
-        raise InvalidState(f"customer {customer.id} is anonymised; register the drive for a current customer")
+        raise InvalidState(
+            f"customer {customer.id} is anonymised; register the drive for a current customer", field="customer_id"
+        )
     _check_dates(kind, reg, env.today())
     owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
     # Lock the drive's row: two workstations registering the same drive at once queue here (a drive
@@ -44,12 +46,12 @@ def register(
         state=CustodyState.HOLDING if kind is CustodyKind.BACKUP else CustodyState.STORED,
         drive=drive,
         customer_id=customer.id,
-        job_ref=_text(reg.job_ref, "job", 120),
+        job_ref=_text(reg.job_ref, "job", 120, field="job_ref"),
         started_on=reg.started_on,
         due_on=due,
         location=_text(reg.location, "location", 200),
-        host_computer=_text(reg.host_computer, "host computer", 200),
-        seal_number=_text(reg.seal_number, "seal number", 60),
+        host_computer=_text(reg.host_computer, "host computer", 200, field="host_computer"),
+        seal_number=_text(reg.seal_number, "seal number", 60, field="seal_number"),
         received_on=reg.received_on,
         created_at=env.now(),
         created_by=env.actor,
@@ -72,10 +74,11 @@ def _check_dates(kind: CustodyKind, reg: Registration, today: date) -> None:
         what = "made" if kind is CustodyKind.BACKUP else "abandoned"
         raise BadValue(
             f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
-            f"({reg.started_on}) is in the future"
+            f"({reg.started_on}) is in the future",
+            field="started_on",
         )
     if reg.received_on is not None and reg.received_on > today:
-        raise BadValue(f"--received-on {reg.received_on} is in the future")
+        raise BadValue(f"--received-on {reg.received_on} is in the future", field="received_on")
 
 
 def _check_drive_free(session: Session, existing: Drive, kind: CustodyKind, owner: DriveOwner) -> None:

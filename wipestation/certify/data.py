@@ -115,6 +115,12 @@ class DestructionFacts:
     early_reason: str | None
     lower_level_reason: str | None
     evidence: tuple[Evidence, ...]
+    # The shop's own backup drive, retired and destroyed for the shop's records (issue 17): the owner
+    # ("shop"), why (the retirement reason) and the drive's last health reading. Left out of the data
+    # when None, so the certificates of customers' disks keep their canonical bytes (and hash).
+    owner: str | None = field(default=None, metadata={"omit_if_none": True})
+    shop_reason: str | None = field(default=None, metadata={"omit_if_none": True})
+    health: str | None = field(default=None, metadata={"omit_if_none": True})
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import typing
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any, Protocol
 
 from wipestation.certify.data import ENTRY_POINT_GROUP, CertificateData
 from wipestation.config import Config
-from wipestation.errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -50,9 +48,7 @@ class CertificateRenderer(Protocol):
 
 def load_renderer(config: Config) -> CertificateRenderer:
     """The renderer registered under the `wipestation.certificates` entry point ("default")."""
-    found = list(entry_points(group=ENTRY_POINT_GROUP))
-    if not found:
-        raise ConfigError("no certificate renderer installed (entry point group 'wipestation.certificates')")
-    chosen = next((ep for ep in found if ep.name == "default"), found[0])
-    factory = chosen.load()
+    from wipestation.plugins import load_plugin
+
+    factory = load_plugin(ENTRY_POINT_GROUP, "the certificate renderer")
     return typing.cast(CertificateRenderer, factory(config))

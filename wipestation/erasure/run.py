@@ -40,9 +40,10 @@ from wipestation.erasure.service import (
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
-from wipestation.health import erasure_signs, read_health, record_health
+from wipestation.health import FAILING, erasure_signs, read_health, record_health
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.pool import queue_failing
 
 __all__ = [
     "NOT_PROBED",
@@ -145,7 +146,7 @@ def run_erasure(
     prepared = _prepare(services, order)
     erasure_id, result = _erase(services, order, prepared, on_progress, should_stop, on_start)
     health = _read_backup_drive_health(services, erasure_id, prepared.device, prepared.identity, result)
-    stored = replace(_finish(services, erasure_id, result, prepared), health=health)
+    stored = replace(_finish(services, erasure_id, result, prepared, health), health=health)
     return _certify(services, stored, prepared.renderer)
 
 
@@ -326,7 +327,9 @@ def _run_firmware(
     return result
 
 
-def _finish(services: EraseServices, erasure_id: int, result: EngineResult, prepared: _Prepared) -> ErasureResult:
+def _finish(
+    services: EraseServices, erasure_id: int, result: EngineResult, prepared: _Prepared, health: str | None
+) -> ErasureResult:
     """Record the erasure's end; hidden sectors left unwritten make a success one "with exceptions"."""
     finished: dict[str, Any] = {}
     if prepared.not_written and result.outcome == "succeeded":
@@ -336,7 +339,12 @@ def _finish(services: EraseServices, erasure_id: int, result: EngineResult, prep
             "sector_size": prepared.details.get("sector_size", 512),
         }
     with services.sessions.begin() as s:
-        return ErasureResult.stored(finish_erasure(s, services.env, erasure_id, result, details=finished))
+        erasure = finish_erasure(s, services.env, erasure_id, result, details=finished)
+        stored = ErasureResult.stored(erasure)
+        if health == FAILING:
+            # a failing drive that held a backup is queued for destruction once the backup is erased
+            queue_failing(s, services.env, s.get_one(Drive, erasure.drive_id))
+        return stored
 
 
 def _certify(services: EraseServices, stored: ErasureResult, renderer: CertificateRenderer | None) -> ErasureResult:

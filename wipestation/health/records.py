@@ -71,7 +71,7 @@ def record_health(
 ) -> DriveHealth:
     """Judge and store one reading of the drive (after an erasure: with what it showed, `signs`, or
     read from the finished erasure's row). A shop drive that fails the limits leaves the pool when
-    the config says so."""
+    the config says so, and is queued for destruction when `[health] destroy_failed` says so."""
     if signs is None and erasure is not None:
         signs = erasure_signs(session, erasure)
     judged = assess(reading, env.config.health, signs)
@@ -110,6 +110,10 @@ def record_health(
         from wipestation.pool import retire_drive
 
         retire_drive(session, env, drive, "health: " + "; ".join(judged.reasons))
+    if judged.failing:
+        from wipestation.pool import queue_failing
+
+        queue_failing(session, env, drive)  # `[health] destroy_failed`; waits while the drive holds a backup
     return row
 
 
