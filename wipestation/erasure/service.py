@@ -13,7 +13,15 @@ from wipestation.audit import Action, record_event
 from wipestation.custody import mark_erased, release_from_erasure
 from wipestation.env import Env
 from wipestation.erasure.recovery import STALE_AFTER, abandon_erasure, pid_alive, recover_stale, this_host
-from wipestation.erasure.starting import ErasureStart, begin_erasure, precheck_begin
+from wipestation.erasure.starting import (
+    ErasureStart,
+    ResumePoint,
+    begin_erasure,
+    precheck_begin,
+    resume_point,
+    resume_preview,
+    resume_refusal,
+)
 from wipestation.errors import InvalidState
 from wipestation.models import CustodyRecord, Drive, Erasure, ErasureOutcome
 
@@ -24,6 +32,7 @@ if TYPE_CHECKING:  # the engine (and its cipher) is not needed to read or close 
 __all__ = [
     "STALE_AFTER",
     "ErasureStart",
+    "ResumePoint",
     "abandon_erasure",
     "begin_erasure",
     "finish_erasure",
@@ -31,6 +40,9 @@ __all__ = [
     "pid_alive",
     "precheck_begin",
     "recover_stale",
+    "resume_point",
+    "resume_preview",
+    "resume_refusal",
     "save_checkpoint",
     "this_host",
 ]

@@ -78,6 +78,90 @@ class ErasureStart:
         return text
 
 
+def _latest_interrupted(session: Session, drive_id: int) -> Erasure | None:
+    """Only the drive's last erasure can be continued: an interrupted one that a later erasure
+    superseded stays in the history and is never resumed."""
+    latest = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive_id).order_by(Erasure.id.desc()))
+        .scalars()
+        .first()
+    )
+    return latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """A drive's interrupted erasure, as the resume rule sees it (plain data: safe to pass between threads)."""
+
+    erasure_id: int
+    method: str
+    bytes_total: int
+    has_key: bool
+    checkpoint_pass: int
+    checkpoint_offset: int
+    passes: int
+
+    @classmethod
+    def of(cls, erasure: Erasure) -> ResumePoint:
+        return cls(
+            erasure.id,
+            erasure.method,
+            erasure.bytes_total,
+            erasure.stream_key is not None,
+            erasure.checkpoint_pass,
+            erasure.checkpoint_offset,
+            erasure.passes,
+        )
+
+    @property
+    def position(self) -> str:
+        from wipestation.history import position_text
+
+        return position_text(
+            {
+                "checkpoint_offset": self.checkpoint_offset,
+                "checkpoint_pass": self.checkpoint_pass,
+                "bytes_total": self.bytes_total,
+                "passes": self.passes,
+            }
+        )
+
+
+def resume_refusal(point: ResumePoint | None, method: Method, capacity: int, *, restart: bool = False) -> str | None:
+    """The resume rule: None when `point` is continued by an erasure with `method` over `capacity`
+    bytes (same method, same size, its key still there), else why not ("" when there is nothing)."""
+    if point is None:
+        return ""
+    if restart:
+        return "--restart"
+    if point.method != method.name:
+        return f"it used {point.method}; `--method {point.method}` would resume it"
+    if point.bytes_total != capacity:
+        return f"it covered {point.bytes_total} bytes, the drive now has {capacity}"
+    if not point.has_key and method.needs_key:
+        return "its random-pass key is gone"
+    return None
+
+
+def resume_point(session: Session, serial: str) -> ResumePoint | None:
+    """The drive's interrupted erasure that the resume rule looks at (read only)."""
+    drive_id = session.execute(select(Drive.id).where(Drive.serial == serial)).scalar_one_or_none()
+    if drive_id is None:
+        return None
+    previous = _latest_interrupted(session, drive_id)
+    return ResumePoint.of(previous) if previous is not None else None
+
+
+def resume_preview(point: ResumePoint | None, method: Method, capacity: int) -> str:
+    """What an erasure of the drive with `method` will do, in the words `erase` uses when it starts."""
+    why = resume_refusal(point, method, capacity)
+    if point is None or why == "":
+        return "starts from the first byte (nothing to resume)"
+    if why is None:
+        return f"will resume erasure {point.erasure_id} at {point.position}"
+    return f"starts from the first byte; interrupted erasure {point.erasure_id} is not resumed ({why})"
+
+
 def begin_erasure(
     session: Session,
     env: Env,
@@ -112,21 +196,22 @@ def begin_erasure(
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
         claim_for_erasure(session, env, record)
-    previous = _interrupted_latest(session, drive)
-    resumable = _resumable(previous, method, capacity) and not restart
+    previous = _latest_interrupted(session, drive.id)
+    point = ResumePoint.of(previous) if previous is not None else None
+    not_resumed_why = resume_refusal(point, method, capacity, restart=restart)
+    resumable = point is not None and not_resumed_why is None
     if resume and not resumable:
         _refuse_resume(drive, previous, method)
     record_id = record.id if record is not None else None
     customer_id = record.customer_id if record is not None else None
     if resumable and previous is not None:
         return _resume(session, env, previous, drive, record_id, customer_id, device, verify, host, pid)
-    not_resumed_why = _why_not_resumed(previous, method, capacity, restart) if previous is not None else None
     if previous is not None:
         previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
         previous.details = {**(previous.details or {}), "superseded": True}
     new = _Run(drive, record_id, customer_id, device, method, verify, category, tool, capacity, host, pid)
     erasure = _start_new(session, env, new, key, details)
-    return ErasureStart.fresh(erasure, previous.id if previous is not None else None, not_resumed_why)
+    return ErasureStart.fresh(erasure, previous.id if previous is not None else None, not_resumed_why or None)
 
 
 def _locked_drive(
@@ -167,26 +252,6 @@ def _refuse_if_running(session: Session, drive: Drive) -> None:
         )
 
 
-def _interrupted_latest(session: Session, drive: Drive) -> Erasure | None:
-    """The drive's last erasure when it was interrupted. Only the last can be continued: an interrupted
-    one that a later erasure superseded stays in the history and is never resumed."""
-    latest = (
-        session.execute(select(Erasure).where(Erasure.drive_id == drive.id).order_by(Erasure.id.desc()))
-        .scalars()
-        .first()
-    )
-    return latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
-
-
-def _resumable(previous: Erasure | None, method: Method, capacity: int) -> bool:
-    return (
-        previous is not None
-        and previous.method == method.name
-        and previous.bytes_total == capacity
-        and (previous.stream_key is not None or not method.needs_key)
-    )
-
-
 def _refuse_resume(drive: Drive, previous: Erasure | None, method: Method) -> None:
     if previous is None:
         raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
@@ -194,16 +259,6 @@ def _refuse_resume(drive: Drive, previous: Erasure | None, method: Method) -> No
         f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
         f"{method.name}; run it again with --method {previous.method}"
     )
-
-
-def _why_not_resumed(previous: Erasure, method: Method, capacity: int, restart: bool) -> str:
-    if restart:
-        return "--restart"
-    if previous.method != method.name:
-        return f"it used {previous.method}; `--method {previous.method}` would resume it"
-    if previous.bytes_total != capacity:
-        return f"it covered {previous.bytes_total} bytes, the drive now has {capacity}"
-    return "its random-pass key is gone"
 
 
 def _resume(
