@@ -128,7 +128,12 @@ class Config:
     language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
+    documents: Path | None = None  # where the console writes exports and PDFs (default <data_dir>/documents)
     machines: tuple[DestructionMachine, ...] = ()  # [machines]: the shop's destruction machines
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.documents if self.documents is not None else self.data_dir / "documents"
 
     @property
     def allow_test_devices(self) -> bool:
@@ -196,7 +201,7 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Conf
                 changes[key] = value
             elif key == "machines":
                 changes[key] = _machines(value)
-            elif key == "data_dir" and isinstance(value, str):
+            elif key in {"data_dir", "documents"} and isinstance(value, str):
                 changes[key] = Path(value).expanduser()
             else:
                 raise ConfigError(f"config: unknown or malformed key '{key}'")

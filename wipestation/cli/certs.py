@@ -12,7 +12,7 @@ import click
 from sqlalchemy import make_url, select
 from sqlalchemy.exc import OperationalError
 
-from wipestation import certify, revocations
+from wipestation import certify, revocations, views
 from wipestation.audit_check import certificate_head_problem
 from wipestation.certify import CertificateRenderer, VerifyReport
 from wipestation.cli.context import AppContext
@@ -121,7 +121,7 @@ def certificate_group() -> None:
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """Every certificate issued, oldest first."""
     with app.sessions.begin() as session:
-        rows = [certify.certificate_to_dict(c) for c in certify.list_certificates(session)]
+        rows = [c.to_dict() for c in views.certificate_list(session)]
     emit(
         rows,
         as_json,
