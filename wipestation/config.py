@@ -58,6 +58,7 @@ class CertificatesConfig:
     cert_path: str | None = None  # PEM X.509 certificate
     fingerprint: str | None = None  # SHA-256 of the shop's signing certificate, hex
     verify_url: str | None = None  # where the shop publishes `certificate site` (the QR code then opens it)
+    send_on_issue: bool = False  # mail each new certificate to a customer with an e-mail address
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,8 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None, languag
         raise ConfigError("config: language must be 'nl' or 'en'")
     if config.mail.security not in {"none", "starttls", "tls"}:
         raise ConfigError("config: [mail] security must be 'none', 'starttls' or 'tls'")
+    if config.certificates.send_on_issue and not config.mail.configured:
+        raise ConfigError("config: [certificates] send_on_issue needs [mail] host and from")
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
     for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from tests.erasure.conftest import FakeBlockDevice, FakeRunner, fixture_text
+from wipestation.commands import CommandResult
 from wipestation.erasure.engine import OpenedDevice
 from wipestation.erasure.firmware import (
     FROZEN_TEXT,
     SANITIZE_DONE,
     SANITIZE_FAILED,
     SANITIZE_RUNNING,
-    CommandResult,
     FirmwareEngine,
     FirmwarePlan,
     FirmwareSupport,

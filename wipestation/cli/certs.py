@@ -22,6 +22,7 @@ from wipestation.errors import BadValue, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
 from wipestation.i18n import _
 from wipestation.models import Certificate
+from wipestation.sending import send_on_issue
 from wipestation.units import parse_date
 
 
@@ -97,7 +98,11 @@ def destroy_cmd(
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         results = destroy(session, app.env, renderer, request)
-    data: Any = [r.to_dict() for r in results]
+    sent = [send_on_issue(app.sessions, app.env, renderer, r.certificate) for r in results]
+    data: Any = [{**r.to_dict(), "mail": m.to_dict() if m else None} for r, m in zip(results, sent, strict=True)]
+    for m in sent:
+        if m is not None and (line := m.failure_line()):
+            click.echo(line, err=True)
     if len(results) == 1:
         data = data[0]
     emit(

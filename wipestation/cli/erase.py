@@ -16,7 +16,9 @@ from wipestation.commands import CommandRunner
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.methods import METHODS
-from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
+from wipestation.erasure.offers import method_offers
+from wipestation.erasure.result import ErasureResult
+from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
 from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access
 from wipestation.i18n import N_, _
@@ -54,10 +56,11 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
             width = 30
             filled = int(p.fraction * width)
             bar = "#" * filled + "-" * (width - filled)
-            phase = _(PHASES[p.phase]) if p.phase in PHASES else p.phase
-            step = _("pass {n}/{passes}").format(n=p.pass_number, passes=p.passes)
             click.echo(
-                f"\r{phase:8} {step} [{bar}] {p.fraction * 100:5.1f}%  {p.rate / 1e6:8.1f} MB/s{eta}   ",
+                f"\r{_(PHASES[p.phase]) if p.phase in PHASES else p.phase:8} "
+                + _("pass {n}/{passes}").format(n=p.pass_number, passes=p.passes)
+                + f" [{bar}] {p.fraction * 100:5.1f}%"
+                f"  {p.rate / 1e6:8.1f} MB/s{eta}   ",
                 err=True,
                 nl=False,
             )
@@ -130,7 +133,7 @@ def erase(
         allow_member=allow_member,
     )
     with stop_on_signals() as stop:
-        report = run_erasure(
+        result = run_erasure(
             services,
             order,
             on_progress=_progress_printer(as_json),
@@ -139,48 +142,55 @@ def erase(
         )
     if not as_json and sys.stderr.isatty():
         click.echo("", err=True)
-    out = report.erasure
+    _report(result, as_json)
+
+
+def _report(result: ErasureResult, as_json: bool) -> None:
+    """The result on stdout (a JSON line or a few lines of text), warnings on stderr; exit 4 when the
+    erasure did not finish well."""
     if as_json:
-        click.echo(json_line(out))
+        click.echo(json_line(result.to_dict()))
     else:
         click.echo(
             _(
                 "erasure {id}: {outcome} ({method}, {category}); {written} bytes written, verify {mode}: {result}"
             ).format(
-                id=out["erasure_id"],
-                outcome=out["outcome"],
-                method=out["method"],
-                category=out["nist_category"],
-                written=out["bytes_written"],
-                mode=out["verify_mode"],
-                result=out["verify_result"],
+                id=result.erasure_id,
+                outcome=result.outcome,
+                method=result.method,
+                category=result.nist_category,
+                written=result.bytes_written,
+                mode=result.verify_mode,
+                result=result.verify_result,
             )
         )
-        if out["bad_ranges"]:
-            click.echo(_("bad ranges: {ranges}").format(ranges=out["bad_ranges"][:10]))
-        if out.get("health"):
+        if result.bad_ranges:
+            click.echo(_("bad ranges: {ranges}").format(ranges=[list(r) for r in result.bad_ranges[:10]]))
+        if result.health:
             click.echo(
-                _("drive health: {health} (wipestation pool, wipestation health DEV)").format(health=out["health"])
+                _("drive health: {health} (wipestation pool, wipestation health DEV)").format(health=result.health)
             )
-        if out["certificate"]:
-            click.echo(_("certificate: {number}").format(number=out["certificate"]))
-    if out.get("sectors_not_written") and report.outcome == "with-exceptions":
+        if result.certificate:
+            click.echo(_("certificate: {number}").format(number=result.certificate))
+    if result.sectors_not_written and result.outcome == "with-exceptions":
         click.echo(
             _(
                 "warning: {n} sectors hidden by an HPA/DCO were not written (succeeded with exceptions; the "
                 "certificate says so); `--restore-hidden` erases them too"
-            ).format(n=out["sectors_not_written"]),
+            ).format(n=result.sectors_not_written),
             err=True,
         )
-    if out["certificate_error"]:
+    if result.certificate_error:
         click.echo(
-            _("warning: erased, but no certificate was issued: {error}").format(error=out["certificate_error"]),
+            _("warning: erased, but no certificate was issued: {error}").format(error=result.certificate_error),
             err=True,
         )
-    if report.outcome not in ("succeeded", "with-exceptions"):
+    if result.mail_warning:
+        click.echo(result.mail_warning, err=True)
+    if not result.finished_well:
         raise EraseFailed(
             _("erasure {id} {outcome}: {error}").format(
-                id=out["erasure_id"], outcome=out["outcome"], error=out["error"]
+                id=result.erasure_id, outcome=result.outcome, error=result.error
             )
         )
 
