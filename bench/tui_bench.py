@@ -44,6 +44,9 @@ class NoDrives:
     def identify(self, device: str) -> DetectedDrive:
         raise LookupError(device)
 
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        raise LookupError(fd)
+
 
 REFRESH: dict[str, list[float]] = {
     "dashboard load (worker)": [],

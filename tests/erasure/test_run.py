@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from tests.conftest import Cli
@@ -85,7 +86,7 @@ def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(c
     dev = FakeBlockDevice(SIZE)
 
     class Drive(FakeRunner):
-        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+        def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
             if "--sanitize-overwrite" in args:
                 dev.data[:] = bytes(len(dev.data))
             return super().run(args, timeout=timeout)

@@ -6,12 +6,14 @@ SANITIZE feature set (tests/fixtures/tools/README.md says where each came from).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from tests.erasure.conftest import FakeRunner, fixture_text
+from wipestation.commands import CommandResult
 from wipestation.erasure.firmware import (
     SANITIZE_FROZEN_TEXT,
-    CommandResult,
     build_commands,
     detect_support,
     parse_hdparm_identify,
@@ -99,7 +101,7 @@ def _erase_services(status: CommandResult, dev: object) -> dict[str, object]:
     )
 
     class Drive(FakeRunner):
-        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+        def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
             if "--sanitize-crypto-scramble" in args:
                 dev.data[:] = bytes(len(dev.data))  # type: ignore[attr-defined]
             return super().run(args, timeout=timeout)
@@ -122,7 +124,7 @@ def _erase_services(status: CommandResult, dev: object) -> dict[str, object]:
     }
 
 
-def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_one(cli) -> None:  # type: ignore[no-untyped-def]
+def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_one(cli) -> None:
     import json
 
     from tests.erasure.conftest import FakeBlockDevice

@@ -40,12 +40,14 @@ def _identity(serial: str) -> DriveIdentity:
 
 
 def _erase_services(cli: Cli, serial: str, smartctl: str | None, renderer: FakeRenderer | None = None) -> None:
-    answers = {} if smartctl is None else {("smartctl", "-j", "-a"): CommandResult(0, fixture_text(smartctl))}
+    answers: dict[tuple[str, ...], CommandResult] = (
+        {} if smartctl is None else {("smartctl", "-j", "-a"): CommandResult(0, fixture_text(smartctl))}
+    )
     cli.services.update(
         {
             "drive_source": OneDrive(DetectedDrive(_identity(serial))),
             "block_opener": FakeOpener(FakeBlockDevice(SIZE)),
-            "command_runner": FakeRunner(answers),  # type: ignore[dict-item]
+            "command_runner": FakeRunner(answers),
             "certificate_renderer": renderer or FakeRenderer(),
         }
     )
