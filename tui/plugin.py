@@ -11,13 +11,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui.services import ConsoleServices, DriveEventLike, Watcher
 from wipestation.cli.context import AppContext
 from wipestation.config import Config
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
+
+if TYPE_CHECKING:
+    from wipestation.certify import CertificateRenderer
+    from wipestation.detection.watcher import DriveEvent
 
 DEMO_LOOPS = ("demo-backup-1.img", "demo-backup-2.img", "demo-backup-3.img")
 DEMO_LOOP_SIZE = 64 << 20
@@ -45,7 +49,7 @@ def real_services(app: AppContext) -> ConsoleServices:
     def watcher(sink: Callable[[DriveEventLike], None]) -> Watcher:
         return DriveWatcher(config, sink)
 
-    def renderer() -> Any:
+    def renderer() -> CertificateRenderer:
         from wipestation.certify import load_renderer
 
         return app.service("certificate_renderer", lambda: load_renderer(config))
@@ -136,14 +140,14 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
             source = DemoDriveSource(default_drive_source(config), set(loops))
 
             def watcher(sink: Callable[[DriveEventLike], None]) -> Watcher:
-                def guarded(event: Any) -> None:
+                def guarded(event: DriveEvent) -> None:
                     if event.identity is not None and event.device not in loops and not event.protected_reason:
                         event = replace(event, protected_reason=DEMO_ONLY)
                     sink(event)
 
                 return DriveWatcher(config, guarded)
 
-            def renderer() -> Any:
+            def renderer() -> CertificateRenderer:
                 from wipestation.certify import load_renderer
 
                 return load_renderer(config)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, cast
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -128,7 +129,7 @@ class CustomerPicker(ModalScreen[int | None]):
         if choices.highlighted is not None:
             self._choose(choices.get_option_at_index(choices.highlighted).id)
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Up / down move through the results while typing in the search box.
         if event.key in ("down", "up") and self.focused is self.query_one("#search", Input):
             choices = self.query_one("#choices", OptionList)

@@ -22,7 +22,14 @@ from wipestation.retention import days_text
 from wipestation.units import format_capacity
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
     from tui.app import WipestationApp
+    from tui.screens.confirm import ReasonScreen
+    from wipestation.env import Env
+    from wipestation.models import CustodyRecord
 
 
 class RecordDetailScreen(Screen[None]):
@@ -175,7 +182,12 @@ class RecordDetailScreen(Screen[None]):
             "deletion requested",
         )
 
-    def _confirm(self, screen: Any, service: Any, done: str) -> None:
+    def _confirm(
+        self,
+        screen: ReasonScreen,
+        service: Callable[[Session, Env, str, str | None], CustodyRecord],
+        done: str,
+    ) -> None:
         services = self.wapp.services
 
         def answer(reason: str | None) -> None:
