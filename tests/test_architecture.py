@@ -43,7 +43,7 @@ LONG_MODULES: dict[str, str] = {
     "wipestation/erasure/service.py": "being split (issue 14): record state changes go to custody",
     "wipestation/erasure/run.py": "being split (issue 14): a frozen, typed erasure result",
     "certificates/render.py": "being split (issue 14)",
-    "certificates/texts.py": "the certificate's sentences in Dutch and English: a table, not logic",
+    "certificates/texts.py": "every sentence of a certificate in Dutch and English: a 380-line table, then formatters",
     "wipestation/health.py": "SMART: smartctl and nvme-cli parsing, the limits, the records; to split by concern",
     "wipestation/workstation.py": "setup-workstation: group, udev rules, sudoers, units, install and uninstall",
     "tui/app.py": "the console's App; its services become the core's typed app object (issue 14)",
