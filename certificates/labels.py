@@ -108,7 +108,8 @@ def _draw_label(canvas: Canvas, sheet: Sheet, data: LabelData, x: float, y: floa
     model = " ".join(p for p in (data.model, format_capacity(data.capacity_bytes)) if p)
     if model:
         lines.append((FONT, _fit(_text(model), FONT, size, width)))
-    lines.append((FONT, f"customer {data.customer_id}"))
+    owner = "shop's own drive" if data.customer_id is None else f"customer {data.customer_id}"
+    lines.append((FONT, owner))
     lines.append((FONT_BOLD, f"due {data.due_on.isoformat()}"))
     if data.location:
         lines.append((FONT, _fit(_text(f"at {data.location}"), FONT, size, width)))

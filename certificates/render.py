@@ -582,9 +582,26 @@ class _Renderer:
         )
         return story
 
+    def shop_basis(self) -> list[Flowable]:
+        """The shop's own retired drive: who owns it, why it was destroyed, its last health reading."""
+        x = self.d.destruction
+        assert x is not None
+        return self.section(
+            "section.basis",
+            [
+                (self.t("basis.owner"), clean(self.t("basis.owner_shop"))),
+                (self.t("basis.shop_reason"), self.v(x.shop_reason)),
+                (self.t("basis.health"), clean(x.health) if x.health else self.t("unknown")),
+                (self.t("basis.queued_on"), clean(fmt_date(x.abandoned_on, self.lang))),
+                (self.t("basis.early_reason"), clean(x.early_reason) if x.early_reason else None),
+            ],
+        )
+
     def destruction(self) -> list[Flowable]:
         x = self.d.destruction
         assert x is not None
+        if x.owner == "shop":
+            return self.shop_basis() + self.drive() + self.destruction_rows()
         c = self.d.customer
         story = self.section(
             "section.basis",
@@ -607,10 +624,15 @@ class _Renderer:
                 (self.t("custody.serial_rescanned"), clean(yes_no(x.serial_rescanned, self.lang))),
             ],
         )
+        return story + self.destruction_rows()
+
+    def destruction_rows(self) -> list[Flowable]:
+        x = self.d.destruction
+        assert x is not None
         evidence = "<br/>".join(
             f"{clean(ev.file)}<br/><font name='{FONT_MONO}' size='7.5'>{ev.sha256}</font>" for ev in x.evidence
         )
-        story += self.section(
+        return self.section(
             "section.destruction",
             [
                 (self.t("destruction.method"), clean(term("method", x.method, self.lang))),
@@ -638,7 +660,6 @@ class _Renderer:
                 (self.t("destruction.evidence"), evidence or self.t("none")),
             ],
         )
-        return story
 
     def attest_text(self) -> str:
         e = self.d.erasure

@@ -131,6 +131,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "basis.abandoned_on": ("Als achtergelaten aangemerkt op", "Declared abandoned on"),
     "basis.retention_end": ("Einde bewaartermijn", "Retention end"),
     "basis.early_reason": ("Vervroegd vernietigd, reden", "Destroyed early, reason"),
+    "basis.owner": ("Eigenaar", "Owner"),
+    "basis.owner_shop": (
+        "De winkel zelf: een eigen back-upschijf, uit gebruik genomen (geen klant; dit certificaat is voor de "
+        "eigen administratie van de winkel)",
+        "The shop itself: its own backup drive, retired (no customer; this certificate is for the shop's own records)",
+    ),
+    "basis.shop_reason": ("Reden", "Reason"),
+    "basis.health": ("Laatste gezondheidsmeting", "Last health reading"),
+    "basis.queued_on": ("Aangemeld voor vernietiging op", "Queued for destruction on"),
     "custody.received_on": ("Ontvangen op", "Received on"),
     "custody.location": ("Opslaglocatie", "Storage location"),
     "custody.seal_number": ("Zegelnummer", "Seal number"),

@@ -6,7 +6,7 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +17,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import FakeClock
+from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.cli.context import Overrides
 from wipestation.config import Config
 from wipestation.db import open_store
 from wipestation.env import Env
@@ -102,7 +102,7 @@ class Cli:
     url: str
     clock: FakeClock
     config: Config
-    services: dict[str, Any] = field(default_factory=dict)
+    overrides: Overrides = field(default_factory=Overrides)  # the seams: cli.overrides = replace(cli.overrides, ...)
 
     @property
     def is_sqlite(self) -> bool:
@@ -133,7 +133,7 @@ class Cli:
 
     def __call__(self, *args: str, input: str | None = None) -> Result:
         runner = CliRunner()
-        obj = Overrides(clock=self.clock, config=self.config, services=dict(self.services))
+        obj = replace(self.overrides, clock=self.clock, config=self.config)
         return runner.invoke(
             main, ["--db", self.url, "--as", "tester", *args], obj=obj, catch_exceptions=False, input=input
         )

@@ -74,6 +74,7 @@ def test_import_linter_contracts_hold() -> None:
     result = subprocess.run([exe], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Contracts: {len(_contracts())} kept, 0 broken." in result.stdout
+    assert "tui and certificates never import wipestation.cli" in result.stdout
 
 
 def _forbids(sources: set[str], forbidden: set[str]) -> bool:

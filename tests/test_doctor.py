@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -45,7 +46,7 @@ def ready(cli: Cli, tmp_path: Path) -> Cli:
         devices=DevicesConfig(wipe_bay_paths=(BAY,)),
         certificates=CertificatesConfig(key_path=str(key), cert_path=str(tmp_path / "keys" / "shop.crt")),
     )
-    cli.services["doctor_system"] = _healthy(tmp_path)
+    cli.overrides = replace(cli.overrides, doctor_system=_healthy(tmp_path))
     assert cli("customer", "list").exit_code == 0  # creates and migrates the store
     return cli
 
@@ -65,8 +66,9 @@ def test_all_in_order(ready: Cli) -> None:
     assert all(r["ok"] for r in rows)
 
 
-def _with(cli: Cli, **changes: object) -> Cli:
-    cli.services["doctor_system"] = replace(cli.services["doctor_system"], **changes)
+def _with(cli: Cli, **changes: Any) -> Cli:
+    assert cli.overrides.doctor_system is not None
+    cli.overrides = replace(cli.overrides, doctor_system=replace(cli.overrides.doctor_system, **changes))
     return cli
 
 
@@ -104,7 +106,8 @@ def test_each_problem_is_one_line_with_what_to_do(ready: Cli, changes: dict[str,
 
 
 def test_udev_rules_missing_or_stale(ready: Cli) -> None:
-    system: System = ready.services["doctor_system"]
+    system = ready.overrides.doctor_system
+    assert system is not None
     (system.rules_dir / "61-wipestation-access.rules").unlink()
     problems = _problems(ready("doctor").stdout)
     assert problems == [

@@ -35,7 +35,7 @@ def shop(tmp_path: Path, clock: FakeClock, config: Config) -> Cli:
         digest=DigestConfig(to=("w@somcom.nl",), hour="07:45"),
         backup=BackupConfig(dir="/srv/wipestation-backups", keep=30, hour="19:30"),
     )
-    cli.services["executables"] = (EXE, HELPER)
+    cli.overrides = replace(cli.overrides, executables=(EXE, HELPER))
     return cli
 
 
@@ -168,7 +168,7 @@ def test_the_units_pass_systemd_analyze_verify(shop: Cli, tmp_path: Path) -> Non
     exe.parent.mkdir()
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
-    shop.services["executables"] = (str(exe), str(tmp_path / "bin/wipestation-helper"))
+    shop.overrides = replace(shop.overrides, executables=(str(exe), str(tmp_path / "bin/wipestation-helper")))
     root = tmp_path / "stage"
     assert shop("setup-workstation", "--root", str(root)).exit_code == 0
     units = sorted((root / "etc/systemd/system").glob("wipestation-*"))

@@ -30,15 +30,13 @@ from tui.services import (
     CertificateAccess,
     ConsoleServices,
     CoreCertificates,
-    DriveEventLike,
-    EraseProgress,
     EraseRequest,
     EraseResult,
-    Watcher,
 )
 from tui.widgets import EraseJob
 from wipestation.certify import CertificateRenderer
-from wipestation.devices import DetectedDrive
+from wipestation.devices import DetectedDrive, DriveEvent, Watcher
+from wipestation.erasure.engine import Progress
 from wipestation.errors import WipestationError
 
 if TYPE_CHECKING:
@@ -51,7 +49,7 @@ _MESSAGES: dict[str, type[DriveEventMessage]] = {
 }
 
 
-def event_to_message(event: DriveEventLike) -> DriveEventMessage:
+def event_to_message(event: DriveEvent) -> DriveEventMessage:
     """The watcher's frozen event as the App's message (the whole of the sink's work)."""
     cls = _MESSAGES.get(event.action, DriveChanged)
     return cls(event.device, event.identity, event.protected_reason)
@@ -103,7 +101,7 @@ class WipestationApp(App[None]):
         self.set_interval(self.services.refresh_seconds, self._poll, name="store-poll")
         self._poll()
         if self.services.watcher_factory is not None:
-            self._watcher = self.services.watcher_factory(self._sink)
+            self._watcher = self.services.watcher_factory(self.services.env.config, self._sink)
             self._watcher.start()
 
     def on_unmount(self) -> None:
@@ -113,7 +111,7 @@ class WipestationApp(App[None]):
         for job in self.jobs.values():
             job.stop.set()
 
-    def _sink(self, event: DriveEventLike) -> None:
+    def _sink(self, event: DriveEvent) -> None:
         """Called from the watcher's thread: only posts (thread-safe)."""
         self.post_message(event_to_message(event))
 
@@ -244,7 +242,7 @@ class WipestationApp(App[None]):
             return
         stop = job.stop  # a threading.Event, read-only here
 
-        def progress(p: EraseProgress) -> None:
+        def progress(p: Progress) -> None:
             self.post_message(EraseProgressed(job_id, p))
 
         try:
@@ -268,7 +266,7 @@ class WipestationApp(App[None]):
             return
         job.progress = p = message.progress
         job.now = self.services.env.now()
-        job.bytes_done = p.bytes_total * (max(1, p.pass_no) - 1) + p.bytes_done
+        job.bytes_done = p.bytes_total * (max(1, p.pass_number) - 1) + p.bytes_done
         if job.status == "starting":
             job.status = "running"
         self._refresh_job(job)

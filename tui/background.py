@@ -35,9 +35,11 @@ def in_background(
     *,
     group: str = "store",
     exclusive: bool = False,
+    refused: Callable[[WipestationError], Any] | None = None,
 ) -> Worker[None]:
     """Run `work` in a thread; `done(result)` or `failed(message)` is then called on the UI thread.
-    An expected refusal (WipestationError, I/O, database) becomes `failed`'s one-line message."""
+    An expected refusal (WipestationError, I/O, database) becomes `failed`'s one-line message; a
+    WipestationError goes to `refused` whole instead, when given (a form reads its `field`)."""
     app = node.app
 
     def run() -> None:
@@ -47,6 +49,9 @@ def in_background(
         try:
             result = work()
         except EXPECTED as exc:
+            if refused is not None and isinstance(exc, WipestationError):
+                _deliver(app, refused, exc)
+                return
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if failed is not None:
                 _deliver(app, failed, message)
@@ -73,7 +78,8 @@ def store_write(
     failed: Callable[[str], Any] | None = None,
     *,
     group: str = "store",
+    refused: Callable[[WipestationError], Any] | None = None,
 ) -> Worker[None]:
     """`work(session)` in one transaction of the App's store, retried on a lost race, in a worker."""
     sessions = node.app.services.sessions  # type: ignore[attr-defined]
-    return in_background(node, lambda: in_transaction(sessions, work), done, failed, group=group)
+    return in_background(node, lambda: in_transaction(sessions, work), done, failed, group=group, refused=refused)

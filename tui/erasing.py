@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tui.services import EraseProgress, EraseRequest, EraseResult, MethodChoice
+from tui.services import EraseRequest, EraseResult
 from wipestation.certify import CertificateRenderer, load_renderer
 from wipestation.commands import CommandRunner
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
 from wipestation.erasure.blockio import BlockOpener, OsBlockOpener
 from wipestation.erasure.engine import Progress
-from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
+from wipestation.erasure.run import EraseOrder, EraseServices, MethodOffer, method_offers, run_erasure
 from wipestation.errors import WipestationError
 from wipestation.helper import require_device_access, runner_for
 
@@ -49,39 +49,20 @@ class CoreEraseBackend:
         through the narrow root helper (which checks identity and protection itself)."""
         return self.runner if self.runner is not None else runner_for(device, serial)
 
-    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
+    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodOffer]:
         runner = self.runner_for(drive.identity.device or "", drive.identity.serial)
         try:
             offers = method_offers(runner, drive, probe=probe)
         except (OSError, WipestationError):
             offers = method_offers(runner, DetectedDrive(drive.identity, "capabilities could not be read"))
-        choices = [
-            MethodChoice(
-                o.name,
-                o.nist_category,
-                o.description,
-                bool(o.supported),
-                None if o.supported else o.reason,
-                o.passes,
-                o.recommended,
-                o.recommended_verify,
-            )
-            for o in offers
-        ]
-        choices.sort(key=lambda c: not c.supported)
-        return choices
+        return sorted(offers, key=lambda o: not o.supported)
 
     def erase(
         self,
         request: EraseRequest,
-        progress: Callable[[EraseProgress], None],
+        progress: Callable[[Progress], None],
         should_stop: Callable[[], bool],
     ) -> EraseResult:
-        def show(p: Progress) -> None:
-            progress(
-                EraseProgress(p.bytes_done, p.bytes_total, p.pass_number, p.passes, p.rate, p.eta_seconds, p.phase)
-            )
-
         require_device_access(request.device)  # a technician outside the group: refused before anything opens
         services = EraseServices(
             sessions=self.sessions,
@@ -98,7 +79,7 @@ class CoreEraseBackend:
             confirm_serial=request.serial,
             via="console",
         )
-        out: dict[str, Any] = run_erasure(services, order, on_progress=show, should_stop=should_stop).erasure
+        out: dict[str, Any] = run_erasure(services, order, on_progress=progress, should_stop=should_stop).erasure
         note = (
             f"erased, but no certificate was issued: {out['certificate_error']}" if out["certificate_error"] else None
         )

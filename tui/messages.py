@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui.services import EraseProgress, EraseResult
+from tui.services import EraseResult
+from wipestation.erasure.engine import Progress
 from wipestation.identity import DriveIdentity
 
 
@@ -46,7 +47,7 @@ class DrivesScanned(Message):
 class EraseProgressed(Message):
     """Progress of one erasure; only the newest pending one of a job is handled."""
 
-    def __init__(self, job_id: int, progress: EraseProgress) -> None:
+    def __init__(self, job_id: int, progress: Progress) -> None:
         super().__init__()
         self.job_id = job_id
         self.progress = progress

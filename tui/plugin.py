@@ -1,5 +1,7 @@
-"""The `wipestation.console` entry point: `wipestation tui [--demo]` builds the real services (or the
-demo's throw-away ones) and runs the App."""
+"""The `wipestation.console` entry point: `wipestation tui [--demo]` hands over the core's application
+object (`wipestation.app.AppContext`, the one the CLI built); the console takes its seams from it (drive
+source, watcher, command runner, block opener, renderer: injected ones too) and runs the App on the real
+store or on the demo's throw-away one."""
 
 from __future__ import annotations
 
@@ -7,21 +9,17 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from tui.services import ConsoleServices, DriveEventLike, Watcher
-from wipestation.cli.context import AppContext
+from tui.services import ConsoleServices
+from wipestation.app import AppContext
+from wipestation.certify import CertificateRenderer
 from wipestation.config import Config
-from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.devices import DetectedDrive, DriveEvent, DriveSink, DriveSource, Watcher
 from wipestation.env import Env
-
-if TYPE_CHECKING:
-    from wipestation.certify import CertificateRenderer
-    from wipestation.detection.watcher import DriveEvent
 
 DEMO_LOOPS = ("demo-backup-1.img", "demo-backup-2.img", "demo-backup-3.img")
 DEMO_LOOP_SIZE = 64 << 20
@@ -40,26 +38,24 @@ def run(app: AppContext, *, demo: bool) -> None:
 
 def real_services(app: AppContext) -> ConsoleServices:
     from tui.erasing import CoreEraseBackend
-    from wipestation.cli.records import drive_source
-    from wipestation.detection.watcher import DriveWatcher
-
-    config = app.config
-    source = drive_source(app)
-
-    def watcher(sink: Callable[[DriveEventLike], None]) -> Watcher:
-        return DriveWatcher(config, sink)
 
     def renderer() -> CertificateRenderer:
-        from wipestation.certify import load_renderer
+        return app.certificate_renderer
 
-        return app.service("certificate_renderer", lambda: load_renderer(config))
-
-    eraser = CoreEraseBackend(app.sessions, app.env, source, renderer_factory=renderer)
+    source = app.drive_source
+    eraser = CoreEraseBackend(
+        app.sessions,
+        app.env,
+        source,
+        runner=app.overrides.command_runner,  # None: the real tools, through the root helper when not root
+        opener=app.block_opener,
+        renderer_factory=renderer,
+    )
     return ConsoleServices(
         sessions=app.sessions,
         env=app.env,
         drive_source=source,
-        watcher_factory=watcher,
+        watcher_factory=app.watcher_factory,
         eraser=eraser,
         renderer_factory=renderer,
         export_dir=Path.cwd(),
@@ -125,8 +121,6 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
     from tui.erasing import CoreEraseBackend
     from wipestation.db import open_store
     from wipestation.demo import seed_demo
-    from wipestation.detection import default_drive_source
-    from wipestation.detection.watcher import DriveWatcher
 
     directory = Path(tempfile.mkdtemp(prefix="wipestation-demo-"))
     engine = None
@@ -137,22 +131,31 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
             env = Env(clock=app.clock, config=config, actor=app.actor)
             with sessions.begin() as session:
                 seed_demo(session, env, backup_serials=list(loops.values()))
-            source = DemoDriveSource(default_drive_source(config), set(loops))
+            source = DemoDriveSource(app.drive_source, set(loops))
+            real_watcher = app.watcher_factory
 
-            def watcher(sink: Callable[[DriveEventLike], None]) -> Watcher:
+            def watcher(config: Config, sink: DriveSink) -> Watcher:
                 def guarded(event: DriveEvent) -> None:
                     if event.identity is not None and event.device not in loops and not event.protected_reason:
                         event = replace(event, protected_reason=DEMO_ONLY)
                     sink(event)
 
-                return DriveWatcher(config, guarded)
+                return real_watcher(config, guarded)
 
             def renderer() -> CertificateRenderer:
                 from wipestation.certify import load_renderer
 
-                return load_renderer(config)
+                # the demo signs with a throw-away key in its own data folder, never the shop's
+                return app.overrides.certificate_renderer or load_renderer(config)
 
-            eraser = CoreEraseBackend(sessions, env, source, renderer_factory=renderer)
+            eraser = CoreEraseBackend(
+                sessions,
+                env,
+                source,
+                runner=app.overrides.command_runner,
+                opener=app.block_opener,
+                renderer_factory=renderer,
+            )
             yield ConsoleServices(
                 sessions=sessions,
                 env=env,

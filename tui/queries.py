@@ -20,6 +20,7 @@ from wipestation.retention import days_text, effective_due
 from wipestation.units import format_capacity
 
 OPEN = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
+SHOP_OWNER = "the shop's own drive"  # shown where a customer's name would be
 
 
 @dataclass(frozen=True)
@@ -28,17 +29,13 @@ class RecordRow:
     kind: str
     state: str  # display state: holding / stored / due / erasing / erased / destroyed
     serial: str
-    customer_id: int
+    customer_id: int | None  # None: the shop's own drive queued for destruction (kind shop)
     customer_name: str
     job: str | None
     due_on: date
     days_left: int
     on_hold: bool
     location: str | None
-
-    @property
-    def overdue_days(self) -> int:
-        return max(0, -self.days_left)
 
 
 def _live_holds(session: Session, today: date, record_ids: list[int] | None = None) -> dict[int, list[date]]:
@@ -69,7 +66,7 @@ def record_rows(
             CustodyRecord.location,
         )
         .join(Drive, Drive.id == CustodyRecord.drive_id)
-        .join(Customer, Customer.id == CustodyRecord.customer_id)
+        .outerjoin(Customer, Customer.id == CustodyRecord.customer_id)  # kind shop has none
         .order_by(CustodyRecord.id)
     )
     if kind:
@@ -91,7 +88,7 @@ def record_rows(
                 state=shown,
                 serial=serial,
                 customer_id=cid,
-                customer_name=cname,
+                customer_name=cname if cname is not None else SHOP_OWNER,
                 job=job,
                 due_on=due,
                 days_left=(due - today).days,
@@ -164,13 +161,15 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
         return DriveRow(**base, status=what, tone="known", record_id=None, due=False, protected=False)
     due_on = custody.effective_due(record)
     days = (due_on - today).days
-    name = record.customer.name
-    what = "backup" if record.kind is CustodyKind.BACKUP else "abandoned disk"
+    whose = f"of {record.customer.name} (customer {record.customer_id})" if record.customer is not None else None
+    kinds = {CustodyKind.BACKUP: "backup", CustodyKind.ABANDONED: "abandoned disk"}
+    kind_words = kinds.get(record.kind)
+    owner = f"{kind_words} {whose}" if kind_words and whose else "shop drive retired, queued for destruction"
     if record.state is CustodyState.ERASING:
-        status = f"{what} of {name} (customer {record.customer_id}), erasing"
+        status = f"{owner}, erasing"
     else:
         when = f"due {days_text(days)}" if days <= 0 else f"due in {days} day{'s' if days != 1 else ''}"
-        status = f"{what} of {name} (customer {record.customer_id}), {when}"
+        status = f"{owner}, {when}"
     hold = custody.active_hold(record, today)
     if hold is not None:
         status += f" (on hold until {hold.until})"

@@ -1,8 +1,9 @@
-"""What the console needs from the outside world, as small Protocols (harlequin: the App takes its
-services in its constructor, so tests build it with fakes).
+"""What the console needs from the outside world, bundled (harlequin: the App takes its services in
+its constructor, so tests build it with fakes).
 
-The real implementations live in the core (`wipestation.detection`, `wipestation.erasure`,
-`wipestation.certify`); this module only names the seams and bundles them.
+The seams to the machine are the core's: `DriveSource`, `Watcher`, `WatcherFactory` and `DriveEvent`
+(`wipestation.devices`), the engine's `Progress` and the `MethodOffer`s (`wipestation.erasure`). This
+module only names what is the console's own: the erasure backend a worker calls, and the bundle.
 """
 
 from __future__ import annotations
@@ -17,49 +18,10 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.certify import CertificateRenderer
-from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.devices import DetectedDrive, DriveSource, WatcherFactory
 from wipestation.env import Env
-from wipestation.identity import DriveIdentity
-
-
-class DriveEventLike(Protocol):
-    """What the watcher hands to its sink (`wipestation.detection.watcher.DriveEvent`)."""
-
-    @property
-    def action(self) -> str: ...  # "attached" | "changed" | "detached"
-
-    @property
-    def device(self) -> str: ...
-
-    @property
-    def identity(self) -> DriveIdentity | None: ...
-
-    @property
-    def protected_reason(self) -> str | None: ...
-
-
-class Watcher(Protocol):
-    def start(self) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-WatcherFactory = Callable[[Callable[[DriveEventLike], None]], Watcher]
-"""Builds a watcher around a sink; the sink is called from the watcher's own thread."""
-
-
-@dataclass(frozen=True)
-class MethodChoice:
-    """One sanitisation method as offered for one drive."""
-
-    name: str
-    nist_category: str  # "Clear" / "Purge"
-    description: str = ""
-    supported: bool = True
-    note: str | None = None  # why it is not supported, or a caveat
-    passes: int = 1
-    recommended: bool = False  # the one method the core recommends for this drive
-    recommended_verify: str | None = None  # and its verification (full / sample), for an overwrite
+from wipestation.erasure.engine import Progress
+from wipestation.erasure.run import MethodOffer
 
 
 @dataclass(frozen=True)
@@ -71,20 +33,10 @@ class EraseRequest:
 
 
 @dataclass(frozen=True)
-class EraseProgress:
-    """A snapshot of a running erasure, as the engine reports it."""
-
-    bytes_done: int
-    bytes_total: int
-    pass_no: int = 1
-    passes: int = 1
-    rate: float = 0.0  # bytes per second
-    eta_seconds: float | None = None
-    phase: str = "write"  # write / verify / firmware
-
-
-@dataclass(frozen=True)
 class EraseResult:
+    """What the console shows of a finished erasure, mapped from the core's erasure result in
+    `tui.erasing` (left as it is for the typed erasure result of issue 14, point 4)."""
+
     outcome: str  # succeeded / failed / interrupted
     error: str | None = None
     erasure_id: int | None = None
@@ -95,8 +47,9 @@ class EraseResult:
 class EraseBackend(Protocol):
     """Runs erasures through the core's erasure service (the same one `wipestation erase` calls)."""
 
-    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
-        """Every method, each with whether this drive supports it and its NIST category.
+    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodOffer]:
+        """Every method, each with whether this drive supports it (and why not) and its NIST category;
+        the supported ones first.
 
         `probe=False` answers at once (overwrites only); the full answer asks the drive."""
         ...
@@ -104,7 +57,7 @@ class EraseBackend(Protocol):
     def erase(
         self,
         request: EraseRequest,
-        progress: Callable[[EraseProgress], None],
+        progress: Callable[[Progress], None],
         should_stop: Callable[[], bool],
     ) -> EraseResult:
         """Run one erasure to its end (in a worker thread). Raises WipestationError when refused."""

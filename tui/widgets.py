@@ -11,8 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
-from tui.services import EraseProgress, EraseResult
-from wipestation.retention import days_text
+from tui.services import EraseResult
+from wipestation.erasure.engine import Progress
 from wipestation.units import format_capacity
 
 
@@ -78,7 +78,7 @@ class EraseJob:
     method: str
     record_id: int | None
     stop: Event = field(default_factory=Event)
-    progress: EraseProgress | None = None
+    progress: Progress | None = None
     status: str = "starting"  # starting / running / stopping / succeeded / failed / interrupted
     error: str | None = None
     certificate: str | None = None
@@ -130,7 +130,8 @@ class EraseJob:
         phase = {"write": "writing", "verify": "verifying", "firmware": "firmware"}.get(p.phase, p.phase)
         stopping = "  stopping..." if self.status == "stopping" else ""
         ran = f"  {format_duration(self.elapsed(self.now))}" if self.started_at is not None else ""
-        return f"pass {p.pass_no}/{p.passes} {phase}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{ran}{stopping}"
+        rate = f"{format_rate(p.rate)}  {format_eta(p.eta_seconds)}"
+        return f"pass {p.pass_number}/{p.passes} {phase}  {rate}{ran}{stopping}"
 
 
 class ErasureRow(Widget, can_focus=True):
@@ -175,7 +176,7 @@ class ErasureRow(Widget, can_focus=True):
             p = j.progress
             # Overall progress over every pass (verification counts as the last stretch).
             total = p.bytes_total * max(1, p.passes)
-            done = p.bytes_total * (max(1, p.pass_no) - 1) + p.bytes_done
+            done = p.bytes_total * (max(1, p.pass_number) - 1) + p.bytes_done
             bar.update(total=total, progress=min(done, total))
         if j.status in ("succeeded", "with-exceptions"):
             bar.update(total=1, progress=1)
@@ -183,7 +184,3 @@ class ErasureRow(Widget, can_focus=True):
         self.query_one(".erase-info", Label).update(j.summary())
         for status in ("failed", "interrupted", "succeeded"):
             self.set_class(j.status == status, f"-{status}")
-
-
-def due_label(days_left: int) -> str:
-    return days_text(days_left)

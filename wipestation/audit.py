@@ -42,6 +42,7 @@ class Action(StrEnum):
     DRIVE_CAPACITY_RESTORED = "drive.capacity_restored"
     DRIVE_HEALTH_CHECKED = "drive.health_checked"
     DRIVE_RETIRED = "drive.retired"
+    DRIVE_QUEUED = "drive.queued"  # a retired shop drive queued for destruction
     SHELF_CHECKED = "shelf.checked"
     DIGEST_MAILED = "digest.mailed"
     ERASURE_STARTED = "erasure.started"

@@ -21,7 +21,6 @@ import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from importlib.metadata import entry_points
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -154,6 +153,12 @@ class DestructionFacts:
     early_reason: str | None
     lower_level_reason: str | None
     evidence: tuple[Evidence, ...]
+    # The shop's own backup drive, retired and destroyed for the shop's records (issue 17): the owner
+    # ("shop"), why (the retirement reason) and the drive's last health reading. Left out of the data
+    # when None, so the certificates of customers' disks keep their canonical bytes (and hash).
+    owner: str | None = field(default=None, metadata={"omit_if_none": True})
+    shop_reason: str | None = field(default=None, metadata={"omit_if_none": True})
+    health: str | None = field(default=None, metadata={"omit_if_none": True})
 
 
 @dataclass(frozen=True)
@@ -313,11 +318,9 @@ class CertificateRenderer(Protocol):
 
 def load_renderer(config: Config) -> CertificateRenderer:
     """The renderer registered under the `wipestation.certificates` entry point ("default")."""
-    found = list(entry_points(group=ENTRY_POINT_GROUP))
-    if not found:
-        raise ConfigError("no certificate renderer installed (entry point group 'wipestation.certificates')")
-    chosen = next((ep for ep in found if ep.name == "default"), found[0])
-    factory = chosen.load()
+    from wipestation.plugins import load_plugin
+
+    factory = load_plugin(ENTRY_POINT_GROUP, "the certificate renderer")
     return typing.cast(CertificateRenderer, factory(config))
 
 
@@ -355,15 +358,16 @@ def _issuer(config: Config) -> Issuer:
 
 
 def _customer_ref(record: CustodyRecord | None) -> CustomerRef | None:
-    if record is None:
+    """The record's customer; None without a record, or for the shop's own drive (kind shop)."""
+    customer: Customer | None = record.customer if record is not None else None
+    if record is None or customer is None:
         return None
-    customer: Customer = record.customer
     name = ANONYMISED if customer.anonymised_at is not None else customer.name
     return CustomerRef(name=name, job_ref=record.job_ref)
 
 
 def _is_anonymised(record: CustodyRecord | None) -> bool:
-    return record is not None and record.customer.anonymised_at is not None
+    return record is not None and record.customer is not None and record.customer.anonymised_at is not None
 
 
 def _drive_facts(drive: Drive, record: CustodyRecord | None) -> DriveFacts:
@@ -523,10 +527,26 @@ def build_destruction_data(
         early_reason=destruction.early_reason,
         lower_level_reason=destruction.lower_level_reason,
         evidence=tuple(Evidence(file=str(e["file"]), sha256=str(e["sha256"])) for e in destruction.evidence or []),
+        **_shop_drive_facts(session, record),
     )
     return _certificate_data(
         session, CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
     )
+
+
+def _shop_drive_facts(session: Session, record: CustodyRecord) -> dict[str, Any]:
+    """For the shop's own drive (a record of kind shop): the owner, why it is destroyed, and the
+    newest health reading of the drive (its verdict and figures); nothing for a customer's disk."""
+    if record.kind is not CustodyKind.SHOP:
+        return {}
+    from wipestation.health import health_summary, latest_health
+
+    row = latest_health(session, record.drive_id)
+    return {
+        "owner": "shop",
+        "shop_reason": record.destroy_reason or record.drive.retired_reason,
+        "health": health_summary(row) if row is not None else None,
+    }
 
 
 # --- Issuing -------------------------------------------------------------------------------------

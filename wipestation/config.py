@@ -256,6 +256,12 @@ def _validate(config: Config) -> None:
         if not pattern.match(value):
             example = "H-4" if key.endswith("magnetic") else "E-4"
             raise ConfigError(f"config: [destruction] {key} must be a DIN 66399 level like {example}: '{value}'")
+    if config.health.destroy_failed and not config.health.retire_failing:
+        raise ConfigError(
+            "config: [health] destroy_failed needs retire_failing = true (only a retired drive is destroyed)"
+        )
+    if config.health.destroy_after_days > 3650:
+        raise ConfigError("config: [health] destroy_after_days must be at most 3650")
     if not 1 <= config.mail.port <= 65535:
         raise ConfigError("config: [mail] port must be between 1 and 65535")
 
@@ -278,6 +284,10 @@ class HealthConfig:
     max_erase_io_errors: int = 0
     min_speed_percent: int = 50
     retire_failing: bool = True  # a failing backup drive leaves the pool
+    # a backup drive retired for failing health is queued for destruction as a shop-owned disk (its
+    # destruction certificate is for the shop's own records), due `destroy_after_days` days later
+    destroy_failed: bool = False
+    destroy_after_days: int = 0
 
 
 _SECTIONS["health"] = HealthConfig

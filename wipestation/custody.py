@@ -69,6 +69,7 @@ def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
         "days_left": (due - today).days,
         "deletion_requested_on": record.deletion_requested_on,
         "deletion_reason": record.deletion_reason,
+        "destroy_reason": record.destroy_reason,  # kind shop: why the shop destroys its own drive
         "on_hold": hold is not None,
         "holds": [
             {
@@ -151,9 +152,9 @@ def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: Dri
     """The drive with this serial, created when new; known details filled in from the identity."""
     serial = check_plain(identity.serial, "serial").strip()
     if not serial:
-        raise BadValue("a drive needs a serial")
+        raise BadValue("a drive needs a serial", field="serial")
     if len(serial) > 120:
-        raise BadValue("serial is longer than 120 characters")
+        raise BadValue("serial is longer than 120 characters", field="serial")
     drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
     if drive is None:
         drive = Drive(serial=serial, owner=owner, erase_count=0, created_at=env.now())
@@ -189,16 +190,19 @@ def _register(
 ) -> CustodyRecord:
     customer = get_customer(session, reg.customer_id)
     if customer.anonymised_at is not None:
-        raise InvalidState(f"customer {customer.id} is anonymised; register the drive for a current customer")
+        raise InvalidState(
+            f"customer {customer.id} is anonymised; register the drive for a current customer", field="customer_id"
+        )
     today = env.today()
     if reg.started_on > today:
         what = "made" if kind is CustodyKind.BACKUP else "abandoned"
         raise BadValue(
             f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
-            f"({reg.started_on}) is in the future"
+            f"({reg.started_on}) is in the future",
+            field="started_on",
         )
     if reg.received_on is not None and reg.received_on > today:
-        raise BadValue(f"--received-on {reg.received_on} is in the future")
+        raise BadValue(f"--received-on {reg.received_on} is in the future", field="received_on")
     owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
     # Lock the drive's row: two workstations registering the same drive at once queue here (a drive
     # that is new to both collides on its unique serial instead, and the retry lands here).
@@ -230,12 +234,12 @@ def _register(
         state=CustodyState.HOLDING if kind is CustodyKind.BACKUP else CustodyState.STORED,
         drive=drive,
         customer_id=customer.id,
-        job_ref=_text(reg.job_ref, "job", 120),
+        job_ref=_text(reg.job_ref, "job", 120, field="job_ref"),
         started_on=reg.started_on,
         due_on=due,
         location=_text(reg.location, "location", 200),
-        host_computer=_text(reg.host_computer, "host computer", 200),
-        seal_number=_text(reg.seal_number, "seal number", 60),
+        host_computer=_text(reg.host_computer, "host computer", 200, field="host_computer"),
+        seal_number=_text(reg.seal_number, "seal number", 60, field="seal_number"),
         received_on=reg.received_on,
         created_at=env.now(),
         created_by=env.actor,
@@ -260,19 +264,19 @@ def _register(
     return record
 
 
-def _text(value: str | None, what: str, limit: int) -> str | None:
+def _text(value: str | None, what: str, limit: int, *, field: str | None = None) -> str | None:
     if value is None:
         return None
-    value = check_plain(value, what).strip()
+    value = check_plain(value, what, field=field).strip()
     if len(value) > limit:
-        raise BadValue(f"{what} is longer than {limit} characters")
+        raise BadValue(f"{what} is longer than {limit} characters", field=field or what)
     return value or None
 
 
 def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
     """A shop backup drive now holds one customer's backup for one job: due after 30 days."""
     if not reg.job_ref:
-        raise BadValue("a backup needs the repair job reference (--job)")
+        raise BadValue("a backup needs the repair job reference (--job)", field="job_ref")
     return _register(session, env, CustodyKind.BACKUP, identity, reg)
 
 
@@ -321,10 +325,10 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     record = _open(session, ref)
     today = env.today()
     if until <= today:
-        raise BadValue(f"the hold must end after today ({today}); {until} is not")
+        raise BadValue(f"the hold must end after today ({today}); {until} is not", field="until")
     reason = _text(reason, "reason", REASON_LIMIT) or ""
     if not reason:
-        raise BadValue("a hold needs a reason")
+        raise BadValue("a hold needs a reason", field="reason")
     before = _summary(record)
     hold_row = Hold(record=record, until=until, reason=reason, created_at=env.now(), created_by=env.actor)
     session.add(hold_row)

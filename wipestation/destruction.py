@@ -1,4 +1,5 @@
-"""Physical destruction of abandoned disks, with one signed certificate per drive.
+"""Physical destruction of abandoned disks and of the shop's own retired drives (records of kind
+shop, no customer), with one signed certificate per drive.
 
 Everything is checked before the first write (records, levels, media, due dates, evidence files,
 the signing key); the destruction rows, the state changes, the audit events and the certificates are
@@ -28,6 +29,8 @@ from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruc
 from wipestation.text import ACTOR_LIMIT, check_plain
 
 METHODS = ("shred", "disintegrate", "crush", "drill", "degauss")
+# an abandoned customer's disk, or the shop's own retired drive queued for destruction (issue 17)
+DESTROYABLE = frozenset({CustodyKind.ABANDONED, CustodyKind.SHOP})
 FLASH_MEDIA = frozenset({"ssd", "flash"})
 MAGNETIC_MEDIA = frozenset({"hdd"})
 _LEVEL = re.compile(r"^([HE])-?([1-7])$", re.IGNORECASE)
@@ -80,7 +83,9 @@ def parse_level(text: str) -> str:
     """`H-5`, `h5` -> `H-5`; anything else is refused."""
     match = _LEVEL.match(text.strip())
     if not match:
-        raise BadValue(f"unknown security level '{text}' (H-1..H-7 for magnetic disks, E-1..E-7 for flash)")
+        raise BadValue(
+            f"unknown security level '{text}' (H-1..H-7 for magnetic disks, E-1..E-7 for flash)", field="level"
+        )
     return f"{match.group(1).upper()}-{match.group(2)}"
 
 
@@ -95,7 +100,10 @@ def parse_levels(text: str) -> dict[str, str]:
     for part in text.replace(",", " ").split() or [text]:
         level = parse_level(part)
         if level[0] in levels and levels[level[0]] != level:
-            raise BadValue(f"two {level[0]} levels given ({levels[level[0]]} and {level}): give one per media category")
+            raise BadValue(
+                f"two {level[0]} levels given ({levels[level[0]]} and {level}): give one per media category",
+                field="level",
+            )
         levels[level[0]] = level
     return levels
 
@@ -110,18 +118,21 @@ def level_for(record: CustodyRecord, levels: dict[str, str]) -> str:
     if len(levels) == 1:
         return next(iter(levels.values()))  # a mismatching category is refused with its reason below
     raise BadValue(
-        f"record {record.id} ({record.drive.serial}) is {media}: give its level ({'/'.join(sorted(levels))} given)"
+        f"record {record.id} ({record.drive.serial}) is {media}: give its level ({'/'.join(sorted(levels))} given)",
+        field="level",
     )
 
 
 def _text(value: str | None, what: str, limit: int = TEXT_LIMIT) -> str | None:
+    """`what` is the option (`--witness`); the field is the request's attribute (`witness`)."""
     if value is None:
         return None
-    cleaned = " ".join(check_plain(value, what).split())
+    field = what.removeprefix("--").replace("-", "_")
+    cleaned = " ".join(check_plain(value, what, field=field).split())
     if not cleaned:
-        raise BadValue(f"{what} is empty")
+        raise BadValue(f"{what} is empty", field=field)
     if len(cleaned) > limit:
-        raise BadValue(f"{what} is longer than {limit} characters")
+        raise BadValue(f"{what} is longer than {limit} characters", field=field)
     return cleaned
 
 
@@ -150,7 +161,7 @@ def level_media(media: str | None, bus: str | None) -> str:
 
 def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on: date, env: Env) -> None:
     ref = f"record {record.id} ({record.drive.serial})"
-    if record.kind is not CustodyKind.ABANDONED:
+    if record.kind not in DESTROYABLE:
         raise InvalidState(f"{ref} is a backup: backups are erased, not destroyed")
     if record.state is CustodyState.DESTROYED:
         raise InvalidState(f"{ref} was destroyed already")
@@ -158,7 +169,8 @@ def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on
         raise InvalidState(f"{ref} is {record.state.value}, not stored")
     if on < record.started_on:
         raise BadValue(
-            f"{ref}: --on {on.isoformat()} is before it was declared abandoned ({record.started_on.isoformat()})"
+            f"{ref}: --on {on.isoformat()} is before it was declared abandoned ({record.started_on.isoformat()})",
+            field="on",
         )
     due = effective_due(record)
     if due > on and not req.early:
@@ -167,46 +179,51 @@ def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on
     kind = level[0]
     if kind == "H" and media in FLASH_MEDIA:
         what = media if media == (record.drive.media or "").lower() else "unknown media on USB, taken as flash"
-        raise BadValue(f"{ref} is flash memory ({what}): use an E level, an H level does not apply to flash")
+        raise BadValue(
+            f"{ref} is flash memory ({what}): use an E level, an H level does not apply to flash", field="level"
+        )
     if kind == "E" and media in MAGNETIC_MEDIA:
-        raise BadValue(f"{ref} is a magnetic disk (hdd): use an H level, an E level does not apply to it")
+        raise BadValue(
+            f"{ref} is a magnetic disk (hdd): use an H level, an E level does not apply to it", field="level"
+        )
     if req.method == "degauss" and (media in FLASH_MEDIA or kind == "E"):
-        raise BadValue(f"{ref}: degaussing does not destroy flash memory")
+        raise BadValue(f"{ref}: degaussing does not destroy flash memory", field="method")
     check_reach(env.config, LevelCheck(method=req.method, level=level, equipment=req.equipment))
     rules = env.config.destruction
     minimum = rules.min_level_magnetic if kind == "H" else rules.min_level_flash
     if _level_number(level) < _level_number(minimum) and not req.accept_lower:
         raise InvalidState(
-            f"level {level} is below the minimum {minimum} for personal data (use --accept-lower REASON to accept it)"
+            f"level {level} is below the minimum {minimum} for personal data (use --accept-lower REASON to accept it)",
+            field="level",
         )
 
 
 def check_request(session: Session, env: Env, req: DestructionRequest) -> _Checked:
     """Every check, and not a single write."""
     if not req.refs:
-        raise BadValue("give at least one record")
+        raise BadValue("give at least one record", field="refs")
     if req.method not in METHODS:
-        raise BadValue(f"unknown destruction method '{req.method}' ({', '.join(METHODS)})")
+        raise BadValue(f"unknown destruction method '{req.method}' ({', '.join(METHODS)})", field="method")
     given = parse_levels(req.level)
     today = env.today()
     on = req.on or today
     if on > today:
-        raise BadValue(f"--on {on.isoformat()} is in the future")
+        raise BadValue(f"--on {on.isoformat()} is in the future", field="on")
     reason = _text(req.reason, "--reason", REASON_LIMIT)
     if req.early and reason is None:
-        raise BadValue("--early needs --reason (why the customer agreed to early destruction)")
+        raise BadValue("--early needs --reason (why the customer agreed to early destruction)", field="reason")
     if reason is not None and not req.early:
-        raise BadValue("--reason goes with --early")
+        raise BadValue("--reason goes with --early", field="reason")
     accept_lower = _text(req.accept_lower, "--accept-lower", REASON_LIMIT)
     for path in req.evidence:
         if not path.is_file():
-            raise NotFound(f"evidence file not found: {path}")
+            raise NotFound(f"evidence file not found: {path}", field="evidence")
     records: list[CustodyRecord] = []
     levels: dict[int, str] = {}
     for ref in req.refs:
         record = find_record(session, ref, for_update=True)
         if any(r.id == record.id for r in records):
-            raise BadValue(f"record {record.id} is given twice")
+            raise BadValue(f"record {record.id} is given twice", field="refs")
         levels[record.id] = level_for(record, given)
         _check_record(record, req, levels[record.id], on, env)
         records.append(record)

@@ -91,24 +91,31 @@ def check_reach(config: Config, check: LevelCheck) -> None:
     top = reach(check.method, category)
     name = METHOD_NAMES.get(check.method, check.method)
     if top is None:
-        raise BadValue(f"{name} does not destroy {'flash memory' if category == 'E' else 'magnetic disks'}")
+        raise BadValue(
+            f"{name} does not destroy {'flash memory' if category == 'E' else 'magnetic disks'}", field="method"
+        )
     if level_number(check.level) > top:
         best = f"{category}-{top}"
         raise BadValue(
             f"level {check.level} ({LEVEL_MEANING[check.level]}) is beyond what {name} can reach "
-            f"({best} at most: {LEVEL_MEANING[best]})"
+            f"({best} at most: {LEVEL_MEANING[best]})",
+            field="level",
         )
     machine = find_machine(config, check.equipment)
     if machine is None:
         return
     if machine.method != check.method:
         raise BadValue(
-            f"machine '{machine.name}' does {machine.method}, not {check.method} (see [machines] in the config)"
+            f"machine '{machine.name}' does {machine.method}, not {check.method} (see [machines] in the config)",
+            field="method",
         )
     certified = next((lv for lv in machine.levels if lv[0] == category), None)
     if certified is None:
         raise BadValue(
-            f"machine '{machine.name}' is not certified for {'flash memory' if category == 'E' else 'magnetic disks'}"
+            f"machine '{machine.name}' is not certified for {'flash memory' if category == 'E' else 'magnetic disks'}",
+            field="level",
         )
     if level_number(check.level) > level_number(certified):
-        raise BadValue(f"level {check.level} is above machine '{machine.name}''s certified level {certified}")
+        raise BadValue(
+            f"level {check.level} is above machine '{machine.name}''s certified level {certified}", field="level"
+        )

@@ -1,12 +1,18 @@
-"""The seam between the core and the machine's block devices (detection lives in
-`wipestation.detection`; tests inject fakes through `Overrides.services["drive_source"]`)."""
+"""The seams between the core and the machine's block devices, declared once for the CLI and the console:
+`DriveSource` (what is attached), `Watcher` and `WatcherFactory` (what comes and goes, as `DriveEvent`s).
+The real implementations live in `wipestation.detection`; tests inject fakes through
+`wipestation.app.Overrides(drive_source=..., watcher_factory=...)`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from wipestation.identity import DriveIdentity
+
+if TYPE_CHECKING:
+    from wipestation.config import Config
 
 
 @dataclass(frozen=True)
@@ -55,3 +61,37 @@ class DriveSource(Protocol):
         """The drive held open on `fd` (its device number, then its sysfs entry and udev record):
         what an erasure writes to, whatever any path names by now."""
         ...
+
+
+DriveAction = Literal["attached", "changed", "detached"]
+
+
+@dataclass(frozen=True)
+class DriveEvent:
+    """One drive came, changed or went. `identity` is None only for a drive that went before it was seen."""
+
+    action: DriveAction
+    device: str
+    identity: DriveIdentity | None
+    protected_reason: str | None = None
+    bay: bool = False
+
+    @property
+    def serial(self) -> str | None:
+        return self.identity.serial if self.identity else None
+
+
+DriveSink = Callable[[DriveEvent], None]
+"""Where a watcher hands its events; called from the watcher's own thread."""
+
+
+class Watcher(Protocol):
+    """Watches drives come and go in a background thread between start() and stop()."""
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+WatcherFactory = Callable[["Config", DriveSink], Watcher]
+"""Builds a watcher around a sink (the real one: `wipestation.detection.watcher.DriveWatcher`)."""

@@ -17,9 +17,16 @@ class ExitCode(IntEnum):
 
 
 class WipestationError(Exception):
-    """Base of every error the user may see. The message is one line, meant for a person."""
+    """Base of every error the user may see. The message is one line, meant for a person.
+
+    `field` names the input the error is about, as the service calls it (`BadValue("...", field="email")`,
+    a `CustomerInput`'s or a `Registration`'s attribute): a form shows the message beside that field."""
 
     exit_code: ExitCode = ExitCode.RULES
+
+    def __init__(self, message: str = "", *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFound(WipestationError):

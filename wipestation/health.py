@@ -231,9 +231,10 @@ def merge(smartctl: HealthReading, nvme: HealthReading) -> HealthReading:
 
 
 def read_health(runner: CommandRunner, device: str, *, bus: str | None = None) -> HealthReading:
-    """Ask the drive at `device`. Never raises for a drive without SMART: that reading is unknown."""
-    if bus == "loop" or device.startswith("/dev/loop"):
-        return unknown("a loop device has no SMART")
+    """Ask the drive at `device`. Never raises for a drive without SMART: that reading is unknown.
+    A loop device is asked through the runner too (smartctl finds no SMART there: unknown), so that
+    a test can give a real loop device a recorded reading through the CommandRunner seam."""
+    loop = bus == "loop" or device.startswith("/dev/loop")
     reading = unknown("smartctl gave no answer")
     result = runner.run(["smartctl", "-j", "-a", device], timeout=SMARTCTL_TIMEOUT)
     if result.returncode == 127:
@@ -245,6 +246,8 @@ def read_health(runner: CommandRunner, device: str, *, bus: str | None = None) -
             reading = unknown(f"smartctl output unreadable ({_first_line(result.stderr) or 'not JSON'})")
     else:
         reading = unknown(f"smartctl: {_first_line(result.stderr) or f'exit status {result.returncode}'}")
+    if loop:
+        return reading if reading.has_smart else unknown("a loop device has no SMART")
     if reading.protocol == "NVMe" or "nvme" in device.rsplit("/", 1)[-1]:
         log = runner.run(["nvme", "smart-log", device, "-o", "json"], timeout=SMARTCTL_TIMEOUT)
         if log.returncode == 0 and log.stdout.strip():
@@ -417,7 +420,7 @@ def record_health(
 ) -> DriveHealth:
     """Judge and store one reading of the drive (after an erasure: with what it showed, `signs`, or
     read from the finished erasure's row). A shop drive that fails the limits leaves the pool when
-    the config says so."""
+    the config says so, and is queued for destruction when `[health] destroy_failed` says so."""
     if signs is None and erasure is not None:
         signs = erasure_signs(session, erasure)
     judged = assess(reading, env.config.health, signs)
@@ -456,6 +459,10 @@ def record_health(
         from wipestation.pool import retire_drive
 
         retire_drive(session, env, drive, "health: " + "; ".join(judged.reasons))
+    if judged.failing:
+        from wipestation.pool import queue_failing
+
+        queue_failing(session, env, drive)  # `[health] destroy_failed`; waits while the drive holds a backup
     return row
 
 

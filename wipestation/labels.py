@@ -12,7 +12,6 @@ import typing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from importlib.metadata import entry_points
 from typing import Any
 
 from sqlalchemy import select
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.custody import OPEN_STATES, display_state, effective_due, find_record
 from wipestation.env import Env
-from wipestation.errors import BadValue, ConfigError, InvalidState, NotFound
+from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.models import CustodyRecord
 
 LABEL_PREFIX = "WSLBL"
@@ -47,11 +46,11 @@ class LabelData:
 
     code: str  # what the QR code carries
     record_id: int
-    kind: str  # backup / abandoned
+    kind: str  # backup / abandoned / shop
     serial: str
     model: str | None
     capacity_bytes: int | None
-    customer_id: int
+    customer_id: int | None  # None: the shop's own drive, queued for destruction
     due_on: date
     location: str | None
 
@@ -89,11 +88,9 @@ def label_data(session: Session, env: Env, refs: Iterable[str]) -> list[LabelDat
 
 def load_label_renderer() -> LabelRenderer:
     """The renderer registered under the `wipestation.labels` entry point ("default")."""
-    found = list(entry_points(group=ENTRY_POINT_GROUP))
-    if not found:
-        raise ConfigError("no label renderer installed (entry point group 'wipestation.labels')")
-    chosen = next((ep for ep in found if ep.name == "default"), found[0])
-    return typing.cast(LabelRenderer, chosen.load())
+    from wipestation.plugins import load_plugin
+
+    return typing.cast(LabelRenderer, load_plugin(ENTRY_POINT_GROUP, "the label renderer"))
 
 
 # --- The shelf check ----------------------------------------------------------------------------

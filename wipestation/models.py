@@ -78,6 +78,9 @@ def _enum(cls: type[enum.Enum], name: str) -> Enum:
 class CustodyKind(enum.StrEnum):
     BACKUP = "backup"
     ABANDONED = "abandoned"
+    # the shop's own backup drive, retired (failing health) and queued for destruction: no customer,
+    # its destruction certificate is for the shop's own records (issue 17)
+    SHOP = "shop"
 
 
 class CustodyState(enum.StrEnum):
@@ -156,7 +159,8 @@ class Drive(Base):
 
 
 class CustodyRecord(Base):
-    """One drive in the shop's custody for one customer: a backup (30 days) or an abandoned disk."""
+    """One drive in the shop's custody for one customer: a backup (30 days) or an abandoned disk; or,
+    with no customer, one of the shop's own retired drives queued for destruction (kind `shop`)."""
 
     __tablename__ = "custody_records"
 
@@ -164,7 +168,7 @@ class CustodyRecord(Base):
     kind: Mapped[CustodyKind] = mapped_column(_enum(CustodyKind, "custody_kind"))
     state: Mapped[CustodyState] = mapped_column(_enum(CustodyState, "custody_state"))
     drive_id: Mapped[int] = mapped_column(ForeignKey("drives.id"))
-    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))  # None: kind shop
     job_ref: Mapped[str | None] = mapped_column(String(120))
     started_on: Mapped[date] = mapped_column(Date)  # backup made on / declared abandoned on
     due_on: Mapped[date] = mapped_column(Date)  # by the retention rule, before holds
@@ -177,9 +181,10 @@ class CustodyRecord(Base):
     created_by: Mapped[str] = mapped_column(String(120))
     closed_at: Mapped[datetime | None]
     received_on: Mapped[date | None] = mapped_column(Date)  # taken in (None: the day it was registered)
+    destroy_reason: Mapped[str | None] = mapped_column(Text)  # kind shop: why the shop destroys its drive
 
     drive: Mapped[Drive] = relationship(back_populates="records")
-    customer: Mapped[Customer] = relationship(back_populates="records")
+    customer: Mapped[Customer | None] = relationship(back_populates="records")
     holds: Mapped[list[Hold]] = relationship(back_populates="record", order_by="Hold.id")
 
     __table_args__ = (Index("ix_custody_records_state_due", "state", "due_on"),)

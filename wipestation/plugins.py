@@ -1,5 +1,6 @@
-"""Outer packages (the console, the certificate renderer) register with the core through entry
-points, so the core depends only on the Protocols it defines and never imports them."""
+"""Outer packages (the console, the certificate and label renderers) register with the core through
+entry points, so the core depends only on the Protocols it defines and never imports them. This is the
+one place that reads entry points."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from wipestation.errors import ConfigError
 
 
 def load_plugin(group: str, what: str) -> Callable[..., object]:
-    """The factory or function behind the `default` entry point of GROUP."""
-    found = [ep for ep in entry_points(group=group) if ep.name == "default"]
+    """The factory or function behind the `default` entry point of GROUP (else its only or first one)."""
+    found = list(entry_points(group=group))
     if not found:
         raise ConfigError(f"{what} is not installed (no '{group}' entry point): reinstall wipestation")
-    plugin: Callable[..., object] = found[0].load()
+    chosen = next((ep for ep in found if ep.name == "default"), found[0])
+    plugin: Callable[..., object] = chosen.load()
     return plugin

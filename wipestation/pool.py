@@ -5,7 +5,7 @@ an Env; the caller owns the transaction."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,7 +15,18 @@ from wipestation.audit import Action, record_event
 from wipestation.custody import OPEN_STATES, effective_due, open_record_for_drive
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
-from wipestation.models import CustodyRecord, CustodyState, Drive, DriveHealth, DriveOwner, Erasure, ErasureOutcome
+from wipestation.health import FAILING, latest_health
+from wipestation.models import (
+    CustodyKind,
+    CustodyRecord,
+    CustodyState,
+    Drive,
+    DriveHealth,
+    DriveOwner,
+    Erasure,
+    ErasureOutcome,
+)
+from wipestation.text import check_plain
 
 AVAILABLE = "available"
 HOLDING = "holding"
@@ -23,6 +34,9 @@ DUE = "due"
 ERASING = "erasing"
 RETIRED = "retired"
 POOL_STATES = (AVAILABLE, HOLDING, DUE, ERASING, RETIRED)
+# what became of a retired drive queued for destruction (a record of kind `shop`, no customer)
+QUEUED = "queued"
+DESTROYED = "destroyed"
 REASON_LIMIT = 2000
 
 
@@ -41,6 +55,9 @@ class PoolDrive:
     due_on: date | None
     retired_at: datetime | None
     retired_reason: str | None
+    destruction: str | None = None  # queued / destroyed: the drive's own destruction record, if any
+    destruction_record_id: int | None = None
+    destruction_due_on: date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +74,9 @@ class PoolDrive:
             "due_on": self.due_on,
             "retired_at": self.retired_at,
             "retired_reason": self.retired_reason,
+            "destruction": self.destruction,
+            "destruction_record_id": self.destruction_record_id,
+            "destruction_due_on": self.destruction_due_on,
         }
 
 
@@ -64,7 +84,8 @@ class PoolDrive:
 class _Facts:
     """What the pool needs about the drives, read in a few queries for all of them at once."""
 
-    records: dict[int, CustodyRecord]  # drive id -> its open record
+    records: dict[int, CustodyRecord]  # drive id -> its open backup record
+    destructions: dict[int, CustodyRecord]  # drive id -> its newest record of kind shop (queued or destroyed)
     running: set[int]  # drive ids with a running erasure
     last_erased: dict[int, datetime]
     health: dict[int, DriveHealth]  # drive id -> its latest reading
@@ -72,11 +93,21 @@ class _Facts:
 
 def _facts(session: Session, drive_ids: list[int]) -> _Facts:
     if not drive_ids:
-        return _Facts({}, set(), {}, {})
+        return _Facts({}, {}, set(), {}, {})
     records = session.execute(
         select(CustodyRecord)
         .options(selectinload(CustodyRecord.holds))
-        .where(CustodyRecord.drive_id.in_(drive_ids), CustodyRecord.state.in_(OPEN_STATES))
+        .where(
+            CustodyRecord.drive_id.in_(drive_ids),
+            CustodyRecord.state.in_(OPEN_STATES),
+            CustodyRecord.kind != CustodyKind.SHOP,
+        )
+    ).scalars()
+    shop = session.execute(
+        select(CustodyRecord)
+        .options(selectinload(CustodyRecord.holds))
+        .where(CustodyRecord.drive_id.in_(drive_ids), CustodyRecord.kind == CustodyKind.SHOP)
+        .order_by(CustodyRecord.id)
     ).scalars()
     running = session.execute(
         select(Erasure.drive_id).where(Erasure.drive_id.in_(drive_ids), Erasure.outcome == ErasureOutcome.RUNNING)
@@ -90,6 +121,7 @@ def _facts(session: Session, drive_ids: list[int]) -> _Facts:
     health = session.execute(select(DriveHealth).where(DriveHealth.id.in_(newest))).scalars()
     return _Facts(
         records={r.drive_id: r for r in records},
+        destructions={r.drive_id: r for r in shop},  # by id: the newest wins
         running=set(running),
         last_erased={drive_id: ended for drive_id, ended in erased if ended is not None},
         health={h.drive_id: h for h in health},
@@ -108,6 +140,7 @@ def _pool_drive(drive: Drive, facts: _Facts, today: date) -> PoolDrive:
         due = effective_due(record)
         state = DUE if due <= today else HOLDING
     health = facts.health.get(drive.id)
+    queued = facts.destructions.get(drive.id)
     return PoolDrive(
         drive_id=drive.id,
         serial=drive.serial,
@@ -122,6 +155,9 @@ def _pool_drive(drive: Drive, facts: _Facts, today: date) -> PoolDrive:
         due_on=due,
         retired_at=drive.retired_at,
         retired_reason=drive.retired_reason,
+        destruction=None if queued is None else DESTROYED if queued.state is CustodyState.DESTROYED else QUEUED,
+        destruction_record_id=None if queued is None else queued.id,
+        destruction_due_on=effective_due(queued) if queued is not None and queued.state.is_open else None,
     )
 
 
@@ -178,9 +214,10 @@ def retire_drive(session: Session, env: Env, drive: Drive, reason: str) -> Drive
     return drive
 
 
-def retire(session: Session, env: Env, serial: str, reason: str) -> PoolDrive:
-    """`pool retire SERIAL --reason TEXT`. A drive that still holds a customer's backup is refused:
-    erase it first (the backup must not be lost from the records)."""
+def retire(session: Session, env: Env, serial: str, reason: str, *, destroy: bool = False) -> PoolDrive:
+    """`pool retire SERIAL --reason TEXT [--destroy]`. A drive that still holds a customer's backup is
+    refused: erase it first (the backup must not be lost from the records). `destroy` also queues it
+    for destruction as a shop-owned disk."""
     drive = find_shop_drive(session, serial, for_update=True)
     record = open_record_for_drive(session, drive.id)
     if record is not None and drive.retired_at is None:
@@ -188,4 +225,134 @@ def retire(session: Session, env: Env, serial: str, reason: str) -> PoolDrive:
             f"drive {drive.serial} holds backup record {record.id} ({record.state.value}); erase it before retiring"
         )
     retire_drive(session, env, drive, reason)
+    if destroy:
+        queue_for_destruction(session, env, drive)
+    return pool_drive(session, env, drive)
+
+
+# --- The shop's own drives queued for destruction -------------------------------------------------
+
+
+def destruction_record(session: Session, drive_id: int) -> CustodyRecord | None:
+    """The drive's newest record of kind shop (queued for destruction, or destroyed), if any."""
+    stmt = (
+        select(CustodyRecord)
+        .where(CustodyRecord.drive_id == drive_id, CustodyRecord.kind == CustodyKind.SHOP)
+        .order_by(CustodyRecord.id.desc())
+        .limit(1)
+    )
+    return session.execute(stmt).scalars().first()
+
+
+def _refuse_unqueueable(session: Session, drive: Drive) -> None:
+    """InvalidState for a drive that cannot be queued: a customer's, in the pool, queued or destroyed
+    already, or holding a backup."""
+    if drive.owner is not DriveOwner.SHOP:
+        raise InvalidState(f"drive {drive.serial} is a customer disk, not a shop backup drive")
+    if drive.retired_at is None:
+        raise InvalidState(
+            f"drive {drive.serial} is still in the pool: retire it first "
+            f"(pool retire {drive.serial} --reason TEXT --destroy)"
+        )
+    earlier = destruction_record(session, drive.id)
+    if earlier is not None and earlier.state is CustodyState.DESTROYED:
+        raise InvalidState(f"drive {drive.serial} was destroyed already (record {earlier.id})")
+    if earlier is not None:
+        raise InvalidState(
+            f"drive {drive.serial} is queued for destruction already "
+            f"(record {earlier.id}, due {effective_due(earlier)})"
+        )
+    held = open_record_for_drive(session, drive.id)
+    if held is not None:
+        raise InvalidState(
+            f"drive {drive.serial} holds backup record {held.id} ({held.state.value}); erase it before it is destroyed"
+        )
+
+
+def _queue_reason(drive: Drive, reason: str | None) -> str:
+    text = drive.retired_reason if reason is None else " ".join(check_plain(reason, "reason").split())
+    if not text:
+        raise BadValue("queuing a drive for destruction needs a reason")
+    if len(text) > REASON_LIMIT:
+        raise BadValue(f"reason is longer than {REASON_LIMIT} characters")
+    return text
+
+
+def queue_for_destruction(session: Session, env: Env, drive: Drive, reason: str | None = None) -> CustodyRecord:
+    """Put the retired shop drive in the destruction queue: a record of kind shop with no customer,
+    stored and due today (or `[health] destroy_after_days` later). The reason is the drive's
+    retirement reason unless one is given. Refused for a drive still in the pool, one that holds a
+    backup, and one queued or destroyed already."""
+    session.flush()
+    session.refresh(drive, with_for_update=True)  # two workstations queuing one drive: the second waits, then sees it
+    _refuse_unqueueable(session, drive)
+    text = _queue_reason(drive, reason)
+    today = env.today()
+    due = today + timedelta(days=env.config.health.destroy_after_days)
+    record = CustodyRecord(
+        kind=CustodyKind.SHOP,
+        state=CustodyState.STORED,
+        drive=drive,
+        customer_id=None,
+        job_ref=None,
+        started_on=today,
+        due_on=due,
+        destroy_reason=text,
+        created_at=env.now(),
+        created_by=env.actor,
+    )
+    session.add(record)
+    session.flush()
+    record_event(
+        session,
+        env,
+        Action.RECORD_REGISTERED,
+        "record",
+        record.id,
+        after={
+            "kind": CustodyKind.SHOP.value,
+            "state": record.state.value,
+            "drive_id": drive.id,
+            "started_on": today.isoformat(),
+            "due_on": due.isoformat(),
+        },
+    )
+    health = latest_health(session, drive.id)
+    record_event(
+        session,
+        env,
+        Action.DRIVE_QUEUED,
+        "drive",
+        drive.id,
+        before={"pool_state": RETIRED},
+        after={
+            "pool_state": RETIRED,
+            "destruction": QUEUED,
+            "record_id": record.id,
+            "due_on": due.isoformat(),
+            "health_id": health.id if health is not None else None,
+            "verdict": health.verdict if health is not None else None,
+        },  # the reason stays on the record's row, out of the chain
+    )
+    return record
+
+
+def queue_failing(session: Session, env: Env, drive: Drive) -> CustodyRecord | None:
+    """`[health] destroy_failed`: a retired shop drive whose newest health reading is failing goes
+    into the destruction queue, once it holds no backup (after a backup's erasure, the erasure's end
+    calls this again). None when the config is off or nothing is to be queued."""
+    if not env.config.health.destroy_failed or drive.owner is not DriveOwner.SHOP or drive.retired_at is None:
+        return None
+    health = latest_health(session, drive.id)
+    if health is None or health.verdict != FAILING:
+        return None
+    if destruction_record(session, drive.id) is not None or open_record_for_drive(session, drive.id) is not None:
+        return None
+    return queue_for_destruction(session, env, drive)
+
+
+def queue(session: Session, env: Env, serial: str, reason: str | None = None) -> PoolDrive:
+    """`pool queue-destruction SERIAL [--reason TEXT]`: a drive retired earlier goes to destruction."""
+    drive = find_shop_drive(session, serial, for_update=True)
+    queue_for_destruction(session, env, drive, reason)
     return pool_drive(session, env, drive)

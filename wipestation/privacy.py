@@ -85,6 +85,7 @@ KEPT: dict[str, str] = {
     "drive_health.reasons": "why the tool judged the shop's drive failing, written by the tool",
     "drive_health.read_by": "the technician",
     "drives.retired_reason": "why the shop took its own backup drive out of the pool (not a customer's disk)",
+    "custody_records.destroy_reason": "why the shop destroys its own retired drive (a record with no customer)",
 }
 
 

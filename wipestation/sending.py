@@ -77,8 +77,8 @@ def check_address(address: str) -> str:
 
 def customer_address(session: Session, cert: Certificate) -> str | None:
     record = session.get(CustodyRecord, cert.record_id) if cert.record_id is not None else None
-    if record is None or record.customer.anonymised_at is not None:
-        return None
+    if record is None or record.customer is None or record.customer.anonymised_at is not None:
+        return None  # no record, the shop's own drive (no customer), or anonymised
     return record.customer.email or None
 
 

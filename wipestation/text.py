@@ -19,18 +19,20 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
-def check_plain(value: str, what: str, *, multiline: bool = False) -> str:
-    """`value` unchanged, or BadValue when it holds a control character (an escape sequence starts
-    with one). `multiline` allows line breaks (an address)."""
+def check_plain(value: str, what: str, *, multiline: bool = False, field: str | None = None) -> str:
+    """`value` unchanged, or BadValue (about `field`, default `what`) when it holds a control character
+    (an escape sequence starts with one). `multiline` allows line breaks (an address)."""
     match = (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(value)
     if match:
-        raise BadValue(f"{what} contains a control character ({ord(match.group()):#04x}): type plain text")
+        raise BadValue(
+            f"{what} contains a control character ({ord(match.group()):#04x}): type plain text", field=field or what
+        )
     return value
 
 
-def check_length(value: str, what: str, limit: int) -> str:
+def check_length(value: str, what: str, limit: int, *, field: str | None = None) -> str:
     if len(value) > limit:
-        raise BadValue(f"{what} is longer than {limit} characters")
+        raise BadValue(f"{what} is longer than {limit} characters", field=field or what)
     return value
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
+from wipestation.certify import VerifyReport
 from wipestation.models import CustodyKind
 
 
@@ -233,16 +235,16 @@ def test_a_renderer_failure_after_the_number_was_taken_consumes_nothing(cli: Cli
         def render(self, data: object, lang: str) -> bytes:
             raise OSError("disk full")
 
-        def verify(self, pdf: bytes) -> object:
+        def verify(self, pdf: bytes) -> VerifyReport:
             raise AssertionError
 
     before = cli.snapshot()
-    cli.services["certificate_renderer"] = Broken()
+    cli.overrides = replace(cli.overrides, certificate_renderer=Broken())
     result = cli("destroy", "HDD-R", "--method", "shred", "--level", "H-5", "--evidence", str(photo))
     assert result.exit_code == 1 and "disk full" in result.stderr
     assert cli.snapshot() == before
     assert not list((cli.config.data_dir / "evidence").rglob("*.jpg"))
-    del cli.services["certificate_renderer"]
+    cli.overrides = replace(cli.overrides, certificate_renderer=None)
     assert cli.ok("destroy", "HDD-R", "--method", "shred", "--level", "H-5")["certificate"] == "WS-2026-000001"
 
 

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from tests.conftest import Cli
 from tests.helpers.loop import IS_ROOT, loop_device
+from wipestation.app import Overrides
 from wipestation.commands import CommandResult
 from wipestation.config import Config
 from wipestation.detection import default_drive_source
@@ -81,13 +82,17 @@ class BehindUsbBridge:
         found = self.real.identify(device)
         return dataclasses.replace(found, identity=dataclasses.replace(found.identity, bus="usb"))
 
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        found = self.real.identify_fd(fd)
+        return dataclasses.replace(found, identity=dataclasses.replace(found.identity, bus="usb"))
+
 
 def loop_cli(cli: Cli, runner: HpaDrive, *, usb: bool = False) -> Cli:
     config = dataclasses.replace(cli.config, devices=dataclasses.replace(cli.config.devices, allow_loop=True))
-    services: dict[str, object] = {"command_runner": runner, "capacity_rescan": rescan}
+    overrides = Overrides(command_runner=runner, capacity_rescan=rescan)
     if usb:
-        services["drive_source"] = BehindUsbBridge(config)
-    return dataclasses.replace(cli, config=config, services=services)
+        overrides = dataclasses.replace(overrides, drive_source=BehindUsbBridge(config))
+    return dataclasses.replace(cli, config=config, overrides=overrides)
 
 
 def digest(dev: str) -> str:

@@ -26,8 +26,8 @@ from click.testing import CliRunner, Result
 
 from tests.detection.conftest import FixedClock, make_config
 from tests.helpers.loop import IS_ROOT, attach, detach, loop_device, make_backing
+from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.cli.context import Overrides
 from wipestation.config import Config
 from wipestation.detection.source import UdevDriveSource
 from wipestation.errors import BadValue, NotFound

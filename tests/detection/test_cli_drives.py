@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.detection.conftest import FIXTURES, FixedClock, make_config
+from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.cli.context import Overrides
 from wipestation.config import Config
 from wipestation.db import open_store
 from wipestation.detection.udev_rules import render_rules
@@ -57,8 +57,8 @@ class FakeSource:
         raise NotFound(f"no such device: {device}")
 
 
-def run(tmp_path: Path, args: list[str], *, config: Config | None = None, **services: Any) -> Result:
-    obj = Overrides(clock=CLOCK, config=config or make_config(tmp_path), services=services)
+def run(tmp_path: Path, args: list[str], *, config: Config | None = None, **seams: Any) -> Result:
+    obj = Overrides(clock=CLOCK, config=config or make_config(tmp_path), **seams)
     return CliRunner().invoke(main, ["--db", db_url(tmp_path), *args], obj=obj, catch_exceptions=False)
 
 
@@ -181,7 +181,7 @@ def test_watch_prints_one_json_object_per_event_and_exits_0_on_sigterm(tmp_path:
     ]
     previous = signal.getsignal(signal.SIGTERM)
     FakeWatcher.instances.clear()
-    result = run(tmp_path, ["watch", "--json"], drive_watcher_factory=watcher_factory(events))
+    result = run(tmp_path, ["watch", "--json"], watcher_factory=watcher_factory(events))
     assert result.exit_code == 0
     assert "watching for drives" in result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
@@ -201,7 +201,7 @@ def test_watch_prints_one_json_object_per_event_and_exits_0_on_sigterm(tmp_path:
 def test_watch_text_names_the_known_record(tmp_path: Path) -> None:
     add_backup_record(tmp_path, HDD.serial, TODAY + timedelta(days=3))
     events = [DriveEvent("attached", "/dev/sdb", HDD), DriveEvent("detached", "/dev/sdc", None)]
-    result = run(tmp_path, ["watch"], drive_watcher_factory=watcher_factory(events))
+    result = run(tmp_path, ["watch"], watcher_factory=watcher_factory(events))
     assert result.exit_code == 0
     first, second = result.stdout.splitlines()
     assert first.startswith("attached  /dev/sdb  WD-WCC6Y3KJ1234")

@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from tests.helpers.loop import IS_ROOT
+from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.cli.context import Overrides
 from wipestation.commands import CommandResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tools"

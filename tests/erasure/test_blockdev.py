@@ -15,7 +15,7 @@ import pytest
 
 from tests.erasure.conftest import blockdev, cli, read_device
 from tests.helpers.loop import loop_device, writes_throttled
-from wipestation.cli.context import Overrides
+from wipestation.app import Overrides
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.blockio import AlignedBuffer, OsBlockOpener
 from wipestation.erasure.engine import OpenedDevice, OverwriteEngine, OverwriteJob
@@ -186,6 +186,9 @@ class SwappingSource:
         self.calls += 1
         return self.first if self.calls == 1 else self.later
 
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        return self.later
+
 
 def test_device_swapped_between_confirmation_and_opening_is_refused(memdir: Mount, tmp_path: Path) -> None:
     from dataclasses import replace
@@ -197,7 +200,7 @@ def test_device_swapped_between_confirmation_and_opening_is_refused(memdir: Moun
         real = default_drive_source(Config(devices=DevicesConfig(allow_loop=True))).identify(dev)
         other = DetectedDrive(replace(real.identity, serial="LOOP-other.img"))
         source = SwappingSource(real, other)
-        obj = Overrides(services={"drive_source": source})
+        obj = Overrides(drive_source=source)
         result = cli(tmp_path / "t.db", ["erase", dev, "--method", "zero", "--confirm", "LOOP-s.img"], obj=obj)
         assert result.exit_code == 3 and "changed since it was confirmed" in result.stderr
         assert source.calls == 2

@@ -10,7 +10,7 @@ from typing import Any
 from tests.erasure.conftest import blockdev, cli
 from tests.erasure.test_blockdev import Mount
 from tests.helpers.loop import loop_device
-from wipestation.cli.context import Overrides
+from wipestation.app import Overrides
 
 pytestmark = blockdev
 MiB = 1 << 20
@@ -29,7 +29,7 @@ class FakeRenderer:
 
 def test_backup_drive_refused_until_due_then_erased_closed_and_certified(memdir: Mount, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    obj = Overrides(services={"certificate_renderer": FakeRenderer()})
+    obj = Overrides(certificate_renderer=FakeRenderer())
     with loop_device(memdir("m", 32 * MiB), "backup1.img", 8 * MiB, fill=b"\x77") as dev:
         customer = json.loads(cli(db, ["customer", "add", "--name", "A. Klant", "--json"]).stdout)
         reg = cli(
@@ -60,7 +60,7 @@ def test_abandoned_disk_erasure_keeps_the_record_stored(memdir: Mount, tmp_path:
         assert reg.exit_code == 0, reg.stderr
         record = json.loads(reg.stdout)
         args = ["erase", dev, "--method", "zero", "--verify", "none", "--confirm", "LOOP-aband.img", "--json"]
-        done = cli(db, args, obj=Overrides(services={"certificate_renderer": FakeRenderer()}))
+        done = cli(db, args, obj=Overrides(certificate_renderer=FakeRenderer()))
         assert done.exit_code == 0, done.stderr
         final = json.loads(done.stdout.strip().splitlines()[-1])
         assert final["record_id"] == record["id"] and final["verify_result"] == "skipped"

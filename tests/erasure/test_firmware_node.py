@@ -70,13 +70,12 @@ def run(cli: Cli, held_ok: int) -> tuple[object, FakeBlockDevice, FakeRunner]:
     dev = FakeBlockDevice(SIZE)
     dev.data[:] = b"\x5a" * SIZE
     runner = sanitize_runner(dev)
-    cli.services.update(
-        {
-            "drive_source": Source(held_ok),
-            "block_opener": FakeOpener(dev),
-            "command_runner": runner,
-            "certificate_renderer": FakeRenderer(),
-        }
+    cli.overrides = replace(
+        cli.overrides,
+        drive_source=Source(held_ok),
+        block_opener=FakeOpener(dev),
+        command_runner=runner,
+        certificate_renderer=FakeRenderer(),
     )
     return cli("erase", LINK, "--method", "ata-sanitize", "--confirm", SSD.serial, "--json"), dev, runner
 

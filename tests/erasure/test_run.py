@@ -6,11 +6,12 @@ from __future__ import annotations
 import errno
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import replace
 
 from tests.conftest import Cli
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
 from tests.erasure.test_custody_blockdev import FakeRenderer
+from wipestation.app import Overrides
 from wipestation.devices import DetectedDrive
 from wipestation.identity import DriveIdentity
 
@@ -43,13 +44,13 @@ class Unwritable(FakeBlockDevice):
         raise OSError(errno.EINVAL, "Invalid argument")
 
 
-def _services(dev: FakeBlockDevice) -> dict[str, Any]:
-    return {
-        "drive_source": OneDrive(DetectedDrive(IDENTITY)),
-        "block_opener": FakeOpener(dev),
-        "command_runner": FakeRunner({}),
-        "certificate_renderer": FakeRenderer(),
-    }
+def _services(dev: FakeBlockDevice) -> Overrides:
+    return Overrides(
+        drive_source=OneDrive(DetectedDrive(IDENTITY)),
+        block_opener=FakeOpener(dev),
+        command_runner=FakeRunner({}),
+        certificate_renderer=FakeRenderer(),
+    )
 
 
 def test_an_unexpected_error_leaves_the_erasure_interrupted_and_the_record_given_back(cli: Cli) -> None:
@@ -57,14 +58,14 @@ def test_an_unexpected_error_leaves_the_erasure_interrupted_and_the_record_given
     record = cli.ok("backup", "register", "--serial", SERIAL, "--customer", str(customer["id"]), "--job", "J-9")
     assert cli("request-deletion", str(record["id"])).exit_code == 0
     dev = Unwritable(SIZE)
-    cli.services.update(_services(dev))
+    cli.overrides = _services(dev)
     result = cli("erase", "/dev/sdz", "--method", "zero", "--confirm", SERIAL)
     assert result.exit_code != 0 and dev.writes > 0 and dev.closed
     ((outcome, error),) = cli.sql("select outcome, error from erasures")
     assert outcome == "interrupted" and "unexpected error" in error and "Invalid argument" in error
     assert cli.ok("show", str(record["id"]))["state"] != "erasing"
     # not "already being erased": the technician can run it again at once (here: with a working disk)
-    cli.services.update(_services(FakeBlockDevice(SIZE)))
+    cli.overrides = _services(FakeBlockDevice(SIZE))
     again = cli("erase", "/dev/sdz", "--method", "zero", "--confirm", SERIAL, "--json")
     assert again.exit_code == 0, again.stderr
     final = json.loads(again.stdout.strip().splitlines()[-1])
@@ -101,13 +102,12 @@ def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(c
             ("hdparm", "--sanitize-status"): CommandResult(0, fixture_text("hdparm_sanitize_status_idle.txt")),
         }
     )
-    cli.services.update(
-        {
-            "drive_source": OneDrive(DetectedDrive(ssd)),
-            "block_opener": FakeOpener(dev),
-            "command_runner": runner,
-            "certificate_renderer": FakeRenderer(),
-        }
+    cli.overrides = replace(
+        cli.overrides,
+        drive_source=OneDrive(DetectedDrive(ssd)),
+        block_opener=FakeOpener(dev),
+        command_runner=runner,
+        certificate_renderer=FakeRenderer(),
     )
     done = cli("erase", "/dev/sdc", "--method", "ata-sanitize", "--confirm", ssd.serial, "--json")
     assert done.exit_code == 0, done.stderr

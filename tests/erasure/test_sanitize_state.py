@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import pytest
 
 from tests.erasure.conftest import FakeRunner, fixture_text
+from wipestation.app import Overrides
 from wipestation.commands import CommandResult
 from wipestation.erasure.firmware import (
     SANITIZE_FROZEN_TEXT,
@@ -90,7 +91,7 @@ def test_parse_sanitize_states() -> None:
 # -- through `wipestation erase` ------------------------------------------------------------------
 
 
-def _erase_services(status: CommandResult, dev: object) -> dict[str, object]:
+def _erase_services(status: CommandResult, dev: object) -> Overrides:
     from tests.erasure.conftest import FakeOpener
     from tests.erasure.test_custody_blockdev import FakeRenderer
     from tests.erasure.test_run import OneDrive
@@ -116,12 +117,12 @@ def _erase_services(status: CommandResult, dev: object) -> dict[str, object]:
             ("sg_opcodes",): CommandResult(0, ""),
         }
     )
-    return {
-        "drive_source": OneDrive(DetectedDrive(micron)),
-        "block_opener": FakeOpener(dev),  # type: ignore[arg-type]
-        "command_runner": runner,
-        "certificate_renderer": FakeRenderer(),
-    }
+    return Overrides(
+        drive_source=OneDrive(DetectedDrive(micron)),
+        block_opener=FakeOpener(dev),  # type: ignore[arg-type]
+        command_runner=runner,
+        certificate_renderer=FakeRenderer(),
+    )
 
 
 def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_one(cli) -> None:
@@ -131,7 +132,7 @@ def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_o
 
     frozen = FakeBlockDevice(1 << 20)
     frozen.data[:] = b"\x42" * len(frozen.data)
-    cli.services.update(_erase_services(ok("hdparm_sanitize_status_frozen.txt"), frozen))
+    cli.overrides = _erase_services(ok("hdparm_sanitize_status_frozen.txt"), frozen)
     refused = cli("erase", "/dev/sda", "--method", "ata-sanitize", "--confirm", "214031A57D1D")
     assert refused.exit_code == 3
     lines = refused.stderr.strip().splitlines()
@@ -140,7 +141,7 @@ def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_o
     assert cli.sql("select count(*) from erasures") == [(0,)]
 
     idle = FakeBlockDevice(1 << 20)
-    cli.services.update(_erase_services(ok("hdparm_sanitize_status_idle.txt"), idle))
+    cli.overrides = _erase_services(ok("hdparm_sanitize_status_idle.txt"), idle)
     done = cli("erase", "/dev/sda", "--method", "ata-sanitize", "--confirm", "214031A57D1D", "--json")
     assert done.exit_code == 0, done.stderr
     final = json.loads(done.stdout.strip().splitlines()[-1])

@@ -21,7 +21,7 @@ import pytest
 
 from tests.erasure.conftest import blockdev, cli
 from tests.helpers.loop import attach, detach, loop_device, make_backing
-from wipestation.cli.context import Overrides
+from wipestation.app import Overrides
 from wipestation.config import Config, DevicesConfig
 from wipestation.detection.protection import SystemPaths
 from wipestation.detection.source import UdevDriveSource
@@ -212,7 +212,7 @@ def test_the_held_descriptor_is_checked_not_the_path(memdir: Mount, tmp_path: Pa
             def open(self, path: str, *, write: bool) -> BlockDevice:
                 return super().open(b, write=write)
 
-        obj = Overrides(services={"block_opener": WrongOpener()})
+        obj = Overrides(block_opener=WrongOpener())
         result = cli(tmp_path / "t.db", ["erase", a, "--method", "zero", "--confirm", "LOOP-a.img"], obj=obj)
         refused(result, "held open")
         assert digest(b) == b_sum and digest(a) == hashlib.sha256(b"\x01" * (2 * MiB)).hexdigest()
@@ -289,7 +289,7 @@ def test_an_unreadable_sysfs_protects(memdir: Mount, tmp_path: Path) -> None:
     drive is protected and the reason says what could not be read."""
     unreadable = tmp_path / "no-sys"  # does not exist: every read fails
     source = UdevDriveSource(LOOPS, paths=SystemPaths(sys=unreadable))
-    obj = Overrides(services={"drive_source": source})
+    obj = Overrides(drive_source=source)
     db = tmp_path / "t.db"
     with loop_device(memdir("m", 16 * MiB), "s.img", 4 * MiB, fill=b"\x44") as dev:
         before = digest(dev)

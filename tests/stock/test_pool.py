@@ -5,6 +5,7 @@ register a backup on a retired drive."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +44,12 @@ def _erase_services(cli: Cli, serial: str, smartctl: str | None, renderer: FakeR
     answers: dict[tuple[str, ...], CommandResult] = (
         {} if smartctl is None else {("smartctl", "-j", "-a"): CommandResult(0, fixture_text(smartctl))}
     )
-    cli.services.update(
-        {
-            "drive_source": OneDrive(DetectedDrive(_identity(serial))),
-            "block_opener": FakeOpener(FakeBlockDevice(SIZE)),
-            "command_runner": FakeRunner(answers),
-            "certificate_renderer": renderer or FakeRenderer(),
-        }
+    cli.overrides = replace(
+        cli.overrides,
+        drive_source=OneDrive(DetectedDrive(_identity(serial))),
+        block_opener=FakeOpener(FakeBlockDevice(SIZE)),
+        command_runner=FakeRunner(answers),
+        certificate_renderer=renderer or FakeRenderer(),
     )
 
 
@@ -172,13 +172,12 @@ def test_health_command_records_a_known_drive(cli: Cli, tmp_path: Path) -> None:
     cid = _customer(cli)
     cli.ok("backup", "register", "--serial", "POOL-N", "--customer", str(cid), "--job", "J-1")
     nvme = DriveIdentity(serial="POOL-N", model="Samsung SSD 970", capacity_bytes=SIZE, bus="nvme", media="ssd")
-    cli.services.update(
-        {
-            "drive_source": OneDrive(DetectedDrive(nvme)),
-            "command_runner": FakeRunner(
-                {("smartctl",): CommandResult(0, fixture_text("smartctl_x_nvme_samsung970_media_errors.json"))}
-            ),
-        }
+    cli.overrides = replace(
+        cli.overrides,
+        drive_source=OneDrive(DetectedDrive(nvme)),
+        command_runner=FakeRunner(
+            {("smartctl",): CommandResult(0, fixture_text("smartctl_x_nvme_samsung970_media_errors.json"))}
+        ),
     )
     out = cli.ok("health", "/dev/nvme0n1")
     assert out["recorded"] and out["verdict"] == "failing" and out["media_errors"] == 7
@@ -193,8 +192,8 @@ def test_health_command_records_a_known_drive(cli: Cli, tmp_path: Path) -> None:
     refused = cli("backup", "register", "--serial", "POOL-N", "--customer", str(cid2), "--job", "J-2")
     assert refused.exit_code == 1 and "already holds an open backup" in refused.stderr
     # an unknown drive is read but not recorded
-    cli.services["drive_source"] = OneDrive(DetectedDrive(DriveIdentity(serial="OTHER", bus="usb", media="hdd")))
-    cli.services["command_runner"] = FakeRunner({})
+    other_drive = OneDrive(DetectedDrive(DriveIdentity(serial="OTHER", bus="usb", media="hdd")))
+    cli.overrides = replace(cli.overrides, drive_source=other_drive, command_runner=FakeRunner({}))
     other = cli.ok("health", "/dev/sdx")
     assert other["recorded"] is False and other["verdict"] == "unknown"
     assert cli.sql("select count(*) from drive_health") == [(2,)]
@@ -210,7 +209,12 @@ def test_health_and_pool_bad_input(cli: Cli) -> None:
 
             raise NotFound(f"no such device {device}")
 
-    cli.services["drive_source"] = Nowhere()
+        def identify_fd(self, fd: int) -> DetectedDrive:
+            from wipestation.errors import NotFound
+
+            raise NotFound(f"no drive held open on descriptor {fd}")
+
+    cli.overrides = replace(cli.overrides, drive_source=Nowhere())
     assert cli.ok("pool") == []  # the schema exists (on PostgreSQL every row is compared)
     before = cli.snapshot()
     missing = cli("health", "/dev/sdq")

@@ -11,7 +11,7 @@ from pathlib import Path
 from tests.erasure.conftest import blockdev, cli
 from tests.erasure.test_custody_blockdev import FakeRenderer
 from tests.helpers.loop import loop_device
-from wipestation.cli.context import Overrides
+from wipestation.app import Overrides
 
 pytestmark = blockdev
 MiB = 1 << 20
@@ -20,7 +20,7 @@ Mount = Callable[[str, int], Path]
 
 def test_erase_a_backup_drive_then_health_unknown_and_the_pool_has_it_back(memdir: Mount, tmp_path: Path) -> None:
     db = tmp_path / "t.db"
-    obj = Overrides(services={"certificate_renderer": FakeRenderer()})
+    obj = Overrides(certificate_renderer=FakeRenderer())
     with loop_device(memdir("m", 32 * MiB), "pool1.img", 8 * MiB, fill=b"\x42") as dev:
         customer = json.loads(cli(db, ["customer", "add", "--name", "B. Klant", "--json"]).stdout)
         reg = cli(

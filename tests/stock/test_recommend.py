@@ -4,6 +4,7 @@ verification."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tests.conftest import Cli
@@ -17,7 +18,9 @@ GB = 10**9
 
 
 def _methods(cli: Cli, identity: DriveIdentity, answers: dict[tuple[str, ...], Any]) -> list[dict[str, Any]]:
-    cli.services.update({"drive_source": OneDrive(DetectedDrive(identity)), "command_runner": FakeRunner(answers)})
+    cli.overrides = replace(
+        cli.overrides, drive_source=OneDrive(DetectedDrive(identity)), command_runner=FakeRunner(answers)
+    )
     return list(cli.ok("methods", "/dev/x"))
 
 
@@ -64,5 +67,7 @@ def test_no_recommendation_without_a_drive_or_for_a_protected_one(cli: Cli) -> N
     rows = cli.ok("methods")
     assert all("recommended" not in r for r in rows)
     hdd = DriveIdentity(serial="SYS", model="WD10", capacity_bytes=1000 * GB, bus="ata", media="hdd")
-    cli.services.update({"drive_source": OneDrive(DetectedDrive(hdd, "holds /")), "command_runner": FakeRunner({})})
+    cli.overrides = replace(
+        cli.overrides, drive_source=OneDrive(DetectedDrive(hdd, "holds /")), command_runner=FakeRunner({})
+    )
     assert not any(r["recommended"] for r in cli.ok("methods", "/dev/sda"))

@@ -12,12 +12,15 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from tui.app import WipestationApp
-from tui.services import ConsoleServices, DriveEventLike, EraseProgress, EraseRequest, EraseResult, MethodChoice
+from tui.services import ConsoleServices, EraseRequest, EraseResult
 from wipestation.certify import CertificateData, VerifyReport
+from wipestation.config import Config
 from wipestation.customers import CustomerInput, add_customer
 from wipestation.db import open_store
-from wipestation.devices import DetectedDrive
+from wipestation.devices import DetectedDrive, DriveEvent, DriveSink
 from wipestation.env import Env
+from wipestation.erasure.engine import Progress
+from wipestation.erasure.run import MethodOffer
 from wipestation.errors import NotFound, SafetyRefusal
 from wipestation.identity import DriveIdentity
 
@@ -52,25 +55,18 @@ class FakeDriveSource:
         raise NotFound(f"no drive held open on descriptor {fd}")
 
 
-@dataclass(frozen=True)
-class Event:
-    action: str
-    device: str
-    identity: DriveIdentity | None
-    protected_reason: str | None = None
-
-
 class FakeWatcher:
     """Captures the App's sink; `emit` calls it from a thread, as the udev observer does."""
 
     def __init__(self, source: FakeDriveSource) -> None:
         self.source = source
-        self.sink: Callable[[DriveEventLike], None] | None = None
+        self.sink: DriveSink | None = None
+        self.config: Config | None = None
         self.started = False
         self.stopped = False
 
-    def factory(self, sink: Callable[[DriveEventLike], None]) -> FakeWatcher:
-        self.sink = sink
+    def factory(self, config: Config, sink: DriveSink) -> FakeWatcher:
+        self.config, self.sink = config, sink
         return self
 
     def start(self) -> None:
@@ -79,7 +75,7 @@ class FakeWatcher:
     def stop(self) -> None:
         self.stopped = True
 
-    def emit(self, event: Event) -> None:
+    def emit(self, event: DriveEvent) -> None:
         assert self.sink is not None
         t = threading.Thread(target=self.sink, args=(event,))
         t.start()
@@ -87,18 +83,20 @@ class FakeWatcher:
 
     def attach(self, drive: DetectedDrive) -> None:
         self.source.drives.append(drive)
-        self.emit(Event("attached", drive.identity.device or "?", drive.identity, drive.protected_reason))
+        self.emit(DriveEvent("attached", drive.identity.device or "?", drive.identity, drive.protected_reason))
 
     def detach(self, device: str) -> None:
         self.source.drives = [d for d in self.source.drives if d.identity.device != device]
-        self.emit(Event("detached", device, None))
+        self.emit(DriveEvent("detached", device, None))
 
 
 METHODS = [
-    MethodChoice("zero", "Clear", "One pass of zeros", passes=1),
-    MethodChoice("random", "Clear", "One pass of AES-CTR", passes=1),
-    MethodChoice("dod-3pass", "Clear", "Three passes", passes=3),
-    MethodChoice("ata-secure-erase", "Purge", "ATA SECURITY ERASE", supported=False, note="not an ATA drive"),
+    MethodOffer("zero", "overwrite", 1, "0x00", "Clear", "One pass of zeros", supported=True),
+    MethodOffer("random", "overwrite", 1, "random", "Clear", "One pass of AES-CTR", supported=True),
+    MethodOffer("dod-3pass", "overwrite", 3, "0x00, 0xFF, random", "Clear", "Three passes", supported=True),
+    MethodOffer(
+        "ata-secure-erase", "firmware", 1, "firmware", "Purge", "ATA SECURITY ERASE", False, "not an ATA drive"
+    ),
 ]
 
 
@@ -118,19 +116,19 @@ class FakeEraser:
     probed: list[bool] = field(default_factory=list)
     started: threading.Semaphore = field(default_factory=lambda: threading.Semaphore(0))
 
-    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
+    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodOffer]:
         self.probed.append(probe)
         return list(METHODS) if probe else [m for m in METHODS if m.name in ("zero", "random")]
 
     def erase(
-        self, request: EraseRequest, progress: Callable[[EraseProgress], None], should_stop: Callable[[], bool]
+        self, request: EraseRequest, progress: Callable[[Progress], None], should_stop: Callable[[], bool]
     ) -> EraseResult:
         self.calls.append(request)
         if request.serial.startswith("REFUSE"):
             raise SafetyRefusal(f"{request.device} changed identity: refusing")
         total = 1_000_000
         for i in range(1, self.steps + 1):
-            progress(EraseProgress(total * i // self.steps, total, 1, 1, 100e6, (self.steps - i) * 1.0))
+            progress(Progress("write", 1, 1, total * i // self.steps, total, 100e6, (self.steps - i) * 1.0))
         self.started.release()
         if self.hold:
             while not self.release.wait(0.01):

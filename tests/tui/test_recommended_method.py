@@ -10,12 +10,12 @@ from textual.widgets import OptionList, Select
 from tests.tui.conftest import METHODS, FakeEraser, FakeWatcher, disk
 from tests.tui.test_erase_flow import due_backup
 from tui.screens.erase import EraseScreen
-from tui.services import MethodChoice
 from wipestation.devices import DetectedDrive
+from wipestation.erasure.run import MethodOffer
 
 
 class RecommendingEraser(FakeEraser):
-    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodChoice]:
+    def methods(self, drive: DetectedDrive, *, probe: bool = True) -> list[MethodOffer]:
         listed = super().methods(drive, probe=probe)
         if not probe:
             return listed

@@ -35,13 +35,6 @@ class CustomerForm(FormScreen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
     FIELDS = (("name", "Name"), ("email", "E-mail"), ("phone", "Phone"), ("address", "Address"))
-    ERROR_FIELDS = (
-        ("name", "name"),
-        ("e-mail", "email"),
-        ("email", "email"),
-        ("phone", "phone"),
-        ("address", "address"),
-    )
 
     def __init__(self, customer_id: int | None = None, *, name: str = "") -> None:
         super().__init__()
@@ -88,7 +81,7 @@ class CustomerForm(FormScreen[int | None]):
                         return
                     customer_id = svc.edit_customer(s, services.env, self.customer_id, svc.CustomerInput(**changed)).id
         except WipestationError as exc:
-            self.show_service_error(str(exc))
+            self.show_service_error(exc)
             return
         _app(self).changed()
         self.dismiss(customer_id)

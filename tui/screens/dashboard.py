@@ -43,7 +43,7 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
         (str(row.id), ""),
         (row.kind, ""),
         (row.serial, ""),
-        (f"{row.customer_name} ({row.customer_id})", ""),
+        (row.customer_name if row.customer_id is None else f"{row.customer_name} ({row.customer_id})", ""),
         (row.due_on.isoformat(), ""),
         (days_text(row.days_left) + (" (held)" if row.on_hold else ""), OVERDUE_STYLE if row.days_left < 0 else ""),
         (row.location or "", ""),

@@ -1,4 +1,5 @@
-"""Record the physical destruction of due abandoned disks (one batch, one certificate per drive)."""
+"""Record the physical destruction of due abandoned disks, and of the shop's own retired drives queued
+for destruction (one batch, one certificate per drive)."""
 
 from __future__ import annotations
 
@@ -22,21 +23,14 @@ from wipestation.units import parse_date
 if TYPE_CHECKING:
     from tui.app import WipestationApp
 
+DESTROYABLE_KINDS = ("abandoned", "shop")  # shop: the shop's own retired drive (no customer)
 LEVELS = [f"H-{n}" for n in range(1, 8)] + [f"E-{n}" for n in range(1, 8)]
-_FIELD_WORDS = (
-    ("evidence", "evidence"),
-    ("level", "level"),
-    ("--on", "on"),
-    ("witness", "witness"),
-    ("method", "method"),
-    ("degauss", "method"),
-)
 
 
 class DestroyScreen(FormScreen[list[str] | None]):
     """Dismisses with the certificate numbers issued."""
 
-    ERROR_FIELDS = _FIELD_WORDS
+    FIELD_NAMES = {"refs": "records"}  # the DestructionRequest's name for the selected disks
 
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Record destruction")]
 
@@ -47,7 +41,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         services = self.wapp.services
         with services.sessions.begin() as s:
-            rows = [r for r in due_rows(s, services.env.today()) if r.kind == "abandoned" and r.state == "due"]
+            rows = [r for r in due_rows(s, services.env.today()) if r.kind in DESTROYABLE_KINDS and r.state == "due"]
         choices = [
             (f"{r.id:>5}  {r.serial:<20} {r.customer_name[:24]:<24} {days_text(r.days_left)}", r.id) for r in rows
         ]

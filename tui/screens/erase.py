@@ -13,10 +13,10 @@ from textual.widgets.option_list import Option
 
 from tui.queries import DriveRow
 from tui.screens.form import FormScreen
-from tui.services import EraseRequest, MethodChoice
+from tui.services import EraseRequest
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
-from wipestation.erasure.run import NOT_PROBED
+from wipestation.erasure.run import NOT_PROBED, MethodOffer
 from wipestation.errors import WipestationError
 
 MIN_SUFFIX = 6
@@ -43,9 +43,9 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         self,
         row: DriveRow,
         detected: DetectedDrive,
-        methods: list[MethodChoice],
+        methods: list[MethodOffer],
         *,
-        probe: Callable[[], list[MethodChoice]] | None = None,
+        probe: Callable[[], list[MethodOffer]] | None = None,
     ) -> None:
         super().__init__()
         self.row = row
@@ -88,7 +88,7 @@ class EraseScreen(FormScreen[EraseRequest | None]):
             return
         self.app.call_from_thread(self._probed, methods)
 
-    def _probed(self, methods: list[MethodChoice]) -> None:
+    def _probed(self, methods: list[MethodOffer]) -> None:
         """The drive's own answer: the list grows, the technician's choice stays."""
         option_list = self.query_one("#method", OptionList)
         current = option_list.highlighted
@@ -104,7 +104,7 @@ class EraseScreen(FormScreen[EraseRequest | None]):
 
     _preselected: str | None = None
 
-    def _preselect(self, methods: list[MethodChoice]) -> None:
+    def _preselect(self, methods: list[MethodOffer]) -> None:
         """The recommended method (and its verification), else the first supported one."""
         option_list = self.query_one("#method", OptionList)
         index = next((i for i, m in enumerate(methods) if m.recommended and m.supported), None)
@@ -120,7 +120,7 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         method_field = self.query_one("#field-method", Field)
         confirm_field = self.query_one("#field-confirm", Field)
         ok = True
-        chosen: MethodChoice | None = None
+        chosen: MethodOffer | None = None
         if methods.highlighted is not None:
             chosen = self.methods[methods.highlighted]
         if chosen is None or not chosen.supported:
@@ -142,16 +142,14 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         self.dismiss(EraseRequest(self.row.device, self.row.serial, chosen.name, verify))
 
 
-def _options(methods: list[MethodChoice]) -> list[Option]:
+def _options(methods: list[MethodOffer]) -> list[Option]:
     options = []
     for m in methods:
         text = f"{m.name:<20} {m.nist_category:<6} {m.passes} pass{'es' if m.passes != 1 else ''}"
-        if m.note == NOT_PROBED:
+        if m.reason == NOT_PROBED:
             text += "  (asking the drive…)"
         elif not m.supported:
-            text += f"  (not supported: {m.note or 'this drive cannot'})"
-        elif m.note:
-            text += f"  {m.note}"
+            text += f"  (not supported: {m.reason or 'this drive cannot'})"
         if m.recommended and m.supported:
             text += "  (recommended)"
         options.append(Option(text, id=m.name, disabled=not m.supported))

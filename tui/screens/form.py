@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui.widgets import Field
+from wipestation.errors import WipestationError
 
 ResultT = TypeVar("ResultT")
 T = TypeVar("T")
@@ -20,9 +21,8 @@ T = TypeVar("T")
 
 class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
     CANCEL_VALUE: ClassVar[Any] = None
-    # (word in a service's error message, field it belongs to): the message is shown beside that field
-    ERROR_FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()
-    ERROR_WORDS_AT_START: ClassVar[bool] = False  # match the words only at the start of the message
+    # A service error's `field` (the service's name for the input) -> this form's field, where they differ
+    FIELD_NAMES: ClassVar[dict[str, str]] = {}
 
     def form_footer(self, go: str, *, variant: str = "primary") -> ComposeResult:
         yield Static("", classes="form-error", id="form-error")
@@ -65,11 +65,15 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
             self._set_busy(None)
             done(result)
 
-        def refused(message: str) -> None:
+        def failed(message: str) -> None:
             self._set_busy(None)
             self.show_service_error(message)
 
-        store_write(self, work, finished, refused, group="form")
+        def refused(error: WipestationError) -> None:
+            self._set_busy(None)
+            self.show_service_error(error)
+
+        store_write(self, work, finished, failed, group="form", refused=refused)
 
     def _set_busy(self, note: str | None) -> None:
         self._busy_note = note
@@ -99,12 +103,13 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
             field.set_error(errors.get(field.field_name))
         self.query_one("#form-error", Static).update("")
 
-    def show_service_error(self, message: str) -> None:
-        """A refusal from the core: beside the field it names, else under the form."""
-        lowered = message.lower()
-        for word, name in self.ERROR_FIELDS:
-            found = lowered.startswith(word) if self.ERROR_WORDS_AT_START else word in lowered
-            if found and self.query(f"#field-{name}"):
-                self.query_one(f"#field-{name}", Field).set_error(message)
-                return
+    def show_service_error(self, error: WipestationError | str) -> None:
+        """A refusal from the core: beside the field it is about (`error.field`), else under the form.
+        A plain message (I/O, database) is about no field."""
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        field = error.field if isinstance(error, WipestationError) else None
+        name = self.FIELD_NAMES.get(field, field) if field else None
+        if name and self.query(f"#field-{name}"):
+            self.query_one(f"#field-{name}", Field).set_error(message)
+            return
         self.query_one("#form-error", Static).update(message)

@@ -17,7 +17,7 @@ from wipestation.devices import DetectedDrive
 from wipestation.identity import DriveIdentity
 from wipestation.labels import parse_label_code
 from wipestation.models import CustodyRecord
-from wipestation.pool import AVAILABLE, PoolDrive, list_pool
+from wipestation.pool import AVAILABLE, DESTROYED, QUEUED, PoolDrive, list_pool
 from wipestation.units import format_capacity
 
 if TYPE_CHECKING:
@@ -41,6 +41,11 @@ def format_pool_drive(p: PoolDrive) -> list[tuple[str, str]]:
     record = ""
     if p.record_id is not None:
         record = f"#{p.record_id}" + (f" due {p.due_on.isoformat()}" if p.due_on else "")
+    elif p.destruction == QUEUED:
+        due = f", due {p.destruction_due_on.isoformat()}" if p.destruction_due_on else ""
+        record = f"#{p.destruction_record_id} queued for destruction{due}: {p.retired_reason or ''}"
+    elif p.destruction == DESTROYED:
+        record = f"#{p.destruction_record_id} destroyed"
     elif p.retired_reason:
         record = p.retired_reason
     return [

@@ -99,7 +99,7 @@ class RecordDetailScreen(Screen[None]):
                 self.data = custody.record_to_dict(record, today)
                 self.data["erasures"] = drive_erasures(s, record.drive_id)
                 self.data["last_erasure_warning"] = last_attempt_warning(self.data["erasures"])
-                customer = record.customer.name
+                customer = record.customer.name if record.customer is not None else None
                 erasure_ids = list(s.execute(select(Erasure.id).where(Erasure.record_id == record.id)).scalars())
                 certs = list(
                     s.execute(
@@ -260,14 +260,16 @@ def _when(r: dict[str, Any]) -> str:
     return f" ({days_text(r['days_left'])})"
 
 
-def _describe(r: dict[str, Any], customer: str) -> str:
+def _describe(r: dict[str, Any], customer: str | None) -> str:
     d = r["drive"]
     e = escape
     lines = [
         f"[b]Record {r['id']}[/b]: {r['kind']}, [b]{r['state']}[/b]" + ("  (on hold)" if r["on_hold"] else ""),
         f"Drive     {e(d['serial'])}  {e(d['vendor'] or '')} {e(d['model'] or '')}  "
         f"{format_capacity(d['capacity_bytes'])}  {d['bus'] or ''} {d['media'] or ''}",
-        f"Customer  {e(customer)} ({r['customer_id']})   job {e(r['job'] or '-')}",
+        f"Customer  {e(customer)} ({r['customer_id']})   job {e(r['job'] or '-')}"
+        if customer is not None
+        else f"Owner     the shop's own drive, retired: {e(r.get('destroy_reason') or '-')}",
         f"Since     {r['started_on']}   due {r['due_on']}" + _when(r),
     ]
     if r["rule_due_on"] != r["due_on"]:

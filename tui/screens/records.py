@@ -39,7 +39,7 @@ def format_record(r: RecordRow) -> list[tuple[str, str]]:
         (r.kind, ""),
         (r.state, STATE_STYLE.get(r.state, "")),
         (r.serial, ""),
-        (f"{r.customer_name} ({r.customer_id})", ""),
+        (r.customer_name if r.customer_id is None else f"{r.customer_name} ({r.customer_id})", ""),
         (r.job or "", ""),
         (r.due_on.isoformat(), ""),
         _when(r),

@@ -22,18 +22,6 @@ from wipestation.units import format_capacity, parse_capacity, parse_date
 if TYPE_CHECKING:
     from tui.app import WipestationApp
 
-# Words in a service's error message that tell which field it is about.
-_FIELD_WORDS = (
-    ("no customer", "customer"),
-    ("customer ", "customer"),
-    ("a backup needs", "job"),
-    ("job ", "job"),
-    ("the date", "started"),
-    ("location ", "location"),
-    ("serial ", "serial"),
-    ("a drive needs a serial", "serial"),
-)
-
 
 MEDIA_CHOICES = [("not known", "unknown"), ("hard disk (hdd)", "hdd"), ("SSD", "ssd"), ("flash / USB stick", "flash")]
 
@@ -41,8 +29,14 @@ MEDIA_CHOICES = [("not known", "unknown"), ("hard disk (hdd)", "hdd"), ("SSD", "
 class RegisterScreen(FormScreen[int | None]):
     """Dismisses with the new record's id."""
 
-    ERROR_FIELDS = _FIELD_WORDS
-    ERROR_WORDS_AT_START = True
+    # the Registration's names for the fields this form names otherwise
+    FIELD_NAMES = {
+        "customer_id": "customer",
+        "job_ref": "job",
+        "started_on": "started",
+        "host_computer": "computer",
+        "seal_number": "seal",
+    }
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -160,9 +154,6 @@ class RegisterScreen(FormScreen[int | None]):
                 self.query_one("#job", Input).focus()
 
         self.app.push_screen(CustomerPicker(), picked)
-
-    def _field(self, name: str) -> Field:
-        return self.query_one(f"#field-{name}", Field)
 
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()

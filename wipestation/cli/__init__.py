@@ -116,7 +116,7 @@ class LazyGroup(WipestationGroup):
 @click.pass_context
 def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None) -> None:
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
-    from wipestation.cli.context import AppContext, Overrides
+    from wipestation.app import AppContext, Overrides
     from wipestation.workstation import share_with_group
 
     os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
@@ -155,7 +155,7 @@ COMMAND_INDEX: dict[str, tuple[str, str]] = {
     "certificate": ("wipestation.cli.certs", "Erasure and destruction certificates: list, get, verify."),
     "customer": ("wipestation.cli.customers", "Customers: add, list, show, edit, export, anonymise."),
     "db": ("wipestation.cli.db_cmd", "The database: copy it to another server, back it up."),
-    "destroy": ("wipestation.cli.certs", "Record the physical destruction of abandoned disks."),
+    "destroy": ("wipestation.cli.certs", "Record the physical destruction of abandoned disks and retired shop drives."),
     "digest": ("wipestation.cli.shop", "The morning list: due, overdue, holds ending, failures."),
     "doctor": ("wipestation.cli.shop", "What is missing on this workstation, and what to do."),
     "drives": ("wipestation.cli.drives", "Attached drives: identity, protection, known record."),

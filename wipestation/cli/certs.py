@@ -25,8 +25,8 @@ from wipestation.units import parse_date
 
 
 def certificate_renderer(app: AppContext) -> CertificateRenderer:
-    """The renderer registered through the entry point (tests inject one as "certificate_renderer")."""
-    return app.service("certificate_renderer", lambda: certify.load_renderer(app.config))
+    """The renderer registered through the entry point (tests inject one: `Overrides(certificate_renderer=...)`)."""
+    return app.certificate_renderer
 
 
 @click.command("destroy")
@@ -76,8 +76,8 @@ def destroy_cmd(
     serial_rescanned: bool,
     as_json: bool,
 ) -> None:
-    """Record the physical destruction of abandoned disks (REF: record id or serial); one certificate per
-    drive."""
+    """Record the physical destruction of abandoned disks and of the shop's own retired drives queued
+    for destruction (REF: record id or serial); one certificate per drive."""
     request = DestructionRequest(
         refs=refs,
         method=method.strip().lower(),

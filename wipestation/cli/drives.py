@@ -7,7 +7,7 @@ import queue
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -17,37 +17,21 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
 from wipestation.config import Config
-from wipestation.detection import default_drive_source, is_bay
-from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.detection import is_bay
+from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
 from wipestation.errors import BadValue
 from wipestation.files import replace_atomically
 from wipestation.identity import DriveIdentity
 from wipestation.models import Drive
 from wipestation.units import format_capacity
 
-if TYPE_CHECKING:  # the watcher module imports pyudev; `drives --help` does not need it
-    from wipestation.detection.watcher import DriveEvent
-
-
-class Watcher(Protocol):
-    def start(self) -> None: ...
-    def stop(self) -> None: ...
-
-
-WatcherFactory = Callable[[Config, Callable[["DriveEvent"], None]], Watcher]
-
 
 def _drive_source(app: AppContext) -> DriveSource:
-    return app.service("drive_source", lambda: default_drive_source(app.config))
+    return app.drive_source
 
 
 def _watcher_factory(app: AppContext) -> WatcherFactory:
-    def real() -> WatcherFactory:
-        from wipestation.detection.watcher import DriveWatcher
-
-        return DriveWatcher
-
-    return app.service("drive_watcher_factory", real)
+    return app.watcher_factory
 
 
 # -- known records
@@ -82,6 +66,8 @@ def describe_record(record: dict[str, Any] | None) -> str:
         return "not registered"
     if record["id"] is None:
         return f"known {record['owner']} drive, no open record"
+    if record["customer_id"] is None:
+        return f"{record['kind']} #{record['id']}: the shop's own drive, to destroy, {_due_words(record['days_left'])}"
     return f"{record['kind']} #{record['id']} for customer {record['customer_id']}, {_due_words(record['days_left'])}"
 
 
@@ -241,8 +227,7 @@ def install_udev_rules(app: AppContext, dest: Path | None) -> None:
     if not bays:
         click.echo("no wipe-bay ports configured: set [devices] wipe_bay_paths and run this again", err=True)
     if system and udevd_running():
-        run = app.service("command_run", lambda: subprocess.run)
-        for done in reload_udev(run):
+        for done in reload_udev(app.command_run):
             click.echo(f"ran {done}")
     elif system:
         click.echo("udevd is not running: the rules apply when it starts", err=True)

@@ -12,24 +12,17 @@ from wipestation.cli.certs import certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
-from wipestation.commands import CommandRunner, SubprocessRunner
+from wipestation.commands import CommandRunner
 from wipestation.devices import DetectedDrive, DriveSource
-from wipestation.erasure.blockio import OsBlockOpener
 from wipestation.erasure.engine import Progress
-from wipestation.erasure.hidden import rescan_capacity
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
 from wipestation.errors import EraseFailed
-from wipestation.helper import require_device_access, runner_for
+from wipestation.helper import require_device_access
 
 
 def _drive_source(app: AppContext) -> DriveSource:
-    def factory() -> DriveSource:
-        from wipestation.detection import default_drive_source
-
-        return default_drive_source(app.config)
-
-    return app.service("drive_source", factory)
+    return app.drive_source
 
 
 def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
@@ -111,11 +104,11 @@ def erase(
         sessions=app.sessions,
         env=app.env,
         source=_drive_source(app),
-        runner=app.service("command_runner", lambda: runner_for(device, confirm_serial)),
-        opener=app.service("block_opener", OsBlockOpener),
+        runner=app.device_runner(device, confirm_serial),
+        opener=app.block_opener,
         renderer=lambda: certificate_renderer(app),
-        before_verify=app.service("erase_before_verify", lambda: None),
-        rescan=app.service("capacity_rescan", lambda: rescan_capacity),
+        before_verify=app.erase_before_verify,
+        rescan=app.capacity_rescan,
     )
     order = EraseOrder(
         device=device,
@@ -175,9 +168,8 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
         detected = DetectedDrive(
             replace(found.identity, device=found.identity.device or device), found.protected_reason
         )
-    runner: CommandRunner = app.service(
-        "command_runner",
-        lambda: runner_for(device, detected.identity.serial) if device and detected else SubprocessRunner(),
+    runner: CommandRunner = (
+        app.device_runner(device, detected.identity.serial) if device and detected else app.command_runner()
     )
     rows = [offer.to_dict() for offer in method_offers(runner, detected)]
     lines = []

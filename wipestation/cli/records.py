@@ -19,12 +19,7 @@ from wipestation.units import format_capacity, parse_capacity, parse_date
 
 
 def drive_source(app: AppContext) -> DriveSource:
-    def real() -> DriveSource:
-        from wipestation.detection import default_drive_source
-
-        return default_drive_source(app.config)
-
-    return app.service("drive_source", real)
+    return app.drive_source
 
 
 def identity_from_device(app: AppContext, device: str) -> DriveIdentity:
@@ -40,10 +35,12 @@ def identity_from_device(app: AppContext, device: str) -> DriveIdentity:
 
 def _line(r: dict[str, Any]) -> str:
     hold = " (on hold)" if r["on_hold"] else ""
-    return (
-        f"{r['id']:>5}  {r['kind']:<9} {r['serial']:<24} customer {r['customer_id']:<5} "
-        f"{r['state']:<9} due {r['due_on']}{hold}"
-    )
+    return f"{r['id']:>5}  {r['kind']:<9} {r['serial']:<24} {_owner(r):<14} {r['state']:<9} due {r['due_on']}{hold}"
+
+
+def _owner(r: dict[str, Any]) -> str:
+    """`customer 12`, or `shop's own` for the shop's retired drive queued for destruction."""
+    return "shop's own" if r["customer_id"] is None else f"customer {r['customer_id']}"
 
 
 def _detail(r: dict[str, Any]) -> list[str]:
@@ -52,7 +49,9 @@ def _detail(r: dict[str, Any]) -> list[str]:
         f"record {r['id']}: {r['kind']}, {r['state']}",
         f"  drive     {d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
         f"  {d['bus'] or ''} {d['media'] or ''}".rstrip(),
-        f"  customer  {r['customer_id']}   job {r['job'] or '-'}",
+        f"  customer  {r['customer_id']}   job {r['job'] or '-'}"
+        if r["customer_id"] is not None
+        else f"  owner     the shop's own drive, retired: {r.get('destroy_reason') or '-'}",
         f"  since     {r['started_on']}   due {r['due_on']} ({days_text(r['days_left'])})",
     ]
     if r["rule_due_on"] != r["due_on"]:
@@ -186,7 +185,7 @@ def abandoned_register(
 
 
 @click.command("list")
-@click.option("--kind", type=click.Choice(["backup", "abandoned"]))
+@click.option("--kind", type=click.Choice(["backup", "abandoned", "shop"]))
 @click.option("--state", type=click.Choice(custody.LIST_STATES))
 @json_option
 @click.pass_obj

@@ -85,9 +85,9 @@ db.add_command(backup)  # `wipestation db backup`, beside `db copy`
 @click.pass_obj
 def doctor(app: AppContext, as_json: bool) -> None:
     """What is missing on this workstation, one line each with what to do (exit 1 if anything is)."""
-    from wipestation.doctor import System, examine
+    from wipestation.doctor import examine
 
-    report = examine(app.config, app.db_url, app.service("doctor_system", System))
+    report = examine(app.config, app.db_url, app.doctor_system)
     emit([f.to_dict() for f in report.findings], as_json, [f.line() for f in report.findings])
     if report.problems:
         if not as_json:
@@ -109,12 +109,12 @@ def doctor(app: AppContext, as_json: bool) -> None:
 @click.pass_context
 def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir: str) -> None:
     """As root: the group, udev rules for the wipe bays, the data folder, the digest and backup timers."""
-    from wipestation.workstation import Host, Setup, default_executables, layout_for
+    from wipestation.workstation import Setup, layout_for
 
     app: AppContext = ctx.obj
     parent = ctx.find_root()
     config_path = parent.params.get("config_path")
-    executable, helper = app.service("executables", default_executables)
+    executable, helper = app.executables
     layout = layout_for(
         app.config,
         executable=executable,
@@ -122,7 +122,7 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
         config_path=str(Path(config_path).absolute()) if config_path else None,
         data_dir=data_dir,
     )
-    setup = Setup(root.absolute(), layout, app.config.devices.wipe_bay_paths, app.service("host", Host))
+    setup = Setup(root.absolute(), layout, app.config.devices.wipe_bay_paths, app.host)
     outcome = setup.uninstall() if uninstall else setup.install()
     for line in outcome.changes:
         click.echo(line)

@@ -1,4 +1,5 @@
-"""The shop's physical stock: `health`, `pool`, `pool retire`, `label` and `shelf check`."""
+"""The shop's physical stock: `health`, `pool`, `pool retire`, `pool queue-destruction`, `label` and
+`shelf check`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from wipestation import pool as backup_pool
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.cli.records import drive_source
-from wipestation.commands import CommandRunner, SubprocessRunner
+from wipestation.commands import CommandRunner
 from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
 from wipestation.models import Drive
@@ -35,7 +36,7 @@ def health(app: AppContext, device: str, as_json: bool) -> None:
     a drive the records know is recorded. No SMART: "unknown", never "healthy"."""
     detected = drive_source(app).identify(device)
     identity = detected.identity
-    runner: CommandRunner = app.service("command_runner", SubprocessRunner)
+    runner: CommandRunner = app.command_runner()
     reading = read_health(runner, device, bus=identity.bus)
 
     def store(session: Session) -> dict[str, Any] | None:
@@ -78,6 +79,10 @@ def _pool_line(p: dict[str, Any]) -> str:
         extra = f"  record {p['record_id']}" + (f", due {p['due_on']}" if p["due_on"] else "")
     if p["retired_reason"]:
         extra += f"  ({p['retired_reason']})"
+    if p["destruction"] == backup_pool.QUEUED:
+        extra += f"  queued for destruction (record {p['destruction_record_id']}, due {p['destruction_due_on']})"
+    elif p["destruction"] == backup_pool.DESTROYED:
+        extra += f"  destroyed (record {p['destruction_record_id']})"
     return (
         f"{p['serial']:<24} {format_capacity(p['capacity_bytes']):>9}  {p['state']:<9} erased {p['erase_count']}x"
         f" (last {erased})  health {p['health']} ({checked}){extra}"
@@ -99,15 +104,41 @@ def pool(ctx: click.Context, state: str | None, as_json: bool) -> None:
     emit(rows, as_json, [_pool_line(r) for r in rows] if rows else "no backup drives in the pool")
 
 
+def _queued_words(row: dict[str, Any]) -> str:
+    return (
+        f"; queued for destruction as the shop's own disk (record {row['destruction_record_id']}, "
+        f"due {row['destruction_due_on']})"
+        if row["destruction"] == backup_pool.QUEUED
+        else ""
+    )
+
+
 @pool.command("retire")
 @click.argument("serial")
 @click.option("--reason", required=True, help="Why the drive leaves the pool (recorded).")
+@click.option(
+    "--destroy",
+    is_flag=True,
+    help="Also queue it for destruction as a shop-owned disk (due at once, or [health] destroy_after_days later).",
+)
 @json_option
 @click.pass_obj
-def pool_retire(app: AppContext, serial: str, reason: str, as_json: bool) -> None:
+def pool_retire(app: AppContext, serial: str, reason: str, destroy: bool, as_json: bool) -> None:
     """Take the backup drive SERIAL out of the pool; no backup can be registered on it again."""
-    row = app.transaction(lambda s: backup_pool.retire(s, app.env, serial, reason).to_dict())
-    emit(row, as_json, f"drive {row['serial']} retired: {row['retired_reason']}")
+    row = app.transaction(lambda s: backup_pool.retire(s, app.env, serial, reason, destroy=destroy).to_dict())
+    emit(row, as_json, f"drive {row['serial']} retired: {row['retired_reason']}{_queued_words(row)}")
+
+
+@pool.command("queue-destruction")
+@click.argument("serial")
+@click.option("--reason", help="Why it is destroyed (default: the reason it was retired).")
+@json_option
+@click.pass_obj
+def pool_queue_destruction(app: AppContext, serial: str, reason: str | None, as_json: bool) -> None:
+    """Queue the retired backup drive SERIAL for destruction as a shop-owned disk; `destroy` then
+    issues its certificate for the shop's own records."""
+    row = app.transaction(lambda s: backup_pool.queue(s, app.env, serial, reason).to_dict())
+    emit(row, as_json, f"drive {row['serial']} retired{_queued_words(row)}")
 
 
 # -- labels

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pyudev
 
@@ -23,28 +23,12 @@ from wipestation.detection import is_bay
 from wipestation.detection.blockinfo import BlockInfo, from_pyudev
 from wipestation.detection.protection import virtual_reason
 from wipestation.detection.source import UdevDriveSource
-from wipestation.devices import DetectedDrive
-from wipestation.identity import DriveIdentity
+from wipestation.devices import DetectedDrive, DriveAction, DriveEvent
 
 UDEVD_CONTROL = Path("/run/udev/control")
 log = logging.getLogger(__name__)
 
-Action = Literal["attached", "changed", "detached"]
-
-
-@dataclass(frozen=True)
-class DriveEvent:
-    """One drive came, changed or went. `identity` is None only for a drive that went before it was seen."""
-
-    action: Action
-    device: str
-    identity: DriveIdentity | None
-    protected_reason: str | None = None
-    bay: bool = False
-
-    @property
-    def serial(self) -> str | None:
-        return self.identity.serial if self.identity else None
+__all__ = ["DriveEvent", "DriveWatcher", "udevd_running"]  # DriveEvent is the core's (wipestation.devices)
 
 
 @dataclass(frozen=True)
@@ -137,7 +121,7 @@ class DriveWatcher:
         return [_event("detached", node, previous)]
 
 
-def _event(action: Action, node: str, seen: _Seen) -> DriveEvent:
+def _event(action: DriveAction, node: str, seen: _Seen) -> DriveEvent:
     protected = seen.drive.protected_reason if action != "detached" else None
     return DriveEvent(
         action=action, device=node, identity=seen.drive.identity, protected_reason=protected, bay=seen.bay

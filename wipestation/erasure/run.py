@@ -37,9 +37,10 @@ from wipestation.erasure.service import (
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
-from wipestation.health import erasure_signs, read_health, record_health
+from wipestation.health import FAILING, erasure_signs, read_health, record_health
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.pool import queue_failing
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +309,9 @@ def run_erasure(
     with sessions.begin() as s:
         erasure = finish_erasure(s, env, erasure_id, result, details=finished)
         out = erasure_to_dict(erasure)
+        if health == FAILING:
+            # a failing drive that held a backup is queued for destruction once the backup is erased
+            queue_failing(s, env, s.get_one(Drive, erasure.drive_id))
     out["health"] = health
     out["certificate"] = None
     out["certificate_error"] = None
