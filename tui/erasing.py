@@ -3,13 +3,14 @@ that `wipestation erase` runs, with a console worker's progress callback and can
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from tui.services import EraseRequest, EraseResult
-from wipestation.certify import CertificateRenderer, load_renderer
+from wipestation.certify import CertificateData, CertificateRenderer, VerifyReport, load_renderer
 from wipestation.commands import CommandRunner
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
@@ -18,6 +19,27 @@ from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import EraseOrder, EraseServices, MethodOffer, method_offers, run_erasure
 from wipestation.errors import WipestationError
 from wipestation.helper import require_device_access, runner_for
+
+
+class OneAtATime:
+    """A renderer shared by erasures running side by side: one thread at a time prepares (creating the
+    signing key on first use: two at once raced on the key file), renders and signs."""
+
+    def __init__(self, renderer: CertificateRenderer) -> None:
+        self.renderer = renderer
+        self._lock = threading.Lock()
+
+    def prepare(self) -> None:
+        with self._lock:
+            self.renderer.prepare()
+
+    def render(self, data: CertificateData, lang: str) -> bytes:
+        with self._lock:
+            return self.renderer.render(data, lang)
+
+    def verify(self, pdf: bytes) -> VerifyReport:
+        with self._lock:
+            return self.renderer.verify(pdf)
 
 
 class CoreEraseBackend:
@@ -38,11 +60,13 @@ class CoreEraseBackend:
         self.opener: BlockOpener = opener if opener is not None else OsBlockOpener()
         self._renderer_factory = renderer_factory or (lambda: load_renderer(env.config))
         self._renderer: CertificateRenderer | None = None
+        self._renderer_lock = threading.Lock()
 
     def _renderer_once(self) -> CertificateRenderer:
-        if self._renderer is None:
-            self._renderer = self._renderer_factory()
-        return self._renderer
+        with self._renderer_lock:  # erasures side by side ask for it at once
+            if self._renderer is None:
+                self._renderer = OneAtATime(self._renderer_factory())
+            return self._renderer
 
     def runner_for(self, device: str, serial: str) -> CommandRunner:
         """The injected runner, or the one the CLI uses: root runs the tools itself, a technician

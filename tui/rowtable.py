@@ -10,7 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -62,14 +62,38 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
 
     # --- data -------------------------------------------------------------------------------
 
-    def set_rows(self, rows: list[T], *, keep: Callable[[T], bool] | None = None) -> None:
+    def set_rows(
+        self,
+        rows: list[T],
+        *,
+        keep: Callable[[T], bool] | None = None,
+        key: Callable[[T], object] | None = None,
+    ) -> None:
+        """Show `rows`. The cursor stays on the row with the same `key` (or the first row `keep`
+        accepts); only the visible lines whose row changed are redrawn (a live refresh that changed
+        nothing on screen costs no drawing), and the cursor's row is found near where it was."""
+        old, old_cursor = self.rows, self.cursor_row
         self.rows = rows
-        width = sum(abs(w) + 1 for _, w in self.columns) + 40
-        self.virtual_size = Size(width, len(rows) + 1)
-        index = next((i for i, r in enumerate(rows) if keep(r)), None) if keep is not None else None
+        if len(rows) != len(old) or not self.virtual_size.height:
+            width = sum(abs(w) + 1 for _, w in self.columns) + 40
+            self.virtual_size = Size(width, len(rows) + 1)
+        index: int | None = None
+        if key is not None:
+            if old_cursor < len(old):
+                index = _find(rows, key, key(old[old_cursor]), old_cursor)
+        elif keep is not None:
+            index = next((i for i, r in enumerate(rows) if keep(r)), None)
+        top = int(self.scroll_y)
         self.cursor_row = index if index is not None else min(self.cursor_row, max(0, len(rows) - 1))
         self._scroll_to_cursor()
-        self.refresh()
+        if int(self.scroll_y) != top or self.cursor_row != old_cursor:
+            self.refresh()
+            return
+        width = self.size.width
+        for y in range(max(0, self.size.height - 1)):
+            i = top + y
+            if old[i : i + 1] != rows[i : i + 1]:
+                self.refresh(Region(0, y + 1, width, 1))
 
     @property
     def row_count(self) -> int:
@@ -164,3 +188,32 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
             if index == self.cursor_row and event.chain >= 2:
                 self.action_select()
             self.cursor_row = index
+
+
+NEAR = 64  # how far around its old place a row is looked for before the whole list is searched
+
+
+def _find(rows: Sequence[T], key: Callable[[T], object], wanted: object, hint: int) -> int | None:
+    """The index of the row whose key is `wanted`: first near `hint` (a refresh rarely moves it far)."""
+    lo, hi = max(0, hint - NEAR), min(len(rows), hint + NEAR + 1)
+    for i in range(min(hint, hi - 1), lo - 1, -1) if hi > lo else ():
+        if key(rows[i]) == wanted:
+            return i
+    for i in range(hint + 1, hi):
+        if key(rows[i]) == wanted:
+            return i
+    return next((i for i, r in enumerate(rows) if key(r) == wanted), None)
+
+
+def reuse_rows(old: Sequence[T], new: list[T], key: Callable[[T], object]) -> list[T]:
+    """`new`, with every row equal to one already shown replaced by that (same) object. Run in the
+    worker that read `new`: the UI thread then frees only the rows that changed, not a whole list of
+    10 000 (which alone cost it tens of milliseconds), and unchanged lines compare by identity."""
+    if not old:
+        return new
+    shown = {key(r): r for r in old}
+    out: list[T] = []
+    for row in new:
+        same = shown.get(key(row))
+        out.append(same if same is not None and same == row else row)
+    return out

@@ -32,6 +32,7 @@ async def test_search_add_edit_export_anonymise(make_app, store, env, tmp_path: 
         await pilot.press("ctrl+s")
         assert app.screen.query_one("#field-name", Field).error == "a customer needs a name"
         await pilot.press(*"Carla Test", "enter")
+        await app.workers.wait_for_complete()  # the write runs in a worker
         await pilot.pause()
         assert current_screen(app) is screen
         screen.query_one("#search", Input).value = ""
@@ -45,9 +46,11 @@ async def test_search_add_edit_export_anonymise(make_app, store, env, tmp_path: 
         assert isinstance(form, CustomerForm) and form.customer_id == 2
         form.query_one("#phone", Input).value = "0592-000999"
         await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         # export
         await pilot.press("ctrl+x")
+        await app.workers.wait_for_complete()
         exported = json.loads((tmp_path / "customer-2-export.json").read_text())
         assert exported["customer"]["phone"] == "0592-000999"
         # anonymise: the confirmation says what will happen; n keeps everything
@@ -60,6 +63,7 @@ async def test_search_add_edit_export_anonymise(make_app, store, env, tmp_path: 
         with store.begin() as s:
             assert get_customer(s, 2).anonymised_at is None
         await pilot.press("ctrl+a", "y")
+        await app.workers.wait_for_complete()
         await pilot.pause()
     with store.begin() as s:
         bram = get_customer(s, 2)

@@ -72,6 +72,18 @@ def test_erase_dialog(snap_compare: Any, demo_app: WipestationApp, size: tuple[i
 
 
 @pytest.mark.parametrize("size", SIZES)
+def test_erase_many_dialog(snap_compare: Any, demo_app: WipestationApp, size: tuple[int, int]) -> None:
+    """Two drives marked with space: one dialog, a serial field per drive, each saying where it starts."""
+
+    async def run(pilot: Any) -> None:
+        await _settle(pilot)
+        await pilot.press("space", "down", "space", "e")
+        await _settle(pilot)
+
+    assert snap_compare(demo_app, terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_record_detail(snap_compare: Any, demo_app: WipestationApp, size: tuple[int, int]) -> None:
     async def run(pilot: Any) -> None:
         await _settle(pilot)

@@ -4,8 +4,11 @@ that registration uses."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +17,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from tui.background import in_background
 from tui.queries import CustomerRow, customer_rows
 from tui.screens.form import FormScreen
 from tui.widgets import Field
 from wipestation import customers as svc
-from wipestation.errors import WipestationError
+from wipestation.tx import in_transaction
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp
@@ -67,24 +71,28 @@ class CustomerForm(FormScreen[int | None]):
         self.show_errors(errors)
         if errors:
             return
-        services = _app(self).services
-        try:
-            with services.sessions.begin() as s:
-                if self.customer_id is None:
-                    data = svc.CustomerInput(**{k: (v.strip() or None) for k, v in values.items()})
-                    customer_id = svc.add_customer(s, services.env, data).id
-                else:
-                    # Only what changed; an emptied field is cleared.
-                    changed = {k: v for k, v in values.items() if v != self.initial.get(k, "")}
-                    if not changed:
-                        self.dismiss(self.customer_id)
-                        return
-                    customer_id = svc.edit_customer(s, services.env, self.customer_id, svc.CustomerInput(**changed)).id
-        except WipestationError as exc:
-            self.show_service_error(exc)
-            return
-        _app(self).changed()
-        self.dismiss(customer_id)
+        services, customer_id = _app(self).services, self.customer_id
+        if customer_id is None:
+            data = svc.CustomerInput(**{k: (v.strip() or None) for k, v in values.items()})
+        else:
+            # Only what changed; an emptied field is cleared.
+            changed = {k: v for k, v in values.items() if v != self.initial.get(k, "")}
+            if not changed:
+                self.dismiss(customer_id)
+                return
+            data = svc.CustomerInput(**changed)
+
+        def work(s: Session) -> int:
+            if customer_id is None:
+                return svc.add_customer(s, services.env, data).id
+            return svc.edit_customer(s, services.env, customer_id, data).id
+
+        def done(saved: int) -> None:
+            _app(self).changed()
+            self.dismiss(saved)
+
+        if not self.busy:
+            self.write_in_background(work, done)
 
 
 class CustomerPicker(ModalScreen[int | None]):
@@ -240,19 +248,18 @@ class CustomersScreen(Screen[None]):
         if cid is None:
             return
         services = _app(self).services
-        try:
-            with services.sessions.begin() as s:
-                doc = svc.export_customer(s, cid, services.env.today())
-        except WipestationError as exc:
-            self.notify(str(exc), severity="error")
-            return
         path = services.export_dir / f"customer-{cid}-export.json"
-        try:
-            path.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"could not write {path}: {exc}", severity="error")
-            return
-        self.notify(str(path), title=f"Customer {cid} exported")
+
+        def export() -> Path:
+            """The export and its file, in a worker (the export's read is logged in the audit chain)."""
+            doc = in_transaction(services.sessions, lambda s: svc.export_customer(s, cid, services.env.today()))
+            try:
+                path.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
+            except OSError as exc:
+                raise OSError(f"could not write {path}: {exc.strerror or exc}") from exc
+            return path
+
+        in_background(self, export, lambda written: self.notify(str(written), title=f"Customer {cid} exported"))
 
     def action_anonymise(self) -> None:
         from tui.screens.confirm import ConfirmScreen
@@ -275,15 +282,21 @@ class CustomersScreen(Screen[None]):
         from wipestation.db import scrub_sqlite
 
         services = _app(self).services
-        try:
-            with services.sessions.begin() as s:
-                svc.anonymise_customer(s, services.env, cid)
-                engine = s.get_bind()
-        except WipestationError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if not scrub_sqlite(engine, data_dir=services.env.config.data_dir):  # type: ignore[arg-type]
-            self.notify("values replaced; old text still on disk: scrub pending", severity="warning")
-        self.notify(f"customer {cid} anonymised", title="Anonymised")
-        _app(self).changed()
-        self.reload()
+
+        def replace_values(s: Session) -> Engine:
+            svc.anonymise_customer(s, services.env, cid)
+            return cast("Engine", s.get_bind())  # the console's sessions are bound to its engine
+
+        def anonymise() -> bool:
+            """Anonymise in one (retried) transaction, then scrub the old text from the file: a worker."""
+            engine = in_transaction(services.sessions, replace_values)
+            return scrub_sqlite(engine, data_dir=services.env.config.data_dir)
+
+        def done(scrubbed: bool) -> None:
+            if not scrubbed:
+                self.notify("values replaced; old text still on disk: scrub pending", severity="warning")
+            self.notify(f"customer {cid} anonymised", title="Anonymised")
+            _app(self).changed()
+            self.reload()
+
+        in_background(self, anonymise, done)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from rich.text import Text
 from textual import events
@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
 from tui.queries import DriveRow, RecordRow, drive_row, due_rows
-from tui.rowtable import RowTable
+from tui.rowtable import RowTable, reuse_rows
 from tui.services import EraseRequest
 from tui.widgets import EraseJob, ErasureRow
 from wipestation.retention import days_text
@@ -48,6 +48,18 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
         (days_text(row.days_left) + (" (held)" if row.on_hold else ""), OVERDUE_STYLE if row.days_left < 0 else ""),
         (row.location or "", ""),
     ]
+
+
+class DashboardData(NamedTuple):
+    """What a refresh reads (in a worker): the due list, the attached drives' rows, the overdue count."""
+
+    due: list[RecordRow]
+    drives: list[DriveRow]
+    late: int
+
+
+def _record_id(r: RecordRow) -> int:
+    return r.id
 
 
 class DriveTable(DataTable[Any]):
@@ -116,6 +128,7 @@ class DashboardScreen(Screen[None]):
         Binding("d", "destroy", "Destroy", show=False),
         Binding("h", "hold", "Hold"),
         Binding("x", "cancel_erase", "Stop"),
+        Binding("space", "mark", "Mark", show=False),
     ]
 
     def __init__(self) -> None:
@@ -125,6 +138,7 @@ class DashboardScreen(Screen[None]):
         self.due: list[RecordRow] = []
         self._ready = False
         self._wide: bool | None = None
+        self.marked: set[str] = set()  # serials of the drives marked (space) for erasing side by side
 
     @property
     def wapp(self) -> WipestationApp:
@@ -135,7 +149,7 @@ class DashboardScreen(Screen[None]):
         due: RowTable[RecordRow] = RowTable(DUE_COLUMNS, format_due, id="due")
         yield Header()
         with Vertical(id="drives-pane", classes="pane"):
-            yield Label("Attached drives", classes="pane-title")
+            yield Label("Attached drives", classes="pane-title", id="drives-title")
             yield drives
         with Vertical(id="due-pane", classes="pane"):
             yield Label("Due today and overdue", classes="pane-title", id="due-title")
@@ -167,7 +181,7 @@ class DashboardScreen(Screen[None]):
             return
         self.apply(self.load())
 
-    def load(self) -> tuple[list[RecordRow], list[DriveRow]]:
+    def load(self) -> DashboardData:
         """Read the due list and the attached drives' statuses (thread-safe: runs in a worker
         when the periodic check found a change)."""
         services = self.wapp.services
@@ -176,15 +190,15 @@ class DashboardScreen(Screen[None]):
         with services.sessions.begin() as session:
             due = due_rows(session, today)
             drives = [drive_row(session, today, d) for _, d in attached]
-        return due, drives
+        due = reuse_rows(self.due, due, _record_id)
+        return DashboardData(due, drives, sum(1 for r in due if r.days_left < 0))
 
-    def apply(self, data: tuple[list[RecordRow], list[DriveRow]]) -> None:
+    def apply(self, data: DashboardData) -> None:
+        """The UI thread's part of a refresh: nothing here walks the due list (load counted it)."""
         if not self._ready:
             return
-        self.due, drives = data
-        keep = self.selected_due_id()
-        self.due_table.set_rows(self.due, keep=lambda r: r.id == keep)
-        late = sum(1 for r in self.due if r.days_left < 0)
+        self.due, drives, late = data
+        self.due_table.set_rows(self.due, key=_record_id)
         self.query_one("#due-title", Label).update(
             f"Due today and overdue: {len(self.due)} ({late} overdue)" if self.due else "Nothing due today"
         )
@@ -211,11 +225,16 @@ class DashboardScreen(Screen[None]):
         wide = self.size.width >= WIDE
         self._clear_drives(table, wide)
         self._shown = {r.device for r in rows}
+        self.marked &= {r.serial for r in rows}  # a detached drive is no longer marked
+        self.query_one("#drives-title", Label).update(
+            f"Attached drives: {len(self.marked)} marked, e erases them side by side"
+            if self.marked
+            else "Attached drives"
+        )
         for r in rows:
             status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
-            cells = (
-                (r.device, r.serial, r.model, r.capacity, status) if wide else (r.device, r.serial, r.capacity, status)
-            )
+            device: str | Text = Text("*" + r.device, style="bold") if r.serial in self.marked else r.device
+            cells = (device, r.serial, r.model, r.capacity, status) if wide else (device, r.serial, r.capacity, status)
             table.add_row(*cells, key=r.device)
         self.rows = {r.device: r for r in rows}
         table.serials = {r.device: r.serial for r in rows}
@@ -325,9 +344,58 @@ class DashboardScreen(Screen[None]):
             return None
         return self.rows[device]
 
+    def action_mark(self) -> None:
+        """Space marks (or unmarks) the selected drive; `e` then erases every marked drive side by side."""
+        if self.focused is not self.drives_table:
+            return
+        row = self._selected_drive()
+        if row is None:
+            return
+        if row.serial in self.marked:
+            self.marked.discard(row.serial)
+        elif row.protected:
+            self.notify(f"{row.device} is {row.status}; it is never erased.", severity="error")
+            return
+        else:
+            self.marked.add(row.serial)
+        self.refresh_drives(list(self.rows.values()))
+
+    def _erase_marked(self) -> None:
+        from tui.screens.erase_many import EraseManyScreen, ManyErase, common_methods
+
+        eraser = self.wapp.services.eraser
+        if eraser is None:
+            self.notify("No erasure engine is available.", severity="error")
+            return
+        rows = [r for r in self.rows.values() if r.serial in self.marked]
+        busy = [r for r in rows if self.wapp.running_job_for(r.device) is not None or r.protected]
+        for r in busy:
+            self.notify(f"{r.device} is left out: it is being erased or protected.", severity="warning")
+        rows = [r for r in rows if r not in busy]
+        if not rows:
+            return
+        detected = [self.wapp.attached[r.device] for r in rows]
+        methods = common_methods([eraser.methods(d, probe=False) for d in detected])
+        records = {r.device: r.record_id for r in rows}
+
+        def started(result: ManyErase | None) -> None:
+            if result is None:
+                return
+            for request in result.requests:
+                self.marked.discard(request.serial)
+                self.wapp.start_erase(request, records.get(request.device))
+            for device, why in result.refused:
+                self.notify(f"{device} not erased: {why}.", severity="error", timeout=10)
+            self.refresh_drives(list(self.rows.values()))
+
+        self.app.push_screen(EraseManyScreen(rows, detected, methods), started)
+
     def action_erase(self) -> None:
         from tui.screens.erase import EraseScreen
 
+        if self.marked and self.focused is self.drives_table:
+            self._erase_marked()
+            return
         if self.focused is self.due_table and self.due_table.current is not None:
             row = self._drive_for_record(self.due_table.current)
         elif isinstance(self.focused, ErasureRow) and self.focused.job.device in self.rows:

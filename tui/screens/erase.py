@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session, sessionmaker
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +17,9 @@ from tui.screens.form import FormScreen
 from tui.services import EraseRequest
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
+from wipestation.erasure.methods import get_method
 from wipestation.erasure.run import NOT_PROBED, MethodOffer
+from wipestation.erasure.service import ResumePoint, resume_point, resume_preview
 from wipestation.errors import WipestationError
 
 MIN_SUFFIX = 6
@@ -31,6 +34,22 @@ def serial_confirmed(typed: str, serial: str) -> bool:
     if typed == serial:
         return True
     return len(serial) > MIN_SUFFIX and len(typed) >= MIN_SUFFIX and serial.endswith(typed)
+
+
+def read_resume_points(sessions: sessionmaker[Session], serials: list[str]) -> dict[str, ResumePoint | None]:
+    """Each drive's interrupted erasure (a read, in a worker)."""
+    with sessions.begin() as session:
+        return {serial: resume_point(session, serial) for serial in serials}
+
+
+def resume_text(point: ResumePoint | None, method: str | None, capacity: int) -> str:
+    """What the erasure will do with the chosen method: the core's resume rule, in its own words."""
+    if method is None:
+        return ""
+    try:
+        return "This erasure " + resume_preview(point, get_method(method), capacity) + "."
+    except WipestationError:
+        return ""
 
 
 class EraseScreen(FormScreen[EraseRequest | None]):
@@ -58,6 +77,7 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         with Vertical(classes="dialog", id="erase-dialog"):
             yield Label(f"Erase {r.device}", classes="dialog-title")
             yield Static(f"{r.serial}  {r.model}  {r.capacity}\n{r.status}", id="erase-drive")
+            yield Static("", id="erase-resume")
             options = _options(self.methods)
             yield Field("Method (NIST SP 800-88 category)", OptionList(*options, id="method"), name="method")
             yield Field(
@@ -77,6 +97,34 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         self.query_one("#confirm", Input).focus()
         if self.probe is not None:
             self._probe()
+        self._read_resume()
+
+    _resume: ResumePoint | None = None
+    _resume_known = False
+
+    def _read_resume(self) -> None:
+        from tui.background import in_background
+
+        sessions = self.app.services.sessions  # type: ignore[attr-defined]
+        serial = self.row.serial
+        in_background(self, lambda: read_resume_points(sessions, [serial])[serial], self._resume_read, group="resume")
+
+    def _resume_read(self, point: ResumePoint | None) -> None:
+        self._resume, self._resume_known = point, True
+        self._show_resume()
+
+    def _show_resume(self) -> None:
+        if not self._resume_known:
+            return
+        option_list = self.query_one("#method", OptionList)
+        index = option_list.highlighted
+        method = self.methods[index].name if index is not None and index < len(self.methods) else None
+        capacity = self.detected.identity.capacity_bytes or 0
+        self.query_one("#erase-resume", Static).update(resume_text(self._resume, method, capacity))
+
+    def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        if self.is_mounted:
+            self._show_resume()
 
     @work(thread=True, exit_on_error=False, group="probe")
     def _probe(self) -> None:

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Select
 
 from tui.queries import RecordRow, record_rows
-from tui.rowtable import RowTable
+from tui.rowtable import RowTable, reuse_rows
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
@@ -96,7 +96,8 @@ class RecordsScreen(Screen[None]):
         """Every record as display rows (thread-safe: a worker runs it after a change elsewhere)."""
         services = self.wapp.services
         with services.sessions.begin() as s:
-            return record_rows(s, services.env.today())
+            rows = record_rows(s, services.env.today())
+        return reuse_rows(self.all_rows, rows, _record_id)
 
     def apply(self, rows: list[RecordRow]) -> None:
         self.all_rows = rows
@@ -115,8 +116,7 @@ class RecordsScreen(Screen[None]):
         if text:
             rows = [r for r in rows if text in _haystack(r)]
         self.shown = rows
-        keep = self.selected()
-        self.table.set_rows(rows, keep=lambda r: r.id == keep)
+        self.table.set_rows(rows, key=_record_id)
         self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -151,6 +151,10 @@ class RecordsScreen(Screen[None]):
         record_id = self.selected()
         if record_id is not None:
             self.app.push_screen(HoldScreen(record_id))
+
+
+def _record_id(r: RecordRow) -> int:
+    return r.id
 
 
 def _haystack(r: RecordRow) -> str:

@@ -114,6 +114,90 @@ class ErasureStart:
         return text
 
 
+def _latest_interrupted(session: Session, drive_id: int) -> Erasure | None:
+    """Only the drive's last erasure can be continued: an interrupted one that a later erasure
+    superseded stays in the history and is never resumed."""
+    latest = (
+        session.execute(select(Erasure).where(Erasure.drive_id == drive_id).order_by(Erasure.id.desc()))
+        .scalars()
+        .first()
+    )
+    return latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
+
+
+@dataclass(frozen=True)
+class ResumePoint:
+    """A drive's interrupted erasure, as the resume rule sees it (plain data: safe to pass between threads)."""
+
+    erasure_id: int
+    method: str
+    bytes_total: int
+    has_key: bool
+    checkpoint_pass: int
+    checkpoint_offset: int
+    passes: int
+
+    @classmethod
+    def of(cls, erasure: Erasure) -> ResumePoint:
+        return cls(
+            erasure.id,
+            erasure.method,
+            erasure.bytes_total,
+            erasure.stream_key is not None,
+            erasure.checkpoint_pass,
+            erasure.checkpoint_offset,
+            erasure.passes,
+        )
+
+    @property
+    def position(self) -> str:
+        from wipestation.history import position_text
+
+        return position_text(
+            {
+                "checkpoint_offset": self.checkpoint_offset,
+                "checkpoint_pass": self.checkpoint_pass,
+                "bytes_total": self.bytes_total,
+                "passes": self.passes,
+            }
+        )
+
+
+def resume_refusal(point: ResumePoint | None, method: Method, capacity: int, *, restart: bool = False) -> str | None:
+    """The resume rule: None when `point` is continued by an erasure with `method` over `capacity`
+    bytes (same method, same size, its key still there), else why not ("" when there is nothing)."""
+    if point is None:
+        return ""
+    if restart:
+        return "--restart"
+    if point.method != method.name:
+        return f"it used {point.method}; `--method {point.method}` would resume it"
+    if point.bytes_total != capacity:
+        return f"it covered {point.bytes_total} bytes, the drive now has {capacity}"
+    if not point.has_key and method.needs_key:
+        return "its random-pass key is gone"
+    return None
+
+
+def resume_point(session: Session, serial: str) -> ResumePoint | None:
+    """The drive's interrupted erasure that the resume rule looks at (read only)."""
+    drive_id = session.execute(select(Drive.id).where(Drive.serial == serial)).scalar_one_or_none()
+    if drive_id is None:
+        return None
+    previous = _latest_interrupted(session, drive_id)
+    return ResumePoint.of(previous) if previous is not None else None
+
+
+def resume_preview(point: ResumePoint | None, method: Method, capacity: int) -> str:
+    """What an erasure of the drive with `method` will do, in the words `erase` uses when it starts."""
+    why = resume_refusal(point, method, capacity)
+    if point is None or why == "":
+        return "starts from the first byte (nothing to resume)"
+    if why is None:
+        return f"will resume erasure {point.erasure_id} at {point.position}"
+    return f"starts from the first byte; interrupted erasure {point.erasure_id} is not resumed ({why})"
+
+
 def begin_erasure(
     session: Session,
     env: Env,
@@ -181,39 +265,17 @@ def begin_erasure(
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
         _claim_backup(session, env, record)
-    # Only the drive's last erasure can be continued: an interrupted one that a later erasure
-    # superseded stays in the history and is never resumed.
-    latest = (
-        session.execute(select(Erasure).where(Erasure.drive_id == drive.id).order_by(Erasure.id.desc()))
-        .scalars()
-        .first()
-    )
-    previous = latest if latest is not None and latest.outcome is ErasureOutcome.INTERRUPTED else None
-    resumable = (
-        previous is not None
-        and previous.method == method.name
-        and previous.bytes_total == capacity
-        and (previous.stream_key is not None or not method.needs_key)
-    )
-    if restart:
-        resumable = False
-    elif resume and not resumable:
+    previous = _latest_interrupted(session, drive.id)
+    point = ResumePoint.of(previous) if previous is not None else None
+    not_resumed_why = resume_refusal(point, method, capacity, restart=restart)
+    resumable = point is not None and not_resumed_why is None
+    if resume and not resumable:
         if previous is None:
             raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
         raise InvalidState(
             f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
             f"{method.name}; run it again with --method {previous.method}"
         )
-    not_resumed_why = None
-    if previous is not None and not resumable:
-        if restart:
-            not_resumed_why = "--restart"
-        elif previous.method != method.name:
-            not_resumed_why = f"it used {previous.method}; `--method {previous.method}` would resume it"
-        elif previous.bytes_total != capacity:
-            not_resumed_why = f"it covered {previous.bytes_total} bytes, the drive now has {capacity}"
-        else:
-            not_resumed_why = "its random-pass key is gone"
     record_id = record.id if record is not None else None
     if resumable and previous is not None:
         claimed = session.execute(
@@ -310,7 +372,7 @@ def begin_erasure(
         capacity,
         method.pass_count,
         previous.id if previous is not None else None,
-        not_resumed_why,
+        not_resumed_why or None,
     )
 
 
