@@ -13,13 +13,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from certificates.qr import qr_matrix
 from certificates.render import draw_qr_modules
 from wipestation.errors import BadValue
 from wipestation.labels import FORMATS, LabelData
@@ -73,10 +73,7 @@ QR_MASK = 2
 def qr_modules(payload: str) -> list[list[bool]]:
     """The QR code's modules (error correction M). One fixed mask pattern: any of the eight is valid
     (the code says which), and trying all eight made a sheet of labels several times slower."""
-    qr = QrCodeWidget(payload, barLevel="M").qr
-    qr.version = qr.calculate_version()
-    qr.makeImpl(False, QR_MASK)
-    return [[bool(cell) for cell in row] for row in qr.modules]
+    return qr_matrix(payload, QR_MASK)
 
 
 def _draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
@@ -42,16 +43,18 @@ class PdfCertificateRenderer:
         assert self._signer is not None
         if self._logo is None and self.config.shop.logo:
             self._logo = load_logo(self.config.shop.logo)
+        canonical = data.canonical()  # once: its hash goes on the page and in the QR code
         unsigned = render_unsigned(
             data,
             lang,
             signer_fingerprint=self.fingerprint,
             verify_url=self.config.certificates.verify_url,
             logo=self._logo,
+            sha256=hashlib.sha256(canonical).hexdigest(),
         )
         return self._signer.sign(
             unsigned,
-            data.canonical(),
+            canonical,
             created=data.issued_at,
             signer_name=data.issuer.name,
             reason=t(f"sign.reason.{data.kind}", lang, number=data.number),

@@ -34,7 +34,6 @@ LONG_FUNCTIONS: dict[str, str] = {
     "wipestation/destruction.py:destroy": "being split (issue 14): record state changes go to custody",
     "wipestation/customers.py:export_customer": "being split (issue 14): the customer read model",
     "wipestation/cli/erase.py:erase": "being split (issue 14): reads the typed erasure result",
-    "certificates/render.py:_Renderer.erasure": "being split (issue 14)",
 }
 LONG_MODULES: dict[str, str] = {
     "wipestation/certify.py": "being split (issue 14): data, numbering, issuing and stored copies",
@@ -42,8 +41,6 @@ LONG_MODULES: dict[str, str] = {
     "wipestation/erasure/engine.py": "being split (issue 14)",
     "wipestation/erasure/service.py": "being split (issue 14): record state changes go to custody",
     "wipestation/erasure/run.py": "being split (issue 14): a frozen, typed erasure result",
-    "certificates/render.py": "being split (issue 14)",
-    "certificates/texts.py": "every sentence of a certificate in Dutch and English: a 380-line table, then formatters",
     "wipestation/health.py": "SMART: smartctl and nvme-cli parsing, the limits, the records; to split by concern",
     "wipestation/workstation.py": "setup-workstation: group, udev rules, sudoers, units, install and uninstall",
     "tui/app.py": "the console's App; its services become the core's typed app object (issue 14)",

@@ -65,6 +65,7 @@ class WipestationApp(App[None]):
         Binding("f2", "show_records", "Records"),
         Binding("f3", "show_customers", "Customers"),
         Binding("f4", "show_history", "History"),
+        Binding("f5", "show_certificates", "Certificates", show=False),
         Binding("f6", "show_pool", "Pool", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
         # Priority: the App moves focus before it routes the next queued key, so a barcode
@@ -428,6 +429,12 @@ class WipestationApp(App[None]):
 
         await self.push_screen(ConfirmScreen("Quit wipestation?", text, yes="Quit"), answer)
 
+    def action_show_certificates(self) -> None:
+        from tui.screens.certificates import CertificatesScreen
+
+        if not isinstance(self.screen, CertificatesScreen):
+            self._switch_to(CertificatesScreen())
+
     def action_show_pool(self) -> None:
         from tui.screens.pool import PoolScreen
 
@@ -495,4 +502,5 @@ class WipestationApp(App[None]):
             yield SystemCommand("Destroy due abandoned disks", "Record a destruction", on_dash("destroy"))
         yield SystemCommand("Records", "All custody records", self.action_show_records)
         yield SystemCommand("Customers", "Search, add, edit, export, anonymise", self.action_show_customers)
+        yield SystemCommand("Certificates", "Open, print or send a certificate (F5)", self.action_show_certificates)
         yield SystemCommand("Dashboard", "Attached drives, due records, erasures", self.action_show_dashboard)

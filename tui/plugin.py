@@ -58,7 +58,7 @@ def real_services(app: AppContext) -> ConsoleServices:
         watcher_factory=app.watcher_factory,
         eraser=eraser,
         renderer_factory=renderer,
-        export_dir=Path.cwd(),
+        export_dir=app.config.documents_dir,
     )
 
 

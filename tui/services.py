@@ -82,6 +82,18 @@ def xdg_open(path: Path) -> str | None:
     return None
 
 
+def lp_print(path: Path) -> str | None:
+    """Print a file with `lp` (CUPS) on the default printer; returns an error text, or None when queued."""
+    lp = shutil.which("lp")
+    if lp is None:
+        return "lp is not installed (CUPS)"
+    try:
+        done = subprocess.run([lp, str(path)], capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    return (done.stderr.strip() or f"lp exited with {done.returncode}") if done.returncode else None
+
+
 @dataclass
 class ConsoleServices:
     """Everything the console talks to. Tests pass fakes for the devices and the engine."""
@@ -94,7 +106,8 @@ class ConsoleServices:
     renderer_factory: Callable[[], CertificateRenderer] | None = None
     certificates: CertificateAccess | None = None
     open_file: Callable[[Path], str | None] = xdg_open
-    export_dir: Path = field(default_factory=Path.cwd)
+    print_file: Callable[[Path], str | None] = lp_print
+    export_dir: Path = field(default_factory=Path.cwd)  # the documents folder: exports and PDFs go here
     demo: bool = False
     finished_visible_seconds: float = 120.0  # a finished erasure stays in the pane, then moves to history
     refresh_seconds: float = 2.0  # how often the store is asked whether anything changed (CLI, other stations)

@@ -58,6 +58,7 @@ class CertificatesConfig:
     cert_path: str | None = None  # PEM X.509 certificate
     fingerprint: str | None = None  # SHA-256 of the shop's signing certificate, hex
     verify_url: str | None = None  # where the shop publishes `certificate site` (the QR code then opens it)
+    send_on_issue: bool = False  # mail each new certificate to a customer with an e-mail address
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,12 @@ class Config:
     language: str = "nl"  # the console, messages, mail and digest; certificates default to it
     timezone: str = "Europe/Amsterdam"
     data_dir: Path = field(default_factory=default_data_dir)
+    documents: Path | None = None  # where the console writes exports and PDFs (default <data_dir>/documents)
     machines: tuple[DestructionMachine, ...] = ()  # [machines]: the shop's destruction machines
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.documents if self.documents is not None else self.data_dir / "documents"
 
     @property
     def allow_test_devices(self) -> bool:
@@ -207,7 +213,7 @@ def _from_file(config: Config, raw: dict[str, Any]) -> Config:
             changes[key] = value
         elif key == "machines":
             changes[key] = _machines(value)
-        elif key == "data_dir" and isinstance(value, str):
+        elif key in {"data_dir", "documents"} and isinstance(value, str):
             changes[key] = Path(value).expanduser()
         else:
             raise ConfigError(f"config: unknown or malformed key '{key}'")
@@ -225,6 +231,8 @@ def _check_choices(config: Config) -> None:
         raise ConfigError("config: language must be 'nl' or 'en'")
     if config.mail.security not in {"none", "starttls", "tls"}:
         raise ConfigError("config: [mail] security must be 'none', 'starttls' or 'tls'")
+    if config.certificates.send_on_issue and not config.mail.configured:
+        raise ConfigError("config: [certificates] send_on_issue needs [mail] host and from")
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
     for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):

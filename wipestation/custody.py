@@ -16,12 +16,14 @@ from wipestation.customers import get_customer
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.identity import DriveIdentity
+from wipestation.models import OPEN_STATES as OPEN_STATES  # defined once, in the models
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
 from wipestation.retention import abandoned_due, backup_due
 from wipestation.retention import effective_due as _effective_due
 from wipestation.text import REASON_LIMIT, check_length, check_plain
+from wipestation.views.records import record_view
+from wipestation.views.records import state_shown as state_shown  # one rule, in the read side
 
-OPEN_STATES = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
 LIST_STATES = ("holding", "stored", "due", "erasing", "erased", "destroyed", "open", "closed")
 
 
@@ -37,13 +39,6 @@ def active_hold(record: CustodyRecord, today: date) -> Hold | None:
     return max(live, key=lambda h: h.until) if live else None
 
 
-def state_shown(state: CustodyState, due: date, today: date) -> str:
-    """The state a person sees: a kept record whose effective due date has come is `due`."""
-    if state in (CustodyState.HOLDING, CustodyState.STORED) and due <= today:
-        return "due"
-    return state.value
-
-
 def display_state(record: CustodyRecord, today: date) -> str:
     return state_shown(record.state, effective_due(record), today)
 
@@ -53,52 +48,8 @@ def _summary(record: CustodyRecord) -> dict[str, Any]:
 
 
 def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
-    due = effective_due(record)
-    drive = record.drive
-    hold = active_hold(record, today)
-    return {
-        "id": record.id,
-        "kind": record.kind.value,
-        "state": display_state(record, today),
-        "serial": drive.serial,
-        "customer_id": record.customer_id,
-        "job": record.job_ref,
-        "started_on": record.started_on,
-        "due_on": due,
-        "rule_due_on": record.due_on,
-        "days_left": (due - today).days,
-        "deletion_requested_on": record.deletion_requested_on,
-        "deletion_reason": record.deletion_reason,
-        "destroy_reason": record.destroy_reason,  # kind shop: why the shop destroys its own drive
-        "on_hold": hold is not None,
-        "holds": [
-            {
-                "id": h.id,
-                "until": h.until,
-                "reason": h.reason,
-                "by": h.created_by,
-                "released": h.released_at is not None,
-                "released_at": h.released_at,
-                "release_reason": h.release_reason,
-            }
-            for h in record.holds
-        ],
-        "location": record.location,
-        "host_computer": record.host_computer,
-        "drive": {
-            "serial": drive.serial,
-            "model": drive.model,
-            "vendor": drive.vendor,
-            "capacity_bytes": drive.capacity_bytes,
-            "bus": drive.bus,
-            "media": drive.media,
-            "wwn": drive.wwn,
-            "owner": drive.owner.value,
-        },
-        "created_at": record.created_at,
-        "created_by": record.created_by,
-        "closed_at": record.closed_at,
-    }
+    """The record as the CLI's JSON shows it (the read side's view, as a dict)."""
+    return record_view(record, today).to_dict()
 
 
 def _record_query() -> Any:
@@ -283,34 +234,6 @@ def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Re
 def register_abandoned(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
     """A customer's disk from an abandoned computer, stored apart: due after 3 calendar months."""
     return _register(session, env, CustodyKind.ABANDONED, identity, reg)
-
-
-def list_records(
-    session: Session, today: date, *, kind: str | None = None, state: str | None = None
-) -> list[CustodyRecord]:
-    stmt = _record_query().order_by(CustodyRecord.id)
-    if kind:
-        stmt = stmt.where(CustodyRecord.kind == CustodyKind(kind))
-    records: list[CustodyRecord] = list(session.execute(stmt).scalars())
-    if state == "open":
-        return [r for r in records if r.state in OPEN_STATES]
-    if state == "closed":
-        return [r for r in records if r.state not in OPEN_STATES]
-    if state:
-        return [r for r in records if display_state(r, today) == state]
-    return records
-
-
-def due_records(session: Session, on: date) -> list[tuple[CustodyRecord, int]]:
-    """Open records due or overdue on `on`, most overdue first, with their overdue days."""
-    stmt = _record_query().where(CustodyRecord.state.in_(OPEN_STATES))
-    out = []
-    for record in session.execute(stmt).scalars():
-        due = effective_due(record)
-        if due <= on:
-            out.append((record, (on - due).days))
-    out.sort(key=lambda pair: (-pair[1], pair[0].id))
-    return out
 
 
 def _open(session: Session, ref: str) -> CustodyRecord:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from wipestation.audit import Action, record_event
@@ -86,18 +86,21 @@ def get_customer(session: Session, customer_id: int, *, for_update: bool = False
     return customer
 
 
+def search_condition(search: str) -> ColumnElement[bool]:
+    """Part of the name, e-mail, phone or address, case-insensitive."""
+    pattern = f"%{search.lower()}%"
+    return or_(
+        func.lower(Customer.name).like(pattern),
+        func.lower(func.coalesce(Customer.email, "")).like(pattern),
+        func.lower(func.coalesce(Customer.phone, "")).like(pattern),
+        func.lower(func.coalesce(Customer.address, "")).like(pattern),
+    )
+
+
 def list_customers(session: Session, search: str | None = None) -> list[Customer]:
     stmt = select(Customer).order_by(Customer.id)
     if search:
-        pattern = f"%{search.lower()}%"
-        stmt = stmt.where(
-            or_(
-                func.lower(Customer.name).like(pattern),
-                func.lower(func.coalesce(Customer.email, "")).like(pattern),
-                func.lower(func.coalesce(Customer.phone, "")).like(pattern),
-                func.lower(func.coalesce(Customer.address, "")).like(pattern),
-            )
-        )
+        stmt = stmt.where(search_condition(search))
     return list(session.execute(stmt).scalars())
 
 

@@ -16,12 +16,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from wipestation import views
 from wipestation.audit import Action, record_event
-from wipestation.custody import OPEN_STATES, active_hold, due_records
 from wipestation.env import Env
-from wipestation.models import AuditEvent, AuditHead, CustodyRecord, Erasure, ErasureOutcome
+from wipestation.models import AuditEvent, AuditHead, Erasure, ErasureOutcome
 
 HOLD_WINDOW_DAYS = 7
 FIRST_WINDOW_DAYS = 7
@@ -140,22 +140,14 @@ def build_digest(session: Session, env: Env, on: date) -> Digest:
     since = last_digest_at(session, end) or (end - timedelta(days=FIRST_WINDOW_DAYS))
     due_today: list[DueItem] = []
     overdue: list[DueItem] = []
-    for record, days in due_records(session, on):
-        item = DueItem(
-            record.id, record.kind.value, record.drive.serial, record.location, on - timedelta(days=days), days
+    for r in views.due_list(session, on):
+        (overdue if r.overdue_days > 0 else due_today).append(
+            DueItem(r.id, r.kind, r.serial, r.location, r.due_on, r.overdue_days)
         )
-        (overdue if days > 0 else due_today).append(item)
     holds: list[HoldItem] = []
-    stmt = (
-        select(CustodyRecord)
-        .where(CustodyRecord.state.in_(OPEN_STATES))
-        .options(selectinload(CustodyRecord.holds), selectinload(CustodyRecord.drive))
-        .order_by(CustodyRecord.id)
-    )
-    for record in session.execute(stmt).scalars():
-        hold = active_hold(record, on)
-        if hold is not None and hold.until <= on + timedelta(days=HOLD_WINDOW_DAYS):
-            holds.append(HoldItem(record.id, record.kind.value, record.drive.serial, hold.until))
+    for r in views.record_list(session, on, state="open"):
+        if r.hold_until is not None and r.hold_until <= on + timedelta(days=HOLD_WINDOW_DAYS):
+            holds.append(HoldItem(r.id, r.kind, r.serial, r.hold_until))
     holds.sort(key=lambda h: (h.until, h.record_id))
     failed: list[FailedItem] = []
     rows = session.execute(

@@ -94,7 +94,11 @@ class CustodyState(enum.StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self in {CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING}
+        return self in OPEN_STATES
+
+
+# The states of a record the shop still keeps (defined once: services, views and the console use it).
+OPEN_STATES = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
 
 
 class DriveOwner(enum.StrEnum):

@@ -43,3 +43,10 @@ def days_text(n: int) -> str:
     if n == 0:
         return "today"
     return f"{-n} day{'s' if n != -1 else ''} overdue"
+
+
+def due_words(n: int) -> str:
+    """The same, said of a due date: `due in 3 days`, `due today`, `overdue by 2 days`."""
+    if n < 0:
+        return f"overdue by {-n} day{'s' if n != -1 else ''}"
+    return f"due {days_text(n)}"

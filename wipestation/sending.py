@@ -2,7 +2,9 @@
 
 Every attempt is a `certificate_sends` row with its outcome; the audit events name the certificate,
 the language and the outcome, never the address. A failed send stays pending until
-`certificate send --pending` gets it through.
+`certificate send --pending` gets it through. With `[certificates] send_on_issue = true` a new
+certificate goes to its customer right after the issuing transaction (`send_on_issue`), through the
+same code; a failure there never undoes the erasure or destruction, it is reported and stays pending.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation import mail
 from wipestation.audit import Action, record_event
@@ -64,8 +67,20 @@ class SendResult:
     status: str  # sent / failed
     error: str | None = None
 
+    recorded: bool = True  # False: it failed before an attempt could be recorded (not pending)
+
     def to_dict(self) -> dict[str, object]:
         return {"number": self.number, "lang": self.lang, "status": self.status, "error": self.error}
+
+    def failure_line(self) -> str | None:
+        """One line for the issuing command when the automatic send failed, saying how to retry."""
+        if self.status != FAILED:
+            return None
+        retry = "--pending" if self.recorded else self.number
+        return (
+            f"warning: certificate {self.number} was issued but not sent ({self.error}); "
+            f"retry: wipestation certificate send {retry}"
+        )
 
 
 def check_address(address: str) -> str:
@@ -189,3 +204,29 @@ def retry_pending(
         message = build_message(env, cert, pdf, to=row.address, lang=row.lang)
         results.append(_attempt(session, env, cert, message, address=row.address, lang=row.lang, sender=sender))
     return results
+
+
+def send_on_issue(
+    sessions: sessionmaker[Session],
+    env: Env,
+    renderer: CertificateRenderer | None,
+    number: str,
+    *,
+    sender: Sender = mail.send,
+) -> SendResult | None:
+    """`[certificates] send_on_issue`: mail a just-issued certificate to its customer, in its own
+    transaction after the one that issued it (no mail for a certificate that was rolled back, and no
+    number lock held while the server answers). None when it is off or the customer has no address.
+    A failure is returned, never raised: the attempt is recorded (pending) like a manual send's."""
+    if not env.config.certificates.send_on_issue:
+        return None
+    lang = env.config.certificates.language
+    try:
+        with sessions.begin() as session:
+            cert = find_certificate(session, number)
+            if customer_address(session, cert) is None:
+                return None
+            return send_certificate(session, env, renderer, number, lang=lang, sender=sender)
+    except (WipestationError, SQLAlchemyError) as exc:
+        error = " ".join(str(exc).split()) if isinstance(exc, WipestationError) else type(exc).__name__
+        return SendResult(number=number, lang=lang, status=FAILED, error=error, recorded=False)

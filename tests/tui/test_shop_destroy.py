@@ -16,7 +16,7 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.destroy import DestroyScreen
 from tui.screens.pool import PoolScreen, format_pool_drive
 from tui.screens.record_detail import _describe
-from wipestation import custody
+from wipestation import custody, views
 from wipestation.identity import DriveIdentity
 from wipestation.models import Certificate, CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
 from wipestation.pool import list_pool, queue_for_destruction, retire_drive
@@ -43,7 +43,7 @@ async def test_a_queued_shop_drive_is_due_in_the_pool_and_destroyed_from_the_con
         # attached, on the dashboard; and the record's detail: the shop's own, with why
         attached = drive_row(s, env.today(), disk("/dev/sdc", "POOL-OLD"))
         assert attached.status == "shop drive retired, queued for destruction, due today" and attached.due
-        detail = _describe(custody.record_to_dict(custody.find_record(s, str(shop)), env.today()), None)
+        detail = _describe(views.record_detail(s, env.today(), str(shop)))
         assert "the shop's own drive, retired: health: reallocated sectors 200 > 10" in detail
         assert "Customer" not in detail
     app = make_app()

@@ -176,6 +176,7 @@ class CustomersScreen(Screen[None]):
         Binding("ctrl+e", "edit", "Edit"),
         Binding("ctrl+x", "export", "Export"),
         Binding("ctrl+a", "anonymise", "Anonymise"),
+        Binding("ctrl+r", "records", "Records"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -221,6 +222,18 @@ class CustomersScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one("#customers", DataTable).focus()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a customer: their records."""
+        event.stop()
+        self.action_records()
+
+    def action_records(self) -> None:
+        from tui.screens.customer_records import CustomerRecordsScreen
+
+        cid = self.selected()
+        if cid is not None:
+            self.app.push_screen(CustomerRecordsScreen(cid))
+
     def selected(self) -> int | None:
         table = self.query_one("#customers", DataTable)
         if table.row_count == 0:
@@ -254,6 +267,7 @@ class CustomersScreen(Screen[None]):
             """The export and its file, in a worker (the export's read is logged in the audit chain)."""
             doc = in_transaction(services.sessions, lambda s: svc.export_customer(s, cid, services.env.today()))
             try:
+                path.parent.mkdir(parents=True, exist_ok=True)  # the documents folder, made on first use
                 path.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
             except OSError as exc:
                 raise OSError(f"could not write {path}: {exc.strerror or exc}") from exc

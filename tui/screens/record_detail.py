@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
-from sqlalchemy import ColumnElement, or_, select
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,12 +13,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from wipestation import custody
+from wipestation import custody, views
 from wipestation.errors import WipestationError
-from wipestation.history import drive_erasures, last_attempt_warning, position_text
-from wipestation.models import AuditEvent, Certificate, Erasure
+from wipestation.history import position_text
 from wipestation.retention import days_text
 from wipestation.units import format_capacity
+from wipestation.views import CertificateView, RecordDetail, RecordView
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,6 +29,16 @@ if TYPE_CHECKING:
     from tui.screens.confirm import ReasonScreen
     from wipestation.env import Env
     from wipestation.models import CustodyRecord
+
+
+CERTIFICATE_COLUMNS = (
+    ("Certificate", 18),
+    ("Kind", 12),
+    ("Issued", 17),
+    ("Serial", 20),
+    ("Sent / revoked", 28),
+    ("By", None),
+)
 
 
 class RecordDetailScreen(Screen[None]):
@@ -46,6 +55,7 @@ class RecordDetailScreen(Screen[None]):
         super().__init__()
         self.record_id = record_id
         self.data: dict[str, Any] = {}
+        self.detail: RecordDetail | None = None
         self.certificates: list[str] = []
 
     @property
@@ -54,7 +64,7 @@ class RecordDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         certs: DataTable[Any] = DataTable(id="certificates", cursor_type="row")
-        for label, width in (("Certificate", 18), ("Kind", 12), ("Issued", 20), ("By", None)):
+        for label, width in CERTIFICATE_COLUMNS:
             certs.add_column(label, width=width)
         erasures: DataTable[Any] = DataTable(id="erasures", cursor_type="row")
         for label, width in (
@@ -91,51 +101,38 @@ class RecordDetailScreen(Screen[None]):
         self.query_one("#history", DataTable).focus()
 
     def reload(self) -> None:
-        services = self.wapp.services
-        today = services.env.today()
         try:
-            with services.sessions.begin() as s:
-                record = custody.find_record(s, str(self.record_id))
-                self.data = custody.record_to_dict(record, today)
-                self.data["erasures"] = drive_erasures(s, record.drive_id)
-                self.data["last_erasure_warning"] = last_attempt_warning(self.data["erasures"])
-                customer = record.customer.name if record.customer is not None else None
-                erasure_ids = list(s.execute(select(Erasure.id).where(Erasure.record_id == record.id)).scalars())
-                certs = list(
-                    s.execute(
-                        select(Certificate).where(Certificate.record_id == record.id).order_by(Certificate.id)
-                    ).scalars()
-                )
-                mine = AuditEvent.entity_id == record.id
-                cond: ColumnElement[bool] = AuditEvent.entity.in_(("record", "custody_record")) & mine
-                if erasure_ids:
-                    cond = or_(cond, (AuditEvent.entity == "erasure") & AuditEvent.entity_id.in_(erasure_ids))
-                events = list(s.execute(select(AuditEvent).where(cond).order_by(AuditEvent.id)).scalars())
-                cert_rows = [
-                    (c.number, c.kind.value, c.issued_at.strftime("%Y-%m-%d %H:%M"), c.issued_by) for c in certs
-                ]
-                event_rows = [
-                    (str(e.id), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action, _change(e.before, e.after))
-                    for e in events
-                ]
+            detail = self.load()
         except WipestationError as exc:
             self.query_one("#detail", Static).update(str(exc))
             return
+        self.apply(detail)
+
+    def load(self) -> RecordDetail:
+        """Everything `wipestation show` has, and the record's certificates and history (thread-safe:
+        a worker runs it when the store changed elsewhere)."""
+        services = self.wapp.services
+        with services.sessions.begin() as s:
+            return views.record_detail(s, services.env.today(), str(self.record_id))
+
+    def apply(self, detail: RecordDetail) -> None:
+        self.detail = detail
+        self.data = detail.to_dict()
         self.sub_title = f"record {self.record_id}"
-        self.query_one("#detail", Static).update(_describe(self.data, customer))
+        self.query_one("#detail", Static).update(_describe(detail))
         table = self.query_one("#certificates", DataTable)
         table.clear()
-        self.certificates = [row[0] for row in cert_rows]
-        for row in cert_rows:
-            table.add_row(*row, key=row[0])
+        self.certificates = [c.number for c in detail.certificates]
+        for c in detail.certificates:
+            table.add_row(*certificate_cells(c), key=c.number)
         erasure_table = self.query_one("#erasures", DataTable)
         erasure_table.clear()
-        for er in self.data["erasures"]:
+        for er in detail.erasures:
             erasure_table.add_row(*_erasure_row(er), key=str(er["erasure_id"]))
         history = self.query_one("#history", DataTable)
         history.clear()
-        for erow in event_rows:
-            history.add_row(*erow)
+        for e in detail.events:
+            history.add_row(str(e.id), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action, e.change())
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -237,53 +234,60 @@ class RecordDetailScreen(Screen[None]):
         self._pdf(False)
 
 
-def _change(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    parts = []
-    for key, value in (after or {}).items():
-        old = (before or {}).get(key)
-        if before and key in before and old != value:
-            parts.append(f"{key}: {old} -> {value}")
-        elif not before or key not in before:
-            parts.append(f"{key}: {value}")
-    return ", ".join(parts)
-
-
-CLOSED = ("erased", "destroyed")
-
-
-def _when(r: dict[str, Any]) -> str:
+def _when(r: RecordView) -> str:
     """No "overdue" once the record is closed; a hold says so."""
-    if r["state"] in CLOSED:
-        return f"  (closed: {r['state']})"
-    if r["on_hold"]:
+    if not r.is_open:
+        return f"  (closed: {r.state})"
+    if r.on_hold:
         return "  (ON HOLD)"
-    return f" ({days_text(r['days_left'])})"
+    return f" ({days_text(r.days_left)})"
 
 
-def _describe(r: dict[str, Any], customer: str | None) -> str:
-    d = r["drive"]
+def _describe(detail: RecordDetail) -> str:
+    r = detail.record
+    d = r.drive
     e = escape
     lines = [
-        f"[b]Record {r['id']}[/b]: {r['kind']}, [b]{r['state']}[/b]" + ("  (on hold)" if r["on_hold"] else ""),
-        f"Drive     {e(d['serial'])}  {e(d['vendor'] or '')} {e(d['model'] or '')}  "
-        f"{format_capacity(d['capacity_bytes'])}  {d['bus'] or ''} {d['media'] or ''}",
-        f"Customer  {e(customer)} ({r['customer_id']})   job {e(r['job'] or '-')}"
-        if customer is not None
-        else f"Owner     the shop's own drive, retired: {e(r.get('destroy_reason') or '-')}",
-        f"Since     {r['started_on']}   due {r['due_on']}" + _when(r),
+        f"[b]Record {r.id}[/b]: {r.kind}, [b]{r.state}[/b]" + ("  (on hold)" if r.on_hold else ""),
+        f"Drive     {e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
+        f"{format_capacity(d.capacity_bytes)}  {d.bus or ''} {d.media or ''}",
+        f"Customer  {e(r.customer_name)} ({r.customer_id})   job {e(r.job or '-')}"
+        if r.customer_id is not None
+        else f"Owner     the shop's own drive, retired: {e(r.destroy_reason or '-')}",
+        f"Since     {r.started_on}   due {r.due_on}" + _when(r),
     ]
-    if r["rule_due_on"] != r["due_on"]:
-        lines.append(f"Rule      due {r['rule_due_on']} by the retention rule")
-    if r["deletion_requested_on"]:
-        lines.append(f"Deletion  requested by the customer on {r['deletion_requested_on']}")
-    for h in r["holds"]:
-        state = "released" if h["released"] else "active"
-        lines.append(f"Hold      until {h['until']} ({state}): {e(h['reason'])}  \\[{e(h['by'])}]")
-    if r["location"]:
-        lines.append(f"Location  {e(r['location'])}")
-    if r.get("last_erasure_warning"):
-        lines.append(f"[b]Warning[/b]   {e(r['last_erasure_warning'])}")
+    if r.rule_due_on != r.due_on:
+        lines.append(f"Rule      due {r.rule_due_on} by the retention rule")
+    if r.deletion_requested_on:
+        how = f": {e(r.deletion_reason)}" if r.deletion_reason else ""
+        lines.append(f"Deletion  requested by the customer on {r.deletion_requested_on}{how}")
+    for h in r.holds:
+        state = "released" if h.released else "active"
+        lines.append(f"Hold      until {h.until} ({state}): {e(h.reason)}  \\[{e(h.by)}]")
+        if h.release_reason:
+            lines.append(f"          released: {e(h.release_reason)}")
+    if r.location:
+        lines.append(f"Location  {e(r.location)}")
+    if r.host_computer:
+        lines.append(f"Computer  {e(r.host_computer)}")
+    if r.seal_number:
+        lines.append(f"Seal      {e(r.seal_number)}")
+    if detail.last_erasure_warning:
+        lines.append(f"[b]Warning[/b]   {e(detail.last_erasure_warning)}")
     return "\n".join(lines)
+
+
+def certificate_cells(c: CertificateView) -> tuple[str, ...]:
+    """A certificate as the record detail and the certificates screen list it."""
+    if c.revoked:
+        status = "revoked"
+    elif c.sent is not None:
+        status = "sent to " + c.sent.address
+    elif c.sends:
+        status = "send failed"
+    else:
+        status = "-"
+    return (c.number, c.kind, c.issued_at.strftime("%Y-%m-%d %H:%M"), c.serial or "-", status, c.issued_by)
 
 
 def _erasure_row(er: dict[str, Any]) -> tuple[str, ...]:

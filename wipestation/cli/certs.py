@@ -12,7 +12,7 @@ import click
 from sqlalchemy import make_url, select
 from sqlalchemy.exc import OperationalError
 
-from wipestation import certify, revocations
+from wipestation import certify, revocations, views
 from wipestation.audit_check import certificate_head_problem
 from wipestation.certify import CertificateRenderer, VerifyReport
 from wipestation.cli.context import AppContext
@@ -21,6 +21,7 @@ from wipestation.destruction import METHODS, DestructionRequest, destroy
 from wipestation.errors import BadValue, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
 from wipestation.models import Certificate
+from wipestation.sending import send_on_issue
 from wipestation.units import parse_date
 
 
@@ -96,7 +97,11 @@ def destroy_cmd(
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         results = destroy(session, app.env, renderer, request)
-    data: Any = [r.to_dict() for r in results]
+    sent = [send_on_issue(app.sessions, app.env, renderer, r.certificate) for r in results]
+    data: Any = [{**r.to_dict(), "mail": m.to_dict() if m else None} for r, m in zip(results, sent, strict=True)]
+    for m in sent:
+        if m is not None and (line := m.failure_line()):
+            click.echo(line, err=True)
     if len(results) == 1:
         data = data[0]
     emit(
@@ -121,7 +126,7 @@ def certificate_group() -> None:
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """Every certificate issued, oldest first."""
     with app.sessions.begin() as session:
-        rows = [certify.certificate_to_dict(c) for c in certify.list_certificates(session)]
+        rows = [c.to_dict() for c in views.certificate_list(session)]
     emit(
         rows,
         as_json,

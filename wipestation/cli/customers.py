@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from wipestation import customers as svc
+from wipestation import views
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import WipestationError
@@ -48,7 +49,7 @@ def add(app: AppContext, name: str, email: str | None, phone: str | None, addres
 def list_(app: AppContext, search: str | None, as_json: bool) -> None:
     """List customers."""
     with app.sessions.begin() as s:
-        rows = [svc.customer_to_dict(c) for c in svc.list_customers(s, search)]
+        rows = [c.to_dict() for c in views.customer_list(s, search)]
     emit(rows, as_json, [_line(r) for r in rows] or ["no customers"])
 
 
@@ -58,13 +59,8 @@ def list_(app: AppContext, search: str | None, as_json: bool) -> None:
 @click.pass_obj
 def show(app: AppContext, customer_id: int, as_json: bool) -> None:
     """Show a customer and their records."""
-    from wipestation.custody import record_to_dict
-
     with app.sessions.begin() as s:
-        c = svc.get_customer(s, customer_id)
-        data = svc.customer_to_dict(c)
-        today = app.env.today()
-        data["records"] = [record_to_dict(r, today) for r in sorted(c.records, key=lambda r: r.id)]
+        data = views.customer_detail(s, app.env.today(), customer_id).to_dict()
     lines = [_line(data)]
     if data.get("address"):
         lines.append(f"       {data['address']}")

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy import select
 
-from wipestation import custody
+from wipestation import views
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
@@ -22,7 +21,7 @@ from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherF
 from wipestation.errors import BadValue
 from wipestation.files import replace_atomically
 from wipestation.identity import DriveIdentity
-from wipestation.models import Drive
+from wipestation.retention import due_words
 from wipestation.units import format_capacity
 
 
@@ -39,25 +38,9 @@ def _watcher_factory(app: AppContext) -> WatcherFactory:
 
 def known_record(app: AppContext, serial: str | None) -> dict[str, Any] | None:
     """The drive's open custody record (kind, customer, effective due date), if the serial is known."""
-    if not serial:
-        return None
-    today = app.env.today()
     with app.sessions.begin() as session:
-        drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
-        if drive is None:
-            return None
-        record = custody.open_record_for_drive(session, drive.id)
-        due = custody.effective_due(record) if record is not None else None
-        return {
-            "drive_id": drive.id,
-            "owner": drive.owner.value,
-            "id": record.id if record else None,
-            "kind": record.kind.value if record else None,
-            "customer_id": record.customer_id if record else None,
-            "state": custody.display_state(record, today) if record else None,
-            "due_on": due,
-            "days_left": (due - today).days if due is not None else None,
-        }
+        known = views.known_drive(session, app.env.today(), serial)
+    return known.to_dict() if known is not None else None
 
 
 def describe_record(record: dict[str, Any] | None) -> str:
@@ -67,16 +50,8 @@ def describe_record(record: dict[str, Any] | None) -> str:
     if record["id"] is None:
         return f"known {record['owner']} drive, no open record"
     if record["customer_id"] is None:
-        return f"{record['kind']} #{record['id']}: the shop's own drive, to destroy, {_due_words(record['days_left'])}"
-    return f"{record['kind']} #{record['id']} for customer {record['customer_id']}, {_due_words(record['days_left'])}"
-
-
-def _due_words(days: int) -> str:
-    if days > 0:
-        return f"due in {days} day{'s' if days != 1 else ''}"
-    if days == 0:
-        return "due today"
-    return f"overdue by {-days} day{'s' if days != -1 else ''}"
+        return f"{record['kind']} #{record['id']}: the shop's own drive, to destroy, {due_words(record['days_left'])}"
+    return f"{record['kind']} #{record['id']} for customer {record['customer_id']}, {due_words(record['days_left'])}"
 
 
 # -- drives

@@ -152,6 +152,8 @@ def erase(
         )
     if out["certificate_error"]:
         click.echo(f"warning: erased, but no certificate was issued: {out['certificate_error']}", err=True)
+    if out.get("mail_warning"):
+        click.echo(out["mail_warning"], err=True)
     if report.outcome not in ("succeeded", "with-exceptions"):
         raise EraseFailed(f"erasure {out['erasure_id']} {out['outcome']}: {out['error']}")
 

@@ -7,12 +7,12 @@ from typing import Any
 
 import click
 
-from wipestation import custody
+from wipestation import custody, views
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.errors import BadValue, SafetyRefusal
-from wipestation.history import drive_erasures, history_lines, last_attempt_warning
+from wipestation.history import history_lines
 from wipestation.identity import DriveIdentity
 from wipestation.retention import days_text
 from wipestation.units import format_capacity, parse_capacity, parse_date
@@ -193,7 +193,7 @@ def list_(app: AppContext, kind: str | None, state: str | None, as_json: bool) -
     """List custody records."""
     today = app.env.today()
     with app.sessions.begin() as s:
-        rows = [custody.record_to_dict(r, today) for r in custody.list_records(s, today, kind=kind, state=state)]
+        rows = [r.to_dict() for r in views.record_list(s, today, kind=kind, state=state)]
     emit(rows, as_json, [_line(r) for r in rows] or ["no records"])
 
 
@@ -204,10 +204,7 @@ def list_(app: AppContext, kind: str | None, state: str | None, as_json: bool) -
 def show(app: AppContext, ref: str, as_json: bool) -> None:
     """Show one record (REF: record id or drive serial)."""
     with app.sessions.begin() as s:
-        record = custody.find_record(s, ref)
-        data = custody.record_to_dict(record, app.env.today())
-        data["erasures"] = drive_erasures(s, record.drive_id)
-    data["last_erasure_warning"] = last_attempt_warning(data["erasures"])
+        data = views.record_detail(s, app.env.today(), ref).to_dict()
     lines = _detail(data)
     if data["erasures"]:
         lines.append(f"  erasures  {len(data['erasures'])} of this drive, oldest first")
@@ -227,11 +224,7 @@ def due(app: AppContext, on: str | None, as_json: bool) -> None:
     """Records due or overdue, most overdue first."""
     day = parse_date(on) if on is not None else app.env.today()
     with app.sessions.begin() as s:
-        rows = []
-        for record, overdue in custody.due_records(s, day):
-            data = custody.record_to_dict(record, day)
-            data["overdue_days"] = overdue
-            rows.append(data)
+        rows = [{**r.to_dict(), "overdue_days": r.overdue_days} for r in views.due_list(s, day)]
     emit(rows, as_json, [f"{_line(r)}  {days_text(-r['overdue_days'])}" for r in rows] or [f"nothing due on {day}"])
 
 

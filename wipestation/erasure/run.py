@@ -41,6 +41,7 @@ from wipestation.health import FAILING, erasure_signs, read_health, record_healt
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 from wipestation.pool import queue_failing
+from wipestation.sending import send_on_issue
 
 log = logging.getLogger(__name__)
 
@@ -322,6 +323,9 @@ def run_erasure(
                 out["certificate"] = str(issue_erasure_certificate(s, env, renderer, erasure_id).number)
         except WipestationError as exc:
             out["certificate_error"] = str(exc)
+    sent = send_on_issue(sessions, env, renderer, out["certificate"]) if out["certificate"] else None
+    out["mail"] = sent.to_dict() if sent is not None else None
+    out["mail_warning"] = sent.failure_line() if sent is not None else None
     return EraseReport(out)
 
 
