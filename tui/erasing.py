@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,10 +102,10 @@ class CoreEraseBackend:
             confirm_serial=request.serial,
             via="console",
         )
-        out: dict[str, Any] = run_erasure(services, order, on_progress=progress, should_stop=should_stop).erasure
+        result = run_erasure(services, order, on_progress=progress, should_stop=should_stop)
         note = (
-            f"erased, but no certificate was issued: {out['certificate_error']}" if out["certificate_error"] else None
+            f"erased, but no certificate was issued: {result.certificate_error}" if result.certificate_error else None
         )
         return EraseResult(
-            out["outcome"], out["error"] or note, out["erasure_id"], out["record_id"], out["certificate"]
+            result.outcome, result.error or note, result.erasure_id, result.record_id, result.certificate
         )

@@ -8,17 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from wipestation.audit import Action, record_event
-from wipestation.customers import get_customer
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.identity import DriveIdentity
 from wipestation.models import OPEN_STATES as OPEN_STATES  # defined once, in the models
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
-from wipestation.retention import abandoned_due, backup_due
 from wipestation.retention import effective_due as _effective_due
 from wipestation.text import REASON_LIMIT, check_length, check_plain
 from wipestation.views.records import record_view
@@ -136,85 +134,6 @@ class Registration:
     received_on: date | None = None  # when the shop took the disk in (default: the day it is registered)
 
 
-def _register(
-    session: Session, env: Env, kind: CustodyKind, identity: DriveIdentity, reg: Registration
-) -> CustodyRecord:
-    customer = get_customer(session, reg.customer_id)
-    if customer.anonymised_at is not None:
-        raise InvalidState(
-            f"customer {customer.id} is anonymised; register the drive for a current customer", field="customer_id"
-        )
-    today = env.today()
-    if reg.started_on > today:
-        what = "made" if kind is CustodyKind.BACKUP else "abandoned"
-        raise BadValue(
-            f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
-            f"({reg.started_on}) is in the future",
-            field="started_on",
-        )
-    if reg.received_on is not None and reg.received_on > today:
-        raise BadValue(f"--received-on {reg.received_on} is in the future", field="received_on")
-    owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
-    # Lock the drive's row: two workstations registering the same drive at once queue here (a drive
-    # that is new to both collides on its unique serial instead, and the retry lands here).
-    existing = session.execute(
-        select(Drive).where(Drive.serial == identity.serial.strip()).with_for_update()
-    ).scalar_one_or_none()
-    if existing is not None:
-        current = open_record_for_drive(session, existing.id)
-        if current is not None:
-            if kind is CustodyKind.BACKUP and current.kind is CustodyKind.BACKUP:
-                raise InvalidState(
-                    f"drive {existing.serial} already holds an open backup (record {current.id}, customer "
-                    f"{current.customer_id}, due {effective_due(current)}): erase it before reusing the drive"
-                )
-            raise InvalidState(f"drive {existing.serial} already has an open {current.kind.value} record {current.id}")
-        if kind is CustodyKind.BACKUP and existing.retired_at is not None:
-            raise InvalidState(
-                f"drive {existing.serial} was retired from the backup pool on {existing.retired_at.date()}: "
-                f"{existing.retired_reason}; use another drive"
-            )
-        if existing.owner is not owner:
-            names = {DriveOwner.SHOP: "shop backup drive", DriveOwner.CUSTOMER: "customer disk"}
-            raise InvalidState(f"drive {existing.serial} is a {names[existing.owner]}, not a {names[owner]}")
-    drive = upsert_drive(session, env, identity, owner)
-    rules = env.config.retention
-    due = backup_due(reg.started_on, rules) if kind is CustodyKind.BACKUP else abandoned_due(reg.started_on, rules)
-    record = CustodyRecord(
-        kind=kind,
-        state=CustodyState.HOLDING if kind is CustodyKind.BACKUP else CustodyState.STORED,
-        drive=drive,
-        customer_id=customer.id,
-        job_ref=_text(reg.job_ref, "job", 120, field="job_ref"),
-        started_on=reg.started_on,
-        due_on=due,
-        location=_text(reg.location, "location", 200),
-        host_computer=_text(reg.host_computer, "host computer", 200, field="host_computer"),
-        seal_number=_text(reg.seal_number, "seal number", 60, field="seal_number"),
-        received_on=reg.received_on,
-        created_at=env.now(),
-        created_by=env.actor,
-    )
-    session.add(record)
-    session.flush()
-    record_event(
-        session,
-        env,
-        Action.RECORD_REGISTERED,
-        "record",
-        record.id,
-        after={
-            "kind": kind.value,
-            "state": record.state.value,
-            "drive_id": drive.id,
-            "started_on": reg.started_on.isoformat(),
-            "due_on": due.isoformat(),
-        },
-        customer_id=customer.id,
-    )
-    return record
-
-
 def _text(value: str | None, what: str, limit: int, *, field: str | None = None) -> str | None:
     if value is None:
         return None
@@ -228,12 +147,16 @@ def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Re
     """A shop backup drive now holds one customer's backup for one job: due after 30 days."""
     if not reg.job_ref:
         raise BadValue("a backup needs the repair job reference (--job)", field="job_ref")
-    return _register(session, env, CustodyKind.BACKUP, identity, reg)
+    from wipestation.registration import register  # it imports this module
+
+    return register(session, env, CustodyKind.BACKUP, identity, reg)
 
 
 def register_abandoned(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
     """A customer's disk from an abandoned computer, stored apart: due after 3 calendar months."""
-    return _register(session, env, CustodyKind.ABANDONED, identity, reg)
+    from wipestation.registration import register  # it imports this module
+
+    return register(session, env, CustodyKind.ABANDONED, identity, reg)
 
 
 def _open(session: Session, ref: str) -> CustodyRecord:
@@ -318,3 +241,82 @@ def request_deletion(session: Session, env: Env, ref: str, reason: str | None = 
         customer_id=record.customer_id,
     )
     return record
+
+
+# The state changes of a record that other services cause (an erasure, a destruction): every change of
+# a record's state is written in this module, with its audit event.
+
+
+def erasure_refusal(env: Env, record: CustodyRecord) -> str | None:
+    """Why the drive of this backup record cannot be erased now (None: it can)."""
+    if record.state is CustodyState.ERASING:
+        return f"record {record.id} is being erased already"
+    due = effective_due(record)
+    if due > env.today():
+        return (
+            f"record {record.id}: the backup is kept until {due.isoformat()}; if the customer asked for deletion, "
+            f"run `wipestation request-deletion {record.id}` first"
+        )
+    return None
+
+
+def claim_for_erasure(session: Session, env: Env, record: CustodyRecord) -> None:
+    """holding -> erasing, as a check-and-set in the caller's transaction: a second workstation
+    finds the state changed and is refused."""
+    refusal = erasure_refusal(env, record)
+    if refusal is not None:
+        raise InvalidState(refusal)
+    claimed = session.execute(
+        update(CustodyRecord)
+        .where(CustodyRecord.id == record.id, CustodyRecord.state == CustodyState.HOLDING)
+        .values(state=CustodyState.ERASING)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidState(f"record {record.id} is being erased on another workstation")
+    session.refresh(record)
+    _state_changed(session, env, record, Action.RECORD_ERASURE_STARTED, "holding", {"state": "erasing"})
+
+
+def release_from_erasure(session: Session, env: Env, record_id: int | None, erasure_id: int) -> None:
+    """erasing -> holding: the erasure ended without erasing the drive (failed, interrupted)."""
+    record = session.get(CustodyRecord, record_id) if record_id is not None else None
+    if record is None or record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.HOLDING
+    after = {"state": "holding", "erasure_id": erasure_id}
+    _state_changed(session, env, record, Action.RECORD_ERASURE_ENDED, "erasing", after)
+
+
+def mark_erased(session: Session, env: Env, record: CustodyRecord, erasure_id: int, outcome: str) -> None:
+    """erasing -> erased: the backup on the drive is gone; the record is closed."""
+    if record.kind is not CustodyKind.BACKUP or record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.ERASED
+    record.closed_at = env.now()
+    after = {"state": "erased", "erasure_id": erasure_id, "outcome": outcome}
+    _state_changed(session, env, record, Action.RECORD_ERASED, "erasing", after)
+
+
+def mark_destroyed(session: Session, env: Env, record: CustodyRecord, destruction_id: int) -> None:
+    """-> destroyed: the drive was physically destroyed; the record is closed."""
+    before = record.state.value
+    record.state = CustodyState.DESTROYED
+    record.closed_at = env.now()
+    after = {"state": record.state.value, "destruction_id": destruction_id}
+    _state_changed(session, env, record, Action.RECORD_DESTROYED, before, after)
+
+
+def _state_changed(
+    session: Session, env: Env, record: CustodyRecord, action: Action, before: str, after: dict[str, Any]
+) -> None:
+    record_event(
+        session,
+        env,
+        action,
+        "record",
+        record.id,
+        before={"state": before},
+        after=after,
+        customer_id=record.customer_id,
+    )

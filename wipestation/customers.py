@@ -277,52 +277,56 @@ def export_customer(session: Session, customer_id: int, today: date) -> dict[str
         "format": "wipestation-customer-export/1",
         "customer": customer_to_dict(customer),
         "records": [record_to_dict(r, today) for r in records],
-        "erasures": [
-            {
-                "id": e.id,
-                "record_id": e.record_id,
-                "method": e.method,
-                "nist_category": e.nist_category,
-                "outcome": e.outcome.value,
-                "started_at": e.started_at,
-                "ended_at": e.ended_at,
-                "verify_mode": e.verify_mode,
-                "verify_result": e.verify_result,
-            }
-            for e in erasures
-        ],
-        "destructions": [
-            {
-                "id": d.id,
-                "record_id": d.record_id,
-                "method": d.method,
-                "level": d.level,
-                "destroyed_on": d.destroyed_on,
-                "witness": d.witness,
-            }
-            for d in destructions
-        ],
-        "certificates": [
-            {
-                "number": c.number,
-                "kind": c.kind.value,
-                "record_id": c.record_id,
-                "issued_at": c.issued_at,
-                "sha256": c.sha256,
-            }
-            for c in certificates
-        ],
-        "audit_events": [
-            {
-                "id": ev.id,
-                "at": ev.at,
-                "actor": ev.actor,
-                "action": ev.action,
-                "entity": ev.entity,
-                "entity_id": ev.entity_id,
-                "before": ev.before,
-                "after": ev.after,
-            }
-            for ev in events
-        ],
+        "erasures": [_erasure_export(e) for e in erasures],
+        "destructions": [_destruction_export(d) for d in destructions],
+        "certificates": [_certificate_export(c) for c in certificates],
+        "audit_events": [_event_export(ev) for ev in events],
+    }
+
+
+def _erasure_export(e: Erasure) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "record_id": e.record_id,
+        "method": e.method,
+        "nist_category": e.nist_category,
+        "outcome": e.outcome.value,
+        "started_at": e.started_at,
+        "ended_at": e.ended_at,
+        "verify_mode": e.verify_mode,
+        "verify_result": e.verify_result,
+    }
+
+
+def _destruction_export(d: Destruction) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "record_id": d.record_id,
+        "method": d.method,
+        "level": d.level,
+        "destroyed_on": d.destroyed_on,
+        "witness": d.witness,
+    }
+
+
+def _certificate_export(c: Certificate) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "kind": c.kind.value,
+        "record_id": c.record_id,
+        "issued_at": c.issued_at,
+        "sha256": c.sha256,
+    }
+
+
+def _event_export(ev: AuditEvent) -> dict[str, Any]:
+    return {
+        "id": ev.id,
+        "at": ev.at,
+        "actor": ev.actor,
+        "action": ev.action,
+        "entity": ev.entity,
+        "entity_id": ev.entity_id,
+        "before": ev.before,
+        "after": ev.after,
     }

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.audit import Action, record_event
 from wipestation.certify import CertificateRenderer, issue_destruction_certificate
-from wipestation.custody import effective_due, find_record
+from wipestation.custody import effective_due, find_record, mark_destroyed
 from wipestation.destruction_levels import LevelCheck, check_reach
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
@@ -300,56 +300,8 @@ def destroy(
     results: list[DestructionResult] = []
     try:
         for record in checked.records:
-            level = checked.levels[record.id]
-            destruction = Destruction(
-                batch=batch,
-                record_id=record.id,
-                drive_id=record.drive_id,
-                method=req.method,
-                level=level,
-                equipment=checked.equipment,
-                place=checked.place,
-                operator=env.actor,
-                witness=checked.witness,
-                destroyed_on=checked.on,
-                early_reason=checked.reason,
-                lower_level_reason=checked.accept_lower if _below_minimum(env, level) else None,
-                evidence=evidence,
-                created_at=env.now(),
-                details={"particle_size": checked.particle_size, "serial_rescanned": req.serial_rescanned},
-            )
-            session.add(destruction)
-            session.flush()
-            before = {"state": record.state.value}
-            record.state = CustodyState.DESTROYED
-            record.closed_at = env.now()
-            record_event(
-                session,
-                env,
-                Action.DESTRUCTION_RECORDED,
-                "destruction",
-                destruction.id,
-                after={
-                    "record_id": record.id,
-                    "batch": batch,
-                    "method": req.method,
-                    "level": level,
-                    "early": checked.reason is not None,
-                    "lower_level_accepted": destruction.lower_level_reason is not None,
-                    "evidence": [e["sha256"] for e in evidence],
-                },
-                customer_id=record.customer_id,
-            )
-            record_event(
-                session,
-                env,
-                Action.RECORD_DESTROYED,
-                "record",
-                record.id,
-                before=before,
-                after={"state": record.state.value, "destruction_id": destruction.id},
-                customer_id=record.customer_id,
-            )
+            destruction = _record_destruction(session, env, req, checked, record, batch, evidence)
+            mark_destroyed(session, env, record, destruction.id)
             certificate = issue_destruction_certificate(session, env, renderer, destruction.id)
             results.append(
                 DestructionResult(
@@ -359,7 +311,7 @@ def destroy(
                     batch=batch,
                     serial=record.drive.serial,
                     method=req.method,
-                    level=level,
+                    level=destruction.level,
                     destroyed_on=checked.on,
                 )
             )
@@ -367,6 +319,51 @@ def destroy(
         _remove(copies)
         raise
     return results
+
+
+def _record_destruction(
+    session: Session,
+    env: Env,
+    req: DestructionRequest,
+    checked: _Checked,
+    record: CustodyRecord,
+    batch: str,
+    evidence: list[dict[str, str]],
+) -> Destruction:
+    level = checked.levels[record.id]
+    destruction = Destruction(
+        batch=batch,
+        record_id=record.id,
+        drive_id=record.drive_id,
+        method=req.method,
+        level=level,
+        equipment=checked.equipment,
+        place=checked.place,
+        operator=env.actor,
+        witness=checked.witness,
+        destroyed_on=checked.on,
+        early_reason=checked.reason,
+        lower_level_reason=checked.accept_lower if _below_minimum(env, level) else None,
+        evidence=evidence,
+        created_at=env.now(),
+        details={"particle_size": checked.particle_size, "serial_rescanned": req.serial_rescanned},
+    )
+    session.add(destruction)
+    session.flush()
+    after = {
+        "record_id": record.id,
+        "batch": batch,
+        "method": req.method,
+        "level": level,
+        "early": checked.reason is not None,
+        "lower_level_accepted": destruction.lower_level_reason is not None,
+        "evidence": [e["sha256"] for e in evidence],
+    }
+    customer_id = record.customer_id
+    record_event(
+        session, env, Action.DESTRUCTION_RECORDED, "destruction", destruction.id, after=after, customer_id=customer_id
+    )
+    return destruction
 
 
 def _below_minimum(env: Env, level: str) -> bool:

@@ -244,40 +244,6 @@ def destruction_record(session: Session, drive_id: int) -> CustodyRecord | None:
     return session.execute(stmt).scalars().first()
 
 
-def _refuse_unqueueable(session: Session, drive: Drive) -> None:
-    """InvalidState for a drive that cannot be queued: a customer's, in the pool, queued or destroyed
-    already, or holding a backup."""
-    if drive.owner is not DriveOwner.SHOP:
-        raise InvalidState(f"drive {drive.serial} is a customer disk, not a shop backup drive")
-    if drive.retired_at is None:
-        raise InvalidState(
-            f"drive {drive.serial} is still in the pool: retire it first "
-            f"(pool retire {drive.serial} --reason TEXT --destroy)"
-        )
-    earlier = destruction_record(session, drive.id)
-    if earlier is not None and earlier.state is CustodyState.DESTROYED:
-        raise InvalidState(f"drive {drive.serial} was destroyed already (record {earlier.id})")
-    if earlier is not None:
-        raise InvalidState(
-            f"drive {drive.serial} is queued for destruction already "
-            f"(record {earlier.id}, due {effective_due(earlier)})"
-        )
-    held = open_record_for_drive(session, drive.id)
-    if held is not None:
-        raise InvalidState(
-            f"drive {drive.serial} holds backup record {held.id} ({held.state.value}); erase it before it is destroyed"
-        )
-
-
-def _queue_reason(drive: Drive, reason: str | None) -> str:
-    text = drive.retired_reason if reason is None else " ".join(check_plain(reason, "reason").split())
-    if not text:
-        raise BadValue("queuing a drive for destruction needs a reason")
-    if len(text) > REASON_LIMIT:
-        raise BadValue(f"reason is longer than {REASON_LIMIT} characters")
-    return text
-
-
 def queue_for_destruction(session: Session, env: Env, drive: Drive, reason: str | None = None) -> CustodyRecord:
     """Put the retired shop drive in the destruction queue: a record of kind shop with no customer,
     stored and due today (or `[health] destroy_after_days` later). The reason is the drive's
@@ -285,7 +251,7 @@ def queue_for_destruction(session: Session, env: Env, drive: Drive, reason: str 
     backup, and one queued or destroyed already."""
     session.flush()
     session.refresh(drive, with_for_update=True)  # two workstations queuing one drive: the second waits, then sees it
-    _refuse_unqueueable(session, drive)
+    _check_queueable(session, drive)
     text = _queue_reason(drive, reason)
     today = env.today()
     due = today + timedelta(days=env.config.health.destroy_after_days)
@@ -335,6 +301,40 @@ def queue_for_destruction(session: Session, env: Env, drive: Drive, reason: str 
         },  # the reason stays on the record's row, out of the chain
     )
     return record
+
+
+def _check_queueable(session: Session, drive: Drive) -> None:
+    """Refuse a customer's disk, a drive still in the pool, one queued or destroyed already, and one
+    that holds a backup."""
+    if drive.owner is not DriveOwner.SHOP:
+        raise InvalidState(f"drive {drive.serial} is a customer disk, not a shop backup drive")
+    if drive.retired_at is None:
+        raise InvalidState(
+            f"drive {drive.serial} is still in the pool: retire it first "
+            f"(pool retire {drive.serial} --reason TEXT --destroy)"
+        )
+    earlier = destruction_record(session, drive.id)
+    if earlier is not None and earlier.state is CustodyState.DESTROYED:
+        raise InvalidState(f"drive {drive.serial} was destroyed already (record {earlier.id})")
+    if earlier is not None:
+        raise InvalidState(
+            f"drive {drive.serial} is queued for destruction already "
+            f"(record {earlier.id}, due {effective_due(earlier)})"
+        )
+    held = open_record_for_drive(session, drive.id)
+    if held is not None:
+        raise InvalidState(
+            f"drive {drive.serial} holds backup record {held.id} ({held.state.value}); erase it before it is destroyed"
+        )
+
+
+def _queue_reason(drive: Drive, reason: str | None) -> str:
+    text = drive.retired_reason if reason is None else " ".join(check_plain(reason, "reason").split())
+    if not text:
+        raise BadValue("queuing a drive for destruction needs a reason")
+    if len(text) > REASON_LIMIT:
+        raise BadValue(f"reason is longer than {REASON_LIMIT} characters")
+    return text
 
 
 def queue_failing(session: Session, env: Env, drive: Drive) -> CustodyRecord | None:

@@ -8,6 +8,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 
+import pytest
+
 from tests.conftest import Cli
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
 from tests.erasure.test_custody_blockdev import FakeRenderer
@@ -113,3 +115,71 @@ def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(c
     assert done.exit_code == 0, done.stderr
     final = json.loads(done.stdout.strip().splitlines()[-1])
     assert final["outcome"] == "succeeded" and final["nist_category"] == "Clear"
+
+
+ERASE_JSON_KEYS = [
+    "erasure_id",
+    "drive_id",
+    "record_id",
+    "device",
+    "method",
+    "passes",
+    "nist_category",
+    "outcome",
+    "bytes_total",
+    "bytes_written",
+    "bytes_verified",
+    "verify_mode",
+    "verify_result",
+    "verify_seed",
+    "verify_coverage",
+    "bad_ranges",
+    "error",
+    "checkpoint_pass",
+    "checkpoint_offset",
+    "tool",
+    "started_at",
+    "ended_at",
+    "resumed",
+    "hpa_dco",
+    "sectors_not_written",
+    "hidden_restored",
+    "health",
+    "certificate",
+    "certificate_error",
+    "mail",
+    "mail_warning",
+]
+
+
+def test_the_json_of_an_erasure_is_its_typed_result_field_by_field(cli: Cli) -> None:
+    """`erase --json` prints the frozen result's fields, in the order and with the values it always had."""
+    import dataclasses
+
+    from wipestation.db import open_store
+    from wipestation.erasure.result import ErasureResult
+    from wipestation.models import Erasure
+
+    customer = cli.ok("customer", "add", "--name", "C. Klant")
+    record = cli.ok("backup", "register", "--serial", SERIAL, "--customer", str(customer["id"]), "--job", "J-9")
+    assert cli("request-deletion", str(record["id"])).exit_code == 0
+    cli.overrides = _services(FakeBlockDevice(SIZE))
+    result = cli("erase", "/dev/sdz", "--method", "zero", "--verify", "sample", "--confirm", SERIAL, "--json")
+    assert result.exit_code == 0, result.stderr
+    final = json.loads(result.stdout.strip().splitlines()[-1])
+    assert list(final) == ERASE_JSON_KEYS
+    assert final["outcome"] == "succeeded" and final["record_id"] == record["id"] and final["device"] == "/dev/sdz"
+    assert final["bytes_written"] == SIZE and final["verify_mode"] == "sample" and final["bad_ranges"] == []
+    assert final["certificate"] and final["certificate_error"] is None
+    assert final["health"] == "unknown"  # the shop's backup drive: its SMART was read (the fake runner has none)
+    ((number,),) = cli.sql("select number from certificates")
+    assert final["certificate"] == str(number)
+    _, sessions = open_store(cli.url)
+    with sessions.begin() as s:
+        stored = ErasureResult.stored(s.get_one(Erasure, final["erasure_id"]))
+    whole = dataclasses.replace(stored, health=final["health"], certificate=final["certificate"])
+    as_json = final | {"started_at": stored.started_at, "ended_at": stored.ended_at}  # JSON has them as text
+    assert whole.to_dict() == as_json and final["ended_at"] == stored.ended_at.isoformat()  # type: ignore[union-attr]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        stored.outcome = "failed"  # type: ignore[misc]
+    assert stored.finished_well and not dataclasses.replace(stored, outcome="interrupted").finished_well

@@ -16,7 +16,9 @@ from wipestation.commands import CommandRunner
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.methods import METHODS
-from wipestation.erasure.run import EraseOrder, EraseServices, method_offers, run_erasure
+from wipestation.erasure.offers import method_offers
+from wipestation.erasure.result import ErasureResult
+from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
 from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access
 
@@ -121,7 +123,7 @@ def erase(
         allow_member=allow_member,
     )
     with stop_on_signals() as stop:
-        report = run_erasure(
+        result = run_erasure(
             services,
             order,
             on_progress=_progress_printer(as_json),
@@ -130,32 +132,37 @@ def erase(
         )
     if not as_json and sys.stderr.isatty():
         click.echo("", err=True)
-    out = report.erasure
+    _report(result, as_json)
+
+
+def _report(result: ErasureResult, as_json: bool) -> None:
+    """The result on stdout (a JSON line or a few lines of text), warnings on stderr; exit 4 when the
+    erasure did not finish well."""
     if as_json:
-        click.echo(json_line(out))
+        click.echo(json_line(result.to_dict()))
     else:
         click.echo(
-            f"erasure {out['erasure_id']}: {out['outcome']} ({out['method']}, {out['nist_category']}); "
-            f"{out['bytes_written']} bytes written, verify {out['verify_mode']}: {out['verify_result']}"
+            f"erasure {result.erasure_id}: {result.outcome} ({result.method}, {result.nist_category}); "
+            f"{result.bytes_written} bytes written, verify {result.verify_mode}: {result.verify_result}"
         )
-        if out["bad_ranges"]:
-            click.echo(f"bad ranges: {out['bad_ranges'][:10]}")
-        if out.get("health"):
-            click.echo(f"drive health: {out['health']} (wipestation pool, wipestation health DEV)")
-        if out["certificate"]:
-            click.echo(f"certificate: {out['certificate']}")
-    if out.get("sectors_not_written") and report.outcome == "with-exceptions":
+        if result.bad_ranges:
+            click.echo(f"bad ranges: {[list(r) for r in result.bad_ranges[:10]]}")
+        if result.health:
+            click.echo(f"drive health: {result.health} (wipestation pool, wipestation health DEV)")
+        if result.certificate:
+            click.echo(f"certificate: {result.certificate}")
+    if result.sectors_not_written and result.outcome == "with-exceptions":
         click.echo(
-            f"warning: {out['sectors_not_written']} sectors hidden by an HPA/DCO were not written (succeeded with "
+            f"warning: {result.sectors_not_written} sectors hidden by an HPA/DCO were not written (succeeded with "
             "exceptions; the certificate says so); `--restore-hidden` erases them too",
             err=True,
         )
-    if out["certificate_error"]:
-        click.echo(f"warning: erased, but no certificate was issued: {out['certificate_error']}", err=True)
-    if out.get("mail_warning"):
-        click.echo(out["mail_warning"], err=True)
-    if report.outcome not in ("succeeded", "with-exceptions"):
-        raise EraseFailed(f"erasure {out['erasure_id']} {out['outcome']}: {out['error']}")
+    if result.certificate_error:
+        click.echo(f"warning: erased, but no certificate was issued: {result.certificate_error}", err=True)
+    if result.mail_warning:
+        click.echo(result.mail_warning, err=True)
+    if not result.finished_well:
+        raise EraseFailed(f"erasure {result.erasure_id} {result.outcome}: {result.error}")
 
 
 @click.command()

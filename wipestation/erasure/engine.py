@@ -4,104 +4,73 @@ block, checkpoints confirmed progress, verifies the last pass and returns an hon
 
 Thread-safe in the sense the console needs: each engine instance owns its buffers and device, and
 several instances run side by side in threads (the heavy calls release the GIL).
+
+Longer than 400 lines on purpose: it is one class whose write and verify loops share the run's state,
+its checkpoints, its stop flag and its clock; its types (`job`) and its block I/O helpers (`chunkio`)
+live apart.
 """
 
 from __future__ import annotations
 
-import errno
-import os
-import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
 
-from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is, buffers_equal
-from wipestation.erasure.methods import Pattern
+from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is
+from wipestation.erasure.chunkio import (
+    GONE_ERRNOS,
+    IO_WORKERS,
+    MEDIA_ERRNOS,
+    Gone,
+    cancel_and_wait,
+    chunks,
+    inside,
+    keystream_pool,
+    mismatching_blocks,
+    narrowed,
+)
+from wipestation.erasure.job import (
+    Checkpoint,
+    EngineResult,
+    OpenedDevice,
+    Outcome,
+    OverwriteJob,
+    Progress,
+    VerifyMode,
+    failure_text,
+)
 from wipestation.erasure.patterns import PatternFiller
 from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
 from wipestation.errors import SafetyRefusal
 
+__all__ = [
+    "CHUNK",
+    "GONE_ERRNOS",
+    "IO_WORKERS",
+    "MEDIA_ERRNOS",
+    "Checkpoint",
+    "EngineResult",
+    "OpenedDevice",
+    "Outcome",
+    "OverwriteEngine",
+    "OverwriteJob",
+    "Progress",
+    "VerifyMode",
+]
+
 CHUNK = 4 << 20
-IO_WORKERS = 2  # writes in flight; readers verifying a constant pass
 RANDOM_READERS = 4  # readers verifying a random pass: each also regenerates and subtracts its keystream
 DEPTH = 4  # rotating buffers (at least RANDOM_READERS)
 CHECKPOINT_SECONDS = 2.0
 CHECKPOINT_BYTES = 256 << 20
 PROGRESS_SECONDS = 0.5
 
-# Errors of the medium: narrow down, record, carry on. A vanished device: stop, resumable.
-MEDIA_ERRNOS = frozenset({errno.EIO, errno.ENOSPC, errno.EILSEQ, errno.ENODATA, errno.EREMOTEIO, errno.EBADMSG})
-GONE_ERRNOS = frozenset({errno.ENODEV, errno.ENXIO, errno.ESHUTDOWN, errno.ENOENT})
-
-Outcome = Literal["succeeded", "failed", "interrupted", "with-exceptions"]
-VerifyMode = Literal["full", "sample", "none"]
-
-
-@dataclass(frozen=True)
-class Progress:
-    phase: Literal["write", "verify", "firmware"]
-    pass_number: int  # 1-based; the verify phase reports the last pass
-    passes: int
-    bytes_done: int  # in this phase of this pass
-    bytes_total: int
-    rate: float  # bytes per second over this run
-    eta_seconds: float | None  # for the whole erasure
-
-    @property
-    def fraction(self) -> float:
-        return self.bytes_done / self.bytes_total if self.bytes_total else 1.0
-
-
-@dataclass(frozen=True)
-class Checkpoint:
-    """Everything before (pass_index, offset) is on the medium (fdatasync returned)."""
-
-    pass_index: int  # == number of passes: writing complete
-    offset: int
-    bytes_written: int
-    bad_ranges: tuple[tuple[int, int], ...]
-
-
-@dataclass(frozen=True)
-class OverwriteJob:
-    device: str
-    size: int  # the confirmed capacity
-    passes: tuple[Pattern, ...]
-    key: bytes | None = None
-    verify: VerifyMode = "full"
-    verify_seed: str = ""
-    start_pass: int = 0
-    start_offset: int = 0
-    bytes_written: int = 0
-    bad_ranges: tuple[tuple[int, int], ...] = ()
-
-
-@dataclass
-class EngineResult:
-    outcome: Outcome
-    bytes_written: int
-    bytes_verified: int = 0
-    bad_ranges: list[tuple[int, int]] = field(default_factory=list)
-    verify_mode: VerifyMode = "none"
-    verify_result: str | None = None  # passed / failed / skipped
-    verify_seed: str | None = None
-    verify_coverage: float | None = None
-    verify_subsections: int | None = None
-    mismatches: list[tuple[int, int]] = field(default_factory=list)
-    error: str | None = None
-    checkpoint_pass: int = 0
-    checkpoint_offset: int = 0
-
 
 class _Stop(Exception):
     """should_stop() said so."""
-
-
-class _Gone(Exception):
-    """The device disappeared (ENODEV / ENXIO)."""
 
 
 @dataclass
@@ -120,23 +89,6 @@ class _State:
     last_checkpoint_bytes: int = 0
     last_progress: float = 0.0
     verify_total: int = 0
-
-
-class OpenedDevice:
-    """A device that passed the identity re-check and is held open with O_EXCL."""
-
-    def __init__(self, path: str, device: BlockDevice) -> None:
-        self.path = path
-        self.device = device
-
-    def close(self) -> None:
-        self.device.close()
-
-    def __enter__(self) -> OpenedDevice:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class OverwriteEngine:
@@ -246,7 +198,7 @@ class OverwriteEngine:
             self._stop_sync(dev, st)
             result.outcome = "interrupted"
             result.error = "stopped on request (signal)"
-        except _Gone as exc:
+        except Gone as exc:
             result.outcome = "interrupted"
             result.error = f"the device disappeared: {exc}"
         finally:
@@ -258,7 +210,7 @@ class OverwriteEngine:
         if result.outcome == "succeeded" and (result.bad_ranges or result.verify_result == "failed"):
             result.outcome = "failed"
             if result.error is None:
-                result.error = _failure_text(result)
+                result.error = failure_text(result)
         return result
 
     # -- writing ---------------------------------------------------------------------------------
@@ -276,7 +228,7 @@ class OverwriteEngine:
         """Keystream is generated on the process's generator pool and IO_WORKERS writes are in flight (the
         AES-CTR step, pwrite and fdatasync all release the GIL). Finished writes are taken in order,
         so the checkpoint offset only ever covers writes that completed, and everything before it."""
-        ranges = _chunks(start, st.size, chunk)
+        ranges = chunks(start, st.size, chunk)
         constant = filler.is_constant
         if constant:
             filler.fill(buffers[0], 0, chunk)
@@ -284,9 +236,9 @@ class OverwriteEngine:
         writing: deque[tuple[Future[list[tuple[int, int]]], int, int, AlignedBuffer]] = deque()
 
         def write(buf: AlignedBuffer, off: int, n: int) -> list[tuple[int, int]]:
-            return _narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs, self._still_attached)
+            return narrowed(lambda view, at: dev.pwrite(view, at), buf, off, n, lbs, self._still_attached)
 
-        generators = _keystream_pool()
+        generators = keystream_pool()
         with ThreadPoolExecutor(max_workers=IO_WORKERS, thread_name_prefix="writer") as writers:
 
             def refill(buf: AlignedBuffer) -> None:
@@ -319,13 +271,7 @@ class OverwriteEngine:
                     self._written(dev, st, off, n, bad)
                     refill(buf)
             finally:
-                unfinished: list[Future[Any]] = [f for f, *_ in filling if f is not None]
-                unfinished += [f for f, *_ in writing]
-                for future in unfinished:
-                    future.cancel()
-                # The generator pool outlives this pass: a fill already running still writes into our
-                # buffers, which must not be unmapped (or reused) under it.
-                wait(unfinished)
+                cancel_and_wait([f for f, *_ in filling if f is not None] + [f for f, *_ in writing])
 
     def _written(self, dev: BlockDevice, st: _State, off: int, n: int, bad: list[tuple[int, int]]) -> None:
         """Account for one finished write of [off, off + n), in device order."""
@@ -354,7 +300,7 @@ class OverwriteEngine:
             dev.sync()
         except OSError as exc:
             if exc.errno in GONE_ERRNOS:
-                raise _Gone(exc.strerror) from None
+                raise Gone(exc.strerror) from None
             # Something written since the last confirmation did not reach the medium.
             lo = st.confirmed_offset if st.confirmed_pass == st.pass_index else 0
             st.bad = merge_ranges([*st.bad, (lo, max(lo, st.offset))])
@@ -407,41 +353,49 @@ class OverwriteEngine:
         lbs: int,
         result: EngineResult,
     ) -> None:
-        dev = opened.device
         plan: SamplePlan | None = None
         if job.verify == "sample":
             plan = sample_plan(st.size, lbs, job.verify_seed)
-            ranges = [(off, n) for start, length in plan.ranges for off, n in _chunks(start, start + length, chunk)]
+            ranges = [(off, n) for start, length in plan.ranges for off, n in chunks(start, start + length, chunk)]
             result.verify_seed = plan.seed
             result.verify_subsections = plan.subsections
         else:
-            ranges = list(_chunks(0, st.size, chunk))
+            ranges = list(chunks(0, st.size, chunk))
         if self._before_verify is not None:
             self._before_verify(opened, plan)
         total = sum(n for _, n in ranges)
         st.verify_total = total
+        mismatches, read_bad = self._read_back(opened.device, filler, st, ranges, buffers, scratch, lbs)
+        result.bytes_verified = total
+        result.verify_coverage = total / st.size if st.size else 0.0
+        result.mismatches = merge_ranges(mismatches)
+        if read_bad:
+            st.bad = merge_ranges([*st.bad, *read_bad])
+        # Blocks that could not be written are failures already; anything else that differs fails.
+        known = merge_ranges(st.bad)
+        unexplained = [m for m in result.mismatches if not inside(m, known)]
+        result.verify_result = "failed" if unexplained or read_bad else "passed"
+
+    def _read_back(
+        self,
+        dev: BlockDevice,
+        filler: PatternFiller,
+        st: _State,
+        ranges: list[tuple[int, int]],
+        buffers: list[AlignedBuffer],
+        scratch: AlignedBuffer,
+        lbs: int,
+    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Read `ranges` back and compare them with the pattern (see `_reader`); returns the mismatching
+        blocks and the ranges that could not be read. Reads are in flight on several threads; this
+        thread takes the results in device order. A constant pass is checked at memory speed: two
+        readers keep the device busy (more buffers waiting only push the data out of the cache). A
+        random pass costs its reader as much CPU again as the read: with four, some always read."""
         mismatches: list[tuple[int, int]] = []
         read_bad: list[tuple[int, int]] = []
-        done = 0
-        constant = filler.is_constant
-        # A constant pass is compared with its byte; a random pass is XORed with its keystream (in
-        # place), so what matches becomes zeros. Both on the reader thread, while the data just read
-        # is still in that core's cache; the scratch pattern only serves to find mismatching blocks.
-        expected = filler.pattern.byte if constant else 0
-        scratch.fill(expected)
-
-        def read(buf: AlignedBuffer, off: int, n: int) -> tuple[list[tuple[int, int]], bool]:
-            bad = _narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
-            if not constant:
-                filler.subtract(buf, off, n)
-            return bad, buffer_is(buf, n, expected)
-
-        # Reads in flight on several threads (preadv, the keystream and memcmp all release the GIL);
-        # this thread takes the results in device order. A constant pass is checked at memory speed:
-        # two readers keep the device busy, and more buffers waiting only push the data out of the
-        # cache. A random pass costs its reader as much CPU again as the read: with four, some are
-        # always reading while others regenerate.
-        readers = min(len(buffers), IO_WORKERS if constant else RANDOM_READERS)
+        total, done = st.verify_total, 0
+        read = self._reader(dev, filler, scratch, lbs)
+        readers = min(len(buffers), IO_WORKERS if filler.is_constant else RANDOM_READERS)
         with ThreadPoolExecutor(max_workers=readers, thread_name_prefix="readahead") as pool:
             queue = iter(ranges)
             pending: deque[tuple[Future[tuple[list[tuple[int, int]], bool]], AlignedBuffer, int, int]] = deque()
@@ -461,122 +415,48 @@ class OverwriteEngine:
                     except OSError as exc:
                         del future  # its exception's traceback holds this frame (and the buffer's views)
                         if exc.errno in GONE_ERRNOS:
-                            raise _Gone(exc.strerror) from None
+                            raise Gone(exc.strerror) from None
                         raise
                     self._check_stop()
-                    if bad:
-                        read_bad.extend(bad)
+                    read_bad.extend(bad)
                     if not matches:
-                        mismatches.extend(_mismatching_blocks(buf, scratch, off, n, lbs, bad))
+                        mismatches.extend(mismatching_blocks(buf, scratch, off, n, lbs, bad))
                     done += n
-                    st.run_bytes += n
-                    now = self._now()
-                    if now - st.last_checkpoint >= self._checkpoint_seconds:
-                        # Writing is complete (pass_index == passes): this only says the erasure is alive.
-                        # A verification takes hours on a big disk, and a silent erasure reads as dead.
-                        self._confirm(st)
-                    if now - st.last_progress >= self._progress_seconds or done >= total:
-                        st.last_progress = now
-                        self._report(st, "verify", done, total)
+                    self._verified(st, n, done, total)
                     submit(buf)
             finally:
                 for future, _, _, _ in pending:
                     future.cancel()
-        result.bytes_verified = total
-        result.verify_coverage = total / st.size if st.size else 0.0
-        result.mismatches = merge_ranges(mismatches)
-        if read_bad:
-            st.bad = merge_ranges([*st.bad, *read_bad])
-        # Blocks that could not be written are failures already; anything else that differs fails.
-        known = merge_ranges(st.bad)
-        unexplained = [m for m in result.mismatches if not _inside(m, known)]
-        result.verify_result = "failed" if unexplained or read_bad else "passed"
+        return mismatches, read_bad
 
+    def _reader(
+        self, dev: BlockDevice, filler: PatternFiller, scratch: AlignedBuffer, lbs: int
+    ) -> Callable[[AlignedBuffer, int, int], tuple[list[tuple[int, int]], bool]]:
+        """What a reader thread does with one range: read it, and say whether it matches the pattern (with
+        the ranges that could not be read). A constant pass is compared with its byte; a random pass is
+        XORed with its keystream (in place), so what matches becomes zeros. Both on the reader thread,
+        while the data just read is still in that core's cache; the scratch pattern (filled here) only
+        serves to find mismatching blocks."""
+        constant = filler.is_constant
+        expected = filler.pattern.byte if constant else 0
+        scratch.fill(expected)
 
-_POOL_LOCK = threading.Lock()
-_POOL: ThreadPoolExecutor | None = None
+        def read(buf: AlignedBuffer, off: int, n: int) -> tuple[list[tuple[int, int]], bool]:
+            bad = narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
+            if not constant:
+                filler.subtract(buf, off, n)
+            return bad, buffer_is(buf, n, expected)
 
+        return read
 
-def _keystream_pool() -> ThreadPoolExecutor:
-    """One pool of keystream generators for the whole process, a thread a CPU (at least IO_WORKERS):
-    generating is pure CPU work, so drives erased side by side share the CPUs instead of each
-    bringing threads of its own and fighting over them."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = ThreadPoolExecutor(max_workers=max(IO_WORKERS, os.cpu_count() or 1), thread_name_prefix="keystream")
-        return _POOL
-
-
-def _chunks(start: int, end: int, chunk: int) -> Iterator[tuple[int, int]]:
-    off = start
-    while off < end:
-        n = min(chunk, end - off)
-        yield off, n
-        off += n
-
-
-def _narrowed(
-    op: Callable[[memoryview, int], int],
-    buf: AlignedBuffer,
-    off: int,
-    n: int,
-    lbs: int,
-    still_attached: Callable[[], bool] | None = None,
-) -> list[tuple[int, int]]:
-    """Run op (pwrite or pread) over [off, off+n); on a media error or a short transfer, bisect down
-    to the logical block and return the ranges that fail."""
-    bad: list[tuple[int, int]] = []
-    stack = [(0, n)]
-    while stack:
-        rel, length = stack.pop()
-        try:
-            done = op(buf.view[rel : rel + length], off + rel)
-        except OSError as exc:
-            if exc.errno in GONE_ERRNOS:
-                raise _Gone(exc.strerror) from None
-            if exc.errno not in MEDIA_ERRNOS:
-                raise
-            if not bad and still_attached is not None and not still_attached():
-                raise _Gone("the device is no longer attached") from None
-            done = 0
-        if done == length:
-            continue
-        if 0 < done < length and done % lbs == 0:
-            stack.append((rel + done, length - done))
-            continue
-        if length <= lbs:
-            bad.append((off + rel, off + rel + length))
-            continue
-        half = max(lbs, (length // 2) // lbs * lbs)
-        stack.append((rel + half, length - half))
-        stack.append((rel, half))
-    return merge_ranges(bad)
-
-
-def _mismatching_blocks(
-    got: AlignedBuffer, want: AlignedBuffer, off: int, n: int, lbs: int, unreadable: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    step = lbs
-    for rel in range(0, n, step):
-        length = min(step, n - rel)
-        if _inside((off + rel, off + rel + length), unreadable):
-            continue
-        if not buffers_equal(got, want, length, rel, rel):
-            out.append((off + rel, off + rel + length))
-    return merge_ranges(out)
-
-
-def _inside(span: tuple[int, int], ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= span[0] and span[1] <= e for s, e in ranges)
-
-
-def _failure_text(result: EngineResult) -> str:
-    parts = []
-    if result.bad_ranges:
-        total = sum(e - s for s, e in result.bad_ranges)
-        parts.append(f"{total} bytes in {len(result.bad_ranges)} range(s) could not be written or read")
-    if result.verify_result == "failed":
-        parts.append(f"verification found {len(result.mismatches)} mismatching range(s)")
-    return "; ".join(parts) or "failed"
+    def _verified(self, st: _State, n: int, done: int, total: int) -> None:
+        """Account for `n` more bytes read back: a sign of life now and then, progress."""
+        st.run_bytes += n
+        now = self._now()
+        if now - st.last_checkpoint >= self._checkpoint_seconds:
+            # Writing is complete (pass_index == passes): this only says the erasure is alive.
+            # A verification takes hours on a big disk, and a silent erasure reads as dead.
+            self._confirm(st)
+        if now - st.last_progress >= self._progress_seconds or done >= total:
+            st.last_progress = now
+            self._report(st, "verify", done, total)

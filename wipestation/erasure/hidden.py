@@ -181,6 +181,22 @@ def settle_hidden(
     if not restore:
         details.update({"sectors_not_written": area.hidden_sectors, "sector_size": sector})
         return HiddenDecision(identity, area, area.hidden_sectors, sector, details)
+    return _restore(runner, device, identity, area, sector, details, rescan=rescan, reread=reread)
+
+
+def _restore(
+    runner: CommandRunner,
+    device: str,
+    identity: DriveIdentity,
+    area: HiddenArea,
+    sector: int,
+    details: dict[str, Any],
+    *,
+    rescan: Rescan,
+    reread: Callable[[], DriveIdentity],
+) -> HiddenDecision:
+    """--restore-hidden on a drive that hides sectors: run the commands, have the kernel read the
+    capacity again, and check that the drive and the system now both see every sector."""
     commands = restore_commands(area, device)
     for args in commands:
         done = runner.run(args, timeout=120)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -18,18 +18,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from wipestation.certify import CertificateRenderer, issue_erasure_certificate
 from wipestation.commands import CommandRunner
 from wipestation.custody import open_record_for_drive
-from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.devices import DriveSource
 from wipestation.env import Env
-from wipestation.erasure.blockio import BlockDevice, BlockOpener, block_device_present
+from wipestation.erasure.blockio import BlockOpener, block_device_present
+from wipestation.erasure.confirm import confirmed_identity, same_drive, same_held_drive
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
-from wipestation.erasure.firmware import FirmwareEngine, build_commands, detect_support, tool_versions
-from wipestation.erasure.hidden import Rescan, rescan_capacity, settle_hidden
+from wipestation.erasure.firmware import FirmwareEngine, FirmwarePlan, build_commands, detect_support, tool_versions
+from wipestation.erasure.hidden import HiddenDecision, Rescan, rescan_capacity, settle_hidden
 from wipestation.erasure.methods import CLEAR, Method, get_method, nist_category
+from wipestation.erasure.offers import NOT_PROBED, MethodOffer, method_offers, recommend
 from wipestation.erasure.patterns import new_key
+from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.service import (
+    ErasureStart,
     abandon_erasure,
     begin_erasure,
-    erasure_to_dict,
     finish_erasure,
     heartbeat,
     precheck_begin,
@@ -42,6 +45,19 @@ from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 from wipestation.pool import queue_failing
 from wipestation.sending import send_on_issue
+
+__all__ = [
+    "NOT_PROBED",
+    "EraseOrder",
+    "EraseServices",
+    "MethodOffer",
+    "confirmed_identity",
+    "method_offers",
+    "recommend",
+    "run_erasure",
+    "same_drive",
+    "same_held_drive",
+]
 
 log = logging.getLogger(__name__)
 
@@ -84,77 +100,6 @@ class EraseServices:
         return lambda: self.attached(device)
 
 
-@dataclass
-class EraseReport:
-    """The stored erasure (as `erasure_to_dict`) and its certificate number, if one was issued."""
-
-    erasure: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def outcome(self) -> str:
-        return str(self.erasure["outcome"])
-
-    @property
-    def certificate(self) -> str | None:
-        return self.erasure.get("certificate")
-
-
-def same_drive(confirmed: DriveIdentity, now: DetectedDrive, device: str, *, allow_member: bool = False) -> None:
-    """Refuse (exit 3) when the device is not the drive the technician confirmed, or became protected:
-    serial, model, capacity, the WWN where both are known, and a loop device's backing file (device
-    and inode: two files of the same name in different folders are different drives)."""
-    reason = now.refusal(allow_member=allow_member)
-    if reason is not None:
-        raise SafetyRefusal(f"{device} is protected now: {reason}; nothing was written")
-    fresh = now.identity
-    checks: list[tuple[str, object, object]] = [
-        ("serial", confirmed.serial, fresh.serial),
-        ("capacity", confirmed.capacity_bytes, fresh.capacity_bytes),
-        ("model", confirmed.model, fresh.model),
-        ("backing file", confirmed.backing, fresh.backing),
-    ]
-    if confirmed.wwn and fresh.wwn:  # where both are known (a USB bridge may hide it one time and not the next)
-        checks.append(("WWN", confirmed.wwn.casefold(), fresh.wwn.casefold()))
-    for what, a, b in checks:
-        if a != b:
-            raise SafetyRefusal(
-                f"{device} changed since it was confirmed ({what} {a!r} is now {b!r}); nothing was written"
-            )
-
-
-def same_held_drive(
-    source: DriveSource, confirmed: DriveIdentity, device: BlockDevice, node: str, *, allow_member: bool = False
-) -> None:
-    """The device held open is the confirmed drive: its identity read through the descriptor
-    (fstat -> major:minor -> sysfs and udev; a loop device's backing file by LOOP_GET_STATUS64)."""
-    try:
-        held = source.identify_fd(device.fileno())
-    except WipestationError as exc:
-        raise SafetyRefusal(f"{node}: the device held open cannot be identified ({exc}); nothing was written") from None
-    if confirmed.device and held.identity.device and held.identity.device != confirmed.device:
-        raise SafetyRefusal(
-            f"{node}: the device held open is {held.identity.device}, not the confirmed one; nothing was written"
-        )
-    same_drive(confirmed, held, node, allow_member=allow_member)
-
-
-def confirmed_identity(
-    source: DriveSource, device: str, confirm_serial: str, *, allow_member: bool = False
-) -> DriveIdentity:
-    """The identity of the drive at `device`, checked against the serial the technician confirmed. The
-    path is resolved once here: the identity's `device` is the node every later step uses."""
-    detected = source.identify(device)
-    identity = detected.identity
-    reason = detected.refusal(allow_member=allow_member)
-    if reason is not None:
-        raise SafetyRefusal(f"{device} is protected: {reason}")
-    if confirm_serial.strip() != identity.serial:
-        raise SafetyRefusal(f"the confirmed serial does not match the serial of {device}; nothing was written")
-    if not identity.capacity_bytes:
-        raise SafetyRefusal(f"{device}: capacity unknown; refused")
-    return identity
-
-
 def _abandon(services: EraseServices, erasure_id: int, exc: BaseException) -> None:
     """Record an erasure that stopped on an unexpected error as interrupted (best effort: the error
     that stopped it is the one the caller sees)."""
@@ -173,6 +118,23 @@ def _needs_certificate(sessions: sessionmaker[Session], serial: str) -> bool:
         return record is not None and record.kind is CustodyKind.BACKUP
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """Everything decided before a byte is written: the drive, the method and its category, the
+    firmware commands (for a firmware method), the hidden sectors an overwrite cannot reach."""
+
+    method: Method
+    identity: DriveIdentity  # its `device` is the one resolution of the path every later step uses
+    device: str
+    size: int
+    category: str
+    tool: str
+    details: dict[str, Any]
+    plan: FirmwarePlan | None
+    not_written: int  # hidden sectors left as they are (the erasure ends "with exceptions")
+    renderer: CertificateRenderer | None  # prepared when the erasure gets a certificate
+
+
 def run_erasure(
     services: EraseServices,
     order: EraseOrder,
@@ -180,68 +142,106 @@ def run_erasure(
     on_progress: Callable[[Progress], None],
     should_stop: Callable[[], bool],
     on_start: Callable[[str], None] | None = None,
-) -> EraseReport:
+) -> ErasureResult:
     """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
-    env, sessions = services.env, services.sessions
+    prepared = _prepare(services, order)
+    erasure_id, result = _erase(services, order, prepared, on_progress, should_stop, on_start)
+    health = _read_backup_drive_health(services, erasure_id, prepared.device, prepared.identity, result)
+    stored = replace(_finish(services, erasure_id, result, prepared, health), health=health)
+    return _send(services, _certify(services, stored, prepared.renderer), prepared.renderer)
+
+
+def _prepare(services: EraseServices, order: EraseOrder) -> _Prepared:
+    """Identify and confirm the drive, prepare the signer, then decide how it is erased (refusing
+    before anything is written: an unsupported firmware method, hidden sectors that cannot be restored)."""
     method: Method = get_method(order.method)
-    source, allow_member = services.source, order.allow_member
-    identity = confirmed_identity(source, order.device, order.confirm_serial, allow_member=allow_member)
-    # The one resolution of the path: from here on the node it named, and the descriptor opened on it.
-    device, size = identity.device or order.device, identity.capacity_bytes or 0
+    identity = confirmed_identity(services.source, order.device, order.confirm_serial, allow_member=order.allow_member)
+    device = identity.device or order.device
     renderer: CertificateRenderer | None = None
-    if _needs_certificate(sessions, identity.serial):
+    if _needs_certificate(services.sessions, identity.serial):
         renderer = services.renderer()
         renderer.prepare()  # a damaged signing key is found now, before anything is written
     details: dict[str, Any] = {"bus": identity.bus, "media": identity.media, "via": order.via}
-    tool = tool_name()
-    enhanced = False
-    purge_possible = True
-    plan = None
     if method.kind == "firmware":
-        support = detect_support(services.runner, identity, device)[method.name]
-        if not support.supported:
-            raise SafetyRefusal(f"{method.name} is not possible on {device}: {support.reason}; nothing was written")
-        plan = build_commands(support, device)
-        enhanced = support.action == "enhanced"
-        purge_possible = support.purge
-        tool = f"{tool}; {tool_versions(services.runner, method.name)}"
-        details.update({"firmware_action": support.action, "firmware_reason": support.reason})
-        hpa = (support.details or {}).get("hpa_dco")
-        if hpa:
-            details["hpa_dco"] = hpa
-    not_written = 0
-    if method.kind == "overwrite":
-        # An overwrite reaches the visible sectors only: hidden ones are restored first when asked,
-        # or the erasure ends "with exceptions" and says how many were not written.
-        confirmed = identity
+        return _prepare_firmware(services, order, method, identity, device, details, renderer)
+    if order.restore_hidden:
+        with services.sessions.begin() as s:
+            precheck_begin(s, services.env, identity.serial)  # the rules first: a drive they keep stays as it is
+    hidden = _settle_hidden(services, order, identity, device)
+    details.update(hidden.details)
+    return _Prepared(
+        method=method,
+        identity=hidden.identity,
+        device=device,
+        size=hidden.identity.capacity_bytes or 0,
+        category=nist_category(method, hidden.identity, enhanced=False),
+        tool=tool_name(),
+        details=details,
+        plan=None,
+        not_written=hidden.sectors_not_written,
+        renderer=renderer,
+    )
 
-        def reread() -> DriveIdentity:
-            now = services.source.identify(device)
-            same_drive(replace(confirmed, capacity_bytes=now.identity.capacity_bytes), now, device)
-            return now.identity
 
-        if order.restore_hidden:
-            with sessions.begin() as s:
-                precheck_begin(s, env, identity.serial)  # the rules first: a drive they keep stays as it is
-        hidden = settle_hidden(
-            services.runner, device, identity, restore=order.restore_hidden, rescan=services.rescan, reread=reread
-        )
-        identity, size, not_written = hidden.identity, hidden.identity.capacity_bytes or 0, hidden.sectors_not_written
-        details.update(hidden.details)
-    elif order.restore_hidden:
+def _prepare_firmware(
+    services: EraseServices,
+    order: EraseOrder,
+    method: Method,
+    identity: DriveIdentity,
+    device: str,
+    details: dict[str, Any],
+    renderer: CertificateRenderer | None,
+) -> _Prepared:
+    """A firmware method: what the drive supports, and the exact commands."""
+    support = detect_support(services.runner, identity, device)[method.name]
+    if not support.supported:
+        raise SafetyRefusal(f"{method.name} is not possible on {device}: {support.reason}; nothing was written")
+    plan = build_commands(support, device)
+    tool = f"{tool_name()}; {tool_versions(services.runner, method.name)}"
+    details.update({"firmware_action": support.action, "firmware_reason": support.reason})
+    hpa = (support.details or {}).get("hpa_dco")
+    if hpa:
+        details["hpa_dco"] = hpa
+    if order.restore_hidden:
         raise InvalidState(f"--restore-hidden is for overwrite methods; {method.name} is a firmware method")
-    category = nist_category(method, identity, enhanced=enhanced)
-    if not purge_possible:
+    category = nist_category(method, identity, enhanced=support.action == "enhanced")
+    if not support.purge:
         category = CLEAR  # what the drive can do here (e.g. SANITIZE OVERWRITE on flash) is no Purge
+    return _Prepared(method, identity, device, identity.capacity_bytes or 0, category, tool, details, plan, 0, renderer)
+
+
+def _settle_hidden(services: EraseServices, order: EraseOrder, identity: DriveIdentity, device: str) -> HiddenDecision:
+    """An overwrite reaches the visible sectors only: hidden ones are restored first when asked, or
+    the erasure ends "with exceptions" and says how many were not written."""
+    confirmed = identity
+
+    def reread() -> DriveIdentity:
+        now = services.source.identify(device)
+        same_drive(replace(confirmed, capacity_bytes=now.identity.capacity_bytes), now, device)
+        return now.identity
+
+    return settle_hidden(
+        services.runner, device, identity, restore=order.restore_hidden, rescan=services.rescan, reread=reread
+    )
+
+
+def _erase(
+    services: EraseServices,
+    order: EraseOrder,
+    prepared: _Prepared,
+    on_progress: Callable[[Progress], None],
+    should_stop: Callable[[], bool],
+    on_start: Callable[[str], None] | None,
+) -> tuple[int, EngineResult]:
+    """Hold the drive open, record the erasure's start, run the overwrite or the firmware commands.
+    An unexpected error records the erasure as interrupted and is raised again."""
+    env, sessions, source = services.env, services.sessions, services.source
+    identity, device, allow_member = prepared.identity, prepared.device, order.allow_member
     erasure_id = 0
 
     def checkpoint(cp: Checkpoint) -> None:
         with sessions.begin() as s:
             save_checkpoint(s, env, erasure_id, cp)
-
-    def alive() -> None:
-        with sessions.begin() as s:
-            heartbeat(s, env, erasure_id)
 
     engine = OverwriteEngine(
         services.opener,
@@ -253,80 +253,123 @@ def run_erasure(
         before_verify=services.before_verify,
         still_attached=services.still_attached(device),
     )
-    with engine.open(device, size) as opened:
-        with sessions.begin() as s:
-            start = begin_erasure(
-                s,
-                env,
-                identity=identity,
-                device=device,
-                method=method,
-                verify=order.verify,
-                category=category,
-                tool=tool,
-                resume=order.resume,
-                restart=order.restart,
-                key=new_key() if method.needs_key else None,
-                details=details,
-            )
+    with engine.open(device, prepared.size) as opened:
+        start = _begin(services, order, prepared)
         erasure_id = start.erasure_id
         if on_start is not None:
             on_start(start.message)
-        result: EngineResult
         try:
-            if plan is not None:
-                # The commands name the node: right before them it must still be the drive held open and
-                # confirmed, and their result only counts if it still is afterwards.
-                _node_still_confirmed(source, identity, opened, device, allow_member)
-                firmware = FirmwareEngine(services.runner, on_progress=on_progress, heartbeat=alive)
-                result = firmware.run(opened, plan, size)
-                try:
-                    _node_still_confirmed(source, identity, opened, device, allow_member)
-                except SafetyRefusal as exc:
-                    result.outcome, result.verify_result = "failed", "failed"
-                    result.error = f"the firmware command's result is not trusted: {exc}"
-            else:
-                job = OverwriteJob(
-                    device=device,
-                    size=size,
-                    passes=method.passes,
-                    key=start.key,
-                    verify=order.verify,  # type: ignore[arg-type]
-                    verify_seed=new_seed(),
-                    start_pass=start.start_pass,
-                    start_offset=start.start_offset,
-                    bytes_written=start.bytes_written,
-                    bad_ranges=start.bad_ranges,
-                )
-                result = engine.run(opened, job)
+            if prepared.plan is not None:
+                return erasure_id, _run_firmware(services, order, prepared, opened, erasure_id, on_progress)
+            return erasure_id, engine.run(opened, _overwrite_job(order, prepared, start))
         except BaseException as exc:
             _abandon(services, erasure_id, exc)
             raise
-    health = _read_backup_drive_health(services, erasure_id, device, identity, result)
+
+
+def _begin(services: EraseServices, order: EraseOrder, prepared: _Prepared) -> ErasureStart:
+    with services.sessions.begin() as s:
+        return begin_erasure(
+            s,
+            services.env,
+            identity=prepared.identity,
+            device=prepared.device,
+            method=prepared.method,
+            verify=order.verify,
+            category=prepared.category,
+            tool=prepared.tool,
+            resume=order.resume,
+            restart=order.restart,
+            key=new_key() if prepared.method.needs_key else None,
+            details=prepared.details,
+        )
+
+
+def _overwrite_job(order: EraseOrder, prepared: _Prepared, start: ErasureStart) -> OverwriteJob:
+    return OverwriteJob(
+        device=prepared.device,
+        size=prepared.size,
+        passes=prepared.method.passes,
+        key=start.key,
+        verify=order.verify,  # type: ignore[arg-type]
+        verify_seed=new_seed(),
+        start_pass=start.start_pass,
+        start_offset=start.start_offset,
+        bytes_written=start.bytes_written,
+        bad_ranges=start.bad_ranges,
+    )
+
+
+def _run_firmware(
+    services: EraseServices,
+    order: EraseOrder,
+    prepared: _Prepared,
+    opened: OpenedDevice,
+    erasure_id: int,
+    on_progress: Callable[[Progress], None],
+) -> EngineResult:
+    """The commands name the node: right before them it must still be the drive held open and
+    confirmed, and their result only counts if it still is afterwards."""
+    assert prepared.plan is not None
+    source, identity, device, allow_member = services.source, prepared.identity, prepared.device, order.allow_member
+
+    def alive() -> None:
+        with services.sessions.begin() as s:
+            heartbeat(s, services.env, erasure_id)
+
+    _node_still_confirmed(source, identity, opened, device, allow_member)
+    firmware = FirmwareEngine(services.runner, on_progress=on_progress, heartbeat=alive)
+    result = firmware.run(opened, prepared.plan, prepared.size)
+    try:
+        _node_still_confirmed(source, identity, opened, device, allow_member)
+    except SafetyRefusal as exc:
+        result.outcome, result.verify_result = "failed", "failed"
+        result.error = f"the firmware command's result is not trusted: {exc}"
+    return result
+
+
+def _finish(
+    services: EraseServices, erasure_id: int, result: EngineResult, prepared: _Prepared, health: str | None
+) -> ErasureResult:
+    """Record the erasure's end; hidden sectors left unwritten make a success one "with exceptions"."""
     finished: dict[str, Any] = {}
-    if not_written and result.outcome == "succeeded":
+    if prepared.not_written and result.outcome == "succeeded":
         result.outcome = "with-exceptions"
-        finished = {"sectors_not_written": not_written, "sector_size": details.get("sector_size", 512)}
-    with sessions.begin() as s:
-        erasure = finish_erasure(s, env, erasure_id, result, details=finished)
-        out = erasure_to_dict(erasure)
+        finished = {
+            "sectors_not_written": prepared.not_written,
+            "sector_size": prepared.details.get("sector_size", 512),
+        }
+    with services.sessions.begin() as s:
+        erasure = finish_erasure(s, services.env, erasure_id, result, details=finished)
+        stored = ErasureResult.stored(erasure)
         if health == FAILING:
             # a failing drive that held a backup is queued for destruction once the backup is erased
-            queue_failing(s, env, s.get_one(Drive, erasure.drive_id))
-    out["health"] = health
-    out["certificate"] = None
-    out["certificate_error"] = None
-    if out["outcome"] in ("succeeded", "with-exceptions") and out["record_id"] is not None and renderer is not None:
-        # Its own transaction: the erasure stays recorded even if issuing fails (then it says why).
-        try:
-            with sessions.begin() as s:
-                out["certificate"] = str(issue_erasure_certificate(s, env, renderer, erasure_id).number)
-        except WipestationError as exc:
-            out["certificate_error"] = str(exc)
-    sent = send_on_issue(sessions, env, renderer, out["certificate"]) if out["certificate"] else None
-    out["mail"] = sent.to_dict() if sent is not None else None
-    out["mail_warning"] = sent.failure_line() if sent is not None else None
-    return EraseReport(out)
+            queue_failing(s, services.env, s.get_one(Drive, erasure.drive_id))
+        return stored
+
+
+def _send(services: EraseServices, done: ErasureResult, renderer: CertificateRenderer | None) -> ErasureResult:
+    """The automatic send on issue (`[certificates] send_on_issue`), after the issuing transaction;
+    a failed send leaves the erasure and its certificate as they are and says how to retry."""
+    if not done.certificate:
+        return done
+    sent = send_on_issue(services.sessions, services.env, renderer, done.certificate)
+    if sent is None:
+        return done
+    return replace(done, mail=sent.to_dict(), mail_warning=sent.failure_line())
+
+
+def _certify(services: EraseServices, stored: ErasureResult, renderer: CertificateRenderer | None) -> ErasureResult:
+    """Issue the certificate of a finished erasure of a customer's disk, in its own transaction: the
+    erasure stays recorded even if issuing fails (then the result says why)."""
+    if not stored.finished_well or stored.record_id is None or renderer is None:
+        return stored
+    try:
+        with services.sessions.begin() as s:
+            number = issue_erasure_certificate(s, services.env, renderer, stored.erasure_id).number
+    except WipestationError as exc:
+        return replace(stored, certificate_error=str(exc))
+    return replace(stored, certificate=str(number))
 
 
 def _node_still_confirmed(
@@ -364,113 +407,3 @@ def _read_backup_drive_health(
     except Exception:
         log.exception("could not record the health of the drive of erasure %s", erasure_id)
         return None
-
-
-@dataclass(frozen=True)
-class MethodOffer:
-    """One sanitisation method as offered for one drive (or in general, without a drive)."""
-
-    name: str
-    kind: str  # overwrite / firmware
-    passes: int
-    patterns: str
-    nist_category: str
-    description: str
-    supported: bool | None = None  # None: no drive given
-    reason: str | None = None
-    recommended: bool = False
-    recommended_verify: str | None = None  # for the recommended overwrite: full / sample
-    recommendation: str | None = None  # why this one, for this drive
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "name": self.name,
-            "kind": self.kind,
-            "passes": self.passes,
-            "patterns": self.patterns,
-            "nist_category": self.nist_category,
-            "description": self.description,
-        }
-        if self.supported is not None:
-            out["supported"], out["reason"] = self.supported, self.reason
-            out["recommended"] = self.recommended
-            out["recommended_verify"] = self.recommended_verify
-            out["recommendation"] = self.recommendation
-        return out
-
-
-FLASH = frozenset({"ssd", "flash"})
-# A firmware Purge, best first: sanitize (crypto/block erase of every block, spare ones included),
-# then Format with secure erase, then ATA SECURITY ERASE (Purge only where it says so).
-PURGE_PREFERENCE = ("nvme-sanitize", "ata-sanitize", "scsi-sanitize", "nvme-format", "ata-secure-erase")
-
-
-def recommend(offers: list[MethodOffer], media: str) -> list[MethodOffer]:
-    """Mark the one method to use on this drive: flash with a firmware Purge -> that Purge; flash
-    without -> one verified overwrite, which is only Clear; a hard disk (or unknown media) -> one
-    pass with sampled (hard disk) or full verification. Nothing when no drive is given or it is protected."""
-    from dataclasses import replace
-
-    by_name = {o.name: o for o in offers}
-    if not offers or offers[0].supported is None or not by_name["zero"].supported:
-        return offers
-    choice, why = "zero", "media unknown: one overwrite with full verification (NIST Clear)"
-    verify: str | None = "full"
-    if media in FLASH:
-        if any(o.reason == NOT_PROBED for o in offers):
-            return offers  # whether the flash drive has a firmware Purge is not known yet
-        purge = next(
-            (n for n in PURGE_PREFERENCE if by_name[n].supported and by_name[n].nist_category == "Purge"), None
-        )
-        if purge is not None:
-            choice, verify = purge, None
-            why = "flash with a firmware Purge: the drive erases every block, its spare blocks too (NIST Purge)"
-        else:
-            why = (
-                "flash without a firmware Purge: one overwrite with full verification, which is only Clear "
-                "(spare and remapped blocks keep old data)"
-            )
-    elif media == "hdd":
-        verify = "sample"
-        why = "a hard disk: one pass with sampled verification (NIST Clear)"
-    return [
-        replace(o, recommended=True, recommended_verify=verify, recommendation=why) if o.name == choice else o
-        for o in offers
-    ]
-
-
-NOT_PROBED = "capabilities not read yet"
-
-
-def method_offers(runner: CommandRunner, detected: DetectedDrive | None, *, probe: bool = True) -> list[MethodOffer]:
-    """Every method with its NIST category; for a drive, which it supports and why (capabilities first).
-
-    `probe=False` answers at once without asking the drive (hdparm, nvme, ... can take a second over
-    a USB bridge): overwrites are offered, firmware methods wait for the probe."""
-    from wipestation.erasure.methods import METHODS, category_text
-
-    support = {}
-    if probe and detected is not None and detected.protected_reason is None and detected.identity.device:
-        support = detect_support(runner, detected.identity, detected.identity.device)
-    media = detected.identity.media if detected is not None else "unknown"
-    offers = []
-    for m in METHODS.values():
-        category = category_text(m, media)
-        supported: bool | None = None
-        reason: str | None = None
-        if detected is not None:
-            if detected.protected_reason is not None:
-                supported, reason = False, f"protected: {detected.protected_reason}"
-            elif m.kind == "overwrite":
-                supported, reason = True, "host overwrite of every addressable block"
-            elif m.name in support:
-                s = support[m.name]
-                supported, reason = bool(s.supported), str(s.reason)
-                if s.supported:
-                    category = "Purge" if s.purge else "Clear"
-            else:
-                supported, reason = False, "capabilities unknown" if probe else NOT_PROBED
-        offers.append(
-            MethodOffer(m.name, m.kind, m.pass_count, m.pattern_label, category, m.description, supported, reason)
-        )
-    return recommend(offers, media)

@@ -1,0 +1,110 @@
+"""Certificates: the data the customer receives, its number, its hash, and issuing it.
+
+The core fills a frozen `CertificateData` from the records; a `CertificateRenderer` (the
+`certificates` package, found through the `wipestation.certificates` entry point) turns it into a
+signed PDF and checks such PDFs. The renderer never sees the database, and the core never imports
+reportlab or pyHanko.
+
+Numbers are `PREFIX-YEAR-NNNNNN`, gap-free per year and unique across every workstation sharing one
+database: the year's counter row is locked while a number is taken, inside the caller's transaction,
+so a failure later in that transaction gives the number back.
+
+One module per concern: `data` (the frozen data, its JSON and QR payload), `renderer` (the Protocol
+and its entry point), `numbering`, `issuing` (building the data and issuing), `stored` (stored
+certificates and their copies). Import from here."""
+
+from __future__ import annotations
+
+from wipestation.certify.data import (
+    ANONYMISED,
+    ENTRY_POINT_GROUP,
+    LANGUAGES,
+    QR_PREFIX,
+    RULE_BEFORE_DESTRUCTION,
+    RULE_EARLY,
+    RULE_HOLD_RELEASED,
+    RULE_NO_RECORD,
+    RULE_RETENTION,
+    SCHEMA,
+    AuditHeadRef,
+    CertificateData,
+    CustomerRef,
+    DestructionFacts,
+    DriveFacts,
+    ErasureFacts,
+    Evidence,
+    Issuer,
+    QrPayload,
+    canonical_json,
+    parse_qr_payload,
+    qr_payload,
+)
+from wipestation.certify.issuing import (
+    build_destruction_data,
+    build_erasure_data,
+    issue_destruction_certificate,
+    issue_erasure_certificate,
+    protection_class,
+)
+from wipestation.certify.numbering import (
+    format_number,
+    next_number,
+)
+from wipestation.certify.renderer import (
+    CertificateRenderer,
+    VerifyReport,
+    load_renderer,
+)
+from wipestation.certify.stored import (
+    anonymised_data,
+    certificate_pdf,
+    certificate_to_dict,
+    find_certificate,
+    forget_customer_documents,
+    list_certificates,
+    stored_hashes,
+    stored_record_problem,
+)
+
+__all__ = [
+    "ANONYMISED",
+    "ENTRY_POINT_GROUP",
+    "LANGUAGES",
+    "QR_PREFIX",
+    "RULE_BEFORE_DESTRUCTION",
+    "RULE_EARLY",
+    "RULE_HOLD_RELEASED",
+    "RULE_NO_RECORD",
+    "RULE_RETENTION",
+    "SCHEMA",
+    "AuditHeadRef",
+    "CertificateData",
+    "CertificateRenderer",
+    "CustomerRef",
+    "DestructionFacts",
+    "DriveFacts",
+    "ErasureFacts",
+    "Evidence",
+    "Issuer",
+    "QrPayload",
+    "VerifyReport",
+    "anonymised_data",
+    "build_destruction_data",
+    "build_erasure_data",
+    "canonical_json",
+    "certificate_pdf",
+    "certificate_to_dict",
+    "find_certificate",
+    "forget_customer_documents",
+    "format_number",
+    "issue_destruction_certificate",
+    "issue_erasure_certificate",
+    "list_certificates",
+    "load_renderer",
+    "next_number",
+    "parse_qr_payload",
+    "protection_class",
+    "qr_payload",
+    "stored_hashes",
+    "stored_record_problem",
+]

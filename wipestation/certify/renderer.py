@@ -1,0 +1,54 @@
+"""The renderer, found through the `wipestation.certificates` entry point (the core depends only on
+this Protocol)."""
+
+from __future__ import annotations
+
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from wipestation.certify.data import ENTRY_POINT_GROUP, CertificateData
+from wipestation.config import Config
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What a renderer found in a PDF. `problems` empty means authentic and unchanged."""
+
+    number: str | None = None
+    sha256: str | None = None  # of the embedded canonical data
+    stated_sha256: str | None = None  # the hash the QR code and the page carry
+    signer_fingerprint: str | None = None
+    data: dict[str, Any] | None = None
+    problems: tuple[str, ...] = field(default=())
+    key_known: bool = True  # False: no fingerprint here to compare the signer with (cannot be checked)
+    verify_url: str | None = None  # where the shop publishes its page and fingerprint (from the QR payload)
+
+    @property
+    def ok(self) -> bool:
+        """Genuine: nothing wrong, and the signer is the shop's known key."""
+        return not self.problems and self.key_known
+
+
+class CertificateRenderer(Protocol):
+    """Renders certificate data to a signed PDF and checks such PDFs (the `certificates` package)."""
+
+    def prepare(self) -> None:
+        """Load (or create on first use) the signing key; raise ConfigError when it is damaged."""
+        ...
+
+    def render(self, data: CertificateData, lang: str) -> bytes:
+        """A signed PDF of `data` in `lang` ("nl" or "en")."""
+        ...
+
+    def verify(self, pdf: bytes) -> VerifyReport:
+        """Check signature, signer, embedded data and stated hash; never raises for a bad PDF."""
+        ...
+
+
+def load_renderer(config: Config) -> CertificateRenderer:
+    """The renderer registered under the `wipestation.certificates` entry point ("default")."""
+    from wipestation.plugins import load_plugin
+
+    factory = load_plugin(ENTRY_POINT_GROUP, "the certificate renderer")
+    return typing.cast(CertificateRenderer, factory(config))

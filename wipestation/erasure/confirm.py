@@ -1,0 +1,65 @@
+"""The checks that the device about to be written is the drive the technician confirmed: by its
+path before anything opens, by the descriptor held open, and again before firmware commands run."""
+
+from __future__ import annotations
+
+from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.erasure.blockio import BlockDevice
+from wipestation.errors import SafetyRefusal, WipestationError
+from wipestation.identity import DriveIdentity
+
+
+def same_drive(confirmed: DriveIdentity, now: DetectedDrive, device: str, *, allow_member: bool = False) -> None:
+    """Refuse (exit 3) when the device is not the drive the technician confirmed, or became protected:
+    serial, model, capacity, the WWN where both are known, and a loop device's backing file (device
+    and inode: two files of the same name in different folders are different drives)."""
+    reason = now.refusal(allow_member=allow_member)
+    if reason is not None:
+        raise SafetyRefusal(f"{device} is protected now: {reason}; nothing was written")
+    fresh = now.identity
+    checks: list[tuple[str, object, object]] = [
+        ("serial", confirmed.serial, fresh.serial),
+        ("capacity", confirmed.capacity_bytes, fresh.capacity_bytes),
+        ("model", confirmed.model, fresh.model),
+        ("backing file", confirmed.backing, fresh.backing),
+    ]
+    if confirmed.wwn and fresh.wwn:  # where both are known (a USB bridge may hide it one time and not the next)
+        checks.append(("WWN", confirmed.wwn.casefold(), fresh.wwn.casefold()))
+    for what, a, b in checks:
+        if a != b:
+            raise SafetyRefusal(
+                f"{device} changed since it was confirmed ({what} {a!r} is now {b!r}); nothing was written"
+            )
+
+
+def same_held_drive(
+    source: DriveSource, confirmed: DriveIdentity, device: BlockDevice, node: str, *, allow_member: bool = False
+) -> None:
+    """The device held open is the confirmed drive: its identity read through the descriptor
+    (fstat -> major:minor -> sysfs and udev; a loop device's backing file by LOOP_GET_STATUS64)."""
+    try:
+        held = source.identify_fd(device.fileno())
+    except WipestationError as exc:
+        raise SafetyRefusal(f"{node}: the device held open cannot be identified ({exc}); nothing was written") from None
+    if confirmed.device and held.identity.device and held.identity.device != confirmed.device:
+        raise SafetyRefusal(
+            f"{node}: the device held open is {held.identity.device}, not the confirmed one; nothing was written"
+        )
+    same_drive(confirmed, held, node, allow_member=allow_member)
+
+
+def confirmed_identity(
+    source: DriveSource, device: str, confirm_serial: str, *, allow_member: bool = False
+) -> DriveIdentity:
+    """The identity of the drive at `device`, checked against the serial the technician confirmed. The
+    path is resolved once here: the identity's `device` is the node every later step uses."""
+    detected = source.identify(device)
+    identity = detected.identity
+    reason = detected.refusal(allow_member=allow_member)
+    if reason is not None:
+        raise SafetyRefusal(f"{device} is protected: {reason}")
+    if confirm_serial.strip() != identity.serial:
+        raise SafetyRefusal(f"the confirmed serial does not match the serial of {device}; nothing was written")
+    if not identity.capacity_bytes:
+        raise SafetyRefusal(f"{device}: capacity unknown; refused")
+    return identity

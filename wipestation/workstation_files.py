@@ -1,0 +1,148 @@
+"""What `wipestation setup-workstation` writes: the access rules, the systemd units and timers, the
+sudoers entry and the shell profile, rendered from a `Layout` (no side effects here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wipestation.config import Config
+from wipestation.detection.udev_rules import RULES_FILE_NAME
+from wipestation.errors import BadValue
+
+GROUP = "wipestation"
+ACCESS_RULES_FILE_NAME = "61-wipestation-access.rules"
+DEFAULT_DATA_DIR = "/var/lib/wipestation"
+DEFAULT_CONFIG = "/etc/wipestation.toml"
+UNITS = (
+    "wipestation-digest.service",
+    "wipestation-digest.timer",
+    "wipestation-backup.service",
+    "wipestation-backup.timer",
+)
+TIMERS = ("wipestation-digest.timer", "wipestation-backup.timer")
+STATE_FILE = "etc/wipestation/setup-workstation.json"
+SYSTEM_GID_RANGE = range(999, 99, -1)
+
+_ACCESS_RULES = """\
+# wipestation: disks in the wipe bays (WIPESTATION_BAY=1, set by {bays_file}) belong to the
+# technicians' group, read and write for the group only, so overwrite erasures run without root.
+# Written by `wipestation setup-workstation`; the workstation's own disks are left as they are.
+
+ACTION=="remove", GOTO="wipestation_access_end"
+SUBSYSTEM!="block", GOTO="wipestation_access_end"
+ENV{{DEVTYPE}}!="disk", GOTO="wipestation_access_end"
+ENV{{WIPESTATION_BAY}}!="1", GOTO="wipestation_access_end"
+GROUP="{group}", MODE="0660"
+
+LABEL="wipestation_access_end"
+"""
+
+
+def render_access_rules(group: str = GROUP) -> str:
+    return _ACCESS_RULES.format(group=group, bays_file=RULES_FILE_NAME)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things go, as absolute paths on the target system (written under `root`)."""
+
+    executable: str  # the `wipestation` command the units run
+    helper: str  # the root helper the sudoers rule allows
+    config_path: str = DEFAULT_CONFIG
+    data_dir: str = DEFAULT_DATA_DIR
+    backup_dir: str = ""  # empty: <data_dir>/backups
+    backup_keep: int = 14
+    digest_hour: str = "08:30"
+    backup_hour: str = "19:00"
+
+    @property
+    def backups(self) -> str:
+        return self.backup_dir or f"{self.data_dir}/backups"
+
+
+def layout_for(config: Config, *, executable: str, helper: str, config_path: str | None, data_dir: str) -> Layout:
+    for what, path in (("--data-dir", data_dir), ("the executable", executable), ("--config", config_path or "/")):
+        if not path.startswith("/"):
+            raise BadValue(f"setup-workstation: {what} must be an absolute path: {path}")
+    if config.backup.dir and not config.backup.dir.startswith("/"):
+        raise BadValue(f"config: [backup] dir must be an absolute path: {config.backup.dir}")
+    return Layout(
+        executable=executable,
+        helper=helper,
+        config_path=config_path or DEFAULT_CONFIG,
+        data_dir=data_dir.rstrip("/") or "/",
+        backup_dir=config.backup.dir,
+        backup_keep=config.backup.keep or 1,
+        digest_hour=config.digest.hour,
+        backup_hour=config.backup.hour,
+    )
+
+
+def _service(description: str, command: str, layout: Layout, writable: Sequence[str]) -> str:
+    return f"""\
+[Unit]
+Description=wipestation: {description}
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+Type=oneshot
+ExecStart={layout.executable} --config {layout.config_path} {command}
+# No root: a throw-away user in the technicians' group, which owns the records.
+DynamicUser=yes
+SupplementaryGroups={GROUP}
+UMask=0007
+Environment=WIPESTATION_DATA_DIR={layout.data_dir}
+Environment=WIPESTATION_TECHNICIAN=timer
+ReadWritePaths={" ".join(writable)}
+NoNewPrivileges=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectControlGroups=yes
+RestrictSUIDSGID=yes
+"""
+
+
+def _timer(description: str, hour: str) -> str:
+    return f"""\
+[Unit]
+Description=wipestation: {description}
+
+[Timer]
+OnCalendar=*-*-* {hour}:00
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+"""
+
+
+def unit_texts(layout: Layout) -> dict[str, str]:
+    return {
+        "wipestation-digest.service": _service("the morning digest", "digest --mail", layout, [layout.data_dir]),
+        "wipestation-digest.timer": _timer("the morning digest at the shop's opening hour", layout.digest_hour),
+        "wipestation-backup.service": _service(
+            "backup of the records",
+            f"db backup {layout.backups} --keep {layout.backup_keep}",
+            layout,
+            sorted({layout.data_dir, layout.backups}),
+        ),
+        "wipestation-backup.timer": _timer("daily backup of the records", layout.backup_hour),
+    }
+
+
+def sudoers_text(layout: Layout) -> str:
+    return (
+        "# wipestation: technicians may run the one root helper for firmware erasure commands;\n"
+        "# it re-identifies the drive and refuses protected ones itself. Written by setup-workstation.\n"
+        f"%{GROUP} ALL=(root) NOPASSWD: {layout.helper}\n"
+    )
+
+
+def profile_text(layout: Layout) -> str:
+    return (
+        "# wipestation: the shop's configuration and shared records (written by setup-workstation)\n"
+        f"export WIPESTATION_CONFIG={layout.config_path}\n"
+        f"export WIPESTATION_DATA_DIR={layout.data_dir}\n"
+    )
