@@ -16,6 +16,7 @@ from tui.widgets import Field
 from wipestation.errors import WipestationError
 
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
 
 
 class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
@@ -52,7 +53,7 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
     _busy_note: str | None = None
 
     def write_in_background(
-        self, work: Callable[[Session], Any], done: Callable[[Any], Any], note: str = "Saving…"
+        self, work: Callable[[Session], T], done: Callable[[T], object], note: str = "Saving…"
     ) -> None:
         """Run the service call in a worker (one retried transaction); `done(result)` back on the UI
         thread, or the refusal shown beside its field."""
@@ -60,7 +61,7 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
 
         self._set_busy(note)
 
-        def finished(result: Any) -> None:
+        def finished(result: T) -> None:
             self._set_busy(None)
             done(result)
 
