@@ -27,6 +27,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -255,17 +256,17 @@ def main() -> None:
         for label, dev, n in (("tmpfs", mem_a, size), ("disk", disk, disk_size)):
             writes = interleaved(
                 {
-                    "dd_write": lambda d=dev, k=n: dd_write(d, k),
-                    "zero": lambda d=dev, k=n: ours(d, k, "zero"),
-                    "random": lambda d=dev, k=n: ours(d, k, "random"),
+                    "dd_write": partial(dd_write, dev, n),
+                    "zero": partial(ours, dev, n, "zero"),
+                    "random": partial(ours, dev, n, "random"),
                 },
                 r,
             )
             ours(dev, n, "zero")
             reads_zero = interleaved(
                 {
-                    "dd_read": lambda d=dev, k=n: dd_read(d, k),
-                    "verify_zero": lambda d=dev, k=n: ours(d, k, "zero", verify_only=True),
+                    "dd_read": partial(dd_read, dev, n),
+                    "verify_zero": partial(ours, dev, n, "zero", verify_only=True),
                 },
                 r,
             )
@@ -273,8 +274,8 @@ def main() -> None:
             ours(dev, n, "random", key=key)
             reads_random = interleaved(
                 {
-                    "dd_read": lambda d=dev, k=n: dd_read(d, k),
-                    "verify_random": lambda d=dev, k=n, kk=key: ours(d, k, "random", verify_only=True, key=kk),
+                    "dd_read": partial(dd_read, dev, n),
+                    "verify_random": partial(ours, dev, n, "random", verify_only=True, key=key),
                 },
                 r,
             )
@@ -331,8 +332,8 @@ def main() -> None:
         for method in ("zero", "random"):
             runs: dict[str, list[tuple[float, float]]] = {"one": [], "two": []}
             for _ in range(r):
-                runs["one"].append(with_cpu(lambda m=method: ours(mem_a, size, m)))
-                runs["two"].append(with_cpu(lambda m=method: concurrent([mem_a, mem_b], size, m)))
+                runs["one"].append(with_cpu(partial(ours, mem_a, size, method)))
+                runs["two"].append(with_cpu(partial(concurrent, [mem_a, mem_b], size, method)))
             one = statistics.median(t for t, _ in runs["one"])
             two = statistics.median(t for t, _ in runs["two"])
             busy_one = statistics.median(c for _, c in runs["one"])
@@ -359,8 +360,8 @@ def main() -> None:
                 for method in ("zero", "random"):
                     times = interleaved(
                         {
-                            "one": lambda m=method: ours(thr_a, thr_size, m),
-                            "two": lambda m=method: concurrent([thr_a, thr_b], thr_size, m),
+                            "one": partial(ours, thr_a, thr_size, method),
+                            "two": partial(concurrent, [thr_a, thr_b], thr_size, method),
                         },
                         r,
                     )

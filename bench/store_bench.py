@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -165,7 +166,7 @@ def main() -> None:
         for name, query, fn in cases:
             rounds: list[tuple[float, float, float]] = []
             for _ in range(args.repeat):  # bare, view, view with dicts; again
-                rounds.append((cpu(lambda q=query: bare_rows(q)), cpu(view(fn)), cpu(view(fn, True))))
+                rounds.append((cpu(partial(bare_rows, query)), cpu(view(fn)), cpu(view(fn, True))))
             bare_t, view_t, dict_t = (min(r[i] for r in rounds) for i in range(3))
             view_ratio = statistics.median(r[1] / r[0] for r in rounds)
             dict_ratio = statistics.median(r[2] / r[0] for r in rounds)

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from datetime import time as dtime
+from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
@@ -69,6 +70,9 @@ class NoDrives:
 
     def identify(self, device: str) -> DetectedDrive:
         raise LookupError(device)
+
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        raise LookupError(fd)
 
 
 class BareApp(App[None]):
@@ -136,11 +140,11 @@ async def measure(services: ConsoleServices, runs: int) -> dict[str, list[float]
 
     for _ in range(runs):
         with services.sessions.begin() as s:
-            took, _ = timed(lambda s=s: s.connection().exec_driver_sql(BARE_SQL).fetchall())
+            took, _ = timed(lambda: s.connection().exec_driver_sql(BARE_SQL).fetchall())
             add("ref: bare SQL of every record", took)
-            took, rows = timed(lambda s=s: record_rows(s, TODAY))
+            took, rows = timed(partial(record_rows, s, TODAY))
             add("console rows of every record (tui.queries)", took)
-            took, _ = timed(lambda s=s: due_rows(s, TODAY))
+            took, _ = timed(partial(due_rows, s, TODAY))
             add("console due rows (tui.queries)", took)
         bare = BareApp(rows)
         start = time.perf_counter()
@@ -148,7 +152,7 @@ async def measure(services: ConsoleServices, runs: int) -> dict[str, list[float]
             await pilot.pause()
             add("ref: bare app with the same widgets, open", time.perf_counter() - start)
             table = bare.query_one("#records", RowTable)
-            took, _ = timed(lambda table=table, rows=rows: table.set_rows(list(rows)))
+            took, _ = timed(lambda table=table, rows=rows: table.set_rows(list(rows)))  # type: ignore[misc]
             add("ref: bare RowTable.set_rows (UI thread)", took)
 
         app = WipestationApp(services)
@@ -158,7 +162,7 @@ async def measure(services: ConsoleServices, runs: int) -> dict[str, list[float]
             add("dashboard open", time.perf_counter() - start)
             dash = cast(Any, app.screen)
             data = dash.load()  # a worker's part of a live refresh
-            took, _ = timed(lambda dash=dash, data=data: dash.apply(data))
+            took, _ = timed(partial(dash.apply, data))
             add("dashboard refresh, apply (UI thread)", took)
             start = time.perf_counter()
             app.push_screen(RecordsScreen())
@@ -166,7 +170,7 @@ async def measure(services: ConsoleServices, runs: int) -> dict[str, list[float]
             add("record list open", time.perf_counter() - start)
             records = cast(Any, app.screen)
             loaded = records.load()
-            took, _ = timed(lambda records=records, loaded=loaded: records.apply(loaded))
+            took, _ = timed(partial(records.apply, loaded))
             add("record list refresh, apply (UI thread)", took)
     return t
 
@@ -219,7 +223,7 @@ def main() -> None:
                 print(f"skipped {size}: the store already has {count(sessions)} records (use another --db)")
                 continue
             if count(sessions) < size:
-                took, _ = timed(lambda size=size: grow(sessions, size))
+                took, _ = timed(partial(grow, sessions, size))
                 print(f"copied records by SQL up to {count(sessions)} in {took:.1f} s (setup, not timed)")
             report(count(sessions), asyncio.run(measure(services, args.runs)))
         engine.dispose()

@@ -7,8 +7,9 @@ from typing import Any
 
 from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
 from certificates.render import load_logo, render_unsigned
-from certificates.signing import PdfSigner, verify_pdf
+from certificates.signing import PdfSigner
 from certificates.texts import t
+from certificates.verification import verify_pdf
 from wipestation.certify import LANGUAGES, CertificateData, VerifyReport
 from wipestation.config import Config
 from wipestation.errors import BadValue

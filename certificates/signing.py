@@ -1,40 +1,32 @@
-"""Attach the certificate data to the PDF, sign it with pyHanko, and check such a PDF.
-
-A genuine certificate: exactly the shop's signature(s), the last one valid and covering the whole
-file; a `certificate.json` attachment whose SHA-256 equals the hash carried by the QR code (also the
-PDF's Subject) and printed on the page; the same number in the data and in the QR code.
-"""
+"""Attach the certificate data to the PDF and sign it with pyHanko (certificates/verification.py
+checks such a PDF)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from asn1crypto import cms, tsp
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import attributes, signers
 from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.general import simple_cms_attribute
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
-from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko_certvalidator.registry import CertificateStore, SimpleCertificateStore
 
 from certificates.keys import ShopKey
-from wipestation.certify import VerifyReport, parse_qr_payload
 
 ATTACHMENT_NAME = "certificate.json"
 SIGNATURE_FIELD = "WipestationSignature"
@@ -70,8 +62,15 @@ class _KeySigner(signers.SimpleSigner):
     """pyHanko's SimpleSigner parses the private key again for every signature (100 ms for RSA);
     this one keeps the parsed key, and the signing-certificate attribute."""
 
-    def __init__(self, key: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        key: PrivateKeyTypes,
+        *,
+        signing_cert: asn1_x509.Certificate,
+        signing_key: asn1_keys.PrivateKeyInfo,
+        cert_registry: CertificateStore,
+    ) -> None:
+        super().__init__(signing_cert=signing_cert, signing_key=signing_key, cert_registry=cert_registry)
         self._key = key
         assert self.signing_cert is not None
         self._cert_attribute = _SigningCertificateAttribute(self.signing_cert)
@@ -81,10 +80,10 @@ class _KeySigner(signers.SimpleSigner):
         self,
         data_digest: bytes,
         digest_algorithm: str,
-        attr_settings: Any = None,
+        attr_settings: PdfCMSSignedAttributes | None = None,
         content_type: str = "data",
         use_pades: bool = False,
-        timestamper: Any = None,
+        timestamper: TimeStamper | None = None,
         dry_run: bool = False,
         is_pdf_sig: bool = True,
     ) -> cms.CMSAttributes:
@@ -102,7 +101,7 @@ class _KeySigner(signers.SimpleSigner):
             and settings.adobe_revinfo_attr is None
             and settings.cades_signed_attrs is None
         )
-        if not plain:
+        if not plain or settings is None or settings.signing_time is None:  # (the last two: for mypy)
             return await super().signed_attrs(
                 data_digest,
                 digest_algorithm,
@@ -129,8 +128,23 @@ class _KeySigner(signers.SimpleSigner):
         body = b"".join((fixed[0], digest.dump(), fixed[1], fixed[2], signing_time.dump()))
         return cms.CMSAttributes.load(b"\x31" + _der_length(len(body)) + body)
 
-    def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Iterator[attributes.CMSAttributeProvider]:
-        for provider in super()._signed_attr_providers(*args, **kwargs):
+    def _signed_attr_providers(
+        self,
+        data_digest: bytes,
+        digest_algorithm: str,
+        attr_settings: PdfCMSSignedAttributes,
+        timestamper: TimeStamper | None = None,
+        use_cades: bool = False,
+        is_pdf_sig: bool = True,
+    ) -> Iterator[attributes.CMSAttributeProvider]:
+        for provider in super()._signed_attr_providers(
+            data_digest,
+            digest_algorithm,
+            attr_settings,
+            timestamper=timestamper,
+            use_cades=use_cades,
+            is_pdf_sig=is_pdf_sig,
+        ):
             if isinstance(provider, attributes.SigningCertificateV2Provider):
                 yield self._cert_attribute
             else:
@@ -218,7 +232,7 @@ class _DatedPdfSigner(signers.PdfSigner):
         super().__init__(meta, signer=signer)
         self._at = at
 
-    def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+    def init_signing_session(self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False) -> PdfSigningSession:
         session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
         session.system_time = self._at
         return session
@@ -239,160 +253,3 @@ def attach(writer: IncrementalPdfFileWriter, data: bytes, *, created: datetime) 
         af_relationship=generic.pdf_name("/Data"),
     )
     embed.embed_file(writer, spec)
-
-
-def _attachment(reader: PdfFileReader) -> bytes | None:
-    try:
-        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
-    except (KeyError, TypeError):
-        return None
-    for i in range(0, len(names) - 1, 2):
-        if str(names[i]) == ATTACHMENT_NAME:
-            spec = names[i + 1].get_object()
-            return bytes(spec["/EF"]["/F"].get_object().data)
-    return None
-
-
-def _subject(reader: PdfFileReader) -> str | None:
-    try:
-        return str(reader.trailer_view["/Info"]["/Subject"])
-    except (KeyError, TypeError):
-        return None
-
-
-def _page_text(pdf: bytes) -> str:
-    """All the text of the document, without white space."""
-    from pypdf import PdfReader
-
-    try:
-        pages = PdfReader(io.BytesIO(pdf)).pages
-        return "".join("".join(page.extract_text().split()) for page in pages)
-    except Exception:  # noqa: BLE001 - any parse failure means: the hash is not printed
-        return ""
-
-
-def _fingerprint(cert: asn1_x509.Certificate) -> str:
-    return hashlib.sha256(cert.dump()).hexdigest()
-
-
-def _container_problem(pdf: bytes, sig: EmbeddedPdfSignature) -> str | None:
-    """The one part of a signed PDF the signature cannot cover is its own /Contents. Accept there
-    only what the signer writes: the CMS in upper-case hex, zero padding, and no certificate but the
-    signer's; so that no byte of the file can change unnoticed."""
-    _, len1, start2, _ = (int(x) for x in sig.byte_range)
-    raw = sig.pkcs7_content
-    if pdf[len1:start2] != b"<" + raw.hex().upper().encode("ascii") + b">":
-        return "the signature container was changed"
-    der_length = len(cms.ContentInfo.load(raw).dump())
-    if der_length > len(raw) or any(raw[der_length:]):
-        return "the signature container was changed"
-    data, info = sig.signed_data, sig.signer_info
-    algorithms = data["digest_algorithms"]
-    if (
-        data["version"].native != "v1"
-        or info["version"].native != "v1"
-        or len(algorithms) != 1
-        or algorithms[0].dump() != info["digest_algorithm"].dump()
-    ):
-        return "the signature container was changed"
-    signer = sig.signer_cert.dump()
-    if any(choice.chosen.dump() != signer for choice in data["certificates"] or []):
-        return "the signature carries a certificate that is not the signer's"
-    if info["unsigned_attrs"]:
-        return "the signature carries unsigned attributes"
-    return None
-
-
-def _signature_problems(
-    pdf: bytes, signatures: list[EmbeddedPdfSignature], shop_fingerprint: str | None
-) -> tuple[list[str], str | None]:
-    """The signature checks: (problems, the last signer's fingerprint)."""
-    problems: list[str] = []
-    if not signatures:
-        return ["the PDF is not signed"], None
-    signer_fp: str | None = None
-    for index, sig in enumerate(signatures, start=1):
-        try:
-            fp = _fingerprint(sig.signer_cert)
-        except Exception:  # noqa: BLE001 - a damaged CMS raises many kinds (asn1crypto, pyHanko)
-            problems.append(f"signature {index} has no readable signing certificate (the file was changed)")
-            continue
-        if index == len(signatures):
-            signer_fp = fp
-        if shop_fingerprint is not None and fp != shop_fingerprint:
-            problems.append(f"signature {index} is not made with the shop's key (signer fingerprint {fp[:16]}…)")
-    last = signatures[-1]
-    try:
-        context = ValidationContext(trust_roots=[last.signer_cert], allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(last, context)
-        if not status.intact:
-            problems.append("the signature does not match the signed bytes (the file was changed)")
-        elif not status.valid:
-            problems.append("the signature is not cryptographically valid")
-        if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-            problems.append("the signature does not cover the whole file (something was added after signing)")
-        container = _container_problem(pdf, last)
-        if container is not None:
-            problems.append(container)
-    except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on damaged input
-        problems.append(f"the signature cannot be checked ({type(exc).__name__}: the file was changed or damaged)")
-    return problems, signer_fp
-
-
-def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
-    """Check everything that makes a certificate genuine; each failed check is one problem. Never
-    raises for a damaged or hostile file."""
-    try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = list(reader.embedded_signatures)
-    except Exception as exc:  # noqa: BLE001 - any parse failure means: not a readable PDF
-        return VerifyReport(problems=(f"not a readable PDF ({' '.join(str(exc).split()) or type(exc).__name__})",))
-    problems, signer_fp = _signature_problems(pdf, signatures, shop_fingerprint)
-
-    number: str | None = None
-    stated: str | None = None
-    try:
-        subject = _subject(reader)
-    except Exception:  # noqa: BLE001 - a damaged info dictionary: no payload
-        subject = None
-    payload = parse_qr_payload(subject or "")
-    if payload is None:
-        problems.append("the PDF carries no certificate number and hash (QR payload)")
-    else:
-        number, stated = payload.number, payload.sha256
-        if not stated or stated not in _page_text(pdf):
-            problems.append("the hash printed on the certificate differs from the QR code's")
-
-    data: dict[str, Any] | None = None
-    digest: str | None = None
-    try:
-        raw = _attachment(reader)
-    except Exception:  # noqa: BLE001 - a damaged attachment (stream, filter, dictionary)
-        raw = None
-        problems.append("the attached certificate data cannot be read (the file was changed or damaged)")
-    else:
-        if raw is None:
-            problems.append("the certificate data is not attached")
-    if raw is not None:
-        digest = hashlib.sha256(raw).hexdigest()
-        try:
-            loaded = json.loads(raw)
-            data = loaded if isinstance(loaded, dict) else None
-        except ValueError:
-            data = None
-        if data is None:
-            problems.append("the attached certificate data is not valid JSON")
-        if stated is not None and digest != stated:
-            problems.append("the attached certificate data does not match the hash in the QR code (data edited)")
-        if data is not None and number is not None and data.get("number") != number:
-            problems.append("the certificate number in the data differs from the QR code's")
-    return VerifyReport(
-        number=number,
-        sha256=digest,
-        stated_sha256=stated,
-        signer_fingerprint=signer_fp,
-        data=data,
-        problems=tuple(problems),
-        key_known=shop_fingerprint is not None,
-        verify_url=payload.verify_url if payload is not None else None,
-    )

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir, extract_python
@@ -24,7 +24,9 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)
 KEY_CONTEXT = "key"  # wipestation.i18n.KEY_CONTEXT: a key's description in the footer (short)
 
 
-def extract_python_keys(fileobj: Any, keywords: Any, comment_tags: Any, options: Any) -> Iterator[Any]:
+def extract_python_keys(
+    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Mapping[str, Any]
+) -> Iterator[tuple[int, str, object, list[str]]]:
     """Babel's Python extractor, with `K_("Erase")` (a key's description) as `pgettext("key", "Erase")`:
     the footer's word may be shorter than the same word in a dialog."""
     for lineno, funcname, messages, comments in extract_python(fileobj, keywords, comment_tags, options):

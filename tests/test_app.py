@@ -8,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ from wipestation.helper import HelperRunner
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _app(tmp_path: Path, **seams: object) -> AppContext:
+def _app(tmp_path: Path, **seams: Any) -> AppContext:
     overrides = Overrides(clock=FakeClock(), config=Config(data_dir=tmp_path / "data"))
     return AppContext.create(
         config_path=None,
@@ -38,7 +39,7 @@ def test_an_unknown_seam_name_is_refused_when_the_overrides_are_built() -> None:
     with pytest.raises(TypeError, match="drive_sorce"):
         Overrides(drive_sorce=OneDrive(DetectedDrive(IDENTITY)))  # type: ignore[call-arg]
     with pytest.raises(TypeError):
-        Overrides(OneDrive(DetectedDrive(IDENTITY)))  # type: ignore[misc]  # keywords only: no seam by position
+        Overrides(OneDrive(DetectedDrive(IDENTITY)))  # type: ignore[call-arg, arg-type]  # keywords only: no seam by position
 
 
 def test_mypy_sees_the_type_of_each_seam(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,7 +66,7 @@ def test_all_in_order(ready: Cli) -> None:
     assert all(r["ok"] for r in rows)
 
 
-def _with(cli: Cli, **changes: object) -> Cli:
+def _with(cli: Cli, **changes: Any) -> Cli:
     assert cli.overrides.doctor_system is not None
     cli.overrides = replace(cli.overrides, doctor_system=replace(cli.overrides.doctor_system, **changes))
     return cli

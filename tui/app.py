@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -37,7 +37,11 @@ from tui.texts import K_, _, localise_bindings, ngettext
 from tui.widgets import EraseJob, status_word
 from wipestation.certify import CertificateRenderer
 from wipestation.devices import DetectedDrive, DriveEvent, Watcher
+from wipestation.erasure.engine import Progress
 from wipestation.errors import WipestationError
+
+if TYPE_CHECKING:
+    from tui.screens.dashboard import DashboardScreen
 
 _MESSAGES: dict[str, type[DriveEventMessage]] = {
     "attached": DriveAttached,
@@ -128,7 +132,7 @@ class WipestationApp(App[None]):
             dash.select_first_due()
 
     @property
-    def dashboard(self) -> Any:
+    def dashboard(self) -> DashboardScreen | None:
         from tui.screens.dashboard import DashboardScreen
 
         for screen in self.screen_stack:
@@ -241,7 +245,7 @@ class WipestationApp(App[None]):
             return
         stop = job.stop  # a threading.Event, read-only here
 
-        def progress(p: Any) -> None:
+        def progress(p: Progress) -> None:
             self.post_message(EraseProgressed(job_id, p))
 
         try:
@@ -364,7 +368,12 @@ class WipestationApp(App[None]):
                 generation = self._loads.get(id(screen), 0) + 1
                 self._loads[id(screen)] = generation
 
-                def latest(data: Any, screen: Any = screen, apply: Any = apply, generation: int = generation) -> None:
+                def latest(
+                    data: object,
+                    screen: Screen[Any] = screen,
+                    apply: Callable[[Any], object] = apply,
+                    generation: int = generation,
+                ) -> None:
                     if self._loads.get(id(screen)) == generation:
                         apply(data)
 
@@ -487,7 +496,7 @@ class WipestationApp(App[None]):
         dash = self.dashboard
 
         def on_dash(name: str) -> Callable[[], Any]:
-            def run() -> Any:
+            def run() -> object:
                 self.action_show_dashboard()
                 return getattr(dash, f"action_{name}")()
 

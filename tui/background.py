@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from textual.app import App
 from textual.dom import DOMNode
 from textual.worker import Worker
 
@@ -21,6 +22,7 @@ from wipestation.errors import WipestationError
 from wipestation.tx import in_transaction
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 EXPECTED = (WipestationError, OSError, SQLAlchemyError)
 
@@ -62,7 +64,7 @@ def in_background(
     return node.run_worker(run, thread=True, exit_on_error=False, group=group, exclusive=exclusive)
 
 
-def _deliver(app: Any, handler: Callable[[Any], Any], value: Any) -> None:
+def _deliver(app: App[Any], handler: Callable[[V], object], value: V) -> None:
     if not app.is_running:
         return
     with contextlib.suppress(RuntimeError):  # the console closed meanwhile

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -183,7 +184,7 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
         if self.rows:
             self.post_message(self.Selected(self, self.cursor_row))
 
-    def on_click(self, event: Any) -> None:
+    def on_click(self, event: events.Click) -> None:
         index = int(self.scroll_y) + event.y - 1
         if 0 <= index < len(self.rows):
             if index == self.cursor_row and event.chain >= 2:

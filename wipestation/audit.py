@@ -62,7 +62,7 @@ class Action(StrEnum):
 PERSONAL_FIELDS = frozenset({"name", "email", "phone", "address"})
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 

@@ -9,7 +9,7 @@ number and hash printed on it at issue) must still be in the chain.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,13 +46,7 @@ def _replay(events: Iterable[AuditEvent]) -> _Replay:
             if ev.action == Action.CUSTOMER_ANONYMISED:
                 r.anonymised.add(ev.entity_id)
         elif ev.entity == "record":
-            if isinstance(after.get("state"), str):
-                r.record_state[ev.entity_id] = after["state"]
-            else:
-                r.record_state.setdefault(ev.entity_id, "?")
-            if isinstance(after.get("hold_id"), int):
-                r.holds.add(after["hold_id"])
-            r.released_holds.update(h for h in after.get("released_holds") or [] if isinstance(h, int))
+            _replay_record(r, ev.entity_id, after)
         elif ev.entity == "erasure":
             if ev.action in _RUNNING:
                 r.erasure_outcome[ev.entity_id] = "running"
@@ -65,54 +59,86 @@ def _replay(events: Iterable[AuditEvent]) -> _Replay:
     return r
 
 
+def _replay_record(r: _Replay, record_id: int, after: dict[str, Any]) -> None:
+    if isinstance(after.get("state"), str):
+        r.record_state[record_id] = after["state"]
+    else:
+        r.record_state.setdefault(record_id, "?")
+    if isinstance(after.get("hold_id"), int):
+        r.holds.add(after["hold_id"])
+    r.released_holds.update(h for h in after.get("released_holds") or [] if isinstance(h, int))
+
+
 def cross_check(session: Session) -> list[str]:
     """Findings where the rows and the replayed log disagree (empty: they agree)."""
     events = session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars()
     r = _replay(events)
-    out: list[str] = []
+    return [
+        *_check_customers(session, r),
+        *_check_records(session, r),
+        *_check_holds(session, r),
+        *_check_erasures(session, r),
+        *_check_destructions(session, r),
+        *_check_certificates(session, r),
+    ]
+
+
+def _check_customers(session: Session, r: _Replay) -> Iterator[str]:
     for c in session.execute(select(Customer).order_by(Customer.id)).scalars():
         if c.id not in r.customers:
-            out.append(f"customer {c.id} has no events")
+            yield f"customer {c.id} has no events"
         elif (c.anonymised_at is not None) != (c.id in r.anonymised):
-            out.append(
+            yield (
                 f"customer {c.id} is anonymised without an event"
                 if c.anonymised_at is not None
                 else f"customer {c.id} was anonymised by the log but is not"
             )
+
+
+def _check_records(session: Session, r: _Replay) -> Iterator[str]:
     for rec in session.execute(select(CustodyRecord).order_by(CustodyRecord.id)).scalars():
         replayed = r.record_state.get(rec.id)
         if replayed is None:
-            out.append(f"record {rec.id} has no events")
+            yield f"record {rec.id} has no events"
         elif replayed != rec.state.value:
-            out.append(f"record {rec.id} is {rec.state.value} but its events leave it {replayed}")
+            yield f"record {rec.id} is {rec.state.value} but its events leave it {replayed}"
+
+
+def _check_holds(session: Session, r: _Replay) -> Iterator[str]:
     for h in session.execute(select(Hold).order_by(Hold.id)).scalars():
         if h.id not in r.holds:
-            out.append(f"hold {h.id} of record {h.record_id} has no event")
+            yield f"hold {h.id} of record {h.record_id} has no event"
         elif (h.released_at is not None) != (h.id in r.released_holds):
-            out.append(f"hold {h.id} of record {h.record_id} was released without an event")
+            yield f"hold {h.id} of record {h.record_id} was released without an event"
+
+
+def _check_erasures(session: Session, r: _Replay) -> Iterator[str]:
     for e in session.execute(select(Erasure).order_by(Erasure.id)).scalars():
         replayed = r.erasure_outcome.get(e.id)
         if replayed is None:
-            out.append(f"erasure {e.id} has no events")
+            yield f"erasure {e.id} has no events"
         elif replayed != e.outcome.value:
-            out.append(f"erasure {e.id} is {e.outcome.value} but its events say {replayed}")
+            yield f"erasure {e.id} is {e.outcome.value} but its events say {replayed}"
+
+
+def _check_destructions(session: Session, r: _Replay) -> Iterator[str]:
     for d in session.execute(select(Destruction).order_by(Destruction.id)).scalars():
         if d.id not in r.destruction_record:
-            out.append(f"destruction {d.id} has no event")
+            yield f"destruction {d.id} has no event"
         elif r.destruction_record[d.id] != d.record_id:
-            out.append(
-                f"destruction {d.id} is of record {d.record_id} but its event names {r.destruction_record[d.id]}"
-            )
+            yield f"destruction {d.id} is of record {d.record_id} but its event names {r.destruction_record[d.id]}"
+
+
+def _check_certificates(session: Session, r: _Replay) -> Iterator[str]:
     for cert in session.execute(select(Certificate).order_by(Certificate.id)).scalars():
         issued = r.certificates.get(cert.id)
         if issued is None:
-            out.append(f"certificate {cert.number} has no event")
+            yield f"certificate {cert.number} has no event"
         elif issued.get("number") != cert.number or issued.get("sha256") != cert.sha256:
-            out.append(f"certificate {cert.number} differs from the event that issued it")
+            yield f"certificate {cert.number} differs from the event that issued it"
         problem = certificate_head_problem(session, cert)
         if problem:
-            out.append(problem)
-    return out
+            yield problem
 
 
 def certificate_head(cert: Certificate) -> tuple[int, str] | None:

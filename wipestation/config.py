@@ -96,7 +96,7 @@ class DestructionMachine:
 _MACHINE_LEVEL = re.compile(r"^([HE])-?([1-7])$", re.IGNORECASE)
 
 
-def _machines(raw: Any) -> tuple[DestructionMachine, ...]:
+def _machines(raw: object) -> tuple[DestructionMachine, ...]:
     if not isinstance(raw, dict):
         raise ConfigError('config: [machines] must be a table of NAME = "METHOD LEVEL [LEVEL]"')
     out: list[DestructionMachine] = []
@@ -154,7 +154,7 @@ _SECTIONS: dict[str, type] = {
 _ALIASES: dict[str, dict[str, str]] = {"mail": {"from": "sender"}}
 
 
-def _section(cls: type, name: str, raw: Any) -> Any:
+def _section(cls: type, name: str, raw: object) -> object:
     if not isinstance(raw, dict):
         raise ConfigError(f"config: [{name}] must be a table")
     known = {f.name: f for f in fields(cls)}
@@ -185,40 +185,56 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None, languag
     """Read the TOML file (if any) and apply the environment overrides; `language` (from `--lang`)
     replaces the file's, and the certificates' default language follows it."""
     env = dict(os.environ) if env is None else env
-    config = Config()
-    cert_language_set = False
-    if path is not None:
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"config file not found: {path}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file unreadable: {path}: {exc}") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"config file is not valid TOML: {path}: {exc}") from None
-        changes: dict[str, Any] = {}
-        for key, value in raw.items():
-            if key in _SECTIONS:
-                changes[key] = _section(_SECTIONS[key], key, value)
-            elif key in {"timezone", "language"} and isinstance(value, str):
-                changes[key] = value
-            elif key == "machines":
-                changes[key] = _machines(value)
-            elif key in {"data_dir", "documents"} and isinstance(value, str):
-                changes[key] = Path(value).expanduser()
-            else:
-                raise ConfigError(f"config: unknown or malformed key '{key}'")
-        config = replace(config, **changes)
+    raw = {} if path is None else _read_toml(path)
+    config = Config() if path is None else _from_file(Config(), raw)
+    if language is not None:  # `--lang`: the certificates follow it unless the file sets theirs
         cert_raw = raw.get("certificates")
         cert_language_set = isinstance(cert_raw, dict) and "language" in cert_raw
-    if language is not None:
         config = replace(config, language=language)
-    if not cert_language_set:
-        # the certificates' default language follows the shop's language
-        config = replace(config, certificates=replace(config.certificates, language=config.language))
+        if not cert_language_set:
+            config = replace(config, certificates=replace(config.certificates, language=language))
     if env.get("WIPESTATION_ALLOW_LOOP", "") in {"1", "true", "yes"}:
         config = replace(config, devices=replace(config.devices, allow_loop=True))
     _validate(config)
+    _check_choices(config)
+    return config
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file unreadable: {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file is not valid TOML: {path}: {exc}") from None
+
+
+def _from_file(config: Config, raw: dict[str, Any]) -> Config:
+    """`config` with the values of a parsed TOML file."""
+    changes: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _SECTIONS:
+            changes[key] = _section(_SECTIONS[key], key, value)
+        elif key in {"timezone", "language"} and isinstance(value, str):
+            changes[key] = value
+        elif key == "machines":
+            changes[key] = _machines(value)
+        elif key in {"data_dir", "documents"} and isinstance(value, str):
+            changes[key] = Path(value).expanduser()
+        else:
+            raise ConfigError(f"config: unknown or malformed key '{key}'")
+    config = replace(config, **changes)
+    cert_raw = raw.get("certificates")
+    if "language" in changes and not (isinstance(cert_raw, dict) and "language" in cert_raw):
+        # the certificates' default language follows the shop's language
+        config = replace(config, certificates=replace(config.certificates, language=config.language))
+    return config
+
+
+def _check_choices(config: Config) -> None:
+    """Keys that take one of a few words, or a time of day."""
     if config.language not in {"nl", "en"}:
         raise ConfigError("config: language must be 'nl' or 'en'")
     if config.mail.security not in {"none", "starttls", "tls"}:
@@ -230,7 +246,6 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None, languag
     for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):
         if not _HOUR.match(hour):
             raise ConfigError(f'config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"')
-    return config
 
 
 def with_language(config: Config, language: str | None) -> Config:

@@ -13,11 +13,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from wipestation.config import Config
 from wipestation.errors import ConfigError, WipestationError
@@ -37,7 +38,7 @@ def default_db_url(config: Config) -> str:
     return f"sqlite:///{config.data_dir / 'wipestation.sqlite3'}"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
     # The driver must not open transactions by itself: we say BEGIN IMMEDIATE ourselves.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -52,7 +53,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn: Any) -> None:
+def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
@@ -158,7 +159,7 @@ def scrub_pending_marker(engine: Engine, data_dir: Path | None = None) -> Path |
     return Path(database).expanduser().with_name(Path(database).name + "-scrub-pending")
 
 
-def _checkpoint(raw: Any, wait: float) -> bool:
+def _checkpoint(raw: DBAPIConnection, wait: float) -> bool:
     """`wal_checkpoint(TRUNCATE)` until it reports done (busy = 0) or `wait` seconds have passed."""
     deadline = time.monotonic() + wait
     cur = raw.cursor()

@@ -4,16 +4,17 @@ one place that reads entry points."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import entry_points
-from typing import Any
 
 from wipestation.errors import ConfigError
 
 
-def load_plugin(group: str, what: str) -> Any:
-    """The object behind the `default` entry point of GROUP (else its only or first one)."""
+def load_plugin(group: str, what: str) -> Callable[..., object]:
+    """The factory or function behind the `default` entry point of GROUP (else its only or first one)."""
     found = list(entry_points(group=group))
     if not found:
         raise ConfigError(f"{what} is not installed (no '{group}' entry point): reinstall wipestation")
     chosen = next((ep for ep in found if ep.name == "default"), found[0])
-    return chosen.load()
+    plugin: Callable[..., object] = chosen.load()
+    return plugin

@@ -253,13 +253,7 @@ class Setup:
         rules_changed |= self.remove("/etc/udev/rules.d/" + RULES_FILE_NAME)
         self.remove("/etc/sudoers.d/wipestation")
         self.remove("/etc/profile.d/wipestation.sh")
-        for folder in sorted((str(f) for f in _as_list(state.get("folders_created"))), key=len, reverse=True):
-            target = self.at(str(folder))
-            if target.is_dir() and not any(target.iterdir()):
-                target.rmdir()
-                self.out.changes.append(f"removed {folder} (empty)")
-            elif target.is_dir():
-                self.out.notes.append(f"kept {folder}: it holds records (remove it yourself once they may go)")
+        self._remove_folders(_as_list(state.get("folders_created")))
         if state.get("group_created"):
             self._remove_group()
         self.remove(STATE_FILE)
@@ -273,6 +267,16 @@ class Setup:
         if not self.out.changes:
             self.out.notes.append("nothing to remove")
         return self.out
+
+    def _remove_folders(self, created: list[object]) -> None:
+        """The folders setup made, deepest first, where they are empty; a folder with records stays."""
+        for folder in sorted((str(f) for f in created), key=len, reverse=True):
+            target = self.at(str(folder))
+            if target.is_dir() and not any(target.iterdir()):
+                target.rmdir()
+                self.out.changes.append(f"removed {folder} (empty)")
+            elif target.is_dir():
+                self.out.notes.append(f"kept {folder}: it holds records (remove it yourself once they may go)")
 
     def remove(self, path: str) -> bool:
         target = self.at(path)

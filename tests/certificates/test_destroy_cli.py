@@ -12,6 +12,7 @@ import pytest
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
+from wipestation.certify import VerifyReport
 from wipestation.models import CustodyKind
 
 
@@ -234,7 +235,7 @@ def test_a_renderer_failure_after_the_number_was_taken_consumes_nothing(cli: Cli
         def render(self, data: object, lang: str) -> bytes:
             raise OSError("disk full")
 
-        def verify(self, pdf: bytes) -> object:
+        def verify(self, pdf: bytes) -> VerifyReport:
             raise AssertionError
 
     before = cli.snapshot()

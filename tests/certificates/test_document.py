@@ -8,6 +8,7 @@ import dataclasses
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import Shop, destruction_data, erasure_data
 from tests.conftest import Cli
-from wipestation.certify import CustomerRef
+from wipestation.certify import CertificateData, CustomerRef, ErasureFacts
 from wipestation.config import Config
 from wipestation.errors import ConfigError
 from wipestation.vendors import manufacturer
@@ -41,10 +42,16 @@ def with_url(config: Config, **shop: object) -> PdfCertificateRenderer:
     )
 
 
+def facts(data: CertificateData) -> ErasureFacts:
+    """The erasure part of an erasure certificate's data (always there for `erasure_data()`)."""
+    assert data.erasure is not None
+    return data.erasure
+
+
 def test_dutch_certificate_in_dutch_formats_with_the_result_first(config: Config) -> None:
     data = erasure_data()
     erasure = dataclasses.replace(
-        data.erasure, method="random", technique=RANDOM_TECHNIQUE, verify_coverage_percent="10.30"
+        facts(data), method="random", technique=RANDOM_TECHNIQUE, verify_coverage_percent="10.30"
     )
     text = pages(with_url(config).render(dataclasses.replace(data, erasure=erasure), "nl"))
     first = text[0]
@@ -71,7 +78,7 @@ def test_english_certificate_in_english_formats(config: Config) -> None:
 
 def test_errors_give_the_exceptions_banner(renderer: PdfCertificateRenderer) -> None:
     data = erasure_data()
-    text = pages(renderer.render(dataclasses.replace(data, erasure=dataclasses.replace(data.erasure, errors=3)), "nl"))
+    text = pages(renderer.render(dataclasses.replace(data, erasure=dataclasses.replace(facts(data), errors=3)), "nl"))
     assert "Geslaagd met uitzonderingen" in text[0]
 
 
@@ -101,11 +108,13 @@ def test_the_logo_is_drawn_and_a_bad_logo_is_an_error(config: Config, tmp_path: 
     Image.new("RGB", (300, 100), "#1f4e79").save(logo)
     pdf = with_url(config, logo=str(logo)).render(erasure_data(), "nl")
     page = PdfReader(io.BytesIO(pdf)).pages[0]
-    images = [name for name, obj in page["/Resources"]["/XObject"].items() if obj.get_object()["/Subtype"] == "/Image"]
+    resources: Any = page["/Resources"]
+    images = [name for name, obj in resources["/XObject"].items() if obj.get_object()["/Subtype"] == "/Image"]
     assert images
     without = PdfReader(io.BytesIO(with_url(config).render(erasure_data(), "nl"))).pages[0]
-    assert "/XObject" not in without["/Resources"] or not [
-        o for o in without["/Resources"]["/XObject"].values() if o.get_object()["/Subtype"] == "/Image"
+    plain: Any = without["/Resources"]
+    assert "/XObject" not in plain or not [
+        o for o in plain["/XObject"].values() if o.get_object()["/Subtype"] == "/Image"
     ]
     bad = tmp_path / "logo.txt"
     bad.write_text("not an image")

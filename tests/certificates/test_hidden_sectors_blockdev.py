@@ -82,6 +82,10 @@ class BehindUsbBridge:
         found = self.real.identify(device)
         return dataclasses.replace(found, identity=dataclasses.replace(found.identity, bus="usb"))
 
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        found = self.real.identify_fd(fd)
+        return dataclasses.replace(found, identity=dataclasses.replace(found.identity, bus="usb"))
+
 
 def loop_cli(cli: Cli, runner: HpaDrive, *, usb: bool = False) -> Cli:
     config = dataclasses.replace(cli.config, devices=dataclasses.replace(cli.config.devices, allow_loop=True))

@@ -11,7 +11,7 @@ from wipestation.certify import issue_erasure_certificate
 from wipestation.models import Erasure, ErasureOutcome
 
 
-def test_show_lists_every_erasure_with_its_certificate_and_a_failed_last_one(cli: Cli, shop: Shop, renderer) -> None:  # type: ignore[no-untyped-def]
+def test_show_lists_every_erasure_with_its_certificate_and_a_failed_last_one(cli: Cli, shop: Shop, renderer) -> None:
     record = shop.record("HIST-FAIL")
     done = shop.erasure(record)
     with shop.sessions.begin() as s:

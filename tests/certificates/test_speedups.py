@@ -16,6 +16,7 @@ from certificates import sections
 from certificates.qr import qr_matrix
 from certificates.render import render_unsigned
 from tests.certificates.conftest import destruction_data
+from wipestation.certify import DestructionFacts
 
 
 def reportlab_matrix(payload: str, mask: int) -> list[list[bool]]:
@@ -38,19 +39,21 @@ def pages(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
+def _facts() -> DestructionFacts:
+    facts = destruction_data().destruction
+    assert facts is not None
+    return facts
+
+
 def test_a_certificate_lays_out_the_same_after_others() -> None:
     """A heading that the layout grouped with its table in one certificate (reportlab then clears
     the heading's keepWithNext) must keep it in the next: the witness list here puts the destruction
     section at a page break."""
-    data = destruction_data(
-        technician="x", destruction=dataclasses.replace(destruction_data().destruction, witness="Wim " * 90)
-    )
+    data = destruction_data(technician="x", destruction=dataclasses.replace(_facts(), witness="Wim " * 90))
     sections._fixed.clear()
     alone = pages(render_unsigned(data, "en", signer_fingerprint="ab" * 32))
     for witnesses in (30, 90, 150):
-        other = destruction_data(
-            destruction=dataclasses.replace(destruction_data().destruction, witness="Wim " * witnesses)
-        )
+        other = destruction_data(destruction=dataclasses.replace(_facts(), witness="Wim " * witnesses))
         render_unsigned(other, "en", signer_fingerprint="ab" * 32)
     assert pages(render_unsigned(data, "en", signer_fingerprint="ab" * 32)) == alone
     assert len(alone) == 3

@@ -68,7 +68,7 @@ def test_a_pdf_whose_embedded_data_was_edited_fails(renderer: PdfCertificateRend
     filespec["/EF"]["/F"] = writer.add_object(generic.StreamObject(stream_data=edited.canonical()))
     writer.update_container(filespec)
     out = io.BytesIO()
-    writer.write(out)  # type: ignore[no-untyped-call]
+    writer.write(out)
     report = renderer.verify(out.getvalue())
     assert not report.ok
     assert any("does not cover the whole file" in p for p in report.problems)
@@ -170,7 +170,7 @@ def test_an_unused_certificate_copy_in_the_signature_cannot_be_changed(renderer:
     assert renderer._shop is not None
     signer = PdfSigner(renderer._shop)
     inner = signer._signer
-    inner._cert_registry = SimpleCertificateStore.from_certs([inner.signing_cert])  # type: ignore[no-untyped-call]
+    inner._cert_registry = SimpleCertificateStore.from_certs([inner.signing_cert])
     unsigned = render_unsigned(data, "nl", signer_fingerprint=renderer.fingerprint)
     pdf = signer.sign(unsigned, data.canonical(), created=data.issued_at, signer_name="x")
     assert renderer.verify(pdf).ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -88,7 +88,7 @@ class FakeOpener:
 class FakeRunner:
     """Answers commands from recorded outputs: the first key that is a prefix of the command wins."""
 
-    def __init__(self, answers: dict[tuple[str, ...], CommandResult | list[CommandResult]]) -> None:
+    def __init__(self, answers: Mapping[tuple[str, ...], CommandResult | list[CommandResult]]) -> None:
         self.answers = answers
         self.calls: list[tuple[str, ...]] = []
 

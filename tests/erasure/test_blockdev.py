@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -185,6 +186,9 @@ class SwappingSource:
         self.calls += 1
         return self.first if self.calls == 1 else self.later
 
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        return self.later
+
 
 def test_device_swapped_between_confirmation_and_opening_is_refused(memdir: Mount, tmp_path: Path) -> None:
     from dataclasses import replace
@@ -262,8 +266,8 @@ def _start(db: Path, dev: str, name: str) -> subprocess.Popen[str]:
     args = ["--db", f"sqlite:///{db}", "--as", "tester", "erase", dev, "--method", "zero", "--confirm", name, "--json"]
     code = "from wipestation.cli import main; main()"
     return subprocess.Popen(
-        [os.sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )  # type: ignore[attr-defined]
+        [sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def _wait_for_checkpoint(db: Path, proc: subprocess.Popen[str]) -> int:

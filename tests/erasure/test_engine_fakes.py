@@ -10,7 +10,7 @@ import pytest
 
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener
 from wipestation.erasure.blockio import AlignedBuffer
-from wipestation.erasure.engine import Checkpoint, OverwriteEngine, OverwriteJob
+from wipestation.erasure.engine import Checkpoint, EngineResult, OverwriteEngine, OverwriteJob, Progress, VerifyMode
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.patterns import PatternFiller, keystream, new_key
 from wipestation.erasure.verify import sample_plan
@@ -24,28 +24,28 @@ def engine(dev: FakeBlockDevice, **kw: object) -> OverwriteEngine:
     return OverwriteEngine(FakeOpener(dev), chunk_size=64 << 10, **kw)  # type: ignore[arg-type]
 
 
-def run(dev: FakeBlockDevice, method: str = "zero", verify: str = "full", **kw: object) -> object:
+def run(dev: FakeBlockDevice, method: str = "zero", verify: VerifyMode = "full", **kw: object) -> EngineResult:
     eng = engine(dev, **kw)
     key = new_key()
     with eng.open("/dev/fake", dev.size) as opened:
-        return eng.run(opened, OverwriteJob("/dev/fake", dev.size, METHODS[method].passes, key, verify, "seed"))  # type: ignore[arg-type]
+        return eng.run(opened, OverwriteJob("/dev/fake", dev.size, METHODS[method].passes, key, verify, "seed"))
 
 
 def test_bad_blocks_are_narrowed_to_the_logical_block_and_the_erasure_fails() -> None:
     dev = FakeBlockDevice(SIZE, bad={100, 101, 900})
     result = run(dev)
-    assert result.outcome == "failed"  # type: ignore[attr-defined]
-    assert result.bad_ranges == [(100 * 512, 102 * 512), (900 * 512, 901 * 512)]  # type: ignore[attr-defined]
-    assert result.bytes_written == SIZE - 3 * 512  # type: ignore[attr-defined]
-    assert "could not be written" in result.error  # type: ignore[attr-defined]
+    assert result.outcome == "failed"
+    assert result.bad_ranges == [(100 * 512, 102 * 512), (900 * 512, 901 * 512)]
+    assert result.bytes_written == SIZE - 3 * 512
+    assert "could not be written" in (result.error or "")
 
 
 def test_device_gone_is_interrupted_at_the_last_confirmed_offset() -> None:
     dev = FakeBlockDevice(SIZE, gone_after=5)
     checkpoints: list[Checkpoint] = []
     result = run(dev, on_checkpoint=checkpoints.append, checkpoint_bytes=128 << 10)
-    assert result.outcome == "interrupted" and "disappeared" in result.error  # type: ignore[attr-defined]
-    assert result.checkpoint_offset == 256 << 10 == checkpoints[-1].offset  # type: ignore[attr-defined]
+    assert result.outcome == "interrupted" and "disappeared" in (result.error or "")
+    assert result.checkpoint_offset == 256 << 10 == checkpoints[-1].offset
 
 
 def test_stop_checkpoints_and_resume_finishes() -> None:
@@ -146,7 +146,7 @@ def test_sample_plan_is_nist_shaped_and_reproducible() -> None:
 
 def test_progress_reports_pass_rate_and_eta() -> None:
     dev = FakeBlockDevice(SIZE)
-    seen = []
+    seen: list[Progress] = []
     run(dev, method="zero-verify-2pass", on_progress=seen.append, progress_seconds=0.0)
     assert {p.phase for p in seen} == {"write", "verify"}
     assert {p.pass_number for p in seen if p.phase == "write"} == {1, 2}
@@ -198,7 +198,7 @@ def test_a_long_verification_keeps_saying_the_erasure_is_alive() -> None:
 
     checkpoints: list[Checkpoint] = []
     result = run(dev, monotonic=clock, checkpoint_seconds=5.0, on_checkpoint=checkpoints.append)
-    assert result.outcome == "succeeded"  # type: ignore[attr-defined]
+    assert result.outcome == "succeeded"
     during_verify = [c for c in checkpoints if c.pass_index == 1]
     assert len(during_verify) > 3  # the end of the pass, then the verification's heartbeats
     assert all(c.offset == 0 and c.bytes_written == SIZE for c in during_verify)
@@ -232,5 +232,5 @@ def test_no_keystream_fill_still_runs_into_the_buffers_when_the_engine_returns(
         return calls > 1
 
     result = run(dev, "random", should_stop=stop)
-    assert result.outcome == "interrupted"  # type: ignore[attr-defined]
+    assert result.outcome == "interrupted"
     assert running == 0

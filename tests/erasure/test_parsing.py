@@ -3,6 +3,7 @@ the tools' documented formats; no such drives are attached here)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -206,7 +207,7 @@ def test_firmware_engine_polls_and_checks_that_data_changed(changes_data: bool) 
     plan = build_commands(support, "/dev/nvme0n1")
 
     class Sanitizing(FakeRunner):
-        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+        def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
             if args[:2] == ("nvme", "sanitize") and changes_data:
                 dev.data[:] = bytes(len(dev.data))
             return super().run(args, timeout=timeout)
@@ -239,7 +240,7 @@ def test_firmware_engine_heartbeats_while_a_command_blocks_and_joins_its_thread(
     beats = threading.Event()
 
     class Formatting(FakeRunner):
-        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+        def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
             if args[:2] == ("nvme", "format"):
                 assert beats.wait(5), "no heartbeat while the format ran"
                 dev.data[:] = bytes(len(dev.data))
@@ -319,7 +320,7 @@ def test_hdparm_sanitize_counts_only_a_reported_success(status: str, succeeded: 
     )
 
     class Sanitizing(FakeRunner):
-        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+        def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
             if "--sanitize-crypto-scramble" in args:
                 dev.data[:] = bytes(len(dev.data))
             return super().run(args, timeout=timeout)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 
 import pytest
@@ -88,7 +89,7 @@ def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(c
     dev = FakeBlockDevice(SIZE)
 
     class Drive(FakeRunner):
-        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+        def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
             if "--sanitize-overwrite" in args:
                 dev.data[:] = bytes(len(dev.data))
             return super().run(args, timeout=timeout)

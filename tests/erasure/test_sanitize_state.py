@@ -6,6 +6,8 @@ SANITIZE feature set (tests/fixtures/tools/README.md says where each came from).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from tests.erasure.conftest import FakeRunner, fixture_text
@@ -100,7 +102,7 @@ def _erase_services(status: CommandResult, dev: object) -> Overrides:
     )
 
     class Drive(FakeRunner):
-        def run(self, args, *, timeout=None):  # type: ignore[no-untyped-def]
+        def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
             if "--sanitize-crypto-scramble" in args:
                 dev.data[:] = bytes(len(dev.data))  # type: ignore[attr-defined]
             return super().run(args, timeout=timeout)
@@ -123,7 +125,7 @@ def _erase_services(status: CommandResult, dev: object) -> Overrides:
     )
 
 
-def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_one(cli) -> None:  # type: ignore[no-untyped-def]
+def test_erase_sanitizes_a_security_frozen_drive_and_refuses_a_sanitize_frozen_one(cli) -> None:
     import json
 
     from tests.erasure.conftest import FakeBlockDevice

@@ -25,7 +25,7 @@ from wipestation.app import Overrides
 from wipestation.config import Config, DevicesConfig
 from wipestation.detection.protection import SystemPaths
 from wipestation.detection.source import UdevDriveSource
-from wipestation.erasure.blockio import OsBlockOpener
+from wipestation.erasure.blockio import BlockDevice, OsBlockOpener
 from wipestation.erasure.engine import OverwriteEngine
 from wipestation.erasure.run import same_drive
 from wipestation.errors import SafetyRefusal
@@ -209,7 +209,7 @@ def test_the_held_descriptor_is_checked_not_the_path(memdir: Mount, tmp_path: Pa
         b_sum = digest(b)
 
         class WrongOpener(OsBlockOpener):
-            def open(self, path: str, *, write: bool):  # type: ignore[no-untyped-def]
+            def open(self, path: str, *, write: bool) -> BlockDevice:
                 return super().open(b, write=write)
 
         obj = Overrides(block_opener=WrongOpener())

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -100,8 +101,8 @@ class Runner:
         self.answers = answers
         self.calls: list[tuple[str, ...]] = []
 
-    def run(self, args: object, *, timeout: float | None = None) -> CommandResult:
-        call = tuple(args)  # type: ignore[call-overload]
+    def run(self, args: Sequence[str], *, timeout: float | None = None) -> CommandResult:
+        call = tuple(args)
         self.calls.append(call)
         return self.answers.get(call[0], CommandResult(127, "", f"{call[0]}: not installed"))
 
@@ -113,7 +114,7 @@ def test_read_health_fills_in_from_nvme_smart_log_when_smartctl_says_less() -> N
             "nvme": CommandResult(0, text("nvme_smart_log_new_style.json")),
         }
     )
-    r = read_health(runner, "/dev/nvme0n1", bus="nvme")  # type: ignore[arg-type]
+    r = read_health(runner, "/dev/nvme0n1", bus="nvme")
     assert runner.calls == [
         ("smartctl", "-j", "-a", "/dev/nvme0n1"),
         ("nvme", "smart-log", "/dev/nvme0n1", "-o", "json"),
@@ -129,7 +130,7 @@ def test_read_health_with_smartctl_and_nvme() -> None:
             "nvme": CommandResult(0, text("nvme_smart_log_old_style.json")),
         }
     )
-    r = read_health(runner, "/dev/nvme0", bus="nvme")  # type: ignore[arg-type]
+    r = read_health(runner, "/dev/nvme0", bus="nvme")
     assert r.source == "smartctl" and r.serial == "BTNH93710FS91P0B"  # nvme said nothing smartctl did not
 
 
@@ -148,7 +149,7 @@ def test_read_health_with_smartctl_and_nvme() -> None:
     ],
 )
 def test_no_smart_is_unknown_never_healthy(device: str, bus: str, answers: dict[str, CommandResult], why: str) -> None:
-    r = read_health(Runner(answers), device, bus=bus)  # type: ignore[arg-type]
+    r = read_health(Runner(answers), device, bus=bus)
     judged = assess(r, LIMITS)
     assert judged.verdict == UNKNOWN and judged.reasons == (why,)
 
@@ -163,7 +164,7 @@ def test_erasure_io_errors_and_a_slow_run_count() -> None:
     assert assess(r, LIMITS, replace(slow, bytes_per_second=120e6)).verdict == HEALTHY
     assert assess(r, replace(LIMITS, min_speed_percent=0), slow).verdict == HEALTHY
     # a drive without SMART stays unknown unless its erasure showed a fault
-    assert assess(read_health(Runner({}), "/dev/loop1"), LIMITS, ErasureSigns()).verdict == UNKNOWN  # type: ignore[arg-type]
+    assert assess(read_health(Runner({}), "/dev/loop1"), LIMITS, ErasureSigns()).verdict == UNKNOWN
 
 
 def test_summary_line_for_the_certificate() -> None:

@@ -98,7 +98,7 @@ def test_label_bad_input(cli: Cli, tmp_path: Path) -> None:
         assert not out.exists()
 
 
-def scan(cli: Cli, location: str, codes: list[str]) -> dict[str, object]:
+def scan(cli: Cli, location: str, codes: list[str]) -> dict[str, Any]:
     result = cli("shelf", "check", location, "--json", input="".join(c + "\r\n" for c in codes))
     assert result.exit_code == 0, result.stderr
     return dict(json.loads(result.stdout))
@@ -115,7 +115,7 @@ def test_shelf_check_on_scripted_scans(cli: Cli) -> None:
     assert out["scanned"] == 3
     assert ref("present") == [ids["A1"]]
     assert ref("missing") == [ids["A2"], ids["B1"]]
-    assert ref("misplaced") == [ids["E1"]] and out["misplaced"][0]["registered_at"] == "shelf C1"  # type: ignore[index]
+    assert ref("misplaced") == [ids["E1"]] and out["misplaced"][0]["registered_at"] == "shelf C1"
     assert ref("unexpected") == [ids["N1"]]
     assert ref("due") == [ids["A1"]]  # abandoned on 2026-08-20: due 2026-11-20, before the clock's 2026-11-25
     ((after,),) = cli.sql("select after from audit_events where action = 'shelf.checked'")

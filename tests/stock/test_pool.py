@@ -41,12 +41,14 @@ def _identity(serial: str) -> DriveIdentity:
 
 
 def _erase_services(cli: Cli, serial: str, smartctl: str | None, renderer: FakeRenderer | None = None) -> None:
-    answers = {} if smartctl is None else {("smartctl", "-j", "-a"): CommandResult(0, fixture_text(smartctl))}
+    answers: dict[tuple[str, ...], CommandResult] = (
+        {} if smartctl is None else {("smartctl", "-j", "-a"): CommandResult(0, fixture_text(smartctl))}
+    )
     cli.overrides = replace(
         cli.overrides,
         drive_source=OneDrive(DetectedDrive(_identity(serial))),
         block_opener=FakeOpener(FakeBlockDevice(SIZE)),
-        command_runner=FakeRunner(answers),  # type: ignore[arg-type]
+        command_runner=FakeRunner(answers),
         certificate_renderer=renderer or FakeRenderer(),
     )
 
@@ -206,6 +208,11 @@ def test_health_and_pool_bad_input(cli: Cli) -> None:
             from wipestation.errors import NotFound
 
             raise NotFound(f"no such device {device}")
+
+        def identify_fd(self, fd: int) -> DetectedDrive:
+            from wipestation.errors import NotFound
+
+            raise NotFound(f"no drive held open on descriptor {fd}")
 
     cli.overrides = replace(cli.overrides, drive_source=Nowhere())
     assert cli.ok("pool") == []  # the schema exists (on PostgreSQL every row is compared)

@@ -133,7 +133,7 @@ def test_a_failing_drive_holding_a_backup_is_queued_once_the_backup_is_erased(cl
     cli.overrides = dataclasses.replace(
         cli.overrides,
         drive_source=OneDrive(DetectedDrive(nvme)),
-        command_runner=FakeRunner(  # type: ignore[arg-type]
+        command_runner=FakeRunner(
             {("smartctl",): CommandResult(0, fixture_text("smartctl_x_nvme_samsung970_media_errors.json"))}
         ),
     )

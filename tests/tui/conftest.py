@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tui.app import WipestationApp
 from tui.services import ConsoleServices, EraseRequest, EraseResult
+from wipestation.certify import CertificateData, VerifyReport
 from wipestation.config import Config
 from wipestation.customers import CustomerInput, add_customer
 from wipestation.db import open_store
@@ -49,6 +50,9 @@ class FakeDriveSource:
             if d.identity.device == device:
                 return d
         raise NotFound(f"no such device {device}")
+
+    def identify_fd(self, fd: int) -> DetectedDrive:
+        raise NotFound(f"no drive held open on descriptor {fd}")
 
 
 class FakeWatcher:
@@ -146,11 +150,11 @@ class FakeRenderer:
     def prepare(self) -> None:
         pass
 
-    def render(self, data: Any, lang: str) -> bytes:
+    def render(self, data: CertificateData, lang: str) -> bytes:
         self.rendered.append((data.number, lang))
         return b"%PDF-1.7 fake " + data.number.encode()
 
-    def verify(self, pdf: bytes) -> Any:
+    def verify(self, pdf: bytes) -> VerifyReport:
         raise NotImplementedError
 
 
@@ -211,7 +215,7 @@ def services(
         eraser=eraser,
         open_file=open_file,
         export_dir=tmp_path,
-        renderer_factory=lambda: renderer,  # type: ignore[arg-type,return-value]
+        renderer_factory=lambda: renderer,
     )
 
 
@@ -221,6 +225,12 @@ def make_app(services: ConsoleServices) -> Callable[..., WipestationApp]:
         return WipestationApp(replace(services, **changes))
 
     return make
+
+
+def current_screen(app: WipestationApp) -> object:
+    """`app.screen`, read afresh, for an identity check: mypy keeps an `isinstance` narrowing of
+    `app.screen` across the awaits that change the screen, and would call the check unreachable."""
+    return app.screen
 
 
 def add_customers(store: sessionmaker[Session], env: Env, *names: str) -> list[int]:

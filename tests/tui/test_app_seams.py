@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
 from tests.erasure.test_run import IDENTITY, SIZE, OneDrive
@@ -13,6 +14,7 @@ from tests.fakes import FakeClock
 from tests.tui.conftest import FakeDriveSource, FakeRenderer, FakeWatcher, add_customers
 from tui.app import WipestationApp
 from tui.plugin import real_services
+from tui.screens.dashboard import DashboardScreen, DriveTable
 from tui.widgets import ErasureRow
 from wipestation import custody
 from wipestation.app import AppContext, Overrides
@@ -52,8 +54,8 @@ async def test_the_console_erases_through_the_injected_runner_and_opener(tmp_pat
             await console.workers.wait_for_complete()
             await pilot.pause()
             assert watcher.started and watcher.config is app.config  # the injected watcher, with the app's config
-            assert console.screen.rows[device].due
-            table = console.screen.query_one("#drives")
+            assert cast(DashboardScreen, console.screen).rows[device].due
+            table = console.screen.query_one("#drives", DriveTable)
             table.move_cursor(row=table.get_row_index(device))
             await pilot.press("e", *IDENTITY.serial, "enter")
             await console.workers.wait_for_complete()

@@ -7,6 +7,7 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from tests.helpers.loop import IS_ROOT, loop_device
 from tests.tui.conftest import add_customers
 from tui.app import WipestationApp
 from tui.erasing import CoreEraseBackend
+from tui.screens.dashboard import DashboardScreen, DriveTable
 from tui.services import ConsoleServices
 from tui.widgets import ErasureRow
 from wipestation import custody
@@ -56,8 +58,8 @@ async def test_console_erases_a_loop_device_and_issues_a_certificate(store, cloc
         async with app.run_test(size=(120, 40)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert app.screen.rows[device].due
-            table = app.screen.query_one("#drives")
+            assert cast(DashboardScreen, app.screen).rows[device].due
+            table = app.screen.query_one("#drives", DriveTable)
             table.move_cursor(row=table.get_row_index(device))
             await pilot.press("e", *serial, "enter")
             await app.workers.wait_for_complete()
@@ -113,13 +115,13 @@ async def test_console_erases_two_loop_devices_side_by_side(store, clock, tmp_pa
         async with app.run_test(size=(120, 40)) as pilot:
             await app.workers.wait_for_complete()
             await pilot.pause()
-            table = app.screen.query_one("#drives")
+            table = app.screen.query_one("#drives", DriveTable)
             table.focus()
             for device in devices:
                 table.move_cursor(row=table.get_row_index(device))
                 await pilot.press("space")
             await pilot.press("e")
-            order = [r.device for r in app.screen.rows]
+            order = [r.device for r in cast(Any, app.screen).rows]
             for device in order:
                 await pilot.press(*serials[devices.index(device)], "enter")
             await app.workers.wait_for_complete()

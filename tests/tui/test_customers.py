@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input
 
-from tests.tui.conftest import add_customers
+from tests.tui.conftest import add_customers, current_screen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.customers import CustomerForm, CustomersScreen
 from tui.widgets import Field
@@ -34,7 +34,7 @@ async def test_search_add_edit_export_anonymise(make_app, store, env, tmp_path: 
         await pilot.press(*"Carla Test", "enter")
         await app.workers.wait_for_complete()  # the write runs in a worker
         await pilot.pause()
-        assert app.screen is screen
+        assert current_screen(app) is screen
         screen.query_one("#search", Input).value = ""
         await pilot.pause()
         assert table.row_count == 3

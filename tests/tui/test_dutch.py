@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from tests.tui.conftest import FakeDriveSource, FakeEraser, disk
 from tests.tui.test_keys_layout import due_backups, screen_lines, shown
@@ -103,7 +104,7 @@ async def test_quitting_during_an_erasure_asks_in_dutch(
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert shown(app, "wipestation afsluiten?")
-        text = str(app.screen.query_one("#confirm-text").content)
+        text = str(app.screen.query_one("#confirm-text", Static).content)
         assert text.startswith("1 wissing bezig: DUE-0000 op /dev/sdb.")
         assert "onderbroken" in text and "gaat verder waar ze stopte" in text
         assert shown(app, "Afsluiten (y)") and shown(app, "Annuleren (n)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from tests.tui.conftest import FakeEraser, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
@@ -21,14 +21,14 @@ from wipestation.identity import DriveIdentity
 GB = 1_000_000_000
 
 
-def due_backup(store, env, serial: str) -> int:  # type: ignore[no-untyped-def]
+def due_backup(store, env, serial: str) -> int:
     (cid,) = add_customers(store, env, f"Klant {serial}")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-M", env.today() - timedelta(days=31))
         return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
-async def test_marked_drives_are_erased_side_by_side_and_a_wrong_serial_refuses_only_its_drive(  # type: ignore[no-untyped-def]
+async def test_marked_drives_are_erased_side_by_side_and_a_wrong_serial_refuses_only_its_drive(
     make_app, store, env, drive_source, eraser: FakeEraser
 ) -> None:
     eraser.hold = True
@@ -80,7 +80,7 @@ async def test_marked_drives_are_erased_side_by_side_and_a_wrong_serial_refuses_
     assert all(j.status == "succeeded" for j in app.jobs.values())
 
 
-async def test_no_confirmed_drive_keeps_the_dialog_open(make_app, store, env, drive_source, eraser) -> None:  # type: ignore[no-untyped-def]
+async def test_no_confirmed_drive_keeps_the_dialog_open(make_app, store, env, drive_source, eraser) -> None:
     for device, serial in (("/dev/sdb", "AAA-111111"), ("/dev/sdc", "BBB-222222")):
         drive_source.drives.append(disk(device, serial))
     app = make_app()
@@ -95,7 +95,7 @@ async def test_no_confirmed_drive_keeps_the_dialog_open(make_app, store, env, dr
         assert eraser.calls == []
 
 
-def _interrupted(store, env, serial: str, size: int, at: int) -> int:  # type: ignore[no-untyped-def]
+def _interrupted(store, env, serial: str, size: int, at: int) -> int:
     with store.begin() as s:
         start = begin_erasure(
             s,
@@ -115,7 +115,7 @@ def _interrupted(store, env, serial: str, size: int, at: int) -> int:  # type: i
     return start.erasure_id
 
 
-async def test_erase_dialog_says_it_will_resume_and_from_where(make_app, store, env, drive_source) -> None:  # type: ignore[no-untyped-def]
+async def test_erase_dialog_says_it_will_resume_and_from_where(make_app, store, env, drive_source) -> None:
     erasure_id = _interrupted(store, env, "RES-123456", 8 * GB, 2 * GB)
     drive_source.drives.append(disk("/dev/sdb", "RES-123456", size=8 * GB))
     app = make_app()
@@ -129,14 +129,14 @@ async def test_erase_dialog_says_it_will_resume_and_from_where(make_app, store, 
         text = str(app.screen.query_one("#erase-resume", Static).content)
         assert text == f"This erasure will resume erasure {erasure_id} at 2.0 GB of 8.0 GB.", text
         # another method does not continue it, and says why
-        option_list = app.screen.query_one("#method")
+        option_list = app.screen.query_one("#method", OptionList)
         option_list.highlighted = [m.name for m in app.screen.methods].index("random")
         await pilot.pause()
         text = str(app.screen.query_one("#erase-resume", Static).content)
         assert f"interrupted erasure {erasure_id} is not resumed (it used zero" in text, text
 
 
-async def test_many_dialog_says_per_drive_whether_it_resumes(make_app, store, env, drive_source) -> None:  # type: ignore[no-untyped-def]
+async def test_many_dialog_says_per_drive_whether_it_resumes(make_app, store, env, drive_source) -> None:
     erasure_id = _interrupted(store, env, "RES-123456", 8 * GB, 4 * GB)
     drive_source.drives.append(disk("/dev/sdb", "RES-123456", size=8 * GB))
     drive_source.drives.append(disk("/dev/sdc", "NEW-654321", size=8 * GB))

@@ -6,6 +6,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable
+
 from tests.fakes import FakeClock
 from tests.tui.conftest import FakeEraser, add_customers, disk
 from tui.screens.history import HistoryScreen
@@ -42,6 +45,6 @@ async def test_elapsed_summary_and_history(make_app, store, env, clock: FakeCloc
         assert not app.screen.query(ErasureRow)  # moved to the history
         await pilot.press("f4")
         assert isinstance(app.screen, HistoryScreen)
-        table = app.screen.query_one("#session-jobs")
+        table = app.screen.query_one("#session-jobs", DataTable)
         assert table.row_count == 1
-        assert "erased in 0:10:00" in str(table.get_cell_at((0, 3)))
+        assert "erased in 0:10:00" in str(table.get_cell_at(Coordinate(0, 3)))

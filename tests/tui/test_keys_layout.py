@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from textual import events
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from tests.tui.conftest import FakeDriveSource, FakeEraser, FakeWatcher, add_customers, disk
 from tui.screens.confirm import ConfirmScreen
@@ -143,7 +143,7 @@ async def test_quit_during_an_erasure_asks_and_says_it_will_be_interrupted(
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        text = str(app.screen.query_one("#confirm-text").content)
+        text = str(app.screen.query_one("#confirm-text", Static).content)
         assert "interrupted" in text and "resum" in text
         await pilot.press("n")
         await pilot.pause()

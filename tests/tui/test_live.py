@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from textual.widgets import Label
+
 from tests.fakes import FakeClock
 from tests.tui.conftest import FakeDriveSource, disk
 from tui.screens.dashboard import DashboardScreen
@@ -44,7 +46,7 @@ async def test_a_cli_registration_shows_within_5_seconds(
         await wait_until(pilot, lambda: [r.serial for r in screen.due] == ["CLI-REG-1"])
         await wait_until(pilot, lambda: screen.rows["/dev/sdb"].due)
         assert "Klant Van De CLI" in screen.rows["/dev/sdb"].status
-        assert "overdue" in str(screen.query_one("#due-title").content)
+        assert "overdue" in str(screen.query_one("#due-title", Label).content)
         # the records list is live too
         app.push_screen(RecordsScreen())
         await pilot.pause()

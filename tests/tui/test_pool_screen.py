@@ -7,7 +7,7 @@ from datetime import date
 
 from textual.widgets import Input
 
-from tests.tui.conftest import add_customers
+from tests.tui.conftest import add_customers, current_screen
 from tui.screens.pool import PoolScreen
 from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.register import RegisterScreen
@@ -63,5 +63,5 @@ async def test_pool_view_scan_opens_the_record_and_register_on_an_available_driv
         assert isinstance(app.screen, RegisterScreen)
         await pilot.press(*str(cid), "tab", *"J-2", "ctrl+s")
         await pilot.pause()
-        assert app.screen is screen
+        assert current_screen(app) is screen
         assert [(d.serial, d.state) for d in screen.drives] == [("POOL-A", "holding"), ("POOL-FREE", "holding")]

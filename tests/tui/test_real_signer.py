@@ -89,7 +89,7 @@ async def test_destroy_signs_real_certificates_without_crashing_the_console(
         assert app.screen.due == []
         assert any(n.title == "Destruction" for n in app._notifications)
     with store.begin() as s:
-        states = [s.get(CustodyRecord, i).state for i in ids]  # type: ignore[union-attr]
+        states = [s.get(CustodyRecord, i).state for i in ids]
         assert states == [CustodyState.DESTROYED, CustodyState.DESTROYED]
         pdfs = [c.documents[0].pdf for c in s.execute(select(Certificate)).scalars()]
     assert len(pdfs) == 2

@@ -3,6 +3,7 @@ was interrupted (issue 12, point 9): the same history `show` prints."""
 
 from __future__ import annotations
 
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from tests.tui.conftest import add_customers
@@ -17,7 +18,7 @@ GB = 10**9
 DRIVE = DriveIdentity(serial="HIST-1", model="Disk", capacity_bytes=8 * GB, bus="usb", media="hdd")
 
 
-def _erasure(store, env, *, interrupt_at: int | None) -> int:  # type: ignore[no-untyped-def]
+def _erasure(store, env, *, interrupt_at: int | None) -> int:
     with store.begin() as s:
         start = begin_erasure(
             s,
@@ -45,7 +46,7 @@ def _erasure(store, env, *, interrupt_at: int | None) -> int:  # type: ignore[no
     return start.erasure_id
 
 
-async def test_record_detail_shows_the_erasures_and_the_interrupted_last_one(make_app, store, env):  # type: ignore[no-untyped-def]
+async def test_record_detail_shows_the_erasures_and_the_interrupted_last_one(make_app, store, env):
     (cid,) = add_customers(store, env, "Hanna Historie")
     with store.begin() as s:
         record = custody.register_abandoned(s, env, DRIVE, custody.Registration(cid, "JOB-9", env.today())).id
@@ -59,7 +60,10 @@ async def test_record_detail_shows_the_erasures_and_the_interrupted_last_one(mak
         screen = app.screen
         assert isinstance(screen, RecordDetailScreen)
         table = screen.query_one("#erasures", DataTable)
-        rows = [[str(table.get_cell_at((i, c))) for c in range(len(table.columns))] for i in range(table.row_count)]
+        rows = [
+            [str(table.get_cell_at(Coordinate(i, c))) for c in range(len(table.columns))]
+            for i in range(table.row_count)
+        ]
         assert [r[0] for r in rows] == [str(first), str(second)]
         assert rows[0][2] == "succeeded" and rows[0][5] == "8.0 GB" and rows[0][8] == "-"
         assert rows[1][2] == "interrupted" and rows[1][5] == "1.8 GB" and rows[1][8] == "1.8 GB of 8.0 GB"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Input, SelectionList
 
 from tests.tui.conftest import FakeWatcher, add_customers, disk
 from tui.screens.customers import CustomerForm, CustomerPicker
+from tui.screens.dashboard import DashboardScreen
 from tui.screens.destroy import DestroyScreen
 from tui.screens.hold import HoldScreen
 from tui.screens.record_detail import RecordDetailScreen
@@ -152,7 +155,7 @@ async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail
         app.screen.query_one("#reason", Input).value = "klant betwist de factuur"
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.due == []  # held: no longer due
+        assert cast(DashboardScreen, app.screen).due == []  # held: no longer due
         # record detail through the records list: release, request deletion
         await pilot.press("f2")
         assert isinstance(app.screen, RecordsScreen)
@@ -179,7 +182,9 @@ async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail
         assert app.screen.data["state"] == "due"
         assert app.screen.data["deletion_reason"] == "phone"
         history = app.screen.query_one("#history", DataTable)
-        assert "record.deletion_requested" in [str(history.get_cell_at((i, 3))) for i in range(history.row_count)]
+        assert "record.deletion_requested" in [
+            str(history.get_cell_at(Coordinate(i, 3))) for i in range(history.row_count)
+        ]
     with store.begin() as s:
         actions = [e.action for e in events_for(s, entity="record", entity_id=due)]
         assert actions == ["record.registered", "record.held", "record.released"]
@@ -214,7 +219,7 @@ async def test_destroy_due_abandoned_disks(make_app, store, env, renderer, tmp_p
         assert app.screen is not screen
         assert app.screen.due == []
     with store.begin() as s:
-        states = [s.get(CustodyRecord, i).state for i in ids]  # type: ignore[union-attr]
+        states = [s.get(CustodyRecord, i).state for i in ids]
         assert states == [CustodyState.DESTROYED, CustodyState.DESTROYED]
         assert len(list(s.execute(select(Certificate)).scalars())) == 2
 

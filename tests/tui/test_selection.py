@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from textual.widget import Widget
+
 from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen
@@ -20,11 +22,18 @@ def backup(store: Any, env: Any, serial: str, days_ago: int = 31) -> int:
         return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
-def visible(table: Any, index: int) -> bool:
+def visible(table: Widget, index: int) -> bool:
     """The row is inside the table's viewport (below the header)."""
     top = int(table.scroll_y)
     rows = table.scrollable_content_region.height - 1
     return top <= index < top + rows
+
+
+def selected_serial(screen: DashboardScreen) -> str:
+    """The serial of the drive the dashboard has selected."""
+    device = screen.selected_device()
+    assert device is not None, "no drive is selected"
+    return str(screen.rows[device].serial)
 
 
 async def test_cursor_stays_on_its_drive_across_attach_and_detach(
@@ -43,17 +52,17 @@ async def test_cursor_stays_on_its_drive_across_attach_and_detach(
         for _ in range(6):
             await pilot.press("down")
         await pilot.pause()
-        assert screen.rows[screen.selected_device()].serial == "DRIVE-6"
+        assert selected_serial(screen) == "DRIVE-6"
         assert visible(table, table.cursor_row)
         # a due drive is plugged in: the technician's choice stays
         watcher.attach(disk("/dev/sda", "DUE-NEW-1"))
         await pilot.pause()
-        assert screen.rows[screen.selected_device()].serial == "DRIVE-6"
+        assert selected_serial(screen) == "DRIVE-6"
         assert visible(table, table.cursor_row)
         # a drive above it is pulled: still on DRIVE-6 (no shift)
         watcher.detach("/dev/sdc")
         await pilot.pause()
-        assert screen.rows[screen.selected_device()].serial == "DRIVE-6"
+        assert selected_serial(screen) == "DRIVE-6"
         assert visible(table, table.cursor_row)
         # e erases what is selected, not the drive just plugged in
         await pilot.press("e")

@@ -4,12 +4,15 @@ it with an abandoned customer's disk."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from textual.widgets import SelectionList
 
 from tests.tui.conftest import add_customers, disk
 from tui.queries import drive_row
+from tui.screens.dashboard import DashboardScreen
 from tui.screens.destroy import DestroyScreen
 from tui.screens.pool import PoolScreen, format_pool_drive
 from tui.screens.record_detail import _describe
@@ -64,7 +67,7 @@ async def test_a_queued_shop_drive_is_due_in_the_pool_and_destroyed_from_the_con
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert app.screen is not screen
-        assert [r.id for r in app.screen.due] == [abandoned]
+        assert [r.id for r in cast(DashboardScreen, app.screen).due] == [abandoned]
     with store.begin() as s:
         record = s.get_one(CustodyRecord, shop)
         assert (record.kind, record.state, record.customer_id) == (CustodyKind.SHOP, CustodyState.DESTROYED, None)

@@ -56,13 +56,13 @@ def watched(store: sessionmaker[Session]) -> Iterator[WritesOnUiThread]:
     event.remove(store, "do_orm_execute", watch.executed)
 
 
-def test_the_watch_sees_a_write_on_this_thread(store, env, watched: WritesOnUiThread) -> None:  # type: ignore[no-untyped-def]
+def test_the_watch_sees_a_write_on_this_thread(store, env, watched: WritesOnUiThread) -> None:
     """The check itself can fail: a write made here is caught."""
     add_customers(store, env, "Op De Draad")
     assert watched.seen and watched.in_workers == 0
 
 
-async def test_customer_writes_run_in_workers(make_app, store, env, tmp_path: Path, watched) -> None:  # type: ignore[no-untyped-def]
+async def test_customer_writes_run_in_workers(make_app, store, env, tmp_path: Path, watched) -> None:
     add_customers(store, env, "Anna Voorbeeld", "Bram Proef")
     watched.seen.clear()  # the set-up above ran on this thread on purpose
     app = make_app()
@@ -103,7 +103,7 @@ async def test_customer_writes_run_in_workers(make_app, store, env, tmp_path: Pa
         assert get_customer(s, 3).name == "Carla Test"
 
 
-async def test_a_hold_is_written_in_a_worker(make_app, store, env, watched) -> None:  # type: ignore[no-untyped-def]
+async def test_a_hold_is_written_in_a_worker(make_app, store, env, watched) -> None:
     (cid,) = add_customers(store, env, "Hanna Hold")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-H", env.today() - timedelta(days=31))

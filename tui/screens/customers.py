@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -137,7 +139,7 @@ class CustomerPicker(ModalScreen[int | None]):
         if choices.highlighted is not None:
             self._choose(choices.get_option_at_index(choices.highlighted).id)
 
-    def on_key(self, event: Any) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Up / down move through the results while typing in the search box.
         if event.key in ("down", "up") and self.focused is self.query_one("#search", Input):
             choices = self.query_one("#choices", OptionList)
@@ -319,9 +321,9 @@ class CustomersScreen(Screen[None]):
 
         services = _app(self).services
 
-        def replace_values(s: Session) -> Any:
+        def replace_values(s: Session) -> Engine:
             svc.anonymise_customer(s, services.env, cid)
-            return s.get_bind()
+            return cast("Engine", s.get_bind())  # the console's sessions are bound to its engine
 
         def anonymise() -> bool:
             """Anonymise in one (retried) transaction, then scrub the old text from the file: a worker."""

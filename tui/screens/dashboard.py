@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -118,7 +119,7 @@ class DriveTable(DataTable[Any]):
         super().action_scroll_bottom()
         self._chose()
 
-    async def _on_click(self, event: Any) -> None:
+    async def _on_click(self, event: events.Click) -> None:
         await super()._on_click(event)
         self._chose()
 
@@ -155,7 +156,7 @@ class DashboardScreen(Screen[None]):
         super().__init__()
         localise_bindings(self)
         self._shown: set[str] = set()
-        self.rows: dict[str, Any] = {}
+        self.rows: dict[str, DriveRow] = {}
         self.due: list[RecordRow] = []
         self._ready = False
         self._wide: bool | None = None
@@ -243,29 +244,10 @@ class DashboardScreen(Screen[None]):
         table = self.drives_table
         if rows is None:
             rows = self.wapp.drive_rows()
-        current = self.selected_device()
-        current_serial = self.rows[current].serial if current in self.rows else None
         index = table.cursor_row
-        by_serial = {r.serial: r.device for r in rows}
-        new = self.wapp.last_attached if self.wapp.last_attached not in self._shown else None
-        target: str | None = None
-        if table.chosen in by_serial:
-            target = by_serial[table.chosen]
-        elif new is not None and any(r.device == new and r.due for r in rows):
-            target = new
-        elif current_serial in by_serial:
-            target = by_serial[current_serial]
-        elif new is not None and not self.rows:
-            target = new
+        target = self._cursor_target(table, rows)
         wide = self.size.width >= WIDE
-        if wide != self._wide or not table.columns:
-            self._wide = wide
-            table.clear(columns=True)
-            for label, key, width in DRIVE_COLUMNS:
-                if wide or key != "model":
-                    table.add_column(_(label), key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
-        else:
-            table.clear()
+        self._clear_drives(table, wide)
         self._shown = {r.device for r in rows}
         self.marked &= {r.serial for r in rows}  # a detached drive is no longer marked
         self.query_one("#drives-title", Label).update(
@@ -286,6 +268,35 @@ class DashboardScreen(Screen[None]):
             index = max(0, min(index, len(rows) - 1))
             table.move_cursor(row=index, animate=False)
             self.call_after_refresh(self._show_cursor)
+
+    def _cursor_target(self, table: DriveTable, rows: list[DriveRow]) -> str | None:
+        """The device the cursor goes to among `rows` (before they replace the shown ones): the drive
+        the technician chose, else a due drive just plugged in, else the drive it was on, else a drive
+        just plugged in when none was shown; None: keep the cursor's index."""
+        current = self.selected_device()
+        current_serial = self.rows[current].serial if current in self.rows else None
+        by_serial = {r.serial: r.device for r in rows}
+        new = self.wapp.last_attached if self.wapp.last_attached not in self._shown else None
+        if table.chosen in by_serial:
+            return by_serial[table.chosen]
+        if new is not None and any(r.device == new and r.due for r in rows):
+            return new
+        if current_serial in by_serial:
+            return by_serial[current_serial]
+        if new is not None and not self.rows:
+            return new
+        return None
+
+    def _clear_drives(self, table: DriveTable, wide: bool) -> None:
+        """Empty the table; its columns are made again when the width class changed."""
+        if wide != self._wide or not table.columns:
+            self._wide = wide
+            table.clear(columns=True)
+            for label, key, width in DRIVE_COLUMNS:
+                if wide or key != "model":
+                    table.add_column(_(label), key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
+        else:
+            table.clear()
 
     def _show_cursor(self) -> None:
         """Scroll the selected drive into view once the table is laid out."""
@@ -338,14 +349,14 @@ class DashboardScreen(Screen[None]):
 
     # --- actions ----------------------------------------------------------------------------
 
-    def _selected_drive(self) -> Any:
+    def _selected_drive(self) -> DriveRow | None:
         device = self.selected_device()
         if device is None:
             self.notify(_("No drive attached."), severity="warning")
             return None
         return self.rows.get(device)
 
-    def _drive_for_record(self, record: RecordRow) -> Any:
+    def _drive_for_record(self, record: RecordRow) -> DriveRow | None:
         """The attached drive of a due record, or None after saying which drive to plug in."""
         device = next((d for d, r in self.rows.items() if r.serial == record.serial), None)
         if device is None:

@@ -17,6 +17,7 @@ from tui.widgets import Field
 from wipestation.errors import WipestationError
 
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")
 
 
 class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
@@ -57,7 +58,7 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
     _busy_note: str | None = None
 
     def write_in_background(
-        self, work: Callable[[Session], Any], done: Callable[[Any], Any], note: str | None = None
+        self, work: Callable[[Session], T], done: Callable[[T], object], note: str | None = None
     ) -> None:
         """Run the service call in a worker (one retried transaction); `done(result)` back on the UI
         thread, or the refusal shown beside its field."""
@@ -65,7 +66,7 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
 
         self._set_busy(note or _("Saving…"))
 
-        def finished(result: Any) -> None:
+        def finished(result: T) -> None:
             self._set_busy(None)
             done(result)
 

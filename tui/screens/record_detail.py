@@ -22,7 +22,14 @@ from wipestation.units import format_capacity
 from wipestation.views import CertificateView, RecordDetail, RecordView
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
     from tui.app import WipestationApp
+    from tui.screens.confirm import ReasonScreen
+    from wipestation.env import Env
+    from wipestation.models import CustodyRecord
 
 
 CERTIFICATE_COLUMNS = (
@@ -174,7 +181,12 @@ class RecordDetailScreen(Screen[None]):
             _("record {id}: deletion requested").format(id=self.record_id),
         )
 
-    def _confirm(self, screen: Any, service: Any, done: str) -> None:
+    def _confirm(
+        self,
+        screen: ReasonScreen,
+        service: Callable[[Session, Env, str, str | None], CustodyRecord],
+        done: str,
+    ) -> None:
         services = self.wapp.services
 
         def answer(reason: str | None) -> None:

@@ -169,6 +169,24 @@ class RegisterScreen(FormScreen[int | None]):
     def _value(self, name: str) -> str:
         return self.query_one(f"#{name}", Input).value.strip()
 
+    def _label_identity(self, errors: dict[str, str]) -> DriveIdentity | None:
+        """The drive as typed from its label; what is missing or wrong goes into `errors`."""
+        serial = self._value("serial")
+        model = self._value("model")
+        if not serial:
+            errors["serial"] = _("type the serial from the label")
+        if not model:
+            errors["model"] = _("type the model from the label")
+        capacity = None
+        try:
+            capacity = parse_capacity(self._value("capacity"))
+        except WipestationError as exc:
+            errors["capacity"] = str(exc)
+        if serial and model and capacity:
+            media = str(self.query_one("#media", Select).value)
+            return DriveIdentity(serial=serial, model=model, capacity_bytes=capacity, media=media)
+        return None
+
     def action_submit(self) -> None:
         if self.busy:
             return
@@ -189,24 +207,7 @@ class RegisterScreen(FormScreen[int | None]):
             started = parse_date(self._value("started"))
         except WipestationError as exc:
             errors["started"] = str(exc)
-        identity: DriveIdentity | None = None
-        if self.detected is not None:
-            identity = self.detected.identity
-        else:
-            serial = self._value("serial")
-            model = self._value("model")
-            if not serial:
-                errors["serial"] = _("type the serial from the label")
-            if not model:
-                errors["model"] = _("type the model from the label")
-            capacity = None
-            try:
-                capacity = parse_capacity(self._value("capacity"))
-            except WipestationError as exc:
-                errors["capacity"] = str(exc)
-            if serial and model and capacity:
-                media = str(self.query_one("#media", Select).value)
-                identity = DriveIdentity(serial=serial, model=model, capacity_bytes=capacity, media=media)
+        identity = self.detected.identity if self.detected is not None else self._label_identity(errors)
         self.show_errors(errors)
         if errors or identity is None or started is None:
             return

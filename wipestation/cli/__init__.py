@@ -12,7 +12,7 @@ import importlib
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import click
 
@@ -32,14 +32,14 @@ class CommandError(click.ClickException):
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]
 
-    def show(self, file: Any = None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         click.echo(_("error: {message}").format(message=self.format_message()), err=True)
 
 
 class WipestationGroup(click.Group):
     """Maps the core's errors to exit codes; no traceback unless WIPESTATION_DEBUG is set."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: click.Context) -> object:
         from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
         try:

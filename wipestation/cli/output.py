@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 import click
 
 
-def _default(value: Any) -> Any:
+def _default(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, bytes):
@@ -20,16 +19,16 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
-def to_json(data: Any) -> str:
+def to_json(data: object) -> str:
     return json.dumps(data, default=_default, ensure_ascii=False, indent=2)
 
 
-def json_line(data: Any, *, ensure_ascii: bool = True) -> str:
+def json_line(data: object, *, ensure_ascii: bool = True) -> str:
     """One JSON document on one line (a stream of events or progress)."""
     return json.dumps(data, default=_default, ensure_ascii=ensure_ascii)
 
 
-def emit(data: Any, as_json: bool, lines: Iterable[str] | str) -> None:
+def emit(data: object, as_json: bool, lines: Iterable[str] | str) -> None:
     if as_json:
         click.echo(to_json(data))
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from sqlalchemy import select
@@ -22,6 +22,9 @@ from wipestation.i18n import _
 from wipestation.models import Drive
 from wipestation.units import format_capacity
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 # -- health
 
 
@@ -37,7 +40,7 @@ def health(app: AppContext, device: str, as_json: bool) -> None:
     runner: CommandRunner = app.command_runner()
     reading = read_health(runner, device, bus=identity.bus)
 
-    def store(session: Any) -> dict[str, Any] | None:
+    def store(session: Session) -> dict[str, Any] | None:
         drive = session.execute(select(Drive).where(Drive.serial == identity.serial)).scalar_one_or_none()
         if drive is None:
             return None

@@ -11,10 +11,13 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from wipestation.detection.loopinfo import LoopBacking, read_loop_backing
 from wipestation.detection.members import Signature, probe_signatures
+
+if TYPE_CHECKING:
+    import pyudev
 
 # sysfs attributes, relative to the device's sys path, that identity and filtering read.
 TEXT_ATTRIBUTES = (
@@ -120,7 +123,9 @@ def _read_vpd_serial(path: Path) -> str | None:
 SignatureProbe = Callable[[str, Mapping[str, str]], tuple[Signature | None, str | None]]
 
 
-def from_pyudev(device: Any, *, fd: int | None = None, probe: SignatureProbe | None = probe_signatures) -> BlockInfo:
+def from_pyudev(
+    device: pyudev.Device, *, fd: int | None = None, probe: SignatureProbe | None = probe_signatures
+) -> BlockInfo:
     """A BlockInfo from a pyudev Device (properties from udev's database or the uevent, sysfs read fresh).
 
     A loop device's backing file is read from the kernel (LOOP_GET_STATUS64) through `fd` when the

@@ -36,7 +36,7 @@ class UdevDriveSource:
         self,
         config: Config,
         *,
-        context: Any | None = None,
+        context: pyudev.Context | None = None,
         paths: SystemPaths | None = None,
         probe: SignatureProbe | None = probe_signatures,
     ) -> None:
@@ -100,7 +100,7 @@ class UdevDriveSource:
             raise BadValue(f"{device} is not a block device")
         return from_pyudev(self._by_number(st.st_rdev, device), probe=self.probe)
 
-    def _by_number(self, rdev: int, what: str) -> Any:
+    def _by_number(self, rdev: int, what: str) -> pyudev.Device:
         try:
             return pyudev.Devices.from_device_number(self.context, "block", rdev)
         except pyudev.DeviceNotFoundError:

@@ -50,7 +50,7 @@ class DriveWatcher:
         sink: Callable[[DriveEvent], None],
         *,
         source: UdevDriveSource | None = None,
-        context: Any | None = None,
+        context: pyudev.Context | None = None,
     ) -> None:
         self.config = config
         self.sink = sink
@@ -82,7 +82,7 @@ class DriveWatcher:
                 if drive.identity.device:
                     self._known[drive.identity.device] = _Seen(drive, is_bay(drive.identity.id_path, self.config))
 
-    def _on_device(self, device: Any) -> None:
+    def _on_device(self, device: pyudev.Device) -> None:
         try:
             info = from_pyudev(device)
             events = self.handle(str(device.action or "change"), info)

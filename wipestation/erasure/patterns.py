@@ -17,12 +17,15 @@ Both give the same bytes (tested), and `keystream` is the plain-CTR reference.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from wipestation.erasure.blockio import AlignedBuffer
 from wipestation.erasure.methods import Pattern
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers import CipherContext
 
 KEY_BYTES = 32
 UNIT = 1 << 20  # bytes of keystream under one nonce (65 536 blocks: far from the 32-bit counter's end)
@@ -37,7 +40,7 @@ def _nonce(pass_index: int, unit: int) -> bytes:
     return pass_index.to_bytes(4, "big") + unit.to_bytes(8, "big")
 
 
-def _stream(key: bytes, pass_index: int, offset: int) -> Any:
+def _stream(key: bytes, pass_index: int, offset: int) -> CipherContext:
     """An encryptor whose keystream starts at `offset` (16-byte aligned) and is valid up to the end of
     its unit."""
     unit, within = divmod(offset, UNIT)

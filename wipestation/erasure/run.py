@@ -15,11 +15,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from wipestation.certify import CertificateRenderer, issue_erasure_certificate
+from wipestation.certify import CertificateRenderer
 from wipestation.commands import CommandRunner
 from wipestation.custody import open_record_for_drive
 from wipestation.devices import DriveSource
 from wipestation.env import Env
+from wipestation.erasure.afterwards import certify_and_send, read_backup_drive_health
 from wipestation.erasure.blockio import BlockOpener, block_device_present
 from wipestation.erasure.confirm import confirmed_identity, same_drive, same_held_drive
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
@@ -39,12 +40,11 @@ from wipestation.erasure.service import (
     save_checkpoint,
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
-from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
-from wipestation.health import FAILING, erasure_signs, read_health, record_health
+from wipestation.errors import InvalidState, SafetyRefusal
+from wipestation.health import FAILING
 from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.models import CustodyKind, Drive
 from wipestation.pool import queue_failing
-from wipestation.sending import send_on_issue
 
 __all__ = [
     "NOT_PROBED",
@@ -146,9 +146,11 @@ def run_erasure(
     """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
     prepared = _prepare(services, order)
     erasure_id, result = _erase(services, order, prepared, on_progress, should_stop, on_start)
-    health = _read_backup_drive_health(services, erasure_id, prepared.device, prepared.identity, result)
+    health = read_backup_drive_health(
+        services.sessions, services.env, services.runner, erasure_id, prepared.device, prepared.identity, result
+    )
     stored = replace(_finish(services, erasure_id, result, prepared, health), health=health)
-    return _send(services, _certify(services, stored, prepared.renderer), prepared.renderer)
+    return certify_and_send(services.sessions, services.env, stored, prepared.renderer)
 
 
 def _prepare(services: EraseServices, order: EraseOrder) -> _Prepared:
@@ -348,62 +350,9 @@ def _finish(
         return stored
 
 
-def _send(services: EraseServices, done: ErasureResult, renderer: CertificateRenderer | None) -> ErasureResult:
-    """The automatic send on issue (`[certificates] send_on_issue`), after the issuing transaction;
-    a failed send leaves the erasure and its certificate as they are and says how to retry."""
-    if not done.certificate:
-        return done
-    sent = send_on_issue(services.sessions, services.env, renderer, done.certificate)
-    if sent is None:
-        return done
-    return replace(done, mail=sent.to_dict(), mail_warning=sent.failure_line())
-
-
-def _certify(services: EraseServices, stored: ErasureResult, renderer: CertificateRenderer | None) -> ErasureResult:
-    """Issue the certificate of a finished erasure of a customer's disk, in its own transaction: the
-    erasure stays recorded even if issuing fails (then the result says why)."""
-    if not stored.finished_well or stored.record_id is None or renderer is None:
-        return stored
-    try:
-        with services.sessions.begin() as s:
-            number = issue_erasure_certificate(s, services.env, renderer, stored.erasure_id).number
-    except WipestationError as exc:
-        return replace(stored, certificate_error=str(exc))
-    return replace(stored, certificate=str(number))
-
-
 def _node_still_confirmed(
     source: DriveSource, identity: DriveIdentity, opened: OpenedDevice, node: str, allow_member: bool
 ) -> None:
     if not opened.device.is_at(node):
         raise SafetyRefusal(f"{node} names another device than the one held open; nothing was run on it")
     same_held_drive(source, identity, opened.device, node, allow_member=allow_member)
-
-
-def _read_backup_drive_health(
-    services: EraseServices, erasure_id: int, device: str, identity: DriveIdentity, result: EngineResult
-) -> str | None:
-    """When the erasure of a shop backup drive has run (to success or failure, not interrupted): read
-    its SMART and record it with what the erasure showed (unwritable ranges, speed), just before the
-    erasure's end is recorded, so the certificate finds it. Returns the verdict; None for a
-    customer's disk or an interrupted erasure. A failure here never changes the erasure's result."""
-    if result.outcome not in (ErasureOutcome.SUCCEEDED.value, ErasureOutcome.FAILED.value):
-        return None
-    with services.sessions.begin() as s:
-        erasure = s.get(Erasure, erasure_id)
-        drive = s.get(Drive, erasure.drive_id) if erasure is not None else None
-        if erasure is None or drive is None or drive.owner is not DriveOwner.SHOP:
-            return None
-    reading = read_health(services.runner, device, bus=identity.bus)
-    env = services.env
-    try:
-        with services.sessions.begin() as s:
-            erasure = s.get_one(Erasure, erasure_id)
-            signs = erasure_signs(
-                s, erasure, ended_at=env.now(), bytes_written=result.bytes_written, bad_ranges=result.bad_ranges
-            )
-            drive = s.get_one(Drive, erasure.drive_id)
-            return record_health(s, env, drive, reading, erasure=erasure, signs=signs).verdict
-    except Exception:
-        log.exception("could not record the health of the drive of erasure %s", erasure_id)
-        return None

@@ -92,7 +92,7 @@ def unknown(note: str) -> HealthReading:
     return HealthReading(notes=(note,))
 
 
-def _int(value: Any) -> int | None:
+def _int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

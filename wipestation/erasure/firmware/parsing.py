@@ -107,7 +107,7 @@ class NvmeController:
         return self.sanitize_crypto or self.sanitize_block or self.sanitize_overwrite
 
 
-def _int(value: Any) -> int:
+def _int(value: object) -> int:
     if isinstance(value, int):
         return value
     if isinstance(value, str):

@@ -1,0 +1,91 @@
+"""What follows a finished erasure, each step in its own transaction so the erasure stays recorded
+whatever happens after it: the health of a shop backup drive, the certificate of a customer's disk,
+and the automatic send of that certificate (`[certificates] send_on_issue`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from wipestation.certify import CertificateRenderer, issue_erasure_certificate
+from wipestation.commands import CommandRunner
+from wipestation.env import Env
+from wipestation.erasure.engine import EngineResult
+from wipestation.erasure.result import ErasureResult
+from wipestation.errors import WipestationError
+from wipestation.health import erasure_signs, read_health, record_health
+from wipestation.identity import DriveIdentity
+from wipestation.models import Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.sending import send_on_issue
+
+log = logging.getLogger(__name__)
+
+
+def certify_and_send(
+    sessions: sessionmaker[Session], env: Env, stored: ErasureResult, renderer: CertificateRenderer | None
+) -> ErasureResult:
+    """Issue the certificate of a finished erasure of a customer's disk, then send it when the shop
+    asks for that; the result says why when either did not happen."""
+    return _send(sessions, env, _certify(sessions, env, stored, renderer), renderer)
+
+
+def _certify(
+    sessions: sessionmaker[Session], env: Env, stored: ErasureResult, renderer: CertificateRenderer | None
+) -> ErasureResult:
+    if not stored.finished_well or stored.record_id is None or renderer is None:
+        return stored
+    try:
+        with sessions.begin() as s:
+            number = issue_erasure_certificate(s, env, renderer, stored.erasure_id).number
+    except WipestationError as exc:
+        return replace(stored, certificate_error=str(exc))
+    return replace(stored, certificate=str(number))
+
+
+def _send(
+    sessions: sessionmaker[Session], env: Env, done: ErasureResult, renderer: CertificateRenderer | None
+) -> ErasureResult:
+    """After the issuing transaction; a failed send leaves the erasure and its certificate as they
+    are and says how to retry."""
+    if not done.certificate:
+        return done
+    sent = send_on_issue(sessions, env, renderer, done.certificate)
+    if sent is None:
+        return done
+    return replace(done, mail=sent.to_dict(), mail_warning=sent.failure_line())
+
+
+def read_backup_drive_health(
+    sessions: sessionmaker[Session],
+    env: Env,
+    runner: CommandRunner,
+    erasure_id: int,
+    device: str,
+    identity: DriveIdentity,
+    result: EngineResult,
+) -> str | None:
+    """When the erasure of a shop backup drive has run (to success or failure, not interrupted): read
+    its SMART and record it with what the erasure showed (unwritable ranges, speed), just before the
+    erasure's end is recorded, so the certificate finds it. Returns the verdict; None for a
+    customer's disk or an interrupted erasure. A failure here never changes the erasure's result."""
+    if result.outcome not in (ErasureOutcome.SUCCEEDED.value, ErasureOutcome.FAILED.value):
+        return None
+    with sessions.begin() as s:
+        erasure = s.get(Erasure, erasure_id)
+        drive = s.get(Drive, erasure.drive_id) if erasure is not None else None
+        if erasure is None or drive is None or drive.owner is not DriveOwner.SHOP:
+            return None
+    reading = read_health(runner, device, bus=identity.bus)
+    try:
+        with sessions.begin() as s:
+            erasure = s.get_one(Erasure, erasure_id)
+            signs = erasure_signs(
+                s, erasure, ended_at=env.now(), bytes_written=result.bytes_written, bad_ranges=result.bad_ranges
+            )
+            drive = s.get_one(Drive, erasure.drive_id)
+            return record_health(s, env, drive, reading, erasure=erasure, signs=signs).verdict
+    except Exception:
+        log.exception("could not record the health of the drive of erasure %s", erasure_id)
+        return None
