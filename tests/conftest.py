@@ -148,3 +148,16 @@ class Cli:
 @pytest.fixture
 def cli(db_url: str, clock: FakeClock, config: Config) -> Cli:
     return Cli(url=db_url, clock=clock, config=config)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The tests assert the English texts: the interface language of the test run is English
+    (WIPESTATION_LANG, as a technician would set it); the shop's documents keep their own default.
+    A Dutch test sets the language itself."""
+    from wipestation import i18n
+
+    monkeypatch.setenv(i18n.ENV_VAR, "en")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")

@@ -98,6 +98,18 @@ def test_the_wheel_installs_and_runs(installed: Path, tmp_path: Path) -> None:
     )
     assert added.returncode == 0, added.stderr
     assert json.loads(added.stdout)["id"] == 1
+    # The compiled Dutch catalog ships in the wheel: Dutch is the default language.
+    dutch = dict(env)
+    dutch.pop("WIPESTATION_LANG", None)
+    due = subprocess.run(
+        [str(installed / "wipestation"), "--db", db, "due", "--on", "2026-01-05"],
+        capture_output=True,
+        text=True,
+        env=dutch,
+        cwd=tmp_path,
+    )
+    assert due.returncode == 0, due.stderr
+    assert due.stdout.strip() == "niets te doen op 2026-01-05"
     where = subprocess.run(
         [
             str(installed / "python"),

@@ -33,7 +33,8 @@ from tui.services import (
     EraseRequest,
     EraseResult,
 )
-from tui.widgets import EraseJob
+from tui.texts import K_, _, localise_bindings, ngettext
+from tui.widgets import EraseJob, status_word
 from wipestation.certify import CertificateRenderer
 from wipestation.devices import DetectedDrive, DriveEvent, Watcher
 from wipestation.erasure.engine import Progress
@@ -61,23 +62,24 @@ class WipestationApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "wipestation"
     BINDINGS = [
-        Binding("f1", "show_dashboard", "Home", show=False, priority=True),
-        Binding("f2", "show_records", "Records"),
-        Binding("f3", "show_customers", "Customers"),
-        Binding("f4", "show_history", "History"),
-        Binding("f5", "show_certificates", "Certificates", show=False),
-        Binding("f6", "show_pool", "Pool", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "show_dashboard", K_("Home"), show=False, priority=True),
+        Binding("f2", "show_records", K_("Records")),
+        Binding("f3", "show_customers", K_("Customers")),
+        Binding("f4", "show_history", K_("History")),
+        Binding("f5", "show_certificates", K_("Certificates"), show=False),
+        Binding("f6", "show_pool", K_("Pool"), show=False),
+        Binding("ctrl+q", "quit", K_("Quit"), priority=True),
         # Priority: the App moves focus before it routes the next queued key, so a barcode
         # scanner's burst (text, Tab, text) lands field by field instead of all in the first.
-        Binding("tab", "app.focus_next", "Next", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous", show=False, priority=True),
+        Binding("tab", "app.focus_next", K_("Next"), show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", K_("Previous"), show=False, priority=True),
     ]
 
     def __init__(self, services: ConsoleServices) -> None:
         super().__init__()
+        localise_bindings(self)
         self.services = services
-        self.sub_title = "demo database" if services.demo else ""
+        self.sub_title = _("demo database") if services.demo else ""
         self.attached: dict[str, DetectedDrive] = {}
         self.jobs: dict[int, EraseJob] = {}
         self._job_ids = itertools.count(1)
@@ -209,18 +211,18 @@ class WipestationApp(App[None]):
         if row.due and self.services.eraser is not None:
             dash = self.dashboard
             selected = dash is not None and dash.selected_device() == device
-            how = "Press [b]e[/b] to erase it now." if selected else "Select it and press [b]e[/b] to erase it."
+            how = _("Press [b]e[/b] to erase it now.") if selected else _("Select it and press [b]e[/b] to erase it.")
             self.notify_about(
                 key,
                 f"{row.serial}: {row.status}.\n{how}",
-                title=f"Due drive on {device}",
+                title=_("Due drive on {device}").format(device=device),
                 severity="warning",
                 timeout=30,
             )
         elif row.protected:
-            self.notify_about(key, row.status, title=f"{device} attached")
+            self.notify_about(key, row.status, title=_("{device} attached").format(device=device))
         else:
-            self.notify_about(key, f"{row.serial}: {row.status}", title=f"{device} attached")
+            self.notify_about(key, f"{row.serial}: {row.status}", title=_("{device} attached").format(device=device))
 
     # --- erasures ----------------------------------------------------------------------------
 
@@ -239,7 +241,7 @@ class WipestationApp(App[None]):
         """The worker: runs the engine, posts what happened; never touches widgets or job state."""
         eraser = self.services.eraser
         if eraser is None:
-            self.post_message(EraseFinished(job_id, EraseResult("failed", "no erasure engine available")))
+            self.post_message(EraseFinished(job_id, EraseResult("failed", _("no erasure engine available"))))
             return
         stop = job.stop  # a threading.Event, read-only here
 
@@ -251,7 +253,9 @@ class WipestationApp(App[None]):
         except WipestationError as exc:
             result = EraseResult("failed", str(exc))
         except OSError as exc:
-            result = EraseResult("interrupted" if stop.is_set() else "failed", f"I/O error: {exc}")
+            result = EraseResult(
+                "interrupted" if stop.is_set() else "failed", _("I/O error: {error}").format(error=exc)
+            )
         self.post_message(EraseFinished(job_id, result))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -259,7 +263,9 @@ class WipestationApp(App[None]):
         job_id = self._erase_workers.get(event.worker)
         if job_id is None or event.state is not WorkerState.ERROR:
             return
-        self.post_message(EraseFinished(job_id, EraseResult("failed", f"internal error: {event.worker.error}")))
+        self.post_message(
+            EraseFinished(job_id, EraseResult("failed", _("internal error: {error}").format(error=event.worker.error)))
+        )
 
     def on_erase_progressed(self, message: EraseProgressed) -> None:
         job = self.jobs.get(message.job_id)
@@ -280,18 +286,24 @@ class WipestationApp(App[None]):
         self._refresh_job(job)
         self.set_timer(self.services.finished_visible_seconds, lambda: self._retire(job))
         if job.status in ("succeeded", "with-exceptions"):
-            cert = f" Certificate {job.certificate}." if job.certificate else ""
-            hidden = " Sectors hidden by an HPA/DCO were not written." if job.status == "with-exceptions" else ""
+            cert = " " + _("Certificate {number}.").format(number=job.certificate) if job.certificate else ""
+            hidden = (
+                " " + _("Sectors hidden by an HPA/DCO were not written.") if job.status == "with-exceptions" else ""
+            )
             self.notify_about(
                 job.serial,
-                f"{job.serial} on {job.device} erased with {job.method}.{hidden}{cert}",
-                title="Erasure finished",
+                _("{serial} on {device} erased with {method}.").format(
+                    serial=job.serial, device=job.device, method=job.method
+                )
+                + hidden
+                + cert,
+                title=_("Erasure finished"),
             )
         else:
             self.notify_about(
                 job.serial,
-                f"{job.serial}: {job.error}. The record stays due.",
-                title=f"Erasure {job.status}",
+                _("{serial}: {error}. The record stays due.").format(serial=job.serial, error=job.error),
+                title=_("Erasure {outcome}").format(outcome=status_word(job.status)),
                 severity="error",
                 timeout=20,
             )
@@ -414,11 +426,16 @@ class WipestationApp(App[None]):
         if not running:
             self.exit()
             return
-        names = ", ".join(f"{j.serial} on {j.device}" for j in running)
+        names = ", ".join(_("{serial} on {device}").format(serial=j.serial, device=j.device) for j in running)
         text = (
-            f"{len(running)} erasure(s) running: {names}.\n"
-            "If you quit now they are interrupted. Each record stays due, and each erasure can be "
-            "resumed from where it stopped by erasing the drive again."
+            ngettext("{n} erasure running: {names}.", "{n} erasures running: {names}.", len(running)).format(
+                n=len(running), names=names
+            )
+            + "\n"
+            + _(
+                "If you quit now they are interrupted. Each record stays due, and each erasure can be "
+                "resumed from where it stopped by erasing the drive again."
+            )
         )
 
         def answer(yes: bool | None) -> None:
@@ -427,7 +444,7 @@ class WipestationApp(App[None]):
                     job.stop.set()
                 self.exit()
 
-        await self.push_screen(ConfirmScreen("Quit wipestation?", text, yes="Quit"), answer)
+        await self.push_screen(ConfirmScreen(_("Quit wipestation?"), text, yes=_("Quit")), answer)
 
     def action_show_certificates(self) -> None:
         from tui.screens.certificates import CertificatesScreen
@@ -464,9 +481,13 @@ class WipestationApp(App[None]):
     def open_path(self, path: Path) -> None:
         error = self.services.open_file(path)
         if error:
-            self.notify(f"{path}\n(could not open a viewer: {error})", title="Certificate PDF", timeout=20)
+            self.notify(
+                _("{path}\n(could not open a viewer: {error})").format(path=path, error=error),
+                title=_("Certificate PDF"),
+                timeout=20,
+            )
         else:
-            self.notify(str(path), title="Opened")
+            self.notify(str(path), title=_("Opened"))
 
     # --- command palette ---------------------------------------------------------------------
 
@@ -483,24 +504,28 @@ class WipestationApp(App[None]):
 
         if dash is not None:
             yield SystemCommand(
-                "Register attached drive as backup",
-                "Register the selected drive: a customer's backup",
+                _("Register attached drive as backup"),
+                _("Register the selected drive: a customer's backup"),
                 on_dash("register_backup"),
             )
             yield SystemCommand(
-                "Register attached drive as abandoned disk",
-                "Register the selected drive: abandoned",
+                _("Register attached drive as abandoned disk"),
+                _("Register the selected drive: abandoned"),
                 on_dash("register_abandoned"),
             )
             yield SystemCommand(
-                "Register abandoned disk from its label", "Serial, model, capacity typed in", on_dash("register_label")
+                _("Register abandoned disk from its label"),
+                _("Serial, model, capacity typed in"),
+                on_dash("register_label"),
             )
             yield SystemCommand(
-                "Erase attached drive", "Erase the selected (or just attached due) drive", on_dash("erase")
+                _("Erase attached drive"), _("Erase the selected (or just attached due) drive"), on_dash("erase")
             )
-            yield SystemCommand("Cancel erasure", "Stop the selected running erasure", on_dash("cancel_erase"))
-            yield SystemCommand("Destroy due abandoned disks", "Record a destruction", on_dash("destroy"))
-        yield SystemCommand("Records", "All custody records", self.action_show_records)
-        yield SystemCommand("Customers", "Search, add, edit, export, anonymise", self.action_show_customers)
-        yield SystemCommand("Certificates", "Open, print or send a certificate (F5)", self.action_show_certificates)
-        yield SystemCommand("Dashboard", "Attached drives, due records, erasures", self.action_show_dashboard)
+            yield SystemCommand(_("Cancel erasure"), _("Stop the selected running erasure"), on_dash("cancel_erase"))
+            yield SystemCommand(_("Destroy due abandoned disks"), _("Record a destruction"), on_dash("destroy"))
+        yield SystemCommand(_("Records"), _("All custody records"), self.action_show_records)
+        yield SystemCommand(_("Customers"), _("Search, add, edit, export, anonymise"), self.action_show_customers)
+        yield SystemCommand(
+            _("Certificates"), _("Open, print or send a certificate (F5)"), self.action_show_certificates
+        )
+        yield SystemCommand(_("Dashboard"), _("Attached drives, due records, erasures"), self.action_show_dashboard)

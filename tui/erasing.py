@@ -18,6 +18,7 @@ from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import EraseOrder, EraseServices, MethodOffer, method_offers, run_erasure
 from wipestation.errors import WipestationError
 from wipestation.helper import require_device_access, runner_for
+from wipestation.i18n import _
 
 
 class OneAtATime:
@@ -77,7 +78,7 @@ class CoreEraseBackend:
         try:
             offers = method_offers(runner, drive, probe=probe)
         except (OSError, WipestationError):
-            offers = method_offers(runner, DetectedDrive(drive.identity, "capabilities could not be read"))
+            offers = method_offers(runner, DetectedDrive(drive.identity, _("capabilities could not be read")))
         return sorted(offers, key=lambda o: not o.supported)
 
     def erase(
@@ -104,7 +105,9 @@ class CoreEraseBackend:
         )
         result = run_erasure(services, order, on_progress=progress, should_stop=should_stop)
         note = (
-            f"erased, but no certificate was issued: {result.certificate_error}" if result.certificate_error else None
+            _("erased, but no certificate was issued: {error}").format(error=result.certificate_error)
+            if result.certificate_error
+            else None
         )
         return EraseResult(
             result.outcome, result.error or note, result.erasure_id, result.record_id, result.certificate

@@ -20,10 +20,11 @@ from wipestation.certify import CertificateRenderer
 from wipestation.config import Config
 from wipestation.devices import DetectedDrive, DriveEvent, DriveSink, DriveSource, Watcher
 from wipestation.env import Env
+from wipestation.i18n import N_, _
 
 DEMO_LOOPS = ("demo-backup-1.img", "demo-backup-2.img", "demo-backup-3.img")
 DEMO_LOOP_SIZE = 64 << 20
-DEMO_ONLY = "demo: only the demo's own loop devices can be erased"
+DEMO_ONLY = N_("demo: only the demo's own loop devices can be erased")  # translated where it is shown
 
 
 def run(app: AppContext, *, demo: bool) -> None:
@@ -73,7 +74,7 @@ class DemoDriveSource:
     def _guard(self, d: DetectedDrive) -> DetectedDrive:
         if d.identity.device in self.allowed or d.protected_reason:
             return d
-        return DetectedDrive(d.identity, DEMO_ONLY)
+        return DetectedDrive(d.identity, _(DEMO_ONLY))
 
     def list_drives(self) -> list[DetectedDrive]:
         return [self._guard(d) for d in self.inner.list_drives()]
@@ -137,7 +138,7 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
             def watcher(config: Config, sink: DriveSink) -> Watcher:
                 def guarded(event: DriveEvent) -> None:
                     if event.identity is not None and event.device not in loops and not event.protected_reason:
-                        event = replace(event, protected_reason=DEMO_ONLY)
+                        event = replace(event, protected_reason=_(DEMO_ONLY))
                     sink(event)
 
                 return real_watcher(config, guarded)

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tui.texts import N_, _
 from wipestation import views
 from wipestation.devices import DetectedDrive
 from wipestation.models import CustodyRecord, CustodyState
@@ -70,7 +71,7 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
     if detected.protected_reason:
         return DriveRow(
             **base,
-            status=f"PROTECTED: {detected.protected_reason}",
+            status=_("PROTECTED: {reason}").format(reason=detected.protected_reason),
             tone="protected",
             record_id=None,
             due=False,
@@ -78,29 +79,30 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
         )
     known = views.attached_drive(session, today, detected, skip_protected=True).known
     if known is None:
-        return DriveRow(**base, status="unknown drive", tone="unknown", record_id=None, due=False, protected=False)
+        return DriveRow(**base, status=_("unknown drive"), tone="unknown", record_id=None, due=False, protected=False)
     record = known.record
     if record is None:
-        what = "shop backup drive, available" if known.owner == "shop" else "customer disk, no open record"
+        shop = known.owner == "shop"
+        what = _("shop backup drive, available") if shop else _("customer disk, no open record")
         return DriveRow(**base, status=what, tone="known", record_id=None, due=False, protected=False)
     status, tone, is_due = _record_status(record)
     return DriveRow(**base, status=status, tone=tone, record_id=record.id, due=is_due, protected=False)
 
 
-KIND_WORDS = {"backup": "backup", "abandoned": "abandoned disk"}
+OWNERS = {"backup": N_("backup of {name} (customer {id})"), "abandoned": N_("abandoned disk of {name} (customer {id})")}
 
 
 def _record_status(record: RecordView) -> tuple[str, str, bool]:
-    kind_words = KIND_WORDS.get(record.kind)
-    if kind_words and record.customer_id is not None:
-        owner = f"{kind_words} of {record.customer_name} (customer {record.customer_id})"
+    owner_text = OWNERS.get(record.kind)
+    if owner_text and record.customer_id is not None:
+        owner = _(owner_text).format(name=record.customer_name, id=record.customer_id)
     else:
-        owner = "shop drive retired, queued for destruction"
+        owner = _("shop drive retired, queued for destruction")
     erasing = record.stored_state is CustodyState.ERASING
-    when = "erasing" if erasing else f"due {days_text(record.days_left)}"
+    when = _("erasing") if erasing else _("due {when}").format(when=days_text(record.days_left))
     status = f"{owner}, {when}"
     if record.hold_until is not None:
-        status += f" (on hold until {record.hold_until})"
+        status += " " + _("(on hold until {date})").format(date=record.hold_until)
     is_due = record.days_left <= 0 and not erasing
     tone = "due" if is_due else ("held" if record.on_hold else "known")
     return status, tone, is_due

@@ -16,9 +16,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.texts import _
+
 T = TypeVar("T")
 Cell = tuple[str, str]  # text, rich style
-Column = tuple[str, int]  # label, width (0: the rest)
+Column = tuple[str, int]  # label (translated when drawn: mark it with N_), width (0: the rest)
 
 
 class RowTable(ScrollView, Generic[T], can_focus=True):
@@ -142,7 +144,7 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("rowtable--header")
-            cells = [(label, "") for label, _ in self.columns]
+            cells = [(_(label), "") for label, _width in self.columns]
             return Strip(self._cells(cells, style)).crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
         index = scroll_y + y - 1
         if index >= len(self.rows):

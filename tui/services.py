@@ -22,6 +22,7 @@ from wipestation.devices import DetectedDrive, DriveSource, WatcherFactory
 from wipestation.env import Env
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import MethodOffer
+from wipestation.i18n import _
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def xdg_open(path: Path) -> str | None:
     """Open a file with the desktop's viewer; returns an error text, or None when started."""
     opener = shutil.which("xdg-open")
     if opener is None:
-        return "xdg-open is not installed"
+        return _("xdg-open is not installed")
     try:
         subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     except OSError as exc:

@@ -12,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Label, ProgressBar, Static
 
 from tui.services import EraseResult
+from tui.texts import N_, _
 from wipestation.erasure.engine import Progress
 from wipestation.units import format_capacity
 
@@ -61,11 +62,30 @@ def format_duration(seconds: float) -> str:
 
 def format_eta(seconds: float | None) -> str:
     if seconds is None or seconds < 0:
-        return "ETA -"
+        return _("ETA {time}").format(time="-")
     s = int(seconds)
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
-    return f"ETA {h}:{m:02d}:{sec:02d}" if h else f"ETA {m}:{sec:02d}"
+    return _("ETA {time}").format(time=f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}")
+
+
+# An erasure's status as the console shows it (the job keeps the English word it compares against).
+STATUS_WORDS = {
+    "starting": N_("starting"),
+    "running": N_("running"),
+    "stopping": N_("stopping"),
+    "succeeded": N_("succeeded"),
+    "with-exceptions": N_("with exceptions"),
+    "failed": N_("failed"),
+    "interrupted": N_("interrupted"),
+}
+
+
+def status_word(status: str) -> str:
+    return _(STATUS_WORDS.get(status, status))
+
+
+PHASES = {"write": N_("writing"), "verify": N_("verifying"), "firmware": N_("firmware")}
 
 
 @dataclass
@@ -103,7 +123,7 @@ class EraseJob:
         self.status = "interrupted" if self.detached and result.outcome != "succeeded" else result.outcome
         self.error = result.error
         if self.detached and self.status == "interrupted":
-            self.error = "drive removed during the erasure" + (f" ({result.error})" if result.error else "")
+            self.error = _("drive removed during the erasure") + (f" ({result.error})" if result.error else "")
         self.certificate = result.certificate
         if result.record_id is not None:
             self.record_id = result.record_id
@@ -112,26 +132,33 @@ class EraseJob:
         """Duration, average speed and result (what nwipe prints at the end)."""
         took = self.elapsed()
         rate = self.bytes_done / took if took > 0 else 0.0
-        return f"{format_duration(took)}, average {format_rate(rate)}"
+        return _("{duration}, average {rate}").format(duration=format_duration(took), rate=format_rate(rate))
 
     def summary(self) -> str:
         if self.status in ("succeeded", "with-exceptions"):
-            cert = f", certificate {self.certificate}" if self.certificate else ", no certificate"
-            exceptions = " with exceptions (sectors hidden by an HPA/DCO not written)"
-            return f"erased{exceptions if self.status == 'with-exceptions' else ''} in {self.final_summary()}{cert}"
+            if self.certificate:
+                cert = ", " + _("certificate {number}").format(number=self.certificate)
+            else:
+                cert = ", " + _("no certificate")
+            if self.status == "with-exceptions":
+                text = _("erased with exceptions (sectors hidden by an HPA/DCO not written) in {summary}")
+            else:
+                text = _("erased in {summary}")
+            return text.format(summary=self.final_summary()) + cert
         if self.status in ("failed", "interrupted"):
-            return (
-                f"{self.status.upper()}: {self.error or 'no reason given'}; the record stays due"
-                f" (after {self.final_summary()})"
+            return _("{status}: {error}; the record stays due (after {summary})").format(
+                status=status_word(self.status).upper(),
+                error=self.error or _("no reason given"),
+                summary=self.final_summary(),
             )
         p = self.progress
         if p is None:
-            return "starting" if self.status != "stopping" else "stopping"
-        phase = {"write": "writing", "verify": "verifying", "firmware": "firmware"}.get(p.phase, p.phase)
-        stopping = "  stopping..." if self.status == "stopping" else ""
+            return status_word("starting" if self.status != "stopping" else "stopping")
+        phase = _(PHASES[p.phase]) if p.phase in PHASES else p.phase
+        stopping = "  " + _("stopping...") if self.status == "stopping" else ""
         ran = f"  {format_duration(self.elapsed(self.now))}" if self.started_at is not None else ""
-        rate = f"{format_rate(p.rate)}  {format_eta(p.eta_seconds)}"
-        return f"pass {p.pass_number}/{p.passes} {phase}  {rate}{ran}{stopping}"
+        step = _("pass {n}/{passes} {phase}").format(n=p.pass_number, passes=p.passes, phase=phase)
+        return f"{step}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{ran}{stopping}"
 
 
 class ErasureRow(Widget, can_focus=True):
@@ -160,7 +187,7 @@ class ErasureRow(Widget, can_focus=True):
 
     def _title(self) -> str:
         j = self.job
-        rec = f"record {j.record_id}" if j.record_id else "no record"
+        rec = _("record {id}").format(id=j.record_id) if j.record_id else _("no record")
         return f"{j.device}  {j.serial}  {j.method}  ({rec})"
 
     def on_mount(self) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.clock import Clock, SystemClock
-from wipestation.config import Config, load_config
+from wipestation.config import Config, load_config, with_language
 from wipestation.db import default_db_url, finish_pending_scrub, open_store, scrub_sqlite
 from wipestation.env import Env
 from wipestation.files import ensure_data_dir
@@ -78,8 +78,20 @@ class AppContext:
         self._renderer: CertificateRenderer | None = overrides.certificate_renderer
 
     @classmethod
-    def create(cls, *, config_path: Path | None, db_url: str | None, actor: str, overrides: Overrides) -> AppContext:
-        config = overrides.config or load_config(config_path)
+    def create(
+        cls,
+        *,
+        config_path: Path | None,
+        db_url: str | None,
+        actor: str,
+        overrides: Overrides,
+        language: str | None = None,
+    ) -> AppContext:
+        """`language`: `--lang`, for the shop's language and the certificates' default."""
+        if overrides.config is not None:
+            config = with_language(overrides.config, language)
+        else:
+            config = load_config(config_path, language=language)
         return cls(
             config=config,
             db_url=db_url or default_db_url(config),

@@ -181,10 +181,18 @@ def _section(cls: type, name: str, raw: object) -> object:
     return cls(**values)
 
 
-def load_config(path: Path | None, *, env: dict[str, str] | None = None) -> Config:
-    """Read the TOML file (if any) and apply the environment overrides."""
+def load_config(path: Path | None, *, env: dict[str, str] | None = None, language: str | None = None) -> Config:
+    """Read the TOML file (if any) and apply the environment overrides; `language` (from `--lang`)
+    replaces the file's, and the certificates' default language follows it."""
     env = dict(os.environ) if env is None else env
-    config = Config() if path is None else _from_file(Config(), _read_toml(path))
+    raw = {} if path is None else _read_toml(path)
+    config = Config() if path is None else _from_file(Config(), raw)
+    if language is not None:  # `--lang`: the certificates follow it unless the file sets theirs
+        cert_raw = raw.get("certificates")
+        cert_language_set = isinstance(cert_raw, dict) and "language" in cert_raw
+        config = replace(config, language=language)
+        if not cert_language_set:
+            config = replace(config, certificates=replace(config.certificates, language=language))
     if env.get("WIPESTATION_ALLOW_LOOP", "") in {"1", "true", "yes"}:
         config = replace(config, devices=replace(config.devices, allow_loop=True))
     _validate(config)
@@ -238,6 +246,16 @@ def _check_choices(config: Config) -> None:
     for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):
         if not _HOUR.match(hour):
             raise ConfigError(f'config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"')
+
+
+def with_language(config: Config, language: str | None) -> Config:
+    """`config` with `--lang`: the shop's language, and the certificates' when they followed it."""
+    if language is None or language == config.language:
+        return config
+    certificates = config.certificates
+    if certificates.language == config.language:
+        certificates = replace(certificates, language=language)
+    return replace(config, language=language, certificates=certificates)
 
 
 # Upper limits of the retention periods: beyond them a value is a typing error (and dates overflow).

@@ -38,15 +38,21 @@ def effective_due(base_due: date, *, deletion_requested_on: date | None, holds_u
 
 def days_text(n: int) -> str:
     """Days until a due date in words: `in 3 days`, `today`, `2 days overdue`."""
+    from wipestation.i18n import _, ngettext
+
     if n > 0:
-        return f"in {n} day{'s' if n != 1 else ''}"
+        return ngettext("in {n} day", "in {n} days", n).format(n=n)
     if n == 0:
-        return "today"
-    return f"{-n} day{'s' if n != -1 else ''} overdue"
+        return _("today")
+    return ngettext("{n} day overdue", "{n} days overdue", -n).format(n=-n)
 
 
 def due_words(n: int) -> str:
     """The same, said of a due date: `due in 3 days`, `due today`, `overdue by 2 days`."""
+    from wipestation.i18n import _, ngettext
+
     if n < 0:
-        return f"overdue by {-n} day{'s' if n != -1 else ''}"
-    return f"due {days_text(n)}"
+        return ngettext("overdue by {n} day", "overdue by {n} days", -n).format(n=-n)
+    if n == 0:
+        return _("due today")
+    return ngettext("due in {n} day", "due in {n} days", n).format(n=n)

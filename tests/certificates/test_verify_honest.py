@@ -24,6 +24,7 @@ def _customer_machine(tmp_path: Path) -> tuple[dict[str, str], Path]:
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("WIPESTATION_", "XDG_"))}
     env["HOME"] = str(home)
+    env["WIPESTATION_LANG"] = "en"  # the messages these tests read are the English ones (Dutch is the default)
     return env, home
 
 

@@ -91,3 +91,11 @@ def test_record_detail(snap_compare: Any, demo_app: WipestationApp, size: tuple[
         await pilot.pause()
 
     assert snap_compare(demo_app, terminal_size=size, run_before=run)
+
+
+def test_dashboard_in_dutch(snap_compare: Any, demo_app: WipestationApp, make_app: Any) -> None:
+    """The default language, at the smallest supported size (the other snapshots run in English)."""
+    from wipestation import i18n
+
+    i18n.set_language("nl")  # before the App is made: its keys are translated when it is built
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_settle)

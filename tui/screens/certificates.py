@@ -16,13 +16,21 @@ from textual.widgets import Footer, Header
 from tui.background import in_background, store_write
 from tui.rowtable import RowTable
 from tui.screens.record_detail import certificate_cells
+from tui.texts import K_, N_, _, localise_bindings, ngettext
 from wipestation import views
 from wipestation.views import CertificateView
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp
 
-COLUMNS = [("Certificate", 18), ("Kind", 12), ("Issued", 17), ("Serial", 22), ("Sent / revoked", 30), ("By", 0)]
+COLUMNS = [
+    (N_("Certificate"), 18),
+    (N_("Kind"), 12),
+    (N_("Issued"), 17),
+    (N_("Serial"), 22),
+    (N_("Sent / revoked"), 30),
+    (N_("By"), 0),
+]
 
 
 def format_certificate(c: CertificateView) -> list[tuple[str, str]]:
@@ -33,14 +41,15 @@ def format_certificate(c: CertificateView) -> list[tuple[str, str]]:
 
 class CertificatesScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("o", "open_pdf", "Open PDF"),
-        Binding("p", "print_pdf", "Print"),
-        Binding("s", "send", "Send to customer"),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("o", "open_pdf", K_("Open PDF")),
+        Binding("p", "print_pdf", K_("Print")),
+        Binding("s", "send", K_("Send to customer")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        localise_bindings(self)
         self.rows: list[CertificateView] = []
 
     @property
@@ -75,12 +84,12 @@ class CertificatesScreen(Screen[None]):
         keep = self.table.current
         number = keep.number if keep is not None else None
         self.table.set_rows(rows, keep=lambda c: c.number == number)
-        self.sub_title = f"{len(rows)} certificates"
+        self.sub_title = ngettext("{n} certificate", "{n} certificates", len(rows)).format(n=len(rows))
 
     def selected(self) -> CertificateView | None:
         current = self.table.current
         if current is None:
-            self.notify("No certificate selected.", severity="warning")
+            self.notify(_("No certificate selected."), severity="warning")
         return current
 
     # --- actions: each in a worker ------------------------------------------------------------
@@ -102,11 +111,11 @@ class CertificatesScreen(Screen[None]):
 
     def _pdf_done(self, then: str, path: Path, error: str | None) -> None:
         if error:
-            self.notify(f"{path}\n{error}", title="Could not open or print the PDF", severity="warning", timeout=20)
+            self.notify(f"{path}\n{error}", title=_("Could not open or print the PDF"), severity="warning", timeout=20)
         elif then == "open":
-            self.notify(str(path), title="Opened")
+            self.notify(str(path), title=_("Opened"))
         else:
-            self.notify(str(path), title="Sent to the printer")
+            self.notify(str(path), title=_("Sent to the printer"))
 
     def action_open_pdf(self) -> None:
         self._with_pdf("open")
@@ -129,10 +138,10 @@ class CertificatesScreen(Screen[None]):
 
         def done(status: str) -> None:
             if status == "sent":
-                self.notify(status, title=f"Certificate {cert.number}")
+                self.notify(status, title=_("Certificate {number}").format(number=cert.number))
             else:
-                self.notify(status, title=f"Certificate {cert.number}", severity="error")
+                self.notify(status, title=_("Certificate {number}").format(number=cert.number), severity="error")
             self.wapp.changed()
 
-        self.notify(f"sending certificate {cert.number}...")
+        self.notify(_("sending certificate {number}...").format(number=cert.number))
         store_write(self, work, done, group="send")

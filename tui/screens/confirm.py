@@ -8,23 +8,26 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from tui.texts import K_, _, localise_bindings
+
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "no", "Cancel"), Binding("y", "yes", "Yes"), Binding("n", "no", "No")]
+    BINDINGS = [Binding("escape", "no", K_("Cancel")), Binding("y", "yes", K_("Yes")), Binding("n", "no", K_("No"))]
 
-    def __init__(self, title: str, text: str, *, yes: str = "Yes") -> None:
+    def __init__(self, title: str, text: str, *, yes: str | None = None) -> None:
         super().__init__()
+        localise_bindings(self)
         self.title_text = title
         self.text = text
-        self.yes = yes
+        self.yes = yes or _("Yes")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="confirm-dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.text, classes="warning-text", id="confirm-text")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.yes} (y)", variant="error", id="yes")
-                yield Button("Cancel (n)", id="no")
+                yield Button(_("{action} (y)").format(action=self.yes), variant="error", id="yes")
+                yield Button(_("Cancel (n)"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -45,10 +48,11 @@ class ReasonScreen(ModalScreen[str | None]):
 
     Enter confirms with what was typed (it may be empty); Escape cancels (None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel"))]
 
     def __init__(self, title: str, text: str, *, yes: str, reason_label: str) -> None:
         super().__init__()
+        localise_bindings(self)
         self.title_text = title
         self.text = text
         self.yes = yes
@@ -59,10 +63,10 @@ class ReasonScreen(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.text, classes="warning-text", id="reason-text")
             yield Label(self.reason_label)
-            yield Input(placeholder="reason (optional)", id="reason")
+            yield Input(placeholder=_("reason (optional)"), id="reason")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.yes} (enter)", variant="error", id="yes")
-                yield Button("Cancel (esc)", id="no")
+                yield Button(_("{action} (enter)").format(action=self.yes), variant="error", id="yes")
+                yield Button(_("Cancel (esc)"), id="no")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 from tui.background import in_background
 from tui.rowtable import RowTable
 from tui.screens.records import COLUMNS, format_record
+from tui.texts import K_, _, localise_bindings
 from wipestation import views
 from wipestation.views import CustomerDetail, RecordView
 
@@ -22,10 +23,11 @@ if TYPE_CHECKING:
 
 
 class CustomerRecordsScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", K_("Back"))]
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()
+        localise_bindings(self)
         self.customer_id = customer_id
         self.detail: CustomerDetail | None = None
 
@@ -45,7 +47,7 @@ class CustomerRecordsScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.sub_title = f"customer {self.customer_id}"
+        self.sub_title = _("customer {id}").format(id=self.customer_id)
         self.table.focus()
         self.reload()
 

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from tui.background import in_background
 from tui.queries import CustomerRow, customer_rows
 from tui.screens.form import FormScreen
+from tui.texts import K_, N_, _, localise_bindings, ngettext
 from tui.widgets import Field
 from wipestation import customers as svc
 from wipestation.tx import in_transaction
@@ -37,8 +38,8 @@ def _app(screen: Screen[Any]) -> WipestationApp:
 class CustomerForm(FormScreen[int | None]):
     """Add a customer (customer_id None) or edit one. Dismisses with the customer's id."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Save")]
-    FIELDS = (("name", "Name"), ("email", "E-mail"), ("phone", "Phone"), ("address", "Address"))
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Save"))]
+    FIELDS = (("name", N_("Name")), ("email", N_("E-mail")), ("phone", N_("Phone")), ("address", N_("Address")))
 
     def __init__(self, customer_id: int | None = None, *, name: str = "") -> None:
         super().__init__()
@@ -51,11 +52,14 @@ class CustomerForm(FormScreen[int | None]):
                 c = svc.get_customer(s, self.customer_id)
                 self.initial = {f: getattr(c, f) or "" for f, _ in self.FIELDS}
         with Vertical(classes="dialog", id="customer-form"):
-            title = "New customer" if self.customer_id is None else f"Edit customer {self.customer_id}"
+            if self.customer_id is None:
+                title = _("New customer")
+            else:
+                title = _("Edit customer {id}").format(id=self.customer_id)
             yield Label(title, classes="dialog-title")
             for name, label in self.FIELDS:
-                yield Field(label, Input(value=self.initial.get(name, ""), id=name), name=name)
-            yield from self.form_footer("Save")
+                yield Field(_(label), Input(value=self.initial.get(name, ""), id=name), name=name)
+            yield from self.form_footer(_("Save"))
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
@@ -64,10 +68,10 @@ class CustomerForm(FormScreen[int | None]):
         values = {name: self.query_one(f"#{name}", Input).value for name, _ in self.FIELDS}
         errors: dict[str, str] = {}
         if not values["name"].strip():
-            errors["name"] = "a customer needs a name"
+            errors["name"] = _("a customer needs a name")
         email = values["email"].strip()
         if email and ("@" not in email or " " in email):
-            errors["email"] = f"not an e-mail address: '{email}'"
+            errors["email"] = _("not an e-mail address: '{email}'").format(email=email)
         self.show_errors(errors)
         if errors:
             return
@@ -98,12 +102,16 @@ class CustomerForm(FormScreen[int | None]):
 class CustomerPicker(ModalScreen[int | None]):
     """Search as you type; Enter picks; the first entry adds a new customer."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+n", "new", "New customer")]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+n", "new", K_("New customer"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localise_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="customer-picker"):
-            yield Label("Pick a customer", classes="dialog-title")
-            yield Input(placeholder="search name, e-mail, phone, address", id="search")
+            yield Label(_("Pick a customer"), classes="dialog-title")
+            yield Input(placeholder=_("search name, e-mail, phone, address"), id="search")
             yield OptionList(id="choices")
 
     def on_mount(self) -> None:
@@ -114,7 +122,8 @@ class CustomerPicker(ModalScreen[int | None]):
         services = _app(self).services
         with services.sessions.begin() as s:
             rows = [r for r in customer_rows(s, text.strip() or None) if not r.anonymised]
-        options = [Option(f"+ new customer{': ' + text.strip() if text.strip() else ''}", id=NEW)]
+        new = _("+ new customer") + (": " + text.strip() if text.strip() else "")
+        options = [Option(new, id=NEW)]
         options += [Option(f"{r.id:>5}  {r.name}  {r.email or ''} {r.phone or ''}", id=str(r.id)) for r in rows]
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
@@ -159,40 +168,49 @@ class CustomerPicker(ModalScreen[int | None]):
 
 
 def anonymise_text(row: CustomerRow) -> str:
-    return (
-        f"Customer {row.id} ({row.name}) will be anonymised: the name becomes "
-        f"'{svc.ANONYMISED_NAME.format(id=row.id)}', e-mail, phone and address are erased, also from the "
-        "free space of the database file.\n"
-        f"Their {row.open_records} open record(s), every record number and certificate number are kept "
-        "(tax law: 7 years). This cannot be undone."
-    )
+    first = _(
+        "Customer {id} ({name}) will be anonymised: the name becomes '{anonymous}', e-mail, phone and "
+        "address are erased, also from the free space of the database file."
+    ).format(id=row.id, name=row.name, anonymous=svc.ANONYMISED_NAME.format(id=row.id))
+    second = ngettext(
+        "Their {n} open record, every record number and certificate number are kept (tax law: 7 years). "
+        "This cannot be undone.",
+        "Their {n} open records, every record number and certificate number are kept (tax law: 7 years). "
+        "This cannot be undone.",
+        row.open_records,
+    ).format(n=row.open_records)
+    return f"{first}\n{second}"
 
 
 class CustomersScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+f", "focus_search", "Search"),
-        Binding("ctrl+n", "add", "Add"),
-        Binding("ctrl+e", "edit", "Edit"),
-        Binding("ctrl+x", "export", "Export"),
-        Binding("ctrl+a", "anonymise", "Anonymise"),
-        Binding("ctrl+r", "records", "Records"),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("ctrl+f", "focus_search", K_("Search")),
+        Binding("ctrl+n", "add", K_("Add")),
+        Binding("ctrl+e", "edit", K_("Edit")),
+        Binding("ctrl+x", "export", K_("Export")),
+        Binding("ctrl+a", "anonymise", K_("Anonymise")),
+        Binding("ctrl+r", "records", K_("Records")),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localise_bindings(self)
 
     def compose(self) -> ComposeResult:
         table: DataTable[Any] = DataTable(id="customers", cursor_type="row", zebra_stripes=True)
         for key, label, width in (
-            ("id", "Id", 6),
-            ("name", "Name", 30),
-            ("email", "E-mail", 28),
-            ("phone", "Phone", 14),
-            ("open", "Open", 5),
-            ("address", "Address", None),
+            ("id", N_("Id"), 6),
+            ("name", N_("Name"), 30),
+            ("email", N_("E-mail"), 28),
+            ("phone", N_("Phone"), 14),
+            ("open", N_("Open"), 5),
+            ("address", N_("Address"), None),
         ):
-            table.add_column(label, key=key, width=width)
+            table.add_column(_(label), key=key, width=width)
         yield Header()
         with Vertical(classes="full"):
-            yield Input(placeholder="search name, e-mail, phone, address", id="search")
+            yield Input(placeholder=_("search name, e-mail, phone, address"), id="search")
             yield table
         yield Footer(compact=True, show_command_palette=False)
 
@@ -209,7 +227,7 @@ class CustomersScreen(Screen[None]):
         keep = self.selected()
         table.clear()
         for r in self.rows.values():
-            name = f"{r.name} (anonymised)" if r.anonymised else r.name
+            name = f"{r.name} " + _("(anonymised)") if r.anonymised else r.name
             table.add_row(
                 str(r.id), name, r.email or "", r.phone or "", str(r.open_records), r.address or "", key=str(r.id)
             )
@@ -252,7 +270,9 @@ class CustomersScreen(Screen[None]):
         if cid is None:
             return
         if self.rows[cid].anonymised:
-            self.notify(f"customer {cid} is anonymised; their details cannot be edited", severity="error")
+            self.notify(
+                _("customer {id} is anonymised; their details cannot be edited").format(id=cid), severity="error"
+            )
             return
         self.app.push_screen(CustomerForm(cid), lambda _id: self.reload())
 
@@ -270,10 +290,13 @@ class CustomersScreen(Screen[None]):
                 path.parent.mkdir(parents=True, exist_ok=True)  # the documents folder, made on first use
                 path.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False), encoding="utf-8")
             except OSError as exc:
-                raise OSError(f"could not write {path}: {exc.strerror or exc}") from exc
+                raise OSError(
+                    _("could not write {path}: {error}").format(path=path, error=exc.strerror or exc)
+                ) from exc
             return path
 
-        in_background(self, export, lambda written: self.notify(str(written), title=f"Customer {cid} exported"))
+        title = _("Customer {id} exported").format(id=cid)
+        in_background(self, export, lambda written: self.notify(str(written), title=title))
 
     def action_anonymise(self) -> None:
         from tui.screens.confirm import ConfirmScreen
@@ -283,14 +306,15 @@ class CustomersScreen(Screen[None]):
             return
         row = self.rows[cid]
         if row.anonymised:
-            self.notify(f"customer {cid} is already anonymised", severity="warning")
+            self.notify(_("customer {id} is already anonymised").format(id=cid), severity="warning")
             return
 
         def answer(yes: bool | None) -> None:
             if yes:
                 self._anonymise(cid)
 
-        self.app.push_screen(ConfirmScreen(f"Anonymise customer {cid}?", anonymise_text(row), yes="Anonymise"), answer)
+        title = _("Anonymise customer {id}?").format(id=cid)
+        self.app.push_screen(ConfirmScreen(title, anonymise_text(row), yes=_("Anonymise")), answer)
 
     def _anonymise(self, cid: int) -> None:
         from wipestation.db import scrub_sqlite
@@ -308,8 +332,8 @@ class CustomersScreen(Screen[None]):
 
         def done(scrubbed: bool) -> None:
             if not scrubbed:
-                self.notify("values replaced; old text still on disk: scrub pending", severity="warning")
-            self.notify(f"customer {cid} anonymised", title="Anonymised")
+                self.notify(_("values replaced; old text still on disk: scrub pending"), severity="warning")
+            self.notify(_("customer {id} anonymised").format(id=cid), title=_("Anonymised"))
             _app(self).changed()
             self.reload()
 

@@ -15,7 +15,9 @@ from textual.widgets import DataTable, Footer, Header, Label, Static
 from tui.queries import DriveRow, RecordRow, drive_row, due_rows
 from tui.rowtable import RowTable, reuse_rows
 from tui.services import EraseRequest
+from tui.texts import K_, N_, _, kind_word, localise_bindings
 from tui.widgets import EraseJob, ErasureRow
+from wipestation.i18n import KIND_WORDS
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
@@ -23,29 +25,48 @@ if TYPE_CHECKING:
 
 OVERDUE_STYLE = "bold dark_orange"
 # negative width: at least that wide, and a share of what is left on a wide terminal
-DUE_COLUMNS = [("Record", 6), ("Kind", 9), ("Serial", -13), ("Customer", -13), ("Due", 10), ("", 15), ("Location", 0)]
+DUE_COLUMNS = [
+    (N_("Record"), 6),
+    (N_("Kind"), 9),
+    (N_("Serial"), -13),
+    (N_("Customer"), -13),
+    (N_("Due"), 10),
+    ("", 15),
+    (N_("Location"), 0),
+]
+
+
+def due_columns() -> list[tuple[str, int]]:
+    """The due list's columns, the kind and the days as wide as the language's longest words."""
+    kind = max([9] + [len(kind_word(k)) for k in KIND_WORDS])
+    days = max(15, len(days_text(-99)))
+    widths = {N_("Kind"): kind, "": days}
+    return [(label, widths.get(label, width)) for label, width in DUE_COLUMNS]
 
 
 def _what_can_be_done(row: DriveRow) -> str:
     if row.protected:
-        return f"{row.status}. It is never erased or registered."
+        return _("{status}. It is never erased or registered.").format(status=row.status)
     lines = [f"{row.status}."]
-    if row.tone == "unknown" or "no open record" in row.status:
-        lines += ["r: register as a customer's backup", "a: register as an abandoned disk"]
+    if row.tone == "unknown" or row.status == _("customer disk, no open record"):
+        lines += [_("r: register as a customer's backup"), _("a: register as an abandoned disk")]
     else:
-        lines += ["r: register it as a customer's backup"]
-    lines.append("e: erase it")
+        lines += [_("r: register it as a customer's backup")]
+    lines.append(_("e: erase it"))
     return "\n".join(lines)
 
 
 def format_due(row: RecordRow) -> list[tuple[str, str]]:
     return [
         (str(row.id), ""),
-        (row.kind, ""),
+        (kind_word(row.kind), ""),
         (row.serial, ""),
         (row.customer_name if row.customer_id is None else f"{row.customer_name} ({row.customer_id})", ""),
         (row.due_on.isoformat(), ""),
-        (days_text(row.days_left) + (" (held)" if row.on_hold else ""), OVERDUE_STYLE if row.days_left < 0 else ""),
+        (
+            days_text(row.days_left) + (" " + _("(held)") if row.on_hold else ""),
+            OVERDUE_STYLE if row.days_left < 0 else "",
+        ),
         (row.location or "", ""),
     ]
 
@@ -106,11 +127,11 @@ class DriveTable(DataTable[Any]):
 # Below WIDE columns the model is left out and the rest narrowed, so the status stays readable at 80.
 WIDE = 120
 DRIVE_COLUMNS: list[tuple[str, str, int | None]] = [
-    ("Device", "device", 12),
-    ("Serial", "serial", 22),
-    ("Model", "model", 22),
-    ("Size", "size", 9),
-    ("Status", "status", None),
+    (N_("Device"), "device", 12),
+    (N_("Serial"), "serial", 22),
+    (N_("Model"), "model", 22),
+    (N_("Size"), "size", 9),
+    (N_("Status"), "status", None),
 ]
 NARROW_WIDTHS = {"device": 10, "serial": 16, "size": 8}
 
@@ -121,18 +142,19 @@ class DashboardScreen(Screen[None]):
     # The footer must keep its keys at 80 columns: the less frequent ones (l, d) are in the
     # command palette (Ctrl+P) and in what Enter on a drive says.
     BINDINGS = [
-        Binding("e", "erase", "Erase"),
-        Binding("r", "register_backup", "Backup"),
-        Binding("a", "register_abandoned", "Abandoned"),
-        Binding("l", "register_label", "By label", show=False),
-        Binding("d", "destroy", "Destroy", show=False),
-        Binding("h", "hold", "Hold"),
-        Binding("x", "cancel_erase", "Stop"),
-        Binding("space", "mark", "Mark", show=False),
+        Binding("e", "erase", K_("Erase")),
+        Binding("r", "register_backup", K_("Backup")),
+        Binding("a", "register_abandoned", K_("Abandoned")),
+        Binding("l", "register_label", K_("By label"), show=False),
+        Binding("d", "destroy", K_("Destroy"), show=False),
+        Binding("h", "hold", K_("Hold")),
+        Binding("x", "cancel_erase", K_("Stop")),
+        Binding("space", "mark", K_("Mark"), show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        localise_bindings(self)
         self._shown: set[str] = set()
         self.rows: dict[str, DriveRow] = {}
         self.due: list[RecordRow] = []
@@ -146,18 +168,18 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         drives = DriveTable(id="drives", cursor_type="row", zebra_stripes=True)
-        due: RowTable[RecordRow] = RowTable(DUE_COLUMNS, format_due, id="due")
+        due: RowTable[RecordRow] = RowTable(due_columns(), format_due, id="due")
         yield Header()
         with Vertical(id="drives-pane", classes="pane"):
-            yield Label("Attached drives", classes="pane-title", id="drives-title")
+            yield Label(_("Attached drives"), classes="pane-title", id="drives-title")
             yield drives
         with Vertical(id="due-pane", classes="pane"):
-            yield Label("Due today and overdue", classes="pane-title", id="due-title")
+            yield Label(_("Due today and overdue"), classes="pane-title", id="due-title")
             yield due
         with Vertical(id="erase-pane", classes="pane"):
-            yield Label("Erasures", classes="pane-title")
+            yield Label(_("Erasures"), classes="pane-title")
             with VerticalScroll(id="erasures"):
-                yield Static("No erasures yet. Select a drive and press e.", id="no-erasures")
+                yield Static(_("No erasures yet. Select a drive and press e."), id="no-erasures")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_resize(self) -> None:
@@ -200,7 +222,9 @@ class DashboardScreen(Screen[None]):
         self.due, drives, late = data
         self.due_table.set_rows(self.due, key=_record_id)
         self.query_one("#due-title", Label).update(
-            f"Due today and overdue: {len(self.due)} ({late} overdue)" if self.due else "Nothing due today"
+            _("Due today and overdue: {n} ({late} overdue)").format(n=len(self.due), late=late)
+            if self.due
+            else _("Nothing due today")
         )
         current = {d: a.identity.serial for d, a in self.wapp.attached.items()}
         if current == {r.device: r.serial for r in drives}:
@@ -227,9 +251,9 @@ class DashboardScreen(Screen[None]):
         self._shown = {r.device for r in rows}
         self.marked &= {r.serial for r in rows}  # a detached drive is no longer marked
         self.query_one("#drives-title", Label).update(
-            f"Attached drives: {len(self.marked)} marked, e erases them side by side"
+            _("Attached drives: {n} marked, e erases them side by side").format(n=len(self.marked))
             if self.marked
-            else "Attached drives"
+            else _("Attached drives")
         )
         for r in rows:
             status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
@@ -270,7 +294,7 @@ class DashboardScreen(Screen[None]):
             table.clear(columns=True)
             for label, key, width in DRIVE_COLUMNS:
                 if wide or key != "model":
-                    table.add_column(label, key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
+                    table.add_column(_(label), key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
         else:
             table.clear()
 
@@ -316,7 +340,7 @@ class DashboardScreen(Screen[None]):
                 row.remove()
         if not any(r.job.id != job.id for r in self.query(ErasureRow)):
             box = self.query_one("#erasures", VerticalScroll)
-            box.mount(Static("No erasure running. Finished ones: F4 (history).", id="no-erasures"))
+            box.mount(Static(_("No erasure running. Finished ones: F4 (history)."), id="no-erasures"))
 
     def update_job(self, job: EraseJob) -> None:
         for row in self.query(ErasureRow):
@@ -328,7 +352,7 @@ class DashboardScreen(Screen[None]):
     def _selected_drive(self) -> DriveRow | None:
         device = self.selected_device()
         if device is None:
-            self.notify("No drive attached.", severity="warning")
+            self.notify(_("No drive attached."), severity="warning")
             return None
         return self.rows.get(device)
 
@@ -337,8 +361,10 @@ class DashboardScreen(Screen[None]):
         device = next((d for d, r in self.rows.items() if r.serial == record.serial), None)
         if device is None:
             self.notify(
-                f"Plug in {record.serial} (record {record.id}, {record.customer_name}) to erase it.",
-                title="Drive not attached",
+                _("Plug in {serial} (record {id}, {customer}) to erase it.").format(
+                    serial=record.serial, id=record.id, customer=record.customer_name
+                ),
+                title=_("Drive not attached"),
                 severity="warning",
             )
             return None
@@ -354,7 +380,10 @@ class DashboardScreen(Screen[None]):
         if row.serial in self.marked:
             self.marked.discard(row.serial)
         elif row.protected:
-            self.notify(f"{row.device} is {row.status}; it is never erased.", severity="error")
+            self.notify(
+                _("{device} is {status}; it is never erased.").format(device=row.device, status=row.status),
+                severity="error",
+            )
             return
         else:
             self.marked.add(row.serial)
@@ -365,12 +394,14 @@ class DashboardScreen(Screen[None]):
 
         eraser = self.wapp.services.eraser
         if eraser is None:
-            self.notify("No erasure engine is available.", severity="error")
+            self.notify(_("No erasure engine is available."), severity="error")
             return
         rows = [r for r in self.rows.values() if r.serial in self.marked]
         busy = [r for r in rows if self.wapp.running_job_for(r.device) is not None or r.protected]
         for r in busy:
-            self.notify(f"{r.device} is left out: it is being erased or protected.", severity="warning")
+            self.notify(
+                _("{device} is left out: it is being erased or protected.").format(device=r.device), severity="warning"
+            )
         rows = [r for r in rows if r not in busy]
         if not rows:
             return
@@ -385,7 +416,9 @@ class DashboardScreen(Screen[None]):
                 self.marked.discard(request.serial)
                 self.wapp.start_erase(request, records.get(request.device))
             for device, why in result.refused:
-                self.notify(f"{device} not erased: {why}.", severity="error", timeout=10)
+                self.notify(
+                    _("{device} not erased: {why}.").format(device=device, why=why), severity="error", timeout=10
+                )
             self.refresh_drives(list(self.rows.values()))
 
         self.app.push_screen(EraseManyScreen(rows, detected, methods), started)
@@ -405,14 +438,17 @@ class DashboardScreen(Screen[None]):
         if row is None:
             return
         if row.protected:
-            self.notify(f"{row.device} is {row.status}; it is never erased.", severity="error")
+            self.notify(
+                _("{device} is {status}; it is never erased.").format(device=row.device, status=row.status),
+                severity="error",
+            )
             return
         if self.wapp.running_job_for(row.device) is not None:
-            self.notify(f"An erasure is already running on {row.device}.", severity="warning")
+            self.notify(_("An erasure is already running on {device}.").format(device=row.device), severity="warning")
             return
         eraser = self.wapp.services.eraser
         if eraser is None:
-            self.notify("No erasure engine is available.", severity="error")
+            self.notify(_("No erasure engine is available."), severity="error")
             return
         detected = self.wapp.attached[row.device]
 
@@ -438,10 +474,10 @@ class DashboardScreen(Screen[None]):
             if job is None and len(running) == 1:
                 job = running[0]
         if job is None:
-            self.notify("Select a running erasure first (tab to the Erasures pane).", severity="warning")
+            self.notify(_("Select a running erasure first (tab to the Erasures pane)."), severity="warning")
             return
         if self.wapp.cancel_erase(job.id):
-            self.notify(f"Stopping the erasure of {job.serial}; the record stays due.")
+            self.notify(_("Stopping the erasure of {serial}; the record stays due.").format(serial=job.serial))
 
     def _register(self, kind: str, *, by_label: bool = False) -> None:
         from tui.screens.register import RegisterScreen
@@ -452,7 +488,7 @@ class DashboardScreen(Screen[None]):
             if row is None:
                 return
             if row.protected:
-                self.notify(f"{row.device} is {row.status}.", severity="error")
+                self.notify(_("{device} is {status}.").format(device=row.device, status=row.status), severity="error")
                 return
             detected = self.wapp.attached[row.device]
         self.app.push_screen(RegisterScreen(kind, detected))
@@ -476,7 +512,7 @@ class DashboardScreen(Screen[None]):
 
         record_id = self._focused_record()
         if record_id is None:
-            self.notify("Select a record first.", severity="warning")
+            self.notify(_("Select a record first."), severity="warning")
             return
         self.app.push_screen(HoldScreen(record_id))
 
@@ -497,7 +533,8 @@ class DashboardScreen(Screen[None]):
         device = self.selected_device()
         row = self.rows.get(device) if device else None
         if row is not None and row.record_id is None:
-            self.notify(_what_can_be_done(row), title=f"{row.serial} on {row.device}", timeout=15)
+            title = _("{serial} on {device}").format(serial=row.serial, device=row.device)
+            self.notify(_what_can_be_done(row), title=title, timeout=15)
             return
         self.action_open_record()
 

@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Select, SelectionList
 
 from tui.queries import due_rows
 from tui.screens.form import FormScreen
+from tui.texts import K_, _, ngettext
 from tui.widgets import Field
 from wipestation.destruction import METHODS, DestructionRequest, destroy, parse_level
 from wipestation.errors import WipestationError
@@ -32,7 +33,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
 
     FIELD_NAMES = {"refs": "records"}  # the DestructionRequest's name for the selected disks
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Record destruction")]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Record destruction"))]
 
     @property
     def wapp(self) -> WipestationApp:
@@ -47,22 +48,23 @@ class DestroyScreen(FormScreen[list[str] | None]):
         ]
         minimum = services.env.config.destruction.min_level_magnetic
         with Vertical(classes="dialog", id="destroy-dialog"):
-            yield Label("Destroy due abandoned disks", classes="dialog-title")
-            yield Field("Disks (space to select)", SelectionList[int](*choices, id="records"), name="records")
+            yield Label(_("Destroy due abandoned disks"), classes="dialog-title")
+            yield Field(_("Disks (space to select)"), SelectionList[int](*choices, id="records"), name="records")
             yield Field(
-                "Method",
+                _("Method"),
                 Select([(m, m) for m in METHODS], value="shred", allow_blank=False, id="method"),
                 name="method",
             )
             yield Field(
-                "DIN 66399 level (H for magnetic disks, E for flash)",
+                _("DIN 66399 level (H for magnetic disks, E for flash)"),
                 Select([(lv, lv) for lv in LEVELS], value=minimum, allow_blank=False, id="level"),
                 name="level",
             )
-            yield Field("Witness", Input(id="witness"), name="witness")
-            yield Field("Evidence files (photos; separate with ;)", Input(id="evidence"), name="evidence")
-            yield Field("Destroyed on (YYYY-MM-DD)", Input(value=services.env.today().isoformat(), id="on"), name="on")
-            yield from self.form_footer("Record destruction", variant="error")
+            yield Field(_("Witness"), Input(id="witness"), name="witness")
+            yield Field(_("Evidence files (photos; separate with ;)"), Input(id="evidence"), name="evidence")
+            today = services.env.today().isoformat()
+            yield Field(_("Destroyed on (YYYY-MM-DD)"), Input(value=today, id="on"), name="on")
+            yield from self.form_footer(_("Record destruction"), variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#records", SelectionList).focus()
@@ -73,7 +75,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
         errors: dict[str, str] = {}
         selected: list[int] = list(self.query_one("#records", SelectionList).selected)
         if not selected:
-            errors["records"] = "select at least one disk"
+            errors["records"] = _("select at least one disk")
         method = str(self.query_one("#method", Select).value)
         level = str(self.query_one("#level", Select).value)
         try:
@@ -85,7 +87,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
         ]
         missing = [str(p) for p in evidence if not p.is_file()]
         if missing:
-            errors["evidence"] = f"not a file: {', '.join(missing)}"
+            errors["evidence"] = _("not a file: {paths}").format(paths=", ".join(missing))
         on = None
         try:
             on = parse_date(self.query_one("#on", Input).value)
@@ -110,9 +112,12 @@ class DestroyScreen(FormScreen[list[str] | None]):
             # rendering and signing (pyHanko runs its own event loop) happen here, in a worker
             return [r.certificate for r in destroy(session, services.env, wapp.renderer(), request)]
 
-        self.write_in_background(work, self._destroyed, "Recording the destruction and signing the certificates…")
+        self.write_in_background(work, self._destroyed, _("Recording the destruction and signing the certificates…"))
 
     def _destroyed(self, numbers: list[str]) -> None:
-        self.notify(f"{len(numbers)} disk(s) destroyed; certificates {', '.join(numbers)}", title="Destruction")
+        text = ngettext(
+            "{n} disk destroyed; certificate {numbers}", "{n} disks destroyed; certificates {numbers}", len(numbers)
+        )
+        self.notify(text.format(n=len(numbers), numbers=", ".join(numbers)), title=_("Destruction"))
         self.wapp.changed()
         self.dismiss(numbers)

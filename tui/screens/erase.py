@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from tui.queries import DriveRow
 from tui.screens.form import FormScreen
 from tui.services import EraseRequest
+from tui.texts import K_, N_, _, ngettext
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.methods import get_method
@@ -23,7 +24,7 @@ from wipestation.erasure.service import ResumePoint, resume_point, resume_previe
 from wipestation.errors import WipestationError
 
 MIN_SUFFIX = 6
-VERIFY_CHOICES = [("full read-back", "full"), ("sampled read-back", "sample"), ("no verification", "none")]
+VERIFY_CHOICES = [(N_("full read-back"), "full"), (N_("sampled read-back"), "sample"), (N_("no verification"), "none")]
 
 
 def serial_confirmed(typed: str, serial: str) -> bool:
@@ -47,15 +48,15 @@ def resume_text(point: ResumePoint | None, method: str | None, capacity: int) ->
     if method is None:
         return ""
     try:
-        return "This erasure " + resume_preview(point, get_method(method), capacity) + "."
+        return _("This erasure {what}.").format(what=resume_preview(point, get_method(method), capacity))
     except WipestationError:
         return ""
 
 
 class EraseScreen(FormScreen[EraseRequest | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Erase"),
+        Binding("escape", "cancel", K_("Cancel")),
+        Binding("ctrl+s", "submit", K_("Erase")),
     ]
 
     def __init__(
@@ -75,22 +76,21 @@ class EraseScreen(FormScreen[EraseRequest | None]):
     def compose(self) -> ComposeResult:
         r = self.row
         with Vertical(classes="dialog", id="erase-dialog"):
-            yield Label(f"Erase {r.device}", classes="dialog-title")
+            yield Label(_("Erase {device}").format(device=r.device), classes="dialog-title")
             yield Static(f"{r.serial}  {r.model}  {r.capacity}\n{r.status}", id="erase-drive")
             yield Static("", id="erase-resume")
             options = _options(self.methods)
-            yield Field("Method (NIST SP 800-88 category)", OptionList(*options, id="method"), name="method")
+            yield Field(_("Method (NIST SP 800-88 category)"), OptionList(*options, id="method"), name="method")
+            verify = [(_(label), value) for label, value in VERIFY_CHOICES]
+            yield Field(_("Verification"), Select(verify, value="full", allow_blank=False, id="verify"), name="verify")
             yield Field(
-                "Verification", Select(VERIFY_CHOICES, value="full", allow_blank=False, id="verify"), name="verify"
-            )
-            yield Field(
-                f"Type the serial to confirm (or its last {MIN_SUFFIX} characters)",
+                _("Type the serial to confirm (or its last {n} characters)").format(n=MIN_SUFFIX),
                 Input(placeholder=r.serial[:3] + "…", id="confirm"),
                 name="confirm",
             )
             with Horizontal(classes="buttons"):
-                yield Button("Erase", variant="error", id="go")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Erase"), variant="error", id="go")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self._preselect(self.methods)
@@ -132,7 +132,8 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         try:
             methods = self.probe()
         except WipestationError as exc:
-            self.app.call_from_thread(self.notify, f"could not read what the drive supports: {exc}", severity="warning")
+            message = _("could not read what the drive supports: {error}").format(error=exc)
+            self.app.call_from_thread(self.notify, message, severity="warning")
             return
         self.app.call_from_thread(self._probed, methods)
 
@@ -172,14 +173,14 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         if methods.highlighted is not None:
             chosen = self.methods[methods.highlighted]
         if chosen is None or not chosen.supported:
-            method_field.set_error("choose a method this drive supports")
+            method_field.set_error(_("choose a method this drive supports"))
             ok = False
         else:
             method_field.set_error(None)
         typed = self.query_one("#confirm", Input).value
         if not serial_confirmed(typed, self.row.serial):
             confirm_field.set_error(
-                "that is not this drive's serial" if typed.strip() else "type the drive's serial to confirm"
+                _("that is not this drive's serial") if typed.strip() else _("type the drive's serial to confirm")
             )
             ok = False
         else:
@@ -193,12 +194,13 @@ class EraseScreen(FormScreen[EraseRequest | None]):
 def _options(methods: list[MethodOffer]) -> list[Option]:
     options = []
     for m in methods:
-        text = f"{m.name:<20} {m.nist_category:<6} {m.passes} pass{'es' if m.passes != 1 else ''}"
+        passes = ngettext("{n} pass", "{n} passes", m.passes).format(n=m.passes)
+        text = f"{m.name:<20} {m.nist_category:<6} {passes}"
         if m.reason == NOT_PROBED:
-            text += "  (asking the drive…)"
+            text += "  " + _("(asking the drive…)")
         elif not m.supported:
-            text += f"  (not supported: {m.reason or 'this drive cannot'})"
+            text += "  " + _("(not supported: {why})").format(why=m.reason or _("this drive cannot"))
         if m.recommended and m.supported:
-            text += "  (recommended)"
+            text += "  " + _("(recommended)")
         options.append(Option(text, id=m.name, disabled=not m.supported))
     return options

@@ -14,6 +14,7 @@ from tui.queries import DriveRow
 from tui.screens.erase import MIN_SUFFIX, VERIFY_CHOICES, _options, read_resume_points, resume_text, serial_confirmed
 from tui.screens.form import FormScreen
 from tui.services import EraseRequest
+from tui.texts import K_, _, ngettext
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.run import MethodOffer
@@ -36,15 +37,17 @@ def common_methods(per_drive: list[list[MethodOffer]]) -> list[MethodOffer]:
     for methods in per_drive[1:]:
         supported_by_all &= {m.name for m in methods if m.supported}
     return [
-        m if m.name in supported_by_all else replace(m, supported=False, reason="not on every drive", recommended=False)
+        m
+        if m.name in supported_by_all
+        else replace(m, supported=False, reason=_("not on every drive"), recommended=False)
         for m in first
     ]
 
 
 class EraseManyScreen(FormScreen[ManyErase | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Erase"),
+        Binding("escape", "cancel", K_("Cancel")),
+        Binding("ctrl+s", "submit", K_("Erase")),
     ]
 
     def __init__(self, rows: list[DriveRow], detected: list[DetectedDrive], methods: list[MethodOffer]) -> None:
@@ -56,27 +59,32 @@ class EraseManyScreen(FormScreen[ManyErase | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="erase-many-dialog"):
-            yield Label(f"Erase {len(self.rows)} drives side by side", classes="dialog-title")
+            title = ngettext("Erase {n} drive side by side", "Erase {n} drives side by side", len(self.rows))
+            yield Label(title.format(n=len(self.rows)), classes="dialog-title")
             yield Field(
-                "Method for every drive (NIST SP 800-88 category)",
+                _("Method for every drive (NIST SP 800-88 category)"),
                 OptionList(*_options(self.methods), id="method"),
                 name="method",
             )
             yield Field(
-                "Verification", Select(VERIFY_CHOICES, value="full", allow_blank=False, id="verify"), name="verify"
+                _("Verification"),
+                Select(
+                    [(_(label), value) for label, value in VERIFY_CHOICES], value="full", allow_blank=False, id="verify"
+                ),
+                name="verify",
             )
             for i, r in enumerate(self.rows):
                 yield Static(f"{r.device}  {r.serial}  {r.model}  {r.capacity}", classes="many-drive")
                 yield Static("", id=f"resume-{i}", classes="many-resume")
                 yield Field(
-                    f"Serial of {r.device} (or its last {MIN_SUFFIX} characters)",
+                    _("Serial of {device} (or its last {n} characters)").format(device=r.device, n=MIN_SUFFIX),
                     Input(placeholder=r.serial[:3] + "…", id=f"confirm-{i}"),
                     name=f"confirm-{i}",
                 )
             yield Static("", classes="form-error", id="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Erase", variant="error", id="go")
-                yield Button("Cancel", id="cancel")
+                yield Button(_("Erase"), variant="error", id="go")
+                yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         option_list = self.query_one("#method", OptionList)
@@ -124,7 +132,7 @@ class EraseManyScreen(FormScreen[ManyErase | None]):
         chosen = self._chosen()
         method_field = self.query_one("#field-method", Field)
         if chosen is None or not chosen.supported:
-            method_field.set_error("choose a method every drive supports")
+            method_field.set_error(_("choose a method every drive supports"))
             return
         method_field.set_error(None)
         verify = str(self.query_one("#verify", Select).value)
@@ -137,10 +145,10 @@ class EraseManyScreen(FormScreen[ManyErase | None]):
                 field.set_error(None)
                 requests.append(EraseRequest(r.device, r.serial, chosen.name, verify))
             else:
-                why = "that is not this drive's serial" if typed.strip() else "no serial typed"
+                why = _("that is not this drive's serial") if typed.strip() else _("no serial typed")
                 field.set_error(why)
                 refused.append((r.device, why))
         if not requests:
-            self.query_one("#form-error", Static).update("no drive is confirmed: type each drive's serial")
+            self.query_one("#form-error", Static).update(_("no drive is confirmed: type each drive's serial"))
             return
         self.dismiss(ManyErase(requests, refused))

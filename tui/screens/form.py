@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from tui.texts import _, localise_bindings
 from tui.widgets import Field
 from wipestation.errors import WipestationError
 
@@ -24,11 +25,15 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
     # A service error's `field` (the service's name for the input) -> this form's field, where they differ
     FIELD_NAMES: ClassVar[dict[str, str]] = {}
 
+    def __init__(self) -> None:
+        super().__init__()
+        localise_bindings(self)
+
     def form_footer(self, go: str, *, variant: str = "primary") -> ComposeResult:
         yield Static("", classes="form-error", id="form-error")
         with Horizontal(classes="buttons"):
             yield Button(go, variant=variant, id="go")  # type: ignore[arg-type]
-            yield Button("Cancel", id="cancel")
+            yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         """(Also runs after a subclass's on_mount: Textual calls the handlers of each class.)"""
@@ -53,13 +58,13 @@ class FormScreen(ModalScreen[ResultT], Generic[ResultT]):
     _busy_note: str | None = None
 
     def write_in_background(
-        self, work: Callable[[Session], T], done: Callable[[T], object], note: str = "Saving…"
+        self, work: Callable[[Session], T], done: Callable[[T], object], note: str | None = None
     ) -> None:
         """Run the service call in a worker (one retried transaction); `done(result)` back on the UI
         thread, or the refusal shown beside its field."""
         from tui.background import store_write
 
-        self._set_busy(note)
+        self._set_busy(note or _("Saving…"))
 
         def finished(result: T) -> None:
             self._set_busy(None)

@@ -11,7 +11,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from tui.widgets import format_duration
+from tui.texts import K_, _, localise_bindings
+from tui.widgets import format_duration, status_word
 from wipestation.models import Drive, Erasure
 
 if TYPE_CHECKING:
@@ -21,7 +22,11 @@ STORE_ROWS = 200
 
 
 class HistoryScreen(Screen[None]):
-    BINDINGS = [Binding("escape", "app.show_dashboard", "Back")]
+    BINDINGS = [Binding("escape", "app.show_dashboard", K_("Back"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        localise_bindings(self)
 
     @property
     def wapp(self) -> WipestationApp:
@@ -29,22 +34,28 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         session: DataTable[Any] = DataTable(id="session-jobs", cursor_type="row", zebra_stripes=True)
-        for label, width in (("Device", 10), ("Serial", 18), ("Method", 12), ("Result", None)):
+        for label, width in ((_("Device"), 10), (_("Serial"), 18), (_("Method"), 12), (_("Result"), None)):
             session.add_column(label, width=width)
         stored: DataTable[Any] = DataTable(id="stored-erasures", cursor_type="row", zebra_stripes=True)
-        for label, width in (("#", 5), ("Started (UTC)", 16), ("Serial", 18), ("Method", 12), ("Outcome", 11)):
+        for label, width in (
+            ("#", 5),
+            (_("Started (UTC)"), 16),
+            (_("Serial"), 18),
+            (_("Method"), 12),
+            (_("Outcome"), 11),
+        ):
             stored.add_column(label, width=width)
-        stored.add_column("Duration", width=9)
+        stored.add_column(_("Duration"), width=9)
         yield Header()
         with Vertical(classes="full"):
-            yield Label("Finished in this session", classes="pane-title")
+            yield Label(_("Finished in this session"), classes="pane-title")
             yield session
-            yield Label(f"Erasures in the store (newest {STORE_ROWS})", classes="pane-title")
+            yield Label(_("Erasures in the store (newest {n})").format(n=STORE_ROWS), classes="pane-title")
             yield stored
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.sub_title = "erasure history"
+        self.sub_title = _("erasure history")
         self.reload()
         self.query_one("#session-jobs", DataTable).focus()
 
@@ -66,4 +77,6 @@ class HistoryScreen(Screen[None]):
         stored.clear()
         for eid, started, serial, method, outcome, ended in rows:
             took = format_duration((ended - started).total_seconds()) if ended else "-"
-            stored.add_row(str(eid), started.strftime("%Y-%m-%d %H:%M"), serial, method, outcome.value, took)
+            stored.add_row(
+                str(eid), started.strftime("%Y-%m-%d %H:%M"), serial, method, status_word(outcome.value), took
+            )

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, Static
 
 from tui.screens.form import FormScreen
+from tui.texts import K_, _
 from tui.widgets import Field
 from wipestation import custody
 from wipestation.errors import WipestationError
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 
 class HoldScreen(FormScreen[bool]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "submit", "Hold")]
+    BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Hold"))]
     CANCEL_VALUE = False
 
     def __init__(self, record_id: int) -> None:
@@ -36,11 +37,11 @@ class HoldScreen(FormScreen[bool]):
     def compose(self) -> ComposeResult:
         default = self.wapp.services.env.today() + timedelta(days=30)
         with Vertical(classes="dialog", id="hold-dialog"):
-            yield Label(f"Hold record {self.record_id}", classes="dialog-title")
-            yield Static("The record will not be due before the hold ends. The reason is kept in the audit log.")
-            yield Field("Until (YYYY-MM-DD)", Input(value=default.isoformat(), id="until"), name="until")
-            yield Field("Reason (dispute, police request, ...)", Input(id="reason"), name="reason")
-            yield from self.form_footer("Hold")
+            yield Label(_("Hold record {id}").format(id=self.record_id), classes="dialog-title")
+            yield Static(_("The record will not be due before the hold ends. The reason is kept in the audit log."))
+            yield Field(_("Until (YYYY-MM-DD)"), Input(value=default.isoformat(), id="until"), name="until")
+            yield Field(_("Reason (dispute, police request, ...)"), Input(id="reason"), name="reason")
+            yield from self.form_footer(_("Hold"))
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
@@ -54,12 +55,12 @@ class HoldScreen(FormScreen[bool]):
         try:
             until = parse_date(self.query_one("#until", Input).value)
             if until <= env.today():
-                errors["until"] = f"the hold must end after today ({env.today()})"
+                errors["until"] = _("the hold must end after today ({today})").format(today=env.today())
         except WipestationError as exc:
             errors["until"] = str(exc)
         reason = self.query_one("#reason", Input).value.strip()
         if not reason:
-            errors["reason"] = "a hold needs a reason"
+            errors["reason"] = _("a hold needs a reason")
         self.show_errors(errors)
         if errors or until is None:
             return
@@ -68,8 +69,8 @@ class HoldScreen(FormScreen[bool]):
         def work(session: Session) -> None:
             custody.hold(session, env, str(record_id), until, reason)
 
-        def done(_: None) -> None:
-            self.notify(f"record {record_id} on hold until {until}", title="Hold")
+        def done(_result: None) -> None:
+            self.notify(_("record {id} on hold until {until}").format(id=record_id, until=until), title=_("Hold"))
             self.wapp.changed()
             self.dismiss(True)
 

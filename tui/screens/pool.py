@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 
 from tui.rowtable import RowTable
+from tui.texts import K_, N_, _, localise_bindings, state_word
 from wipestation.devices import DetectedDrive
 from wipestation.identity import DriveIdentity
 from wipestation.labels import parse_label_code
@@ -25,36 +26,39 @@ if TYPE_CHECKING:
 
 STATE_STYLE = {"available": "green", "due": "bold dark_orange", "retired": "dim", "erasing": "cyan"}
 HEALTH_STYLE = {"healthy": "green", "failing": "bold red", "unknown": "yellow"}
+HEALTH_WORDS = {"healthy": N_("healthy"), "failing": N_("failing"), "unknown": N_("unknown")}
 COLUMNS = [
-    ("Serial", 24),
-    ("Capacity", 10),
-    ("State", 10),
-    ("Erased", 7),
-    ("Last erased", 12),
-    ("Health", 9),
-    ("Checked", 11),
-    ("Record", 0),
+    (N_("Serial"), 24),
+    (N_("Capacity"), 10),
+    (N_("State"), 10),
+    (N_("Erased"), 7),
+    (N_("Last erased"), 12),
+    (N_("Health"), 9),
+    (N_("Checked"), 11),
+    (N_("Record"), 0),
 ]
 
 
 def format_pool_drive(p: PoolDrive) -> list[tuple[str, str]]:
     record = ""
     if p.record_id is not None:
-        record = f"#{p.record_id}" + (f" due {p.due_on.isoformat()}" if p.due_on else "")
+        record = f"#{p.record_id}" + (" " + _("due {date}").format(date=p.due_on.isoformat()) if p.due_on else "")
     elif p.destruction == QUEUED:
-        due = f", due {p.destruction_due_on.isoformat()}" if p.destruction_due_on else ""
-        record = f"#{p.destruction_record_id} queued for destruction{due}: {p.retired_reason or ''}"
+        when = p.destruction_due_on
+        due = ", " + _("due {date}").format(date=when.isoformat()) if when else ""
+        queued = _("#{id} queued for destruction").format(id=p.destruction_record_id)
+        record = f"{queued}{due}: {p.retired_reason or ''}"
     elif p.destruction == DESTROYED:
-        record = f"#{p.destruction_record_id} destroyed"
+        record = _("#{id} destroyed").format(id=p.destruction_record_id)
     elif p.retired_reason:
         record = p.retired_reason
     return [
         (p.serial, ""),
         (format_capacity(p.capacity_bytes), ""),
-        (p.state, STATE_STYLE.get(p.state, "")),
+        (state_word(p.state), STATE_STYLE.get(p.state, "")),
         (f"{p.erase_count}x", ""),
-        (p.last_erased_at.date().isoformat() if p.last_erased_at else "never", ""),
-        (p.health, HEALTH_STYLE.get(p.health, "")),
+        (p.last_erased_at.date().isoformat() if p.last_erased_at else _("never"), ""),
+        (_(HEALTH_WORDS[p.health]) if p.health in HEALTH_WORDS else p.health, HEALTH_STYLE.get(p.health, "")),
         (p.health_at.date().isoformat() if p.health_at else "-", ""),
         (record, ""),
     ]
@@ -62,13 +66,14 @@ def format_pool_drive(p: PoolDrive) -> list[tuple[str, str]]:
 
 class PoolScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+f", "focus_scan", "Scan"),
-        Binding("r", "register_backup", "Register backup"),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("ctrl+f", "focus_scan", K_("Scan")),
+        Binding("r", "register_backup", K_("Register backup")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        localise_bindings(self)
         self.drives: list[PoolDrive] = []
 
     @property
@@ -78,12 +83,12 @@ class PoolScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="full"):
-            yield Input(placeholder="scan a shelf label (or type its code) to open its record", id="scan")
+            yield Input(placeholder=_("scan a shelf label (or type its code) to open its record"), id="scan")
             yield RowTable(COLUMNS, format_pool_drive, id="pool")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Backup-drive pool"
+        self.title = _("Backup-drive pool")
         self.reload()
         self.query_one("#scan", Input).focus()
 
@@ -96,7 +101,7 @@ class PoolScreen(Screen[None]):
             self.drives = list_pool(s, services.env)
         self.table.set_rows(self.drives)
         free = sum(1 for d in self.drives if d.state == AVAILABLE)
-        self.sub_title = f"{len(self.drives)} drives, {free} available"
+        self.sub_title = _("{n} drives, {free} available").format(n=len(self.drives), free=free)
 
     @property
     def table(self) -> RowTable[PoolDrive]:
@@ -121,13 +126,17 @@ class PoolScreen(Screen[None]):
         """The record a scanned label names, or None (with a notice saying why)."""
         parsed = parse_label_code(code)
         if parsed is None:
-            self.notify(f"'{code[:60]}' is not a wipestation shelf label", title="Scan", severity="error")
+            self.notify(
+                _("'{code}' is not a wipestation shelf label").format(code=code[:60]), title=_("Scan"), severity="error"
+            )
             return None
         record_id, serial = parsed
         with self.wapp.services.sessions.begin() as s:
             record = s.get(CustodyRecord, record_id)
             if record is None or record.drive.serial != serial:
-                self.notify(f"'{code[:60]}' names no record of this shop", title="Scan", severity="error")
+                self.notify(
+                    _("'{code}' names no record of this shop").format(code=code[:60]), title=_("Scan"), severity="error"
+                )
                 return None
         return record_id
 
@@ -139,7 +148,11 @@ class PoolScreen(Screen[None]):
         if drive is None:
             return
         if drive.state != AVAILABLE:
-            self.notify(f"{drive.serial} is {drive.state}, not available", title="Pool", severity="warning")
+            self.notify(
+                _("{serial} is {state}, not available").format(serial=drive.serial, state=state_word(drive.state)),
+                title=_("Pool"),
+                severity="warning",
+            )
             return
         ident = DriveIdentity(
             serial=drive.serial, model=drive.model, capacity_bytes=drive.capacity_bytes, device="pool drive"

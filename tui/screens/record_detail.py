@@ -13,6 +13,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
+from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
 from wipestation import custody, views
 from wipestation.errors import WipestationError
 from wipestation.history import position_text
@@ -32,27 +33,28 @@ if TYPE_CHECKING:
 
 
 CERTIFICATE_COLUMNS = (
-    ("Certificate", 18),
-    ("Kind", 12),
-    ("Issued", 17),
-    ("Serial", 20),
-    ("Sent / revoked", 28),
-    ("By", None),
+    (N_("Certificate"), 18),
+    (N_("Kind"), 12),
+    (N_("Issued"), 17),
+    (N_("Serial"), 20),
+    (N_("Sent / revoked"), 28),
+    (N_("By"), None),
 )
 
 
 class RecordDetailScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("h", "hold", "Hold"),
-        Binding("r", "release", "Release"),
-        Binding("d", "request_deletion", "Deletion asked"),
-        Binding("o", "open_pdf", "Open PDF"),
-        Binding("p", "pdf_path", "PDF path"),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("h", "hold", K_("Hold")),
+        Binding("r", "release", K_("Release")),
+        Binding("d", "request_deletion", K_("Deletion asked")),
+        Binding("o", "open_pdf", K_("Open PDF")),
+        Binding("p", "pdf_path", K_("PDF path")),
     ]
 
     def __init__(self, record_id: int) -> None:
         super().__init__()
+        localise_bindings(self)
         self.record_id = record_id
         self.data: dict[str, Any] = {}
         self.detail: RecordDetail | None = None
@@ -65,34 +67,34 @@ class RecordDetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         certs: DataTable[Any] = DataTable(id="certificates", cursor_type="row")
         for label, width in CERTIFICATE_COLUMNS:
-            certs.add_column(label, width=width)
+            certs.add_column(_(label), width=width)
         erasures: DataTable[Any] = DataTable(id="erasures", cursor_type="row")
         for label, width in (
             ("#", 5),
-            ("Method", 18),
-            ("Outcome", 16),
-            ("Started (UTC)", 17),
-            ("Ended (UTC)", 17),
-            ("Written", 10),
-            ("Verified", 10),
-            ("Bad", 4),
-            ("Checkpoint", 22),
-            ("Certificate", None),
+            (N_("Method"), 18),
+            (N_("Outcome"), 16),
+            (N_("Started (UTC)"), 17),
+            (N_("Ended (UTC)"), 17),
+            (N_("Written"), 10),
+            (N_("Verified"), 10),
+            (N_("Bad"), 4),
+            (N_("Checkpoint"), 22),
+            (N_("Certificate"), None),
         ):
-            erasures.add_column(label, width=width)
+            erasures.add_column(_(label), width=width)
         history: DataTable[Any] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        for label, width in (("#", 5), ("When (UTC)", 17), ("Who", 12), ("What", 26), ("Change", None)):
-            history.add_column(label, width=width)
+        for label, width in (("#", 5), (N_("When (UTC)"), 17), (N_("Who"), 12), (N_("What"), 26), (N_("Change"), None)):
+            history.add_column(_(label), width=width)
         yield Header()
         with Vertical(classes="full"):
             yield Static(id="detail")
-            yield Label("Certificates (o: open PDF, p: show its path)", classes="pane-title")
+            yield Label(_("Certificates (o: open PDF, p: show its path)"), classes="pane-title")
             certs.styles.height = 4
             yield certs
-            yield Label("Erasures of this drive (oldest first)", classes="pane-title")
+            yield Label(_("Erasures of this drive (oldest first)"), classes="pane-title")
             erasures.styles.height = 5
             yield erasures
-            yield Label("History (audit log)", classes="pane-title")
+            yield Label(_("History (audit log)"), classes="pane-title")
             yield history
         yield Footer(compact=True, show_command_palette=False)
 
@@ -118,7 +120,7 @@ class RecordDetailScreen(Screen[None]):
     def apply(self, detail: RecordDetail) -> None:
         self.detail = detail
         self.data = detail.to_dict()
-        self.sub_title = f"record {self.record_id}"
+        self.sub_title = _("record {id}").format(id=self.record_id)
         self.query_one("#detail", Static).update(_describe(detail))
         table = self.query_one("#certificates", DataTable)
         table.clear()
@@ -146,37 +148,37 @@ class RecordDetailScreen(Screen[None]):
 
         holds = [h for h in self.data.get("holds", []) if not h["released"]]
         if not holds:
-            self.notify(f"record {self.record_id} is not on hold", severity="warning")
+            self.notify(_("record {id} is not on hold").format(id=self.record_id), severity="warning")
             return
-        text = "\n".join(f"hold until {h['until']}: {h['reason']}" for h in holds)
+        text = "\n".join(_("hold until {until}: {reason}").format(until=h["until"], reason=h["reason"]) for h in holds)
         rule = self.data["rule_due_on"]
         self._confirm(
             ReasonScreen(
-                f"Release record {self.record_id}?",
-                f"{text}\n\nThe hold ends now; the record is due again by its rule ({rule}).",
-                yes="Release",
-                reason_label="Why does the hold end early?",
+                _("Release record {id}?").format(id=self.record_id),
+                text + "\n\n" + _("The hold ends now; the record is due again by its rule ({rule}).").format(rule=rule),
+                yes=_("Release"),
+                reason_label=_("Why does the hold end early?"),
             ),
             custody.release,
-            "released",
+            _("record {id} released").format(id=self.record_id),
         )
 
     def action_request_deletion(self) -> None:
         from tui.screens.confirm import ReasonScreen
 
-        text = (
-            f"The customer asked for early deletion: record {self.record_id} becomes due today "
+        text = _(
+            "The customer asked for early deletion: record {id} becomes due today "
             "(a running hold still comes first). The request is kept in the audit log."
-        )
+        ).format(id=self.record_id)
         self._confirm(
             ReasonScreen(
-                f"Deletion requested for record {self.record_id}?",
+                _("Deletion requested for record {id}?").format(id=self.record_id),
                 text,
-                yes="Record request",
-                reason_label="How did the customer ask (letter, phone call, e-mail of ...)?",
+                yes=_("Record request"),
+                reason_label=_("How did the customer ask (letter, phone call, e-mail of ...)?"),
             ),
             custody.request_deletion,
-            "deletion requested",
+            _("record {id}: deletion requested").format(id=self.record_id),
         )
 
     def _confirm(
@@ -196,7 +198,7 @@ class RecordDetailScreen(Screen[None]):
             except WipestationError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"record {self.record_id} {done}")
+            self.notify(done)
             self.wapp.changed()
 
         self.app.push_screen(screen, answer)
@@ -204,7 +206,7 @@ class RecordDetailScreen(Screen[None]):
     def _selected_certificate(self) -> str | None:
         table = self.query_one("#certificates", DataTable)
         if table.row_count == 0:
-            self.notify("This record has no certificate yet.", severity="warning")
+            self.notify(_("This record has no certificate yet."), severity="warning")
             return None
         return self.certificates[table.cursor_row]
 
@@ -225,7 +227,7 @@ class RecordDetailScreen(Screen[None]):
         if then_open:
             self.app.call_from_thread(self.wapp.open_path, path)
         else:
-            self.app.call_from_thread(self.notify, str(path), title="Certificate PDF", timeout=30)
+            self.app.call_from_thread(self.notify, str(path), title=_("Certificate PDF"), timeout=30)
 
     def action_open_pdf(self) -> None:
         self._pdf(True)
@@ -237,43 +239,56 @@ class RecordDetailScreen(Screen[None]):
 def _when(r: RecordView) -> str:
     """No "overdue" once the record is closed; a hold says so."""
     if not r.is_open:
-        return f"  (closed: {r.state})"
+        return "  " + _("(closed: {state})").format(state=state_word(r.state))
     if r.on_hold:
-        return "  (ON HOLD)"
+        return "  " + _("(ON HOLD)")
     return f" ({days_text(r.days_left)})"
+
+
+def _head(word: str) -> str:
+    """A line's heading (translated), padded so the values line up."""
+    return f"{_(word):<9} "
 
 
 def _describe(detail: RecordDetail) -> str:
     r = detail.record
     d = r.drive
     e = escape
+    title = _("[b]Record {id}[/b]: {kind}, [b]{state}[/b]").format(
+        id=r.id, kind=kind_word(r.kind), state=state_word(r.state)
+    )
     lines = [
-        f"[b]Record {r.id}[/b]: {r.kind}, [b]{r.state}[/b]" + ("  (on hold)" if r.on_hold else ""),
-        f"Drive     {e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
+        title + ("  " + _("(on hold)") if r.on_hold else ""),
+        _head(N_("Drive")) + f"{e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
         f"{format_capacity(d.capacity_bytes)}  {d.bus or ''} {d.media or ''}",
-        f"Customer  {e(r.customer_name)} ({r.customer_id})   job {e(r.job or '-')}"
+        _head(N_("Customer"))
+        + f"{e(r.customer_name)} ({r.customer_id})   "
+        + _("job {job}").format(job=e(r.job or "-"))
         if r.customer_id is not None
-        else f"Owner     the shop's own drive, retired: {e(r.destroy_reason or '-')}",
-        f"Since     {r.started_on}   due {r.due_on}" + _when(r),
+        else _head(N_("Owner"))
+        + _("the shop's own drive, retired: {reason}").format(reason=e(r.destroy_reason or "-")),
+        _head(N_("Since")) + f"{r.started_on}   " + _("due {date}").format(date=r.due_on) + _when(r),
     ]
     if r.rule_due_on != r.due_on:
-        lines.append(f"Rule      due {r.rule_due_on} by the retention rule")
+        lines.append(_head(N_("Rule")) + _("due {date} by the retention rule").format(date=r.rule_due_on))
     if r.deletion_requested_on:
         how = f": {e(r.deletion_reason)}" if r.deletion_reason else ""
-        lines.append(f"Deletion  requested by the customer on {r.deletion_requested_on}{how}")
+        requested = _("requested by the customer on {date}").format(date=r.deletion_requested_on)
+        lines.append(_head(N_("Deletion")) + requested + how)
     for h in r.holds:
-        state = "released" if h.released else "active"
-        lines.append(f"Hold      until {h.until} ({state}): {e(h.reason)}  \\[{e(h.by)}]")
+        state = _("released") if h.released else _("active")
+        hold = _("until {until} ({state}): {reason}").format(until=h.until, state=state, reason=e(h.reason))
+        lines.append(_head(N_("Hold")) + f"{hold}  \\[{e(h.by)}]")
         if h.release_reason:
-            lines.append(f"          released: {e(h.release_reason)}")
+            lines.append(" " * 10 + _("released: {reason}").format(reason=e(h.release_reason)))
     if r.location:
-        lines.append(f"Location  {e(r.location)}")
+        lines.append(_head(N_("Location")) + e(r.location))
     if r.host_computer:
-        lines.append(f"Computer  {e(r.host_computer)}")
+        lines.append(_head(N_("Computer")) + e(r.host_computer))
     if r.seal_number:
-        lines.append(f"Seal      {e(r.seal_number)}")
+        lines.append(_head(N_("Seal")) + e(r.seal_number))
     if detail.last_erasure_warning:
-        lines.append(f"[b]Warning[/b]   {e(detail.last_erasure_warning)}")
+        lines.append(_("[b]Warning[/b]") + f"   {e(detail.last_erasure_warning)}")
     return "\n".join(lines)
 
 

@@ -13,31 +13,41 @@ from textual.widgets import Footer, Header, Input, Select
 
 from tui.queries import RecordRow, record_rows
 from tui.rowtable import RowTable, reuse_rows
+from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
+from wipestation.i18n import KIND_WORDS, STATE_WORDS
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp
 
-FILTERS = [("all records", "all"), ("open", "open"), ("due", "due"), ("closed", "closed")]
+FILTERS = [(N_("all records"), "all"), (N_("open"), "open"), (N_("due"), "due"), (N_("closed"), "closed")]
 STATE_STYLE = {"due": "bold dark_orange", "erased": "green", "destroyed": "green", "erasing": "cyan"}
 COLUMNS = [
-    ("Record", 7),
-    ("Kind", 9),
-    ("State", 9),
-    ("Serial", 22),
-    ("Customer", 28),
-    ("Job", 12),
-    ("Due", 11),
+    (N_("Record"), 7),
+    (N_("Kind"), 9),
+    (N_("State"), 9),
+    (N_("Serial"), 22),
+    (N_("Customer"), 28),
+    (N_("Job"), 12),
+    (N_("Due"), 11),
     ("", 16),
-    ("Location", 0),
+    (N_("Location"), 0),
 ]
+
+
+def columns() -> list[tuple[str, int]]:
+    """The columns, the kind and the state as wide as the language's longest words."""
+    kind = max([9] + [len(kind_word(k)) for k in KIND_WORDS])
+    state = max([9] + [len(state_word(s)) for s in STATE_WORDS])
+    widths = {N_("Kind"): kind, N_("State"): state}
+    return [(label, widths.get(label, width)) for label, width in COLUMNS]
 
 
 def format_record(r: RecordRow) -> list[tuple[str, str]]:
     return [
         (str(r.id), ""),
-        (r.kind, ""),
-        (r.state, STATE_STYLE.get(r.state, "")),
+        (kind_word(r.kind), ""),
+        (state_word(r.state), STATE_STYLE.get(r.state, "")),
         (r.serial, ""),
         (r.customer_name if r.customer_id is None else f"{r.customer_name} ({r.customer_id})", ""),
         (r.job or "", ""),
@@ -55,19 +65,20 @@ def _when(r: RecordRow) -> tuple[str, str]:
     if r.state not in ("holding", "stored", "due", "erasing"):
         return "", ""
     if r.on_hold:
-        return "ON HOLD", HOLD_STYLE
+        return _("ON HOLD"), HOLD_STYLE
     return days_text(r.days_left), ""
 
 
 class RecordsScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+f", "focus_search", "Search"),
-        Binding("h", "hold", "Hold"),
+        Binding("escape", "app.pop_screen", K_("Back")),
+        Binding("ctrl+f", "focus_search", K_("Search")),
+        Binding("h", "hold", K_("Hold")),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        localise_bindings(self)
         self.all_rows: list[RecordRow] = []
         self.shown: list[RecordRow] = []
 
@@ -76,12 +87,13 @@ class RecordsScreen(Screen[None]):
         return cast("WipestationApp", self.app)
 
     def compose(self) -> ComposeResult:
-        table: RowTable[RecordRow] = RowTable(COLUMNS, format_record, id="records")
+        table: RowTable[RecordRow] = RowTable(columns(), format_record, id="records")
         yield Header()
         with Vertical(classes="full"):
             with Horizontal(id="filters"):
-                yield Input(placeholder="search id, serial, customer, job, location", id="search")
-                yield Select(FILTERS, value="all", allow_blank=False, id="state")
+                yield Input(placeholder=_("search id, serial, customer, job, location"), id="search")
+                filters = [(_(label), value) for label, value in FILTERS]
+                yield Select(filters, value="all", allow_blank=False, id="state")
             yield table
         yield Footer(compact=True, show_command_palette=False)
 
@@ -117,7 +129,7 @@ class RecordsScreen(Screen[None]):
             rows = [r for r in rows if text in _haystack(r)]
         self.shown = rows
         self.table.set_rows(rows, key=_record_id)
-        self.sub_title = f"{len(rows)} of {len(self.all_rows)} records"
+        self.sub_title = _("{n} of {total} records").format(n=len(rows), total=len(self.all_rows))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter()

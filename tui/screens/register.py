@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, Static
 
 from tui.screens.form import FormScreen
+from tui.texts import K_, N_, _, kind_word
 from tui.widgets import Field
 from wipestation import custody
 from wipestation.devices import DetectedDrive
@@ -23,7 +24,12 @@ if TYPE_CHECKING:
     from tui.app import WipestationApp
 
 
-MEDIA_CHOICES = [("not known", "unknown"), ("hard disk (hdd)", "hdd"), ("SSD", "ssd"), ("flash / USB stick", "flash")]
+MEDIA_CHOICES = [
+    (N_("not known"), "unknown"),
+    (N_("hard disk (hdd)"), "hdd"),
+    (N_("SSD"), "ssd"),
+    (N_("flash / USB stick"), "flash"),
+]
 
 
 class RegisterScreen(FormScreen[int | None]):
@@ -39,9 +45,9 @@ class RegisterScreen(FormScreen[int | None]):
     }
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "submit", "Register"),
-        Binding("f4", "pick_customer", "Pick customer"),
+        Binding("escape", "cancel", K_("Cancel")),
+        Binding("ctrl+s", "submit", K_("Register")),
+        Binding("f4", "pick_customer", K_("Pick customer")),
     ]
 
     def __init__(self, kind: str, detected: DetectedDrive | None) -> None:
@@ -58,12 +64,12 @@ class RegisterScreen(FormScreen[int | None]):
         with Vertical(classes="dialog", id="register-dialog"):
             if self.detected is not None:
                 ident = self.detected.identity
-                yield Label(f"Register {ident.device}", classes="dialog-title")
+                yield Label(_("Register {device}").format(device=ident.device), classes="dialog-title")
                 yield Static(f"{ident.serial}  {ident.model or ''}  {format_capacity(ident.capacity_bytes)}")
                 yield Field(
-                    "Kind",
+                    _("Kind"),
                     Select(
-                        [("backup (kept 30 days)", "backup"), ("abandoned disk (kept 3 months)", "abandoned")],
+                        [(_("backup (kept 30 days)"), "backup"), (_("abandoned disk (kept 3 months)"), "abandoned")],
                         value=self.kind,
                         allow_blank=False,
                         id="kind",
@@ -74,44 +80,49 @@ class RegisterScreen(FormScreen[int | None]):
                 yield from self._label_fields()
                 return
             yield Field(
-                "Customer (F4 to pick, or type an id)", Input(placeholder="customer id", id="customer"), name="customer"
+                _("Customer (F4 to pick, or type an id)"),
+                Input(placeholder=_("customer id"), id="customer"),
+                name="customer",
             )
             yield Static("", id="customer-name")
-            yield Field("Repair job reference", Input(id="job"), name="job")
+            yield Field(_("Repair job reference"), Input(id="job"), name="job")
             yield Field(
-                "Date the backup was made / the disk was abandoned (YYYY-MM-DD)",
+                _("Date the backup was made / the disk was abandoned (YYYY-MM-DD)"),
                 Input(value=self.wapp.services.env.today().isoformat(), id="started"),
                 name="started",
             )
-            yield Field("Location", Input(id="location"), name="location")
-            yield from self.form_footer("Register")
+            yield Field(_("Location"), Input(id="location"), name="location")
+            yield from self.form_footer(_("Register"))
 
     def _label_fields(self) -> ComposeResult:
         """Registration from the label: two fields a line, so the form fits 80x24 with its title."""
-        yield Label("Register an abandoned disk from its label", classes="dialog-title")
+        yield Label(_("Register an abandoned disk from its label"), classes="dialog-title")
         with Horizontal(classes="pair"):
-            yield Field("Serial", Input(id="serial"), name="serial")
-            yield Field("Model", Input(id="model"), name="model")
+            yield Field(_("Serial"), Input(id="serial"), name="serial")
+            yield Field(_("Model"), Input(id="model"), name="model")
+        media = [(_(label), value) for label, value in MEDIA_CHOICES]
         with Horizontal(classes="pair"):
-            yield Field("Capacity (500GB, 2TB, 1TiB)", Input(id="capacity"), name="capacity")
-            yield Field("Media", Select(MEDIA_CHOICES, value="unknown", allow_blank=False, id="media"), name="media")
+            yield Field(_("Capacity (500GB, 2TB, 1TiB)"), Input(id="capacity"), name="capacity")
+            yield Field(_("Media"), Select(media, value="unknown", allow_blank=False, id="media"), name="media")
         with Horizontal(classes="pair"):
             yield Field(
-                "Customer (F4 to pick, or an id)", Input(placeholder="customer id", id="customer"), name="customer"
+                _("Customer (F4 to pick, or an id)"),
+                Input(placeholder=_("customer id"), id="customer"),
+                name="customer",
             )
-            yield Field("Repair job reference", Input(id="job"), name="job")
+            yield Field(_("Repair job reference"), Input(id="job"), name="job")
         yield Static("", id="customer-name")
         with Horizontal(classes="pair"):
             yield Field(
-                "Abandoned on (YYYY-MM-DD)",
+                _("Abandoned on (YYYY-MM-DD)"),
                 Input(value=self.wapp.services.env.today().isoformat(), id="started"),
                 name="started",
             )
-            yield Field("Location", Input(id="location"), name="location")
+            yield Field(_("Location"), Input(id="location"), name="location")
         with Horizontal(classes="pair"):
-            yield Field("Computer it came from", Input(id="computer"), name="computer")
-            yield Field("Seal number", Input(id="seal"), name="seal")
-        yield from self.form_footer("Register")
+            yield Field(_("Computer it came from"), Input(id="computer"), name="computer")
+            yield Field(_("Seal number"), Input(id="seal"), name="seal")
+        yield from self.form_footer(_("Register"))
 
     def on_mount(self) -> None:
         first = "#serial" if self.detected is None else "#customer"
@@ -139,7 +150,7 @@ class RegisterScreen(FormScreen[int | None]):
         try:
             with self.wapp.services.sessions.begin() as s:
                 c = get_customer(s, int(text))
-                label.update(f"  {c.name}" + ("  (anonymised)" if c.anonymised_at else ""))
+                label.update(f"  {c.name}" + ("  " + _("(anonymised)") if c.anonymised_at else ""))
                 self.customer_id = c.id
         except WipestationError as exc:
             label.update(f"  {exc}")
@@ -163,9 +174,9 @@ class RegisterScreen(FormScreen[int | None]):
         serial = self._value("serial")
         model = self._value("model")
         if not serial:
-            errors["serial"] = "type the serial from the label"
+            errors["serial"] = _("type the serial from the label")
         if not model:
-            errors["model"] = "type the model from the label"
+            errors["model"] = _("type the model from the label")
         capacity = None
         try:
             capacity = parse_capacity(self._value("capacity"))
@@ -185,12 +196,12 @@ class RegisterScreen(FormScreen[int | None]):
             kind = str(self.query_one("#kind", Select).value)
         customer_text = self._value("customer")
         if not customer_text:
-            errors["customer"] = "pick a customer (F4), or add a new one there"
+            errors["customer"] = _("pick a customer (F4), or add a new one there")
         elif not customer_text.isdigit():
-            errors["customer"] = "a customer id is a number (F4 to search)"
+            errors["customer"] = _("a customer id is a number (F4 to search)")
         job = self._value("job") or None
         if kind == "backup" and not job:
-            errors["job"] = "a backup needs the repair job reference"
+            errors["job"] = _("a backup needs the repair job reference")
         started = None
         try:
             started = parse_date(self._value("started"))
@@ -219,7 +230,8 @@ class RegisterScreen(FormScreen[int | None]):
 
         def done(result: tuple[int, Any]) -> None:
             record_id, due = result
-            self.notify(f"{kind} record {record_id} for {serial}: due {due}", title="Registered")
+            text = _("{kind} record {id} for {serial}: due {due}")
+            self.notify(text.format(kind=kind_word(kind), id=record_id, serial=serial, due=due), title=_("Registered"))
             self.wapp.changed()
             self.dismiss(record_id)
 

@@ -18,6 +18,7 @@ import click
 
 from wipestation.errors import ExitCode, WipestationError
 from wipestation.files import PRIVATE_UMASK
+from wipestation.i18n import LANGUAGES, N_, _, choose, set_language
 from wipestation.text import ACTOR_LIMIT, check_length, check_plain
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class CommandError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(_("error: {message}").format(message=self.format_message()), err=True)
 
 
 class WipestationGroup(click.Group):
@@ -54,7 +55,7 @@ class WipestationGroup(click.Group):
         except OverflowError:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            raise CommandError("a number is too large (at most 9223372036854775807)", int(ExitCode.RULES)) from None
+            raise CommandError(_("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)) from None
         except (SQLAlchemyError, OSError, ValueError) as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
@@ -66,7 +67,7 @@ def _one_line(text: str) -> str:
 
 
 _OPERATION = re.compile(r"^\s*(INSERT INTO|UPDATE|DELETE FROM|SELECT\b.*?\bFROM)\s+\"?(\w+)", re.S | re.I)
-_VERBS = {"insert": "writing to", "update": "updating", "delete": "deleting from", "select": "reading"}
+_VERBS = {"insert": N_("writing to"), "update": N_("updating"), "delete": N_("deleting from"), "select": N_("reading")}
 
 
 def database_message(exc: DBAPIError) -> str:
@@ -76,9 +77,11 @@ def database_message(exc: DBAPIError) -> str:
     complaint = text.splitlines()[0] if text else type(exc.orig).__name__
     match = _OPERATION.match(exc.statement or "")
     if match:
-        operation = f"{_VERBS[match.group(1).split()[0].lower()]} {match.group(2)}"
-        return _one_line(f"database: {complaint} (while {operation})")
-    return _one_line(f"database: {complaint}")
+        operation = f"{_(_VERBS[match.group(1).split()[0].lower()])} {match.group(2)}"
+        return _one_line(
+            _("database: {complaint} (while {operation})").format(complaint=complaint, operation=operation)
+        )
+    return _one_line(_("database: {complaint}").format(complaint=complaint))
 
 
 class LazyGroup(WipestationGroup):
@@ -112,9 +115,14 @@ class LazyGroup(WipestationGroup):
     help="TOML configuration file.",
 )
 @click.option("--as", "actor", envvar="WIPESTATION_TECHNICIAN", metavar="NAME", help="Who acts (recorded).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    help="Language of the console, the messages and the certificates (default: the config's `language`, nl).",
+)
 @click.version_option(package_name="wipestation")
 @click.pass_context
-def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None) -> None:
+def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None, lang: str | None) -> None:
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
     from wipestation.app import AppContext, Overrides
     from wipestation.workstation import share_with_group
@@ -127,7 +135,12 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
         actor_name = actor or getpass.getuser()
     except (KeyError, OSError):
         actor_name = "unknown"
-    app = AppContext.create(config_path=config_path, db_url=db_url, actor=actor_name, overrides=overrides)
+    if lang is not None:
+        set_language(lang)  # a config that does not load says so in the chosen language
+    app = AppContext.create(
+        config_path=config_path, db_url=db_url, actor=actor_name, overrides=overrides, language=lang
+    )
+    set_language(choose(lang, app.config.language))
     share_with_group(app.config.data_dir, app.db_url)  # the shop's 2770 data folder: files for the group
     ctx.obj = app
     ctx.call_on_close(app.close)

@@ -20,6 +20,7 @@ from wipestation.cli.output import emit, json_option, to_json
 from wipestation.destruction import METHODS, DestructionRequest, destroy
 from wipestation.errors import BadValue, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
+from wipestation.i18n import _
 from wipestation.models import Certificate
 from wipestation.sending import send_on_issue
 from wipestation.units import parse_date
@@ -276,7 +277,7 @@ def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bo
 
 
 def _fail(message: str, code: ExitCode) -> int:
-    click.echo(f"error: {' '.join(message.split())}", err=True)
+    click.echo(_("error: {message}").format(message=" ".join(message.split())), err=True)
     return int(code)
 
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 import click
 
 from wipestation.cli.context import AppContext
+from wipestation.config import with_language
+from wipestation.i18n import LANGUAGES, set_language
 from wipestation.plugins import load_plugin
 
 
 @click.command("tui")
 @click.option("--demo", is_flag=True, help="A throw-away database with sample records (no real drives needed).")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the console (default: the config's, nl).")
 @click.pass_obj
-def tui(app: AppContext, demo: bool) -> None:
+def tui(app: AppContext, demo: bool, lang: str | None) -> None:
     """Open the Textual console."""
+    if lang is not None:  # as `wipestation --lang` (the certificates the console issues follow it)
+        set_language(lang)
+        app.config = with_language(app.config, lang)
     run = load_plugin("wipestation.console", "the console")
     run(app, demo=demo)
 

@@ -12,6 +12,7 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import WipestationError
 from wipestation.files import write_private
+from wipestation.i18n import _
 from wipestation.units import parse_date
 
 
@@ -39,7 +40,7 @@ def add(app: AppContext, name: str, email: str | None, phone: str | None, addres
             svc.add_customer(s, app.env, svc.CustomerInput(name=name, email=email, phone=phone, address=address))
         )
     )
-    emit(data, as_json, f"customer {data['id']} added: {data['name']}")
+    emit(data, as_json, _("customer {id} added: {name}").format(id=data["id"], name=data["name"]))
 
 
 @customer.command("list")
@@ -50,7 +51,7 @@ def list_(app: AppContext, search: str | None, as_json: bool) -> None:
     """List customers."""
     with app.sessions.begin() as s:
         rows = [c.to_dict() for c in views.customer_list(s, search)]
-    emit(rows, as_json, [_line(r) for r in rows] or ["no customers"])
+    emit(rows, as_json, [_line(r) for r in rows] or [_("no customers")])
 
 
 @customer.command("show")
@@ -92,7 +93,7 @@ def edit(
             s, app.env, customer_id, svc.CustomerInput(name=name, email=email, phone=phone, address=address)
         )
         data = svc.customer_to_dict(c)
-    emit(data, as_json, f"customer {customer_id} updated")
+    emit(data, as_json, _("customer {id} updated").format(id=customer_id))
 
 
 @customer.command("export")
@@ -119,7 +120,7 @@ def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
     """Replace name and contact details; records and certificate numbers are kept."""
     data = app.transaction(lambda s: svc.customer_to_dict(svc.anonymise_customer(s, app.env, customer_id)))
     _scrubbed_or_pending(app, f"customer {customer_id} anonymised")
-    emit(data, as_json, f"customer {customer_id} anonymised: now '{data['name']}'")
+    emit(data, as_json, _("customer {id} anonymised: now '{name}'").format(id=customer_id, name=data["name"]))
 
 
 @customer.command("purge-expired")

@@ -20,6 +20,7 @@ from wipestation.detection import is_bay
 from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
 from wipestation.errors import BadValue
 from wipestation.files import replace_atomically
+from wipestation.i18n import _, kind_word
 from wipestation.identity import DriveIdentity
 from wipestation.retention import due_words
 from wipestation.units import format_capacity
@@ -46,12 +47,22 @@ def known_record(app: AppContext, serial: str | None) -> dict[str, Any] | None:
 def describe_record(record: dict[str, Any] | None) -> str:
     """In words, for a line: backup #4 for customer 12, due in 3 days (or: known shop drive, no open record)."""
     if record is None:
-        return "not registered"
+        return _("not registered")
     if record["id"] is None:
-        return f"known {record['owner']} drive, no open record"
+        return (
+            _("known shop drive, no open record")
+            if record["owner"] == "shop"
+            else _("known customer drive, no open record")
+        )
     if record["customer_id"] is None:
-        return f"{record['kind']} #{record['id']}: the shop's own drive, to destroy, {due_words(record['days_left'])}"
-    return f"{record['kind']} #{record['id']} for customer {record['customer_id']}, {due_words(record['days_left'])}"
+        what = _("{kind} #{id}: the shop's own drive, to destroy").format(
+            kind=kind_word(record["kind"]), id=record["id"]
+        )
+    else:
+        what = _("{kind} #{id} for customer {customer}").format(
+            kind=kind_word(record["kind"]), id=record["id"], customer=record["customer_id"]
+        )
+    return f"{what}, {due_words(record['days_left'])}"
 
 
 # -- drives
@@ -83,11 +94,11 @@ def _drive_line(d: dict[str, Any]) -> str:
     model = " ".join(x for x in (d["vendor"], d["model"]) if x and not (d["model"] or "").startswith(x)) or "?"
     bay = "  [bay]" if d["bay"] else ""
     text = (
-        f"{d['device']:<14} {d['serial'] or '(no serial)':<24} {model:<28} {format_capacity(d['capacity_bytes']):>9}"
+        f"{d['device']:<14} {d['serial'] or _('(no serial)'):<24} {model:<28} {format_capacity(d['capacity_bytes']):>9}"
         f"  {d['bus']}/{d['media']}{bay}  {describe_record(d['record'])}"
     )
     if d["protected"]:
-        text += f"\n{'':<14} PROTECTED: {d['protected_reason']}"
+        text += f"\n{'':<14} " + _("PROTECTED: {reason}").format(reason=d["protected_reason"])
     return text
 
 
@@ -98,7 +109,7 @@ def drives(app: AppContext, as_json: bool) -> None:
     """Attached drives: identity, protection (with the reason) and the known record."""
     found = _drive_source(app).list_drives()
     rows = [drive_to_dict(d, app.config, known_record(app, d.identity.serial)) for d in found]
-    emit(rows, as_json, [_drive_line(r) for r in rows] if rows else "no drives attached")
+    emit(rows, as_json, [_drive_line(r) for r in rows] if rows else _("no drives attached"))
 
 
 # -- watch
@@ -122,10 +133,10 @@ def event_to_dict(event: DriveEvent, record: dict[str, Any] | None) -> dict[str,
 
 
 def _event_line(e: dict[str, Any]) -> str:
-    what = f"{e['serial'] or '(no serial)'} {e['model'] or ''} {format_capacity(e['capacity_bytes'])}"
+    what = f"{e['serial'] or _('(no serial)')} {e['model'] or ''} {format_capacity(e['capacity_bytes'])}"
     text = f"{e['action']:<9} {e['device']}  {what.strip()}  {describe_record(e['record'])}"
     if e["protected"]:
-        text += f"  PROTECTED: {e['protected_reason']}"
+        text += "  " + _("PROTECTED: {reason}").format(reason=e["protected_reason"])
     return text
 
 
@@ -139,7 +150,7 @@ def watch(app: AppContext, as_json: bool) -> None:
         watcher = _watcher_factory(app)(app.config, events.put)
         watcher.start()
         source = getattr(watcher, "event_source", "udev")
-        click.echo(f"watching for drives ({source} events); Ctrl-C to stop", err=True)
+        click.echo(_("watching for drives ({source} events); Ctrl-C to stop").format(source=source), err=True)
         try:
             while not stop.is_set():
                 _print_pending(app, events, as_json, timeout=0.2)

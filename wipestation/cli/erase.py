@@ -21,6 +21,10 @@ from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
 from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access
+from wipestation.i18n import N_, _
+
+# The engine's phases, as the progress line names them.
+PHASES = {"write": N_("write"), "verify": N_("verify"), "firmware": N_("firmware")}
 
 
 def _drive_source(app: AppContext) -> DriveSource:
@@ -44,12 +48,18 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
             }
             click.echo(json_line(line))
         elif tty:
-            eta = "" if p.eta_seconds is None else f"  ETA {int(p.eta_seconds) // 60}:{int(p.eta_seconds) % 60:02d}"
+            eta = (
+                ""
+                if p.eta_seconds is None
+                else "  " + _("ETA {time}").format(time=f"{int(p.eta_seconds) // 60}:{int(p.eta_seconds) % 60:02d}")
+            )
             width = 30
             filled = int(p.fraction * width)
             bar = "#" * filled + "-" * (width - filled)
             click.echo(
-                f"\r{p.phase:8} pass {p.pass_number}/{p.passes} [{bar}] {p.fraction * 100:5.1f}%"
+                f"\r{_(PHASES[p.phase]) if p.phase in PHASES else p.phase:8} "
+                + _("pass {n}/{passes}").format(n=p.pass_number, passes=p.passes)
+                + f" [{bar}] {p.fraction * 100:5.1f}%"
                 f"  {p.rate / 1e6:8.1f} MB/s{eta}   ",
                 err=True,
                 nl=False,
@@ -100,7 +110,7 @@ def erase(
     An interrupted erasure of the drive with the same method is resumed from its checkpoint (the
     command says so when it starts); --restart starts over."""
     if resume and restart:
-        raise click.UsageError("--resume and --restart contradict each other: give one")
+        raise click.UsageError(_("--resume and --restart contradict each other: give one"))
     require_device_access(device)  # a technician outside the group is refused before anything opens
     services = EraseServices(
         sessions=app.sessions,
@@ -142,27 +152,47 @@ def _report(result: ErasureResult, as_json: bool) -> None:
         click.echo(json_line(result.to_dict()))
     else:
         click.echo(
-            f"erasure {result.erasure_id}: {result.outcome} ({result.method}, {result.nist_category}); "
-            f"{result.bytes_written} bytes written, verify {result.verify_mode}: {result.verify_result}"
+            _(
+                "erasure {id}: {outcome} ({method}, {category}); {written} bytes written, verify {mode}: {result}"
+            ).format(
+                id=result.erasure_id,
+                outcome=result.outcome,
+                method=result.method,
+                category=result.nist_category,
+                written=result.bytes_written,
+                mode=result.verify_mode,
+                result=result.verify_result,
+            )
         )
         if result.bad_ranges:
-            click.echo(f"bad ranges: {[list(r) for r in result.bad_ranges[:10]]}")
+            click.echo(_("bad ranges: {ranges}").format(ranges=[list(r) for r in result.bad_ranges[:10]]))
         if result.health:
-            click.echo(f"drive health: {result.health} (wipestation pool, wipestation health DEV)")
+            click.echo(
+                _("drive health: {health} (wipestation pool, wipestation health DEV)").format(health=result.health)
+            )
         if result.certificate:
-            click.echo(f"certificate: {result.certificate}")
+            click.echo(_("certificate: {number}").format(number=result.certificate))
     if result.sectors_not_written and result.outcome == "with-exceptions":
         click.echo(
-            f"warning: {result.sectors_not_written} sectors hidden by an HPA/DCO were not written (succeeded with "
-            "exceptions; the certificate says so); `--restore-hidden` erases them too",
+            _(
+                "warning: {n} sectors hidden by an HPA/DCO were not written (succeeded with exceptions; the "
+                "certificate says so); `--restore-hidden` erases them too"
+            ).format(n=result.sectors_not_written),
             err=True,
         )
     if result.certificate_error:
-        click.echo(f"warning: erased, but no certificate was issued: {result.certificate_error}", err=True)
+        click.echo(
+            _("warning: erased, but no certificate was issued: {error}").format(error=result.certificate_error),
+            err=True,
+        )
     if result.mail_warning:
         click.echo(result.mail_warning, err=True)
     if not result.finished_well:
-        raise EraseFailed(f"erasure {result.erasure_id} {result.outcome}: {result.error}")
+        raise EraseFailed(
+            _("erasure {id} {outcome}: {error}").format(
+                id=result.erasure_id, outcome=result.outcome, error=result.error
+            )
+        )
 
 
 @click.command()

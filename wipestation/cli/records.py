@@ -13,6 +13,7 @@ from wipestation.cli.output import emit, json_option
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.errors import BadValue, SafetyRefusal
 from wipestation.history import history_lines
+from wipestation.i18n import _, kind_word, state_word
 from wipestation.identity import DriveIdentity
 from wipestation.retention import days_text
 from wipestation.units import format_capacity, parse_capacity, parse_date
@@ -29,43 +30,59 @@ def identity_from_device(app: AppContext, device: str) -> DriveIdentity:
     detected: DetectedDrive = drive_source(app).identify(device)
     reason = detected.refusal(allow_member=True)
     if reason:
-        raise SafetyRefusal(f"{device} is protected: {reason}")
+        raise SafetyRefusal(_("{device} is protected: {reason}").format(device=device, reason=reason))
     return detected.identity
 
 
 def _line(r: dict[str, Any]) -> str:
-    hold = " (on hold)" if r["on_hold"] else ""
-    return f"{r['id']:>5}  {r['kind']:<9} {r['serial']:<24} {_owner(r):<14} {r['state']:<9} due {r['due_on']}{hold}"
+    hold = " " + _("(on hold)") if r["on_hold"] else ""
+    due = _("due {date}").format(date=r["due_on"])
+    kind = kind_word(r["kind"])
+    return f"{r['id']:>5}  {kind:<9} {r['serial']:<24} {_owner(r):<14} {state_word(r['state']):<9} {due}{hold}"
 
 
 def _owner(r: dict[str, Any]) -> str:
     """`customer 12`, or `shop's own` for the shop's retired drive queued for destruction."""
-    return "shop's own" if r["customer_id"] is None else f"customer {r['customer_id']}"
+    return _("shop's own") if r["customer_id"] is None else _("customer {id}").format(id=r["customer_id"])
+
+
+def _head(word: str) -> str:
+    """A detail line's heading, padded so the values line up."""
+    return f"  {word:<9} "
 
 
 def _detail(r: dict[str, Any]) -> list[str]:
     d = r["drive"]
     lines = [
-        f"record {r['id']}: {r['kind']}, {r['state']}",
-        f"  drive     {d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
-        f"  {d['bus'] or ''} {d['media'] or ''}".rstrip(),
-        f"  customer  {r['customer_id']}   job {r['job'] or '-'}"
+        _("record {id}: {kind}, {state}").format(id=r["id"], kind=kind_word(r["kind"]), state=state_word(r["state"])),
+        (
+            _head(_("drive"))
+            + f"{d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
+            f"  {d['bus'] or ''} {d['media'] or ''}"
+        ).rstrip(),
+        _head(_("customer")) + f"{r['customer_id']}   " + _("job {job}").format(job=r["job"] or "-")
         if r["customer_id"] is not None
-        else f"  owner     the shop's own drive, retired: {r.get('destroy_reason') or '-'}",
-        f"  since     {r['started_on']}   due {r['due_on']} ({days_text(r['days_left'])})",
+        else _head(_("owner"))
+        + _("the shop's own drive, retired: {reason}").format(reason=r.get("destroy_reason") or "-"),
+        _head(_("since"))
+        + f"{r['started_on']}   "
+        + _("due {date}").format(date=r["due_on"])
+        + f" ({days_text(r['days_left'])})",
     ]
     if r["rule_due_on"] != r["due_on"]:
-        lines.append(f"  rule      due {r['rule_due_on']} by the retention rule")
+        lines.append(_head(_("rule")) + _("due {date} by the retention rule").format(date=r["rule_due_on"]))
     if r["deletion_requested_on"]:
         how = f": {r['deletion_reason']}" if r["deletion_reason"] else ""
-        lines.append(f"  deletion  requested by the customer on {r['deletion_requested_on']}{how}")
+        requested = _("requested by the customer on {date}").format(date=r["deletion_requested_on"])
+        lines.append(_head(_("deletion")) + requested + how)
     for h in r["holds"]:
-        state = "released" if h["released"] else "active"
-        lines.append(f"  hold      until {h['until']} ({state}): {h['reason']}  [{h['by']}]")
+        state = _("released") if h["released"] else _("active")
+        hold = _("until {until} ({state}): {reason}").format(until=h["until"], state=state, reason=h["reason"])
+        lines.append(_head(_("hold")) + f"{hold}  [{h['by']}]")
         if h["release_reason"]:
-            lines.append(f"            released: {h['release_reason']}")
+            lines.append(" " * 12 + _("released: {reason}").format(reason=h["release_reason"]))
     if r["location"]:
-        lines.append(f"  location  {r['location']}")
+        lines.append(_head(_("location")) + r["location"])
     return lines
 
 
@@ -95,7 +112,7 @@ def backup_register(
 ) -> None:
     """Register a backup on a shop drive: due 30 days after it was made."""
     if (device is None) == (serial is None):
-        raise click.UsageError("give exactly one of --device or --serial")
+        raise click.UsageError(_("give exactly one of --device or --serial"))
     started = parse_date(made_on) if made_on is not None else app.env.today()
     identity = identity_from_device(app, device) if device else DriveIdentity(serial=serial or "")
     reg = custody.Registration(customer_id=customer_id, job_ref=job_ref, started_on=started, location=location)
@@ -105,7 +122,9 @@ def backup_register(
     emit(
         data,
         as_json,
-        f"backup record {data['id']} for customer {customer_id} on {data['serial']}: due {data['due_on']}",
+        _("backup record {id} for customer {customer} on {serial}: due {due}").format(
+            id=data["id"], customer=customer_id, serial=data["serial"], due=data["due_on"]
+        ),
     )
 
 
@@ -149,16 +168,16 @@ def abandoned_register(
     if device is not None:
         if serial or model or capacity:
             raise click.UsageError(
-                "--device reads serial, model and capacity itself: give no --serial/--model/--capacity"
+                _("--device reads serial, model and capacity itself: give no --serial/--model/--capacity")
             )
     elif not (serial and model and capacity):
-        raise click.UsageError("give --device, or all of --serial, --model and --capacity")
+        raise click.UsageError(_("give --device, or all of --serial, --model and --capacity"))
     started = parse_date(abandoned_on) if abandoned_on is not None else app.env.today()
     if device is not None:
         identity = identity_from_device(app, device)
     else:
         if not (serial or "").strip():
-            raise BadValue("a drive needs a serial")
+            raise BadValue(_("a drive needs a serial"))
         identity = DriveIdentity(
             serial=(serial or "").strip(),
             model=model,
@@ -180,7 +199,9 @@ def abandoned_register(
     emit(
         data,
         as_json,
-        f"abandoned record {data['id']} for customer {customer_id} on {data['serial']}: due {data['due_on']}",
+        _("abandoned record {id} for customer {customer} on {serial}: due {due}").format(
+            id=data["id"], customer=customer_id, serial=data["serial"], due=data["due_on"]
+        ),
     )
 
 
@@ -194,7 +215,7 @@ def list_(app: AppContext, kind: str | None, state: str | None, as_json: bool) -
     today = app.env.today()
     with app.sessions.begin() as s:
         rows = [r.to_dict() for r in views.record_list(s, today, kind=kind, state=state)]
-    emit(rows, as_json, [_line(r) for r in rows] or ["no records"])
+    emit(rows, as_json, [_line(r) for r in rows] or [_("no records")])
 
 
 @click.command("show")
@@ -207,12 +228,13 @@ def show(app: AppContext, ref: str, as_json: bool) -> None:
         data = views.record_detail(s, app.env.today(), ref).to_dict()
     lines = _detail(data)
     if data["erasures"]:
-        lines.append(f"  erasures  {len(data['erasures'])} of this drive, oldest first")
+        n = len(data["erasures"])
+        lines.append(_head(_("erasures")) + _("{n} of this drive, oldest first").format(n=n))
         lines += [f"    {line}" for line in history_lines(data["erasures"])]
     else:
-        lines.append("  erasures  none of this drive")
+        lines.append(_head(_("erasures")) + _("none of this drive"))
     if data["last_erasure_warning"]:
-        lines.append(f"  warning   {data['last_erasure_warning']}")
+        lines.append(_head(_("warning")) + data["last_erasure_warning"])
     emit(data, as_json, lines)
 
 
@@ -225,7 +247,8 @@ def due(app: AppContext, on: str | None, as_json: bool) -> None:
     day = parse_date(on) if on is not None else app.env.today()
     with app.sessions.begin() as s:
         rows = [{**r.to_dict(), "overdue_days": r.overdue_days} for r in views.due_list(s, day)]
-    emit(rows, as_json, [f"{_line(r)}  {days_text(-r['overdue_days'])}" for r in rows] or [f"nothing due on {day}"])
+    lines = [f"{_line(r)}  {days_text(-r['overdue_days'])}" for r in rows]
+    emit(rows, as_json, lines or [_("nothing due on {date}").format(date=day)])
 
 
 @click.command("hold")
@@ -240,7 +263,11 @@ def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> N
     data = app.transaction(
         lambda s: custody.record_to_dict(custody.hold(s, app.env, ref, end, reason), app.env.today())
     )
-    emit(data, as_json, f"record {data['id']} on hold until {end}: due {data['due_on']}")
+    emit(
+        data,
+        as_json,
+        _("record {id} on hold until {until}: due {due}").format(id=data["id"], until=end, due=data["due_on"]),
+    )
 
 
 @click.command("release")
@@ -251,7 +278,8 @@ def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> N
 def release(app: AppContext, ref: str, reason: str | None, as_json: bool) -> None:
     """End a record's hold early."""
     data = app.transaction(lambda s: custody.record_to_dict(custody.release(s, app.env, ref, reason), app.env.today()))
-    emit(data, as_json, f"record {data['id']} released: due {data['due_on']} ({days_text(data['days_left'])})")
+    text = _("record {id} released: due {due}").format(id=data["id"], due=data["due_on"])
+    emit(data, as_json, f"{text} ({days_text(data['days_left'])})")
 
 
 @click.command("request-deletion")
@@ -264,8 +292,9 @@ def request_deletion(app: AppContext, ref: str, reason: str | None, as_json: boo
     data = app.transaction(
         lambda s: custody.record_to_dict(custody.request_deletion(s, app.env, ref, reason), app.env.today())
     )
-    note = " (a hold keeps it until then)" if data["on_hold"] else ""
-    emit(data, as_json, f"record {data['id']}: deletion requested, due {data['due_on']}{note}")
+    note = " " + _("(a hold keeps it until then)") if data["on_hold"] else ""
+    text = _("record {id}: deletion requested, due {due}").format(id=data["id"], due=data["due_on"])
+    emit(data, as_json, text + note)
 
 
 COMMANDS = [backup, abandoned, list_, show, due, hold, release, request_deletion]

@@ -18,6 +18,7 @@ from wipestation.cli.records import drive_source
 from wipestation.commands import CommandRunner
 from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
+from wipestation.i18n import _
 from wipestation.models import Drive
 from wipestation.units import format_capacity
 
@@ -101,7 +102,7 @@ def pool(ctx: click.Context, state: str | None, as_json: bool) -> None:
         return
     app: AppContext = ctx.obj
     rows = app.transaction(lambda s: [p.to_dict() for p in backup_pool.list_pool(s, app.env, state=state)])
-    emit(rows, as_json, [_pool_line(r) for r in rows] if rows else "no backup drives in the pool")
+    emit(rows, as_json, [_pool_line(r) for r in rows] if rows else _("no backup drives in the pool"))
 
 
 def _queued_words(row: dict[str, Any]) -> str:
@@ -206,10 +207,10 @@ def shelf_check(app: AppContext, location: str, as_json: bool) -> None:
     """Compare the codes scanned at LOCATION (one per line on standard input, as a USB scanner types
     them) with the records: missing, unexpected, misplaced and due. The check is audited."""
     if sys.stdin.isatty():
-        click.echo("scan the labels at this location; end with Ctrl-D", err=True)
+        click.echo(_("scan the labels at this location; end with Ctrl-D"), err=True)
     lines = sys.stdin.read().splitlines()
     if not location.strip():
-        raise BadValue("a location is needed")
+        raise BadValue(_("a location is needed"))
     result = app.transaction(lambda s: shelf_labels.shelf_check(s, app.env, location, lines))
     emit(result, as_json, _check_lines(result))
 

@@ -16,6 +16,7 @@ from wipestation.env import Env
 from wipestation.erasure.methods import Method
 from wipestation.erasure.recovery import recover_stale, this_host
 from wipestation.errors import BadValue, InvalidState
+from wipestation.i18n import _
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 
@@ -156,10 +157,12 @@ def resume_preview(point: ResumePoint | None, method: Method, capacity: int) -> 
     """What an erasure of the drive with `method` will do, in the words `erase` uses when it starts."""
     why = resume_refusal(point, method, capacity)
     if point is None or why == "":
-        return "starts from the first byte (nothing to resume)"
+        return _("starts from the first byte (nothing to resume)")
     if why is None:
-        return f"will resume erasure {point.erasure_id} at {point.position}"
-    return f"starts from the first byte; interrupted erasure {point.erasure_id} is not resumed ({why})"
+        return _("will resume erasure {id} at {position}").format(id=point.erasure_id, position=point.position)
+    return _("starts from the first byte; interrupted erasure {id} is not resumed ({why})").format(
+        id=point.erasure_id, why=why
+    )
 
 
 def begin_erasure(

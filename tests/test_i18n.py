@@ -1,0 +1,356 @@
+"""Dutch first, English on request: the catalogs are complete and current, no console string escapes
+them, and one setting (`language`, `--lang`) chooses the language of the messages and the
+certificates' default."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import re
+import sys
+from datetime import date
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.fakes import FakeClock
+from wipestation import i18n
+from wipestation.cli import main
+from wipestation.cli.context import AppContext, Overrides
+from wipestation.config import Config, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _catalog_script() -> ModuleType:
+    """scripts/catalog.py, the very code `scripts/catalog` runs."""
+    spec = importlib.util.spec_from_file_location("wipestation_catalog", ROOT / "scripts" / "catalog.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+catalog = _catalog_script()
+
+
+@pytest.fixture(scope="module")
+def template() -> Any:
+    return catalog.extract()
+
+
+# --- the catalogs -----------------------------------------------------------------------------
+
+
+def test_every_marked_string_has_a_dutch_translation(template: Any) -> None:
+    """Fails when a string of the console or the CLI (marked with _, N_ or ngettext) has no Dutch
+    text, or only a fuzzy guess: run scripts/catalog, translate, run it again."""
+    dutch = catalog.read("nl")
+    missing = list(catalog.missing(dutch, template))
+    assert len(template) > 300  # the extraction found the console's strings
+    assert missing == [], f"not translated into Dutch (run scripts/catalog): {missing}"
+
+
+def test_translations_keep_every_placeholder(template: Any) -> None:
+    """A Dutch text must fill the same {names} as the English, or .format() fails at run time."""
+    dutch = catalog.read("nl")
+    names = re.compile(r"\{(\w*)[^{}]*\}")
+    wrong = []
+    for msg in dutch:
+        if not msg.id or not msg.string:
+            continue
+        ids = msg.id if isinstance(msg.id, tuple) else (msg.id,)
+        strings = msg.string if isinstance(msg.string, tuple) else (msg.string,)
+        expected = set().union(*(names.findall(i) for i in ids))
+        for s in strings:
+            if set(names.findall(s)) - expected or not set(names.findall(s)) >= set(names.findall(ids[0])) - {"n"}:
+                wrong.append((ids[0], s))
+    assert wrong == []
+
+
+def test_the_committed_catalog_and_mo_are_current(template: Any) -> None:
+    """`pip install -e .` ships the committed .mo: it must be what scripts/catalog compiles from the
+    .po, and the .po must hold what the code marks now."""
+    current = catalog.updated("nl", template)
+    assert catalog.po_path("nl").read_bytes() == catalog.po_bytes(current), "run scripts/catalog"
+    assert catalog.mo_path("nl").read_bytes() == catalog.mo_bytes(current), "run scripts/catalog"
+
+
+def test_the_catalog_check_finds_a_missing_translation(template: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check is not vacuous: a new marked string with no Dutch text is reported."""
+    from babel.messages.catalog import Catalog
+
+    grown = Catalog(locale="nl", domain="wipestation")
+    for msg in template:
+        if msg.id:
+            grown.add(msg.id, context=msg.context)
+    grown.add("A brand-new console text")
+    assert list(catalog.missing(catalog.read("nl"), grown)) == ["A brand-new console text"]
+
+
+# --- strings shown to the user are wrapped ----------------------------------------------------
+
+# Calls whose text arguments reach the screen, and the keyword arguments that do.
+SHOWN_CALLS = {
+    "Label",
+    "Static",
+    "Button",
+    "Field",
+    "Option",
+    "notify",
+    "notify_about",
+    "Binding",
+    "SystemCommand",
+    "ConfirmScreen",
+    "ReasonScreen",
+    "add_column",
+    "set_error",
+    "update",
+    "form_footer",
+    "write_in_background",
+    "EraseResult",
+}
+SHOWN_KEYWORDS = {"title", "placeholder", "yes", "reason_label", "note", "label", "description"}
+SHOWN_ATTRIBUTES = {"title", "sub_title"}
+WRAPPERS = {"_", "N_", "K_", "ngettext"}
+TABLES = re.compile(r"(COLUMNS|CHOICES|FILTERS|FIELDS)$")  # module-level tables of labels
+# Arguments that are not text for a person: ids, keys, actions, variants, severities, CSS classes.
+NOT_TEXT = re.compile(r"^([a-z0-9_.+\-]+|[#.][\w-]+|\s*)$")
+
+
+def _is_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return not NOT_TEXT.match(node.value)
+    if isinstance(node, ast.JoinedStr):
+        literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        return bool(re.search(r"[A-Za-z]{2}", literal))
+    return False
+
+
+def _name(func: ast.expr) -> str:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+class _Finder(ast.NodeVisitor):
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.found: list[str] = []
+
+    def _report(self, node: ast.expr, where: str) -> None:
+        if isinstance(node, ast.IfExp):  # either branch may be shown
+            self._report(node.body, where)
+            self._report(node.orelse, where)
+            return
+        if _is_text(node):
+            self.found.append(f"{self.path}:{node.lineno} {where}: {ast.unparse(node)[:70]}")
+
+    def visit_Call(self, node: ast.Call) -> None:
+        name = _name(node.func)
+        if name in WRAPPERS:
+            for arg in node.args:  # _(f"...") cannot be extracted: the text changes every call
+                if isinstance(arg, ast.JoinedStr):
+                    self.found.append(f"{self.path}:{node.lineno} f-string inside {name}()")
+            return  # what is inside _() is wrapped
+        if name in ("Select", "SelectionList") and node.args:
+            self._report_table(node.args[0], f"{name}()")
+        if name in SHOWN_CALLS:
+            args = node.args
+            if name == "Binding":
+                args = args[2:3]  # key and action are not text; the description is
+                for arg in args:  # a key's description is translated in the footer's context
+                    if isinstance(arg, ast.Call) and _name(arg.func) != "K_":
+                        self.found.append(f"{self.path}:{node.lineno} a key's description is marked with K_()")
+            for arg in args:
+                self._report(arg, f"{name}()")
+        for kw in node.keywords:
+            if kw.arg in SHOWN_KEYWORDS:
+                self._report(kw.value, f"{name}({kw.arg}=)")
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr in SHOWN_ATTRIBUTES:
+                self._report(node.value, f"{target.attr} =")
+            if isinstance(target, ast.Name) and TABLES.search(target.id):
+                self._report_table(node.value, target.id)
+        self.generic_visit(node)
+
+    def _report_table(self, value: ast.expr, where: str) -> None:
+        """A table of (label, ...) rows shown as column headers or choices."""
+        if isinstance(value, ast.List | ast.Tuple):
+            for item in value.elts:
+                if isinstance(item, ast.Tuple) and item.elts:
+                    self._report(item.elts[0], f"{where}[]")
+
+
+def unwrapped_strings(source: str, path: str = "<source>") -> list[str]:
+    finder = _Finder(path)
+    finder.visit(ast.parse(source))
+    return finder.found
+
+
+def test_no_console_string_escapes_the_catalog() -> None:
+    """Every string literal the console passes to a widget, a toast, a key, a column header, a
+    dialog or a title goes through _() (or N_() where it is kept in a table)."""
+    found: list[str] = []
+    for path in sorted((ROOT / "tui").rglob("*.py")):
+        found += unwrapped_strings(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'yield Label("Attached drives", classes="pane-title")',
+        'self.notify(f"{serial} is protected", severity="error")',
+        'BINDINGS = [Binding("e", "erase", "Erase")]',
+        'table.add_column("Serial", width=10)',
+        'COLUMNS = [("Serial", 24), ("State", 10)]',
+        'self.sub_title = "erasure history"',
+        'yield Input(placeholder="customer id", id="customer")',
+        'yield Select([("backup (kept 30 days)", "backup")], id="kind")',
+        'label.update(f"{n} marked" if n else "Attached drives")',
+        'MEDIA_CHOICES = [("not known", "unknown")]',
+        'self.notify(_(f"{n} drives"))',
+        'BINDINGS = [Binding("e", "erase", N_("Erase"))]',
+    ],
+)
+def test_the_check_catches_an_unwrapped_string(source: str) -> None:
+    assert unwrapped_strings(source) != []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'yield Label(_("Attached drives"), classes="pane-title")',
+        'self.notify(_("{serial} is protected").format(serial=s), severity="error")',
+        'BINDINGS = [Binding("e", "erase", K_("Erase")), Binding("up", "cursor(-1)", show=False)]',
+        'yield Static("", id="customer-name")',
+        'yield Button(_("Erase"), variant="error", id="go")',
+    ],
+)
+def test_the_check_accepts_wrapped_strings(source: str) -> None:
+    assert unwrapped_strings(source) == []
+
+
+# --- choosing the language --------------------------------------------------------------------
+
+
+def test_dutch_is_the_default_and_english_on_request() -> None:
+    i18n.set_language("nl")
+    assert i18n._("Erase") == "Wissen"
+    assert i18n._("Customer") == "Klant"
+    assert i18n.ngettext("{n} day overdue", "{n} days overdue", 3).format(n=3) == "3 dagen te laat"
+    assert i18n._("") == ""  # never the catalog's header
+    i18n.set_language("en")
+    assert i18n._("Erase") == "Erase"
+    assert Config().language == "nl"
+
+
+def test_the_interface_language_comes_from_lang_then_environment_then_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(i18n.ENV_VAR)
+    assert i18n.choose(None, "nl") == "nl"
+    assert i18n.choose(None, "en") == "en"
+    assert i18n.choose("en", "nl") == "en"
+    monkeypatch.setenv(i18n.ENV_VAR, "en")
+    assert i18n.choose(None, "nl") == "en"
+    assert i18n.choose("nl", "en") == "nl"
+    monkeypatch.setenv(i18n.ENV_VAR, "fr")  # not a language we have: ignored
+    assert i18n.choose(None, "nl") == "nl"
+
+
+def test_lang_sets_the_certificates_default_language_too(tmp_path: Path) -> None:
+    config_file = tmp_path / "shop.toml"
+    config_file.write_text('language = "nl"\n', encoding="utf-8")
+    assert load_config(config_file).certificates.language == "nl"
+    english = load_config(config_file, language="en")
+    assert (english.language, english.certificates.language) == ("en", "en")
+    # a shop that chose its certificates' language explicitly keeps it
+    config_file.write_text('language = "nl"\n[certificates]\nlanguage = "nl"\n', encoding="utf-8")
+    assert load_config(config_file, language="en").certificates.language == "nl"
+    app = AppContext.create(
+        config_path=None, db_url="sqlite://", actor="t", overrides=Overrides(config=Config()), language="en"
+    )
+    assert (app.config.language, app.config.certificates.language) == ("en", "en")
+
+
+def _run(args: list[str], config: Config, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The CLI as a shop without WIPESTATION_LANG runs it (the test run's English switched off)."""
+    monkeypatch.delenv(i18n.ENV_VAR, raising=False)
+    db = f"sqlite:///{config.data_dir.parent / 'i18n.sqlite3'}"
+    obj = Overrides(config=config, clock=FakeClock(date(2026, 1, 10)))
+    return CliRunner().invoke(main, ["--db", db, *args], obj=obj, catch_exceptions=False)
+
+
+def test_the_cli_speaks_dutch_by_default(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _run(["due", "--on", "2026-03-01"], config, monkeypatch)
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "niets te doen op 2026-03-01"
+    result = _run(["list"], config, monkeypatch)
+    assert result.stdout.strip() == "geen dossiers"
+
+
+def test_lang_en_on_the_main_group_gives_english(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _run(["--lang", "en", "due", "--on", "2026-03-01"], config, monkeypatch)
+    assert result.stdout.strip() == "nothing due on 2026-03-01"
+
+
+def test_a_config_in_english_gives_english(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    result = _run(["due", "--on", "2026-03-01"], replace(config, language="en"), monkeypatch)
+    assert result.stdout.strip() == "nothing due on 2026-03-01"
+
+
+def test_the_one_line_error_is_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = _run(["show", "999"], config, monkeypatch)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("fout: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_dutch_text_output_and_language_neutral_json(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Human lines follow the language; --json keeps its keys and enum values whatever the language."""
+    cid = json.loads(_run(["customer", "add", "--name", "Jan", "--json"], config, monkeypatch).stdout)["id"]
+    made = _run(
+        ["backup", "register", "--serial", "WD-1", "--customer", str(cid), "--job", "J1", "--made-on", "2026-01-01"],
+        config,
+        monkeypatch,
+    )
+    assert made.exit_code == 0, made.stderr
+    assert made.stdout.startswith("back-updossier 1 voor klant 1 op WD-1: vervalt ")
+    shown = _run(["show", "WD-1"], config, monkeypatch).stdout
+    assert "dossier 1: back-up, in bewaring" in shown
+    assert "  klant     1   werkbon J1" in shown
+    assert "  sinds     2026-01-01   vervalt 2026-01-31 (over 21 dagen)" in shown
+    late = _run(["due", "--on", "2026-03-01"], config, monkeypatch).stdout
+    assert "klant 1" in late and late.rstrip().endswith("29 dagen te laat")
+    dutch = json.loads(_run(["due", "--on", "2026-03-01", "--json"], config, monkeypatch).stdout)
+    english = json.loads(_run(["--lang", "en", "due", "--on", "2026-03-01", "--json"], config, monkeypatch).stdout)
+    assert dutch == english
+    assert dutch[0]["kind"] == "backup" and dutch[0]["state"] == "due"
+
+
+def test_tui_lang_option_sets_the_console_language(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`wipestation tui --lang en`: the console starts in English (the console itself is replaced by a
+    recorder of the language it would start in; the console's own texts are tested in tests/tui)."""
+    seen: list[tuple[str, str]] = []
+
+    def console(app: AppContext, demo: bool) -> None:
+        seen.append((i18n.language(), app.env.config.certificates.language))
+
+    monkeypatch.setattr("wipestation.cli.console.load_plugin", lambda group, what: console)
+    _run(["tui", "--lang", "en"], config, monkeypatch)
+    _run(["tui"], config, monkeypatch)
+    _run(["--lang", "en", "tui"], config, monkeypatch)
+    assert seen == [("en", "en"), ("nl", "nl"), ("en", "en")]

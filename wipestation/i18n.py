@@ -1,0 +1,121 @@
+"""The language of what a person reads: the console, the CLI's messages (gettext catalogs).
+
+Dutch is the default, English on request. The source strings are English; the Dutch catalog is
+`wipestation/locale/nl/LC_MESSAGES/wipestation.po` (compiled to `.mo`), kept by `scripts/catalog`
+(Babel: extract, update, compile).
+
+Which language: `--lang nl|en` on the command line, else `WIPESTATION_LANG` (the technician's own
+interface language: the console and messages only, never the shop's documents), else the top-level
+`language` of the config. The certificates' default language follows `language` and `--lang`
+(see `wipestation.config.with_language`).
+
+`_()` translates when it is called, so a string kept at module level (column headers, key
+descriptions) is marked with `N_()` and translated where it is shown.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+DOMAIN = "wipestation"
+LOCALE_DIR = Path(__file__).parent / "locale"
+ENV_VAR = "WIPESTATION_LANG"
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalog of `language`; English is the source text itself."""
+    if language == "en":
+        return gettext.NullTranslations()
+    # A missing compiled catalog falls back to English rather than taking the console down; a test
+    # checks that the committed .mo is present and current.
+    return gettext.translation(DOMAIN, localedir=LOCALE_DIR, languages=[language], fallback=True)
+
+
+def _initial() -> str:
+    value = os.environ.get(ENV_VAR, "")
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+_language = _initial()
+
+
+def set_language(language: str) -> None:
+    """Use `language` ("nl" or "en") for every message from now on (one per process)."""
+    global _language
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language '{language}' (nl or en)")
+    _language = language
+
+
+def language() -> str:
+    return _language
+
+
+def env_language() -> str | None:
+    """`WIPESTATION_LANG`, when it names a known language."""
+    value = os.environ.get(ENV_VAR, "")
+    return value if value in LANGUAGES else None
+
+
+def choose(option: str | None, configured: str) -> str:
+    """The interface language: `--lang`, else WIPESTATION_LANG, else the config's `language`."""
+    return option or env_language() or configured
+
+
+def _(message: str) -> str:
+    """`message` in the current language ("" stays "": gettext would return the catalog's header)."""
+    if not message:
+        return message
+    return translations(_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_language).ngettext(singular, plural, n)
+
+
+KEY_CONTEXT = "key"
+
+
+def K_(description: str) -> str:
+    """Marks a key's description (footer); translated by `key_text` in the catalog's "key" context,
+    where a word may be shorter than the same word in a dialog."""
+    return description
+
+
+def key_text(description: str) -> str:
+    if not description:
+        return description
+    return translations(_language).pgettext(KEY_CONTEXT, description)
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalog without translating it yet (translated where it is shown)."""
+    return message
+
+
+# Values from the store, shown in the lists (the store and the JSON keep the English value).
+KIND_WORDS = {"backup": N_("backup"), "abandoned": N_("abandoned"), "shop": N_("shop")}
+STATE_WORDS = {
+    "holding": N_("holding"),
+    "stored": N_("stored"),
+    "due": N_("due"),
+    "erasing": N_("erasing"),
+    "erased": N_("erased"),
+    "destroyed": N_("destroyed"),
+    "available": N_("available"),
+    "retired": N_("retired"),
+}
+
+
+def kind_word(kind: str) -> str:
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
+
+
+def state_word(state: str) -> str:
+    return _(STATE_WORDS[state]) if state in STATE_WORDS else state
