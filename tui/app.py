@@ -296,8 +296,10 @@ class WipestationApp(App[None]):
                     serial=job.serial, device=job.device, method=job.method
                 )
                 + hidden
-                + cert,
+                + cert
+                + (" " + job.error if job.error else ""),  # a certificate not issued or not mailed
                 title=_("Erasure finished"),
+                severity="warning" if job.error else "information",
             )
         else:
             self.notify_about(

@@ -15,6 +15,7 @@ from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.env import Env
 from wipestation.erasure.blockio import BlockOpener, OsBlockOpener
 from wipestation.erasure.engine import Progress
+from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, MethodOffer, method_offers, run_erasure
 from wipestation.errors import WipestationError
 from wipestation.helper import require_device_access, runner_for
@@ -104,11 +105,19 @@ class CoreEraseBackend:
             via="console",
         )
         result = run_erasure(services, order, on_progress=progress, should_stop=should_stop)
-        note = (
-            _("erased, but no certificate was issued: {error}").format(error=result.certificate_error)
-            if result.certificate_error
-            else None
-        )
+        note = _after_note(result)
         return EraseResult(
             result.outcome, result.error or note, result.erasure_id, result.record_id, result.certificate
         )
+
+
+def _after_note(result: ErasureResult) -> str | None:
+    """What went wrong after a good erasure: no certificate, or a certificate that was not mailed
+    (`[certificates] send_on_issue`; `certificate send --pending` retries it)."""
+    if result.certificate_error:
+        return _("erased, but no certificate was issued: {error}").format(error=result.certificate_error)
+    if result.mail_warning and result.mail is not None:
+        return _("certificate {number} was issued but not sent ({error}); retry: certificate send --pending").format(
+            number=result.certificate, error=result.mail.get("error")
+        )
+    return None
