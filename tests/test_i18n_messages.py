@@ -41,3 +41,17 @@ def test_a_registration_refusal_is_dutch(config: Config, monkeypatch: pytest.Mon
     assert _run([*register, "--made-on", "2026-01-01"], config, monkeypatch).exit_code == 0
     line = _error([*register, "--made-on", "2026-01-01"], config, monkeypatch)
     assert line.startswith("fout: schijf WD-1 bevat al een open back-up (dossier 1, klant 1, te wissen op 2026-01-31)")
+
+
+def test_the_less_common_commands_speak_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    cid = _customer(config, monkeypatch)
+    target = config.data_dir.parent / "klant.json"
+    exported = _run(["customer", "export", cid, "-o", str(target)], config, monkeypatch)
+    assert exported.exit_code == 0, exported.stderr
+    assert exported.stderr.strip() == f"klant {cid} geëxporteerd naar {target}"
+    register = ["backup", "register", "--serial", "WD-1", "--customer", cid, "--job", "J1", "--made-on", "2026-01-01"]
+    assert _run(register, config, monkeypatch).exit_code == 0
+    labels = config.data_dir.parent / "labels.pdf"
+    made = _run(["label", "WD-1", "-o", str(labels)], config, monkeypatch)
+    assert made.exit_code == 0, made.stderr
+    assert made.stdout.startswith(f"1 etiket geschreven naar {labels} (")
