@@ -55,3 +55,14 @@ def test_the_less_common_commands_speak_dutch(config: Config, monkeypatch: pytes
     made = _run(["label", "WD-1", "-o", str(labels)], config, monkeypatch)
     assert made.exit_code == 0, made.stderr
     assert made.stdout.startswith(f"1 etiket geschreven naar {labels} (")
+
+
+def test_a_bad_date_or_capacity_is_refused_in_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _error(["due", "--on", "1 jan"], config, monkeypatch) == "fout: geen datum: '1 jan' (gebruik JJJJ-MM-DD)"
+    cid = _customer(config, monkeypatch)
+    line = _error(
+        ["abandoned", "register", "--serial", "S1", "--model", "M", "--capacity", "veel", "--customer", cid],
+        config,
+        monkeypatch,
+    )
+    assert line == "fout: geen capaciteit: 'veel' (voorbeelden: 500GB, 2TB, 1TiB, 4096)"
