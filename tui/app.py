@@ -3,26 +3,22 @@ erasures; screens show them and start flows."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
-from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
 
+from tui.console_base import ConsoleBase
 from tui.messages import (
     DriveAttached,
     DriveChanged,
     DriveDetached,
     DriveEventMessage,
     DrivesScanned,
-    EraseFinished,
-    EraseProgressed,
     RecordsChanged,
 )
 from tui.queries import DriveRow, drive_row
@@ -30,18 +26,13 @@ from tui.services import (
     CertificateAccess,
     ConsoleServices,
     CoreCertificates,
-    EraseRequest,
-    EraseResult,
 )
 from tui.texts import K_, _, localise_bindings, ngettext
-from tui.widgets import EraseJob, status_word
 from wipestation.certify import CertificateRenderer
 from wipestation.devices import DetectedDrive, DriveEvent, Watcher
-from wipestation.erasure.engine import Progress
-from wipestation.errors import WipestationError
 
 if TYPE_CHECKING:
-    from tui.screens.dashboard import DashboardScreen
+    pass
 
 _MESSAGES: dict[str, type[DriveEventMessage]] = {
     "attached": DriveAttached,
@@ -56,7 +47,7 @@ def event_to_message(event: DriveEvent) -> DriveEventMessage:
     return cls(event.device, event.identity, event.protected_reason)
 
 
-class WipestationApp(App[None]):
+class WipestationApp(ConsoleBase):
     """wipestation: custody, erasure and destruction of storage media."""
 
     CSS_PATH = "app.tcss"
@@ -76,19 +67,14 @@ class WipestationApp(App[None]):
     ]
 
     def __init__(self, services: ConsoleServices) -> None:
-        super().__init__()
+        super().__init__(services)
         localise_bindings(self)
-        self.services = services
         self.sub_title = _("demo database") if services.demo else ""
         self.attached: dict[str, DetectedDrive] = {}
-        self.jobs: dict[int, EraseJob] = {}
-        self._job_ids = itertools.count(1)
         self._watcher: Watcher | None = None
         self.last_attached: str | None = None
         self.scanned = False
-        self._erase_workers: dict[Worker[None], int] = {}
         self._renderer: CertificateRenderer | None = None
-        self._toasts: dict[str, Notification] = {}
         self._loads: dict[int, int] = {}  # screen -> generation of its newest background load
 
     # --- life cycle --------------------------------------------------------------------------
@@ -130,15 +116,6 @@ class WipestationApp(App[None]):
         dash = self.dashboard
         if dash is not None:
             dash.select_first_due()
-
-    @property
-    def dashboard(self) -> DashboardScreen | None:
-        from tui.screens.dashboard import DashboardScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, DashboardScreen):
-                return screen
-        return None
 
     # --- drives ------------------------------------------------------------------------------
 
@@ -185,24 +162,6 @@ class WipestationApp(App[None]):
         with self.services.sessions.begin() as session:
             return [drive_row(session, today, d) for _, d in sorted(self.attached.items())]
 
-    def notify_about(
-        self,
-        key: str,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-    ) -> None:
-        """A toast about one drive (`key`: its serial) replaces that drive's previous toast, so a
-        flapping device or a burst of events shows one toast, not a stack."""
-        old = self._toasts.pop(key, None)
-        if old is not None and old in self._notifications:
-            self._unnotify(old)
-        toast = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
-        self._toasts[key] = toast
-        self.post_message(Notify(toast))
-
     def _announce(self, device: str) -> None:
         detected = self.attached[device]
         with self.services.sessions.begin() as session:
@@ -223,116 +182,6 @@ class WipestationApp(App[None]):
             self.notify_about(key, row.status, title=_("{device} attached").format(device=device))
         else:
             self.notify_about(key, f"{row.serial}: {row.status}", title=_("{device} attached").format(device=device))
-
-    # --- erasures ----------------------------------------------------------------------------
-
-    def start_erase(self, request: EraseRequest, record_id: int | None) -> EraseJob:
-        job = EraseJob(next(self._job_ids), request.device, request.serial, request.method, record_id)
-        job.started_at = job.now = self.services.env.now()
-        self.jobs[job.id] = job
-        dash = self.dashboard
-        if dash is not None:
-            dash.add_job(job)
-        self._erase_workers[self._run_erase(job.id, request, job)] = job.id
-        return job
-
-    @work(thread=True, exit_on_error=False, group="erase")
-    def _run_erase(self, job_id: int, request: EraseRequest, job: EraseJob) -> None:
-        """The worker: runs the engine, posts what happened; never touches widgets or job state."""
-        eraser = self.services.eraser
-        if eraser is None:
-            self.post_message(EraseFinished(job_id, EraseResult("failed", _("no erasure engine available"))))
-            return
-        stop = job.stop  # a threading.Event, read-only here
-
-        def progress(p: Progress) -> None:
-            self.post_message(EraseProgressed(job_id, p))
-
-        try:
-            result = eraser.erase(request, progress, stop.is_set)
-        except WipestationError as exc:
-            result = EraseResult("failed", str(exc))
-        except OSError as exc:
-            result = EraseResult(
-                "interrupted" if stop.is_set() else "failed", _("I/O error: {error}").format(error=exc)
-            )
-        self.post_message(EraseFinished(job_id, result))
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """An engine bug must not take the console down: the erasure is marked failed."""
-        job_id = self._erase_workers.get(event.worker)
-        if job_id is None or event.state is not WorkerState.ERROR:
-            return
-        self.post_message(
-            EraseFinished(job_id, EraseResult("failed", _("internal error: {error}").format(error=event.worker.error)))
-        )
-
-    def on_erase_progressed(self, message: EraseProgressed) -> None:
-        job = self.jobs.get(message.job_id)
-        if job is None or not job.running:
-            return
-        job.progress = p = message.progress
-        job.now = self.services.env.now()
-        job.bytes_done = p.bytes_total * (max(1, p.pass_number) - 1) + p.bytes_done
-        if job.status == "starting":
-            job.status = "running"
-        self._refresh_job(job)
-
-    def on_erase_finished(self, message: EraseFinished) -> None:
-        job = self.jobs.get(message.job_id)
-        if job is None or not job.running:
-            return
-        job.finish(message.result, self.services.env.now())
-        self._refresh_job(job)
-        self.set_timer(self.services.finished_visible_seconds, lambda: self._retire(job))
-        if job.status in ("succeeded", "with-exceptions"):
-            cert = " " + _("Certificate {number}.").format(number=job.certificate) if job.certificate else ""
-            hidden = (
-                " " + _("Sectors hidden by an HPA/DCO were not written.") if job.status == "with-exceptions" else ""
-            )
-            self.notify_about(
-                job.serial,
-                _("{serial} on {device} erased with {method}.").format(
-                    serial=job.serial, device=job.device, method=job.method
-                )
-                + hidden
-                + cert
-                + (" " + job.error if job.error else ""),  # a certificate not issued or not mailed
-                title=_("Erasure finished"),
-                severity="warning" if job.error else "information",
-            )
-        else:
-            self.notify_about(
-                job.serial,
-                _("{serial}: {error}. The record stays due.").format(serial=job.serial, error=job.error),
-                title=_("Erasure {outcome}").format(outcome=status_word(job.status)),
-                severity="error",
-                timeout=20,
-            )
-        self.post_message(RecordsChanged())
-
-    def _retire(self, job: EraseJob) -> None:
-        """A finished erasure leaves the dashboard's pane for the history view (F4)."""
-        dash = self.dashboard
-        if dash is not None:
-            dash.retire_job(job)
-
-    def cancel_erase(self, job_id: int) -> bool:
-        job = self.jobs.get(job_id)
-        if job is None or not job.running:
-            return False
-        job.stop.set()
-        job.status = "stopping"
-        self._refresh_job(job)
-        return True
-
-    def _refresh_job(self, job: EraseJob) -> None:
-        dash = self.dashboard
-        if dash is not None:
-            dash.update_job(job)
-
-    def running_job_for(self, device: str) -> EraseJob | None:
-        return next((j for j in self.jobs.values() if j.device == device and j.running), None)
 
     # --- store changes -----------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import platformdirs
 
 from wipestation.errors import ConfigError
+from wipestation.i18n import _
 
 APP_NAME = "wipestation"
 
@@ -98,13 +99,17 @@ _MACHINE_LEVEL = re.compile(r"^([HE])-?([1-7])$", re.IGNORECASE)
 
 def _machines(raw: object) -> tuple[DestructionMachine, ...]:
     if not isinstance(raw, dict):
-        raise ConfigError('config: [machines] must be a table of NAME = "METHOD LEVEL [LEVEL]"')
+        raise ConfigError(_('config: [machines] must be a table of NAME = "METHOD LEVEL [LEVEL]"'))
     out: list[DestructionMachine] = []
     for name, value in raw.items():
         words = value.split() if isinstance(value, str) else []
         levels = [_MACHINE_LEVEL.match(w) for w in words[1:]]
         if len(words) < 2 or not all(levels) or not str(name).strip():
-            raise ConfigError(f'config: [machines] \'{name}\' must be "METHOD LEVEL [LEVEL]", e.g. "shred H-5 E-4"')
+            raise ConfigError(
+                _('config: [machines] \'{name}\' must be "METHOD LEVEL [LEVEL]", e.g. "shred H-5 E-4"').format(
+                    name=name
+                )
+            )
         out.append(
             DestructionMachine(
                 name=" ".join(str(name).split()),
@@ -156,27 +161,27 @@ _ALIASES: dict[str, dict[str, str]] = {"mail": {"from": "sender"}}
 
 def _section(cls: type, name: str, raw: object) -> object:
     if not isinstance(raw, dict):
-        raise ConfigError(f"config: [{name}] must be a table")
+        raise ConfigError(_("config: [{name}] must be a table").format(name=name))
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     aliases = _ALIASES.get(name, {})
     for key, value in raw.items():
         key = aliases.get(key, key)
         if key not in known:
-            raise ConfigError(f"config: unknown key '{key}' in [{name}]")
+            raise ConfigError(_("config: unknown key '{key}' in [{name}]").format(key=key, name=name))
         default = getattr(cls(), key)
         if isinstance(default, tuple):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"config: [{name}] {key} must be a list of strings")
+                raise ConfigError(_("config: [{name}] {key} must be a list of strings").format(name=name, key=key))
             value = tuple(value)
         elif isinstance(default, bool):
             if not isinstance(value, bool):
-                raise ConfigError(f"config: [{name}] {key} must be true or false")
+                raise ConfigError(_("config: [{name}] {key} must be true or false").format(name=name, key=key))
         elif isinstance(default, int):
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise ConfigError(f"config: [{name}] {key} must be a whole number >= 0")
+                raise ConfigError(_("config: [{name}] {key} must be a whole number >= 0").format(name=name, key=key))
         elif value is not None and not isinstance(value, str):
-            raise ConfigError(f"config: [{name}] {key} must be a string")
+            raise ConfigError(_("config: [{name}] {key} must be a string").format(name=name, key=key))
         values[key] = value
     return cls(**values)
 
@@ -204,11 +209,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(f"config file not found: {path}") from None
+        raise ConfigError(_("config file not found: {path}").format(path=path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"config file unreadable: {path}: {exc}") from None
+        raise ConfigError(_("config file unreadable: {path}: {exc}").format(path=path, exc=exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"config file is not valid TOML: {path}: {exc}") from None
+        raise ConfigError(_("config file is not valid TOML: {path}: {exc}").format(path=path, exc=exc)) from None
 
 
 def _from_file(config: Config, raw: dict[str, Any]) -> Config:
@@ -224,7 +229,7 @@ def _from_file(config: Config, raw: dict[str, Any]) -> Config:
         elif key in {"data_dir", "documents"} and isinstance(value, str):
             changes[key] = Path(value).expanduser()
         else:
-            raise ConfigError(f"config: unknown or malformed key '{key}'")
+            raise ConfigError(_("config: unknown or malformed key '{key}'").format(key=key))
     config = replace(config, **changes)
     cert_raw = raw.get("certificates")
     if "language" in changes and not (isinstance(cert_raw, dict) and "language" in cert_raw):
@@ -236,16 +241,18 @@ def _from_file(config: Config, raw: dict[str, Any]) -> Config:
 def _check_choices(config: Config) -> None:
     """Keys that take one of a few words, or a time of day."""
     if config.language not in {"nl", "en"}:
-        raise ConfigError("config: language must be 'nl' or 'en'")
+        raise ConfigError(_("config: language must be 'nl' or 'en'"))
     if config.mail.security not in {"none", "starttls", "tls"}:
-        raise ConfigError("config: [mail] security must be 'none', 'starttls' or 'tls'")
+        raise ConfigError(_("config: [mail] security must be 'none', 'starttls' or 'tls'"))
     if config.certificates.send_on_issue and not config.mail.configured:
-        raise ConfigError("config: [certificates] send_on_issue needs [mail] host and from")
+        raise ConfigError(_("config: [certificates] send_on_issue needs [mail] host and from"))
     if config.certificates.language not in {"nl", "en"}:
-        raise ConfigError("config: [certificates] language must be 'nl' or 'en'")
+        raise ConfigError(_("config: [certificates] language must be 'nl' or 'en'"))
     for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):
         if not _HOUR.match(hour):
-            raise ConfigError(f'config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"')
+            raise ConfigError(
+                _('config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"').format(section=section)
+            )
 
 
 def with_language(config: Config, language: str | None) -> Config:
@@ -270,26 +277,32 @@ def _validate(config: Config) -> None:
         ZoneInfo(config.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(
-            f"config: timezone '{config.timezone}' is not a known time zone (e.g. Europe/Amsterdam)"
+            _("config: timezone '{timezone}' is not a known time zone (e.g. Europe/Amsterdam)").format(
+                timezone=config.timezone
+            )
         ) from None
     for key, limit in RETENTION_LIMITS.items():
         if getattr(config.retention, key) > limit:
-            raise ConfigError(f"config: [retention] {key} must be at most {limit}")
+            raise ConfigError(_("config: [retention] {key} must be at most {limit}").format(key=key, limit=limit))
     if not _PREFIX.match(config.certificates.prefix):
-        raise ConfigError("config: [certificates] prefix must be 1 to 12 letters or digits (it starts every number)")
+        raise ConfigError(_("config: [certificates] prefix must be 1 to 12 letters or digits (it starts every number)"))
     for key, pattern in _LEVEL.items():
         value = getattr(config.destruction, key)
         if not pattern.match(value):
             example = "H-4" if key.endswith("magnetic") else "E-4"
-            raise ConfigError(f"config: [destruction] {key} must be a DIN 66399 level like {example}: '{value}'")
+            raise ConfigError(
+                _("config: [destruction] {key} must be a DIN 66399 level like {example}: '{value}'").format(
+                    key=key, example=example, value=value
+                )
+            )
     if config.health.destroy_failed and not config.health.retire_failing:
         raise ConfigError(
-            "config: [health] destroy_failed needs retire_failing = true (only a retired drive is destroyed)"
+            _("config: [health] destroy_failed needs retire_failing = true (only a retired drive is destroyed)")
         )
     if config.health.destroy_after_days > 3650:
-        raise ConfigError("config: [health] destroy_after_days must be at most 3650")
+        raise ConfigError(_("config: [health] destroy_after_days must be at most 3650"))
     if not 1 <= config.mail.port <= 65535:
-        raise ConfigError("config: [mail] port must be between 1 and 65535")
+        raise ConfigError(_("config: [mail] port must be between 1 and 65535"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from wipestation.audit import Action, record_event
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
+from wipestation.i18n import _, state_word
 from wipestation.identity import DriveIdentity
 from wipestation.models import OPEN_STATES as OPEN_STATES  # defined once, in the models
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
@@ -73,10 +74,10 @@ def find_record(session: Session, ref: str, *, for_update: bool = False) -> Cust
     if record_id is None:
         drive = session.execute(select(Drive).where(Drive.serial == ref)).scalar_one_or_none()
         if drive is None:
-            raise NotFound(f"no record or drive serial '{ref}'")
+            raise NotFound(_("no record or drive serial '{ref}'").format(ref=ref))
         records = sorted(drive.records, key=lambda r: (r.state in OPEN_STATES, r.id))
         if not records:
-            raise NotFound(f"drive {ref} has no custody record")
+            raise NotFound(_("drive {ref} has no custody record").format(ref=ref))
         record_id = records[-1].id
     return lock_record(session, record_id) if for_update else session.get_one(CustodyRecord, record_id)
 
@@ -88,7 +89,7 @@ def lock_record(session: Session, record_id: int) -> CustodyRecord:
     )
     record: CustodyRecord | None = session.execute(stmt).scalar_one_or_none()
     if record is None:
-        raise NotFound(f"no record {record_id}")
+        raise NotFound(_("no record {id}").format(id=record_id))
     return record
 
 
@@ -101,9 +102,9 @@ def upsert_drive(session: Session, env: Env, identity: DriveIdentity, owner: Dri
     """The drive with this serial, created when new; known details filled in from the identity."""
     serial = check_plain(identity.serial, "serial").strip()
     if not serial:
-        raise BadValue("a drive needs a serial", field="serial")
+        raise BadValue(_("a drive needs a serial"), field="serial")
     if len(serial) > 120:
-        raise BadValue("serial is longer than 120 characters", field="serial")
+        raise BadValue(_("serial is longer than 120 characters"), field="serial")
     drive = session.execute(select(Drive).where(Drive.serial == serial)).scalar_one_or_none()
     if drive is None:
         drive = Drive(serial=serial, owner=owner, erase_count=0, created_at=env.now())
@@ -139,14 +140,16 @@ def _text(value: str | None, what: str, limit: int, *, field: str | None = None)
         return None
     value = check_plain(value, what, field=field).strip()
     if len(value) > limit:
-        raise BadValue(f"{what} is longer than {limit} characters", field=field or what)
+        raise BadValue(
+            _("{what} is longer than {limit} characters").format(what=what, limit=limit), field=field or what
+        )
     return value or None
 
 
 def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
     """A shop backup drive now holds one customer's backup for one job: due after 30 days."""
     if not reg.job_ref:
-        raise BadValue("a backup needs the repair job reference (--job)", field="job_ref")
+        raise BadValue(_("a backup needs the repair job reference (--job)"), field="job_ref")
     from wipestation.registration import register  # it imports this module
 
     return register(session, env, CustodyKind.BACKUP, identity, reg)
@@ -162,7 +165,9 @@ def register_abandoned(session: Session, env: Env, identity: DriveIdentity, reg:
 def _open(session: Session, ref: str) -> CustodyRecord:
     record = find_record(session, ref, for_update=True)
     if record.state not in OPEN_STATES:
-        raise InvalidState(f"record {record.id} is {record.state.value}: it is closed")
+        raise InvalidState(
+            _("record {id} is {state}: it is closed").format(id=record.id, state=state_word(record.state.value))
+        )
     return record
 
 
@@ -171,10 +176,12 @@ def hold(session: Session, env: Env, ref: str, until: date, reason: str) -> Cust
     record = _open(session, ref)
     today = env.today()
     if until <= today:
-        raise BadValue(f"the hold must end after today ({today}); {until} is not", field="until")
+        raise BadValue(
+            _("the hold must end after today ({today}); {until} is not").format(today=today, until=until), field="until"
+        )
     reason = _text(reason, "reason", REASON_LIMIT) or ""
     if not reason:
-        raise BadValue("a hold needs a reason", field="reason")
+        raise BadValue(_("a hold needs a reason"), field="reason")
     before = _summary(record)
     hold_row = Hold(record=record, until=until, reason=reason, created_at=env.now(), created_by=env.actor)
     session.add(hold_row)
@@ -199,7 +206,7 @@ def release(session: Session, env: Env, ref: str, reason: str | None = None) -> 
     today = env.today()
     live = [h for h in record.holds if h.released_at is None and h.until >= today]
     if not live:
-        raise InvalidState(f"record {record.id} is not on hold")
+        raise InvalidState(_("record {id} is not on hold").format(id=record.id))
     before = _summary(record)
     now = env.now()
     reason = _text(reason, "reason", REASON_LIMIT)
@@ -225,7 +232,11 @@ def request_deletion(session: Session, env: Env, ref: str, reason: str | None = 
     """The customer asked for early deletion: the record is due today (unless a hold says otherwise)."""
     record = _open(session, ref)
     if record.deletion_requested_on is not None:
-        raise InvalidState(f"deletion of record {record.id} was already requested on {record.deletion_requested_on}")
+        raise InvalidState(
+            _("deletion of record {id} was already requested on {day}").format(
+                id=record.id, day=record.deletion_requested_on
+            )
+        )
     before = _summary(record)
     record.deletion_requested_on = env.today()
     record.deletion_reason = _text(reason, "reason", REASON_LIMIT)
@@ -250,13 +261,13 @@ def request_deletion(session: Session, env: Env, ref: str, reason: str | None = 
 def erasure_refusal(env: Env, record: CustodyRecord) -> str | None:
     """Why the drive of this backup record cannot be erased now (None: it can)."""
     if record.state is CustodyState.ERASING:
-        return f"record {record.id} is being erased already"
+        return _("record {id} is being erased already").format(id=record.id)
     due = effective_due(record)
     if due > env.today():
-        return (
-            f"record {record.id}: the backup is kept until {due.isoformat()}; if the customer asked for deletion, "
-            f"run `wipestation request-deletion {record.id}` first"
-        )
+        return _(
+            "record {id}: the backup is kept until {due}; if the customer asked for deletion, "
+            "run `wipestation request-deletion {id}` first"
+        ).format(id=record.id, due=due.isoformat())
     return None
 
 
@@ -273,7 +284,7 @@ def claim_for_erasure(session: Session, env: Env, record: CustodyRecord) -> None
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidState(f"record {record.id} is being erased on another workstation")
+        raise InvalidState(_("record {id} is being erased on another workstation").format(id=record.id))
     session.refresh(record)
     _state_changed(session, env, record, Action.RECORD_ERASURE_STARTED, "holding", {"state": "erasing"})
 

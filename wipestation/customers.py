@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
+from wipestation.i18n import _
 from wipestation.models import (
     AuditEvent,
     Certificate,
@@ -46,9 +47,9 @@ def _clean(value: str | None, field: str, limit: int) -> str | None:
     check_plain(value, field, multiline=field == "address")
     text = " ".join(value.split()) if field != "address" else value.strip()
     if len(text) > limit:
-        raise BadValue(f"{field} is longer than {limit} characters", field=field)
+        raise BadValue(_("{what} is longer than {limit} characters").format(what=field, limit=limit), field=field)
     if field == "email" and text and ("@" not in text or " " in text):
-        raise BadValue(f"not an e-mail address: '{text}'", field=field)
+        raise BadValue(_("not an e-mail address: '{text}'").format(text=text), field=field)
     return text or None
 
 
@@ -58,7 +59,7 @@ _LIMITS = {"name": 200, "email": 200, "phone": 60, "address": 400}
 def add_customer(session: Session, env: Env, data: CustomerInput) -> Customer:
     name = _clean(data.name, "name", _LIMITS["name"])
     if not name:
-        raise BadValue("a customer needs a name", field="name")
+        raise BadValue(_("a customer needs a name"), field="name")
     now = env.now()
     customer = Customer(
         name=name,
@@ -79,10 +80,10 @@ def add_customer(session: Session, env: Env, data: CustomerInput) -> Customer:
 
 def get_customer(session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
     if not MIN_ID <= customer_id <= MAX_ID:  # no row has it; the driver would not even take it
-        raise NotFound(f"no customer with id {customer_id}", field="customer_id")
+        raise NotFound(_("no customer with id {id}").format(id=customer_id), field="customer_id")
     customer = session.get(Customer, customer_id, with_for_update=for_update, populate_existing=for_update)
     if customer is None:
-        raise NotFound(f"no customer with id {customer_id}", field="customer_id")
+        raise NotFound(_("no customer with id {id}").format(id=customer_id), field="customer_id")
     return customer
 
 
@@ -107,7 +108,9 @@ def list_customers(session: Session, search: str | None = None) -> list[Customer
 def edit_customer(session: Session, env: Env, customer_id: int, data: CustomerInput) -> Customer:
     customer = get_customer(session, customer_id, for_update=True)
     if customer.anonymised_at is not None:
-        raise InvalidState(f"customer {customer_id} is anonymised; their details cannot be edited", field="customer_id")
+        raise InvalidState(
+            _("customer {id} is anonymised; their details cannot be edited").format(id=customer_id), field="customer_id"
+        )
     changed = []
     for field in CONTACT_FIELDS:
         value = getattr(data, field)
@@ -115,12 +118,12 @@ def edit_customer(session: Session, env: Env, customer_id: int, data: CustomerIn
             continue
         cleaned = _clean(value, field, _LIMITS[field])
         if field == "name" and not cleaned:
-            raise BadValue("a customer needs a name", field="name")
+            raise BadValue(_("a customer needs a name"), field="name")
         if cleaned != getattr(customer, field):
             setattr(customer, field, cleaned)
             changed.append(field)
     if not changed:
-        raise BadValue("nothing to change: give --name, --email, --phone or --address with a new value")
+        raise BadValue(_("nothing to change: give --name, --email, --phone or --address with a new value"))
     customer.updated_at = env.now()
     record_event(
         session,
@@ -138,7 +141,7 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     """Replace name and contact details; every record and certificate number stays."""
     customer = get_customer(session, customer_id, for_update=True)
     if customer.anonymised_at is not None:
-        raise InvalidState(f"customer {customer_id} is already anonymised")
+        raise InvalidState(_("customer {id} is already anonymised").format(id=customer_id))
     customer.name = ANONYMISED_NAME.format(id=customer.id)
     customer.email = None
     customer.phone = None

@@ -25,6 +25,7 @@ from wipestation.custody import effective_due, find_record, mark_destroyed
 from wipestation.destruction_levels import LevelCheck, check_reach
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
+from wipestation.i18n import _, state_word
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
 from wipestation.text import ACTOR_LIMIT, check_plain
 
@@ -84,7 +85,8 @@ def parse_level(text: str) -> str:
     match = _LEVEL.match(text.strip())
     if not match:
         raise BadValue(
-            f"unknown security level '{text}' (H-1..H-7 for magnetic disks, E-1..E-7 for flash)", field="level"
+            _("unknown security level '{text}' (H-1..H-7 for magnetic disks, E-1..E-7 for flash)").format(text=text),
+            field="level",
         )
     return f"{match.group(1).upper()}-{match.group(2)}"
 
@@ -101,7 +103,9 @@ def parse_levels(text: str) -> dict[str, str]:
         level = parse_level(part)
         if level[0] in levels and levels[level[0]] != level:
             raise BadValue(
-                f"two {level[0]} levels given ({levels[level[0]]} and {level}): give one per media category",
+                _("two {category} levels given ({first} and {second}): give one per media category").format(
+                    category=level[0], first=levels[level[0]], second=level
+                ),
                 field="level",
             )
         levels[level[0]] = level
@@ -118,7 +122,9 @@ def level_for(record: CustodyRecord, levels: dict[str, str]) -> str:
     if len(levels) == 1:
         return next(iter(levels.values()))  # a mismatching category is refused with its reason below
     raise BadValue(
-        f"record {record.id} ({record.drive.serial}) is {media}: give its level ({'/'.join(sorted(levels))} given)",
+        _("record {id} ({serial}) is {media}: give its level ({given} given)").format(
+            id=record.id, serial=record.drive.serial, media=media, given="/".join(sorted(levels))
+        ),
         field="level",
     )
 
@@ -130,9 +136,9 @@ def _text(value: str | None, what: str, limit: int = TEXT_LIMIT) -> str | None:
     field = what.removeprefix("--").replace("-", "_")
     cleaned = " ".join(check_plain(value, what, field=field).split())
     if not cleaned:
-        raise BadValue(f"{what} is empty", field=field)
+        raise BadValue(_("{what} is empty").format(what=what), field=field)
     if len(cleaned) > limit:
-        raise BadValue(f"{what} is longer than {limit} characters", field=field)
+        raise BadValue(_("{what} is longer than {limit} characters").format(what=what, limit=limit), field=field)
     return cleaned
 
 
@@ -160,40 +166,53 @@ def level_media(media: str | None, bus: str | None) -> str:
 
 
 def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on: date, env: Env) -> None:
-    ref = f"record {record.id} ({record.drive.serial})"
+    ref = _("record {id} ({serial})").format(id=record.id, serial=record.drive.serial)
     if record.kind not in DESTROYABLE:
-        raise InvalidState(f"{ref} is a backup: backups are erased, not destroyed")
+        raise InvalidState(_("{ref} is a backup: backups are erased, not destroyed").format(ref=ref))
     if record.state is CustodyState.DESTROYED:
-        raise InvalidState(f"{ref} was destroyed already")
+        raise InvalidState(_("{ref} was destroyed already").format(ref=ref))
     if record.state is not CustodyState.STORED:
-        raise InvalidState(f"{ref} is {record.state.value}, not stored")
+        raise InvalidState(_("{ref} is {state}, not stored").format(ref=ref, state=state_word(record.state.value)))
     if on < record.started_on:
         raise BadValue(
-            f"{ref}: --on {on.isoformat()} is before it was declared abandoned ({record.started_on.isoformat()})",
+            _("{ref}: --on {on} is before it was declared abandoned ({day})").format(
+                ref=ref, on=on.isoformat(), day=record.started_on.isoformat()
+            ),
             field="on",
         )
     due = effective_due(record)
     if due > on and not req.early:
-        raise InvalidState(f"{ref} is not due until {due.isoformat()} (use --early --reason when the customer agreed)")
+        raise InvalidState(
+            _("{ref} is not due until {due} (use --early --reason when the customer agreed)").format(
+                ref=ref, due=due.isoformat()
+            )
+        )
     media = level_media(record.drive.media, record.drive.bus)
     kind = level[0]
     if kind == "H" and media in FLASH_MEDIA:
-        what = media if media == (record.drive.media or "").lower() else "unknown media on USB, taken as flash"
+        what = media if media == (record.drive.media or "").lower() else _("unknown media on USB, taken as flash")
         raise BadValue(
-            f"{ref} is flash memory ({what}): use an E level, an H level does not apply to flash", field="level"
+            _("{ref} is flash memory ({what}): use an E level, an H level does not apply to flash").format(
+                ref=ref, what=what
+            ),
+            field="level",
         )
     if kind == "E" and media in MAGNETIC_MEDIA:
         raise BadValue(
-            f"{ref} is a magnetic disk (hdd): use an H level, an E level does not apply to it", field="level"
+            _("{ref} is a magnetic disk (hdd): use an H level, an E level does not apply to it").format(ref=ref),
+            field="level",
         )
     if req.method == "degauss" and (media in FLASH_MEDIA or kind == "E"):
-        raise BadValue(f"{ref}: degaussing does not destroy flash memory", field="method")
+        raise BadValue(_("{ref}: degaussing does not destroy flash memory").format(ref=ref), field="method")
     check_reach(env.config, LevelCheck(method=req.method, level=level, equipment=req.equipment))
     rules = env.config.destruction
     minimum = rules.min_level_magnetic if kind == "H" else rules.min_level_flash
     if _level_number(level) < _level_number(minimum) and not req.accept_lower:
         raise InvalidState(
-            f"level {level} is below the minimum {minimum} for personal data (use --accept-lower REASON to accept it)",
+            _(
+                "level {level} is below the minimum {minimum} for personal data "
+                "(use --accept-lower REASON to accept it)"
+            ).format(level=level, minimum=minimum),
             field="level",
         )
 
@@ -201,29 +220,32 @@ def _check_record(record: CustodyRecord, req: DestructionRequest, level: str, on
 def check_request(session: Session, env: Env, req: DestructionRequest) -> _Checked:
     """Every check, and not a single write."""
     if not req.refs:
-        raise BadValue("give at least one record", field="refs")
+        raise BadValue(_("give at least one record"), field="refs")
     if req.method not in METHODS:
-        raise BadValue(f"unknown destruction method '{req.method}' ({', '.join(METHODS)})", field="method")
+        raise BadValue(
+            _("unknown destruction method '{method}' ({known})").format(method=req.method, known=", ".join(METHODS)),
+            field="method",
+        )
     given = parse_levels(req.level)
     today = env.today()
     on = req.on or today
     if on > today:
-        raise BadValue(f"--on {on.isoformat()} is in the future", field="on")
+        raise BadValue(_("--on {day} is in the future").format(day=on.isoformat()), field="on")
     reason = _text(req.reason, "--reason", REASON_LIMIT)
     if req.early and reason is None:
-        raise BadValue("--early needs --reason (why the customer agreed to early destruction)", field="reason")
+        raise BadValue(_("--early needs --reason (why the customer agreed to early destruction)"), field="reason")
     if reason is not None and not req.early:
-        raise BadValue("--reason goes with --early", field="reason")
+        raise BadValue(_("--reason goes with --early"), field="reason")
     accept_lower = _text(req.accept_lower, "--accept-lower", REASON_LIMIT)
     for path in req.evidence:
         if not path.is_file():
-            raise NotFound(f"evidence file not found: {path}", field="evidence")
+            raise NotFound(_("evidence file not found: {path}").format(path=path), field="evidence")
     records: list[CustodyRecord] = []
     levels: dict[int, str] = {}
     for ref in req.refs:
         record = find_record(session, ref, for_update=True)
         if any(r.id == record.id for r in records):
-            raise BadValue(f"record {record.id} is given twice", field="refs")
+            raise BadValue(_("record {id} is given twice").format(id=record.id), field="refs")
         levels[record.id] = level_for(record, given)
         _check_record(record, req, levels[record.id], on, env)
         records.append(record)

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from wipestation.config import Config, DestructionMachine
 from wipestation.errors import BadValue
+from wipestation.i18n import _
 
 # (category, level) -> what the level requires of the remains
 LEVEL_MEANING: dict[str, str] = {
@@ -92,13 +93,23 @@ def check_reach(config: Config, check: LevelCheck) -> None:
     name = METHOD_NAMES.get(check.method, check.method)
     if top is None:
         raise BadValue(
-            f"{name} does not destroy {'flash memory' if category == 'E' else 'magnetic disks'}", field="method"
+            (
+                _("{method} does not destroy flash memory")
+                if category == "E"
+                else _("{method} does not destroy magnetic disks")
+            ).format(method=name),
+            field="method",
         )
     if level_number(check.level) > top:
         best = f"{category}-{top}"
         raise BadValue(
-            f"level {check.level} ({LEVEL_MEANING[check.level]}) is beyond what {name} can reach "
-            f"({best} at most: {LEVEL_MEANING[best]})",
+            _("level {level} ({meaning}) is beyond what {method} can reach ({best} at most: {best_meaning})").format(
+                level=check.level,
+                meaning=LEVEL_MEANING[check.level],
+                method=name,
+                best=best,
+                best_meaning=LEVEL_MEANING[best],
+            ),
             field="level",
         )
     machine = find_machine(config, check.equipment)
@@ -106,16 +117,25 @@ def check_reach(config: Config, check: LevelCheck) -> None:
         return
     if machine.method != check.method:
         raise BadValue(
-            f"machine '{machine.name}' does {machine.method}, not {check.method} (see [machines] in the config)",
+            _("machine '{machine}' does {does}, not {method} (see [machines] in the config)").format(
+                machine=machine.name, does=machine.method, method=check.method
+            ),
             field="method",
         )
     certified = next((lv for lv in machine.levels if lv[0] == category), None)
     if certified is None:
         raise BadValue(
-            f"machine '{machine.name}' is not certified for {'flash memory' if category == 'E' else 'magnetic disks'}",
+            (
+                _("machine '{machine}' is not certified for flash memory")
+                if category == "E"
+                else _("machine '{machine}' is not certified for magnetic disks")
+            ).format(machine=machine.name),
             field="level",
         )
     if level_number(check.level) > level_number(certified):
         raise BadValue(
-            f"level {check.level} is above machine '{machine.name}''s certified level {certified}", field="level"
+            _("level {level} is above machine '{machine}''s certified level {certified}").format(
+                level=check.level, machine=machine.name, certified=certified
+            ),
+            field="level",
         )

@@ -16,6 +16,7 @@ from wipestation.custody import OPEN_STATES, effective_due, open_record_for_driv
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.health import FAILING, latest_health
+from wipestation.i18n import _, state_word
 from wipestation.models import (
     CustodyKind,
     CustodyRecord,
@@ -168,7 +169,9 @@ def pool_drive(session: Session, env: Env, drive: Drive) -> PoolDrive:
 def list_pool(session: Session, env: Env, *, state: str | None = None) -> list[PoolDrive]:
     """Every shop-owned backup drive, by serial; `state` keeps only those in that pool state."""
     if state is not None and state not in POOL_STATES:
-        raise BadValue(f"unknown pool state '{state}' (one of {', '.join(POOL_STATES)})")
+        raise BadValue(
+            _("unknown pool state '{state}' (one of {known})").format(state=state, known=", ".join(POOL_STATES))
+        )
     drives = list(session.execute(select(Drive).where(Drive.owner == DriveOwner.SHOP).order_by(Drive.serial)).scalars())
     facts = _facts(session, [d.id for d in drives])
     today = env.today()
@@ -183,9 +186,9 @@ def find_shop_drive(session: Session, serial: str, *, for_update: bool = False) 
         stmt = stmt.with_for_update()
     drive = session.execute(stmt).scalar_one_or_none()
     if drive is None:
-        raise NotFound(f"no drive with serial '{serial}'")
+        raise NotFound(_("no drive with serial '{serial}'").format(serial=serial))
     if drive.owner is not DriveOwner.SHOP:
-        raise InvalidState(f"drive {drive.serial} is a customer disk, not a shop backup drive")
+        raise InvalidState(_("drive {serial} is a customer disk, not a shop backup drive").format(serial=drive.serial))
     return drive
 
 
@@ -194,11 +197,15 @@ def retire_drive(session: Session, env: Env, drive: Drive, reason: str) -> Drive
     backup can be registered on it again."""
     reason = (reason or "").strip()
     if not reason:
-        raise BadValue("retiring a drive needs a reason")
+        raise BadValue(_("retiring a drive needs a reason"))
     if len(reason) > REASON_LIMIT:
-        raise BadValue(f"reason is longer than {REASON_LIMIT} characters")
+        raise BadValue(_("{what} is longer than {limit} characters").format(what=_("reason"), limit=REASON_LIMIT))
     if drive.retired_at is not None:
-        raise InvalidState(f"drive {drive.serial} was retired already on {drive.retired_at.date().isoformat()}")
+        raise InvalidState(
+            _("drive {serial} was retired already on {day}").format(
+                serial=drive.serial, day=drive.retired_at.date().isoformat()
+            )
+        )
     drive.retired_at = env.now()
     drive.retired_reason = reason
     session.flush()
@@ -222,7 +229,9 @@ def retire(session: Session, env: Env, serial: str, reason: str, *, destroy: boo
     record = open_record_for_drive(session, drive.id)
     if record is not None and drive.retired_at is None:
         raise InvalidState(
-            f"drive {drive.serial} holds backup record {record.id} ({record.state.value}); erase it before retiring"
+            _("drive {serial} holds backup record {id} ({state}); erase it before retiring").format(
+                serial=drive.serial, id=record.id, state=state_word(record.state.value)
+            )
         )
     retire_drive(session, env, drive, reason)
     if destroy:
@@ -307,33 +316,39 @@ def _check_queueable(session: Session, drive: Drive) -> None:
     """Refuse a customer's disk, a drive still in the pool, one queued or destroyed already, and one
     that holds a backup."""
     if drive.owner is not DriveOwner.SHOP:
-        raise InvalidState(f"drive {drive.serial} is a customer disk, not a shop backup drive")
+        raise InvalidState(_("drive {serial} is a customer disk, not a shop backup drive").format(serial=drive.serial))
     if drive.retired_at is None:
         raise InvalidState(
-            f"drive {drive.serial} is still in the pool: retire it first "
-            f"(pool retire {drive.serial} --reason TEXT --destroy)"
+            _(
+                "drive {serial} is still in the pool: retire it first (pool retire {serial} --reason TEXT --destroy)"
+            ).format(serial=drive.serial)
         )
     earlier = destruction_record(session, drive.id)
     if earlier is not None and earlier.state is CustodyState.DESTROYED:
-        raise InvalidState(f"drive {drive.serial} was destroyed already (record {earlier.id})")
+        raise InvalidState(
+            _("drive {serial} was destroyed already (record {id})").format(serial=drive.serial, id=earlier.id)
+        )
     if earlier is not None:
         raise InvalidState(
-            f"drive {drive.serial} is queued for destruction already "
-            f"(record {earlier.id}, due {effective_due(earlier)})"
+            _("drive {serial} is queued for destruction already (record {id}, due {due})").format(
+                serial=drive.serial, id=earlier.id, due=effective_due(earlier)
+            )
         )
     held = open_record_for_drive(session, drive.id)
     if held is not None:
         raise InvalidState(
-            f"drive {drive.serial} holds backup record {held.id} ({held.state.value}); erase it before it is destroyed"
+            _("drive {serial} holds backup record {id} ({state}); erase it before it is destroyed").format(
+                serial=drive.serial, id=held.id, state=state_word(held.state.value)
+            )
         )
 
 
 def _queue_reason(drive: Drive, reason: str | None) -> str:
     text = drive.retired_reason if reason is None else " ".join(check_plain(reason, "reason").split())
     if not text:
-        raise BadValue("queuing a drive for destruction needs a reason")
+        raise BadValue(_("queuing a drive for destruction needs a reason"))
     if len(text) > REASON_LIMIT:
-        raise BadValue(f"reason is longer than {REASON_LIMIT} characters")
+        raise BadValue(_("{what} is longer than {limit} characters").format(what=_("reason"), limit=REASON_LIMIT))
     return text
 
 

@@ -14,6 +14,7 @@ from wipestation.custody import Registration, _text, effective_due, open_record_
 from wipestation.customers import get_customer
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState
+from wipestation.i18n import N_, _, kind_word
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
 from wipestation.retention import abandoned_due, backup_due
@@ -27,7 +28,8 @@ def register(
     customer = get_customer(session, reg.customer_id)
     if customer.anonymised_at is not None:
         raise InvalidState(
-            f"customer {customer.id} is anonymised; register the drive for a current customer", field="customer_id"
+            _("customer {id} is anonymised; register the drive for a current customer").format(id=customer.id),
+            field="customer_id",
         )
     _check_dates(kind, reg, env.today())
     owner = DriveOwner.SHOP if kind is CustodyKind.BACKUP else DriveOwner.CUSTOMER
@@ -71,14 +73,16 @@ def register(
 
 def _check_dates(kind: CustodyKind, reg: Registration, today: date) -> None:
     if reg.started_on > today:
-        what = "made" if kind is CustodyKind.BACKUP else "abandoned"
         raise BadValue(
-            f"the date the {'backup was' if kind is CustodyKind.BACKUP else 'disk was'} {what} "
-            f"({reg.started_on}) is in the future",
+            (
+                _("the date the backup was made ({day}) is in the future")
+                if kind is CustodyKind.BACKUP
+                else _("the date the disk was abandoned ({day}) is in the future")
+            ).format(day=reg.started_on),
             field="started_on",
         )
     if reg.received_on is not None and reg.received_on > today:
-        raise BadValue(f"--received-on {reg.received_on} is in the future", field="received_on")
+        raise BadValue(_("--received-on {day} is in the future").format(day=reg.received_on), field="received_on")
 
 
 def _check_drive_free(session: Session, existing: Drive, kind: CustodyKind, owner: DriveOwner) -> None:
@@ -88,15 +92,28 @@ def _check_drive_free(session: Session, existing: Drive, kind: CustodyKind, owne
     if current is not None:
         if kind is CustodyKind.BACKUP and current.kind is CustodyKind.BACKUP:
             raise InvalidState(
-                f"drive {existing.serial} already holds an open backup (record {current.id}, customer "
-                f"{current.customer_id}, due {effective_due(current)}): erase it before reusing the drive"
+                _(
+                    "drive {serial} already holds an open backup (record {id}, customer {customer}, due {due}): "
+                    "erase it before reusing the drive"
+                ).format(
+                    serial=existing.serial, id=current.id, customer=current.customer_id, due=effective_due(current)
+                )
             )
-        raise InvalidState(f"drive {existing.serial} already has an open {current.kind.value} record {current.id}")
+        raise InvalidState(
+            _("drive {serial} already has an open {kind} record {id}").format(
+                serial=existing.serial, kind=kind_word(current.kind.value), id=current.id
+            )
+        )
     if kind is CustodyKind.BACKUP and existing.retired_at is not None:
         raise InvalidState(
-            f"drive {existing.serial} was retired from the backup pool on {existing.retired_at.date()}: "
-            f"{existing.retired_reason}; use another drive"
+            _("drive {serial} was retired from the backup pool on {day}: {reason}; use another drive").format(
+                serial=existing.serial, day=existing.retired_at.date(), reason=existing.retired_reason
+            )
         )
     if existing.owner is not owner:
-        names = {DriveOwner.SHOP: "shop backup drive", DriveOwner.CUSTOMER: "customer disk"}
-        raise InvalidState(f"drive {existing.serial} is a {names[existing.owner]}, not a {names[owner]}")
+        names = {DriveOwner.SHOP: N_("shop backup drive"), DriveOwner.CUSTOMER: N_("customer disk")}
+        raise InvalidState(
+            _("drive {serial} is a {owner}, not a {wanted}").format(
+                serial=existing.serial, owner=_(names[existing.owner]), wanted=_(names[owner])
+            )
+        )

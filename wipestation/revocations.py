@@ -14,6 +14,7 @@ from wipestation.audit import Action, record_event
 from wipestation.certify import find_certificate
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState
+from wipestation.i18n import _
 from wipestation.models import Certificate, CertificateRevocation
 
 REASON_LIMIT = 500
@@ -29,13 +30,17 @@ def revoke(session: Session, env: Env, number: str, reason: str) -> CertificateR
     """Mark certificate `number` revoked (inside the caller's transaction); once only."""
     cleaned = " ".join(reason.split())
     if not cleaned:
-        raise BadValue("--reason is empty: say why the certificate is withdrawn")
+        raise BadValue(_("--reason is empty: say why the certificate is withdrawn"))
     if len(cleaned) > REASON_LIMIT:
-        raise BadValue(f"--reason is longer than {REASON_LIMIT} characters")
+        raise BadValue(_("{what} is longer than {limit} characters").format(what="--reason", limit=REASON_LIMIT))
     cert = find_certificate(session, number)
     existing = revocation_of(session, cert)
     if existing is not None:
-        raise InvalidState(f"certificate {cert.number} was revoked already on {existing.revoked_at.date().isoformat()}")
+        raise InvalidState(
+            _("certificate {number} was revoked already on {day}").format(
+                number=cert.number, day=existing.revoked_at.date().isoformat()
+            )
+        )
     row = CertificateRevocation(certificate_id=cert.id, revoked_at=env.now(), revoked_by=env.actor, reason=cleaned)
     session.add(row)
     session.flush()

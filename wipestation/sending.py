@@ -24,6 +24,7 @@ from wipestation.certify import LANGUAGES, CertificateRenderer, certificate_pdf,
 from wipestation.config import MailConfig
 from wipestation.env import Env
 from wipestation.errors import BadValue, ConfigError, WipestationError
+from wipestation.i18n import _
 from wipestation.models import Certificate, CertificateSend, CustodyRecord
 
 SENT = "sent"
@@ -86,7 +87,7 @@ class SendResult:
 def check_address(address: str) -> str:
     cleaned = address.strip()
     if not _ADDRESS.match(cleaned) or len(cleaned) > 320:
-        raise BadValue(f"not an e-mail address: '{' '.join(address.split())}'")
+        raise BadValue(_("not an e-mail address: '{text}'").format(text=" ".join(address.split())))
     return cleaned
 
 
@@ -129,14 +130,18 @@ def send_certificate(
     is recorded."""
     lang = lang or env.config.certificates.language
     if lang not in LANGUAGES:
-        raise BadValue(f"unknown language '{lang}' (nl or en)")
+        raise BadValue(_("unknown language '{lang}' (nl or en)").format(lang=lang))
     cert = find_certificate(session, number)
     address = to if to is not None else customer_address(session, cert)
     if address is None:
-        raise BadValue(f"certificate {cert.number}: the customer has no e-mail address on record (give --to ADDR)")
+        raise BadValue(
+            _("certificate {number}: the customer has no e-mail address on record (give --to ADDR)").format(
+                number=cert.number
+            )
+        )
     address = check_address(address)
     if not env.config.mail.configured:
-        raise ConfigError("mail is not configured: set [mail] host and from in the config")
+        raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
     pdf = certificate_pdf(session, env, renderer, cert.number, lang)
     message = build_message(env, cert, pdf, to=address, lang=lang)
     return _attempt(session, env, cert, message, address=address, lang=lang, sender=sender)

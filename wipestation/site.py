@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wipestation.errors import BadValue
+from wipestation.i18n import _
 from wipestation.models import Certificate, CertificateRevocation
 
 ASSETS = Path(__file__).parent / "site_assets"
@@ -108,7 +109,7 @@ def _write(path: Path, text: str) -> None:
 def write_site(session: Session, directory: Path, fingerprint: str, *, shop_name: str) -> SiteReport:
     """Write (or update) the whole site in `directory`."""
     if directory.exists() and not directory.is_dir():
-        raise BadValue(f"{directory} is not a directory")
+        raise BadValue(_("{path} is not a directory").format(path=directory))
     directory.mkdir(parents=True, exist_ok=True)
     for name in ASSET_FILES:
         _write(directory / name, (ASSETS / name).read_text(encoding="utf-8"))

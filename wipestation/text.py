@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from wipestation.errors import BadValue
+from wipestation.i18n import _
 
 NAME_LIMIT = 200  # customer names, e-mail addresses, locations, host computers
 ACTOR_LIMIT = 120  # --as, technicians, witnesses
@@ -25,14 +26,19 @@ def check_plain(value: str, what: str, *, multiline: bool = False, field: str | 
     match = (_CONTROL_BUT_NEWLINE if multiline else _CONTROL).search(value)
     if match:
         raise BadValue(
-            f"{what} contains a control character ({ord(match.group()):#04x}): type plain text", field=field or what
+            _("{what} contains a control character ({code}): type plain text").format(
+                what=what, code=f"{ord(match.group()):#04x}"
+            ),
+            field=field or what,
         )
     return value
 
 
 def check_length(value: str, what: str, limit: int, *, field: str | None = None) -> str:
     if len(value) > limit:
-        raise BadValue(f"{what} is longer than {limit} characters", field=field or what)
+        raise BadValue(
+            _("{what} is longer than {limit} characters").format(what=what, limit=limit), field=field or what
+        )
     return value
 
 

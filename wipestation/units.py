@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from wipestation.errors import BadValue
+from wipestation.i18n import _
 
 _UNITS = {
     "": 1,
@@ -32,12 +33,12 @@ def parse_capacity(text: str) -> int:
     match = _CAPACITY.match(text)
     unit = match.group(2).upper() if match else ""
     if not match or unit not in _UNITS:
-        raise BadValue(f"not a capacity: '{text}' (examples: 500GB, 2TB, 1TiB, 4096)")
+        raise BadValue(_("not a capacity: '{text}' (examples: 500GB, 2TB, 1TiB, 4096)").format(text=text))
     value = float(match.group(1)) * _UNITS[unit]
     if value <= 0 or value != int(value):
-        raise BadValue(f"not a capacity: '{text}' (must be a positive whole number of bytes)")
+        raise BadValue(_("not a capacity: '{text}' (must be a positive whole number of bytes)").format(text=text))
     if value > MAX_CAPACITY:
-        raise BadValue(f"not a capacity: '{text}' (at most 1000 PB)")
+        raise BadValue(_("not a capacity: '{text}' (at most 1000 PB)").format(text=text))
     return int(value)
 
 
@@ -48,9 +49,13 @@ def parse_date(text: str) -> date:
             raise ValueError
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise BadValue(f"not a date: '{text}' (use YYYY-MM-DD)") from None
+        raise BadValue(_("not a date: '{text}' (use YYYY-MM-DD)").format(text=text)) from None
     if not FIRST_DATE <= day <= LAST_DATE:
-        raise BadValue(f"not a date for this shop: '{text}' (between {FIRST_DATE} and {LAST_DATE})")
+        raise BadValue(
+            _("not a date for this shop: '{text}' (between {first} and {last})").format(
+                text=text, first=FIRST_DATE, last=LAST_DATE
+            )
+        )
     return day
 
 

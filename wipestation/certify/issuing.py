@@ -32,6 +32,7 @@ from wipestation.config import Config
 from wipestation.custody import effective_due
 from wipestation.env import Env
 from wipestation.errors import InvalidState, NotFound
+from wipestation.i18n import _
 from wipestation.models import (
     Certificate,
     CertificateDocument,
@@ -305,10 +306,16 @@ def issue_erasure_certificate(
     if erasure is None:
         raise NotFound(f"erasure {erasure_id} not found")
     if not erasure.outcome.erased:
-        raise InvalidState(f"erasure {erasure_id} did not succeed ({erasure.outcome.value}): no certificate")
+        raise InvalidState(
+            _("erasure {id} did not succeed ({outcome}): no certificate").format(
+                id=erasure_id, outcome=erasure.outcome.value
+            )
+        )
     existing = session.execute(select(Certificate).where(Certificate.erasure_id == erasure_id)).scalar_one_or_none()
     if existing is not None:
-        raise InvalidState(f"erasure {erasure_id} already has certificate {existing.number}")
+        raise InvalidState(
+            _("erasure {id} already has certificate {number}").format(id=erasure_id, number=existing.number)
+        )
     year, seq, number = next_number(session, env)
     data = build_erasure_data(session, env, erasure, number)
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
@@ -336,7 +343,9 @@ def issue_destruction_certificate(
         select(Certificate).where(Certificate.destruction_id == destruction_id)
     ).scalar_one_or_none()
     if existing is not None:
-        raise InvalidState(f"destruction {destruction_id} already has certificate {existing.number}")
+        raise InvalidState(
+            _("destruction {id} already has certificate {number}").format(id=destruction_id, number=existing.number)
+        )
     prior = session.execute(
         select(Certificate.number)
         .join(Erasure, Erasure.id == Certificate.erasure_id)

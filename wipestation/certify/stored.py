@@ -15,6 +15,7 @@ from wipestation.certify.data import LANGUAGES, CertificateData, canonical_json
 from wipestation.certify.renderer import CertificateRenderer
 from wipestation.env import Env
 from wipestation.errors import ConfigError, NotFound
+from wipestation.i18n import _
 from wipestation.models import (
     Certificate,
     CertificateDocument,
@@ -26,7 +27,7 @@ from wipestation.privacy import scrub_certificate_data
 def find_certificate(session: Session, number: str) -> Certificate:
     cert = session.execute(select(Certificate).where(Certificate.number == number.strip())).scalar_one_or_none()
     if cert is None:
-        raise NotFound(f"no certificate {number}")
+        raise NotFound(_("no certificate {number}").format(number=number))
     return cert
 
 
@@ -58,13 +59,13 @@ def certificate_pdf(
     customer was anonymised (the stored PDFs were deleted then)."""
     lang = lang or env.config.certificates.language
     if lang not in LANGUAGES:
-        raise ConfigError(f"unknown certificate language '{lang}' (nl or en)")
+        raise ConfigError(_("unknown certificate language '{lang}' (nl or en)").format(lang=lang))
     cert = find_certificate(session, number)
     for doc in cert.documents:
         if doc.lang == lang:
             return doc.pdf
     if renderer is None:
-        raise ConfigError("no certificate renderer available")
+        raise ConfigError(_("no certificate renderer available"))
     data = CertificateData.from_dict(cert.data)
     pdf = renderer.render(data, lang)
     session.add(CertificateDocument(certificate_id=cert.id, lang=lang, pdf=pdf, created_at=env.now()))

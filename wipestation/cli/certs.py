@@ -158,7 +158,7 @@ def pdf_cmd(app: AppContext, number: str, output: Path | None, lang: str | None)
         stream.flush()
         return
     write_private(output, pdf)
-    click.echo(f"{cert.number}: {output} ({len(pdf)} bytes)")
+    click.echo(_("{number}: {path} ({size} bytes)").format(number=cert.number, path=output, size=len(pdf)))
 
 
 def _store_exists(app: AppContext) -> bool:

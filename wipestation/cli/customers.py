@@ -109,7 +109,7 @@ def export(app: AppContext, customer_id: int, output: Path | None) -> None:
         click.echo(text)
     else:
         write_private(output, (text + "\n").encode("utf-8"))
-        click.echo(f"exported customer {customer_id} to {output}", err=True)
+        click.echo(_("exported customer {id} to {path}").format(id=customer_id, path=output), err=True)
 
 
 @customer.command("anonymise")

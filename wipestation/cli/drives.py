@@ -20,7 +20,7 @@ from wipestation.detection import is_bay
 from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
 from wipestation.errors import BadValue
 from wipestation.files import replace_atomically
-from wipestation.i18n import _, kind_word
+from wipestation.i18n import _, kind_word, ngettext
 from wipestation.identity import DriveIdentity
 from wipestation.retention import due_words
 from wipestation.units import format_capacity
@@ -209,14 +209,18 @@ def install_udev_rules(app: AppContext, dest: Path | None) -> None:
     target = target_dir / RULES_FILE_NAME
     replace_atomically(target, text.encode("utf-8"), 0o644)  # udev reads it; nothing personal in it
     bays = len(app.config.devices.wipe_bay_paths)
-    click.echo(f"wrote {target} ({bays} wipe-bay port{'s' if bays != 1 else ''})")
+    click.echo(
+        ngettext("wrote {path} ({n} wipe-bay port)", "wrote {path} ({n} wipe-bay ports)", bays).format(
+            path=target, n=bays
+        )
+    )
     if not bays:
-        click.echo("no wipe-bay ports configured: set [devices] wipe_bay_paths and run this again", err=True)
+        click.echo(_("no wipe-bay ports configured: set [devices] wipe_bay_paths and run this again"), err=True)
     if system and udevd_running():
         for done in reload_udev(app.command_run):
-            click.echo(f"ran {done}")
+            click.echo(_("ran {command}").format(command=done))
     elif system:
-        click.echo("udevd is not running: the rules apply when it starts", err=True)
+        click.echo(_("udevd is not running: the rules apply when it starts"), err=True)
 
 
 COMMANDS = [drives, watch, install_udev_rules]

@@ -10,6 +10,7 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.db_cmd import db
 from wipestation.cli.output import emit, json_option
 from wipestation.errors import ConfigError, ExitCode
+from wipestation.i18n import _
 from wipestation.units import parse_date
 from wipestation.workstation import DEFAULT_DATA_DIR
 
@@ -50,7 +51,10 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
     else:
         click.echo(text, nl=False)
         if mail:
-            click.echo(f"mailed to {len(recipients)} recipient(s)", err=True)
+            click.echo(
+                _("mailed to {n} recipient(s)").format(n=len(recipients)),
+                err=True,
+            )
 
 
 @click.command("backup")
@@ -91,7 +95,7 @@ def doctor(app: AppContext, as_json: bool) -> None:
     emit([f.to_dict() for f in report.findings], as_json, [f.line() for f in report.findings])
     if report.problems:
         if not as_json:
-            click.echo(f"{len(report.problems)} problem(s)", err=True)
+            click.echo(_("{n} problem(s)").format(n=len(report.problems)), err=True)
         raise click.exceptions.Exit(int(ExitCode.RULES))
 
 
@@ -127,7 +131,7 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
     for line in outcome.changes:
         click.echo(line)
     for line in outcome.notes:
-        click.echo(f"note: {line}")
+        click.echo(_("note: {line}").format(line=line))
     if not uninstall and app.config.data_dir != Path(layout.data_dir):
         click.echo(f'note: technicians share the records once the config says data_dir = "{layout.data_dir}"')
 

@@ -18,7 +18,7 @@ from wipestation.cli.records import drive_source
 from wipestation.commands import CommandRunner
 from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
-from wipestation.i18n import _
+from wipestation.i18n import _, ngettext
 from wipestation.models import Drive
 from wipestation.units import format_capacity
 
@@ -171,7 +171,11 @@ def label(app: AppContext, refs: tuple[str, ...], output: Path, label_format: st
     renderer = shelf_labels.load_label_renderer()
     pdf = renderer(data, label_format)
     output.write_bytes(pdf)
-    click.echo(f"wrote {len(data)} label{'s' if len(data) != 1 else ''} to {output} ({label_format})")
+    click.echo(
+        ngettext("wrote {n} label to {path} ({format})", "wrote {n} labels to {path} ({format})", len(data)).format(
+            n=len(data), path=output, format=label_format
+        )
+    )
 
 
 # -- shelf check

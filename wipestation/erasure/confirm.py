@@ -6,6 +6,7 @@ from __future__ import annotations
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import BlockDevice
 from wipestation.errors import SafetyRefusal, WipestationError
+from wipestation.i18n import _
 from wipestation.identity import DriveIdentity
 
 
@@ -57,9 +58,11 @@ def confirmed_identity(
     identity = detected.identity
     reason = detected.refusal(allow_member=allow_member)
     if reason is not None:
-        raise SafetyRefusal(f"{device} is protected: {reason}")
+        raise SafetyRefusal(_("{device} is protected: {reason}").format(device=device, reason=reason))
     if confirm_serial.strip() != identity.serial:
-        raise SafetyRefusal(f"the confirmed serial does not match the serial of {device}; nothing was written")
+        raise SafetyRefusal(
+            _("the confirmed serial does not match the serial of {device}; nothing was written").format(device=device)
+        )
     if not identity.capacity_bytes:
-        raise SafetyRefusal(f"{device}: capacity unknown; refused")
+        raise SafetyRefusal(_("{device}: capacity unknown; refused").format(device=device))
     return identity

@@ -42,6 +42,7 @@ from wipestation.erasure.service import (
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal
 from wipestation.health import FAILING
+from wipestation.i18n import _
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive
 from wipestation.pool import queue_failing
@@ -197,7 +198,11 @@ def _prepare_firmware(
     """A firmware method: what the drive supports, and the exact commands."""
     support = detect_support(services.runner, identity, device)[method.name]
     if not support.supported:
-        raise SafetyRefusal(f"{method.name} is not possible on {device}: {support.reason}; nothing was written")
+        raise SafetyRefusal(
+            _("{method} is not possible on {device}: {reason}; nothing was written").format(
+                method=method.name, device=device, reason=support.reason
+            )
+        )
     plan = build_commands(support, device)
     tool = f"{tool_name()}; {tool_versions(services.runner, method.name)}"
     details.update({"firmware_action": support.action, "firmware_reason": support.reason})
@@ -205,7 +210,9 @@ def _prepare_firmware(
     if hpa:
         details["hpa_dco"] = hpa
     if order.restore_hidden:
-        raise InvalidState(f"--restore-hidden is for overwrite methods; {method.name} is a firmware method")
+        raise InvalidState(
+            _("--restore-hidden is for overwrite methods; {method} is a firmware method").format(method=method.name)
+        )
     category = nist_category(method, identity, enhanced=support.action == "enhanced")
     if not support.purge:
         category = CLEAR  # what the drive can do here (e.g. SANITIZE OVERWRITE on flash) is no Purge

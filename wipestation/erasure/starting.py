@@ -189,7 +189,7 @@ def begin_erasure(
     the first byte instead, and the interrupted one stays in the history. `resume` refuses when there is
     nothing to continue."""
     if resume and restart:
-        raise BadValue("--resume and --restart contradict each other: give one")
+        raise BadValue(_("--resume and --restart contradict each other: give one"))
     host = host or this_host()
     pid = pid if pid is not None else os.getpid()
     capacity = identity.capacity_bytes or 0
@@ -251,16 +251,20 @@ def _refuse_if_running(session: Session, drive: Drive) -> None:
     )
     if busy is not None:
         raise InvalidState(
-            f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host}, pid {busy.pid})"
+            _("drive {serial} is already being erased (erasure {id} on {host}, pid {pid})").format(
+                serial=drive.serial, id=busy.id, host=busy.host, pid=busy.pid
+            )
         )
 
 
 def _refuse_resume(drive: Drive, previous: Erasure | None, method: Method) -> None:
     if previous is None:
-        raise InvalidState(f"drive {drive.serial} has no interrupted erasure to resume")
+        raise InvalidState(_("drive {serial} has no interrupted erasure to resume").format(serial=drive.serial))
     raise InvalidState(
-        f"erasure {previous.id} of drive {drive.serial} used method {previous.method} and cannot resume as "
-        f"{method.name}; run it again with --method {previous.method}"
+        _(
+            "erasure {id} of drive {serial} used method {previous} and cannot resume as {method}; "
+            "run it again with --method {previous}"
+        ).format(id=previous.id, serial=drive.serial, previous=previous.method, method=method.name)
     )
 
 
@@ -284,7 +288,7 @@ def _resume(
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise InvalidState(f"erasure {previous.id} was resumed by another workstation")
+        raise InvalidState(_("erasure {id} was resumed by another workstation").format(id=previous.id))
     session.refresh(previous)
     previous.pid, previous.host, previous.heartbeat_at = pid, host, env.now()
     previous.device_path, previous.verify_mode, previous.ended_at, previous.error = device, verify, None, None
@@ -384,7 +388,11 @@ def precheck_begin(session: Session, env: Env, serial: str) -> None:
         .first()
     )
     if busy is not None:
-        raise InvalidState(f"drive {drive.serial} is already being erased (erasure {busy.id} on {busy.host})")
+        raise InvalidState(
+            _("drive {serial} is already being erased (erasure {id} on {host})").format(
+                serial=drive.serial, id=busy.id, host=busy.host
+            )
+        )
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
         refusal = erasure_refusal(env, record)
