@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.widgets import Label
+
+import tui.screens.dashboard as dashboard
 from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
 from wipestation import custody
@@ -47,3 +50,21 @@ async def test_attached_drives_and_due_list(
         await pilot.pause()
         assert "/dev/sdd" not in screen.rows
     assert watcher.stopped
+
+
+async def test_a_long_due_list_shows_the_most_urgent_and_says_it_is_cut(make_app, store, env, monkeypatch) -> None:
+    monkeypatch.setattr(dashboard, "DUE_SHOWN", 2)
+    (cid,) = add_customers(store, env, "Anna Voorbeeld")
+    ids = [register_backup(store, env, cid, f"SER-{n}", 31 + n, job=f"JOB-{n}") for n in range(4)]
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert len(screen.due) == 4
+        assert screen.due_table.row_count == 2
+        assert [r.id for r in screen.due[:2]] == [ids[3], ids[2]]  # the most overdue first
+        title = str(screen.query_one("#due-title", Label).content)
+        assert "Due today and overdue: 4 (4 overdue)" in title
+        assert "showing 2 of 4, all in the record list (F2)" in title
