@@ -7,9 +7,12 @@ damaged key is never silently replaced.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -168,13 +171,36 @@ def load_certificate(path: Path) -> x509.Certificate:
         raise ConfigError(f"certificate signing certificate is damaged: {path}") from None
 
 
+@contextmanager
+def _creating(paths: ShopKeyPaths) -> Iterator[None]:
+    """Check-and-create under an exclusive lock on the keys directory, so one process creates the
+    key and any other that found it missing waits, then loads that one."""
+    paths.key.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(paths.key.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _create_if_missing(paths: ShopKeyPaths, shop_name: str) -> ShopKey | None:
+    """The new key when neither file exists (made by this process); None when there is one to load."""
+    if paths.key.exists() and paths.cert.exists():
+        return None
+    with _creating(paths):  # two processes (or erasures side by side) on a shop without a key yet
+        if not paths.key.exists() and not paths.cert.exists():
+            return create_shop_key(paths, shop_name)
+    return None
+
+
 def load_shop_key(config: Config, *, create: bool = True) -> ShopKey:
     """The shop's key and certificate; created on first use at the default location."""
     paths = key_paths(config)
+    if paths.create and create and (created := _create_if_missing(paths, config.shop.name)) is not None:
+        return created
     if not paths.key.exists() and not paths.cert.exists():
-        if not (paths.create and create):
-            raise ConfigError(f"certificate signing key not found: {paths.key}")
-        return create_shop_key(paths, config.shop.name)
+        raise ConfigError(f"certificate signing key not found: {paths.key}")
     if not paths.key.exists() or not paths.cert.exists():
         missing = paths.key if not paths.key.exists() else paths.cert
         raise ConfigError(f"certificate signing key incomplete: {missing} is missing")

@@ -23,8 +23,9 @@ from wipestation.i18n import _
 
 
 class OneAtATime:
-    """A renderer shared by erasures running side by side: one thread at a time prepares (creating the
-    signing key on first use: two at once raced on the key file), renders and signs."""
+    """A renderer shared by erasures running side by side: one thread at a time prepares, renders and
+    signs with the one signer. (Creating the shop's key on first use is locked where it happens,
+    `certificates.keys.load_shop_key`, for every process.)"""
 
     def __init__(self, renderer: CertificateRenderer) -> None:
         self.renderer = renderer

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -84,3 +85,34 @@ def test_a_password_protected_key_says_so(tmp_path: Path) -> None:
     files.cert.write_bytes(_self_signed(key, "shop").public_bytes(serialization.Encoding.PEM))
     with pytest.raises(ConfigError, match="needs a password"):
         load_shop_key(config_for(tmp_path / "data", files))
+
+
+def test_two_first_uses_at_once_make_one_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes or erasures side by side on a shop without a key: one creates it, the other waits
+    and loads that one (both used to create one; the second write failed on the existing file)."""
+    import threading
+    import time
+
+    real_generate = rsa.generate_private_key
+
+    def slow_generate(public_exponent: int, key_size: int, backend: Any = None) -> rsa.RSAPrivateKey:
+        time.sleep(0.3)  # widens the window between "no key here" and writing it
+        return real_generate(public_exponent, key_size)
+
+    monkeypatch.setattr(rsa, "generate_private_key", slow_generate)
+    config = Config(data_dir=tmp_path / "data")
+    found: list[str] = []
+    failed: list[BaseException] = []
+
+    def first_use() -> None:
+        try:
+            found.append(load_shop_key(config).fingerprint)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            failed.append(exc)
+
+    threads = [threading.Thread(target=first_use) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failed == [] and len(found) == 2 and found[0] == found[1]
