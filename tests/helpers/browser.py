@@ -124,6 +124,12 @@ class Browser:
         self.call("Page.navigate", {"url": "about:blank"})
         self.wait_for("location.href === 'about:blank'")
         self.call("Page.navigate", {"url": url})
+        # the new page loaded and its script set up (it marks the body): before that, a file given to the
+        # input has no listener, or there is no input yet (a race seen under load)
+        self.wait_for(
+            "location.href !== 'about:blank' && document.readyState === 'complete' "
+            "&& document.body.dataset.status !== undefined"
+        )
 
     def wait_for(self, expression: str, timeout: float = 20) -> Any:
         deadline = time.monotonic() + timeout

@@ -4,13 +4,12 @@ statuses, toasts; and in English on request (the other console tests run in Engl
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from textual.widgets import Static
 
 from tests.tui.conftest import FakeDriveSource, FakeEraser, disk
-from tests.tui.test_keys_layout import due_backups, screen_lines, shown
+from tests.tui.test_keys_layout import due_backups, ready, screen_lines, shown
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen
@@ -24,11 +23,6 @@ def dutch() -> Iterator[None]:
     i18n.set_language("en")
 
 
-async def _ready(app: Any, pilot: Any) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_the_dashboard_at_80x24_in_dutch(dutch: None, make_app, store, env, drive_source) -> None:
     due_backups(store, env, 3)
     drive_source.drives.append(disk("/dev/sdb", "DUE-0000"))
@@ -36,7 +30,7 @@ async def test_the_dashboard_at_80x24_in_dutch(dutch: None, make_app, store, env
     drive_source.drives.append(disk("/dev/sda", "SYS-1", protected="holds the root file system /"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(app, pilot)
+        await ready(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
         footer = screen_lines(app)[-1]
         # the footer's words are short ("key" context), so its keys fit 80 columns as in English
@@ -59,7 +53,7 @@ async def test_the_erase_dialog_and_its_errors_in_dutch(
     drive_source.drives.append(disk("/dev/sdb", "WISSEN-000123"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(app, pilot)
+        await ready(app, pilot)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, EraseScreen)
@@ -78,9 +72,9 @@ async def test_an_erasure_and_its_toast_in_dutch(
     drive_source.drives.append(disk("/dev/sdb", "DUE-0000"))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await _ready(app, pilot)
+        await ready(app, pilot)
         await pilot.press("e", *"DUE-0000", "enter")
-        await _ready(app, pilot)
+        await ready(app, pilot)
         (job,) = app.jobs.values()
         assert job.status == "succeeded"  # the state the code compares stays English
         assert job.summary().startswith("gewist in 0:00:00, gemiddeld ")
@@ -97,7 +91,7 @@ async def test_quitting_during_an_erasure_asks_in_dutch(
     drive_source.drives.append(disk("/dev/sdb", "DUE-0000"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(app, pilot)
+        await ready(app, pilot)
         await pilot.press("e", *"DUE-0000", "enter")
         assert eraser.started.acquire(timeout=5)
         await pilot.press("ctrl+q")
@@ -120,7 +114,7 @@ async def test_english_on_request(make_app, store, env, drive_source) -> None:
     drive_source.drives.append(disk("/dev/sdb", "NEW-0001"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await _ready(app, pilot)
+        await ready(app, pilot)
         footer = screen_lines(app)[-1]
         assert "Erase" in footer and "Wissen" not in footer
         assert shown(app, "Attached drives") and shown(app, "unknown drive")
@@ -141,9 +135,9 @@ async def test_the_records_list_in_dutch_fits_its_words(dutch: None, make_app, s
         )
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
-        await _ready(app, pilot)
+        await ready(app, pilot)
         await pilot.press("f2")
-        await _ready(app, pilot)
+        await ready(app, pilot)
         assert app.screen.sub_title == "2 van 2 dossiers"
         assert shown(app, "in bewaring") and shown(app, "opgeslagen")
         assert shown(app, "verlaten") and shown(app, "back-up")

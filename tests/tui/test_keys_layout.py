@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from textual import events
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from tests.tui.conftest import FakeDriveSource, FakeEraser, FakeWatcher, add_customers, disk
 from tui.screens.confirm import ConfirmScreen
@@ -30,6 +32,17 @@ def screen_lines(app: Any) -> list[str]:
     for m in re.finditer(r'<text[^>]*y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
         found.setdefault(float(m.group(1)), []).append(html.unescape(re.sub("<[^>]+>", "", m.group(2))))
     return ["".join(parts).replace("\xa0", " ") for _, parts in sorted(found.items())]
+
+
+async def ready(app: Any, pilot: Any) -> None:
+    """The start-up work done and the footer drawn: the footer shows its keys only once the screen's
+    bindings are known, a refresh later (under load the screenshot could come first)."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    deadline = time.monotonic() + 10
+    while not app.screen.query(FooterKey) and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+    await pilot.pause()
 
 
 def shown(app: Any, text: str) -> bool:
@@ -54,8 +67,7 @@ async def test_80x24_due_list_shows_5_rows_and_the_footer_keeps_its_keys(
         drive_source.drives.append(disk(f"/dev/sd{'bcdefghi'[n]}", f"ATTACHED-{n}"))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await ready(app, pilot)
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
         assert screen.due_table.size.height - 1 >= 5  # below its header
