@@ -12,7 +12,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.queries import DriveRow, RecordRow, drive_row, due_rows
+from tui.queries import DriveRow, RecordRow, drive_row, due_page
 from tui.rowtable import RowTable, reuse_rows
 from tui.services import EraseRequest
 from tui.texts import K_, N_, _, kind_word, localise_bindings
@@ -73,14 +73,17 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
 
 DUE_SHOWN = 300
 """At most this many due rows in the pane (most overdue first); the title says when it cuts, the record
-list (F2) has them all. Building a row per due record cost over a second at 100 000 records."""
+list (F2) has them all. SQL orders, cuts and counts (`views.due_page`): reading every due record cost
+over a second at 100 000 records."""
 
 
 class DashboardData(NamedTuple):
-    """What a refresh reads (in a worker): the due list, the attached drives' rows, the overdue count."""
+    """What a refresh reads (in a worker): the most urgent due records, the attached drives' rows, and
+    how many records are due and overdue in all."""
 
     due: list[RecordRow]
     drives: list[DriveRow]
+    total: int
     late: int
 
 
@@ -162,7 +165,8 @@ class DashboardScreen(Screen[None]):
         localise_bindings(self)
         self._shown: set[str] = set()
         self.rows: dict[str, DriveRow] = {}
-        self.due: list[RecordRow] = []
+        self.due: list[RecordRow] = []  # the most urgent DUE_SHOWN
+        self.due_total = 0  # due records in all
         self._ready = False
         self._wide: bool | None = None
         self.marked: set[str] = set()  # serials of the drives marked (space) for erasing side by side
@@ -215,25 +219,24 @@ class DashboardScreen(Screen[None]):
         attached = sorted(dict(self.wapp.attached).items())
         today = services.env.today()
         with services.sessions.begin() as session:
-            due = due_rows(session, today)
+            page = due_page(session, today, DUE_SHOWN)
             drives = [drive_row(session, today, d) for _, d in attached]
-        due = reuse_rows(self.due, due, _record_id)
-        return DashboardData(due, drives, sum(1 for r in due if r.days_left < 0))
+        return DashboardData(reuse_rows(self.due, page.rows, _record_id), drives, page.total, page.overdue)
 
     def apply(self, data: DashboardData) -> None:
         """The UI thread's part of a refresh: nothing here walks the due list (load counted it)."""
         if not self._ready:
             return
-        self.due, drives, late = data
-        self.due_table.set_rows(self.due[:DUE_SHOWN], key=_record_id)
+        self.due, drives, self.due_total, late = data
+        self.due_table.set_rows(self.due, key=_record_id)
         title = (
-            _("Due today and overdue: {n} ({late} overdue)").format(n=len(self.due), late=late)
+            _("Due today and overdue: {n} ({late} overdue)").format(n=self.due_total, late=late)
             if self.due
             else _("Nothing due today")
         )
-        if len(self.due) > DUE_SHOWN:
+        if self.due_total > len(self.due):
             title += " — " + _("showing {shown} of {n}, all in the record list (F2)").format(
-                shown=DUE_SHOWN, n=len(self.due)
+                shown=len(self.due), n=self.due_total
             )
         self.query_one("#due-title", Label).update(title)
         current = {d: a.identity.serial for d, a in self.wapp.attached.items()}
