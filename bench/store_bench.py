@@ -39,7 +39,8 @@ TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 
 # The same rows as the views read: the records with their drive and customer (and, for the due list,
-# the open ones whose rule date or early-deletion request has come), with their holds: one query each.
+# the open ones whose rule date or early-deletion request has come and no hold runs past today), with their
+# holds: one query each.
 COLUMNS = """r.id, r.kind, r.state, r.customer_id, r.job_ref, r.started_on, r.due_on, r.deletion_requested_on,
     r.deletion_reason, r.location, r.host_computer, r.seal_number, r.received_on, r.created_at, r.created_by,
     r.closed_at, d.serial, d.model, d.vendor, d.capacity_bytes, d.bus, d.media, d.wwn, d.owner, c.name,
@@ -48,7 +49,10 @@ FROM = (
     "custody_records r JOIN drives d ON d.id = r.drive_id JOIN customers c ON c.id = r.customer_id "
     "LEFT OUTER JOIN holds h ON h.record_id = r.id"
 )
-DUE_WHERE = "r.state IN ('holding', 'stored', 'erasing') AND (r.due_on <= :on OR r.deletion_requested_on <= :on)"
+DUE_WHERE = (
+    "r.state IN ('holding', 'stored', 'erasing') AND (r.due_on <= :on OR r.deletion_requested_on <= :on) "
+    "AND r.id NOT IN (SELECT record_id FROM holds WHERE released_at IS NULL AND until > :on)"
+)
 BARE_DUE = f"SELECT {COLUMNS} FROM {FROM} WHERE {DUE_WHERE} ORDER BY r.id, h.id"
 BARE_LIST = f"SELECT {COLUMNS} FROM {FROM} ORDER BY r.id, h.id"
 
