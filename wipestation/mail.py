@@ -13,6 +13,7 @@ from pathlib import Path
 
 from wipestation.config import MailConfig
 from wipestation.errors import ConfigError, WipestationError
+from wipestation.i18n import _
 
 
 class MailError(WipestationError):
@@ -22,7 +23,7 @@ class MailError(WipestationError):
 def new_message(config: MailConfig, *, to: str, subject: str, body: str) -> EmailMessage:
     """A plain-text message from the shop's sender address."""
     if not config.configured:
-        raise ConfigError("mail is not configured: set [mail] host and from in the config")
+        raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = to

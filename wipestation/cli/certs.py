@@ -218,7 +218,9 @@ def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRender
         return certificate_renderer(app)
     wanted = fingerprint.replace(":", "").replace(" ", "").strip().lower()
     if not re.fullmatch(r"[0-9a-f]{64}", wanted):
-        raise BadValue(f"--fingerprint must be 64 hexadecimal digits (SHA-256), not '{fingerprint}'")
+        raise BadValue(
+            _("--fingerprint must be 64 hexadecimal digits (SHA-256), not '{text}'").format(text=fingerprint)
+        )
     config = replace(app.config, certificates=replace(app.config.certificates, fingerprint=wanted))
     return certify.load_renderer(config)
 
