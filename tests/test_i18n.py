@@ -489,6 +489,21 @@ def test_dutch_is_the_default_and_english_on_request() -> None:
     assert Config().language == "nl"
 
 
+def test_english_holds_for_the_thread_that_asked_only() -> None:
+    """`english()` (text stored with a record) leaves the language of the other threads alone."""
+    import threading
+
+    i18n.set_language("nl")
+    seen: list[str] = []
+    with i18n.english():
+        assert i18n._("Erase") == "Erase"
+        other = threading.Thread(target=lambda: seen.append(i18n._("Erase")))
+        other.start()
+        other.join()
+    assert seen == ["Wissen"]
+    assert i18n._("Erase") == "Wissen"
+
+
 def test_the_interface_language_comes_from_lang_then_environment_then_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(i18n.ENV_VAR)
     assert i18n.choose(None, "nl") == "nl"
