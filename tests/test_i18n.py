@@ -9,6 +9,7 @@ import builtins
 import importlib.util
 import json
 import re
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -258,10 +259,6 @@ ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
         ("narrowed",),
         "mid-erasure signal, caught by the engine, stored as a bad range",
     ),
-    "wipestation/mail.py": (
-        ("send", "_password"),
-        "a send's failure is stored with the attempt (certificate_sends.error, audit) and in --json",
-    ),
     "wipestation/helper.py": (
         ("_main", "check_command", "check_drive"),
         "the root helper (sudo, clean environment): its refusal is a tool's output, kept with the firmware result",
@@ -473,6 +470,21 @@ def test_a_missing_mail_setting_is_refused_in_dutch(config: Config, monkeypatch:
     assert line == "fout: e-mail is niet ingesteld: vul [mail] host en from in de configuratie in"
     english = _run(["--lang", "en", "digest", "--mail"], config, monkeypatch)
     assert english.stderr.strip() == "error: digest --mail: no recipient: set [digest] to in the config (or give --to)"
+
+
+def test_an_unreachable_mail_server_is_reported_in_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`digest --mail` reports what the mail server did in Dutch (nothing of it is stored)."""
+    from dataclasses import replace
+
+    from wipestation.config import MailConfig
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    mail = MailConfig(host="127.0.0.1", port=port, sender="winkel@example.nl")
+    args = ["digest", "--mail", "--to", "kantoor@example.nl"]
+    _result, line = _dutch_error(args, replace(config, mail=mail), monkeypatch)
+    assert line.startswith(f"fout: mailserver 127.0.0.1:{port} niet bereikbaar: ")
 
 
 # --- choosing the language --------------------------------------------------------------------
