@@ -296,12 +296,18 @@ def _is_message(node: ast.expr) -> bool:
 
 
 class _RefusalFinder(ast.NodeVisitor):
-    """`raise X("...")`, `raise X(f"...")`, `return X("...")` and a message kept in a variable first, where
-    X is an exception; `_(f"...")` in an error too (it cannot be extracted)."""
+    """`raise X("...")`, `raise X(f"...")`, `return X("...")`, a message kept in a variable first or
+    returned by a function of the module (`raise X(advice())`), where X is an exception; `_(f"...")` in
+    an error too (it cannot be extracted)."""
 
-    def __init__(self, path: str, exceptions: set[str]) -> None:
+    def __init__(self, path: str, exceptions: set[str], tree: ast.Module) -> None:
         self.path = path
         self.exceptions = exceptions
+        self.returned = {  # what each function of the module returns
+            node.name: [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None]
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+        }
         self.function = ALL
         self.assigned: dict[str, list[ast.expr]] = {}
         self.found: list[tuple[str, str, str]] = []  # (path, function, "line: text")
@@ -332,6 +338,8 @@ class _RefusalFinder(ast.NodeVisitor):
     def _check(self, call: ast.Call) -> None:
         for arg in [*call.args[:1], *(kw.value for kw in call.keywords if kw.arg == "message")]:
             values = self.assigned.get(arg.id, []) if isinstance(arg, ast.Name) else [arg]
+            if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name):
+                values += self.returned.get(arg.func.id, [])
             for value in values:
                 if _is_message(value):
                     self._report(call, value)
@@ -365,7 +373,7 @@ def unwrapped_refusals(sources: dict[str, str]) -> list[tuple[str, str, str]]:
     exceptions = _exception_names(list(trees.values()))
     found: list[tuple[str, str, str]] = []
     for path, tree in trees.items():
-        finder = _RefusalFinder(path, exceptions)
+        finder = _RefusalFinder(path, exceptions, tree)
         finder.visit(tree)
         found += finder.found
     return found
@@ -421,6 +429,7 @@ def _refusals_in(source: str) -> list[tuple[str, str, str]]:
         'def f(d):\n    raise BadValue("{d} is not a block device".format(d=d))',
         'def f(d):\n    raise BadValue(f"{d}: " + "not a block device")',
         'def f(d):\n    raise BadValue(_(f"{d} is not a block device"))',
+        'def advice():\n    return "back it up with pg_dump"\ndef f(d):\n    raise ConfigError(advice())',
         'class Refused(WipestationError): ...\ndef f(d):\n    raise Refused(message="must run as root")',
     ],
 )
@@ -437,6 +446,7 @@ def test_the_check_catches_an_unwrapped_refusal(source: str) -> None:
         'def f(d):\n    raise SafetyRefusal(f"{d}: {d}") from None',  # no words of its own
         'def f(d):\n    refusal = _("too early")\n    raise InvalidState(refusal)',
         "def f(d):\n    raise CommandError(database_message(d), 1)",
+        'def advice():\n    return _("back it up with pg_dump")\ndef f(d):\n    raise ConfigError(advice())',
     ],
 )
 def test_the_check_accepts_wrapped_refusals(source: str) -> None:
