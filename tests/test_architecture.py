@@ -26,7 +26,6 @@ MAX_MODULE_LINES = 400
 LONG_FUNCTIONS: dict[str, str] = {}
 LONG_MODULES: dict[str, str] = {
     "wipestation/erasure/engine.py": "the overwrite engine: write and verify passes (says so in its text)",
-    "tui/screens/dashboard.py": "the dashboard: drives, due list, erasures side by side",
 }
 
 

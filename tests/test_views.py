@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from wipestation.customers import CustomerInput, add_customer
 from wipestation.devices import DetectedDrive
 from wipestation.env import Env
 from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyRecord
+from wipestation.models import CustodyRecord, CustodyState
 from wipestation.retention import days_text, due_words
 
 
@@ -144,3 +145,61 @@ def test_due_words_say_the_days_of_days_text() -> None:
         "overdue by 2 days",
     ]
     assert days_text(-2) == "2 days overdue"
+
+
+def _seed_mixed(sessions: sessionmaker[Session], env: Env, clock: FakeClock) -> None:
+    """60 records of both kinds, registered over 4 months, with early-deletion requests, holds that run,
+    holds that ended without being released, released holds and closed records (a fixed seed)."""
+    rng = random.Random(15)
+    start = env.today()
+    with sessions.begin() as s:
+        cid = add_customer(s, env, CustomerInput(name="Anna")).id
+        for n in range(60):
+            started = start - timedelta(days=rng.randrange(0, 120))
+            reg = custody.Registration(cid, f"J-{n}", started)
+            register = custody.register_backup if n % 3 else custody.register_abandoned
+            rid = register(s, env, DriveIdentity(serial=f"MIX-{n:03d}"), reg).id
+            roll = rng.random()
+            if roll < 0.2:
+                custody.request_deletion(s, env, str(rid), "asked")
+            if 0.1 < roll < 0.6:
+                clock.set_day(start - timedelta(days=rng.randrange(0, 40)))
+                custody.hold(s, env, str(rid), clock.now().date() + timedelta(days=rng.randrange(1, 60)), "dispute")
+                if rng.random() < 0.3:
+                    custody.release(s, env, str(rid), "settled")
+                clock.set_day(start)
+            if rng.random() < 0.1:
+                s.get_one(CustodyRecord, rid).state = CustodyState.ERASED
+            elif rng.random() < 0.05:
+                s.get_one(CustodyRecord, rid).state = CustodyState.ERASING
+
+
+def test_the_due_rule_in_sql_agrees_with_the_rule_on_every_record(
+    sessions: sessionmaker[Session], env: Env, clock: FakeClock
+) -> None:
+    """The due list, the dashboard's page of it and the display-state filters are SQL (holds, requests,
+    order); each agrees with `custody.effective_due` applied to the loaded records, day after day."""
+    _seed_mixed(sessions, env, clock)
+    with sessions.begin() as s:
+        loaded = list(s.execute(select(CustodyRecord).order_by(CustodyRecord.id)).scalars())
+        for offset in range(-45, 130, 2):
+            day = env.today() + timedelta(days=offset)
+            rule = [(r.id, (day - custody.effective_due(r)).days) for r in loaded if r.state.is_open]
+            due = sorted(((i, late) for i, late in rule if late >= 0), key=lambda pair: (-pair[1], pair[0]))
+            full = views.due_list(s, day)
+            assert [(r.id, r.overdue_days) for r in full] == due
+            destroyable = [r for r in full if r.kind == "abandoned" and r.state == "due"]
+            assert views.due_list(s, day, kinds=("abandoned", "shop")) == destroyable
+            for limit in (1, 5, 1000):
+                page = views.due_page(s, day, limit)
+                assert page.rows == full[:limit]
+                assert (page.total, page.overdue) == (len(due), sum(1 for _, late in due if late > 0))
+            every = views.record_list(s, day)
+            for state in ("due", "holding", "stored", "erasing", "erased", "open", "closed"):
+                grouped = {"open": True, "closed": False}
+                wanted = [r.id for r in every if r.state == state or grouped.get(state) == r.is_open]
+                assert [r.id for r in views.record_list(s, day, state=state)] == wanted, (day, state)
+            assert views.record_list(s, day, limit=7) == every[:7]
+    with sessions() as s:
+        today = views.due_page(s, env.today(), 1)
+    assert 0 < today.overdue < today.total < 60  # the seed makes a mix

@@ -209,30 +209,31 @@ class WipestationApp(ConsoleBase):
         self._signature = signature
 
     def on_records_changed(self, message: RecordsChanged) -> None:
-        from tui.background import in_background
-
         for screen in self.screen_stack:
-            load = getattr(screen, "load", None)
-            apply = getattr(screen, "apply", None)
-            if message.polled and callable(load) and callable(apply):
-                # the newest load wins (a slower, older one is dropped when it arrives)
-                generation = self._loads.get(id(screen), 0) + 1
-                self._loads[id(screen)] = generation
-
-                def latest(
-                    data: object,
-                    screen: Screen[Any] = screen,
-                    apply: Callable[[Any], object] = apply,
-                    generation: int = generation,
-                ) -> None:
-                    if self._loads.get(id(screen)) == generation:
-                        apply(data)
-
-                in_background(screen, load, latest, lambda _m: None, group="reload")
+            if message.polled and self.reload_in_background(screen):
                 continue
             reload = getattr(screen, "reload", None)
             if callable(reload):
                 reload()
+
+    def reload_in_background(self, screen: Screen[Any]) -> bool:
+        """`screen.load()` in a worker, then `screen.apply(data)` on the UI thread; False when the screen
+        has no such pair. The newest load wins (a slower, older one is dropped when it arrives)."""
+        from tui.background import in_background
+
+        load = getattr(screen, "load", None)
+        apply = getattr(screen, "apply", None)
+        if not (callable(load) and callable(apply)):
+            return False
+        generation = self._loads.get(id(screen), 0) + 1
+        self._loads[id(screen)] = generation
+
+        def latest(data: object) -> None:
+            if self._loads.get(id(screen)) == generation:
+                apply(data)
+
+        in_background(screen, load, latest, lambda _m: None, group="reload")
+        return True
 
     def changed(self) -> None:
         self.post_message(RecordsChanged())

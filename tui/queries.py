@@ -22,14 +22,20 @@ RecordRow = RecordView
 CustomerRow = CustomerView
 
 
-def record_rows(session: Session, today: date) -> list[RecordView]:
-    """Every record as display rows, by id."""
-    return views.record_list(session, today)
+def record_rows(session: Session, today: date, limit: int | None = None) -> list[RecordView]:
+    """Every record (or the first `limit`) as display rows, by id."""
+    return views.record_list(session, today, limit=limit)
 
 
-def due_rows(session: Session, today: date) -> list[RecordView]:
-    """Open records due today or overdue, most overdue first (as `wipestation due`)."""
-    return views.due_list(session, today)
+def due_rows(session: Session, today: date, kinds: tuple[str, ...] | None = None) -> list[RecordView]:
+    """Open records due today or overdue, most overdue first (as `wipestation due`); `kinds`: only
+    these, and none being erased."""
+    return views.due_list(session, today, kinds=kinds)
+
+
+def due_page(session: Session, today: date, limit: int) -> views.DuePage:
+    """The most urgent `limit` of them, and how many are due and overdue in all (the dashboard)."""
+    return views.due_page(session, today, limit)
 
 
 def store_signature(session: Session, today: date) -> tuple[object, ...]:

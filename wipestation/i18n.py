@@ -122,6 +122,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a singular and plural pair for the catalog (translated with `ngettext` where it is shown)."""
+    return singular, plural
+
+
 # Values from the store, shown in the lists (the store and the JSON keep the English value).
 KIND_WORDS = {"backup": N_("backup"), "abandoned": N_("abandoned"), "shop": N_("shop")}
 STATE_WORDS = {

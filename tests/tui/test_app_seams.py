@@ -14,7 +14,8 @@ from tests.fakes import FakeClock
 from tests.tui.conftest import FakeDriveSource, FakeRenderer, FakeWatcher, add_customers
 from tui.app import WipestationApp
 from tui.plugin import real_services
-from tui.screens.dashboard import DashboardScreen, DriveTable
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.drives_pane import DriveTable
 from tui.widgets import ErasureRow
 from wipestation import custody
 from wipestation.app import AppContext, Overrides

@@ -16,7 +16,8 @@ from tests.helpers.loop import IS_ROOT, loop_device
 from tests.tui.conftest import add_customers
 from tui.app import WipestationApp
 from tui.erasing import CoreEraseBackend
-from tui.screens.dashboard import DashboardScreen, DriveTable
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.drives_pane import DriveTable
 from tui.services import ConsoleServices
 from tui.widgets import ErasureRow
 from wipestation import custody

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from textual.widgets import Static
@@ -79,3 +80,45 @@ async def test_register_by_label_with_media_computer_and_seal(make_app, store, e
             "SEAL-0099",
             "ssd",
         )
+
+
+async def test_the_record_list_reads_a_first_page_on_the_ui_thread_and_the_rest_in_a_worker(
+    make_app, store, env, monkeypatch
+) -> None:
+    """With more records than the first page, the UI thread reads only the first page (what a terminal
+    shows and more); every record arrives from a worker, and the subtitle says so until then."""
+    import threading
+
+    from tui import queries
+    from tui.screens import records
+
+    monkeypatch.setattr(records, "FIRST_PAGE", 3)
+    (cid,) = add_customers(store, env, "Anna Voorbeeld")
+    with store.begin() as s:
+        for n in range(7):
+            reg = custody.Registration(cid, f"JOB-{n}", env.today() - timedelta(days=n))
+            custody.register_backup(s, env, DriveIdentity(serial=f"PAGE-{n}"), reg)
+    reads: list[tuple[bool, int | None]] = []
+    real = queries.record_rows
+
+    def counted(session: Any, today: Any, limit: int | None = None) -> Any:
+        reads.append((threading.current_thread() is threading.main_thread(), limit))
+        return real(session, today, limit)
+
+    monkeypatch.setattr(records, "record_rows", counted)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        app.push_screen(RecordsScreen())
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecordsScreen)
+        shown_first = (len(screen.table.rows), screen.sub_title)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [r.serial for r in screen.table.rows] == [f"PAGE-{n}" for n in range(7)]
+        assert screen.sub_title == "7 of 7 records"
+    assert reads[0] == (True, 3)  # the UI thread: the first page only
+    assert (False, None) in reads and (True, None) not in reads  # every record: in a worker only
+    # before the worker's rows came: the first page, said to be partial (or every row, said to be all)
+    assert shown_first in ((3, "3 of the first 3 records; reading the others…"), (7, "7 of 7 records"))

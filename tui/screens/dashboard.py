@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
-from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label, Static
 
-from tui.queries import DriveRow, RecordRow, drive_row, due_rows
+from tui.queries import DriveRow, RecordRow, drive_row, due_page
 from tui.rowtable import RowTable, reuse_rows
+from tui.screens.drives_pane import DrivesPaneScreen, DriveTable, what_can_be_done
 from tui.services import EraseRequest
 from tui.texts import K_, N_, _, kind_word, localise_bindings
 from tui.widgets import EraseJob, ErasureRow
@@ -21,7 +19,7 @@ from wipestation.i18n import KIND_WORDS
 from wipestation.retention import days_text
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    pass
 
 OVERDUE_STYLE = "bold dark_orange"
 # negative width: at least that wide, and a share of what is left on a wide terminal
@@ -44,18 +42,6 @@ def due_columns() -> list[tuple[str, int]]:
     return [(label, widths.get(label, width)) for label, width in DUE_COLUMNS]
 
 
-def _what_can_be_done(row: DriveRow) -> str:
-    if row.protected:
-        return _("{status}. It is never erased or registered.").format(status=row.status)
-    lines = [f"{row.status}."]
-    if row.tone == "unknown" or row.status == _("customer disk, no open record"):
-        lines += [_("r: register as a customer's backup"), _("a: register as an abandoned disk")]
-    else:
-        lines += [_("r: register it as a customer's backup")]
-    lines.append(_("e: erase it"))
-    return "\n".join(lines)
-
-
 def format_due(row: RecordRow) -> list[tuple[str, str]]:
     return [
         (str(row.id), ""),
@@ -73,14 +59,17 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
 
 DUE_SHOWN = 300
 """At most this many due rows in the pane (most overdue first); the title says when it cuts, the record
-list (F2) has them all. Building a row per due record cost over a second at 100 000 records."""
+list (F2) has them all. SQL orders, cuts and counts (`views.due_page`): reading every due record cost
+over a second at 100 000 records."""
 
 
 class DashboardData(NamedTuple):
-    """What a refresh reads (in a worker): the due list, the attached drives' rows, the overdue count."""
+    """What a refresh reads (in a worker): the most urgent due records, the attached drives' rows, and
+    how many records are due and overdue in all."""
 
     due: list[RecordRow]
     drives: list[DriveRow]
+    total: int
     late: int
 
 
@@ -88,62 +77,9 @@ def _record_id(r: RecordRow) -> int:
     return r.id
 
 
-class DriveTable(DataTable[Any]):
-    """The attached drives, keyed by device; remembers the drive (by serial) the technician put the
-    cursor on, so refreshes, attaches and detaches never move it to another drive."""
+class DashboardScreen(DrivesPaneScreen):
+    """The morning view: the attached drives (`DrivesPaneScreen`), the due list, the erasures."""
 
-    chosen: str | None = None
-    serials: dict[str, str] = {}
-
-    def _chose(self) -> None:
-        if self.row_count:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-            self.chosen = self.serials.get(str(key))
-
-    def action_cursor_up(self) -> None:
-        super().action_cursor_up()
-        self._chose()
-
-    def action_cursor_down(self) -> None:
-        super().action_cursor_down()
-        self._chose()
-
-    def action_page_up(self) -> None:
-        super().action_page_up()
-        self._chose()
-
-    def action_page_down(self) -> None:
-        super().action_page_down()
-        self._chose()
-
-    def action_scroll_top(self) -> None:
-        super().action_scroll_top()
-        self._chose()
-
-    def action_scroll_bottom(self) -> None:
-        super().action_scroll_bottom()
-        self._chose()
-
-    async def _on_click(self, event: events.Click) -> None:
-        await super()._on_click(event)
-        self._chose()
-
-
-# Below WIDE columns the model is left out and the rest narrowed, so the status stays readable at 80.
-WIDE = 120
-DRIVE_COLUMNS: list[tuple[str, str, int | None]] = [
-    (N_("Device"), "device", 12),
-    (N_("Serial"), "serial", 22),
-    (N_("Model"), "model", 22),
-    (N_("Size"), "size", 9),
-    (N_("Status"), "status", None),
-]
-NARROW_WIDTHS = {"device": 10, "serial": 16, "size": 8}
-
-TONE_STYLE = {"protected": "bold red", "due": "bold dark_orange", "held": "cyan", "known": "", "unknown": "dim"}
-
-
-class DashboardScreen(Screen[None]):
     # The footer must keep its keys at 80 columns: the less frequent ones (l, d) are in the
     # command palette (Ctrl+P) and in what Enter on a drive says.
     BINDINGS = [
@@ -160,16 +96,8 @@ class DashboardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         localise_bindings(self)
-        self._shown: set[str] = set()
-        self.rows: dict[str, DriveRow] = {}
-        self.due: list[RecordRow] = []
-        self._ready = False
-        self._wide: bool | None = None
-        self.marked: set[str] = set()  # serials of the drives marked (space) for erasing side by side
-
-    @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+        self.due: list[RecordRow] = []  # the most urgent DUE_SHOWN
+        self.due_total = 0  # due records in all
 
     def compose(self) -> ComposeResult:
         drives = DriveTable(id="drives", cursor_type="row", zebra_stripes=True)
@@ -186,10 +114,6 @@ class DashboardScreen(Screen[None]):
             with VerticalScroll(id="erasures"):
                 yield Static(_("No erasures yet. Select a drive and press e."), id="no-erasures")
         yield Footer(compact=True, show_command_palette=False)
-
-    def on_resize(self) -> None:
-        if self._ready and (self.size.width >= WIDE) != self._wide:
-            self.refresh_drives(list(self.rows.values()))
 
     def on_mount(self) -> None:
         self._ready = True
@@ -215,25 +139,24 @@ class DashboardScreen(Screen[None]):
         attached = sorted(dict(self.wapp.attached).items())
         today = services.env.today()
         with services.sessions.begin() as session:
-            due = due_rows(session, today)
+            page = due_page(session, today, DUE_SHOWN)
             drives = [drive_row(session, today, d) for _, d in attached]
-        due = reuse_rows(self.due, due, _record_id)
-        return DashboardData(due, drives, sum(1 for r in due if r.days_left < 0))
+        return DashboardData(reuse_rows(self.due, page.rows, _record_id), drives, page.total, page.overdue)
 
     def apply(self, data: DashboardData) -> None:
         """The UI thread's part of a refresh: nothing here walks the due list (load counted it)."""
         if not self._ready:
             return
-        self.due, drives, late = data
-        self.due_table.set_rows(self.due[:DUE_SHOWN], key=_record_id)
+        self.due, drives, self.due_total, late = data
+        self.due_table.set_rows(self.due, key=_record_id)
         title = (
-            _("Due today and overdue: {n} ({late} overdue)").format(n=len(self.due), late=late)
+            _("Due today and overdue: {n} ({late} overdue)").format(n=self.due_total, late=late)
             if self.due
             else _("Nothing due today")
         )
-        if len(self.due) > DUE_SHOWN:
+        if self.due_total > len(self.due):
             title += " — " + _("showing {shown} of {n}, all in the record list (F2)").format(
-                shown=DUE_SHOWN, n=len(self.due)
+                shown=len(self.due), n=self.due_total
             )
         self.query_one("#due-title", Label).update(title)
         current = {d: a.identity.serial for d, a in self.wapp.attached.items()}
@@ -241,92 +164,6 @@ class DashboardScreen(Screen[None]):
             self.refresh_drives(drives)
         else:  # a drive came or went while loading
             self.refresh_drives()
-
-    @property
-    def drives_table(self) -> DriveTable:
-        return self.query_one("#drives", DriveTable)
-
-    def refresh_drives(self, rows: list[DriveRow] | None = None) -> None:
-        """Redraw the attached drives; the cursor stays on the drive (by serial) it was on. A due
-        drive just plugged in takes the cursor only when the technician has not chosen one."""
-        if not self._ready:
-            return
-        table = self.drives_table
-        if rows is None:
-            rows = self.wapp.drive_rows()
-        index = table.cursor_row
-        target = self._cursor_target(table, rows)
-        wide = self.size.width >= WIDE
-        self._clear_drives(table, wide)
-        self._shown = {r.device for r in rows}
-        self.marked &= {r.serial for r in rows}  # a detached drive is no longer marked
-        self.query_one("#drives-title", Label).update(
-            _("Attached drives: {n} marked, e erases them side by side").format(n=len(self.marked))
-            if self.marked
-            else _("Attached drives")
-        )
-        for r in rows:
-            status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
-            device: str | Text = Text("*" + r.device, style="bold") if r.serial in self.marked else r.device
-            cells = (device, r.serial, r.model, r.capacity, status) if wide else (device, r.serial, r.capacity, status)
-            table.add_row(*cells, key=r.device)
-        self.rows = {r.device: r for r in rows}
-        table.serials = {r.device: r.serial for r in rows}
-        if target in self._shown:
-            index = table.get_row_index(target)
-        if rows:
-            index = max(0, min(index, len(rows) - 1))
-            table.move_cursor(row=index, animate=False)
-            self.call_after_refresh(self._show_cursor)
-
-    def _cursor_target(self, table: DriveTable, rows: list[DriveRow]) -> str | None:
-        """The device the cursor goes to among `rows` (before they replace the shown ones): the drive
-        the technician chose, else a due drive just plugged in, else the drive it was on, else a drive
-        just plugged in when none was shown; None: keep the cursor's index."""
-        current = self.selected_device()
-        current_serial = self.rows[current].serial if current in self.rows else None
-        by_serial = {r.serial: r.device for r in rows}
-        new = self.wapp.last_attached if self.wapp.last_attached not in self._shown else None
-        if table.chosen in by_serial:
-            return by_serial[table.chosen]
-        if new is not None and any(r.device == new and r.due for r in rows):
-            return new
-        if current_serial in by_serial:
-            return by_serial[current_serial]
-        if new is not None and not self.rows:
-            return new
-        return None
-
-    def _clear_drives(self, table: DriveTable, wide: bool) -> None:
-        """Empty the table; its columns are made again when the width class changed."""
-        if wide != self._wide or not table.columns:
-            self._wide = wide
-            table.clear(columns=True)
-            for label, key, width in DRIVE_COLUMNS:
-                if wide or key != "model":
-                    table.add_column(_(label), key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
-        else:
-            table.clear()
-
-    def _show_cursor(self) -> None:
-        """Scroll the selected drive into view once the table is laid out."""
-        table = self.drives_table
-        if table.row_count:
-            table.move_cursor(row=table.cursor_row, animate=False)
-
-    def select_first_due(self) -> None:
-        """After the start-up scan: the cursor on the first attached drive that is due."""
-        first = next((r.device for r in self.rows.values() if r.due), None)
-        if first is not None and self._ready:
-            table = self.drives_table
-            table.move_cursor(row=table.get_row_index(first), animate=False)
-
-    def selected_device(self) -> str | None:
-        table = self.query_one("#drives", DataTable)
-        if table.row_count == 0:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
-        return str(key.value) if key.value is not None else None
 
     @property
     def due_table(self) -> RowTable[RecordRow]:
@@ -358,46 +195,6 @@ class DashboardScreen(Screen[None]):
                 row.refresh_job()
 
     # --- actions ----------------------------------------------------------------------------
-
-    def _selected_drive(self) -> DriveRow | None:
-        device = self.selected_device()
-        if device is None:
-            self.notify(_("No drive attached."), severity="warning")
-            return None
-        return self.rows.get(device)
-
-    def _drive_for_record(self, record: RecordRow) -> DriveRow | None:
-        """The attached drive of a due record, or None after saying which drive to plug in."""
-        device = next((d for d, r in self.rows.items() if r.serial == record.serial), None)
-        if device is None:
-            self.notify(
-                _("Plug in {serial} (record {id}, {customer}) to erase it.").format(
-                    serial=record.serial, id=record.id, customer=record.customer_name
-                ),
-                title=_("Drive not attached"),
-                severity="warning",
-            )
-            return None
-        return self.rows[device]
-
-    def action_mark(self) -> None:
-        """Space marks (or unmarks) the selected drive; `e` then erases every marked drive side by side."""
-        if self.focused is not self.drives_table:
-            return
-        row = self._selected_drive()
-        if row is None:
-            return
-        if row.serial in self.marked:
-            self.marked.discard(row.serial)
-        elif row.protected:
-            self.notify(
-                _("{device} is {status}; it is never erased.").format(device=row.device, status=row.status),
-                severity="error",
-            )
-            return
-        else:
-            self.marked.add(row.serial)
-        self.refresh_drives(list(self.rows.values()))
 
     def _erase_marked(self) -> None:
         from tui.screens.erase_many import EraseManyScreen, ManyErase, common_methods
@@ -544,7 +341,7 @@ class DashboardScreen(Screen[None]):
         row = self.rows.get(device) if device else None
         if row is not None and row.record_id is None:
             title = _("{serial} on {device}").format(serial=row.serial, device=row.device)
-            self.notify(_what_can_be_done(row), title=title, timeout=15)
+            self.notify(what_can_be_done(row), title=title, timeout=15)
             return
         self.action_open_record()
 

@@ -42,7 +42,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         services = self.wapp.services
         with services.sessions.begin() as s:
-            rows = [r for r in due_rows(s, services.env.today()) if r.kind in DESTROYABLE_KINDS and r.state == "due"]
+            rows = due_rows(s, services.env.today(), kinds=DESTROYABLE_KINDS)  # SQL: not every due backup
         choices = [
             (f"{r.id:>5}  {r.serial:<20} {r.customer_name[:24]:<24} {days_text(r.days_left)}", r.id) for r in rows
         ]

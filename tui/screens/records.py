@@ -1,5 +1,6 @@
 """Every custody record, searchable; Enter opens one. The rows are read column-wise and the table
-renders only what is visible, so 10 000 records open at once."""
+renders only what is visible. The first FIRST_PAGE rows are read before the screen draws, the rest in a
+worker: 100 000 records take seconds to read, the first page milliseconds."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from wipestation.retention import days_text
 if TYPE_CHECKING:
     from tui.app import WipestationApp
 
+FIRST_PAGE = 200
+"""Rows read on the UI thread when the screen opens (more than a terminal shows); a store with more
+gets the rest from a worker, and the subtitle says so until they are in."""
 FILTERS = [(N_("all records"), "all"), (N_("open"), "open"), (N_("due"), "due"), (N_("closed"), "closed")]
 STATE_STYLE = {"due": "bold dark_orange", "erased": "green", "destroyed": "green", "erasing": "cyan"}
 COLUMNS = [
@@ -81,6 +85,7 @@ class RecordsScreen(Screen[None]):
         localise_bindings(self)
         self.all_rows: list[RecordRow] = []
         self.shown: list[RecordRow] = []
+        self.complete = False  # all_rows holds every record (not only the first page)
 
     @property
     def wapp(self) -> WipestationApp:
@@ -102,17 +107,32 @@ class RecordsScreen(Screen[None]):
         self.table.focus()
 
     def reload(self) -> None:
-        self.apply(self.load())
+        """The first page now; when the store has more, every record from a worker (the shown first page
+        is not replaced by a page again once every record is in)."""
+        page = self.load(limit=FIRST_PAGE)
+        if len(page) < FIRST_PAGE:
+            self.apply(page)
+            return
+        if self.complete:
+            self.wapp.reload_in_background(self)
+            return
+        self.all_rows = page
+        self.apply_filter()
+        # after the first page is drawn: the worker's reading holds the interpreter most of the time,
+        # which would otherwise hold up that first frame by as long again
+        self.call_after_refresh(self.wapp.reload_in_background, self)
 
-    def load(self) -> list[RecordRow]:
-        """Every record as display rows (thread-safe: a worker runs it after a change elsewhere)."""
+    def load(self, limit: int | None = None) -> list[RecordRow]:
+        """Every record (or the first `limit`) as display rows (thread-safe: a worker runs it)."""
         services = self.wapp.services
         with services.sessions.begin() as s:
-            rows = record_rows(s, services.env.today())
+            rows = record_rows(s, services.env.today(), limit=limit)
         return reuse_rows(self.all_rows, rows, _record_id)
 
     def apply(self, rows: list[RecordRow]) -> None:
+        """Every record (what `load()` read in full)."""
         self.all_rows = rows
+        self.complete = True
         self.apply_filter()
 
     def apply_filter(self) -> None:
@@ -129,7 +149,12 @@ class RecordsScreen(Screen[None]):
             rows = [r for r in rows if text in _haystack(r)]
         self.shown = rows
         self.table.set_rows(rows, key=_record_id)
-        self.sub_title = _("{n} of {total} records").format(n=len(rows), total=len(self.all_rows))
+        if self.complete:
+            self.sub_title = _("{n} of {total} records").format(n=len(rows), total=len(self.all_rows))
+        else:
+            self.sub_title = _("{n} of the first {total} records; reading the others…").format(
+                n=len(rows), total=len(self.all_rows)
+            )
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.apply_filter()

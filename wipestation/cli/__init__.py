@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
+from wipestation.cli.click_language import use_our_language
 from wipestation.errors import ExitCode, WipestationError
 from wipestation.files import PRIVATE_UMASK
 from wipestation.i18n import LANGUAGES, N_, _, choose, set_language
@@ -23,6 +24,8 @@ from wipestation.text import ACTOR_LIMIT, check_length, check_plain
 
 if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
+
+use_our_language()  # click's own error lines (a mistyped option, ...) in the interface language
 
 
 class CommandError(click.ClickException):

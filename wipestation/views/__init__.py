@@ -12,9 +12,11 @@ from wipestation.views.detail import EventView, RecordDetail, record_detail, rec
 from wipestation.views.drives import AttachedDrive, KnownDrive, attached_drive, known_drive
 from wipestation.views.records import (
     DriveInfo,
+    DuePage,
     HoldView,
     RecordView,
     due_list,
+    due_page,
     record_list,
     record_view,
     records_of_customer,
@@ -29,6 +31,7 @@ __all__ = [
     "CustomerDetail",
     "CustomerView",
     "DriveInfo",
+    "DuePage",
     "EventView",
     "HoldView",
     "KnownDrive",
@@ -41,6 +44,7 @@ __all__ = [
     "customer_detail",
     "customer_list",
     "due_list",
+    "due_page",
     "known_drive",
     "record_detail",
     "record_events",

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, and_, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Select, String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from wipestation.models import OPEN_STATES, CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
@@ -297,10 +297,10 @@ def _select_records(session: Session, today: date, conditions: tuple[ColumnEleme
 
 
 def record_list(
-    session: Session, today: date, *, kind: str | None = None, state: str | None = None
+    session: Session, today: date, *, kind: str | None = None, state: str | None = None, limit: int | None = None
 ) -> list[RecordView]:
     """`wipestation list` and the console's records screen: by id; `state` is a display state, or
-    `open` / `closed`."""
+    `open` / `closed`; `limit`: only the first records (the console's first page)."""
     conditions: list[ColumnElement[bool]] = []
     if kind:
         conditions.append(CustodyRecord.kind == CustodyKind(kind))
@@ -310,25 +310,83 @@ def record_list(
         conditions.append(CustodyRecord.state.in_(CLOSED_STATES))
     elif state in ("erased", "destroyed", "erasing"):
         conditions.append(CustodyRecord.state == CustodyState(state))
-    elif state in ("holding", "stored", "due"):
-        conditions.append(CustodyRecord.state.in_((CustodyState.HOLDING, CustodyState.STORED)))
-    rows = select_records(session, today, *conditions)
-    if state in ("holding", "stored", "due"):
-        rows = [r for r in rows if r.state == state]
+    elif state == "due":
+        conditions += [CustodyRecord.state.in_(_KEPT), _due_condition(today)]
+    elif state in ("holding", "stored"):
+        conditions += [CustodyRecord.state == CustodyState(state), ~_due_condition(today)]
+    if limit is not None:
+        first = select(CustodyRecord.id).where(*conditions).order_by(CustodyRecord.id).limit(limit)
+        conditions = [CustodyRecord.id.in_(first)]
+    return select_records(session, today, *conditions)
+
+
+def _due_condition(on: date) -> ColumnElement[bool]:
+    """Open, and due on `on` by `retention.effective_due`: the rule date or the early-deletion request
+    reached, and no unreleased hold running past `on` (a hold only ever pushes the date later). The
+    held records are one uncorrelated subquery, read once: no probe of the holds per record."""
+    requested = CustodyRecord.deletion_requested_on
+    held_past = select(Hold.record_id).where(Hold.released_at.is_(None), Hold.until > on)
+    return and_(
+        CustodyRecord.state.in_(OPEN_STATES),
+        or_(CustodyRecord.due_on <= on, and_(requested.is_not(None), requested <= on)),  # never NULL: it is negated
+        CustodyRecord.id.not_in(held_past),
+    )
+
+
+def _effective_due_sql() -> tuple[ColumnElement[date], Any]:
+    """`retention.effective_due` in SQL (SQLite and PostgreSQL), with the subquery of the latest
+    unreleased hold per record that it reads (to be outer-joined on `record_id`)."""
+    latest = (
+        select(Hold.record_id, func.max(Hold.until).label("until"))
+        .where(Hold.released_at.is_(None))
+        .group_by(Hold.record_id)
+        .subquery()
+    )
+    requested = CustodyRecord.deletion_requested_on
+    base = case((and_(requested.is_not(None), requested < CustodyRecord.due_on), requested), else_=CustodyRecord.due_on)
+    return case((and_(latest.c.until.is_not(None), latest.c.until > base), latest.c.until), else_=base), latest
+
+
+def due_list(session: Session, on: date, *, kinds: tuple[str, ...] | None = None) -> list[RecordView]:
+    """Open records due or overdue on `on`, most overdue first, then by id (`wipestation due`, the digest);
+    `kinds`: only these kinds, and none being erased (the destroy screen's choice)."""
+    conditions = [_due_condition(on)]
+    if kinds is not None:
+        conditions += [CustodyRecord.kind.in_([CustodyKind(k) for k in kinds]), CustodyRecord.state.in_(_KEPT)]
+    rows = select_records(session, on, *conditions)
+    rows.sort(key=attrgetter("days_left"))  # stable: the rows come by id
     return rows
 
 
-def due_list(session: Session, on: date) -> list[RecordView]:
-    """Open records due or overdue on `on`, most overdue first (`wipestation due`, the dashboard).
+@dataclass(frozen=True, slots=True)
+class DuePage:
+    """The most urgent due records (as `due_list` orders them, at most `limit`) and the counts of all."""
 
-    SQL keeps the candidates (rule date or early-deletion request reached); a hold can only push the
-    date later, so the effective date is checked on the candidates alone."""
-    reached = or_(CustodyRecord.due_on <= on, CustodyRecord.deletion_requested_on <= on)
-    rows = select_records(session, on, and_(CustodyRecord.state.in_(OPEN_STATES), reached))
-    with _collector_paused():
-        due = [r for r in rows if r.due_on <= on]
-        due.sort(key=attrgetter("days_left"))  # stable: the rows come by id
-    return due
+    rows: list[RecordView]
+    total: int
+    overdue: int  # of `total`, due before `on`
+
+
+def due_page(session: Session, on: date, limit: int) -> DuePage:
+    """The first `limit` rows of `due_list` and how many there are in all (the dashboard's pane): the
+    ordering, cut and counts run in SQL, so the cost does not grow with the number of due records."""
+    effective, latest = _effective_due_sql()
+    due = _due_condition(on)
+    total, overdue = session.execute(
+        select(func.count(CustodyRecord.id), func.coalesce(func.sum(case((effective < on, 1), else_=0)), 0))
+        .outerjoin(latest, latest.c.record_id == CustodyRecord.id)
+        .where(due)
+    ).one()
+    first = (
+        select(CustodyRecord.id)
+        .outerjoin(latest, latest.c.record_id == CustodyRecord.id)
+        .where(due)
+        .order_by(effective, CustodyRecord.id)
+        .limit(limit)
+    )
+    rows = select_records(session, on, CustodyRecord.id.in_(first))
+    rows.sort(key=attrgetter("days_left"))
+    return DuePage(rows, int(total), int(overdue))
 
 
 def records_of_drive(session: Session, today: date, drive_id: int, *, open_only: bool = False) -> list[RecordView]:
