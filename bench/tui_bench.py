@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Input
 
 from tui.app import WipestationApp
 from tui.queries import RecordRow, due_page, due_rows, record_rows
@@ -197,6 +197,12 @@ async def measure(services: ConsoleServices, runs: int) -> dict[str, list[float]
             loaded = records.load()
             took, _ = timed(partial(records.apply, loaded))
             add("record list refresh, apply (UI thread)", took)
+            search = records.query_one("#search", Input)
+            search.value = "wd"  # one key typed in the search field: the list filtered on the UI thread
+            took, _ = timed(records.apply_filter)
+            add("record list search, one key (UI thread)", took)
+            search.value = ""
+            await pilot.pause()
     return t
 
 
@@ -226,6 +232,7 @@ def report(size: int, t: dict[str, list[float]]) -> None:
     line("ref: bare RowTable.set_rows (UI thread)", None, None)
     line("dashboard refresh, apply (UI thread)", "ref: bare RowTable.set_rows (UI thread)", 0.05)
     line("record list refresh, apply (UI thread)", "ref: bare RowTable.set_rows (UI thread)", 0.05)
+    line("record list search, one key (UI thread)", "ref: bare RowTable.set_rows (UI thread)", 0.05)
 
 
 def main() -> None:

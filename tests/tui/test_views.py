@@ -122,3 +122,51 @@ async def test_the_record_list_reads_a_first_page_on_the_ui_thread_and_the_rest_
     assert (False, None) in reads and (True, None) not in reads  # every record: in a worker only
     # before the worker's rows came: the first page, said to be partial (or every row, said to be all)
     assert shown_first in ((3, "3 of the first 3 records; reading the others…"), (7, "7 of 7 records"))
+
+
+async def test_the_record_list_searches_and_filters_every_record_once_they_are_in(
+    make_app, store, env, monkeypatch
+) -> None:
+    """Typed while the rest is being read, a search covers every record once they are in: id, serial,
+    customer, job, location; the state filter and the search together."""
+    from textual.widgets import Input, Select
+
+    from tui.screens import records
+
+    monkeypatch.setattr(records, "FIRST_PAGE", 2)
+    anna, bob = add_customers(store, env, "Anna Voorbeeld", "Bob Jansen")
+    with store.begin() as s:
+        for n in range(6):
+            reg = custody.Registration(
+                bob if n == 4 else anna, f"JOB-{n}", env.today() - timedelta(days=40 if n % 2 else 3), location=f"K{n}"
+            )
+            custody.register_backup(s, env, DriveIdentity(serial=f"FIND-{n}"), reg)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        app.push_screen(RecordsScreen())
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecordsScreen)
+        search = screen.query_one("#search", Input)
+        search.value = "jansen"  # typed at once: Bob's record is not in the first page
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+        def serials() -> list[str]:
+            return [r.serial for r in screen.table.rows]
+
+        assert serials() == ["FIND-4"] and screen.sub_title == "1 of 6 records"
+        for text, found in (("find-5", ["FIND-5"]), ("job-1", ["FIND-1"]), ("k3", ["FIND-3"]), ("", None)):
+            search.value = text
+            await pilot.pause()
+            assert serials() == (found or [f"FIND-{n}" for n in range(6)])
+        screen.query_one("#state", Select).value = "due"
+        await pilot.pause()
+        assert serials() == ["FIND-1", "FIND-3", "FIND-5"]
+        search.value = "find-3"
+        await pilot.pause()
+        assert serials() == ["FIND-3"] and screen.sub_title == "1 of 6 records"
+        screen.query_one("#state", Select).value = "closed"
+        await pilot.pause()
+        assert serials() == []
