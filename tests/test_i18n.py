@@ -5,9 +5,11 @@ certificates' default."""
 from __future__ import annotations
 
 import ast
+import builtins
 import importlib.util
 import json
 import re
+import socket
 import sys
 from datetime import date
 from pathlib import Path
@@ -243,6 +245,259 @@ def test_the_check_accepts_wrapped_strings(source: str) -> None:
     assert unwrapped_strings(source) == []
 
 
+# --- the core's refusals are wrapped ------------------------------------------------------------
+
+# Refusals that stay English on purpose, by file and function ("*": the whole file), each with its reason.
+# An entry that no longer matches an unwrapped message must go (test_every_english_refusal_is_still_needed).
+ALL = "*"
+ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
+    "wipestation/erasure/run.py": (
+        ("_node_still_confirmed",),
+        "raised mid-erasure, after the record started: stored in the erasure's error",
+    ),
+    "wipestation/erasure/service.py": (("finish_erasure",), "mid-erasure: stored in the erasure's error"),
+    "wipestation/erasure/chunkio.py": (
+        ("narrowed",),
+        "mid-erasure signal, caught by the engine, stored as a bad range",
+    ),
+    "wipestation/helper.py": (
+        ("_main", "check_command", "check_drive"),
+        "the root helper (sudo, clean environment): its refusal is a tool's output, kept with the firmware result",
+    ),
+    "wipestation/erasure/patterns.py": (ALL, "programming errors of the pattern stream's callers"),
+    "wipestation/erasure/firmware/parsing.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
+    "wipestation/health/reading.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
+    "wipestation/models.py": (ALL, "a naive datetime given to a UTC column: a programming error"),
+    "wipestation/audit.py": (ALL, "personal data in an audit summary: a programming error"),
+    "wipestation/i18n.py": (ALL, "an unknown language: --lang and the config are checked before"),
+    "wipestation/tx.py": (ALL, "an unreachable assertion"),
+    "wipestation/cli/__init__.py": (("get_command",), "COMMAND_INDEX out of date: a developer's error"),
+}
+
+# Builtin exceptions and click's; the core's own are found in its class definitions.
+EXCEPTION_BASES = {n for n, v in vars(builtins).items() if isinstance(v, type) and issubclass(v, BaseException)}
+EXCEPTION_BASES |= {"ClickException", "UsageError", "BadParameter"}
+MESSAGE_WRAPPERS = {"_", "ngettext"}
+
+
+def _is_message(node: ast.expr) -> bool:
+    """English text for a person: a literal or f-string with words, joined or formatted but not wrapped."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(re.search(r"[A-Za-z]{2}", node.value))
+    if isinstance(node, ast.JoinedStr):
+        literal = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+        return bool(re.search(r"[A-Za-z]{2}", literal))
+    if isinstance(node, ast.BinOp):  # "..." + x, "..." % x
+        return _is_message(node.left) or _is_message(node.right)
+    if isinstance(node, ast.IfExp):
+        return _is_message(node.body) or _is_message(node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return _is_message(node.func.value)  # "...".format(): not through _()
+    return False
+
+
+class _RefusalFinder(ast.NodeVisitor):
+    """`raise X("...")`, `raise X(f"...")`, `return X("...")`, a message kept in a variable first or
+    returned by a function of the module (`raise X(advice())`), where X is an exception; `_(f"...")` in
+    an error too (it cannot be extracted)."""
+
+    def __init__(self, path: str, exceptions: set[str], tree: ast.Module) -> None:
+        self.path = path
+        self.exceptions = exceptions
+        self.returned = {  # what each function of the module returns
+            node.name: [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None]
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef)
+        }
+        self.function = ALL
+        self.assigned: dict[str, list[ast.expr]] = {}
+        self.found: list[tuple[str, str, str]] = []  # (path, function, "line: text")
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        outer = self.function, self.assigned
+        self.function, self.assigned = node.name, {}
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Assign):
+                for target in sub.targets:
+                    if isinstance(target, ast.Name):
+                        self.assigned.setdefault(target.id, []).append(sub.value)
+        self.generic_visit(node)
+        self.function, self.assigned = outer
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Raise(self, node: ast.Raise) -> None:
+        if isinstance(node.exc, ast.Call):
+            self._check(node.exc)
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if _name(node.func) in self.exceptions:
+            self._check(node)
+        self.generic_visit(node)
+
+    def _check(self, call: ast.Call) -> None:
+        for arg in [*call.args[:1], *(kw.value for kw in call.keywords if kw.arg == "message")]:
+            values = self.assigned.get(arg.id, []) if isinstance(arg, ast.Name) else [arg]
+            if isinstance(arg, ast.Call) and isinstance(arg.func, ast.Name):
+                values += self.returned.get(arg.func.id, [])
+            for value in values:
+                if _is_message(value):
+                    self._report(call, value)
+                if isinstance(value, ast.Call) and _f_string_inside_a_wrapper(value):
+                    self._report(call, value)
+
+    def _report(self, call: ast.Call, value: ast.expr) -> None:
+        where = f"{call.lineno}: {_name(call.func)}({ast.unparse(value)[:70]})"
+        if (self.path, self.function, where) not in self.found:
+            self.found.append((self.path, self.function, where))
+
+
+def _f_string_inside_a_wrapper(call: ast.Call) -> bool:
+    return _name(call.func) in MESSAGE_WRAPPERS and any(isinstance(a, ast.JoinedStr) for a in call.args)
+
+
+def _exception_names(trees: list[ast.Module]) -> set[str]:
+    """The builtin and click exceptions, and every class of the core derived from one of them."""
+    names = set(EXCEPTION_BASES) | {"WipestationError"}
+    classes = [n for tree in trees for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    grown = True
+    while grown:
+        before = len(names)
+        names |= {c.name for c in classes if any(_name(b) in names for b in c.bases)}
+        grown = len(names) > before
+    return names
+
+
+def unwrapped_refusals(sources: dict[str, str]) -> list[tuple[str, str, str]]:
+    trees = {path: ast.parse(source) for path, source in sources.items()}
+    exceptions = _exception_names(list(trees.values()))
+    found: list[tuple[str, str, str]] = []
+    for path, tree in trees.items():
+        finder = _RefusalFinder(path, exceptions, tree)
+        finder.visit(tree)
+        found += finder.found
+    return found
+
+
+def _on_purpose(path: str, function: str) -> bool:
+    functions, _reason = ENGLISH_ON_PURPOSE.get(path, ((), ""))
+    return functions == ALL or function in functions
+
+
+@pytest.fixture(scope="module")
+def core_refusals() -> list[tuple[str, str, str]]:
+    paths = sorted((ROOT / "wipestation").rglob("*.py"))
+    return unwrapped_refusals({str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths})
+
+
+def test_no_core_refusal_escapes_the_catalog(core_refusals: list[tuple[str, str, str]]) -> None:
+    """Every message of an error the core raises (shown as the one-line `error: ...` of the CLI or in a
+    console toast) goes through _() with .format() placeholders, except the few English on purpose."""
+    escaped = [
+        f"{path}:{where} (in {function})" for path, function, where in core_refusals if not _on_purpose(path, function)
+    ]
+    assert escaped == []
+
+
+def test_every_english_refusal_is_still_needed(core_refusals: list[tuple[str, str, str]]) -> None:
+    """The list of English-on-purpose refusals stays short and true: each entry still matches one."""
+    used = {(path, function) for path, function, _where in core_refusals}
+    stale = [
+        (path, function)
+        for path, (functions, _reason) in ENGLISH_ON_PURPOSE.items()
+        for function in ((ALL,) if functions == ALL else functions)
+        if not any(p == path and (function == ALL or f == function) for p, f in used)
+    ]
+    assert stale == []
+
+
+def _refusals_in(source: str) -> list[tuple[str, str, str]]:
+    """The check run on `source` beside the core's errors.py (where its exceptions are declared)."""
+    errors = (ROOT / "wipestation" / "errors.py").read_text(encoding="utf-8")
+    return unwrapped_refusals({"wipestation/errors.py": errors, "wipestation/example.py": source})
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'def f(d):\n    raise BadValue("not a date")',
+        'def f(d):\n    raise SafetyRefusal(f"{d} is protected")',
+        'def f(d):\n    raise click.UsageError("give one of --a or --b")',
+        'def f(d):\n    raise InvalidState(\n        f"record {d}: "\n        "closed"\n    ) from None',
+        'def f(d):\n    return NotFound(f"cannot write {d}: no folder")',
+        'def f(d):\n    message = f"{d} changed since it was confirmed"\n    raise SafetyRefusal(message)',
+        'def f(d):\n    raise BadValue("{d} is not a block device".format(d=d))',
+        'def f(d):\n    raise BadValue(f"{d}: " + "not a block device")',
+        'def f(d):\n    raise BadValue(_(f"{d} is not a block device"))',
+        'def advice():\n    return "back it up with pg_dump"\ndef f(d):\n    raise ConfigError(advice())',
+        'class Refused(WipestationError): ...\ndef f(d):\n    raise Refused(message="must run as root")',
+    ],
+)
+def test_the_check_catches_an_unwrapped_refusal(source: str) -> None:
+    assert [function for _path, function, _where in _refusals_in(source)] == ["f"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'def f(d):\n    raise BadValue(_("not a date"))',
+        'def f(d):\n    raise SafetyRefusal(_("{device} is protected").format(device=d))',
+        'def f(n):\n    raise BadValue(ngettext("{n} finding", "{n} findings", n).format(n=n))',
+        'def f(d):\n    raise SafetyRefusal(f"{d}: {d}") from None',  # no words of its own
+        'def f(d):\n    refusal = _("too early")\n    raise InvalidState(refusal)',
+        "def f(d):\n    raise CommandError(database_message(d), 1)",
+        'def advice():\n    return _("back it up with pg_dump")\ndef f(d):\n    raise ConfigError(advice())',
+    ],
+)
+def test_the_check_accepts_wrapped_refusals(source: str) -> None:
+    assert _refusals_in(source) == []
+
+
+def _dutch_error(args: list[str], config: Config, monkeypatch: pytest.MonkeyPatch) -> Any:
+    result = _run(args, config, monkeypatch)
+    assert result.exit_code != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return result, lines[0]
+
+
+def test_a_backup_refusal_is_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`db backup` of a store held in memory: the core's refusal, one Dutch line, nothing written."""
+    target = config.data_dir.parent / "backups"
+    result, line = _dutch_error(["--db", "sqlite://", "db", "backup", str(target)], config, monkeypatch)
+    assert line == "fout: db backup heeft een databasebestand nodig; deze opslag staat alleen in het geheugen"
+    assert result.exit_code == 1
+    assert not target.exists()
+    english = _run(["--lang", "en", "--db", "sqlite://", "db", "backup", str(target)], config, monkeypatch)
+    assert english.stderr.strip() == "error: db backup needs a database file; this store is in memory"
+
+
+def test_a_missing_mail_setting_is_refused_in_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    _result, line = _dutch_error(["digest", "--mail"], config, monkeypatch)
+    assert line == "fout: digest --mail: geen ontvanger: vul [digest] to in de configuratie in (of geef --to)"
+    _result, line = _dutch_error(["digest", "--mail", "--to", "kantoor@example.nl"], config, monkeypatch)
+    assert line == "fout: e-mail is niet ingesteld: vul [mail] host en from in de configuratie in"
+    english = _run(["--lang", "en", "digest", "--mail"], config, monkeypatch)
+    assert english.stderr.strip() == "error: digest --mail: no recipient: set [digest] to in the config (or give --to)"
+
+
+def test_an_unreachable_mail_server_is_reported_in_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`digest --mail` reports what the mail server did in Dutch (nothing of it is stored)."""
+    from dataclasses import replace
+
+    from wipestation.config import MailConfig
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    mail = MailConfig(host="127.0.0.1", port=port, sender="winkel@example.nl")
+    args = ["digest", "--mail", "--to", "kantoor@example.nl"]
+    _result, line = _dutch_error(args, replace(config, mail=mail), monkeypatch)
+    assert line.startswith(f"fout: mailserver 127.0.0.1:{port} niet bereikbaar: ")
+
+
 # --- choosing the language --------------------------------------------------------------------
 
 
@@ -255,6 +510,21 @@ def test_dutch_is_the_default_and_english_on_request() -> None:
     i18n.set_language("en")
     assert i18n._("Erase") == "Erase"
     assert Config().language == "nl"
+
+
+def test_english_holds_for_the_thread_that_asked_only() -> None:
+    """`english()` (text stored with a record) leaves the language of the other threads alone."""
+    import threading
+
+    i18n.set_language("nl")
+    seen: list[str] = []
+    with i18n.english():
+        assert i18n._("Erase") == "Erase"
+        other = threading.Thread(target=lambda: seen.append(i18n._("Erase")))
+        other.start()
+        other.join()
+    assert seen == ["Wissen"]
+    assert i18n._("Erase") == "Wissen"
 
 
 def test_the_interface_language_comes_from_lang_then_environment_then_config(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.audit import verify_chain
 from wipestation.errors import BadValue, ConfigError, WipestationError
+from wipestation.i18n import _
 
 BACKUP_NAME = re.compile(r"^wipestation-\d{8}T\d{6}Z(-\d+)?\.sqlite3$")
 
@@ -42,15 +43,17 @@ class BackupReport:
 def _sqlite_path(url: URL) -> Path:
     database = url.database or ""
     if database in ("", ":memory:"):
-        raise BadValue("db backup needs a database file; this store is in memory")
+        raise BadValue(_("db backup needs a database file; this store is in memory"))
     return Path(database).expanduser()
 
 
 def postgres_advice(which: Callable[[str], str | None] = shutil.which) -> str:
     found = which("pg_dump")
     if found:
-        return f"this store is on PostgreSQL: back it up with pg_dump ({found}), e.g. pg_dump -Fc -f FILE DBNAME"
-    return (
+        return _(
+            "this store is on PostgreSQL: back it up with pg_dump ({path}), e.g. pg_dump -Fc -f FILE DBNAME"
+        ).format(path=found)
+    return _(
         "this store is on PostgreSQL: back it up with pg_dump, which is not installed here "
         "(Debian package postgresql-client)"
     )
@@ -68,21 +71,23 @@ def backup_store(
 
     It takes no lock and opens no session on the store: the copy runs beside the workstations' work."""
     if keep is not None and keep < 1:
-        raise BadValue("--keep must be at least 1")
+        raise BadValue(_("--keep must be at least 1"))
     try:
         url = make_url(db_url)
     except ArgumentError:
-        raise ConfigError(f"not a database URL: {db_url}") from None
+        raise ConfigError(_("not a database URL: {url}").format(url=db_url)) from None
     if url.get_backend_name() == "postgresql":
         raise ConfigError(postgres_advice(which))
     if url.get_backend_name() != "sqlite":
-        raise ConfigError(f"db backup copies SQLite stores; this one is {url.get_backend_name()}")
+        raise ConfigError(
+            _("db backup copies SQLite stores; this one is {backend}").format(backend=url.get_backend_name())
+        )
     source = _sqlite_path(url)
     if not source.exists():
-        raise WipestationError(f"no database file at {source}")
+        raise WipestationError(_("no database file at {path}").format(path=source))
     directory = directory.expanduser()
     if directory.exists() and not directory.is_dir():
-        raise BadValue(f"not a directory: {directory}")
+        raise BadValue(_("not a directory: {path}").format(path=directory))
     directory.mkdir(parents=True, exist_ok=True)
     final = _free_name(directory, now)
     partial = directory / f".{final.name}.partial"
@@ -121,7 +126,7 @@ def _copy(source: Path, target: Path) -> None:
         finally:
             dst.close()
     except sqlite3.Error as exc:
-        raise WipestationError(f"backup failed: {exc}") from None
+        raise WipestationError(_("backup failed: {error}").format(error=exc)) from None
     finally:
         src.close()
     with open(target, "rb+") as fh:
@@ -134,11 +139,13 @@ def _verify(path: Path) -> int:
     try:
         result = conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.Error as exc:
-        raise WipestationError(f"backup discarded: the copy is not a sound database: {exc}") from None
+        raise WipestationError(
+            _("backup discarded: the copy is not a sound database: {error}").format(error=exc)
+        ) from None
     finally:
         conn.close()
     if result != "ok":
-        raise WipestationError(f"backup discarded: the copy is not a sound database: {result}")
+        raise WipestationError(_("backup discarded: the copy is not a sound database: {error}").format(error=result))
     engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
     try:
         with Session(engine) as session:
@@ -146,7 +153,9 @@ def _verify(path: Path) -> int:
     finally:
         engine.dispose()
     if not report.ok:
-        raise WipestationError(f"backup discarded: the audit chain of the copy does not verify: {report.problem}")
+        raise WipestationError(
+            _("backup discarded: the audit chain of the copy does not verify: {problem}").format(problem=report.problem)
+        )
     return report.events
 
 

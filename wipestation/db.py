@@ -22,6 +22,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from wipestation.config import Config
 from wipestation.errors import ConfigError, WipestationError
+from wipestation.i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -62,7 +63,7 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ConfigError(f"not a database URL: {url}") from None
+        raise ConfigError(_("not a database URL: {url}").format(url=url)) from None
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         kwargs: dict[str, Any] = {}
@@ -78,7 +79,9 @@ def make_engine(url: str) -> Engine:
     try:
         return create_engine(parsed, pool_pre_ping=True)
     except (ImportError, ArgumentError) as exc:  # the dialect or driver could not be loaded
-        raise ConfigError(f"cannot use database {parsed.render_as_string()}: {exc}") from None
+        raise ConfigError(
+            _("cannot use database {url}: {error}").format(url=parsed.render_as_string(), error=exc)
+        ) from None
 
 
 def alembic_config(engine: Engine) -> AlembicConfig:
@@ -137,7 +140,7 @@ def open_store(url: str) -> tuple[Engine, sessionmaker[Session]]:
         upgrade(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise WipestationError(f"cannot open database: {exc.orig}") from None
+        raise WipestationError(_("cannot open database: {error}").format(error=exc.orig)) from None
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 

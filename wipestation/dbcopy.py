@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError
 from wipestation.audit import verify_chain
 from wipestation.db import open_store
 from wipestation.errors import BadValue, InvalidState, WipestationError
+from wipestation.i18n import _
 from wipestation.models import Base
 
 BATCH = 1000
@@ -45,11 +46,11 @@ def _same_database(source: Engine, target_url: str) -> bool:
 def copy_store(source: Engine, target_url: str) -> CopyReport:
     """Copy every row of every table, ids kept, into an empty target; then check counts and the chain."""
     if _same_database(source, target_url):
-        raise BadValue("the target is the database in use: copy into another, empty database")
+        raise BadValue(_("the target is the database in use: copy into another, empty database"))
     target, target_sessions = open_store(target_url)
     try:
         if any(_counts(target).values()):
-            raise InvalidState("the target database already holds records: copy only into an empty database")
+            raise InvalidState(_("the target database already holds records: copy only into an empty database"))
         source_counts = _counts(source)
         with source.connect() as src, target.begin() as dst:
             for table in Base.metadata.sorted_tables:
@@ -60,11 +61,17 @@ def copy_store(source: Engine, target_url: str) -> CopyReport:
                 _advance_sequences(dst)
         copied = _counts(target)
         if copied != source_counts:
-            raise WipestationError(f"copy incomplete: {source_counts} rows in the source, {copied} in the target")
+            raise WipestationError(
+                _("copy incomplete: {source} rows in the source, {copied} in the target").format(
+                    source=source_counts, copied=copied
+                )
+            )
         with target_sessions.begin() as session:
             report = verify_chain(session)
         if not report.ok:
-            raise WipestationError(f"the copied audit chain does not verify: {report.problem}")
+            raise WipestationError(
+                _("the copied audit chain does not verify: {problem}").format(problem=report.problem)
+            )
         return CopyReport(rows=copied, audit_events=report.events)
     finally:
         target.dispose()

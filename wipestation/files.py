@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from wipestation.errors import BadValue, ConfigError, NotFound
+from wipestation.i18n import _
 
 PRIVATE_UMASK = 0o077
 CERTIFICATE_MAX_BYTES = 20 * 1024 * 1024  # a certificate PDF is about 100 KB; anything this big is not one
@@ -24,23 +25,27 @@ def ensure_data_dir(path: Path) -> Path:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         mode = path.stat().st_mode
     except OSError as exc:
-        raise ConfigError(f"data folder {path}: {exc.strerror or exc}") from None
+        raise ConfigError(_("data folder {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
     if not stat.S_ISDIR(mode):
-        raise ConfigError(f"data folder {path} is not a folder")
+        raise ConfigError(_("data folder {path} is not a folder").format(path=path))
     if mode & stat.S_IWOTH:
         raise ConfigError(
-            f"data folder {path} can be written by other users (mode {stat.S_IMODE(mode):04o}): "
-            f"run `chmod o-w,g-w {path}` (0700 is best)"
+            _(
+                "data folder {path} can be written by other users (mode {mode}): run `chmod o-w,g-w {path}` "
+                "(0700 is best)"
+            ).format(path=path, mode=f"{stat.S_IMODE(mode):04o}")
         )
     return path
 
 
 def _write_error(path: Path, exc: OSError) -> Exception:
     if isinstance(exc, FileNotFoundError):
-        return NotFound(f"cannot write {path}: the folder {path.parent} does not exist")
+        return NotFound(
+            _("cannot write {path}: the folder {folder} does not exist").format(path=path, folder=path.parent)
+        )
     if isinstance(exc, IsADirectoryError):
-        return BadValue(f"cannot write {path}: it is a folder")
-    return BadValue(f"cannot write {path}: {exc.strerror or exc}")
+        return BadValue(_("cannot write {path}: it is a folder").format(path=path))
+    return BadValue(_("cannot write {path}: {error}").format(path=path, error=exc.strerror or exc))
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -79,16 +84,24 @@ def read_certificate_file(path: Path, limit: int = CERTIFICATE_MAX_BYTES) -> byt
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise NotFound(f"file not found: {path}") from None
+        raise NotFound(_("file not found: {path}").format(path=path)) from None
     except OSError as exc:
-        raise BadValue(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise BadValue(_("cannot read {path}: {error}").format(path=path, error=exc.strerror or exc)) from None
     with os.fdopen(fd, "rb") as fh:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise BadValue(f"{path} is not a regular file: a certificate is a PDF file")
+            raise BadValue(_("{path} is not a regular file: a certificate is a PDF file").format(path=path))
         if info.st_size > limit:
-            raise BadValue(f"{path} is {info.st_size} bytes: a certificate is at most {limit} bytes")
+            raise BadValue(
+                _("{path} is {size} bytes: a certificate is at most {limit} bytes").format(
+                    path=path, size=info.st_size, limit=limit
+                )
+            )
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise BadValue(f"{path} is larger than {limit} bytes: a certificate is at most {limit} bytes")
+        raise BadValue(
+            _("{path} is larger than {limit} bytes: a certificate is at most {limit} bytes").format(
+                path=path, limit=limit
+            )
+        )
     return data

@@ -208,10 +208,13 @@ def require_device_access(device: str) -> None:
         return
     if not os.access(device, os.R_OK | os.W_OK):
         from wipestation.errors import SafetyRefusal
+        from wipestation.i18n import _
 
         raise SafetyRefusal(
-            f"{device}: this user may not write to it: only drives in a wipe bay are given to the group "
-            "wipestation, and the technician must be in that group"
+            _(
+                "{device}: this user may not write to it: only drives in a wipe bay are given to the group "
+                "wipestation, and the technician must be in that group"
+            ).format(device=device)
         )
 
 

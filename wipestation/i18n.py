@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -57,6 +60,26 @@ def language() -> str:
     return _language
 
 
+# Set inside `english()`: a context variable, so it holds for the thread (or task) that set it only.
+_english_here: ContextVar[bool] = ContextVar("wipestation_english_here", default=False)
+
+
+@contextmanager
+def english() -> Iterator[None]:
+    """Messages made inside are English whatever the language: text that is stored with a record
+    (a refusal raised once an erasure has started goes into the erasure's error). Other threads (the
+    console's UI thread, erasures side by side) keep their language."""
+    token = _english_here.set(True)
+    try:
+        yield
+    finally:
+        _english_here.reset(token)
+
+
+def _catalog() -> gettext.NullTranslations:
+    return translations("en" if _english_here.get() else _language)
+
+
 def env_language() -> str | None:
     """`WIPESTATION_LANG`, when it names a known language."""
     value = os.environ.get(ENV_VAR, "")
@@ -72,11 +95,11 @@ def _(message: str) -> str:
     """`message` in the current language ("" stays "": gettext would return the catalog's header)."""
     if not message:
         return message
-    return translations(_language).gettext(message)
+    return _catalog().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return translations(_language).ngettext(singular, plural, n)
+    return _catalog().ngettext(singular, plural, n)
 
 
 KEY_CONTEXT = "key"
@@ -91,7 +114,7 @@ def K_(description: str) -> str:
 def key_text(description: str) -> str:
     if not description:
         return description
-    return translations(_language).pgettext(KEY_CONTEXT, description)
+    return _catalog().pgettext(KEY_CONTEXT, description)
 
 
 def N_(message: str) -> str:

@@ -21,6 +21,7 @@ from wipestation.audit import Action, record_event
 from wipestation.custody import OPEN_STATES, display_state, effective_due, find_record
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
+from wipestation.i18n import N_, _, state_word
 from wipestation.models import CustodyRecord
 
 LABEL_PREFIX = "WSLBL"
@@ -65,7 +66,11 @@ def label_data(session: Session, env: Env, refs: Iterable[str]) -> list[LabelDat
     for ref in refs:
         record = find_record(session, ref)
         if record.state not in OPEN_STATES:
-            raise InvalidState(f"record {record.id} is {record.state.value}: it is closed and needs no shelf label")
+            raise InvalidState(
+                _("record {id} is {state}: it is closed and needs no shelf label").format(
+                    id=record.id, state=state_word(record.state.value)
+                )
+            )
         if record.id in seen:
             continue
         seen.add(record.id)
@@ -90,7 +95,7 @@ def load_label_renderer() -> LabelRenderer:
     """The renderer registered under the `wipestation.labels` entry point ("default")."""
     from wipestation.plugins import load_plugin
 
-    return typing.cast(LabelRenderer, load_plugin(ENTRY_POINT_GROUP, "the label renderer"))
+    return typing.cast(LabelRenderer, load_plugin(ENTRY_POINT_GROUP, N_("the label renderer")))
 
 
 # --- The shelf check ----------------------------------------------------------------------------
@@ -120,15 +125,24 @@ def read_scans(session: Session, lines: Iterable[str]) -> list[CustodyRecord]:
         parsed = parse_label_code(text)
         shown = text if len(text) <= 60 else text[:57] + "..."
         if parsed is None:
-            raise BadValue(f"line {number}: '{shown}' is not a wipestation shelf label; nothing was recorded")
+            raise BadValue(
+                _("line {line}: '{text}' is not a wipestation shelf label; nothing was recorded").format(
+                    line=number, text=shown
+                )
+            )
         record_id, serial = parsed
         record = session.get(CustodyRecord, record_id)
         if record is None or record.drive.serial != serial:
-            raise NotFound(f"line {number}: '{shown}' names no record of this shop; nothing was recorded")
+            raise NotFound(
+                _("line {line}: '{text}' names no record of this shop; nothing was recorded").format(
+                    line=number, text=shown
+                )
+            )
         if record_id in first_line:
             raise BadValue(
-                f"line {number}: record {record_id} was scanned twice (first on line {first_line[record_id]}); "
-                "nothing was recorded"
+                _("line {line}: record {id} was scanned twice (first on line {first}); nothing was recorded").format(
+                    line=number, id=record_id, first=first_line[record_id]
+                )
             )
         first_line[record_id] = number
         records.append(record)
@@ -145,7 +159,11 @@ def shelf_check(session: Session, env: Env, location: str, lines: Iterable[str])
     closed), misplaced (scanned, registered at another location) and due. Audited."""
     location = location.strip()
     if location not in known_locations(session):
-        raise NotFound(f"unknown location '{location}': no record was ever registered there; nothing was recorded")
+        raise NotFound(
+            _("unknown location '{location}': no record was ever registered there; nothing was recorded").format(
+                location=location
+            )
+        )
     scanned = read_scans(session, lines)
     today = env.today()
     here = list(

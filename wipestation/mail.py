@@ -13,6 +13,7 @@ from pathlib import Path
 
 from wipestation.config import MailConfig
 from wipestation.errors import ConfigError, WipestationError
+from wipestation.i18n import _
 
 
 class MailError(WipestationError):
@@ -22,7 +23,7 @@ class MailError(WipestationError):
 def new_message(config: MailConfig, *, to: str, subject: str, body: str) -> EmailMessage:
     """A plain-text message from the shop's sender address."""
     if not config.configured:
-        raise ConfigError("mail is not configured: set [mail] host and from in the config")
+        raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = to
@@ -34,7 +35,7 @@ def new_message(config: MailConfig, *, to: str, subject: str, body: str) -> Emai
 def send(config: MailConfig, message: EmailMessage, *, timeout: float = 30.0) -> None:
     """Hand `message` to the configured server; raise MailError (or ConfigError) when that fails."""
     if not config.configured:
-        raise ConfigError("mail is not configured: set [mail] host and from in the config")
+        raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
     password = _password(config)
     try:
         if config.security == "tls":
@@ -47,9 +48,17 @@ def send(config: MailConfig, message: EmailMessage, *, timeout: float = 30.0) ->
                     smtp.starttls(context=ssl.create_default_context())
                 _login_and_send(smtp, config, password, message)
     except smtplib.SMTPException as exc:
-        raise MailError(f"mail server {config.host}:{config.port} refused the message: {type(exc).__name__}") from None
+        raise MailError(
+            _("mail server {host}:{port} refused the message: {error}").format(
+                host=config.host, port=config.port, error=type(exc).__name__
+            )
+        ) from None
     except (OSError, ssl.SSLError) as exc:
-        raise MailError(f"mail server {config.host}:{config.port} not reachable: {exc.strerror or exc}") from None
+        raise MailError(
+            _("mail server {host}:{port} not reachable: {error}").format(
+                host=config.host, port=config.port, error=exc.strerror or exc
+            )
+        ) from None
 
 
 def _login_and_send(smtp: smtplib.SMTP, config: MailConfig, password: str | None, message: EmailMessage) -> None:
@@ -64,4 +73,6 @@ def _password(config: MailConfig) -> str | None:
     try:
         return Path(config.password_file).expanduser().read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ConfigError(f"[mail] password_file unreadable: {config.password_file}: {exc.strerror}") from None
+        raise ConfigError(
+            _("[mail] password_file unreadable: {path}: {error}").format(path=config.password_file, error=exc.strerror)
+        ) from None

@@ -8,13 +8,18 @@ from collections.abc import Callable
 from importlib.metadata import entry_points
 
 from wipestation.errors import ConfigError
+from wipestation.i18n import _
 
 
 def load_plugin(group: str, what: str) -> Callable[..., object]:
     """The factory or function behind the `default` entry point of GROUP (else its only or first one)."""
     found = list(entry_points(group=group))
     if not found:
-        raise ConfigError(f"{what} is not installed (no '{group}' entry point): reinstall wipestation")
+        raise ConfigError(
+            _("{what} is not installed (no '{group}' entry point): reinstall wipestation").format(
+                what=_(what), group=group
+            )
+        )
     chosen = next((ep for ep in found if ep.name == "default"), found[0])
     plugin: Callable[..., object] = chosen.load()
     return plugin

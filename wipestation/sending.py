@@ -24,7 +24,7 @@ from wipestation.certify import LANGUAGES, CertificateRenderer, certificate_pdf,
 from wipestation.config import MailConfig
 from wipestation.env import Env
 from wipestation.errors import BadValue, ConfigError, WipestationError
-from wipestation.i18n import _
+from wipestation.i18n import _, english
 from wipestation.models import Certificate, CertificateSend, CustodyRecord
 
 SENT = "sent"
@@ -159,7 +159,8 @@ def _attempt(
 ) -> SendResult:
     error: str | None = None
     try:
-        sender(env.config.mail, message)
+        with english():  # the failure is stored with the attempt (and its audit event): English
+            sender(env.config.mail, message)
     except WipestationError as exc:
         error = " ".join(str(exc).split()).replace(address, "<address>")
     status = FAILED if error else SENT

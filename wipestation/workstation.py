@@ -28,6 +28,7 @@ from pathlib import Path
 
 from wipestation.detection.udev_rules import RULES_FILE_NAME, render_rules
 from wipestation.errors import BadValue, WipestationError
+from wipestation.i18n import _
 from wipestation.workstation_files import (
     ACCESS_RULES_FILE_NAME,
     DEFAULT_CONFIG,
@@ -99,7 +100,7 @@ class Setup:
     def install(self) -> Outcome:
         rules = render_rules(self.bays)  # refuses a malformed bay path before anything is written
         if os.geteuid() != 0:
-            raise BadValue("setup-workstation creates a group and root-owned files: run it as root")
+            raise BadValue(_("setup-workstation creates a group and root-owned files: run it as root"))
         gid, created = self.ensure_group()
         state = self._read_state()
         if created:
@@ -135,12 +136,12 @@ class Setup:
             return gid, False
         if self.live:
             if self.host.run(["groupadd", "--system", GROUP]) != 0:
-                raise WipestationError(f"groupadd could not create the group {GROUP}")
+                raise WipestationError(_("groupadd could not create the group {group}").format(group=GROUP))
         else:
             self._add_staged_group()
         gid = self.group_id()
         if gid is None:
-            raise WipestationError(f"the group {GROUP} was not created")
+            raise WipestationError(_("the group {group} was not created").format(group=GROUP))
         self.out.changes.append(f"created group {GROUP} (gid {gid})")
         return gid, True
 
@@ -207,7 +208,7 @@ class Setup:
         target = self.at(path)
         created = not target.exists()
         if target.exists() and not target.is_dir():
-            raise BadValue(f"{path} exists and is not a folder")
+            raise BadValue(_("{path} exists and is not a folder").format(path=path))
         target.mkdir(parents=True, exist_ok=True)
         st = target.stat()
         if st.st_uid != 0 or st.st_gid != gid or stat.S_IMODE(st.st_mode) != 0o2770:
@@ -240,7 +241,7 @@ class Setup:
     # --- uninstall -----------------------------------------------------------------------------
     def uninstall(self) -> Outcome:
         if os.geteuid() != 0:
-            raise BadValue("setup-workstation --uninstall removes root-owned files: run it as root")
+            raise BadValue(_("setup-workstation --uninstall removes root-owned files: run it as root"))
         state = self._read_state()
         units_changed = False
         for timer in TIMERS:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from wipestation.config import Config
 from wipestation.detection.udev_rules import RULES_FILE_NAME
 from wipestation.errors import BadValue
+from wipestation.i18n import N_, _
 
 GROUP = "wipestation"
 ACCESS_RULES_FILE_NAME = "61-wipestation-access.rules"
@@ -62,11 +63,13 @@ class Layout:
 
 
 def layout_for(config: Config, *, executable: str, helper: str, config_path: str | None, data_dir: str) -> Layout:
-    for what, path in (("--data-dir", data_dir), ("the executable", executable), ("--config", config_path or "/")):
+    for what, path in (("--data-dir", data_dir), (N_("the executable"), executable), ("--config", config_path or "/")):
         if not path.startswith("/"):
-            raise BadValue(f"setup-workstation: {what} must be an absolute path: {path}")
+            raise BadValue(
+                _("setup-workstation: {what} must be an absolute path: {path}").format(what=_(what), path=path)
+            )
     if config.backup.dir and not config.backup.dir.startswith("/"):
-        raise BadValue(f"config: [backup] dir must be an absolute path: {config.backup.dir}")
+        raise BadValue(_("config: [backup] dir must be an absolute path: {path}").format(path=config.backup.dir))
     return Layout(
         executable=executable,
         helper=helper,

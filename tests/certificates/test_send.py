@@ -117,6 +117,22 @@ def test_a_failed_send_is_recorded_and_retried_by_pending(cli: Cli, shop: Shop, 
     assert cli("certificate", "send", "--pending").stdout.strip() == "nothing pending"
 
 
+def test_a_failed_send_in_dutch_is_stored_in_english(cli: Cli, shop: Shop) -> None:
+    """The technician reads Dutch; the attempt's stored error (and its audit event) stays English."""
+    port = _free_port()
+    _mail_to(cli, port)  # nothing listens there
+    number = _certificate(cli, shop, "HDD-MAIL-NL")
+    result = cli("--lang", "nl", "certificate", "send", number)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"fout: certificaat {number} niet verstuurd: mail server ")
+    assert lines[0].endswith("; het blijft in de wachtrij (certificate send --pending)")
+    [(error,)] = cli.sql("SELECT error FROM certificate_sends")
+    assert error.startswith(f"mail server 127.0.0.1:{port} not reachable: ")
+    events = cli.sql("SELECT after FROM audit_events WHERE action = 'certificate.mail_failed'")
+    assert "not reachable" in str(events[0][0])
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -65,6 +65,19 @@ def test_without_the_shops_key_a_genuine_certificate_cannot_be_checked_exit_5(
     assert _files(home) == []  # no database, no data folder, no key
 
 
+def test_cannot_be_checked_here_is_said_in_dutch_by_default(tmp_path: Path, genuine: Path) -> None:
+    env, _home = _customer_machine(tmp_path)
+    del env["WIPESTATION_LANG"]  # a machine as installed: Dutch
+    result = _run(env, "certificate", "verify", str(genuine))
+    assert result.returncode == 5, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"fout: {genuine}: kan hier niet gecontroleerd worden: de sleutel van de winkel is onbekend; de winkel "
+        f"publiceert die op {VERIFY_URL} en voer dan `wipestation certificate verify FILE --fingerprint SHA256` uit "
+        "(het bestand zelf toont geen teken van wijziging)"
+    ]
+
+
 def test_with_the_published_fingerprint_it_is_genuine_and_not_checked_against_records(
     tmp_path: Path, genuine: Path, renderer: PdfCertificateRenderer
 ) -> None:

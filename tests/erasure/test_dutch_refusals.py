@@ -3,7 +3,10 @@ is written when it refuses."""
 
 from __future__ import annotations
 
+import json
+
 from tests.conftest import Cli
+from tests.erasure import test_firmware_node as firmware_node
 from tests.erasure.conftest import FakeBlockDevice
 from tests.erasure.test_run import SERIAL, SIZE, _services
 
@@ -34,3 +37,30 @@ def test_a_backup_still_kept_is_refused_in_dutch(cli: Cli) -> None:
 def test_nothing_to_resume_is_refused_in_dutch(cli: Cli) -> None:
     line = _refusal(cli, "--confirm", SERIAL, "--resume")
     assert line == f"fout: schijf {SERIAL} heeft geen onderbroken wissing om te hervatten"
+
+
+def test_a_drive_that_changed_before_the_open_is_refused_in_dutch(cli: Cli) -> None:
+    """The checks of the open (block I/O, the device held open) come before the erasure's record: Dutch."""
+    dev = FakeBlockDevice(SIZE)
+    cli.overrides = firmware_node.run_overrides(cli, dev, firmware_node.Source(held_ok=0))
+    result = cli("--lang", "nl", "erase", firmware_node.LINK, "--method", "zero", "--confirm", firmware_node.SSD.serial)
+    assert result.exit_code == 3 and dev.writes == 0
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"fout: {firmware_node.NODE}: het geopende apparaat is /dev/sdd, niet het bevestigde; er is niets geschreven"
+    ]
+    assert cli.sql("SELECT count(*) FROM erasures") == [(0,)]
+
+
+def test_a_refusal_stored_with_a_started_erasure_stays_english(cli: Cli) -> None:
+    """Once the erasure's record has started, a refusal goes into its error: English, also in Dutch."""
+    dev = FakeBlockDevice(SIZE)
+    cli.overrides = firmware_node.run_overrides(cli, dev, firmware_node.Source(held_ok=2))
+    args = ["erase", firmware_node.LINK, "--method", "ata-sanitize", "--confirm", firmware_node.SSD.serial, "--json"]
+    result = cli("--lang", "nl", *args)
+    assert result.exit_code == 4, result.stderr
+    final = json.loads(result.stdout.strip().splitlines()[-1])
+    expected = "the device held open is /dev/sdd, not the confirmed one; nothing was written"
+    assert final["error"].startswith("the firmware command's result is not trusted: ")
+    assert expected in final["error"]
+    assert cli.sql("SELECT error FROM erasures") == [(final["error"],)]

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import Cli
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner, fixture_text
 from tests.erasure.test_custody_blockdev import FakeRenderer
+from wipestation.app import Overrides
 from wipestation.commands import CommandResult
 from wipestation.devices import DetectedDrive
 from wipestation.identity import DriveIdentity
@@ -66,17 +67,22 @@ def sanitize_runner(dev: FakeBlockDevice) -> FakeRunner:
     )
 
 
+def run_overrides(cli: Cli, dev: FakeBlockDevice, source: Source) -> Overrides:
+    return replace(
+        cli.overrides,
+        drive_source=source,
+        block_opener=FakeOpener(dev),
+        command_runner=sanitize_runner(dev),
+        certificate_renderer=FakeRenderer(),
+    )
+
+
 def run(cli: Cli, held_ok: int) -> tuple[object, FakeBlockDevice, FakeRunner]:
     dev = FakeBlockDevice(SIZE)
     dev.data[:] = b"\x5a" * SIZE
-    runner = sanitize_runner(dev)
-    cli.overrides = replace(
-        cli.overrides,
-        drive_source=Source(held_ok),
-        block_opener=FakeOpener(dev),
-        command_runner=runner,
-        certificate_renderer=FakeRenderer(),
-    )
+    cli.overrides = run_overrides(cli, dev, Source(held_ok))
+    runner = cli.overrides.command_runner
+    assert isinstance(runner, FakeRunner)
     return cli("erase", LINK, "--method", "ata-sanitize", "--confirm", SSD.serial, "--json"), dev, runner
 
 

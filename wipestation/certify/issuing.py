@@ -139,7 +139,7 @@ def _certificate_data(
 def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str) -> CertificateData:
     drive = session.get(Drive, erasure.drive_id)
     if drive is None:
-        raise NotFound(f"erasure {erasure.id}: drive {erasure.drive_id} not found")
+        raise NotFound(_("erasure {id}: drive {drive} not found").format(id=erasure.id, drive=erasure.drive_id))
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
     ended_at = erasure.ended_at or env.now()
     coverage = erasure.verify_coverage
@@ -199,7 +199,7 @@ def build_destruction_data(
     record = session.get(CustodyRecord, destruction.record_id)
     drive = session.get(Drive, destruction.drive_id)
     if record is None or drive is None:
-        raise NotFound(f"destruction {destruction.id}: record or drive not found")
+        raise NotFound(_("destruction {id}: record or drive not found").format(id=destruction.id))
     details = destruction.details or {}
     facts = DestructionFacts(
         abandoned_on=record.started_on,
@@ -304,7 +304,7 @@ def issue_erasure_certificate(
     interrupted or running erasure never yields one."""
     erasure = session.get(Erasure, erasure_id)
     if erasure is None:
-        raise NotFound(f"erasure {erasure_id} not found")
+        raise NotFound(_("erasure {id} not found").format(id=erasure_id))
     if not erasure.outcome.erased:
         raise InvalidState(
             _("erasure {id} did not succeed ({outcome}): no certificate").format(
@@ -338,7 +338,7 @@ def issue_destruction_certificate(
     """Issue, sign and store the certificate of one drive's destruction (caller's transaction)."""
     destruction = session.get(Destruction, destruction_id)
     if destruction is None:
-        raise NotFound(f"destruction {destruction_id} not found")
+        raise NotFound(_("destruction {id} not found").format(id=destruction_id))
     existing = session.execute(
         select(Certificate).where(Certificate.destruction_id == destruction_id)
     ).scalar_one_or_none()

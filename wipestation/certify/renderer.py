@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from wipestation.certify.data import ENTRY_POINT_GROUP, CertificateData
 from wipestation.config import Config
+from wipestation.i18n import N_
 
 
 @dataclass(frozen=True)
@@ -50,5 +51,5 @@ def load_renderer(config: Config) -> CertificateRenderer:
     """The renderer registered under the `wipestation.certificates` entry point ("default")."""
     from wipestation.plugins import load_plugin
 
-    factory = load_plugin(ENTRY_POINT_GROUP, "the certificate renderer")
+    factory = load_plugin(ENTRY_POINT_GROUP, N_("the certificate renderer"))
     return typing.cast(CertificateRenderer, factory(config))

@@ -9,6 +9,7 @@ from wipestation.audit_check import cross_check
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import BadValue, WipestationError
+from wipestation.i18n import _, ngettext
 
 
 class AuditBroken(WipestationError):
@@ -36,11 +37,15 @@ def verify(app: AppContext, remembered: str | None, as_json: bool) -> None:
     if remembered is not None:
         head = parse_head(remembered)
         if head is None:
-            raise BadValue(f"--head: not N:HASH (an event number, a colon, 12 to 64 hex digits): '{remembered}'")
+            raise BadValue(
+                _("--head: not N:HASH (an event number, a colon, 12 to 64 hex digits): '{text}'").format(
+                    text=remembered
+                )
+            )
     with app.sessions.begin() as s:
         report = verify_chain(s)
         if not report.ok:
-            raise AuditBroken(f"audit chain broken: {report.problem}")
+            raise AuditBroken(_("audit chain broken: {problem}").format(problem=report.problem))
         findings = cross_check(s)
         if head is not None:
             problem = head_problem(s, *head)
@@ -53,7 +58,11 @@ def verify(app: AppContext, remembered: str | None, as_json: bool) -> None:
             for finding in findings:
                 click.echo(finding)
         raise AuditBroken(
-            f"the audit log does not explain the records: {len(findings)} finding(s), first: {findings[0]}"
+            ngettext(
+                "the audit log does not explain the records: {n} finding, first: {first}",
+                "the audit log does not explain the records: {n} findings, first: {first}",
+                len(findings),
+            ).format(n=len(findings), first=findings[0])
         )
     emit({"ok": True, "events": report.events}, as_json, f"audit chain intact: {report.events} events")
 

@@ -16,6 +16,7 @@ from wipestation.cli.certs import certificate_group, certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import ConfigError, ExitCode
+from wipestation.i18n import _, ngettext
 
 
 @certificate_group.command("fingerprint")
@@ -81,7 +82,7 @@ def _fingerprint(app: AppContext) -> str:
     renderer = certificate_renderer(app)
     value = getattr(renderer, "fingerprint", None)
     if not isinstance(value, str):
-        raise ConfigError("the certificate renderer installed has no signing key fingerprint")
+        raise ConfigError(_("the certificate renderer installed has no signing key fingerprint"))
     return value
 
 
@@ -96,9 +97,9 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
     """Mail certificate NUMBER to the customer ([mail] in the config), or retry the failed ones with
     --pending. Every attempt is recorded with its outcome; a failed one stays pending."""
     if retry == (number is not None):
-        raise click.UsageError("give a certificate NUMBER, or --pending")
+        raise click.UsageError(_("give a certificate NUMBER, or --pending"))
     if retry and (to or lang):
-        raise click.UsageError("--pending sends to the address and in the language of the failed attempt")
+        raise click.UsageError(_("--pending sends to the address and in the language of the failed attempt"))
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         if retry:
@@ -112,11 +113,17 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
         if as_json:
             click.echo(to_json(data))
         first = failed[0]
-        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        raise CommandError(
-            f"certificate {first.number} not sent{more}: {first.error}; it stays pending (certificate send --pending)",
-            int(ExitCode.RULES),
-        )
+        if len(failed) > 1:
+            message = ngettext(
+                "certificate {number} not sent (and {n} more): {error}; it stays pending (certificate send --pending)",
+                "certificate {number} not sent (and {n} more): {error}; they stay pending (certificate send --pending)",
+                len(failed) - 1,
+            ).format(number=first.number, n=len(failed) - 1, error=first.error)
+        else:
+            message = _("certificate {number} not sent: {error}; it stays pending (certificate send --pending)").format(
+                number=first.number, error=first.error
+            )
+        raise CommandError(message, int(ExitCode.RULES))
     lines = [f"{r.number}: sent ({r.lang})" for r in results] or ["nothing pending"]
     emit(data, as_json, lines)
 

@@ -204,13 +204,15 @@ def _check_store(app: AppContext, report: VerifyReport) -> StoreCheck:
 def _where_published(report: VerifyReport) -> str:
     """Where the certificate says the shop publishes its fingerprint."""
     if report.verify_url:
-        return f"the shop publishes it on {report.verify_url}"
+        return _("the shop publishes it on {url}").format(url=report.verify_url)
     issuer = (report.data or {}).get("issuer") if isinstance(report.data, dict) else None
     contact = issuer.get("contact") if isinstance(issuer, dict) else None
     name = issuer.get("name") if isinstance(issuer, dict) else None
     if contact:
-        return f"ask the shop ({' '.join(str(name or '').split())}, {' '.join(str(contact).split())}) for it"
-    return "ask the shop that issued it for it"
+        return _("ask the shop ({name}, {contact}) for it").format(
+            name=" ".join(str(name or "").split()), contact=" ".join(str(contact).split())
+        )
+    return _("ask the shop that issued it for it")
 
 
 def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRenderer:
@@ -218,7 +220,9 @@ def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRender
         return certificate_renderer(app)
     wanted = fingerprint.replace(":", "").replace(" ", "").strip().lower()
     if not re.fullmatch(r"[0-9a-f]{64}", wanted):
-        raise BadValue(f"--fingerprint must be 64 hexadecimal digits (SHA-256), not '{fingerprint}'")
+        raise BadValue(
+            _("--fingerprint must be 64 hexadecimal digits (SHA-256), not '{text}'").format(text=fingerprint)
+        )
     config = replace(app.config, certificates=replace(app.config.certificates, fingerprint=wanted))
     return certify.load_renderer(config)
 
@@ -258,14 +262,15 @@ def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bo
     if problems:
         if as_json:
             click.echo(to_json(result))
-        raise click.exceptions.Exit(_fail(f"{file}: NOT authentic: " + "; ".join(problems), ExitCode.RULES))
+        message = _("{file}: NOT authentic: {problems}").format(file=file, problems="; ".join(problems))
+        raise click.exceptions.Exit(_fail(message, ExitCode.RULES))
     if not report.key_known:
         if as_json:
             click.echo(to_json(result))
-        message = (
-            f"{file}: cannot be checked here: the shop's key is unknown; {_where_published(report)}, then run "
-            f"`wipestation certificate verify FILE --fingerprint SHA256` (the file itself shows no sign of change)"
-        )
+        message = _(
+            "{file}: cannot be checked here: the shop's key is unknown; {where}, then run "
+            "`wipestation certificate verify FILE --fingerprint SHA256` (the file itself shows no sign of change)"
+        ).format(file=file, where=_where_published(report))
         raise click.exceptions.Exit(_fail(message, ExitCode.UNCHECKABLE))
     where = (
         "signature, signer, data hash and the shop's records" if store.checked else "signature, signer and data hash"

@@ -6,7 +6,7 @@ import click
 
 from wipestation.cli.context import AppContext
 from wipestation.config import with_language
-from wipestation.i18n import LANGUAGES, set_language
+from wipestation.i18n import LANGUAGES, N_, set_language
 from wipestation.plugins import load_plugin
 
 
@@ -19,7 +19,7 @@ def tui(app: AppContext, demo: bool, lang: str | None) -> None:
     if lang is not None:  # as `wipestation --lang` (the certificates the console issues follow it)
         set_language(lang)
         app.config = with_language(app.config, lang)
-    run = load_plugin("wipestation.console", "the console")
+    run = load_plugin("wipestation.console", N_("the console"))
     run(app, demo=demo)
 
 

@@ -12,7 +12,7 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import WipestationError
 from wipestation.files import write_private
-from wipestation.i18n import _
+from wipestation.i18n import _, ngettext
 from wipestation.units import parse_date
 
 
@@ -119,7 +119,7 @@ def export(app: AppContext, customer_id: int, output: Path | None) -> None:
 def anonymise(app: AppContext, customer_id: int, as_json: bool) -> None:
     """Replace name and contact details; records and certificate numbers are kept."""
     data = app.transaction(lambda s: svc.customer_to_dict(svc.anonymise_customer(s, app.env, customer_id)))
-    _scrubbed_or_pending(app, f"customer {customer_id} anonymised")
+    _scrubbed_or_pending(app, _("customer {id} anonymised").format(id=customer_id))
     emit(data, as_json, _("customer {id} anonymised: now '{name}'").format(id=customer_id, name=data["name"]))
 
 
@@ -138,7 +138,9 @@ def purge_expired(app: AppContext, on: str | None, dry_run: bool, as_json: bool)
             for cid in ids:
                 svc.anonymise_customer(s, app.env, cid, reason="record retention period ended")
     if not dry_run and ids:
-        _scrubbed_or_pending(app, f"{len(ids)} customer(s) anonymised")
+        _scrubbed_or_pending(
+            app, ngettext("{n} customer anonymised", "{n} customers anonymised", len(ids)).format(n=len(ids))
+        )
     verb = "would anonymise" if dry_run else "anonymised"
     emit({"dry_run": dry_run, "customers": ids}, as_json, f"{verb} {len(ids)} customer(s): {ids}")
 
@@ -150,8 +152,10 @@ class ScrubPending(WipestationError):
 def _scrubbed_or_pending(app: AppContext, done: str) -> None:
     if not app.scrub_freed_space():
         raise ScrubPending(
-            f"{done}: the values are replaced, but another process is still using the database, so the old "
-            "text is still in its files; the scrub is pending and finishes at the next wipestation command"
+            _(
+                "{done}: the values are replaced, but another process is still using the database, so the old "
+                "text is still in its files; the scrub is pending and finishes at the next wipestation command"
+            ).format(done=done)
         )
 
 

@@ -203,7 +203,9 @@ def install_udev_rules(app: AppContext, dest: Path | None) -> None:
     system = dest is None
     target_dir = Path(SYSTEM_RULES_DIR) if dest is None else dest
     if system and os.geteuid() != 0:
-        raise BadValue(f"install-udev-rules writes {SYSTEM_RULES_DIR}: run it as root (or give --dest DIR)")
+        raise BadValue(
+            _("install-udev-rules writes {folder}: run it as root (or give --dest DIR)").format(folder=SYSTEM_RULES_DIR)
+        )
     text = render_rules(app.config.devices.wipe_bay_paths)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / RULES_FILE_NAME

@@ -32,9 +32,9 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
     recipients = to or app.config.digest.to
     if mail:
         if not recipients:
-            raise ConfigError("digest --mail: no recipient: set [digest] to in the config (or give --to)")
+            raise ConfigError(_("digest --mail: no recipient: set [digest] to in the config (or give --to)"))
         if not app.config.mail.configured:
-            raise ConfigError("mail is not configured: set [mail] host and from in the config")
+            raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
     with app.sessions.begin() as s:
         result = build_digest(s, app.env, day)
     text = render_text(result, language, shop=app.config.shop.name, timezone=app.config.timezone)

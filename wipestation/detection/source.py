@@ -16,8 +16,9 @@ from wipestation.detection.protection import ProtectionChecker, SystemPaths, vir
 from wipestation.detection.samedrive import SameDrive
 from wipestation.devices import DetectedDrive
 from wipestation.errors import BadValue, NotFound
+from wipestation.i18n import N_, _
 
-LOOP_NOT_ALLOWED = "test devices are not allowed (set [devices] allow_loop = true or WIPESTATION_ALLOW_LOOP=1)"
+LOOP_NOT_ALLOWED = N_("test devices are not allowed (set [devices] allow_loop = true or WIPESTATION_ALLOW_LOOP=1)")
 
 
 def listable(info: BlockInfo, allow_loop: bool) -> bool:
@@ -69,21 +70,24 @@ class UdevDriveSource:
         try:
             st = os.fstat(fd)
         except OSError as exc:
-            raise NotFound(f"the open device cannot be read ({exc.strerror})") from None
+            raise NotFound(_("the open device cannot be read ({error})").format(error=exc.strerror)) from None
         if not stat.S_ISBLK(st.st_mode):
-            raise BadValue("the open file is not a block device")
-        udev_device = self._by_number(st.st_rdev, f"descriptor {fd}")
+            raise BadValue(_("the open file is not a block device"))
+        udev_device = self._by_number(st.st_rdev, _("descriptor {fd}").format(fd=fd))
         return self._checked(from_pyudev(udev_device, fd=fd, probe=self.probe), udev_device.device_node or "")
 
     def _checked(self, info: BlockInfo, device: str) -> DetectedDrive:
         if info.is_partition:
             parent = _parent_disk(info)
-            raise BadValue(f"{device} is a partition of {parent}; give the whole disk")
+            raise BadValue(
+                _("{device} is a partition of {parent}; give the whole disk").format(device=device, parent=parent)
+            )
         if info.is_loop and not self.allow_loop:
-            raise BadValue(f"{device} is a loop device: {LOOP_NOT_ALLOWED}")
+            raise BadValue(_("{device} is a loop device: {why}").format(device=device, why=_(LOOP_NOT_ALLOWED)))
         if info.size_bytes == 0 and virtual_reason(info.name) is None:
-            what = "has no backing file attached" if info.is_loop else "has no medium (size 0)"
-            raise BadValue(f"{device} {what}")
+            if info.is_loop:
+                raise BadValue(_("{device} has no backing file attached").format(device=device))
+            raise BadValue(_("{device} has no medium (size 0)").format(device=device))
         return self.detect(info)
 
     def block_info(self, device: str) -> BlockInfo:
@@ -93,18 +97,22 @@ class UdevDriveSource:
         try:
             st = os.stat(device)
         except FileNotFoundError:
-            raise NotFound(f"no such device: {device}") from None
+            raise NotFound(_("no such device: {device}").format(device=device)) from None
         except OSError as exc:
-            raise BadValue(f"cannot read {device}: {exc.strerror}") from None
+            raise BadValue(_("cannot read {device}: {error}").format(device=device, error=exc.strerror)) from None
         if not stat.S_ISBLK(st.st_mode):
-            raise BadValue(f"{device} is not a block device")
+            raise BadValue(_("{device} is not a block device").format(device=device))
         return from_pyudev(self._by_number(st.st_rdev, device), probe=self.probe)
 
     def _by_number(self, rdev: int, what: str) -> pyudev.Device:
         try:
             return pyudev.Devices.from_device_number(self.context, "block", rdev)
         except pyudev.DeviceNotFoundError:
-            raise NotFound(f"{what}: the kernel knows no block device {os.major(rdev)}:{os.minor(rdev)}") from None
+            raise NotFound(
+                _("{device}: the kernel knows no block device {major}:{minor}").format(
+                    device=what, major=os.major(rdev), minor=os.minor(rdev)
+                )
+            ) from None
 
     def _others(self, infos: list[BlockInfo] | None = None) -> SameDrive:
         """Every block device of the machine (disks; partitions are found through their disk), for what

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 
 from wipestation.errors import ConfigError
+from wipestation.i18n import _
 
 RULES_FILE_NAME = "60-wipestation.rules"
 SYSTEM_RULES_DIR = "/etc/udev/rules.d"
@@ -46,7 +47,9 @@ LABEL="wipestation_end"
 
 def bay_line(id_path: str) -> str:
     if not _ID_PATH.match(id_path):
-        raise ConfigError(f"config: [devices] wipe_bay_paths: not a udev ID_PATH: {id_path!r}")
+        raise ConfigError(
+            _("config: [devices] wipe_bay_paths: not a udev ID_PATH: {value}").format(value=repr(id_path))
+        )
     return f'ENV{{ID_PATH}}=="{id_path}", ENV{{WIPESTATION_BAY}}="1"\n'
 
 

@@ -14,6 +14,7 @@ import struct
 from typing import Protocol
 
 from wipestation.errors import SafetyRefusal
+from wipestation.i18n import _
 
 BLKGETSIZE64 = 0x80081272
 BLKSSZGET = 0x1268
@@ -115,19 +116,23 @@ class OsBlockOpener:
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            raise SafetyRefusal(f"{path}: the device has gone") from None
+            raise SafetyRefusal(_("{device}: the device has gone").format(device=path)) from None
         if not stat.S_ISBLK(st.st_mode):
-            raise SafetyRefusal(f"{path}: not a block device")
+            raise SafetyRefusal(_("{device}: not a block device").format(device=path))
         flags = (os.O_RDWR if write else os.O_RDONLY) | os.O_DIRECT | os.O_EXCL | os.O_CLOEXEC
         try:
             fd = os.open(path, flags)
         except OSError as exc:
             if exc.errno == errno.EBUSY:
-                raise SafetyRefusal(f"{path} is in use (mounted, swap or held by another program)") from None
+                raise SafetyRefusal(
+                    _("{device} is in use (mounted, swap or held by another program)").format(device=path)
+                ) from None
             if exc.errno in (errno.ENOENT, errno.ENXIO, errno.ENODEV):
-                raise SafetyRefusal(f"{path}: the device has gone") from None
+                raise SafetyRefusal(_("{device}: the device has gone").format(device=path)) from None
             if exc.errno in (errno.EACCES, errno.EPERM):
-                raise SafetyRefusal(f"{path}: permission denied (not a drive given to this user's group)") from None
+                raise SafetyRefusal(
+                    _("{device}: permission denied (not a drive given to this user's group)").format(device=path)
+                ) from None
             raise
         try:
             return OsBlockDevice(path, fd)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.erasure.blockio import BlockDevice
 from wipestation.errors import SafetyRefusal, WipestationError
-from wipestation.i18n import _
+from wipestation.i18n import N_, _
 from wipestation.identity import DriveIdentity
 
 
@@ -16,20 +16,24 @@ def same_drive(confirmed: DriveIdentity, now: DetectedDrive, device: str, *, all
     and inode: two files of the same name in different folders are different drives)."""
     reason = now.refusal(allow_member=allow_member)
     if reason is not None:
-        raise SafetyRefusal(f"{device} is protected now: {reason}; nothing was written")
+        raise SafetyRefusal(
+            _("{device} is protected now: {reason}; nothing was written").format(device=device, reason=reason)
+        )
     fresh = now.identity
     checks: list[tuple[str, object, object]] = [
-        ("serial", confirmed.serial, fresh.serial),
-        ("capacity", confirmed.capacity_bytes, fresh.capacity_bytes),
-        ("model", confirmed.model, fresh.model),
-        ("backing file", confirmed.backing, fresh.backing),
+        (N_("serial"), confirmed.serial, fresh.serial),
+        (N_("capacity"), confirmed.capacity_bytes, fresh.capacity_bytes),
+        (N_("model"), confirmed.model, fresh.model),
+        (N_("backing file"), confirmed.backing, fresh.backing),
     ]
     if confirmed.wwn and fresh.wwn:  # where both are known (a USB bridge may hide it one time and not the next)
         checks.append(("WWN", confirmed.wwn.casefold(), fresh.wwn.casefold()))
     for what, a, b in checks:
         if a != b:
             raise SafetyRefusal(
-                f"{device} changed since it was confirmed ({what} {a!r} is now {b!r}); nothing was written"
+                _("{device} changed since it was confirmed ({what} {before} is now {now}); nothing was written").format(
+                    device=device, what=_(what), before=repr(a), now=repr(b)
+                )
             )
 
 
@@ -41,10 +45,16 @@ def same_held_drive(
     try:
         held = source.identify_fd(device.fileno())
     except WipestationError as exc:
-        raise SafetyRefusal(f"{node}: the device held open cannot be identified ({exc}); nothing was written") from None
+        raise SafetyRefusal(
+            _("{device}: the device held open cannot be identified ({error}); nothing was written").format(
+                device=node, error=exc
+            )
+        ) from None
     if confirmed.device and held.identity.device and held.identity.device != confirmed.device:
         raise SafetyRefusal(
-            f"{node}: the device held open is {held.identity.device}, not the confirmed one; nothing was written"
+            _("{device}: the device held open is {held}, not the confirmed one; nothing was written").format(
+                device=node, held=held.identity.device
+            )
         )
     same_drive(confirmed, held, node, allow_member=allow_member)
 

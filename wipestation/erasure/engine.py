@@ -45,6 +45,7 @@ from wipestation.erasure.job import (
 from wipestation.erasure.patterns import PatternFiller
 from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
 from wipestation.errors import SafetyRefusal
+from wipestation.i18n import _
 
 __all__ = [
     "CHUNK",
@@ -147,9 +148,15 @@ class OverwriteEngine:
                 self._reidentify_held(device)
             self._reidentify()
             if not device.is_at(path):
-                raise SafetyRefusal(f"{path} names another device than the one opened; nothing was written")
+                raise SafetyRefusal(
+                    _("{device} names another device than the one opened; nothing was written").format(device=path)
+                )
             if device.size != expected_size:
-                raise SafetyRefusal(f"{path}: capacity is {device.size} bytes, confirmed {expected_size}; refused")
+                raise SafetyRefusal(
+                    _("{device}: capacity is {size} bytes, confirmed {expected}; refused").format(
+                        device=path, size=device.size, expected=expected_size
+                    )
+                )
         except BaseException:
             device.close()
             raise

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from wipestation.commands import CommandRunner
 from wipestation.erasure.firmware import HpaState, parse_hdparm_hpa
 from wipestation.errors import SafetyRefusal
+from wipestation.i18n import _
 from wipestation.identity import DriveIdentity
 
 State = Literal["none", "hidden", "unknown", "not-applicable"]
@@ -172,7 +173,9 @@ def settle_hidden(
     details: dict[str, Any] = {"hpa_dco": area.text, "hidden_state": area.state}
     if restore and area.state == "unknown":
         raise SafetyRefusal(
-            f"--restore-hidden: the HPA/DCO state of {device} cannot be read ({area.why_unknown}); nothing was written"
+            _("--restore-hidden: the HPA/DCO state of {device} cannot be read ({why}); nothing was written").format(
+                device=device, why=area.why_unknown
+            )
         )
     if area.state != "hidden":
         if restore:
@@ -203,21 +206,28 @@ def _restore(
         if not done.ok:
             said = (done.stderr or done.stdout).strip().splitlines()
             raise SafetyRefusal(
-                f"--restore-hidden: `{' '.join(args[:-1])}` failed on {device} "
-                f"({said[-1][:120] if said else f'exit {done.returncode}'}); nothing was written"
+                _("--restore-hidden: `{command}` failed on {device} ({said}); nothing was written").format(
+                    command=" ".join(args[:-1]),
+                    device=device,
+                    said=said[-1][:120] if said else _("exit {code}").format(code=done.returncode),
+                )
             )
     rescan(device)
     after = probe_hidden(runner, device, identity.bus)
     if after.state != "none":
         raise SafetyRefusal(
-            f"--restore-hidden: {device} still hides sectors after the restore ({after.text}); nothing was written"
+            _("--restore-hidden: {device} still hides sectors after the restore ({state}); nothing was written").format(
+                device=device, state=after.text
+            )
         )
     fresh = reread()
     expected = (after.visible_sectors or 0) * sector
     if fresh.capacity_bytes != expected:
         raise SafetyRefusal(
-            f"--restore-hidden: the system sees {fresh.capacity_bytes} bytes on {device} after the restore, the drive "
-            f"{expected}; nothing was written"
+            _(
+                "--restore-hidden: the system sees {size} bytes on {device} after the restore, the drive {expected}; "
+                "nothing was written"
+            ).format(size=fresh.capacity_bytes, device=device, expected=expected)
         )
     details.update(
         {

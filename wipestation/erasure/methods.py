@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from wipestation.errors import BadValue
+from wipestation.i18n import _
 from wipestation.identity import DriveIdentity
 
 CLEAR = "Clear"
@@ -122,7 +123,9 @@ def get_method(name: str) -> Method:
     try:
         return METHODS[name]
     except KeyError:
-        raise BadValue(f"unknown method '{name}' (known: {', '.join(METHODS)})") from None
+        raise BadValue(
+            _("unknown method '{name}' (known: {known})").format(name=name, known=", ".join(METHODS))
+        ) from None
 
 
 def nist_category(method: Method, identity: DriveIdentity, *, enhanced: bool = False) -> str:

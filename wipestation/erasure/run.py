@@ -42,7 +42,7 @@ from wipestation.erasure.service import (
 from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.errors import InvalidState, SafetyRefusal
 from wipestation.health import FAILING
-from wipestation.i18n import _
+from wipestation.i18n import _, english
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive
 from wipestation.pool import queue_failing
@@ -360,6 +360,9 @@ def _finish(
 def _node_still_confirmed(
     source: DriveSource, identity: DriveIdentity, opened: OpenedDevice, node: str, allow_member: bool
 ) -> None:
+    """Around the firmware commands, once the erasure's record has started: a refusal here is stored in
+    the erasure's error, so it is English (like every text of the record), whatever the language."""
     if not opened.device.is_at(node):
         raise SafetyRefusal(f"{node} names another device than the one held open; nothing was run on it")
-    same_held_drive(source, identity, opened.device, node, allow_member=allow_member)
+    with english():
+        same_held_drive(source, identity, opened.device, node, allow_member=allow_member)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from wipestation.erasure.firmware.capabilities import FirmwareSupport
 from wipestation.errors import InvalidState
+from wipestation.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,9 @@ class FirmwarePlan:
 def build_commands(support: FirmwareSupport, device: str, password: str | None = None) -> FirmwarePlan:
     """The exact command lines for a supported method (never nvme format without --ses)."""
     if not support.supported:
-        raise InvalidState(f"{support.method} is not possible on this drive: {support.reason}")
+        raise InvalidState(
+            _("{method} is not possible on this drive: {reason}").format(method=support.method, reason=support.reason)
+        )
     action = support.action
     if support.method == "ata-secure-erase":
         pw = password or "ws" + secrets.token_hex(4)
@@ -73,4 +76,4 @@ def build_commands(support: FirmwareSupport, device: str, password: str | None =
             ("sg_requests", "--progress", device),
             600,
         )
-    raise InvalidState(f"{support.method} is not a firmware method")
+    raise InvalidState(_("{method} is not a firmware method").format(method=support.method))
