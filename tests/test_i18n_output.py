@@ -418,3 +418,35 @@ def test_the_check_catches_an_unwrapped_line(source: str) -> None:
 )
 def test_the_check_accepts_wrapped_lines(source: str) -> None:
     assert unwrapped_lines(source) == []
+
+
+def test_the_mail_warning_is_english_in_json_and_dutch_on_screen() -> None:
+    """`erase --json` carries the failed send's line in `mail_warning` (English); the CLI prints it shown."""
+    from wipestation.sending import FAILED, SendResult
+
+    line = SendResult("E-2026-0001", "nl", FAILED, error="connection refused").failure_line()
+    assert line is not None
+    assert json.dumps({"mail_warning": line}) == json.dumps(
+        {
+            "mail_warning": "warning: certificate E-2026-0001 was issued but not sent (connection refused); "
+            "retry: wipestation certificate send --pending"
+        }
+    )
+    i18n.set_language("nl")
+    assert i18n.shown(line) == (
+        "waarschuwing: certificaat E-2026-0001 is uitgegeven maar niet verstuurd (connection refused); "
+        "opnieuw: wipestation certificate send --pending"
+    )
+
+
+def test_pool_and_shelf_lines_speak_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    cid = json.loads(_run(["customer", "add", "--name", "Jan", "--json"], config, monkeypatch).stdout)["id"]
+    register = ["backup", "register", "--serial", "WD-1", "--customer", str(cid), "--job", "J1"]
+    assert _run([*register, "--made-on", "2026-01-01"], config, monkeypatch).exit_code == 0
+    pool = _run(["pool"], config, monkeypatch).stdout
+    assert "0x gewist (laatst nooit)  gezondheid onbekend (-)  dossier 1, vervalt 2026-01-31" in pool
+    assert (
+        _run(["--lang", "en", "pool"], config, monkeypatch)
+        .stdout.rstrip()
+        .endswith("erased 0x (last never)  health unknown (-)  record 1, due 2026-01-31")
+    )

@@ -18,7 +18,7 @@ from wipestation.cli.records import drive_source
 from wipestation.commands import CommandRunner
 from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
-from wipestation.i18n import _, ngettext, state_word
+from wipestation.i18n import N_, _, ngettext, state_word
 from wipestation.models import Drive
 from wipestation.units import format_capacity
 
@@ -72,6 +72,10 @@ def health(app: AppContext, device: str, as_json: bool) -> None:
 # -- pool
 
 
+# A pool drive's health verdict as the list shows it (the JSON keeps the word); the console uses the same words.
+HEALTH_WORDS = {"healthy": N_("healthy"), "failing": N_("failing"), "unknown": N_("unknown")}
+
+
 def _pool_line(p: dict[str, Any]) -> str:
     erased = p["last_erased_at"].date().isoformat() if p["last_erased_at"] else _("never")
     checked = p["health_at"].date().isoformat() if p["health_at"] else "-"
@@ -87,8 +91,9 @@ def _pool_line(p: dict[str, Any]) -> str:
         )
     elif p["destruction"] == backup_pool.DESTROYED:
         extra += "  " + _("destroyed (record {id})").format(id=p["destruction_record_id"])
+    health = _(HEALTH_WORDS[p["health"]]) if p["health"] in HEALTH_WORDS else p["health"]
     figures = _("erased {n}x (last {day})  health {health} ({checked})").format(
-        n=p["erase_count"], day=erased, health=p["health"], checked=checked
+        n=p["erase_count"], day=erased, health=health, checked=checked
     )
     return f"{p['serial']:<24} {format_capacity(p['capacity_bytes']):>9}  {state_word(p['state']):<9} {figures}{extra}"
 
