@@ -450,3 +450,14 @@ def test_pool_and_shelf_lines_speak_dutch(config: Config, monkeypatch: pytest.Mo
         .stdout.rstrip()
         .endswith("erased 0x (last never)  health unknown (-)  record 1, due 2026-01-31")
     )
+
+
+def test_db_copy_speaks_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    _customer(config, monkeypatch)
+    target = f"sqlite:///{config.data_dir.parent / 'kopie.sqlite3'}"
+    result = _run(["db", "copy", "--to", target], config, monkeypatch)
+    assert result.exit_code == 0, result.stderr
+    assert re.fullmatch(r"\d+ rijen in \d+ tabellen gekopieerd; auditketen intact \(1 gebeurtenis\)\n", result.stdout)
+    other = f"sqlite:///{config.data_dir.parent / 'copy.sqlite3'}"
+    english = _run(["--lang", "en", "db", "copy", "--to", other], config, monkeypatch).stdout
+    assert re.fullmatch(r"copied \d+ rows in \d+ tables; audit chain intact \(1 event\)\n", english)
