@@ -88,7 +88,7 @@ class _KeySigner(signers.SimpleSigner):
         is_pdf_sig: bool = True,
     ) -> cms.CMSAttributes:
         """The signed attributes pyHanko makes for our signatures (content type, message digest, signing
-        certificate, algorithm protection, signing time, in its order), assembled from encodings made
+        certificate, algorithm protection, signing time), byte for byte, assembled from encodings made
         once per key: building them with asn1crypto for every signature cost a quarter of it."""
         settings = attr_settings
         plain = (
@@ -125,7 +125,11 @@ class _KeySigner(signers.SimpleSigner):
         signing_time = await attributes.SigningTimeProvider(timestamp=settings.signing_time).get_attribute()
         digest = simple_cms_attribute("message_digest", data_digest)  # type: ignore[no-untyped-call]
         assert signing_time is not None
-        body = b"".join((fixed[0], digest.dump(), fixed[1], fixed[2], signing_time.dump()))
+        # DER: a SET OF's elements in the order of their encodings, as pyHanko's own attributes are. The
+        # signature covers these bytes; a checker that encodes the attributes again (DER) gets the same
+        # bytes only so. In any other order it reads "not cryptographically valid".
+        parts = (fixed[0], digest.dump(), fixed[1], fixed[2], signing_time.dump())
+        body = b"".join(sorted(parts))
         return cms.CMSAttributes.load(b"\x31" + _der_length(len(body)) + body)
 
     def _signed_attr_providers(

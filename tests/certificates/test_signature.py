@@ -65,7 +65,8 @@ def test_docmdp_no_changes_and_the_reason_in_the_certificates_language(
 
 def test_the_prebuilt_signed_attributes_are_the_ones_pyhanko_makes(renderer: PdfCertificateRenderer) -> None:
     """The signer assembles its signed attributes from encodings made once per key (for speed); they
-    must be exactly pyHanko's own (pyHanko collects them as they complete, so its order may vary)."""
+    must be exactly pyHanko's own, byte for byte: DER, a SET OF in the order of its elements' encodings
+    (pyHanko collects them as they complete, in varying order, and DER sorts them)."""
     import asyncio
     from datetime import UTC, datetime
 
@@ -77,5 +78,23 @@ def test_the_prebuilt_signed_attributes_are_the_ones_pyhanko_makes(renderer: Pdf
     settings = PdfCMSSignedAttributes(signing_time=datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
     ours = asyncio.run(signer.signed_attrs(b"\x01" * 32, "sha256", attr_settings=settings))
     theirs = asyncio.run(SimpleSigner.signed_attrs(signer, b"\x01" * 32, "sha256", attr_settings=settings))
-    assert sorted(a.dump() for a in ours) == sorted(a.dump() for a in theirs)
-    assert [a["type"].native for a in ours][:2] == ["content_type", "message_digest"]
+    assert ours.dump() == theirs.dump()
+    assert ours.dump(force=True) == ours.dump()  # encoded again (DER), the same bytes
+
+
+def test_the_signature_holds_when_its_signed_attributes_are_encoded_again(renderer: PdfCertificateRenderer) -> None:
+    """A checker may encode the signed attributes again (DER) before checking the signature over them
+    (pyHanko did so now and then in a full test run, and read "not cryptographically valid"): the
+    signature of a real certificate holds over that encoding too."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    pdf = renderer.render(erasure_data(), "nl")
+    sig = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0]
+    attrs = sig.signer_info["signed_attrs"].untag()
+    assert attrs.dump(force=True) == attrs.dump()
+    public = x509.load_der_x509_certificate(sig.signer_cert.dump()).public_key()
+    assert isinstance(public, rsa.RSAPublicKey)
+    signature = sig.signer_info["signature"].native
+    public.verify(signature, attrs.dump(force=True), padding.PKCS1v15(), hashes.SHA256())  # raises when not
