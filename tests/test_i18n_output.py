@@ -486,3 +486,22 @@ def test_db_copy_speaks_dutch(config: Config, monkeypatch: pytest.MonkeyPatch) -
     other = f"sqlite:///{config.data_dir.parent / 'copy.sqlite3'}"
     english = _run(["--lang", "en", "db", "copy", "--to", other], config, monkeypatch).stdout
     assert re.fullmatch(r"copied \d+ rows in \d+ tables; audit chain intact \(1 event\)\n", english)
+
+
+def test_an_erasure_and_its_history_speak_dutch(cli: Any) -> None:
+    """`erase` says in Dutch that it starts; `show` gives the erasure history in Dutch."""
+    from tests.erasure.conftest import FakeBlockDevice
+    from tests.erasure.test_run import SERIAL, SIZE, _services
+
+    customer = cli.ok("customer", "add", "--name", "C. Klant")
+    record = cli.ok("backup", "register", "--serial", SERIAL, "--customer", str(customer["id"]), "--job", "J-9")
+    assert cli("request-deletion", str(record["id"]), "--reason", "telefoon").exit_code == 0
+    cli.overrides = _services(FakeBlockDevice(SIZE))
+    result = cli("--lang", "nl", "erase", "/dev/sdz", "--method", "zero", "--confirm", SERIAL)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[0] == "wissing 1 begint"
+    shown = cli("--lang", "nl", "show", SERIAL)
+    history = [line.strip() for line in (shown.stdout + shown.stderr).splitlines()]
+    assert any(line.startswith("#1 zero gelukt  ") and "  geschreven " in line for line in history), history
+    english = [line.strip() for line in cli("--lang", "en", "show", SERIAL).stdout.splitlines()]
+    assert any(line.startswith("#1 zero succeeded  ") and "  written " in line for line in english), english
