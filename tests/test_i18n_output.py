@@ -505,3 +505,19 @@ def test_an_erasure_and_its_history_speak_dutch(cli: Any) -> None:
     assert any(line.startswith("#1 zero gelukt  ") and "  geschreven " in line for line in history), history
     english = [line.strip() for line in cli("--lang", "en", "show", SERIAL).stdout.splitlines()]
     assert any(line.startswith("#1 zero succeeded  ") and "  written " in line for line in english), english
+
+
+def test_the_recommendation_is_dutch_on_screen_and_english_in_json(cli: Any) -> None:
+    from tests.stock.test_recommend import GB, _methods
+    from wipestation.identity import DriveIdentity
+
+    stick = DriveIdentity(serial="USB1", model="Cruzer", capacity_bytes=32 * GB, bus="usb", media="flash")
+    rows = _methods(cli, stick, {})
+    (best,) = [r for r in rows if r["recommended"]]
+    assert best["recommendation"].startswith("flash without a firmware Purge: one overwrite")
+    lines = cli("--lang", "nl", "methods", "/dev/x").stdout.splitlines()
+    assert any(
+        line.strip().startswith("^ aanbevolen (--verify full): flash zonder firmware-Purge: één overschrijving")
+        for line in lines
+    ), lines
+    assert any(" 1 ronde " in line for line in lines)

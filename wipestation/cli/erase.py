@@ -218,7 +218,9 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
         lines.append(f"{r['name']:18} {r['kind']:9} {passes:7} {r['nist_category']:30}{mark}{r.get('reason') or ''}")
         if r.get("recommended"):
             verify = f" (--verify {r['recommended_verify']})" if r["recommended_verify"] else ""
-            lines.append(f"{'':18} ^ " + _("recommended{verify}: {why}").format(verify=verify, why=r["recommendation"]))
+            lines.append(
+                f"{'':18} ^ " + _("recommended{verify}: {why}").format(verify=verify, why=shown(r["recommendation"]))
+            )
     emit(rows, as_json, lines)
 
 
