@@ -30,6 +30,7 @@ from cryptography.x509.oid import NameOID
 
 from wipestation.config import Config
 from wipestation.errors import ConfigError
+from wipestation.i18n import _
 
 KEY_FILE = "shop-signing-key.pem"
 CERT_FILE = "shop-signing-cert.pem"
@@ -54,7 +55,7 @@ def key_paths(config: Config) -> ShopKeyPaths:
     c = config.certificates
     if c.key_path or c.cert_path:
         if not (c.key_path and c.cert_path):
-            raise ConfigError("config: [certificates] key_path and cert_path go together")
+            raise ConfigError(_("config: [certificates] key_path and cert_path go together"))
         return ShopKeyPaths(Path(c.key_path).expanduser(), Path(c.cert_path).expanduser(), create=False)
     directory = config.data_dir / "keys"
     return ShopKeyPaths(directory / KEY_FILE, directory / CERT_FILE, create=True)
@@ -156,7 +157,9 @@ def _check_private(paths: ShopKeyPaths) -> None:
         mode = stat.S_IMODE(path.stat().st_mode)
         if mode & forbidden:
             raise ConfigError(
-                f"certificate signing key is readable by others: {path} has mode {mode:04o} (chmod {wanted:o} {path})"
+                _(
+                    "certificate signing key is readable by others: {path} has mode {mode} (chmod {wanted} {path})"
+                ).format(path=path, mode=f"{mode:04o}", wanted=f"{wanted:o}")
             )
 
 
@@ -164,11 +167,13 @@ def load_certificate(path: Path) -> x509.Certificate:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"certificate signing certificate unreadable: {path}: {exc.strerror}") from None
+        raise ConfigError(
+            _("certificate signing certificate unreadable: {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     try:
         return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
     except ValueError:
-        raise ConfigError(f"certificate signing certificate is damaged: {path}") from None
+        raise ConfigError(_("certificate signing certificate is damaged: {path}").format(path=path)) from None
 
 
 @contextmanager
@@ -200,34 +205,40 @@ def load_shop_key(config: Config, *, create: bool = True) -> ShopKey:
     if paths.create and create and (created := _create_if_missing(paths, config.shop.name)) is not None:
         return created
     if not paths.key.exists() and not paths.cert.exists():
-        raise ConfigError(f"certificate signing key not found: {paths.key}")
+        raise ConfigError(_("certificate signing key not found: {path}").format(path=paths.key))
     if not paths.key.exists() or not paths.cert.exists():
         missing = paths.key if not paths.key.exists() else paths.cert
-        raise ConfigError(f"certificate signing key incomplete: {missing} is missing")
+        raise ConfigError(_("certificate signing key incomplete: {path} is missing").format(path=missing))
     try:
         raw = paths.key.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"certificate signing key unreadable: {paths.key}: {exc.strerror}") from None
+        raise ConfigError(
+            _("certificate signing key unreadable: {path}: {reason}").format(path=paths.key, reason=exc.strerror)
+        ) from None
     try:
         if b"-----BEGIN" in raw:
             key = serialization.load_pem_private_key(raw, password=None)
         else:
             key = serialization.load_der_private_key(raw, password=None)
     except TypeError:
-        raise ConfigError(f"certificate signing key is damaged or needs a password: {paths.key}") from None
+        raise ConfigError(
+            _("certificate signing key is damaged or needs a password: {path}").format(path=paths.key)
+        ) from None
     except (ValueError, UnsupportedAlgorithm):
-        raise ConfigError(f"certificate signing key is damaged: {paths.key}") from None
+        raise ConfigError(_("certificate signing key is damaged: {path}").format(path=paths.key)) from None
     if not isinstance(key, SIGNING_KEY_TYPES):
-        raise ConfigError(f"certificate signing key is of a kind that cannot sign PDFs: {paths.key}")
+        raise ConfigError(
+            _("certificate signing key is of a kind that cannot sign PDFs: {path}").format(path=paths.key)
+        )
     cert = load_certificate(paths.cert)
     if _spki(cert.public_key()) != _spki(key.public_key()):
-        raise ConfigError(f"certificate signing key does not match its certificate: {paths.cert}")
+        raise ConfigError(_("certificate signing key does not match its certificate: {path}").format(path=paths.cert))
     if paths.create:
         _check_private(paths)
     shop = ShopKey(key=key, cert=cert)
     expected = config.certificates.fingerprint
     if expected and normalise_fingerprint(expected) != shop.fingerprint:
-        raise ConfigError("certificate signing certificate does not match [certificates] fingerprint")
+        raise ConfigError(_("certificate signing certificate does not match [certificates] fingerprint"))
     return shop
 
 

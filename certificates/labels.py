@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from certificates.qr import qr_matrix
 from certificates.render import draw_qr_modules
 from wipestation.errors import BadValue
+from wipestation.i18n import _
 from wipestation.labels import FORMATS, LabelData
 from wipestation.units import format_capacity
 
@@ -121,9 +122,11 @@ def _draw_label(canvas: Canvas, sheet: Sheet, data: LabelData, x: float, y: floa
 def render_labels(labels: Sequence[LabelData], label_format: str) -> bytes:
     """A PDF of the labels, in order: one per page on the roll, 24 per A4 sheet."""
     if label_format not in SHEETS:
-        raise BadValue(f"unknown label format '{label_format}' (one of {', '.join(SHEETS)})")
+        raise BadValue(
+            _("unknown label format '{text}' (one of {formats})").format(text=label_format, formats=", ".join(SHEETS))
+        )
     if not labels:
-        raise BadValue("no labels to print")
+        raise BadValue(_("no labels to print"))
     sheet = SHEETS[label_format]
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=(sheet.page_width, sheet.page_height), invariant=True)

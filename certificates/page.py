@@ -62,12 +62,15 @@ def load_logo(path: str | None) -> Any:
     from reportlab.lib.utils import ImageReader
 
     from wipestation.errors import ConfigError
+    from wipestation.i18n import _
 
     try:
         reader = ImageReader(str(Path(path).expanduser()))
         reader.getSize()
     except Exception as exc:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
-        raise ConfigError(f"[shop] logo cannot be read as an image: {path} ({type(exc).__name__})") from None
+        raise ConfigError(
+            _("[shop] logo cannot be read as an image: {path} ({kind})").format(path=path, kind=type(exc).__name__)
+        ) from None
     return reader
 
 

@@ -13,6 +13,7 @@ from certificates.verification import verify_pdf
 from wipestation.certify import LANGUAGES, CertificateData, VerifyReport
 from wipestation.config import Config
 from wipestation.errors import BadValue
+from wipestation.i18n import _
 
 
 class PdfCertificateRenderer:
@@ -38,7 +39,7 @@ class PdfCertificateRenderer:
 
     def render(self, data: CertificateData, lang: str) -> bytes:
         if lang not in LANGUAGES:
-            raise BadValue(f"unknown certificate language '{lang}' (nl or en)")
+            raise BadValue(_("unknown certificate language '{lang}' (nl or en)").format(lang=lang))
         self.prepare()
         assert self._signer is not None
         if self._logo is None and self.config.shop.logo:

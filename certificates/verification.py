@@ -22,6 +22,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from certificates.signing import ATTACHMENT_NAME
 from wipestation.certify import VerifyReport, parse_qr_payload
+from wipestation.i18n import N_, Phrase
 
 
 def _attachment(reader: PdfFileReader) -> bytes | None:
@@ -65,10 +66,10 @@ def _container_problem(pdf: bytes, sig: EmbeddedPdfSignature) -> str | None:
     _, len1, start2, _ = (int(x) for x in sig.byte_range)
     raw = sig.pkcs7_content
     if pdf[len1:start2] != b"<" + raw.hex().upper().encode("ascii") + b">":
-        return "the signature container was changed"
+        return Phrase(N_("the signature container was changed"))
     der_length = len(cms.ContentInfo.load(raw).dump())
     if der_length > len(raw) or any(raw[der_length:]):
-        return "the signature container was changed"
+        return Phrase(N_("the signature container was changed"))
     data, info = sig.signed_data, sig.signer_info
     algorithms = data["digest_algorithms"]
     if (
@@ -77,12 +78,12 @@ def _container_problem(pdf: bytes, sig: EmbeddedPdfSignature) -> str | None:
         or len(algorithms) != 1
         or algorithms[0].dump() != info["digest_algorithm"].dump()
     ):
-        return "the signature container was changed"
+        return Phrase(N_("the signature container was changed"))
     signer = sig.signer_cert.dump()
     if any(choice.chosen.dump() != signer for choice in data["certificates"] or []):
-        return "the signature carries a certificate that is not the signer's"
+        return Phrase(N_("the signature carries a certificate that is not the signer's"))
     if info["unsigned_attrs"]:
-        return "the signature carries unsigned attributes"
+        return Phrase(N_("the signature carries unsigned attributes"))
     return None
 
 
@@ -92,33 +93,47 @@ def _signature_problems(
     """The signature checks: (problems, the last signer's fingerprint)."""
     problems: list[str] = []
     if not signatures:
-        return ["the PDF is not signed"], None
+        return [Phrase(N_("the PDF is not signed"))], None
     signer_fp: str | None = None
     for index, sig in enumerate(signatures, start=1):
         try:
             fp = _fingerprint(sig.signer_cert)
         except Exception:  # noqa: BLE001 - a damaged CMS raises many kinds (asn1crypto, pyHanko)
-            problems.append(f"signature {index} has no readable signing certificate (the file was changed)")
+            problems.append(
+                Phrase(N_("signature {index} has no readable signing certificate (the file was changed)"), index=index)
+            )
             continue
         if index == len(signatures):
             signer_fp = fp
         if shop_fingerprint is not None and fp != shop_fingerprint:
-            problems.append(f"signature {index} is not made with the shop's key (signer fingerprint {fp[:16]}…)")
+            problems.append(
+                Phrase(
+                    N_("signature {index} is not made with the shop's key (signer fingerprint {fingerprint}…)"),
+                    index=index,
+                    fingerprint=fp[:16],
+                )
+            )
     last = signatures[-1]
     try:
         context = ValidationContext(trust_roots=[last.signer_cert], allow_fetching=False, revocation_mode="soft-fail")
         status = validate_pdf_signature(last, context)
         if not status.intact:
-            problems.append("the signature does not match the signed bytes (the file was changed)")
+            problems.append(Phrase(N_("the signature does not match the signed bytes (the file was changed)")))
         elif not status.valid:
-            problems.append("the signature is not cryptographically valid")
+            problems.append(Phrase(N_("the signature is not cryptographically valid")))
         if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-            problems.append("the signature does not cover the whole file (something was added after signing)")
+            problems.append(
+                Phrase(N_("the signature does not cover the whole file (something was added after signing)"))
+            )
         container = _container_problem(pdf, last)
         if container is not None:
             problems.append(container)
     except Exception as exc:  # noqa: BLE001 - pyHanko raises many kinds on damaged input
-        problems.append(f"the signature cannot be checked ({type(exc).__name__}: the file was changed or damaged)")
+        problems.append(
+            Phrase(
+                N_("the signature cannot be checked ({kind}: the file was changed or damaged)"), kind=type(exc).__name__
+            )
+        )
     return problems, signer_fp
 
 
@@ -133,10 +148,10 @@ def _attached_data(
         raw = _attachment(reader)
     except Exception:  # noqa: BLE001 - a damaged attachment (stream, filter, dictionary)
         raw = None
-        problems.append("the attached certificate data cannot be read (the file was changed or damaged)")
+        problems.append(Phrase(N_("the attached certificate data cannot be read (the file was changed or damaged)")))
     else:
         if raw is None:
-            problems.append("the certificate data is not attached")
+            problems.append(Phrase(N_("the certificate data is not attached")))
     if raw is not None:
         digest = hashlib.sha256(raw).hexdigest()
         try:
@@ -145,11 +160,13 @@ def _attached_data(
         except ValueError:
             data = None
         if data is None:
-            problems.append("the attached certificate data is not valid JSON")
+            problems.append(Phrase(N_("the attached certificate data is not valid JSON")))
         if stated is not None and digest != stated:
-            problems.append("the attached certificate data does not match the hash in the QR code (data edited)")
+            problems.append(
+                Phrase(N_("the attached certificate data does not match the hash in the QR code (data edited)"))
+            )
         if data is not None and number is not None and data.get("number") != number:
-            problems.append("the certificate number in the data differs from the QR code's")
+            problems.append(Phrase(N_("the certificate number in the data differs from the QR code's")))
     return data, digest
 
 
@@ -160,7 +177,8 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = list(reader.embedded_signatures)
     except Exception as exc:  # noqa: BLE001 - any parse failure means: not a readable PDF
-        return VerifyReport(problems=(f"not a readable PDF ({' '.join(str(exc).split()) or type(exc).__name__})",))
+        why = " ".join(str(exc).split()) or type(exc).__name__
+        return VerifyReport(problems=(Phrase(N_("not a readable PDF ({why})"), why=why),))
     problems, signer_fp = _signature_problems(pdf, signatures, shop_fingerprint)
 
     number: str | None = None
@@ -171,11 +189,11 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
         subject = None
     payload = parse_qr_payload(subject or "")
     if payload is None:
-        problems.append("the PDF carries no certificate number and hash (QR payload)")
+        problems.append(Phrase(N_("the PDF carries no certificate number and hash (QR payload)")))
     else:
         number, stated = payload.number, payload.sha256
         if not stated or stated not in _page_text(pdf):
-            problems.append("the hash printed on the certificate differs from the QR code's")
+            problems.append(Phrase(N_("the hash printed on the certificate differs from the QR code's")))
 
     data, digest = _attached_data(reader, number, stated, problems)
     return VerifyReport(

@@ -16,7 +16,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("wipestation", "tui")  # certificates/ keep their own texts (certificates/texts.py)
+# certificates/: only the refusals and messages a technician reads in the CLI or the console (a key that
+# cannot be read, a bad logo, a verified PDF's problems); the certificate documents' own texts are kept in
+# both languages in certificates/texts/ and never go through this catalog.
+SOURCES = ("wipestation", "tui", "certificates")
 LOCALE_DIR = ROOT / "wipestation" / "locale"
 DOMAIN = "wipestation"
 LANGUAGES = ("nl",)  # English is the source text

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wipestation.env import Env
+from wipestation.i18n import N_, Phrase
 from wipestation.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -144,11 +145,23 @@ def verify_chain(session: Session) -> ChainReport:
     last_id = 0
     for event in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
         if event.id != expected_id:
-            return ChainReport(False, count, f"event {expected_id} is missing (next is {event.id})", expected_id)
+            return ChainReport(
+                False,
+                count,
+                Phrase(N_("event {id} is missing (next is {next})"), id=expected_id, next=event.id),
+                expected_id,
+            )
         if event.prev_hash != prev:
-            return ChainReport(False, count, f"event {event.id} does not follow event {event.id - 1}", event.id)
+            return ChainReport(
+                False,
+                count,
+                Phrase(N_("event {id} does not follow event {previous}"), id=event.id, previous=event.id - 1),
+                event.id,
+            )
         if event_hash(event) != event.hash:
-            return ChainReport(False, count, f"event {event.id} was changed after it was written", event.id)
+            return ChainReport(
+                False, count, Phrase(N_("event {id} was changed after it was written"), id=event.id), event.id
+            )
         prev = event.hash
         expected_id += 1
         last_id = event.id
@@ -156,11 +169,16 @@ def verify_chain(session: Session) -> ChainReport:
     head = session.get(AuditHead, 1)
     if head is None:
         if count:
-            return ChainReport(False, count, "the chain head is missing", None)
+            return ChainReport(False, count, Phrase(N_("the chain head is missing")), None)
         return ChainReport(True, 0)
     if head.last_event_id != last_id or head.last_hash != prev:
         return ChainReport(
-            False, count, f"the chain head names event {head.last_event_id} but the log ends at {last_id}", last_id
+            False,
+            count,
+            Phrase(
+                N_("the chain head names event {id} but the log ends at {last}"), id=head.last_event_id, last=last_id
+            ),
+            last_id,
         )
     return ChainReport(True, count)
 
@@ -196,10 +214,12 @@ def parse_head(text: str) -> tuple[int, str] | None:
 def head_problem(session: Session, event_id: int, hash_: str) -> str | None:
     """Why the chain no longer holds event `event_id` with a hash starting `hash_`, or None."""
     if event_id == 0:
-        return None if GENESIS.startswith(hash_) else "event 0 is the start of every chain"
+        return None if GENESIS.startswith(hash_) else Phrase(N_("event 0 is the start of every chain"))
     event = session.get(AuditEvent, event_id)
     if event is None:
-        return f"the log no longer has event {event_id}"
+        return Phrase(N_("the log no longer has event {id}"), id=event_id)
     if not event.hash.startswith(hash_):
-        return f"event {event_id} is not the one remembered (its hash is now {event.hash[:16]}…)"
+        return Phrase(
+            N_("event {id} is not the one remembered (its hash is now {hash}…)"), id=event_id, hash=event.hash[:16]
+        )
     return None

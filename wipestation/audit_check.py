@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from wipestation.audit import Action, head_problem
+from wipestation.i18n import N_, Phrase
 from wipestation.models import AuditEvent, Certificate, CustodyRecord, Customer, Destruction, Erasure, Hold
 
 
@@ -86,12 +87,12 @@ def cross_check(session: Session) -> list[str]:
 def _check_customers(session: Session, r: _Replay) -> Iterator[str]:
     for c in session.execute(select(Customer).order_by(Customer.id)).scalars():
         if c.id not in r.customers:
-            yield f"customer {c.id} has no events"
+            yield Phrase(N_("customer {id} has no events"), id=c.id)
         elif (c.anonymised_at is not None) != (c.id in r.anonymised):
             yield (
-                f"customer {c.id} is anonymised without an event"
+                Phrase(N_("customer {id} is anonymised without an event"), id=c.id)
                 if c.anonymised_at is not None
-                else f"customer {c.id} was anonymised by the log but is not"
+                else Phrase(N_("customer {id} was anonymised by the log but is not"), id=c.id)
             )
 
 
@@ -99,43 +100,58 @@ def _check_records(session: Session, r: _Replay) -> Iterator[str]:
     for rec in session.execute(select(CustodyRecord).order_by(CustodyRecord.id)).scalars():
         replayed = r.record_state.get(rec.id)
         if replayed is None:
-            yield f"record {rec.id} has no events"
+            yield Phrase(N_("record {id} has no events"), id=rec.id)
         elif replayed != rec.state.value:
-            yield f"record {rec.id} is {rec.state.value} but its events leave it {replayed}"
+            yield Phrase(
+                N_("record {id} is {state} but its events leave it {replayed}"),
+                id=rec.id,
+                state=rec.state.value,
+                replayed=replayed,
+            )
 
 
 def _check_holds(session: Session, r: _Replay) -> Iterator[str]:
     for h in session.execute(select(Hold).order_by(Hold.id)).scalars():
         if h.id not in r.holds:
-            yield f"hold {h.id} of record {h.record_id} has no event"
+            yield Phrase(N_("hold {id} of record {record} has no event"), id=h.id, record=h.record_id)
         elif (h.released_at is not None) != (h.id in r.released_holds):
-            yield f"hold {h.id} of record {h.record_id} was released without an event"
+            yield Phrase(N_("hold {id} of record {record} was released without an event"), id=h.id, record=h.record_id)
 
 
 def _check_erasures(session: Session, r: _Replay) -> Iterator[str]:
     for e in session.execute(select(Erasure).order_by(Erasure.id)).scalars():
         replayed = r.erasure_outcome.get(e.id)
         if replayed is None:
-            yield f"erasure {e.id} has no events"
+            yield Phrase(N_("erasure {id} has no events"), id=e.id)
         elif replayed != e.outcome.value:
-            yield f"erasure {e.id} is {e.outcome.value} but its events say {replayed}"
+            yield Phrase(
+                N_("erasure {id} is {outcome} but its events say {replayed}"),
+                id=e.id,
+                outcome=e.outcome.value,
+                replayed=replayed,
+            )
 
 
 def _check_destructions(session: Session, r: _Replay) -> Iterator[str]:
     for d in session.execute(select(Destruction).order_by(Destruction.id)).scalars():
         if d.id not in r.destruction_record:
-            yield f"destruction {d.id} has no event"
+            yield Phrase(N_("destruction {id} has no event"), id=d.id)
         elif r.destruction_record[d.id] != d.record_id:
-            yield f"destruction {d.id} is of record {d.record_id} but its event names {r.destruction_record[d.id]}"
+            yield Phrase(
+                N_("destruction {id} is of record {record} but its event names {named}"),
+                id=d.id,
+                record=d.record_id,
+                named=r.destruction_record[d.id],
+            )
 
 
 def _check_certificates(session: Session, r: _Replay) -> Iterator[str]:
     for cert in session.execute(select(Certificate).order_by(Certificate.id)).scalars():
         issued = r.certificates.get(cert.id)
         if issued is None:
-            yield f"certificate {cert.number} has no event"
+            yield Phrase(N_("certificate {number} has no event"), number=cert.number)
         elif issued.get("number") != cert.number or issued.get("sha256") != cert.sha256:
-            yield f"certificate {cert.number} differs from the event that issued it"
+            yield Phrase(N_("certificate {number} differs from the event that issued it"), number=cert.number)
         problem = certificate_head_problem(session, cert)
         if problem:
             yield problem
@@ -154,8 +170,13 @@ def certificate_head_problem(session: Session, cert: Certificate) -> str | None:
     """Why the history this certificate saw at its issue is no longer in the chain, or None."""
     head = certificate_head(cert)
     if head is None:
-        return f"certificate {cert.number} carries no audit head"
+        return Phrase(N_("certificate {number} carries no audit head"), number=cert.number)
     problem = head_problem(session, *head)
     if problem is None:
         return None
-    return f"certificate {cert.number} was issued at audit event {head[0]}, but {problem}"
+    return Phrase(
+        N_("certificate {number} was issued at audit event {event}, but {problem}"),
+        number=cert.number,
+        event=head[0],
+        problem=problem,
+    )

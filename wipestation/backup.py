@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.audit import verify_chain
 from wipestation.errors import BadValue, ConfigError, WipestationError
-from wipestation.i18n import _
+from wipestation.i18n import _, shown
 
 BACKUP_NAME = re.compile(r"^wipestation-\d{8}T\d{6}Z(-\d+)?\.sqlite3$")
 
@@ -154,7 +154,9 @@ def _verify(path: Path) -> int:
         engine.dispose()
     if not report.ok:
         raise WipestationError(
-            _("backup discarded: the audit chain of the copy does not verify: {problem}").format(problem=report.problem)
+            _("backup discarded: the audit chain of the copy does not verify: {problem}").format(
+                problem=shown(report.problem or "")
+            )
         )
     return report.events
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import ArgumentError
 from wipestation.audit import verify_chain
 from wipestation.db import open_store
 from wipestation.errors import BadValue, InvalidState, WipestationError
-from wipestation.i18n import _
+from wipestation.i18n import _, shown
 from wipestation.models import Base
 
 BATCH = 1000
@@ -70,7 +70,7 @@ def copy_store(source: Engine, target_url: str) -> CopyReport:
             report = verify_chain(session)
         if not report.ok:
             raise WipestationError(
-                _("the copied audit chain does not verify: {problem}").format(problem=report.problem)
+                _("the copied audit chain does not verify: {problem}").format(problem=shown(report.problem or ""))
             )
         return CopyReport(rows=copied, audit_events=report.events)
     finally:

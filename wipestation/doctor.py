@@ -24,15 +24,21 @@ from wipestation.config import Config
 from wipestation.db import alembic_config, make_engine
 from wipestation.detection.udev_rules import RULES_FILE_NAME, SYSTEM_RULES_DIR, render_rules
 from wipestation.errors import WipestationError
+from wipestation.i18n import N_, Phrase, _, shown
 from wipestation.workstation import ACCESS_RULES_FILE_NAME, GROUP, render_access_rules
 
 TOOLS = (
-    ("hdparm", "hdparm", "ATA secure erase and sanitize"),
-    ("nvme", "nvme-cli", "NVMe format and sanitize"),
-    ("smartctl", "smartmontools", "drive health"),
-    ("sg_sanitize", "sg3-utils", "SCSI/SAS sanitize"),
+    ("hdparm", "hdparm", N_("ATA secure erase and sanitize")),
+    ("nvme", "nvme-cli", N_("NVMe format and sanitize")),
+    ("smartctl", "smartmontools", N_("drive health")),
+    ("sg_sanitize", "sg3-utils", N_("SCSI/SAS sanitize")),
 )
 MIN_FREE_BYTES = 1 << 30
+_SETUP = Phrase(N_("run `wipestation setup-workstation` as root"))
+_CORRECT_DB = Phrase(N_("correct --db / WIPESTATION_DB"))
+_BAYS_FIX = Phrase(
+    N_("set [devices] wipe_bay_paths (see udev/README.md), then run `wipestation setup-workstation` as root")
+)
 KEY_FILE = "shop-signing-key.pem"  # the default location the certificate plug-in uses: <data>/keys/
 STA_UNSYNC = 0x0040
 TIME_ERROR = 5
@@ -115,9 +121,12 @@ class Finding:
     fix: str | None = None
 
     def line(self) -> str:
+        """The finding as the technician reads it (its `to_dict()`, the JSON, stays English)."""
+        check, message = shown(self.check), shown(self.message)
         if self.ok:
-            return f"ok       {self.check}: {self.message}"
-        return f"PROBLEM  {self.check}: {self.message} -> {self.fix}"
+            return "{word:<8} {check}: {message}".format(word=_("ok"), check=check, message=message)
+        fix = shown(self.fix or "")
+        return "{word:<8} {check}: {message} -> {fix}".format(word=_("PROBLEM"), check=check, message=message, fix=fix)
 
     def to_dict(self) -> dict[str, object]:
         return {"check": self.check, "ok": self.ok, "message": self.message, "fix": self.fix}
@@ -149,13 +158,13 @@ def check_tools(system: System) -> list[Finding]:
     for command, package, purpose in TOOLS:
         found = system.which(command)
         if found:
-            out.append(Finding(f"tool {command}", True, found))
+            out.append(Finding(Phrase(N_("tool {command}"), command=command), True, found))
         else:
             out.append(
                 Finding(
-                    f"tool {command}",
+                    Phrase(N_("tool {command}"), command=command),
                     False,
-                    f"not installed ({purpose} is not possible)",
+                    Phrase(N_("not installed ({purpose} is not possible)"), purpose=Phrase(purpose)),
                     f"apt-get install {package}",
                 )
             )
@@ -163,14 +172,14 @@ def check_tools(system: System) -> list[Finding]:
 
 
 def check_udev_rules(config: Config, system: System) -> Finding:
-    check = "udev rules"
+    check = Phrase(N_("udev rules"))
     bays = config.devices.wipe_bay_paths
     if not bays:
         return Finding(
             check,
             False,
-            "no wipe bays configured",
-            "set [devices] wipe_bay_paths (see udev/README.md), then run `wipestation setup-workstation` as root",
+            Phrase(N_("no wipe bays configured")),
+            _BAYS_FIX,
         )
     try:
         wanted = {
@@ -178,59 +187,74 @@ def check_udev_rules(config: Config, system: System) -> Finding:
             ACCESS_RULES_FILE_NAME: render_access_rules(),
         }
     except WipestationError as exc:
-        return Finding(check, False, str(exc), "correct [devices] wipe_bay_paths in the config")
+        return Finding(check, False, str(exc), Phrase(N_("correct [devices] wipe_bay_paths in the config")))
     for name, text in wanted.items():
         path = system.rules_dir / name
         try:
             found = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return Finding(check, False, f"{path} is not installed", "run `wipestation setup-workstation` as root")
+            return Finding(check, False, Phrase(N_("{path} is not installed"), path=path), _SETUP)
         except OSError as exc:
-            return Finding(check, False, f"{path} unreadable: {exc.strerror}", "check its permissions (0644)")
+            return Finding(
+                check,
+                False,
+                Phrase(N_("{path} unreadable: {reason}"), path=path, reason=exc.strerror),
+                Phrase(N_("check its permissions (0644)")),
+            )
         if found != text:
             return Finding(
                 check,
                 False,
-                f"{path} does not match [devices] wipe_bay_paths",
-                "run `wipestation setup-workstation` as root again",
+                Phrase(N_("{path} does not match [devices] wipe_bay_paths"), path=path),
+                Phrase(N_("run `wipestation setup-workstation` as root again")),
             )
-    return Finding(check, True, f"installed for {len(bays)} wipe bay(s) in {system.rules_dir}")
+    return Finding(
+        check, True, Phrase(N_("installed for {n} wipe bay(s) in {path}"), n=len(bays), path=system.rules_dir)
+    )
 
 
 def check_group(system: System) -> Finding:
-    check = "group"
+    check = Phrase(N_("group"))
     gid = system.group_id(GROUP)
     if system.euid() == 0:
-        return Finding(check, True, "running as root (technicians run wipestation as themselves)")
+        return Finding(check, True, Phrase(N_("running as root (technicians run wipestation as themselves)")))
     if gid is None:
-        return Finding(check, False, f"the group {GROUP} does not exist", "run `wipestation setup-workstation` as root")
+        return Finding(check, False, Phrase(N_("the group {group} does not exist"), group=GROUP), _SETUP)
     if gid not in system.groups():
         return Finding(
             check,
             False,
-            f"this user is not in the group {GROUP} (no access to the wipe bays or the shared records)",
-            f"as root: usermod -aG {GROUP} $USER, then log in again",
+            Phrase(
+                N_("this user is not in the group {group} (no access to the wipe bays or the shared records)"),
+                group=GROUP,
+            ),
+            Phrase(N_("as root: usermod -aG {group} $USER, then log in again"), group=GROUP),
         )
-    return Finding(check, True, f"member of {GROUP}")
+    return Finding(check, True, Phrase(N_("member of {group}"), group=GROUP))
 
 
 def check_database(db_url: str) -> Finding:
-    check = "database"
+    check = Phrase(N_("database"))
     try:
         url = make_url(db_url)
     except ArgumentError:
-        return Finding(check, False, f"not a database URL: {db_url}", "correct --db / WIPESTATION_DB")
-    shown = url.render_as_string(hide_password=True)
+        return Finding(check, False, Phrase(N_("not a database URL: {url}"), url=db_url), _CORRECT_DB)
+    where = url.render_as_string(hide_password=True)
     if url.get_backend_name() == "sqlite":
         path = Path(url.database or "")
         if url.database in (None, "", ":memory:"):
-            return Finding(check, True, "in memory")
+            return Finding(check, True, Phrase(N_("in memory")))
         if not path.exists():
-            return Finding(check, False, f"no database at {path} yet", "run any wipestation command once to create it")
+            return Finding(
+                check,
+                False,
+                Phrase(N_("no database at {path} yet"), path=path),
+                Phrase(N_("run any wipestation command once to create it")),
+            )
     try:
         engine = make_engine(db_url)
     except WipestationError as exc:
-        return Finding(check, False, str(exc), "correct --db / WIPESTATION_DB")
+        return Finding(check, False, str(exc), _CORRECT_DB)
     try:
         head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
         with engine.connect() as conn:
@@ -238,17 +262,27 @@ def check_database(db_url: str) -> Finding:
             conn.rollback()
     except SQLAlchemyError as exc:
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:200]
-        return Finding(check, False, f"{shown} not reachable: {reason}", "check the server, the URL and the password")
+        return Finding(
+            check,
+            False,
+            Phrase(N_("{url} not reachable: {reason}"), url=where, reason=reason),
+            Phrase(N_("check the server, the URL and the password")),
+        )
     finally:
         engine.dispose()
     if current != head:
         return Finding(
             check,
             False,
-            f"{shown} is at schema {current or 'none'}, not {head}",
-            "run any wipestation command once to upgrade it",
+            Phrase(
+                N_("{url} is at schema {current}, not {head}"),
+                url=where,
+                current=current or Phrase(N_("none")),
+                head=head,
+            ),
+            Phrase(N_("run any wipestation command once to upgrade it")),
         )
-    return Finding(check, True, f"{shown} reachable, schema {head}")
+    return Finding(check, True, Phrase(N_("{url} reachable, schema {head}"), url=where, head=head))
 
 
 def _key_path(config: Config) -> tuple[Path, bool]:
@@ -258,41 +292,63 @@ def _key_path(config: Config) -> tuple[Path, bool]:
 
 
 def check_signing_key(config: Config) -> Finding:
-    check = "signing key"
+    check = Phrase(N_("signing key"))
     path, default = _key_path(config)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        fix = "it is made with the first certificate" if default else "set [certificates] key_path to the key"
-        return Finding(check, False, f"no signing key at {path}", fix)
+        fix = (
+            Phrase(N_("it is made with the first certificate"))
+            if default
+            else Phrase(N_("set [certificates] key_path to the key"))
+        )
+        return Finding(check, False, Phrase(N_("no signing key at {path}"), path=path), fix)
     except OSError as exc:
-        return Finding(check, False, f"{path} unreadable: {exc.strerror}", "check its owner and permissions")
+        return Finding(
+            check,
+            False,
+            Phrase(N_("{path} unreadable: {reason}"), path=path, reason=exc.strerror),
+            Phrase(N_("check its owner and permissions")),
+        )
     parent_mode = path.parent.stat().st_mode
     shared = default and bool(parent_mode & stat.S_ISGID)  # the group's folder: technicians may read the key
     forbidden, wanted = (0o027, "640") if shared else (0o077, "600")
     if mode & forbidden:
-        return Finding(check, False, f"{path} has mode {mode:04o}: others can read it", f"chmod {wanted} {path}")
+        return Finding(
+            check,
+            False,
+            Phrase(N_("{path} has mode {mode}: others can read it"), path=path, mode=f"{mode:04o}"),
+            f"chmod {wanted} {path}",
+        )
     if default and stat.S_IMODE(parent_mode) & forbidden:
         dir_mode = "2750" if shared else "700"
         return Finding(
-            check, False, f"{path.parent} has mode {stat.S_IMODE(parent_mode):04o}", f"chmod {dir_mode} {path.parent}"
+            check,
+            False,
+            Phrase(N_("{path} has mode {mode}"), path=path.parent, mode=f"{stat.S_IMODE(parent_mode):04o}"),
+            f"chmod {dir_mode} {path.parent}",
         )
-    return Finding(check, True, f"{path} (mode {mode:04o})")
+    return Finding(check, True, Phrase(N_("{path} (mode {mode})"), path=path, mode=f"{mode:04o}"))
 
 
 def check_clock(system: System) -> Finding:
-    check = "clock"
+    check = Phrase(N_("clock"))
     synced = system.clock_synchronised()
     if synced is None:
-        return Finding(check, False, "cannot tell whether the clock is synchronised", "install chrony or enable NTP")
+        return Finding(
+            check,
+            False,
+            Phrase(N_("cannot tell whether the clock is synchronised")),
+            Phrase(N_("install chrony or enable NTP")),
+        )
     if not synced:
         return Finding(
             check,
             False,
-            "not synchronised (certificates and the audit log carry its time)",
-            "enable NTP: timedatectl set-ntp true (or install chrony)",
+            Phrase(N_("not synchronised (certificates and the audit log carry its time)")),
+            Phrase(N_("enable NTP: timedatectl set-ntp true (or install chrony)")),
         )
-    return Finding(check, True, "synchronised")
+    return Finding(check, True, Phrase(N_("synchronised")))
 
 
 def _existing(path: Path) -> Path:
@@ -302,7 +358,7 @@ def _existing(path: Path) -> Path:
 
 
 def check_free_space(config: Config, db_url: str, system: System) -> Finding:
-    check = "free space"
+    check = Phrase(N_("free space"))
     places = {config.data_dir}
     url = make_url(db_url) if db_url.startswith("sqlite") else None
     if url is not None and url.database not in (None, "", ":memory:"):
@@ -315,7 +371,7 @@ def check_free_space(config: Config, db_url: str, system: System) -> Finding:
             return Finding(
                 check,
                 False,
-                f"only {free // (1 << 20)} MiB free for {place}",
-                "free some space (keep at least 1 GiB for the records and their backups)",
+                Phrase(N_("only {mib} MiB free for {path}"), mib=free // (1 << 20), path=place),
+                Phrase(N_("free some space (keep at least 1 GiB for the records and their backups)")),
             )
     return Finding(check, True, ", ".join(str(p) for p in sorted(places)))

@@ -10,10 +10,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from wipestation.i18n import N_, Phrase, _, shown
 from wipestation.models import Certificate, Erasure, ErasureOutcome
 from wipestation.units import format_capacity
 
-RESTART_HINT = "`--restart` starts over"
+RESTART_HINT = N_("`--restart` starts over")
+# An erasure's outcome as the history lines show it (the JSON keeps the stored word).
+OUTCOME_WORDS = {
+    "running": N_("running"),
+    "succeeded": N_("succeeded"),
+    "with-exceptions": N_("with-exceptions"),
+    "failed": N_("failed"),
+    "interrupted": N_("interrupted"),
+}
 
 
 def erasure_entry(erasure: Erasure, certificate: str | None) -> dict[str, Any]:
@@ -56,12 +65,15 @@ def drive_erasures(session: Session, drive_id: int) -> list[dict[str, Any]]:
     return [erasure_entry(e, numbers.get(e.id)) for e in rows]
 
 
-def position_text(entry: dict[str, Any]) -> str:
-    """Where an erasure stands: '1.8 of 8.0 GB' (with the pass when there are several)."""
-    where = f"{format_capacity(int(entry['checkpoint_offset']))} of {format_capacity(int(entry['bytes_total']))}"
+def position_text(entry: dict[str, Any]) -> Phrase:
+    """Where an erasure stands: '1.8 GB of 8.0 GB' (with the pass when there are several); a Phrase,
+    so it stays English inside `show --json` and is shown in the reader's language (`shown()`)."""
+    done, total = format_capacity(int(entry["checkpoint_offset"])), format_capacity(int(entry["bytes_total"]))
+    where = Phrase(N_("{done} of {total}"), done=done, total=total)
     passes = int(entry.get("passes") or 1)
     if passes > 1:
-        where = f"pass {min(int(entry['checkpoint_pass']) + 1, passes)} of {passes}, {where}"
+        at = min(int(entry["checkpoint_pass"]) + 1, passes)
+        return Phrase(N_("pass {n} of {passes}, {where}"), n=at, passes=passes, where=where)
     return where
 
 
@@ -71,15 +83,32 @@ def last_attempt_warning(entries: list[dict[str, Any]]) -> str | None:
         return None
     last = entries[-1]
     if last["outcome"] == ErasureOutcome.INTERRUPTED.value:
-        return (
-            f"the last erasure ({last['erasure_id']}, {last['method']}) was interrupted at {position_text(last)}: "
-            f"`erase` with the same method resumes it; {RESTART_HINT}"
+        return Phrase(
+            N_(
+                "the last erasure ({id}, {method}) was interrupted at {position}: "
+                "`erase` with the same method resumes it; {hint}"
+            ),
+            id=last["erasure_id"],
+            method=last["method"],
+            position=position_text(last),
+            hint=Phrase(RESTART_HINT),
         )
     if last["outcome"] == ErasureOutcome.FAILED.value:
-        why = f": {last['error']}" if last["error"] else ""
-        return f"the last erasure ({last['erasure_id']}, {last['method']}) failed{why}"
+        if last["error"]:
+            return Phrase(
+                N_("the last erasure ({id}, {method}) failed: {error}"),
+                id=last["erasure_id"],
+                method=last["method"],
+                error=last["error"],
+            )
+        return Phrase(N_("the last erasure ({id}, {method}) failed"), id=last["erasure_id"], method=last["method"])
     if last["outcome"] == ErasureOutcome.RUNNING.value:
-        return f"erasure {last['erasure_id']} ({last['method']}) is running on {last['host'] or 'another workstation'}"
+        return Phrase(
+            N_("erasure {id} ({method}) is running on {host}"),
+            id=last["erasure_id"],
+            method=last["method"],
+            host=last["host"] or Phrase(N_("another workstation")),
+        )
     return None
 
 
@@ -89,15 +118,20 @@ def history_lines(entries: list[dict[str, Any]]) -> list[str]:
     for e in entries:
         started = e["started_at"].strftime("%Y-%m-%d %H:%M") if e["started_at"] else "?"
         ended = e["ended_at"].strftime("%Y-%m-%d %H:%M") if e["ended_at"] else "-"
-        line = (
-            f"#{e['erasure_id']} {e['method']} {e['outcome']}  {started} .. {ended}  "
-            f"written {format_capacity(int(e['bytes_written']))}, verified {format_capacity(int(e['bytes_verified']))}"
-            f" of {format_capacity(int(e['bytes_total']))}; bad ranges {len(e['bad_ranges'])}"
+        line = f"#{e['erasure_id']} {e['method']} {_(OUTCOME_WORDS.get(e['outcome'], e['outcome']))}  " + _(
+            "{started} .. {ended}  written {written}, verified {verified} of {total}; bad ranges {bad}"
+        ).format(
+            started=started,
+            ended=ended,
+            written=format_capacity(int(e["bytes_written"])),
+            verified=format_capacity(int(e["bytes_verified"])),
+            total=format_capacity(int(e["bytes_total"])),
+            bad=len(e["bad_ranges"]),
         )
         if e["outcome"] in (ErasureOutcome.INTERRUPTED.value, ErasureOutcome.RUNNING.value):
-            line += f"; checkpoint {position_text(e)}"
+            line += "; " + _("checkpoint {position}").format(position=shown(position_text(e)))
         if e["sectors_not_written"]:
-            line += f"; {e['sectors_not_written']} hidden sectors not written"
-        line += f"; certificate {e['certificate'] or '-'}"
+            line += "; " + _("{n} hidden sectors not written").format(n=e["sectors_not_written"])
+        line += "; " + _("certificate {number}").format(number=e["certificate"] or "-")
         lines.append(line)
     return lines

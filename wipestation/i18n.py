@@ -117,6 +117,39 @@ def key_text(description: str) -> str:
     return _catalog().pgettext(KEY_CONTEXT, description)
 
 
+class Phrase(str):
+    """Text with two faces: it *is* the English text (what JSON, the store and comparisons see) and
+    `shown()` gives it in the reader's language. For a line that is both printed and put into
+    `--json` (a doctor finding, an audit finding, a certificate's problem): the JSON stays English.
+
+    `Phrase(N_("record {id} has no events"), id=7)`; a value that is a Phrase is shown in the same
+    language as the text around it."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> Phrase:
+        with english():
+            text = _fill(template, values)
+        self = super().__new__(cls, text)
+        self.template = template
+        self.values = values
+        return self
+
+    def shown(self) -> str:
+        """The text in the current language."""
+        return _fill(self.template, self.values)
+
+
+def _fill(template: str, values: dict[str, object]) -> str:
+    return _(template).format(**{k: shown(v) if isinstance(v, str) else v for k, v in values.items()})
+
+
+def shown(text: str) -> str:
+    """`text` as the reader reads it: a Phrase in the current language, any other text as it is."""
+    return text.shown() if isinstance(text, Phrase) else text
+
+
 def N_(message: str) -> str:
     """Marks a string for the catalog without translating it yet (translated where it is shown)."""
     return message

@@ -24,7 +24,7 @@ from wipestation.certify import LANGUAGES, CertificateRenderer, certificate_pdf,
 from wipestation.config import MailConfig
 from wipestation.env import Env
 from wipestation.errors import BadValue, ConfigError, WipestationError
-from wipestation.i18n import _, english
+from wipestation.i18n import N_, Phrase, _, english
 from wipestation.models import Certificate, CertificateSend, CustodyRecord
 
 SENT = "sent"
@@ -78,9 +78,15 @@ class SendResult:
         if self.status != FAILED:
             return None
         retry = "--pending" if self.recorded else self.number
-        return (
-            f"warning: certificate {self.number} was issued but not sent ({self.error}); "
-            f"retry: wipestation certificate send {retry}"
+        # a Phrase: `erase --json` keeps it English (mail_warning), the CLI shows it in the reader's language
+        return Phrase(
+            N_(
+                "warning: certificate {number} was issued but not sent ({error}); "
+                "retry: wipestation certificate send {retry}"
+            ),
+            number=self.number,
+            error=self.error,
+            retry=retry,
         )
 
 

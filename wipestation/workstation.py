@@ -125,9 +125,9 @@ class Setup:
         if self.live:
             self._reload(rules_changed, units_changed)
         if not self.bays:
-            self.out.notes.append("no wipe bays in [devices] wipe_bay_paths: no drive is given to the group yet")
+            self.out.notes.append(_("no wipe bays in [devices] wipe_bay_paths: no drive is given to the group yet"))
         if not self.out.changes:
-            self.out.notes.append("nothing to change: this workstation is set up")
+            self.out.notes.append(_("nothing to change: this workstation is set up"))
         return self.out
 
     def ensure_group(self) -> tuple[int, bool]:
@@ -142,7 +142,7 @@ class Setup:
         gid = self.group_id()
         if gid is None:
             raise WipestationError(_("the group {group} was not created").format(group=GROUP))
-        self.out.changes.append(f"created group {GROUP} (gid {gid})")
+        self.out.changes.append(_("created group {group} (gid {gid})").format(group=GROUP, gid=gid))
         return gid, True
 
     def group_id(self) -> int | None:
@@ -189,7 +189,7 @@ class Setup:
         os.chown(partial, 0, 0)
         os.chmod(partial, mode)
         os.replace(partial, target)
-        self.out.changes.append(f"{'updated' if existed else 'wrote'} {path}")
+        self.out.changes.append((_("updated {path}") if existed else _("wrote {path}")).format(path=path))
         return True
 
     def link(self, path: str, points_to: str) -> bool:
@@ -200,7 +200,7 @@ class Setup:
         if target.is_symlink() or target.exists():
             target.unlink()
         target.symlink_to(points_to)
-        self.out.changes.append(f"enabled {Path(path).name}")
+        self.out.changes.append(_("enabled {name}").format(name=Path(path).name))
         return True
 
     def folder(self, path: str, gid: int) -> bool:
@@ -214,18 +214,22 @@ class Setup:
         if st.st_uid != 0 or st.st_gid != gid or stat.S_IMODE(st.st_mode) != 0o2770:
             os.chown(target, 0, gid)
             os.chmod(target, 0o2770)
-            self.out.changes.append(f"{'created' if created else 'set'} {path} (root:{GROUP}, 2770)")
+            self.out.changes.append(
+                (_("created {path} ({owner}, {mode})") if created else _("set {path} ({owner}, {mode})")).format(
+                    path=path, owner=f"root:{GROUP}", mode="2770"
+                )
+            )
         return created
 
     def _reload(self, rules_changed: bool, units_changed: bool) -> None:
         if rules_changed and self.host.udevd_running():
             self.host.run(["udevadm", "control", "--reload"])
             self.host.run(["udevadm", "trigger", "--subsystem-match=block", "--action=change"])
-            self.out.notes.append("udev rules reloaded; plugged-in drives re-evaluated")
+            self.out.notes.append(_("udev rules reloaded; plugged-in drives re-evaluated"))
         if units_changed and self.host.systemd_running():
             self.host.run(["systemctl", "daemon-reload"])
             self.host.run(["systemctl", "start", *TIMERS])
-            self.out.notes.append("systemd reloaded; timers started")
+            self.out.notes.append(_("systemd reloaded; timers started"))
 
     def _read_state(self) -> dict[str, object]:
         path = self.at(STATE_FILE)
@@ -266,7 +270,7 @@ class Setup:
             if units_changed and self.host.systemd_running():
                 self.host.run(["systemctl", "daemon-reload"])
         if not self.out.changes:
-            self.out.notes.append("nothing to remove")
+            self.out.notes.append(_("nothing to remove"))
         return self.out
 
     def _remove_folders(self, created: list[object]) -> None:
@@ -275,16 +279,18 @@ class Setup:
             target = self.at(str(folder))
             if target.is_dir() and not any(target.iterdir()):
                 target.rmdir()
-                self.out.changes.append(f"removed {folder} (empty)")
+                self.out.changes.append(_("removed {path} (empty)").format(path=folder))
             elif target.is_dir():
-                self.out.notes.append(f"kept {folder}: it holds records (remove it yourself once they may go)")
+                self.out.notes.append(
+                    _("kept {path}: it holds records (remove it yourself once they may go)").format(path=folder)
+                )
 
     def remove(self, path: str) -> bool:
         target = self.at(path)
         if not (target.exists() or target.is_symlink()):
             return False
         target.unlink()
-        self.out.changes.append(f"removed {path}")
+        self.out.changes.append(_("removed {path}").format(path=path))
         return True
 
     def _remove_group(self) -> None:
@@ -292,13 +298,13 @@ class Setup:
             return
         if self.live:
             if self.host.run(["groupdel", GROUP]) != 0:
-                self.out.notes.append(f"groupdel could not remove the group {GROUP}")
+                self.out.notes.append(_("groupdel could not remove the group {group}").format(group=GROUP))
                 return
         else:
             path = self.at("/etc/group")
             lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
             path.write_text("".join(x for x in lines if not x.startswith(f"{GROUP}:")), encoding="utf-8")
-        self.out.changes.append(f"removed group {GROUP}")
+        self.out.changes.append(_("removed group {group}").format(group=GROUP))
 
 
 def _as_list(value: object) -> list[object]:

@@ -17,6 +17,7 @@ from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
 from wipestation import custody, views
 from wipestation.errors import WipestationError
 from wipestation.history import position_text
+from wipestation.i18n import shown
 from wipestation.retention import days_text
 from wipestation.units import format_capacity
 from wipestation.views import CertificateView, RecordDetail, RecordView
@@ -288,7 +289,7 @@ def _describe(detail: RecordDetail) -> str:
     if r.seal_number:
         lines.append(_head(N_("Seal")) + e(r.seal_number))
     if detail.last_erasure_warning:
-        lines.append(_("[b]Warning[/b]") + f"   {e(detail.last_erasure_warning)}")
+        lines.append(_("[b]Warning[/b]") + f"   {e(shown(detail.last_erasure_warning))}")
     return "\n".join(lines)
 
 
@@ -307,7 +308,7 @@ def certificate_cells(c: CertificateView) -> tuple[str, ...]:
 
 def _erasure_row(er: dict[str, Any]) -> tuple[str, ...]:
     outcome = er["outcome"] + (" (superseded)" if er["superseded"] and er["outcome"] == "interrupted" else "")
-    checkpoint = position_text(er) if er["outcome"] in ("interrupted", "running") else "-"
+    checkpoint = shown(position_text(er)) if er["outcome"] in ("interrupted", "running") else "-"
     return (
         str(er["erasure_id"]),
         er["method"],

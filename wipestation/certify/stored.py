@@ -15,7 +15,7 @@ from wipestation.certify.data import LANGUAGES, CertificateData, canonical_json
 from wipestation.certify.renderer import CertificateRenderer
 from wipestation.env import Env
 from wipestation.errors import ConfigError, NotFound
-from wipestation.i18n import _
+from wipestation.i18n import N_, Phrase, _
 from wipestation.models import (
     Certificate,
     CertificateDocument,
@@ -95,7 +95,7 @@ def stored_record_problem(cert: Certificate, sha256: str, data: dict[str, Any] |
     """Why a PDF whose embedded data hashes to `sha256` (and reads as `data`) does not match the
     record stored for its number, or None when it does. A record whose data no longer hashes to its
     own sha256 (other than by anonymisation) was changed behind the tool's back and vouches for nothing."""
-    differs = f"the certificate data differs from the record stored for {cert.number}"
+    differs = Phrase(N_("the certificate data differs from the record stored for {number}"), number=cert.number)
     if sha256 not in stored_hashes(cert):
         return differs
     stored = cert.data if isinstance(cert.data, dict) else {}
@@ -103,7 +103,9 @@ def stored_record_problem(cert: Certificate, sha256: str, data: dict[str, Any] |
     if current == cert.sha256:
         return None
     if not stored.get("anonymised"):
-        return f"the record stored for {cert.number} was changed (its data no longer matches its hash)"
+        return Phrase(
+            N_("the record stored for {number} was changed (its data no longer matches its hash)"), number=cert.number
+        )
     if sha256 == cert.sha256 and (data is None or anonymised_data(data) != stored):
         return differs  # the customer's original copy, but not of the record stored (anonymised)
     return None

@@ -9,7 +9,7 @@ from wipestation.audit_check import cross_check
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import BadValue, WipestationError
-from wipestation.i18n import _, ngettext
+from wipestation.i18n import N_, Phrase, _, ngettext, shown
 
 
 class AuditBroken(WipestationError):
@@ -45,26 +45,34 @@ def verify(app: AppContext, remembered: str | None, as_json: bool) -> None:
     with app.sessions.begin() as s:
         report = verify_chain(s)
         if not report.ok:
-            raise AuditBroken(_("audit chain broken: {problem}").format(problem=report.problem))
+            raise AuditBroken(_("audit chain broken: {problem}").format(problem=shown(report.problem or "")))
         findings = cross_check(s)
         if head is not None:
             problem = head_problem(s, *head)
             if problem:
-                findings.insert(0, f"the remembered head {head[0]}:{head[1][:16]} is not in the chain: {problem}")
+                findings.insert(
+                    0,
+                    Phrase(
+                        N_("the remembered head {head} is not in the chain: {problem}"),
+                        head=f"{head[0]}:{head[1][:16]}",
+                        problem=problem,
+                    ),
+                )
     if findings:
         if as_json:
             click.echo(to_json({"ok": False, "events": report.events, "findings": findings}))
         else:
             for finding in findings:
-                click.echo(finding)
+                click.echo(shown(finding))
         raise AuditBroken(
             ngettext(
                 "the audit log does not explain the records: {n} finding, first: {first}",
                 "the audit log does not explain the records: {n} findings, first: {first}",
                 len(findings),
-            ).format(n=len(findings), first=findings[0])
+            ).format(n=len(findings), first=shown(findings[0]))
         )
-    emit({"ok": True, "events": report.events}, as_json, f"audit chain intact: {report.events} events")
+    intact = ngettext("audit chain intact: {n} event", "audit chain intact: {n} events", report.events)
+    emit({"ok": True, "events": report.events}, as_json, intact.format(n=report.events))
 
 
 @audit.command("head")

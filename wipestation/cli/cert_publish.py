@@ -43,7 +43,9 @@ def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None
     emit(
         {"number": cert_number_text, "revoked_at": row.revoked_at.isoformat(), "reason": row.reason},
         as_json,
-        f"{cert_number_text}: revoked ({row.reason}); update the published site with `certificate site DIR`",
+        _("{number}: revoked ({reason}); update the published site with `certificate site DIR`").format(
+            number=cert_number_text, reason=row.reason
+        ),
     )
 
 
@@ -59,10 +61,12 @@ def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
         report = site.write_site(session, directory, fingerprint, shop_name=app.config.shop.name)
     url = app.config.certificates.verify_url
     lines = [
-        f"{directory}: {report.certificates} certificates ({report.revoked} revoked), {report.pdfs} PDFs",
-        f"publish it at {url}"
+        _("{path}: {certificates} certificates ({revoked} revoked), {pdfs} PDFs").format(
+            path=directory, certificates=report.certificates, revoked=report.revoked, pdfs=report.pdfs
+        ),
+        _("publish it at {url}").format(url=url)
         if url
-        else "set [certificates] verify_url to where you publish it (the QR codes then open it)",
+        else _("set [certificates] verify_url to where you publish it (the QR codes then open it)"),
     ]
     emit(
         {
@@ -124,7 +128,9 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
                 number=first.number, error=first.error
             )
         raise CommandError(message, int(ExitCode.RULES))
-    lines = [f"{r.number}: sent ({r.lang})" for r in results] or ["nothing pending"]
+    lines = [_("{number}: sent ({lang})").format(number=r.number, lang=r.lang) for r in results] or [
+        _("nothing pending")
+    ]
     emit(data, as_json, lines)
 
 

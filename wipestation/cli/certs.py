@@ -20,10 +20,13 @@ from wipestation.cli.output import emit, json_option, to_json
 from wipestation.destruction import METHODS, DestructionRequest, destroy
 from wipestation.errors import BadValue, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
-from wipestation.i18n import _
+from wipestation.i18n import N_, Phrase, _, shown
 from wipestation.models import Certificate
 from wipestation.sending import send_on_issue
 from wipestation.units import parse_date
+
+# A certificate's kind as the list shows it (the JSON keeps the stored word).
+CERTIFICATE_KINDS = {"erasure": N_("erasure"), "destruction": N_("destruction")}
 
 
 def certificate_renderer(app: AppContext) -> CertificateRenderer:
@@ -102,15 +105,21 @@ def destroy_cmd(
     data: Any = [{**r.to_dict(), "mail": m.to_dict() if m else None} for r, m in zip(results, sent, strict=True)]
     for m in sent:
         if m is not None and (line := m.failure_line()):
-            click.echo(line, err=True)
+            click.echo(shown(line), err=True)
     if len(results) == 1:
         data = data[0]
     emit(
         data,
         as_json,
         [
-            f"record {r.record_id} ({r.serial}): destroyed {r.destroyed_on} by {r.method}, level {r.level}; "
-            f"certificate {r.certificate}"
+            _("record {id} ({serial}): destroyed {on} by {method}, level {level}; certificate {certificate}").format(
+                id=r.record_id,
+                serial=r.serial,
+                on=r.destroyed_on,
+                method=r.method,
+                level=r.level,
+                certificate=r.certificate,
+            )
             for r in results
         ],
     )
@@ -132,10 +141,16 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         rows,
         as_json,
         [
-            f"{r['number']}  {r['kind']:<11} {r['issued_at'][:10]}  {r['serial'] or '-'}  record {r['record_id']}"
+            "{number}  {kind:<11} {issued}  {serial}  {record}".format(
+                number=r["number"],
+                kind=_(CERTIFICATE_KINDS.get(r["kind"], r["kind"])),
+                issued=r["issued_at"][:10],
+                serial=r["serial"] or "-",
+                record=_("record {id}").format(id=r["record_id"]),
+            )
             for r in rows
         ]
-        or ["no certificates"],
+        or [_("no certificates")],
     )
 
 
@@ -184,20 +199,22 @@ def _check_store(app: AppContext, report: VerifyReport) -> StoreCheck:
     if report.number is None or report.sha256 is None:
         return StoreCheck(False)
     if not _store_exists(app):
-        return StoreCheck(False, note="no database here")
+        return StoreCheck(False, note=_("no database here"))
     try:
         with app.sessions.begin() as session:
             cert = session.execute(select(Certificate).where(Certificate.number == report.number)).scalar_one_or_none()
             if cert is None:
-                return StoreCheck(False, note=f"{report.number} is not in this database")
+                return StoreCheck(False, note=_("{number} is not in this database").format(number=report.number))
             problem = certify.stored_record_problem(cert, report.sha256, report.data)
             problem = problem or certificate_head_problem(session, cert)
             revocation = revocations.revocation_of(session, cert)
     except (OperationalError, WipestationError):
-        return StoreCheck(False, note="the database cannot be read")
+        return StoreCheck(False, note=_("the database cannot be read"))
     revoked = None
     if revocation is not None:
-        revoked = f"revoked on {revocation.revoked_at.date().isoformat()}: {revocation.reason}"
+        revoked = Phrase(
+            N_("revoked on {day}: {reason}"), day=revocation.revoked_at.date().isoformat(), reason=revocation.reason
+        )
     return StoreCheck(True, problem=problem, revoked=revoked)
 
 
@@ -262,7 +279,9 @@ def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bo
     if problems:
         if as_json:
             click.echo(to_json(result))
-        message = _("{file}: NOT authentic: {problems}").format(file=file, problems="; ".join(problems))
+        message = _("{file}: NOT authentic: {problems}").format(
+            file=file, problems="; ".join(shown(p) for p in problems)
+        )
         raise click.exceptions.Exit(_fail(message, ExitCode.RULES))
     if not report.key_known:
         if as_json:
@@ -272,12 +291,14 @@ def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bo
             "`wipestation certificate verify FILE --fingerprint SHA256` (the file itself shows no sign of change)"
         ).format(file=file, where=_where_published(report))
         raise click.exceptions.Exit(_fail(message, ExitCode.UNCHECKABLE))
-    where = (
-        "signature, signer, data hash and the shop's records" if store.checked else "signature, signer and data hash"
+    authentic = (
+        _("{file}: authentic certificate {number} (signature, signer, data hash and the shop's records checked)")
+        if store.checked
+        else _("{file}: authentic certificate {number} (signature, signer and data hash checked)")
     )
-    lines = [f"{file}: authentic certificate {report.number} ({where} checked)"]
+    lines = [authentic.format(file=file, number=report.number)]
     if not store.checked:
-        lines.append(f"not checked against the shop's records ({store.note})")
+        lines.append(_("not checked against the shop's records ({why})").format(why=store.note))
     emit(result, as_json, lines)
 
 

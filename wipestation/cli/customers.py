@@ -12,7 +12,7 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import WipestationError
 from wipestation.files import write_private
-from wipestation.i18n import _, ngettext
+from wipestation.i18n import _, kind_word, ngettext, state_word
 from wipestation.units import parse_date
 
 
@@ -66,7 +66,12 @@ def show(app: AppContext, customer_id: int, as_json: bool) -> None:
     if data.get("address"):
         lines.append(f"       {data['address']}")
     for r in data["records"]:
-        lines.append(f"       record {r['id']}: {r['kind']} {r['serial']} {r['state']}, due {r['due_on']}")
+        lines.append(
+            "       "
+            + _("record {id}: {kind} {serial} {state}, due {day}").format(
+                id=r["id"], kind=kind_word(r["kind"]), serial=r["serial"], state=state_word(r["state"]), day=r["due_on"]
+            )
+        )
     emit(data, as_json, lines)
 
 
@@ -141,8 +146,12 @@ def purge_expired(app: AppContext, on: str | None, dry_run: bool, as_json: bool)
         _scrubbed_or_pending(
             app, ngettext("{n} customer anonymised", "{n} customers anonymised", len(ids)).format(n=len(ids))
         )
-    verb = "would anonymise" if dry_run else "anonymised"
-    emit({"dry_run": dry_run, "customers": ids}, as_json, f"{verb} {len(ids)} customer(s): {ids}")
+    done = (
+        ngettext("would anonymise {n} customer: {ids}", "would anonymise {n} customers: {ids}", len(ids))
+        if dry_run
+        else ngettext("anonymised {n} customer: {ids}", "anonymised {n} customers: {ids}", len(ids))
+    )
+    emit({"dry_run": dry_run, "customers": ids}, as_json, done.format(n=len(ids), ids=ids))
 
 
 class ScrubPending(WipestationError):

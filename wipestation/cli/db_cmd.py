@@ -7,6 +7,7 @@ import click
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.dbcopy import copy_store
+from wipestation.i18n import ngettext
 
 
 @click.group("db")
@@ -25,7 +26,11 @@ def copy(app: AppContext, target: str, as_json: bool) -> None:
     emit(
         {"rows": report.rows, "audit_events": report.audit_events, "audit_chain": "intact"},
         as_json,
-        f"copied {total} rows in {len(report.rows)} tables; audit chain intact ({report.audit_events} events)",
+        ngettext(
+            "copied {rows} rows in {tables} tables; audit chain intact ({n} event)",
+            "copied {rows} rows in {tables} tables; audit chain intact ({n} events)",
+            report.audit_events,
+        ).format(rows=total, tables=len(report.rows), n=report.audit_events),
     )
 
 

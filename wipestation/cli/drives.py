@@ -20,7 +20,7 @@ from wipestation.detection import is_bay
 from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
 from wipestation.errors import BadValue
 from wipestation.files import replace_atomically
-from wipestation.i18n import _, kind_word, ngettext
+from wipestation.i18n import N_, _, kind_word, ngettext
 from wipestation.identity import DriveIdentity
 from wipestation.retention import due_words
 from wipestation.units import format_capacity
@@ -92,9 +92,10 @@ def drive_to_dict(drive: DetectedDrive, config: Config, record: dict[str, Any] |
 
 def _drive_line(d: dict[str, Any]) -> str:
     model = " ".join(x for x in (d["vendor"], d["model"]) if x and not (d["model"] or "").startswith(x)) or "?"
-    bay = "  [bay]" if d["bay"] else ""
+    bay = "  " + _("[bay]") if d["bay"] else ""
+    serial = d["serial"] or _("(no serial)")  # outside the f-string, where the catalog's extraction finds it
     text = (
-        f"{d['device']:<14} {d['serial'] or _('(no serial)'):<24} {model:<28} {format_capacity(d['capacity_bytes']):>9}"
+        f"{d['device']:<14} {serial:<24} {model:<28} {format_capacity(d['capacity_bytes']):>9}"
         f"  {d['bus']}/{d['media']}{bay}  {describe_record(d['record'])}"
     )
     if d["protected"]:
@@ -132,9 +133,15 @@ def event_to_dict(event: DriveEvent, record: dict[str, Any] | None) -> dict[str,
     }
 
 
+# A drive event's action as the watch line shows it (the JSON keeps the word).
+ACTION_WORDS = {"attached": N_("attached"), "changed": N_("changed"), "detached": N_("detached")}
+
+
 def _event_line(e: dict[str, Any]) -> str:
-    what = f"{e['serial'] or _('(no serial)')} {e['model'] or ''} {format_capacity(e['capacity_bytes'])}"
-    text = f"{e['action']:<9} {e['device']}  {what.strip()}  {describe_record(e['record'])}"
+    serial = e["serial"] or _("(no serial)")
+    what = f"{serial} {e['model'] or ''} {format_capacity(e['capacity_bytes'])}"
+    action = _(ACTION_WORDS[e["action"]]) if e["action"] in ACTION_WORDS else e["action"]
+    text = f"{action:<9} {e['device']}  {what.strip()}  {describe_record(e['record'])}"
     if e["protected"]:
         text += "  " + _("PROTECTED: {reason}").format(reason=e["protected_reason"])
     return text

@@ -21,7 +21,7 @@ from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
 from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access
-from wipestation.i18n import N_, _
+from wipestation.i18n import N_, _, ngettext, shown
 
 # The engine's phases, as the progress line names them.
 PHASES = {"write": N_("write"), "verify": N_("verify"), "firmware": N_("firmware")}
@@ -186,7 +186,7 @@ def _report(result: ErasureResult, as_json: bool) -> None:
             err=True,
         )
     if result.mail_warning:
-        click.echo(result.mail_warning, err=True)
+        click.echo(shown(result.mail_warning), err=True)
     if not result.finished_well:
         raise EraseFailed(
             _("erasure {id} {outcome}: {error}").format(
@@ -213,13 +213,14 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
     rows = [offer.to_dict() for offer in method_offers(runner, detected)]
     lines = []
     for r in rows:
-        mark = "" if "supported" not in r else ("  yes  " if r["supported"] else "  no   ")
-        lines.append(
-            f"{r['name']:18} {r['kind']:9} {r['passes']} pass  {r['nist_category']:30}{mark}{r.get('reason', '')}"
-        )
+        mark = "" if "supported" not in r else "  {:<5}".format(_("yes") if r["supported"] else _("no"))
+        passes = ngettext("{n} pass", "{n} passes", r["passes"]).format(n=r["passes"])
+        lines.append(f"{r['name']:18} {r['kind']:9} {passes:7} {r['nist_category']:30}{mark}{r.get('reason') or ''}")
         if r.get("recommended"):
             verify = f" (--verify {r['recommended_verify']})" if r["recommended_verify"] else ""
-            lines.append(f"{'':18} ^ recommended{verify}: {r['recommendation']}")
+            lines.append(
+                f"{'':18} ^ " + _("recommended{verify}: {why}").format(verify=verify, why=shown(r["recommendation"]))
+            )
     emit(rows, as_json, lines)
 
 

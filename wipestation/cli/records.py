@@ -13,7 +13,7 @@ from wipestation.cli.output import emit, json_option
 from wipestation.devices import DetectedDrive, DriveSource
 from wipestation.errors import BadValue, SafetyRefusal
 from wipestation.history import history_lines
-from wipestation.i18n import _, kind_word, state_word
+from wipestation.i18n import _, kind_word, shown, state_word
 from wipestation.identity import DriveIdentity
 from wipestation.retention import days_text
 from wipestation.units import format_capacity, parse_capacity, parse_date
@@ -234,7 +234,7 @@ def show(app: AppContext, ref: str, as_json: bool) -> None:
     else:
         lines.append(_head(_("erasures")) + _("none of this drive"))
     if data["last_erasure_warning"]:
-        lines.append(_head(_("warning")) + data["last_erasure_warning"])
+        lines.append(_head(_("warning")) + shown(data["last_erasure_warning"]))
     emit(data, as_json, lines)
 
 

@@ -10,7 +10,7 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.db_cmd import db
 from wipestation.cli.output import emit, json_option
 from wipestation.errors import ConfigError, ExitCode
-from wipestation.i18n import _
+from wipestation.i18n import _, ngettext
 from wipestation.units import parse_date
 from wipestation.workstation import DEFAULT_DATA_DIR
 
@@ -74,10 +74,13 @@ def backup(app: AppContext, directory: Path, keep: int | None, as_json: bool) ->
         "audit_chain": "intact",
         "removed": [str(p) for p in report.removed],
     }
-    lines = [
-        f"backup {report.path} ({report.size} bytes); audit chain of the copy intact ({report.audit_events} events)"
-    ]
-    lines += [f"removed old backup {p}" for p in report.removed]
+    made = ngettext(
+        "backup {path} ({size} bytes); audit chain of the copy intact ({n} event)",
+        "backup {path} ({size} bytes); audit chain of the copy intact ({n} events)",
+        report.audit_events,
+    )
+    lines = [made.format(path=report.path, size=report.size, n=report.audit_events)]
+    lines += [_("removed old backup {path}").format(path=p) for p in report.removed]
     emit(data, as_json, lines)
 
 
@@ -133,7 +136,11 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
     for line in outcome.notes:
         click.echo(_("note: {line}").format(line=line))
     if not uninstall and app.config.data_dir != Path(layout.data_dir):
-        click.echo(f'note: technicians share the records once the config says data_dir = "{layout.data_dir}"')
+        click.echo(
+            _('note: technicians share the records once the config says data_dir = "{path}"').format(
+                path=layout.data_dir
+            )
+        )
 
 
 COMMANDS = [digest, doctor, setup_workstation]

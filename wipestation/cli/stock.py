@@ -18,7 +18,7 @@ from wipestation.cli.records import drive_source
 from wipestation.commands import CommandRunner
 from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
-from wipestation.i18n import _, ngettext
+from wipestation.i18n import N_, _, ngettext, state_word
 from wipestation.models import Drive
 from wipestation.units import format_capacity
 
@@ -65,29 +65,37 @@ def health(app: AppContext, device: str, as_json: bool) -> None:
     figures = {k: v for k, v in out.items() if k in reading.FIGURES or k.startswith("erase_")}
     lines = [f"{device}  {identity.serial}: {summary(out['verdict'], figures, out['reasons'])}"]
     if stored is None:
-        lines.append("not recorded: the drive is not in the records")
+        lines.append(_("not recorded: the drive is not in the records"))
     emit(out, as_json, lines)
 
 
 # -- pool
 
 
+# A pool drive's health verdict as the list shows it (the JSON keeps the word); the console uses the same words.
+HEALTH_WORDS = {"healthy": N_("healthy"), "failing": N_("failing"), "unknown": N_("unknown")}
+
+
 def _pool_line(p: dict[str, Any]) -> str:
-    erased = p["last_erased_at"].date().isoformat() if p["last_erased_at"] else "never"
+    erased = p["last_erased_at"].date().isoformat() if p["last_erased_at"] else _("never")
     checked = p["health_at"].date().isoformat() if p["health_at"] else "-"
     extra = ""
     if p["record_id"]:
-        extra = f"  record {p['record_id']}" + (f", due {p['due_on']}" if p["due_on"] else "")
+        extra = "  " + _("record {id}").format(id=p["record_id"])
+        extra += ", " + _("due {day}").format(day=p["due_on"]) if p["due_on"] else ""
     if p["retired_reason"]:
         extra += f"  ({p['retired_reason']})"
     if p["destruction"] == backup_pool.QUEUED:
-        extra += f"  queued for destruction (record {p['destruction_record_id']}, due {p['destruction_due_on']})"
+        extra += "  " + _("queued for destruction (record {id}, due {day})").format(
+            id=p["destruction_record_id"], day=p["destruction_due_on"]
+        )
     elif p["destruction"] == backup_pool.DESTROYED:
-        extra += f"  destroyed (record {p['destruction_record_id']})"
-    return (
-        f"{p['serial']:<24} {format_capacity(p['capacity_bytes']):>9}  {p['state']:<9} erased {p['erase_count']}x"
-        f" (last {erased})  health {p['health']} ({checked}){extra}"
+        extra += "  " + _("destroyed (record {id})").format(id=p["destruction_record_id"])
+    health = _(HEALTH_WORDS[p["health"]]) if p["health"] in HEALTH_WORDS else p["health"]
+    figures = _("erased {n}x (last {day})  health {health} ({checked})").format(
+        n=p["erase_count"], day=erased, health=health, checked=checked
     )
+    return f"{p['serial']:<24} {format_capacity(p['capacity_bytes']):>9}  {state_word(p['state']):<9} {figures}{extra}"
 
 
 @click.group("pool", invoke_without_command=True)
@@ -106,11 +114,10 @@ def pool(ctx: click.Context, state: str | None, as_json: bool) -> None:
 
 
 def _queued_words(row: dict[str, Any]) -> str:
-    return (
-        f"; queued for destruction as the shop's own disk (record {row['destruction_record_id']}, "
-        f"due {row['destruction_due_on']})"
-        if row["destruction"] == backup_pool.QUEUED
-        else ""
+    if row["destruction"] != backup_pool.QUEUED:
+        return ""
+    return "; " + _("queued for destruction as the shop's own disk (record {id}, due {day})").format(
+        id=row["destruction_record_id"], day=row["destruction_due_on"]
     )
 
 
@@ -127,7 +134,8 @@ def _queued_words(row: dict[str, Any]) -> str:
 def pool_retire(app: AppContext, serial: str, reason: str, destroy: bool, as_json: bool) -> None:
     """Take the backup drive SERIAL out of the pool; no backup can be registered on it again."""
     row = app.transaction(lambda s: backup_pool.retire(s, app.env, serial, reason, destroy=destroy).to_dict())
-    emit(row, as_json, f"drive {row['serial']} retired: {row['retired_reason']}{_queued_words(row)}")
+    retired = _("drive {serial} retired: {reason}").format(serial=row["serial"], reason=row["retired_reason"])
+    emit(row, as_json, retired + _queued_words(row))
 
 
 @pool.command("queue-destruction")
@@ -139,7 +147,7 @@ def pool_queue_destruction(app: AppContext, serial: str, reason: str | None, as_
     """Queue the retired backup drive SERIAL for destruction as a shop-owned disk; `destroy` then
     issues its certificate for the shop's own records."""
     row = app.transaction(lambda s: backup_pool.queue(s, app.env, serial, reason).to_dict())
-    emit(row, as_json, f"drive {row['serial']} retired{_queued_words(row)}")
+    emit(row, as_json, _("drive {serial} retired").format(serial=row["serial"]) + _queued_words(row))
 
 
 # -- labels
@@ -187,19 +195,25 @@ def shelf() -> None:
 
 
 def _check_lines(r: dict[str, Any]) -> list[str]:
-    lines = [f"shelf {r['location']}: {r['scanned']} scanned, {len(r['present'])} in place"]
+    lines = [
+        _("shelf {location}: {scanned} scanned, {present} in place").format(
+            location=r["location"], scanned=r["scanned"], present=len(r["present"])
+        )
+    ]
     for key, words in (
-        ("missing", "missing (registered here, not scanned)"),
-        ("unexpected", "unexpected (scanned, not registered here)"),
-        ("misplaced", "misplaced (registered elsewhere)"),
-        ("due", "due"),
+        ("missing", _("missing (registered here, not scanned)")),
+        ("unexpected", _("unexpected (scanned, not registered here)")),
+        ("misplaced", _("misplaced (registered elsewhere)")),
+        ("due", _("due")),
     ):
         for item in r[key]:
-            where = f" at {item['registered_at']}" if key == "misplaced" else ""
-            due = f", due {item['due_on']}" if item.get("due_on") else ""
-            lines.append(f"  {words}: record {item['id']} {item['serial']}{where} ({item['state']}{due})")
+            where = " " + _("at {location}").format(location=item["registered_at"]) if key == "misplaced" else ""
+            due = ", " + _("due {day}").format(day=item["due_on"]) if item.get("due_on") else ""
+            record = _("record {id}").format(id=item["id"])
+            state = state_word(item["state"])
+            lines.append(f"  {words}: {record} {item['serial']}{where} ({state}{due})")
     if not any(r[k] for k in ("missing", "unexpected", "misplaced")):
-        lines.append("  everything registered here was scanned, and nothing else")
+        lines.append("  " + _("everything registered here was scanned, and nothing else"))
     return lines
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from wipestation.commands import CommandRunner
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.firmware import detect_support
+from wipestation.i18n import N_, Phrase
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ def recommend(offers: list[MethodOffer], media: str) -> list[MethodOffer]:
     by_name = {o.name: o for o in offers}
     if not offers or offers[0].supported is None or not by_name["zero"].supported:
         return offers
-    choice, why = "zero", "media unknown: one overwrite with full verification (NIST Clear)"
+    # Phrases: `methods --json` keeps the English, the CLI shows them in the reader's language
+    choice, why = "zero", Phrase(N_("media unknown: one overwrite with full verification (NIST Clear)"))
     verify: str | None = "full"
     if media in FLASH:
         if any(o.reason == NOT_PROBED for o in offers):
@@ -69,15 +71,19 @@ def recommend(offers: list[MethodOffer], media: str) -> list[MethodOffer]:
         )
         if purge is not None:
             choice, verify = purge, None
-            why = "flash with a firmware Purge: the drive erases every block, its spare blocks too (NIST Purge)"
+            why = Phrase(
+                N_("flash with a firmware Purge: the drive erases every block, its spare blocks too (NIST Purge)")
+            )
         else:
-            why = (
-                "flash without a firmware Purge: one overwrite with full verification, which is only Clear "
-                "(spare and remapped blocks keep old data)"
+            why = Phrase(
+                N_(
+                    "flash without a firmware Purge: one overwrite with full verification, which is only Clear "
+                    "(spare and remapped blocks keep old data)"
+                )
             )
     elif media == "hdd":
         verify = "sample"
-        why = "a hard disk: one pass with sampled verification (NIST Clear)"
+        why = Phrase(N_("a hard disk: one pass with sampled verification (NIST Clear)"))
     return [
         replace(o, recommended=True, recommended_verify=verify, recommendation=why) if o.name == choice else o
         for o in offers

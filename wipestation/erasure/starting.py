@@ -16,7 +16,7 @@ from wipestation.env import Env
 from wipestation.erasure.methods import Method
 from wipestation.erasure.recovery import recover_stale, this_host
 from wipestation.errors import BadValue, InvalidState
-from wipestation.i18n import _
+from wipestation.i18n import Phrase, _, shown
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 
@@ -64,18 +64,15 @@ class ErasureStart:
         from wipestation.history import RESTART_HINT, position_text
 
         if self.resumed:
-            where = position_text(
-                {
-                    "checkpoint_offset": self.start_offset,
-                    "checkpoint_pass": self.start_pass,
-                    "bytes_total": self.bytes_total,
-                    "passes": self.passes,
-                }
-            )
-            return f"resuming erasure {self.erasure_id} at {where}; {RESTART_HINT}"
-        text = f"starting erasure {self.erasure_id}"
+            at = {"checkpoint_offset": self.start_offset, "checkpoint_pass": self.start_pass}
+            where = position_text({**at, "bytes_total": self.bytes_total, "passes": self.passes})
+            text = _("resuming erasure {id} at {position}; {hint}")
+            return text.format(id=self.erasure_id, position=shown(where), hint=_(RESTART_HINT))
+        text = _("starting erasure {id}").format(id=self.erasure_id)
         if self.not_resumed is not None:
-            text += f"; interrupted erasure {self.not_resumed} is not resumed ({self.not_resumed_why})"
+            text += "; " + _("interrupted erasure {id} is not resumed ({why})").format(
+                id=self.not_resumed, why=self.not_resumed_why
+            )
         return text
 
 
@@ -115,7 +112,7 @@ class ResumePoint:
         )
 
     @property
-    def position(self) -> str:
+    def position(self) -> Phrase:
         from wipestation.history import position_text
 
         return position_text(
@@ -136,11 +133,11 @@ def resume_refusal(point: ResumePoint | None, method: Method, capacity: int, *, 
     if restart:
         return "--restart"
     if point.method != method.name:
-        return f"it used {point.method}; `--method {point.method}` would resume it"
+        return _("it used {method}; `--method {method}` would resume it").format(method=point.method)
     if point.bytes_total != capacity:
-        return f"it covered {point.bytes_total} bytes, the drive now has {capacity}"
+        return _("it covered {n} bytes, the drive now has {size}").format(n=point.bytes_total, size=capacity)
     if not point.has_key and method.needs_key:
-        return "its random-pass key is gone"
+        return _("its random-pass key is gone")
     return None
 
 
@@ -159,7 +156,7 @@ def resume_preview(point: ResumePoint | None, method: Method, capacity: int) -> 
     if point is None or why == "":
         return _("starts from the first byte (nothing to resume)")
     if why is None:
-        return _("will resume erasure {id} at {position}").format(id=point.erasure_id, position=point.position)
+        return _("will resume erasure {id} at {position}").format(id=point.erasure_id, position=shown(point.position))
     return _("starts from the first byte; interrupted erasure {id} is not resumed ({why})").format(
         id=point.erasure_id, why=why
     )
