@@ -81,6 +81,20 @@ def test_two_backups_in_one_second_do_not_overwrite(store: Cli, tmp_path: Path) 
     assert a != b and Path(a).exists() and Path(b).exists()
 
 
+def test_backups_in_one_second_with_keep_1_keep_the_newest(store: Cli, tmp_path: Path) -> None:
+    """The third backup of a second, after the first was rotated away: it must not take the free
+    first name (which sorts before `-2`) and be removed by its own rotation."""
+    _customer(store, "Jan")
+    made = [store.ok("db", "backup", str(tmp_path / "b"), "--keep", "1")["file"] for _ in range(4)]
+    assert [Path(f).name for f in made] == [
+        "wipestation-20261125T120000Z.sqlite3",
+        "wipestation-20261125T120000Z-2.sqlite3",
+        "wipestation-20261125T120000Z-3.sqlite3",
+        "wipestation-20261125T120000Z-4.sqlite3",
+    ]
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["wipestation-20261125T120000Z-4.sqlite3"]
+
+
 def test_the_copy_is_online_and_holds_only_committed_work(store: Cli, tmp_path: Path) -> None:
     _customer(store, "Jan")
     writer = sqlite3.connect(store.db_path, isolation_level=None)

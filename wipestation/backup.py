@@ -105,12 +105,15 @@ def backup_store(
 
 
 def _free_name(directory: Path, now: datetime) -> Path:
+    """A name that sorts after every backup of the same second, even one rotated away meanwhile (reusing
+    the free plain name would sort the new copy before `-2`, and rotation would remove it at once)."""
     stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    candidate = directory / f"wipestation-{stamp}.sqlite3"
-    n = 2
+    same_second = [n for s, n in map(_sort_key, backups_in(directory)) if s == stamp]
+    n = max(same_second, default=0) + 1
+    candidate = directory / (f"wipestation-{stamp}.sqlite3" if n == 1 else f"wipestation-{stamp}-{n}.sqlite3")
     while candidate.exists():
-        candidate = directory / f"wipestation-{stamp}-{n}.sqlite3"
         n += 1
+        candidate = directory / f"wipestation-{stamp}-{n}.sqlite3"
     return candidate
 
 
