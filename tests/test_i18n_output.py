@@ -521,3 +521,28 @@ def test_the_recommendation_is_dutch_on_screen_and_english_in_json(cli: Any) -> 
         for line in lines
     ), lines
     assert any(" 1 ronde " in line for line in lines)
+
+
+def test_a_frozen_drives_reasons_are_dutch_on_screen_and_english_in_json(cli: Any) -> None:
+    """What the firmware can and cannot do (read from hdparm's real output of a frozen SSD), in the
+    reader's language; `methods --json` and what an erasure stores keep the English."""
+    from tests.erasure.conftest import fixture_text
+    from tests.stock.test_recommend import GB, _methods
+    from wipestation.commands import CommandResult
+    from wipestation.identity import DriveIdentity
+
+    ssd = DriveIdentity(
+        serial="S3Z1NB0FROZEN", model="Samsung SSD 860", capacity_bytes=500 * GB, bus="ata", media="ssd"
+    )
+    frozen = CommandResult(0, fixture_text("hdparm_I_ssd_frozen.txt"))
+    rows = _methods(cli, ssd, {("hdparm", "-I"): frozen})
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["ata-secure-erase"]["reason"].startswith("ATA security is frozen (the BIOS froze it at boot)")
+    assert by_name["nvme-format"]["reason"] == "not an NVMe drive"
+    assert by_name["zero"]["reason"] == "host overwrite of every addressable block"
+    dutch = cli("--lang", "nl", "methods", "/dev/x").stdout
+    assert "ATA-beveiliging is bevroren (het BIOS heeft die bij het opstarten bevroren)" in dutch
+    assert "geen NVMe-schijf" in dutch and "overschrijven door de computer, elk adresseerbaar blok" in dutch
+    assert "ATA security is frozen" not in dutch
+    english = cli("--lang", "en", "methods", "/dev/x").stdout
+    assert "ATA security is frozen (the BIOS froze it at boot)" in english

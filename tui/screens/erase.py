@@ -22,6 +22,7 @@ from wipestation.erasure.methods import get_method
 from wipestation.erasure.run import NOT_PROBED, MethodOffer
 from wipestation.erasure.service import ResumePoint, resume_point, resume_preview
 from wipestation.errors import WipestationError
+from wipestation.i18n import shown
 
 MIN_SUFFIX = 6
 VERIFY_CHOICES = [(N_("full read-back"), "full"), (N_("sampled read-back"), "sample"), (N_("no verification"), "none")]
@@ -199,7 +200,9 @@ def _options(methods: list[MethodOffer]) -> list[Option]:
         if m.reason == NOT_PROBED:
             text += "  " + _("(asking the drive…)")
         elif not m.supported:
-            text += "  " + _("(not supported: {why})").format(why=m.reason or _("this drive cannot"))
+            text += "  " + _("(not supported: {why})").format(
+                why=shown(m.reason) if m.reason else _("this drive cannot")
+            )
         if m.recommended and m.supported:
             text += "  " + _("(recommended)")
         options.append(Option(text, id=m.name, disabled=not m.supported))

@@ -215,7 +215,8 @@ def methods(app: AppContext, device: str | None, as_json: bool) -> None:
     for r in rows:
         mark = "" if "supported" not in r else "  {:<5}".format(_("yes") if r["supported"] else _("no"))
         passes = ngettext("{n} pass", "{n} passes", r["passes"]).format(n=r["passes"])
-        lines.append(f"{r['name']:18} {r['kind']:9} {passes:7} {r['nist_category']:30}{mark}{r.get('reason') or ''}")
+        why = shown(r.get("reason") or "")
+        lines.append(f"{r['name']:18} {r['kind']:9} {passes:7} {r['nist_category']:30}{mark}{why}")
         if r.get("recommended"):
             verify = f" (--verify {r['recommended_verify']})" if r["recommended_verify"] else ""
             lines.append(

@@ -90,7 +90,7 @@ def recommend(offers: list[MethodOffer], media: str) -> list[MethodOffer]:
     ]
 
 
-NOT_PROBED = "capabilities not read yet"
+NOT_PROBED = N_("capabilities not read yet")  # compared as the English (a Phrase equals its English)
 
 
 def method_offers(runner: CommandRunner, detected: DetectedDrive | None, *, probe: bool = True) -> list[MethodOffer]:
@@ -110,17 +110,18 @@ def method_offers(runner: CommandRunner, detected: DetectedDrive | None, *, prob
         supported: bool | None = None
         reason: str | None = None
         if detected is not None:
+            # Phrases: `--json` and the record keep the English, the reader sees their language
             if detected.protected_reason is not None:
-                supported, reason = False, f"protected: {detected.protected_reason}"
+                supported, reason = False, Phrase(N_("protected: {reason}"), reason=detected.protected_reason)
             elif m.kind == "overwrite":
-                supported, reason = True, "host overwrite of every addressable block"
+                supported, reason = True, Phrase(N_("host overwrite of every addressable block"))
             elif m.name in support:
                 s = support[m.name]
-                supported, reason = bool(s.supported), str(s.reason)
+                supported, reason = bool(s.supported), s.reason
                 if s.supported:
                     category = "Purge" if s.purge else "Clear"
             else:
-                supported, reason = False, "capabilities unknown" if probe else NOT_PROBED
+                supported, reason = False, Phrase(N_("capabilities unknown") if probe else NOT_PROBED)
         offers.append(
             MethodOffer(m.name, m.kind, m.pass_count, m.pattern_label, category, m.description, supported, reason)
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from wipestation.erasure.firmware.capabilities import FirmwareSupport
 from wipestation.errors import InvalidState
-from wipestation.i18n import _
+from wipestation.i18n import _, shown
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,9 @@ def build_commands(support: FirmwareSupport, device: str, password: str | None =
     """The exact command lines for a supported method (never nvme format without --ses)."""
     if not support.supported:
         raise InvalidState(
-            _("{method} is not possible on this drive: {reason}").format(method=support.method, reason=support.reason)
+            _("{method} is not possible on this drive: {reason}").format(
+                method=support.method, reason=shown(support.reason)
+            )
         )
     action = support.action
     if support.method == "ata-secure-erase":
