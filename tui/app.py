@@ -343,8 +343,19 @@ class WipestationApp(ConsoleBase):
 
     # --- command palette ---------------------------------------------------------------------
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the command palette, in the reader's language."""
+        from textual.command import CommandPalette
+
+        from tui.palette import LocalCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(LocalCommandPalette())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        from tui.palette import system_commands
+
+        yield from system_commands(self, screen)
         dash = self.dashboard
 
         def on_dash(name: str) -> Callable[[], Any]:
@@ -375,9 +386,15 @@ class WipestationApp(ConsoleBase):
             )
             yield SystemCommand(_("Cancel erasure"), _("Stop the selected running erasure"), on_dash("cancel_erase"))
             yield SystemCommand(_("Destroy due abandoned disks"), _("Record a destruction"), on_dash("destroy"))
-        yield SystemCommand(_("Records"), _("All custody records"), self.action_show_records)
-        yield SystemCommand(_("Customers"), _("Search, add, edit, export, anonymise"), self.action_show_customers)
+        yield SystemCommand(_("Records"), _("All custody records (F2)"), self.action_show_records)
+        yield SystemCommand(_("Customers"), _("Search, add, edit, export, anonymise (F3)"), self.action_show_customers)
         yield SystemCommand(
             _("Certificates"), _("Open, print or send a certificate (F5)"), self.action_show_certificates
         )
-        yield SystemCommand(_("Dashboard"), _("Attached drives, due records, erasures"), self.action_show_dashboard)
+        yield SystemCommand(
+            _("Dashboard"), _("Attached drives, due records, erasures (F1)"), self.action_show_dashboard
+        )
+        yield SystemCommand(_("History"), _("Erasures of this session and stored ones (F4)"), self.action_show_history)
+        yield SystemCommand(
+            _("Pool drives"), _("The shop's backup drives, their state and health (F6)"), self.action_show_pool
+        )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from tui.texts import N_, _
 from wipestation import views
 from wipestation.devices import DetectedDrive
+from wipestation.i18n import shown
 from wipestation.models import CustodyRecord, CustodyState
 from wipestation.retention import days_text
 from wipestation.units import format_capacity
@@ -64,6 +65,11 @@ class DriveRow:
     record_id: int | None
     due: bool
     protected: bool
+    brief: str = ""  # the status for a narrow screen, what matters first ("1 day overdue: backup of ...")
+
+    @property
+    def short_status(self) -> str:
+        return self.brief or self.status
 
 
 def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRow:
@@ -77,7 +83,7 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
     if detected.protected_reason:
         return DriveRow(
             **base,
-            status=_("PROTECTED: {reason}").format(reason=detected.protected_reason),
+            status=_("PROTECTED: {reason}").format(reason=shown(detected.protected_reason)),
             tone="protected",
             record_id=None,
             due=False,
@@ -91,14 +97,14 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
         shop = known.owner == "shop"
         what = _("shop backup drive, available") if shop else _("customer disk, no open record")
         return DriveRow(**base, status=what, tone="known", record_id=None, due=False, protected=False)
-    status, tone, is_due = _record_status(record)
-    return DriveRow(**base, status=status, tone=tone, record_id=record.id, due=is_due, protected=False)
+    status, tone, is_due, brief = _record_status(record)
+    return DriveRow(**base, status=status, tone=tone, record_id=record.id, due=is_due, protected=False, brief=brief)
 
 
 OWNERS = {"backup": N_("backup of {name} (customer {id})"), "abandoned": N_("abandoned disk of {name} (customer {id})")}
 
 
-def _record_status(record: RecordView) -> tuple[str, str, bool]:
+def _record_status(record: RecordView) -> tuple[str, str, bool, str]:
     owner_text = OWNERS.get(record.kind)
     if owner_text and record.customer_id is not None:
         owner = _(owner_text).format(name=record.customer_name, id=record.customer_id)
@@ -107,11 +113,14 @@ def _record_status(record: RecordView) -> tuple[str, str, bool]:
     erasing = record.stored_state is CustodyState.ERASING
     when = _("erasing") if erasing else _("due {when}").format(when=days_text(record.days_left))
     status = f"{owner}, {when}"
+    brief = f"{days_text(record.days_left)}: {owner}" if not erasing else f"{when}: {owner}"
     if record.hold_until is not None:
-        status += " " + _("(on hold until {date})").format(date=record.hold_until)
+        held = _("(on hold until {date})").format(date=record.hold_until)
+        status += " " + held
+        brief = f"{held} {brief}"
     is_due = record.days_left <= 0 and not erasing
     tone = "due" if is_due else ("held" if record.on_hold else "known")
-    return status, tone, is_due
+    return status, tone, is_due, brief
 
 
 def customer_rows(session: Session, search: str | None = None) -> list[CustomerView]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Event
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.widgets._footer import FooterKey
 
 from tui.services import EraseResult
-from tui.texts import N_, _
+from tui.texts import K_, N_, _
 from wipestation.erasure.engine import Progress
+from wipestation.i18n import key_text
 from wipestation.units import format_capacity
 
 
@@ -211,3 +216,60 @@ class ErasureRow(Widget, can_focus=True):
         self.query_one(".erase-info", Label).update(j.summary())
         for status in ("failed", "interrupted", "succeeded"):
             self.set_class(j.status == status, f"-{status}")
+
+
+class FittingFooter(Footer):
+    """The footer at any width, with no key cut off: the screen's own keys first, then the App's
+    (F2, F3, F4, Ctrl+Q) as long as they fit; when a key is left out, "^p More" (the command palette,
+    which lists every action with its key) takes the last place."""
+
+    def __init__(self) -> None:
+        super().__init__(compact=True, show_command_palette=False)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        app = self.app
+        own: list[Binding] = []
+        app_level: list[Binding] = []
+        seen: set[str] = set()
+        for node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or not enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            (app_level if node is app else own).append(binding)
+        more = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", key_text(K_("More")))
+        room = self.size.width or app.size.width
+        shown, left_out = fit_keys(own + app_level, room, lambda b: footer_width(app.get_key_display(b), b.description))
+        if left_out and app.ENABLE_COMMAND_PALETTE:
+            reserve = footer_width(app.get_key_display(more), more.description)
+            shown, _rest = fit_keys(
+                shown, room - reserve, lambda b: footer_width(app.get_key_display(b), b.description)
+            )
+            shown.append(more)
+        self.styles.grid_size_columns = len(shown)
+        for binding in shown:
+            yield FooterKey(binding.key, app.get_key_display(binding), binding.description, binding.action).data_bind(
+                compact=Footer.compact
+            )
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.recompose)
+
+
+def footer_width(key: str, description: str) -> int:
+    """The columns one key takes in the compact footer ("key description ")."""
+    return cell_len(key) + 1 + cell_len(description) + 1
+
+
+def fit_keys(bindings: list[Binding], room: int, width: Callable[[Binding], int]) -> tuple[list[Binding], bool]:
+    """The bindings that fit `room` columns in order (a key that does not fit is left out whole, and so
+    is every key after it), and whether any was left out."""
+    shown: list[Binding] = []
+    used = 0
+    for binding in bindings:
+        used += width(binding)
+        if used - 1 > room:  # the last key's trailing space may fall off the edge
+            return shown, True
+        shown.append(binding)
+    return shown, False

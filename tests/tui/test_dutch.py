@@ -14,6 +14,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen
 from wipestation import i18n
+from wipestation.i18n import N_, Phrase
 
 
 @pytest.fixture
@@ -27,21 +28,24 @@ async def test_the_dashboard_at_80x24_in_dutch(dutch: None, make_app, store, env
     due_backups(store, env, 3)
     drive_source.drives.append(disk("/dev/sdb", "DUE-0000"))
     drive_source.drives.append(disk("/dev/sdc", "NIEUW-0001"))
-    drive_source.drives.append(disk("/dev/sda", "SYS-1", protected="holds the root file system /"))
+    drive_source.drives.append(
+        disk("/dev/sda", "SYS-1", protected=Phrase(N_("holds the root file system / (on {name})"), name="sda"))
+    )
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
         assert isinstance(app.screen, DashboardScreen)
         footer = screen_lines(app)[-1]
         # the footer's words are short ("key" context), so its keys fit 80 columns as in English
-        for key in ("e Wissen", "r Back-up", "a Verlaten", "h Pauze", "x Stop", "^q Sluiten", "Dossiers", "Klanten"):
+        for key in ("e Wissen", "r Back-up", "a Verlaten", "h Pauze", "x Stop", "^q Sluiten", "Dossiers", "^p Meer"):
             assert key in footer, footer
+        assert "Klanten" not in footer  # left out whole (F3 is in the command palette), not cut
         assert "Erase" not in footer and "Quit" not in footer
         assert shown(app, "Aangesloten schijven")
         assert shown(app, "Vandaag te doen en te laat: 3 (3 te laat)")
         assert shown(app, "Nog geen wissingen. Kies een schijf en druk op e.")
         assert shown(app, "onbekende schijf")
-        assert shown(app, "BESCHERMD: holds the")  # the reason comes from the core (English)
+        assert shown(app, "BESCHERMD: bevat het")  # the core's reason is a Phrase: shown in Dutch
         assert shown(app, "Serienummer") and shown(app, "Klant")  # column headers
         assert shown(app, "3 dagen te laat") and shown(app, "1 dag te laat")
         assert shown(app, "Nr.") and shown(app, "Soort")

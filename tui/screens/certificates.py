@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from tui.background import in_background, store_write
 from tui.rowtable import RowTable
 from tui.screens.record_detail import certificate_cells
 from tui.texts import K_, N_, _, localise_bindings, ngettext
+from tui.widgets import FittingFooter
 from wipestation import views
 from wipestation.views import CertificateView
 
@@ -64,7 +65,7 @@ class CertificatesScreen(Screen[None]):
         yield Header()
         with Vertical(classes="full"):
             yield RowTable(COLUMNS, format_certificate, id="certificates")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "certificates"

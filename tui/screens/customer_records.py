@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from tui.background import in_background
 from tui.rowtable import RowTable
 from tui.screens.records import COLUMNS, format_record
 from tui.texts import K_, _, localise_bindings
+from tui.widgets import FittingFooter
 from wipestation import views
 from wipestation.views import CustomerDetail, RecordView
 
@@ -44,7 +45,7 @@ class CustomerRecordsScreen(Screen[None]):
         with Vertical(classes="full"):
             yield Static(id="customer")
             yield RowTable(COLUMNS, format_record, id="customer-records")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("customer {id}").format(id=self.customer_id)

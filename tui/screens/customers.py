@@ -14,14 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, OptionList
+from textual.widgets import DataTable, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from tui.background import in_background
 from tui.queries import CustomerRow, customer_rows
 from tui.screens.form import FormScreen
 from tui.texts import K_, N_, _, localise_bindings, ngettext
-from tui.widgets import Field
+from tui.widgets import Field, FittingFooter
 from wipestation import customers as svc
 from wipestation.tx import in_transaction
 
@@ -212,7 +212,7 @@ class CustomersScreen(Screen[None]):
         with Vertical(classes="full"):
             yield Input(placeholder=_("search name, e-mail, phone, address"), id="search")
             yield table
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from tui.queries import DriveRow, RecordRow, drive_row, due_page
 from tui.rowtable import RowTable, reuse_rows
 from tui.screens.drives_pane import DrivesPaneScreen, DriveTable, what_can_be_done
 from tui.services import EraseRequest
 from tui.texts import K_, N_, _, kind_word, localise_bindings
-from tui.widgets import EraseJob, ErasureRow
+from tui.widgets import EraseJob, ErasureRow, FittingFooter
 from wipestation.i18n import KIND_WORDS
 from wipestation.retention import days_text
 
@@ -34,12 +34,19 @@ DUE_COLUMNS = [
 ]
 
 
-def due_columns() -> list[tuple[str, int]]:
+# Below this width the due date and the customer's number are left out (the days say when; Enter
+# opens the record with both), so the customer's name and the location stay readable at 80 columns.
+DUE_WIDE = 110
+NARROW_DUE_COLUMNS = [(N_("Record"), 4), (N_("Kind"), 8), (N_("Serial"), 13), (N_("Customer"), 20), ("", 16)]
+
+
+def due_columns(narrow: bool = False) -> list[tuple[str, int]]:
     """The due list's columns, the kind and the days as wide as the language's longest words."""
-    kind = max([9] + [len(kind_word(k)) for k in KIND_WORDS])
+    kind = max([8 if narrow else 9] + [len(kind_word(k)) for k in KIND_WORDS])
     days = max(15, len(days_text(-99)))
     widths = {N_("Kind"): kind, "": days}
-    return [(label, widths.get(label, width)) for label, width in DUE_COLUMNS]
+    columns = [*NARROW_DUE_COLUMNS, (N_("Location"), 0)] if narrow else DUE_COLUMNS
+    return [(label, widths.get(label, width)) for label, width in columns]
 
 
 def format_due(row: RecordRow) -> list[tuple[str, str]]:
@@ -49,12 +56,27 @@ def format_due(row: RecordRow) -> list[tuple[str, str]]:
         (row.serial, ""),
         (row.customer_name if row.customer_id is None else f"{row.customer_name} ({row.customer_id})", ""),
         (row.due_on.isoformat(), ""),
-        (
-            days_text(row.days_left) + (" " + _("(held)") if row.on_hold else ""),
-            OVERDUE_STYLE if row.days_left < 0 else "",
-        ),
+        _days_cell(row),
         (row.location or "", ""),
     ]
+
+
+def format_due_narrow(row: RecordRow) -> list[tuple[str, str]]:
+    return [
+        (str(row.id), ""),
+        (kind_word(row.kind), ""),
+        (row.serial, ""),
+        (row.customer_name, ""),
+        _days_cell(row),
+        (row.location or "", ""),
+    ]
+
+
+def _days_cell(row: RecordRow) -> tuple[str, str]:
+    return (
+        days_text(row.days_left) + (" " + _("(held)") if row.on_hold else ""),
+        OVERDUE_STYLE if row.days_left < 0 else "",
+    )
 
 
 DUE_SHOWN = 300
@@ -113,7 +135,15 @@ class DashboardScreen(DrivesPaneScreen):
             yield Label(_("Erasures"), classes="pane-title")
             with VerticalScroll(id="erasures"):
                 yield Static(_("No erasures yet. Select a drive and press e."), id="no-erasures")
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        table = self.due_table
+        narrow = self.size.width < DUE_WIDE
+        table.columns = due_columns(narrow)
+        table.format_row = format_due_narrow if narrow else format_due
+        table.refresh()
 
     def on_mount(self) -> None:
         self._ready = True

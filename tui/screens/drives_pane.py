@@ -102,7 +102,8 @@ class DrivesPaneScreen(Screen[None]):
         return cast("WipestationApp", self.app)
 
     def on_resize(self) -> None:
-        if self._ready and (self.size.width >= WIDE) != self._wide:
+        if self._ready:
+            self._wide = None  # the status column takes the new width
             self.refresh_drives(list(self.rows.values()))
 
     @property
@@ -129,7 +130,7 @@ class DrivesPaneScreen(Screen[None]):
             else _("Attached drives")
         )
         for r in rows:
-            status = Text(r.status, style=TONE_STYLE.get(r.tone, ""))
+            status = Text(r.status if wide else r.short_status, style=TONE_STYLE.get(r.tone, ""))
             device: str | Text = Text("*" + r.device, style="bold") if r.serial in self.marked else r.device
             cells = (device, r.serial, r.model, r.capacity, status) if wide else (device, r.serial, r.capacity, status)
             table.add_row(*cells, key=r.device)
@@ -167,9 +168,19 @@ class DrivesPaneScreen(Screen[None]):
             table.clear(columns=True)
             for label, key, width in DRIVE_COLUMNS:
                 if wide or key != "model":
+                    if width is None:  # the status: the rest of the pane (Enter on the drive says it whole)
+                        width = max(20, self.size.width - 4 - sum(w + 2 for w in self._fixed_widths(wide)) - 3)
                     table.add_column(_(label), key=key, width=width if wide else NARROW_WIDTHS.get(key, width))
         else:
             table.clear()
+
+    @staticmethod
+    def _fixed_widths(wide: bool) -> list[int]:
+        return [
+            w if wide else NARROW_WIDTHS.get(key, w)
+            for _label, key, w in DRIVE_COLUMNS
+            if w is not None and (wide or key != "model")
+        ]
 
     def _show_cursor(self) -> None:
         """Scroll the selected drive into view once the table is laid out."""

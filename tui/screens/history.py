@@ -9,10 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from tui.texts import K_, _, localise_bindings
-from tui.widgets import format_duration, status_word
+from tui.widgets import FittingFooter, format_duration, status_word
 from wipestation.models import Drive, Erasure
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class HistoryScreen(Screen[None]):
             yield session
             yield Label(_("Erasures in the store (newest {n})").format(n=STORE_ROWS), classes="pane-title")
             yield stored
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.sub_title = _("erasure history")

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Header, Input
 
 from tui.rowtable import RowTable
 from tui.texts import K_, N_, _, localise_bindings, state_word
+from tui.widgets import FittingFooter
 from wipestation.devices import DetectedDrive
 from wipestation.identity import DriveIdentity
 from wipestation.labels import parse_label_code
@@ -85,7 +86,7 @@ class PoolScreen(Screen[None]):
         with Vertical(classes="full"):
             yield Input(placeholder=_("scan a shelf label (or type its code) to open its record"), id="scan")
             yield RowTable(COLUMNS, format_pool_drive, id="pool")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.title = _("Backup-drive pool")

@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
+from tui.widgets import FittingFooter
 from wipestation import custody, views
 from wipestation.errors import WipestationError
 from wipestation.history import position_text
@@ -97,7 +98,7 @@ class RecordDetailScreen(Screen[None]):
             yield erasures
             yield Label(_("History (audit log)"), classes="pane-title")
             yield history
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.reload()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Select
+from textual.widgets import Header, Input, Select
 
 from tui.queries import RecordRow, record_rows
 from tui.rowtable import RowTable, reuse_rows
 from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
+from tui.widgets import FittingFooter
 from wipestation.i18n import KIND_WORDS, STATE_WORDS
 from wipestation.retention import days_text
 
@@ -115,7 +116,7 @@ class RecordsScreen(Screen[None]):
                 filters = [(_(label), value) for label, value in FILTERS]
                 yield Select(filters, value="all", allow_blank=False, id="state")
             yield table
-        yield Footer(compact=True, show_command_palette=False)
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.reload()

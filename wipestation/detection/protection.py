@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wipestation.config import Config
+from wipestation.i18n import N_, Phrase
 
 # Kernel names that are never physical drives, and what to call them.
 VIRTUAL_PREFIXES = (
-    ("dm-", "a device-mapper device, not a physical drive"),
-    ("md", "an md RAID device, not a physical drive"),
-    ("zram", "a compressed RAM disk, not a physical drive"),
-    ("ram", "a RAM disk, not a physical drive"),
-    ("sr", "an optical drive"),
+    ("dm-", N_("a device-mapper device, not a physical drive")),
+    ("md", N_("an md RAID device, not a physical drive")),
+    ("zram", N_("a compressed RAM disk, not a physical drive")),
+    ("ram", N_("a RAM disk, not a physical drive")),
+    ("sr", N_("an optical drive")),
 )
 _MAX_MOUNTS_SHOWN = 3
 
@@ -60,7 +61,7 @@ class _Snapshot:
 def virtual_reason(name: str) -> str | None:
     for prefix, reason in VIRTUAL_PREFIXES:
         if name.startswith(prefix):
-            return reason
+            return Phrase(reason)
     return None
 
 
@@ -104,9 +105,9 @@ class ProtectionChecker:
         self.paths = paths or SystemPaths()
 
     def reason(self, name: str, serial: str | None) -> str | None:
-        """All reasons joined with "; ", or None when the disk may be written."""
-        reasons = self.reasons(name, serial)
-        return "; ".join(reasons) if reasons else None
+        """All reasons joined with "; " (a Phrase: shown in the reader's language), or None when the
+        disk may be written."""
+        return joined(self.reasons(name, serial))
 
     def reasons(self, name: str, serial: str | None) -> list[str]:
         reasons: list[str] = []
@@ -183,16 +184,16 @@ class ProtectionChecker:
 
     def _describe_holder(self, name: str) -> str:
         if name.startswith("md"):
-            return f"member of md RAID {name}"
+            return Phrase(N_("member of md RAID {name}"), name=name)
         if name.startswith("dm-"):
             uuid = _read(self._block_dir(name) / "dm" / "uuid") or ""
             dm_name = _read(self._block_dir(name) / "dm" / "name") or name
             if uuid.startswith("LVM-"):
-                return f"LVM physical volume (logical volume {dm_name})"
+                return Phrase(N_("LVM physical volume (logical volume {name})"), name=dm_name)
             if uuid.startswith("CRYPT-"):
-                return f"holds an open encrypted volume ({dm_name})"
-            return f"in use by device-mapper ({dm_name})"
-        return f"in use by {name}"
+                return Phrase(N_("holds an open encrypted volume ({name})"), name=dm_name)
+            return Phrase(N_("in use by device-mapper ({name})"), name=dm_name)
+        return Phrase(N_("in use by {name}"), name=name)
 
     def _btrfs_reasons(self, nodes: list[BlockNode]) -> list[str]:
         """A btrfs file system over several devices shows one of them in mountinfo; the kernel lists
@@ -201,15 +202,15 @@ class ProtectionChecker:
         for fs in sorted((self.paths.sys / "fs" / "btrfs").glob("*/devices")):
             for node in nodes:
                 if (fs / node.name).exists() or (fs / node.name).is_symlink():
-                    reasons.append(f"member of a mounted btrfs file system ({node.name})")
+                    reasons.append(Phrase(N_("member of a mounted btrfs file system ({name})"), name=node.name))
         return reasons
 
     def _serial_reasons(self, serial: str | None) -> list[str]:
         if not serial:
-            return ["no serial number can be read, so the drive cannot be confirmed"]
+            return [Phrase(N_("no serial number can be read, so the drive cannot be confirmed"))]
         protected = {s.strip().casefold() for s in self.config.devices.protected_serials}
         if serial.strip().casefold() in protected:
-            return [f"serial {serial} is in the protected list of the configuration"]
+            return [Phrase(N_("serial {serial} is in the protected list of the configuration"), serial=serial)]
         return []
 
     # -- what the system uses
@@ -260,14 +261,26 @@ def _mount_reasons(nodes: Iterable[BlockNode], mounts: list[Mount]) -> list[str]
                 others.append(f"{mount.mount_point} ({node.name})")
     reasons: list[str] = []
     if root:
-        reasons.append(f"holds the root file system / (on {root[0]})")
+        reasons.append(Phrase(N_("holds the root file system / (on {name})"), name=root[0]))
     if others:
         shown = ", ".join(others[:_MAX_MOUNTS_SHOWN])
-        more = f" and {len(others) - _MAX_MOUNTS_SHOWN} more" if len(others) > _MAX_MOUNTS_SHOWN else ""
-        reasons.append(f"mounted file system: {shown}{more}")
+        if len(others) > _MAX_MOUNTS_SHOWN:
+            more = len(others) - _MAX_MOUNTS_SHOWN
+            reasons.append(Phrase(N_("mounted file system: {mounts} and {n} more"), mounts=shown, n=more))
+        else:
+            reasons.append(Phrase(N_("mounted file system: {mounts}"), mounts=shown))
     return reasons
 
 
 def _swap_reasons(nodes: Iterable[BlockNode], swaps: list[str]) -> list[str]:
     names = {n.name for n in nodes}
-    return [f"active swap on {name}" for name in swaps if name in names]
+    return [Phrase(N_("active swap on {name}"), name=name) for name in swaps if name in names]
+
+
+def joined(reasons: list[str]) -> str | None:
+    """The reasons joined with "; ", a Phrase when they are (each shown in the reader's language)."""
+    if not reasons:
+        return None
+    if len(reasons) == 1:
+        return reasons[0]
+    return Phrase(N_("{first}; {rest}"), first=reasons[0], rest=joined(reasons[1:]))
