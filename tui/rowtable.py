@@ -40,6 +40,8 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
         Binding("home", "jump(0)", show=False),
         Binding("end", "jump(-1)", show=False),
         Binding("enter", "select", show=False),
+        Binding("left", "scroll_left", show=False),
+        Binding("right", "scroll_right", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0)
@@ -77,8 +79,7 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
         old, old_cursor = self.rows, self.cursor_row
         self.rows = rows
         if len(rows) != len(old) or not self.virtual_size.height:
-            width = sum(abs(w) + 1 for _, w in self.columns) + 40
-            self.virtual_size = Size(width, len(rows) + 1)
+            self.virtual_size = Size(self.full_width(), len(rows) + 1)
         index: int | None = None
         if key is not None:
             if old_cursor < len(old):
@@ -125,9 +126,14 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
             widths[i] += min(widths[i], spare // len(flexible))
         return widths
 
+    def full_width(self) -> int:
+        """Every column at its width, the last one at least REST wide: what scrolling (left, right)
+        reaches when the terminal is narrower."""
+        return sum(w + 1 for w in self._widths()) + 1 + (REST if any(w == 0 for _, w in self.columns) else 0)
+
     def _cells(self, cells: Sequence[Cell], base: Style) -> list[Segment]:
         segments: list[Segment] = [Segment(" ", base)]
-        avail = self.size.width - 1
+        avail = max(self.size.width, self.full_width()) - 1
         for (text, style), width in zip(cells, self._widths(), strict=False):
             w = width if width else max(0, avail)
             text = text[:w].ljust(w) if width else text[:w]
@@ -158,6 +164,9 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
         return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
 
     # --- moving -----------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.full_width(), len(self.rows) + 1)
 
     def watch_cursor_row(self, _old: int, _new: int) -> None:
         self._scroll_to_cursor()
@@ -192,6 +201,7 @@ class RowTable(ScrollView, Generic[T], can_focus=True):
             self.cursor_row = index
 
 
+REST = 30  # the last column's width (at least) when the table is scrolled sideways
 NEAR = 64  # how far around its old place a row is looked for before the whole list is searched
 
 

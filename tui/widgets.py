@@ -59,6 +59,10 @@ def format_rate(rate: float) -> str:
 
 
 def format_duration(seconds: float) -> str:
+    """h:mm:ss; under a minute in seconds with a tenth (a small drive's erasure is over in less than
+    a second, which h:mm:ss would call 0:00:00)."""
+    if seconds < 60:
+        return _("{seconds} s").format(seconds=f"{max(0.0, seconds):.1f}")
     s = int(seconds)
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
-from wipestation.i18n import _
+from wipestation.i18n import N_, _
 from wipestation.models import (
     AuditEvent,
     Certificate,
@@ -30,7 +30,12 @@ from wipestation.text import check_plain
 CONTACT_FIELDS = ("name", "email", "phone", "address")
 MAX_ID = 2**63 - 1  # ids are 64-bit integers on every backend
 MIN_ID = -(2**63)
-ANONYMISED_NAME = "anonymised customer {id}"
+ANONYMISED_NAME = N_("anonymised customer {id}")  # stored in English; shown by `shown_name`
+
+
+def shown_name(name: str, customer_id: int, anonymised: bool) -> str:
+    """A customer's name as a person reads it: an anonymised one's (stored in English) in their language."""
+    return _(ANONYMISED_NAME).format(id=customer_id) if anonymised else name
 
 
 @dataclass(frozen=True)

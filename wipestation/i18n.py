@@ -174,6 +174,68 @@ STATE_WORDS = {
 }
 
 
+# Erasure and destruction methods, by their ids (the store, the JSON and the CLI's --method keep the id).
+METHOD_WORDS = {
+    "zero": N_("zeros"),
+    "ones": N_("ones (0xFF)"),
+    "random": N_("random data"),
+    "zero-verify-2pass": N_("zeros, twice, verified"),
+    "dod-3pass": N_("three passes (DoD)"),
+    "ata-secure-erase": N_("ATA secure erase"),
+    "ata-sanitize": N_("ATA sanitize"),
+    "nvme-format": N_("NVMe format"),
+    "nvme-sanitize": N_("NVMe sanitize"),
+    "scsi-sanitize": N_("SCSI sanitize"),
+    "drill": N_("drilling"),
+    "crush": N_("crushing"),
+    "degauss": N_("degaussing"),
+    "shred": N_("shredding"),
+    "disintegrate": N_("disintegration"),
+}
+# What the audit log records (its action names), as a person reads them.
+EVENT_WORDS = {
+    "certificate.issued": N_("certificate issued"),
+    "certificate.mail_failed": N_("certificate not sent"),
+    "certificate.mailed": N_("certificate sent"),
+    "certificate.rendered": N_("certificate rendered"),
+    "certificate.revoked": N_("certificate revoked"),
+    "customer.added": N_("customer added"),
+    "customer.anonymised": N_("customer anonymised"),
+    "customer.edited": N_("customer edited"),
+    "destruction.recorded": N_("destruction recorded"),
+    "digest.mailed": N_("digest sent"),
+    "drive.capacity_restored": N_("capacity restored"),
+    "drive.health_checked": N_("health checked"),
+    "drive.queued": N_("queued for destruction"),
+    "drive.registered": N_("drive registered"),
+    "drive.retired": N_("drive retired"),
+    "erasure.failed": N_("erasure failed"),
+    "erasure.interrupted": N_("erasure interrupted"),
+    "erasure.resumed": N_("erasure resumed"),
+    "erasure.started": N_("erasure started"),
+    "erasure.succeeded": N_("erasure succeeded"),
+    "erasure.succeeded_with_exceptions": N_("erasure with exceptions"),
+    "record.deletion_requested": N_("deletion requested"),
+    "record.destroyed": N_("destroyed"),
+    "record.erased": N_("erased"),
+    "record.erasure_ended": N_("erasure ended"),
+    "record.erasure_started": N_("erasure started"),
+    "record.held": N_("put on hold"),
+    "record.registered": N_("registered"),
+    "record.released": N_("hold released"),
+}
+
+
+def method_word(method: str) -> str:
+    """A method's name for a person (its id when it has none)."""
+    return _(METHOD_WORDS[method]) if method in METHOD_WORDS else method
+
+
+def event_word(action: str) -> str:
+    """An audit event's name for a person (the action itself when it has none)."""
+    return _(EVENT_WORDS[action]) if action in EVENT_WORDS else action
+
+
 def kind_word(kind: str) -> str:
     return _(KIND_WORDS[kind]) if kind in KIND_WORDS else kind
 

@@ -182,7 +182,7 @@ async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail
         assert app.screen.data["state"] == "due"
         assert app.screen.data["deletion_reason"] == "phone"
         history = app.screen.query_one("#history", DataTable)
-        assert "record.deletion_requested" in [
+        assert "deletion requested" in [  # the event, as a person reads it
             str(history.get_cell_at(Coordinate(i, 3))) for i in range(history.row_count)
         ]
     with store.begin() as s:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -27,16 +28,16 @@ if TYPE_CHECKING:
 COLUMNS = [
     (N_("Certificate"), 18),
     (N_("Kind"), 12),
-    (N_("Issued"), 17),
+    (N_("Issued"), 21),
     (N_("Serial"), 22),
     (N_("Sent / revoked"), 30),
     (N_("By"), 0),
 ]
 
 
-def format_certificate(c: CertificateView) -> list[tuple[str, str]]:
+def format_certificate(c: CertificateView, timezone: str) -> list[tuple[str, str]]:
     style = "bold red" if c.revoked else ""
-    cells = certificate_cells(c)
+    cells = certificate_cells(c, timezone)
     return [(cell, style if i == 4 else "") for i, cell in enumerate(cells)]
 
 
@@ -64,11 +65,12 @@ class CertificatesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(classes="full"):
-            yield RowTable(COLUMNS, format_certificate, id="certificates")
+            zone = self.wapp.services.env.config.timezone
+            yield RowTable(COLUMNS, partial(format_certificate, timezone=zone), id="certificates")
         yield FittingFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "certificates"
+        self.sub_title = _("certificates")
         self.table.focus()
         self.reload()
 

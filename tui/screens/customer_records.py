@@ -13,10 +13,11 @@ from textual.widgets import Header, Static
 
 from tui.background import in_background
 from tui.rowtable import RowTable
-from tui.screens.records import COLUMNS, format_record
-from tui.texts import K_, _, localise_bindings
+from tui.screens.records import COLUMNS, fit_columns, format_record
+from tui.texts import K_, _, localise_bindings, ngettext
 from tui.widgets import FittingFooter
 from wipestation import views
+from wipestation.customers import shown_name
 from wipestation.views import CustomerDetail, RecordView
 
 if TYPE_CHECKING:
@@ -47,6 +48,9 @@ class CustomerRecordsScreen(Screen[None]):
             yield RowTable(COLUMNS, format_record, id="customer-records")
         yield FittingFooter()
 
+    def on_resize(self) -> None:
+        fit_columns(self.table, self.size.width)
+
     def on_mount(self) -> None:
         self.sub_title = _("customer {id}").format(id=self.customer_id)
         self.table.focus()
@@ -65,8 +69,10 @@ class CustomerRecordsScreen(Screen[None]):
         self.detail = detail
         c = detail.customer
         contact = ", ".join(x for x in (c.email, c.phone, c.address) if x)
-        name = c.name + (" (anonymised)" if c.anonymised else "")
-        opened = f"{c.open_records} open of {len(detail.records)} records"
+        name = shown_name(c.name, c.id, c.anonymised)
+        opened = ngettext("{open} open of {n} record", "{open} open of {n} records", len(detail.records)).format(
+            open=c.open_records, n=len(detail.records)
+        )
         self.query_one("#customer", Static).update(f"{c.id}  {escape(name)}  {escape(contact)}\n{opened}")
         keep = self.table.current
         record_id = keep.id if keep is not None else None

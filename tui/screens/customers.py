@@ -227,7 +227,7 @@ class CustomersScreen(Screen[None]):
         keep = self.selected()
         table.clear()
         for r in self.rows.values():
-            name = f"{r.name} " + _("(anonymised)") if r.anonymised else r.name
+            name = svc.shown_name(r.name, r.id, r.anonymised)
             table.add_row(
                 str(r.id), name, r.email or "", r.phone or "", str(r.open_records), r.address or "", key=str(r.id)
             )

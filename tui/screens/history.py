@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label
 
-from tui.texts import K_, _, localise_bindings
+from tui.texts import K_, _, local_time, localise_bindings, method_word
 from tui.widgets import FittingFooter, format_duration, status_word
 from wipestation.models import Drive, Erasure
 
@@ -34,14 +34,14 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         session: DataTable[Any] = DataTable(id="session-jobs", cursor_type="row", zebra_stripes=True)
-        for label, width in ((_("Device"), 10), (_("Serial"), 18), (_("Method"), 12), (_("Result"), None)):
+        for label, width in ((_("Device"), 10), (_("Serial"), 18), (_("Method"), 14), (_("Result"), None)):
             session.add_column(label, width=width)
         stored: DataTable[Any] = DataTable(id="stored-erasures", cursor_type="row", zebra_stripes=True)
         for label, width in (
             ("#", 5),
-            (_("Started (UTC)"), 16),
+            (_("Started"), 21),
             (_("Serial"), 18),
-            (_("Method"), 12),
+            (_("Method"), 14),
             (_("Outcome"), 11),
         ):
             stored.add_column(label, width=width)
@@ -64,7 +64,7 @@ class HistoryScreen(Screen[None]):
         table.clear()
         for job in sorted(self.wapp.jobs.values(), key=lambda j: j.id, reverse=True):
             if not job.running:
-                table.add_row(job.device, job.serial, job.method, job.summary(), key=str(job.id))
+                table.add_row(job.device, job.serial, method_word(job.method), job.summary(), key=str(job.id))
         services = self.wapp.services
         with services.sessions.begin() as s:
             rows = s.execute(
@@ -75,8 +75,8 @@ class HistoryScreen(Screen[None]):
             ).all()
         stored = self.query_one("#stored-erasures", DataTable)
         stored.clear()
+        zone = services.env.config.timezone
         for eid, started, serial, method, outcome, ended in rows:
             took = format_duration((ended - started).total_seconds()) if ended else "-"
-            stored.add_row(
-                str(eid), started.strftime("%Y-%m-%d %H:%M"), serial, method, status_word(outcome.value), took
-            )
+            when = local_time(started, zone)
+            stored.add_row(str(eid), when, serial, method_word(method), status_word(outcome.value), took)

@@ -40,6 +40,23 @@ COLUMNS = [
 ]
 
 
+def pool_columns() -> list[tuple[str, int]]:
+    """The columns fitting 80 columns up to the record (scrolled to): the serial narrower, the state
+    and the health as wide as their longest word or heading in the reader's language."""
+    state = max(len(_(N_("State"))), *(len(state_word(s)) for s in STATE_STYLE), len(state_word("holding")))
+    health = max(len(_(N_("Health"))), *(len(_(w)) for w in HEALTH_WORDS.values()))
+    widths = {
+        N_("Serial"): 16,
+        N_("Capacity"): 9,
+        N_("State"): state,
+        N_("Erased"): max(4, len(_(N_("Erased")))),
+        N_("Last erased"): 10,
+        N_("Health"): health,
+        N_("Checked"): 10,
+    }
+    return [(label, widths.get(label, width)) for label, width in COLUMNS]
+
+
 def format_pool_drive(p: PoolDrive) -> list[tuple[str, str]]:
     record = ""
     if p.record_id is not None:
@@ -85,7 +102,7 @@ class PoolScreen(Screen[None]):
         yield Header()
         with Vertical(classes="full"):
             yield Input(placeholder=_("scan a shelf label (or type its code) to open its record"), id="scan")
-            yield RowTable(COLUMNS, format_pool_drive, id="pool")
+            yield RowTable(pool_columns(), format_pool_drive, id="pool")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -156,6 +173,6 @@ class PoolScreen(Screen[None]):
             )
             return
         ident = DriveIdentity(
-            serial=drive.serial, model=drive.model, capacity_bytes=drive.capacity_bytes, device="pool drive"
+            serial=drive.serial, model=drive.model, capacity_bytes=drive.capacity_bytes, device=_("pool drive")
         )
         self.app.push_screen(RegisterScreen("backup", DetectedDrive(ident)), lambda _id: self.reload())

@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
-from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
-from tui.widgets import FittingFooter
+from tui.texts import K_, N_, _, event_word, kind_word, local_time, localise_bindings, method_word, state_word
+from tui.widgets import FittingFooter, status_word
 from wipestation import custody, views
 from wipestation.errors import WipestationError
 from wipestation.history import position_text
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 CERTIFICATE_COLUMNS = (
     (N_("Certificate"), 18),
     (N_("Kind"), 12),
-    (N_("Issued"), 17),
+    (N_("Issued"), 21),
     (N_("Serial"), 20),
     (N_("Sent / revoked"), 28),
     (N_("By"), None),
@@ -75,8 +75,8 @@ class RecordDetailScreen(Screen[None]):
             ("#", 5),
             (N_("Method"), 18),
             (N_("Outcome"), 16),
-            (N_("Started (UTC)"), 17),
-            (N_("Ended (UTC)"), 17),
+            (N_("Started"), 21),
+            (N_("Ended"), 21),
             (N_("Written"), 10),
             (N_("Verified"), 10),
             (N_("Bad"), 4),
@@ -85,7 +85,7 @@ class RecordDetailScreen(Screen[None]):
         ):
             erasures.add_column(_(label), width=width)
         history: DataTable[Any] = DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        for label, width in (("#", 5), (N_("When (UTC)"), 17), (N_("Who"), 12), (N_("What"), 26), (N_("Change"), None)):
+        for label, width in (("#", 5), (N_("When"), 21), (N_("Who"), 12), (N_("What"), 26), (N_("Change"), None)):
             history.add_column(_(label), width=width)
         yield Header()
         with Vertical(classes="full"):
@@ -127,16 +127,17 @@ class RecordDetailScreen(Screen[None]):
         table = self.query_one("#certificates", DataTable)
         table.clear()
         self.certificates = [c.number for c in detail.certificates]
+        zone = self.wapp.services.env.config.timezone
         for c in detail.certificates:
-            table.add_row(*certificate_cells(c), key=c.number)
+            table.add_row(*certificate_cells(c, zone), key=c.number)
         erasure_table = self.query_one("#erasures", DataTable)
         erasure_table.clear()
         for er in detail.erasures:
-            erasure_table.add_row(*_erasure_row(er), key=str(er["erasure_id"]))
+            erasure_table.add_row(*_erasure_row(er, zone), key=str(er["erasure_id"]))
         history = self.query_one("#history", DataTable)
         history.clear()
         for e in detail.events:
-            history.add_row(str(e.id), e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.action, e.change())
+            history.add_row(str(e.id), local_time(e.at, zone), e.actor, event_word(e.action), e.change())
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -262,7 +263,7 @@ def _describe(detail: RecordDetail) -> str:
     lines = [
         title + ("  " + _("(on hold)") if r.on_hold else ""),
         _head(N_("Drive")) + f"{e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
-        f"{format_capacity(d.capacity_bytes)}  {d.bus or ''} {d.media or ''}",
+        f"{format_capacity(d.capacity_bytes)}  " + " ".join(x for x in (d.bus, d.media) if x and x != "unknown"),
         _head(N_("Customer"))
         + f"{e(r.customer_name)} ({r.customer_id})   "
         + _("job {job}").format(job=e(r.job or "-"))
@@ -294,28 +295,34 @@ def _describe(detail: RecordDetail) -> str:
     return "\n".join(lines)
 
 
-def certificate_cells(c: CertificateView) -> tuple[str, ...]:
-    """A certificate as the record detail and the certificates screen list it."""
+CERTIFICATE_KINDS = {"erasure": N_("erasure"), "destruction": N_("destruction")}
+
+
+def certificate_cells(c: CertificateView, timezone: str) -> tuple[str, ...]:
+    """A certificate as the record detail and the certificates screen list it (its time in the shop's
+    zone, saying which, as the PDF does)."""
     if c.revoked:
-        status = "revoked"
+        status = _("revoked")
     elif c.sent is not None:
-        status = "sent to " + c.sent.address
+        status = _("sent to {address}").format(address=c.sent.address)
     elif c.sends:
-        status = "send failed"
+        status = _("send failed")
     else:
         status = "-"
-    return (c.number, c.kind, c.issued_at.strftime("%Y-%m-%d %H:%M"), c.serial or "-", status, c.issued_by)
+    kind = _(CERTIFICATE_KINDS[c.kind]) if c.kind in CERTIFICATE_KINDS else c.kind
+    return (c.number, kind, local_time(c.issued_at, timezone), c.serial or "-", status, c.issued_by)
 
 
-def _erasure_row(er: dict[str, Any]) -> tuple[str, ...]:
-    outcome = er["outcome"] + (" (superseded)" if er["superseded"] and er["outcome"] == "interrupted" else "")
+def _erasure_row(er: dict[str, Any], timezone: str) -> tuple[str, ...]:
+    superseded = er["superseded"] and er["outcome"] == "interrupted"
+    outcome = status_word(er["outcome"]) + (" " + _("(superseded)") if superseded else "")
     checkpoint = shown(position_text(er)) if er["outcome"] in ("interrupted", "running") else "-"
     return (
         str(er["erasure_id"]),
-        er["method"],
+        method_word(er["method"]),
         outcome,
-        er["started_at"].strftime("%Y-%m-%d %H:%M") if er["started_at"] else "-",
-        er["ended_at"].strftime("%Y-%m-%d %H:%M") if er["ended_at"] else "-",
+        local_time(er["started_at"], timezone),
+        local_time(er["ended_at"], timezone),
         format_capacity(int(er["bytes_written"])),
         format_capacity(int(er["bytes_verified"])),
         str(len(er["bad_ranges"])),

@@ -4,7 +4,7 @@ worker: 100 000 records take seconds to read, the first page milliseconds."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,12 +54,40 @@ COLUMNS = [
 ]
 
 
-def columns() -> list[tuple[str, int]]:
+# Below WIDE columns the record number, serial and customer are narrower, so the due date is on the
+# screen at 80 columns; the rest (job, days, location) is reached by scrolling right.
+WIDE = 120
+NARROW = {N_("Record"): 5, N_("Serial"): 14, N_("Customer"): 20}
+
+
+def columns(narrow: bool = False) -> list[tuple[str, int]]:
     """The columns, the kind and the state as wide as the language's longest words."""
     kind = max([9] + [len(kind_word(k)) for k in KIND_WORDS])
     state = max([9] + [len(state_word(s)) for s in STATE_WORDS])
-    widths = {N_("Kind"): kind, N_("State"): state}
+    widths = {**(NARROW if narrow else {}), N_("Kind"): kind, N_("State"): state}
     return [(label, widths.get(label, width)) for label, width in COLUMNS]
+
+
+NARROW_ORDER = (0, 1, 2, 3, 4, 6, 7, 8, 5)  # the job number last: the due date and its days first
+
+
+def fit_columns(table: RowTable[Any], width: int) -> None:
+    """The record table's columns for the terminal's width (narrow: the job last, scrolled to)."""
+    narrow = width < WIDE
+    cols = columns(narrow)
+    if narrow:
+        cols = [(label, w or 16) for label, w in cols]
+        table.columns = [cols[i] for i in NARROW_ORDER[:-1]] + [(cols[NARROW_ORDER[-1]][0], 0)]
+        table.format_row = _narrow_record
+    else:
+        table.columns, table.format_row = cols, format_record
+    table.virtual_size = table.virtual_size.with_width(table.full_width())
+    table.refresh()
+
+
+def _narrow_record(r: RecordRow) -> list[tuple[str, str]]:
+    cells = format_record(r)
+    return [cells[i] for i in NARROW_ORDER]
 
 
 def format_record(r: RecordRow) -> list[tuple[str, str]]:
@@ -121,6 +149,9 @@ class RecordsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
         self.table.focus()
+
+    def on_resize(self) -> None:
+        fit_columns(self.table, self.size.width)
 
     def reload(self) -> None:
         """The first page now; when the store has more, every record from a worker (the shown first page

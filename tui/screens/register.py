@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.markup import escape
 from sqlalchemy.orm import Session
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +16,7 @@ from tui.screens.form import FormScreen
 from tui.texts import K_, N_, _, kind_word
 from tui.widgets import Field
 from wipestation import custody
+from wipestation.customers import shown_name
 from wipestation.devices import DetectedDrive
 from wipestation.errors import WipestationError
 from wipestation.identity import DriveIdentity
@@ -150,7 +152,7 @@ class RegisterScreen(FormScreen[int | None]):
         try:
             with self.wapp.services.sessions.begin() as s:
                 c = get_customer(s, int(text))
-                label.update(f"  {c.name}" + ("  " + _("(anonymised)") if c.anonymised_at else ""))
+                label.update("  " + escape(shown_name(c.name, c.id, c.anonymised_at is not None)))
                 self.customer_id = c.id
         except WipestationError as exc:
             label.update(f"  {exc}")
