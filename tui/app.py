@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -173,10 +174,11 @@ class WipestationApp(ConsoleBase):
             how = _("Press [b]e[/b] to erase it now.") if selected else _("Select it and press [b]e[/b] to erase it.")
             self.notify_about(
                 key,
-                f"{row.serial}: {row.status}.\n{how}",
+                f"{escape(row.serial)}: {escape(row.status)}.\n{how}",  # `how` is markup: the key in bold
                 title=_("Due drive on {device}").format(device=device),
                 severity="warning",
                 timeout=30,
+                markup=True,
             )
         elif row.protected:
             self.notify_about(key, row.status, title=_("{device} attached").format(device=device))

@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.messages import EraseFinished, EraseProgressed, RecordsChanged
 from tui.services import ConsoleServices, EraseRequest, EraseResult
-from tui.texts import _
+from tui.texts import _, method_word
 from tui.widgets import EraseJob, status_word
 from wipestation.erasure.engine import Progress
 from wipestation.errors import WipestationError
@@ -49,13 +49,15 @@ class ConsoleBase(App[None]):
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
+        markup: bool = False,
     ) -> None:
         """A toast about one drive (`key`: its serial) replaces that drive's previous toast, so a
         flapping device or a burst of events shows one toast, not a stack."""
         old = self._toasts.pop(key, None)
         if old is not None and old in self._notifications:
             self._unnotify(old)
-        toast = Notification(message, title, severity, self.NOTIFICATION_TIMEOUT if timeout is None else timeout)
+        seconds = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        toast = Notification(message, title, severity, seconds, markup=markup)
         self._toasts[key] = toast
         self.post_message(Notify(toast))
 
@@ -128,7 +130,7 @@ class ConsoleBase(App[None]):
             self.notify_about(
                 job.serial,
                 _("{serial} on {device} erased with {method}.").format(
-                    serial=job.serial, device=job.device, method=job.method
+                    serial=job.serial, device=job.device, method=method_word(job.method)
                 )
                 + hidden
                 + cert

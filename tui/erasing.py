@@ -19,7 +19,7 @@ from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, MethodOffer, method_offers, run_erasure
 from wipestation.errors import WipestationError
 from wipestation.helper import require_device_access, runner_for
-from wipestation.i18n import _
+from wipestation.i18n import _, shown
 
 
 class OneAtATime:
@@ -108,7 +108,11 @@ class CoreEraseBackend:
         result = run_erasure(services, order, on_progress=progress, should_stop=should_stop)
         note = _after_note(result)
         return EraseResult(
-            result.outcome, result.error or note, result.erasure_id, result.record_id, result.certificate
+            result.outcome,
+            shown(result.error) if result.error else note,
+            result.erasure_id,
+            result.record_id,
+            result.certificate,
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from threading import Event
 
@@ -222,6 +222,9 @@ class ErasureRow(Widget, can_focus=True):
             self.set_class(j.status == status, f"-{status}")
 
 
+MORE = Binding("ctrl+p", "command_palette", K_("More"))
+
+
 class FittingFooter(Footer):
     """The footer at any width, with no key cut off: the screen's own keys first, then the App's
     (F2, F3, F4, Ctrl+Q) as long as they fit; when a key is left out, "^p More" (the command palette,
@@ -242,7 +245,7 @@ class FittingFooter(Footer):
                 continue
             seen.add(binding.action)
             (app_level if node is app else own).append(binding)
-        more = Binding(app.COMMAND_PALETTE_BINDING, "command_palette", key_text(K_("More")))
+        more = replace(MORE, key=app.COMMAND_PALETTE_BINDING, description=key_text(MORE.description))
         room = self.size.width or app.size.width
         shown, left_out = fit_keys(own + app_level, room, lambda b: footer_width(app.get_key_display(b), b.description))
         if left_out and app.ENABLE_COMMAND_PALETTE:

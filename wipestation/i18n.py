@@ -226,6 +226,24 @@ EVENT_WORDS = {
 }
 
 
+# An erasure's check (its mode and result) and a drive's health, as a line of output says them.
+CHECK_WORDS = {
+    "full": N_("full"),
+    "sample": N_("sample"),
+    "none": N_("none"),
+    "passed": N_("passed"),
+    "failed": N_("failed"),
+    "skipped": N_("skipped"),
+    "healthy": N_("healthy"),
+    "failing": N_("failing"),
+    "unknown": N_("unknown"),
+}
+
+
+def check_word(word: str | None) -> str:
+    return _(CHECK_WORDS[word]) if word in CHECK_WORDS else str(word)
+
+
 def method_word(method: str) -> str:
     """A method's name for a person (its id when it has none)."""
     return _(METHOD_WORDS[method]) if method in METHOD_WORDS else method

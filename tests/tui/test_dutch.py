@@ -84,7 +84,7 @@ async def test_an_erasure_and_its_toast_in_dutch(
         assert job.summary().startswith("gewist in 0.0 s, gemiddeld ")
         assert job.summary().endswith(", certificaat WS-2026-000001")
         toasts = [(n.title, n.message) for n in app._notifications]
-        assert any(t == "Wissing klaar" and "gewist met zero" in m for t, m in toasts), toasts
+        assert any(t == "Wissing klaar" and "gewist met nullen" in m for t, m in toasts), toasts
 
 
 async def test_quitting_during_an_erasure_asks_in_dutch(

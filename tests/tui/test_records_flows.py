@@ -62,7 +62,7 @@ async def test_register_with_a_new_customer_from_the_picker(make_app, store, env
         watcher.attach(disk("/dev/sdb", "WD-NEW-2"))
         await pilot.pause()
         await pilot.press("a")  # abandoned disk
-        await pilot.press("f4")
+        await pilot.press("f3")
         await pilot.press(*"Nieuwe Klant")
         await pilot.press("enter")  # nothing found: "+ new customer: Nieuwe Klant" is highlighted
         assert isinstance(app.screen, CustomerForm)
@@ -99,7 +99,7 @@ async def test_register_abandoned_disk_by_label_validates_every_field(make_app, 
             "serial": "type the serial from the label",
             "model": "type the model from the label",
             "capacity": "not a capacity: 'lots' (examples: 500GB, 2TB, 1TiB, 4096)",
-            "customer": "pick a customer (F4), or add a new one there",
+            "customer": "pick a customer (F3), or add a new one there",
             "started": "not a date: '25-11-2026' (use YYYY-MM-DD)",
         }
         for name, value in (

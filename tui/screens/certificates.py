@@ -116,9 +116,9 @@ class CertificatesScreen(Screen[None]):
         if error:
             self.notify(f"{path}\n{error}", title=_("Could not open or print the PDF"), severity="warning", timeout=20)
         elif then == "open":
-            self.notify(str(path), title=_("Opened"))
+            self.notify(_("Written to {path}, and opened in the PDF viewer.").format(path=path), title=_("Opened"))
         else:
-            self.notify(str(path), title=_("Sent to the printer"))
+            self.notify(_("Written to {path}, and sent to the printer.").format(path=path), title=_("Printing"))
 
     def action_open_pdf(self) -> None:
         self._with_pdf("open")
@@ -140,10 +140,11 @@ class CertificatesScreen(Screen[None]):
             return result.status if result.error is None else f"{result.status}: {result.error}"
 
         def done(status: str) -> None:
+            title = _("Certificate {number}").format(number=cert.number)
             if status == "sent":
-                self.notify(status, title=_("Certificate {number}").format(number=cert.number))
+                self.notify(_("sent to the customer"), title=title)
             else:
-                self.notify(status, title=_("Certificate {number}").format(number=cert.number), severity="error")
+                self.notify(status, title=title, severity="error")
             self.wapp.changed()
 
         self.notify(_("sending certificate {number}...").format(number=cert.number))

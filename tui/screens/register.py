@@ -49,7 +49,7 @@ class RegisterScreen(FormScreen[int | None]):
     BINDINGS = [
         Binding("escape", "cancel", K_("Cancel")),
         Binding("ctrl+s", "submit", K_("Register")),
-        Binding("f4", "pick_customer", K_("Pick customer")),
+        Binding("f3", "pick_customer", K_("Pick customer")),  # F3: Customers, as everywhere,
     ]
 
     def __init__(self, kind: str, detected: DetectedDrive | None) -> None:
@@ -82,7 +82,7 @@ class RegisterScreen(FormScreen[int | None]):
                 yield from self._label_fields()
                 return
             yield Field(
-                _("Customer (F4 to pick, or type an id)"),
+                _("Customer (F3 to pick, or type an id)"),
                 Input(placeholder=_("customer id"), id="customer"),
                 name="customer",
             )
@@ -108,7 +108,7 @@ class RegisterScreen(FormScreen[int | None]):
             yield Field(_("Media"), Select(media, value="unknown", allow_blank=False, id="media"), name="media")
         with Horizontal(classes="pair"):
             yield Field(
-                _("Customer (F4 to pick, or an id)"),
+                _("Customer (F3 to pick, or an id)"),
                 Input(placeholder=_("customer id"), id="customer"),
                 name="customer",
             )
@@ -198,9 +198,9 @@ class RegisterScreen(FormScreen[int | None]):
             kind = str(self.query_one("#kind", Select).value)
         customer_text = self._value("customer")
         if not customer_text:
-            errors["customer"] = _("pick a customer (F4), or add a new one there")
+            errors["customer"] = _("pick a customer (F3), or add a new one there")
         elif not customer_text.isdigit():
-            errors["customer"] = _("a customer id is a number (F4 to search)")
+            errors["customer"] = _("a customer id is a number (F3 to search)")
         job = self._value("job") or None
         if kind == "backup" and not job:
             errors["job"] = _("a backup needs the repair job reference")

@@ -8,15 +8,20 @@ undone). Their Dutch is in wipestation's catalog under click's own msgids (click
 that `scripts/catalog` keeps them; a click release that rewords one leaves that line in English, and
 `tests/test_i18n.py` reads a few of them through the real CLI.
 
-Left in English on purpose: the help pages (`--help`) but their first word. Click builds an option's
-help text when the command is declared, before the language is known, and the commands' own help is
-English.
+Left in English on purpose: the help pages (`--help`), whole, "Usage:" included (`english_help`). Click
+builds an option's help text when the command is declared, before the language is known, the commands'
+own help is English, and so is the command reference (docs/, interface.md): a page in one language, the
+one its reference is in, rather than a Dutch first word over English text. A usage error stays Dutch.
 """
 
 from __future__ import annotations
 
+import functools
 import gettext
 import importlib
+from collections.abc import Callable
+
+import click
 
 from wipestation import i18n
 from wipestation.i18n import N_, NP_
@@ -55,10 +60,27 @@ CLICK_PLURALS = (
 
 
 def use_our_language() -> None:
-    """Click's modules translate through `wipestation.i18n` from now on (idempotent)."""
+    """Click's modules translate through `wipestation.i18n` from now on (idempotent); the help pages are
+    English whole."""
+    if not getattr(click.Command.get_help, "_english", False):
+        click.Command.get_help = english_help(click.Command.get_help)  # type: ignore[method-assign]
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
         if getattr(module, "_", None) is gettext.gettext:
             module._ = i18n._  # type: ignore[attr-defined]
         if getattr(module, "ngettext", None) is gettext.ngettext:
             module.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
+def english_help(
+    get_help: Callable[[click.Command, click.Context], str],
+) -> Callable[[click.Command, click.Context], str]:
+    """`Command.get_help`, made in English (its "Usage:" too)."""
+
+    @functools.wraps(get_help)
+    def wrapped(self: click.Command, ctx: click.Context) -> str:
+        with i18n.english():
+            return get_help(self, ctx)
+
+    wrapped._english = True  # type: ignore[attr-defined]
+    return wrapped

@@ -21,7 +21,8 @@ from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
 from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access
-from wipestation.i18n import N_, _, ngettext, shown
+from wipestation.history import OUTCOME_WORDS
+from wipestation.i18n import N_, _, check_word, method_word, ngettext, shown
 
 # The engine's phases, as the progress line names them.
 PHASES = {"write": N_("write"), "verify": N_("verify"), "firmware": N_("firmware")}
@@ -156,19 +157,21 @@ def _report(result: ErasureResult, as_json: bool) -> None:
                 "erasure {id}: {outcome} ({method}, {category}); {written} bytes written, verify {mode}: {result}"
             ).format(
                 id=result.erasure_id,
-                outcome=result.outcome,
-                method=result.method,
+                outcome=_(OUTCOME_WORDS.get(result.outcome, result.outcome)),
+                method=method_word(result.method),
                 category=result.nist_category,
                 written=result.bytes_written,
-                mode=result.verify_mode,
-                result=result.verify_result,
+                mode=check_word(result.verify_mode),
+                result=check_word(result.verify_result),
             )
         )
         if result.bad_ranges:
             click.echo(_("bad ranges: {ranges}").format(ranges=[list(r) for r in result.bad_ranges[:10]]))
         if result.health:
             click.echo(
-                _("drive health: {health} (wipestation pool, wipestation health DEV)").format(health=result.health)
+                _("drive health: {health} (wipestation pool, wipestation health DEV)").format(
+                    health=check_word(result.health)
+                )
             )
         if result.certificate:
             click.echo(_("certificate: {number}").format(number=result.certificate))

@@ -58,7 +58,8 @@ def _detail(r: dict[str, Any]) -> list[str]:
         (
             _head(_("drive"))
             + f"{d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
-            f"  {d['bus'] or ''} {d['media'] or ''}"
+            + "  "
+            + " ".join(x for x in (d["bus"], d["media"]) if x and x != "unknown")  # not "unknown unknown"
         ).rstrip(),
         _head(_("customer")) + f"{r['customer_id']}   " + _("job {job}").format(job=r["job"] or "-")
         if r["customer_id"] is not None

@@ -45,7 +45,7 @@ from wipestation.erasure.job import (
 from wipestation.erasure.patterns import PatternFiller
 from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
 from wipestation.errors import SafetyRefusal
-from wipestation.i18n import _
+from wipestation.i18n import N_, Phrase, _
 
 __all__ = [
     "CHUNK",
@@ -204,10 +204,10 @@ class OverwriteEngine:
         except _Stop:
             self._stop_sync(dev, st)
             result.outcome = "interrupted"
-            result.error = "stopped on request (signal)"
+            result.error = Phrase(N_("stopped on request (signal)"))
         except Gone as exc:
             result.outcome = "interrupted"
-            result.error = f"the device disappeared: {exc}"
+            result.error = Phrase(N_("the device disappeared: {error}"), error=str(exc))
         finally:
             for buf in (zeros, scratch, *buffers):
                 buf.close()
