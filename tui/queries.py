@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -66,6 +67,7 @@ class DriveRow:
     due: bool
     protected: bool
     brief: str = ""  # the status for a narrow screen, what matters first ("1 day overdue: backup of ...")
+    not_due: bool = False  # a backup neither due nor being erased: the core refuses to erase it
 
     @property
     def short_status(self) -> str:
@@ -74,7 +76,7 @@ class DriveRow:
 
 def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRow:
     ident = detected.identity
-    base = {
+    base: dict[str, Any] = {
         "device": ident.device or "?",
         "serial": ident.serial,
         "model": " ".join(x for x in (ident.vendor, ident.model) if x) or "?",
@@ -98,7 +100,17 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
         what = _("shop backup drive, available") if shop else _("customer disk, no open record")
         return DriveRow(**base, status=what, tone="known", record_id=None, due=False, protected=False)
     status, tone, is_due, brief = _record_status(record)
-    return DriveRow(**base, status=status, tone=tone, record_id=record.id, due=is_due, protected=False, brief=brief)
+    not_due = record.kind == "backup" and not is_due and record.stored_state is not CustodyState.ERASING
+    return DriveRow(
+        **base,
+        status=status,
+        tone=tone,
+        record_id=record.id,
+        due=is_due,
+        protected=False,
+        brief=brief,
+        not_due=not_due,
+    )
 
 
 OWNERS = {"backup": N_("backup of {name} (customer {id})"), "abandoned": N_("abandoned disk of {name} (customer {id})")}

@@ -12,15 +12,17 @@ from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
+from textual.content import Content
 from textual.widgets._footer import FooterKey
 
-from tests.tui.conftest import FakeDriveSource, FakeEraser, add_customers, disk
+from tests.tui.conftest import FakeDriveSource, FakeEraser, FakeWatcher, add_customers, disk
 from tests.tui.test_keys_layout import due_backups, ready
 from tests.tui.test_record_history import DRIVE, _erasure
 from tui.screens.dashboard import DashboardScreen
 from wipestation import custody, i18n
 from wipestation.customers import anonymise_customer
 from wipestation.i18n import N_, Phrase
+from wipestation.identity import DriveIdentity
 
 ROOT = Phrase(N_("holds the root file system / (on {name})"), name="nvme0n1")  # as protection.py says it
 PO = Path(i18n.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "wipestation.po"
@@ -39,9 +41,9 @@ def known_english() -> list[str]:
     for message in catalog:
         if not message.id or not message.string:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        dutch = " ".join(strings)
+        ids = [str(x) for x in message.id] if isinstance(message.id, (tuple, list)) else [str(message.id)]
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        dutch = " ".join(str(x) for x in strings)
         for text in ids:
             for piece in re.split(r"\{[^}]*\}|\n|\[/?[a-z]+\]", text):
                 piece = piece.strip(" .,:;()'\"-—")
@@ -131,3 +133,58 @@ async def test_every_screen_at_80x24_in_dutch(
         await pilot.press("escape", "f1")
         await ready(app, pilot)
     assert ids
+
+
+async def test_the_dialogs_toasts_and_refusals_at_80x24_in_dutch(
+    dutch: None, make_app, store, env, drive_source: FakeDriveSource, watcher: FakeWatcher
+) -> None:
+    """The erase and registration dialogs fit and are Dutch; a due drive's toast shows its key in bold,
+    not as markup; erasing a backup that is not due is refused before the dialog (no serial typed)."""
+    due_backups(store, env, 1)
+    (cid,) = add_customers(store, env, "Nog Niet")
+    with store.begin() as s:
+        reg = custody.Registration(cid, "JOB-NOW", env.today())
+        custody.register_backup(s, env, DriveIdentity(serial="NOTDUE-1"), reg)
+    drive_source.drives.append(disk("/dev/sdb", "NOTDUE-1"))
+    drive_source.drives.append(disk("/dev/sdc", "NIEUW-0001"))
+    seen: dict[str, list[str]] = {}
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        # the cursor on the not-due drive (the first row): e is refused at once, saying what to do
+        screen.drives_table.move_cursor(row=0)
+        await pilot.press("e")
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, DashboardScreen)  # no dialog: no serial typed for nothing
+        (refusal,) = list(app._notifications)
+        assert refusal.title == "NOTDUE-1 is nog niet aan de beurt"
+        assert "Enter opent het dossier, d legt het verzoek vast" in refusal.message
+        app.clear_notifications()
+        # a due drive plugged in: its toast has the key in bold, no "[b]" on the screen
+        watcher.attach(disk("/dev/sdd", "DUE-0000"))
+        await pilot.pause(0.3)
+        (toast,) = [n for n in app._notifications if "DUE-0000" in n.message]
+        shown_text = Content.from_markup(toast.message).plain if toast.markup else toast.message
+        assert "Druk op e" in shown_text and "[b]" not in shown_text, shown_text
+        look(app, "dashboard with a toast", seen)
+        app.clear_notifications()
+        await pilot.pause()
+        # the erase dialog of the due drive
+        screen.drives_table.move_cursor(row=screen.drives_table.get_row_index("/dev/sdd"))
+        await pilot.press("e")
+        await ready(app, pilot)
+        assert not isinstance(app.screen, DashboardScreen)
+        look(app, "erase dialog", seen)
+        await pilot.press("escape")
+        await pilot.pause()
+        # registering the new drive as a backup, and a disk by its label
+        screen.drives_table.move_cursor(row=screen.drives_table.get_row_index("/dev/sdc"))
+        for key, name in (("r", "register backup"), ("l", "register by label")):
+            await pilot.press(key)
+            await ready(app, pilot)
+            assert not isinstance(app.screen, DashboardScreen), name
+            look(app, name, seen)
+            await pilot.press("escape")
+            await pilot.pause()

@@ -283,6 +283,17 @@ class DashboardScreen(DrivesPaneScreen):
         if self.wapp.running_job_for(row.device) is not None:
             self.notify(_("An erasure is already running on {device}.").format(device=row.device), severity="warning")
             return
+        if row.not_due:  # refused here, before the serial is typed (the core would refuse it after)
+            self.notify(
+                _(
+                    "Record {id} is not due: {status}. If the customer asked for deletion: Enter opens the "
+                    "record, d records the request; then e erases the drive."
+                ).format(id=row.record_id, status=row.status),
+                title=_("{serial} is not due").format(serial=row.serial),
+                severity="warning",
+                timeout=20,
+            )
+            return
         eraser = self.wapp.services.eraser
         if eraser is None:
             self.notify(_("No erasure engine is available."), severity="error")

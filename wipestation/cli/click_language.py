@@ -63,7 +63,7 @@ def use_our_language() -> None:
     """Click's modules translate through `wipestation.i18n` from now on (idempotent); the help pages are
     English whole."""
     if not getattr(click.Command.get_help, "_english", False):
-        click.Command.get_help = english_help(click.Command.get_help)  # type: ignore[method-assign]
+        click.Command.get_help = english_help(click.Command.get_help)  # type: ignore[method-assign,assignment]
     for name in CLICK_MODULES:
         module = importlib.import_module(name)
         if getattr(module, "_", None) is gettext.gettext:
