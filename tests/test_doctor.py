@@ -100,7 +100,7 @@ def _with(cli: Cli, **changes: Any) -> Cli:
             {"installed_version": lambda name: "99.0" if name == "cryptography" else locked_versions().get(name)},
             "PROBLEM  libraries: 1 not as tested, installed (tested): cryptography 99.0 ("
             + locked_versions()["cryptography"]
-            + ") -> install the dependencies from requirements/app.lock (README: Install in the shop)",
+            + ") -> install the dependencies from requirements/app.lock (docs/install.md)",
         ),
     ],
 )

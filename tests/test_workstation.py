@@ -272,5 +272,5 @@ def test_setup_says_when_the_libraries_are_not_those_tested(shop: Cli, tmp_path:
     notes = [line for line in second.stdout.splitlines() if "libraries" in line]
     assert notes == [
         f"note: libraries: 1 not as tested, installed (tested): pyhanko 0.1 ({locked_versions()['pyhanko']}) -> "
-        "install the dependencies from requirements/app.lock (README: Install in the shop)"
+        "install the dependencies from requirements/app.lock (docs/install.md)"
     ]

@@ -104,6 +104,7 @@ class CoreEraseBackend:
             verify=request.verify,
             confirm_serial=request.serial,
             via="console",
+            restart=request.restart,
         )
         result = run_erasure(services, order, on_progress=progress, should_stop=should_stop)
         note = _after_note(result)

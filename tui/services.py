@@ -31,6 +31,7 @@ class EraseRequest:
     serial: str  # the serial the technician typed and that the engine must find again
     method: str
     verify: str = "full"  # full / sample / none
+    restart: bool = False  # start over instead of resuming the drive's interrupted erasure
 
 
 @dataclass(frozen=True)

@@ -389,7 +389,7 @@ def check_dependencies(system: System) -> Finding:
             count=len(other),
             which=", ".join(other),
         ),
-        Phrase(N_("install the dependencies from requirements/app.lock (README: Install in the shop)")),
+        Phrase(N_("install the dependencies from requirements/app.lock (docs/install.md)")),
     )
 
 

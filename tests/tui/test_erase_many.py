@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Checkbox, Input, OptionList, Static
 
 from tests.tui.conftest import FakeEraser, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
@@ -153,3 +153,37 @@ async def test_many_dialog_says_per_drive_whether_it_resumes(make_app, store, en
         second = str(app.screen.query_one("#resume-1", Static).content)
         assert first == f"This erasure will resume erasure {erasure_id} at 4.0 GB of 8.0 GB."
         assert second == "This erasure starts from the first byte (nothing to resume)."
+
+
+async def test_erase_dialog_offers_starting_over_as_a_choice(make_app, store, env, drive_source, eraser) -> None:
+    """Resuming is the default; starting over is a checkbox in the dialog (not a CLI flag to quote), shown
+    only when the chosen method would resume, and it reaches the engine's order."""
+    _interrupted(store, env, "RES-654321", 8 * GB, 2 * GB)
+    drive_source.drives.append(disk("/dev/sdb", "RES-654321", size=8 * GB))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("e")
+        assert isinstance(app.screen, EraseScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        box = app.screen.query_one("#restart", Checkbox)
+        assert box.display and not box.value
+        assert "--restart" not in str(app.screen.query_one("#erase-resume", Static).content)
+        option_list = app.screen.query_one("#method", OptionList)
+        names = [m.name for m in app.screen.methods]
+        option_list.highlighted = names.index("random")  # would not resume: no choice to make
+        await pilot.pause()
+        assert not box.display
+        option_list.highlighted = names.index("zero")
+        await pilot.pause()
+        assert box.display
+        box.value = True
+        await pilot.pause()
+        assert "starts from the first byte" in str(app.screen.query_one("#erase-resume", Static).content)
+        app.screen.query_one("#confirm", Input).value = "RES-654321"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert [(c.method, c.restart) for c in eraser.calls] == [("zero", True)]

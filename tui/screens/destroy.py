@@ -14,7 +14,7 @@ from textual.widgets import Input, Label, Select, SelectionList
 
 from tui.queries import due_rows
 from tui.screens.form import FormScreen
-from tui.texts import K_, _, ngettext
+from tui.texts import K_, _, method_word, ngettext
 from tui.widgets import Field
 from wipestation.destruction import METHODS, DestructionRequest, destroy, parse_level
 from wipestation.errors import WipestationError
@@ -52,7 +52,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
             yield Field(_("Disks (space to select)"), SelectionList[int](*choices, id="records"), name="records")
             yield Field(
                 _("Method"),
-                Select([(m, m) for m in METHODS], value="shred", allow_blank=False, id="method"),
+                Select([(method_word(m), m) for m in METHODS], value="shred", allow_blank=False, id="method"),
                 name="method",
             )
             yield Field(

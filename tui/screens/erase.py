@@ -9,18 +9,18 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tui.queries import DriveRow
 from tui.screens.form import FormScreen
 from tui.services import EraseRequest
-from tui.texts import K_, N_, _, ngettext
+from tui.texts import K_, N_, _, method_word, ngettext
 from tui.widgets import Field
 from wipestation.devices import DetectedDrive
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.run import NOT_PROBED, MethodOffer
-from wipestation.erasure.service import ResumePoint, resume_point, resume_preview
+from wipestation.erasure.service import ResumePoint, resume_point, resume_preview, resume_refusal
 from wipestation.errors import WipestationError
 from wipestation.i18n import shown
 
@@ -42,6 +42,14 @@ def read_resume_points(sessions: sessionmaker[Session], serials: list[str]) -> d
     """Each drive's interrupted erasure (a read, in a worker)."""
     with sessions.begin() as session:
         return {serial: resume_point(session, serial) for serial in serials}
+
+
+def _resumes(point: ResumePoint, method: str, capacity: int) -> bool:
+    """Whether erasing with `method` would resume the drive's interrupted erasure `point`."""
+    try:
+        return resume_refusal(point, get_method(method), capacity) is None
+    except WipestationError:
+        return False
 
 
 def resume_text(point: ResumePoint | None, method: str | None, capacity: int) -> str:
@@ -80,6 +88,9 @@ class EraseScreen(FormScreen[EraseRequest | None]):
             yield Label(_("Erase {device}").format(device=r.device), classes="dialog-title")
             yield Static(f"{r.serial}  {r.model}  {r.capacity}\n{r.status}", id="erase-drive")
             yield Static("", id="erase-resume")
+            # shown only when the chosen method would resume the drive's interrupted erasure: the choice
+            # the command line makes with --restart
+            yield Checkbox(_("Start over from the first byte instead"), id="restart")
             options = _options(self.methods)
             yield Field(_("Method (NIST SP 800-88 category)"), OptionList(*options, id="method"), name="method")
             verify = [(_(label), value) for label, value in VERIFY_CHOICES]
@@ -94,6 +105,7 @@ class EraseScreen(FormScreen[EraseRequest | None]):
                 yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
+        self.query_one("#restart", Checkbox).display = False  # until an interrupted erasure would resume
         self._preselect(self.methods)
         self.query_one("#confirm", Input).focus()
         if self.probe is not None:
@@ -121,7 +133,18 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         index = option_list.highlighted
         method = self.methods[index].name if index is not None and index < len(self.methods) else None
         capacity = self.detected.identity.capacity_bytes or 0
-        self.query_one("#erase-resume", Static).update(resume_text(self._resume, method, capacity))
+        restart = self.query_one("#restart", Checkbox)
+        resumable = self._resume is not None and method is not None and _resumes(self._resume, method, capacity)
+        restart.display = resumable
+        if not resumable:
+            restart.value = False
+        text = resume_text(self._resume, method, capacity)
+        if resumable and restart.value:
+            text = _("This erasure starts from the first byte (you chose to start over).")
+        self.query_one("#erase-resume", Static).update(text)
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        self._show_resume()
 
     def on_option_list_option_highlighted(self, _event: OptionList.OptionHighlighted) -> None:
         if self.is_mounted:
@@ -189,14 +212,17 @@ class EraseScreen(FormScreen[EraseRequest | None]):
         if not ok or chosen is None:
             return
         verify = str(self.query_one("#verify", Select).value)
-        self.dismiss(EraseRequest(self.row.device, self.row.serial, chosen.name, verify))
+        restart = self.query_one("#restart", Checkbox)
+        self.dismiss(
+            EraseRequest(self.row.device, self.row.serial, chosen.name, verify, restart.display and restart.value)
+        )
 
 
 def _options(methods: list[MethodOffer]) -> list[Option]:
     options = []
     for m in methods:
         passes = ngettext("{n} pass", "{n} passes", m.passes).format(n=m.passes)
-        text = f"{m.name:<20} {m.nist_category:<6} {passes}"
+        text = f"{method_word(m.name):<24} {m.nist_category:<6} {passes}"
         if m.reason == NOT_PROBED:
             text += "  " + _("(asking the drive…)")
         elif not m.supported:
