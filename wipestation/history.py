@@ -15,6 +15,9 @@ from wipestation.models import Certificate, Erasure, ErasureOutcome
 from wipestation.units import format_capacity
 
 RESTART_HINT = N_("`--restart` starts over")
+INTERRUPTED_WARNING = N_(
+    "the last erasure ({id}, {method}) was interrupted at {position}: `erase` with the same method resumes it; {hint}"
+)
 # An erasure's outcome as the history lines show it (the JSON keeps the stored word).
 OUTCOME_WORDS = {
     "running": N_("running"),
@@ -84,10 +87,7 @@ def last_attempt_warning(entries: list[dict[str, Any]]) -> str | None:
     last = entries[-1]
     if last["outcome"] == ErasureOutcome.INTERRUPTED.value:
         return Phrase(
-            N_(
-                "the last erasure ({id}, {method}) was interrupted at {position}: "
-                "`erase` with the same method resumes it; {hint}"
-            ),
+            INTERRUPTED_WARNING,
             id=last["erasure_id"],
             method=last["method"],
             position=position_text(last),

@@ -17,8 +17,8 @@ from tui.texts import K_, N_, _, event_word, kind_word, local_time, localise_bin
 from tui.widgets import FittingFooter, status_word
 from wipestation import custody, views
 from wipestation.errors import WipestationError
-from wipestation.history import position_text
-from wipestation.i18n import shown
+from wipestation.history import INTERRUPTED_WARNING, position_text
+from wipestation.i18n import Phrase, shown
 from wipestation.retention import days_text
 from wipestation.units import format_capacity
 from wipestation.views import CertificateView, RecordDetail, RecordView
@@ -291,11 +291,24 @@ def _describe(detail: RecordDetail) -> str:
     if r.seal_number:
         lines.append(_head(N_("Seal")) + e(r.seal_number))
     if detail.last_erasure_warning:
-        lines.append(_("[b]Warning[/b]") + f"   {e(shown(detail.last_erasure_warning))}")
+        lines.append(_("[b]Warning[/b]") + f"   {e(console_warning(detail.last_erasure_warning))}")
     return "\n".join(lines)
 
 
 CERTIFICATE_KINDS = {"erasure": N_("erasure"), "destruction": N_("destruction")}
+
+
+def console_warning(warning: str) -> str:
+    """The record's warning about its last erasure, in the console's terms: an interrupted one is
+    resumed by erasing the drive again (e), or started over by the erase dialog's choice, not by a
+    command-line flag."""
+    if isinstance(warning, Phrase) and warning.template == INTERRUPTED_WARNING:
+        v = warning.values
+        return _(
+            "the last erasure ({id}, {method}) was interrupted at {position}: erasing the drive again (e) "
+            "with the same method resumes it; the erase dialog can start over instead"
+        ).format(id=v["id"], method=method_word(str(v["method"])), position=shown(str(v["position"])))
+    return shown(warning)
 
 
 def certificate_cells(c: CertificateView, timezone: str) -> tuple[str, ...]:
