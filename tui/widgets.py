@@ -59,10 +59,15 @@ def format_rate(rate: float) -> str:
 
 
 def format_duration(seconds: float) -> str:
-    """h:mm:ss; under a minute in seconds with a tenth (a small drive's erasure is over in less than
-    a second, which h:mm:ss would call 0:00:00)."""
+    """How long a finished erasure took: h:mm:ss; under a minute in seconds with a tenth (a small
+    drive's erasure is over in less than a second, which h:mm:ss would call 0:00:00)."""
     if seconds < 60:
         return _("{seconds} s").format(seconds=f"{max(0.0, seconds):.1f}")
+    return format_clock(seconds)
+
+
+def format_clock(seconds: float) -> str:
+    """A running erasure's elapsed time, h:mm:ss (a ticking clock: no tenths)."""
     s = int(seconds)
     h, rest = divmod(s, 3600)
     m, sec = divmod(rest, 60)
@@ -165,7 +170,7 @@ class EraseJob:
             return status_word("starting" if self.status != "stopping" else "stopping")
         phase = _(PHASES[p.phase]) if p.phase in PHASES else p.phase
         stopping = "  " + _("stopping...") if self.status == "stopping" else ""
-        ran = f"  {format_duration(self.elapsed(self.now))}" if self.started_at is not None else ""
+        ran = f"  {format_clock(self.elapsed(self.now))}" if self.started_at is not None else ""
         step = _("pass {n}/{passes} {phase}").format(n=p.pass_number, passes=p.passes, phase=phase)
         return f"{step}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{ran}{stopping}"
 

@@ -51,7 +51,7 @@ def test_dashboard_with_erasures(
         await _settle(pilot)
         await pilot.press("e", *"DEMO-BK-0004", "enter")
         assert eraser.started.acquire(timeout=5)
-        await pilot.press("down", "e", *"DEMO-BK-0008", "enter")
+        await pilot.press("down", "down", "e", *"NEW-DRIVE-77", "enter")  # DEMO-BK-0008 is not due: refused
         assert eraser.started.acquire(timeout=5)
         await pilot.pause()
         pilot.app.cancel_erase(2)
