@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable
 from certificates.fonts import clean
 from certificates.sections import Row, Sections
 from certificates.texts import fmt_bytes, fmt_date, fmt_datetime, fmt_duration, fmt_int, fmt_percent, term
+from certificates.texts.stored import health_line, hpa_dco_line
 from wipestation.certify import ErasureFacts
 
 
@@ -55,7 +56,7 @@ def _erasure_rows(s: Sections, e: ErasureFacts) -> list[Row]:
         (s.t("erasure.nist_category"), s.with_note(s.v(e.nist_category), s.t_opt(f"nist.{e.nist_category}"))),
         (s.t("erasure.technique"), clean(technique(s, e))),
         (s.t("erasure.tool"), s.v(e.tool)),
-        (s.t("erasure.hpa_dco"), s.v(e.hpa_dco)),
+        (s.t("erasure.hpa_dco"), s.v(hpa_dco_line(e.hpa_dco, lang) if e.hpa_dco else None)),
         (s.t("erasure.not_written"), _not_written(s, e)),
         (s.t("erasure.started_at"), clean(fmt_datetime(e.started_at, tz, lang))),
         (s.t("erasure.ended_at"), clean(fmt_datetime(e.ended_at, tz, lang))),
@@ -63,7 +64,7 @@ def _erasure_rows(s: Sections, e: ErasureFacts) -> list[Row]:
         (s.t("erasure.bytes_written"), clean(fmt_bytes(e.bytes_written, lang))),
         (s.t("erasure.bytes_verified"), clean(fmt_bytes(e.bytes_verified, lang))),
         (s.t("erasure.errors"), clean(fmt_int(e.errors, lang))),
-        (s.t("erasure.health"), clean(e.health) if e.health else None),
+        (s.t("erasure.health"), clean(health_line(e.health, lang)) if e.health else None),
     ]
 
 

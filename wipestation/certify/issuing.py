@@ -332,6 +332,19 @@ def issue_erasure_certificate(
     )
 
 
+def prior_erasures(session: Session, drive_id: int) -> list[str]:
+    """The erasure certificates of the drive (one Drive row a serial), oldest first: of every
+    record, so a shop drive erased for the pool and then destroyed names its erasure too."""
+    return list(
+        session.execute(
+            select(Certificate.number)
+            .join(Erasure, Erasure.id == Certificate.erasure_id)
+            .where(Erasure.drive_id == drive_id)
+            .order_by(Certificate.id)
+        ).scalars()
+    )
+
+
 def issue_destruction_certificate(
     session: Session, env: Env, renderer: CertificateRenderer, destruction_id: int
 ) -> Certificate:
@@ -346,14 +359,9 @@ def issue_destruction_certificate(
         raise InvalidState(
             _("destruction {id} already has certificate {number}").format(id=destruction_id, number=existing.number)
         )
-    prior = session.execute(
-        select(Certificate.number)
-        .join(Erasure, Erasure.id == Certificate.erasure_id)
-        .where(Erasure.drive_id == destruction.drive_id, Erasure.record_id == destruction.record_id)
-        .order_by(Certificate.id.desc())
-    ).first()
     year, seq, number = next_number(session, env)
-    data = build_destruction_data(session, env, destruction, number, prior_erasure=prior[0] if prior else None)
+    prior = prior_erasures(session, destruction.drive_id)
+    data = build_destruction_data(session, env, destruction, number, prior_erasure=", ".join(prior) or None)
     record = session.get(CustodyRecord, destruction.record_id)
     return _store(
         session,

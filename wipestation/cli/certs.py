@@ -18,7 +18,7 @@ from wipestation.certify import CertificateRenderer, VerifyReport
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.destruction import METHODS, DestructionRequest, destroy
-from wipestation.errors import BadValue, ExitCode, WipestationError
+from wipestation.errors import BadUsage, BadValue, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
 from wipestation.i18n import N_, Phrase, _, shown
 from wipestation.models import Certificate
@@ -232,12 +232,25 @@ def _where_published(report: VerifyReport) -> str:
     return _("ask the shop that issued it for it")
 
 
+def _revocation_where(report: VerifyReport) -> str:
+    """Without the shop's records a revoked certificate still verifies: where to look it up."""
+    if report.verify_url and report.number:
+        return _("whether the shop revoked it can only be checked on the shop's page: {url}#{number}").format(
+            url=report.verify_url, number=report.number
+        )
+    issuer = report.data.get("issuer") if isinstance(report.data, dict) else None
+    contact = issuer.get("contact") if isinstance(issuer, dict) else None
+    return _("whether the shop revoked it can only be checked with the shop that issued it{contact}").format(
+        contact=f" ({' '.join(str(contact).split())})" if contact else ""
+    )
+
+
 def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRenderer:
     if fingerprint is None:
         return certificate_renderer(app)
     wanted = fingerprint.replace(":", "").replace(" ", "").strip().lower()
     if not re.fullmatch(r"[0-9a-f]{64}", wanted):
-        raise BadValue(
+        raise BadUsage(
             _("--fingerprint must be 64 hexadecimal digits (SHA-256), not '{text}'").format(text=fingerprint)
         )
     config = replace(app.config, certificates=replace(app.config.certificates, fingerprint=wanted))
@@ -253,10 +266,15 @@ def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRender
 def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bool, as_json: bool) -> None:
     """Check that FILE is a genuine, unchanged certificate of the shop. Creates nothing.
 
-    Exit 0 genuine; 1 changed, forged or revoked; 5 cannot be checked here (the shop's key is unknown:
-    give the fingerprint the shop publishes with --fingerprint)."""
+    Exit 0 genuine; 1 changed, forged or revoked; 2 usage: FILE does not exist or --fingerprint is not
+    a SHA-256; 5 cannot be checked here (the shop's key is unknown: give the fingerprint the shop
+    publishes with --fingerprint). Without the shop's records a revocation cannot be known: the
+    output says where the shop publishes it."""
+    renderer = _renderer_for(app, fingerprint)  # a malformed fingerprint is refused before the file is read
+    if not file.exists() and not file.is_symlink():
+        raise BadUsage(_("file not found: {path}").format(path=file))
     pdf = read_certificate_file(file)
-    report = _renderer_for(app, fingerprint).verify(pdf)
+    report = renderer.verify(pdf)
     problems = list(report.problems)
     store = StoreCheck(False, note="--offline") if offline else _check_store(app, report)
     if store.problem:
@@ -299,6 +317,7 @@ def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bo
     lines = [authentic.format(file=file, number=report.number)]
     if not store.checked:
         lines.append(_("not checked against the shop's records ({why})").format(why=store.note))
+        lines.append(_revocation_where(report))
     emit(result, as_json, lines)
 
 
