@@ -192,4 +192,5 @@ def shop_reason_line(text: str, lang: str) -> str:
     m = re.fullmatch(r"health: (.+)", text)
     if lang == "en" or not m:
         return text
-    return "gezondheid: " + "; ".join(_translate(r, _REASON_RULES, lang) or _WHY_NL.get(r, r) for r in m.group(1).split("; "))
+    reasons = m.group(1).split("; ")
+    return "gezondheid: " + "; ".join(_translate(r, _REASON_RULES, lang) or _WHY_NL.get(r, r) for r in reasons)

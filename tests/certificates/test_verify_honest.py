@@ -86,7 +86,19 @@ def test_with_the_published_fingerprint_it_is_genuine_and_not_checked_against_re
     assert result.returncode == 0, result.stderr
     assert "authentic certificate WS-2026-000042" in result.stdout
     assert "not checked against the shop's records" in result.stdout
+    # a revoked certificate verifies the same here: the output says where a revocation is known
+    assert (
+        f"whether the shop revoked it can only be checked on the shop's page: {VERIFY_URL}#WS-2026-000042"
+        in result.stdout
+    )
     assert _files(home) == []
+
+
+def test_on_the_customers_machine_a_missing_file_is_usage_exit_2_one_line(tmp_path: Path) -> None:
+    env, _home = _customer_machine(tmp_path)
+    result = _run(env, "certificate", "verify", str(tmp_path / "nothing.pdf"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: file not found: {tmp_path / 'nothing.pdf'}"]
 
 
 def test_a_changed_file_is_exit_1_even_without_the_key(tmp_path: Path, genuine: Path) -> None:
@@ -115,7 +127,7 @@ def test_a_certificate_of_another_key_is_exit_1_with_the_fingerprint(
 def test_a_malformed_fingerprint_is_one_line(tmp_path: Path, genuine: Path) -> None:
     env, _ = _customer_machine(tmp_path)
     result = _run(env, "certificate", "verify", str(genuine), "--fingerprint", "abc")
-    assert result.returncode == 1
+    assert result.returncode == 2  # usage
     assert result.stderr.strip().splitlines() == [
         "error: --fingerprint must be 64 hexadecimal digits (SHA-256), not 'abc'"
     ]

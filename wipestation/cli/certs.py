@@ -18,7 +18,7 @@ from wipestation.certify import CertificateRenderer, VerifyReport
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.destruction import METHODS, DestructionRequest, destroy
-from wipestation.errors import BadUsage, BadValue, ExitCode, WipestationError
+from wipestation.errors import BadUsage, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
 from wipestation.i18n import N_, Phrase, _, shown
 from wipestation.models import Certificate
