@@ -10,7 +10,7 @@ from certificates.render import load_logo, render_unsigned
 from certificates.signing import PdfSigner
 from certificates.texts import t
 from certificates.verification import verify_pdf
-from wipestation.certify import LANGUAGES, CertificateData, VerifyReport
+from wipestation.certify import LANGUAGES, CertificateData, VerifyReport, require_shop
 from wipestation.config import Config
 from wipestation.errors import BadValue
 from wipestation.i18n import _
@@ -26,6 +26,11 @@ class PdfCertificateRenderer:
         self._logo: Any = None
 
     def prepare(self) -> None:
+        """Ready to sign: the shop is configured and its key loads (an erasure asks before it writes)."""
+        require_shop(self.config)
+        self._load()
+
+    def _load(self) -> None:
         if self._signer is None:
             if self._shop is None:
                 self._shop = load_shop_key(self.config)
@@ -33,7 +38,7 @@ class PdfCertificateRenderer:
 
     @property
     def fingerprint(self) -> str:
-        self.prepare()
+        self._load()
         assert self._shop is not None
         return self._shop.fingerprint
 

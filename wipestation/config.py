@@ -30,11 +30,18 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class ShopConfig:
-    name: str = "SOMCOM"
-    address: str = "Europaweg Noord 5, 9403 BC Assen"
+    """`[shop]`: the name, address and contact every certificate carries. No defaults: without a
+    `[shop]` name no certificate is issued (another shop's details must never be on a document)."""
+
+    name: str = ""
+    address: str = ""
     kvk: str = ""  # chamber of commerce number
-    contact: str = "info@somcom.nl, 0592-308260"
+    contact: str = ""
     logo: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.name.strip())
 
 
 @dataclass(frozen=True)

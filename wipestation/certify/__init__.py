@@ -44,7 +44,9 @@ from wipestation.certify.issuing import (
     build_erasure_data,
     issue_destruction_certificate,
     issue_erasure_certificate,
+    prior_erasures,
     protection_class,
+    require_shop,
 )
 from wipestation.certify.numbering import (
     format_number,
@@ -103,8 +105,10 @@ __all__ = [
     "load_renderer",
     "next_number",
     "parse_qr_payload",
+    "prior_erasures",
     "protection_class",
     "qr_payload",
+    "require_shop",
     "stored_hashes",
     "stored_record_problem",
 ]
