@@ -21,9 +21,7 @@ from wipestation.identity import DriveIdentity
 
 # The demo's own invented shop: its certificates name it when the configuration has no [shop] (a
 # real shop's name never stands in for it).
-DEMO_SHOP = ShopConfig(
-    name="Demowinkel (voorbeeld)", address="Proefstraat 1, Fictiedorp", contact="demo@example.nl"
-)
+DEMO_SHOP = ShopConfig(name="Demowinkel (voorbeeld)", address="Proefstraat 1, Fictiedorp", contact="demo@example.nl")
 
 # Invented names; e-mail addresses under example.nl (reserved), phone numbers from a fictional range.
 DEMO_CUSTOMERS: tuple[CustomerInput, ...] = (
