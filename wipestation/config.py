@@ -22,6 +22,11 @@ from wipestation.i18n import _
 APP_NAME = "wipestation"
 
 
+def default_db_url(config: Config) -> str:
+    """The shop's SQLite database in its data folder (`--db` or WIPESTATION_DB for another)."""
+    return f"sqlite:///{config.data_dir / 'wipestation.sqlite3'}"
+
+
 def default_data_dir() -> Path:
     """Where the SQLite file, keys and evidence live unless configured otherwise."""
     env = os.environ.get("WIPESTATION_DATA_DIR")

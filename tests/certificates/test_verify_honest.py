@@ -162,3 +162,22 @@ def test_a_revoked_certificate_is_exit_1_with_the_reason(cli: Cli, shop: Shop, t
     assert again.exit_code == 1 and "revoked already" in again.stderr
     events = cli.sql("SELECT action, after FROM audit_events WHERE action = 'certificate.revoked'")
     assert len(events) == 1
+
+
+def test_verify_on_the_customers_machine_loads_no_store_no_layout_and_no_signer(
+    tmp_path: Path, genuine: Path, renderer: PdfCertificateRenderer
+) -> None:
+    """What makes it start fast (bench/cert_bench.py measures it): no SQLAlchemy, no reportlab, no
+    pyHanko signer or HTTP client is imported to check a file."""
+    env, _home = _customer_machine(tmp_path)
+    code = (
+        "import sys\nfrom wipestation.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'reportlab', 'aiohttp')"
+        " or m.startswith('pyhanko.sign'))\n"
+        "print(code, heavy, file=sys.stderr)\n"
+    )
+    args = ["certificate", "verify", str(genuine), "--fingerprint", renderer.fingerprint]
+    done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False)
+    assert "authentic certificate WS-2026-000042" in done.stdout, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "0 []"

@@ -27,11 +27,11 @@ from wipestation.certify.data import (
     Issuer,
 )
 from wipestation.certify.numbering import next_number
-from wipestation.certify.renderer import CertificateRenderer
+from wipestation.certify.renderer import CertificateRenderer, require_shop
 from wipestation.config import Config
 from wipestation.custody import effective_due
 from wipestation.env import Env
-from wipestation.errors import ConfigError, InvalidState, NotFound
+from wipestation.errors import InvalidState, NotFound
 from wipestation.i18n import _
 from wipestation.models import (
     Certificate,
@@ -46,18 +46,6 @@ from wipestation.models import (
     ErasureOutcome,
 )
 from wipestation.vendors import manufacturer
-
-
-def require_shop(config: Config) -> None:
-    """Refuse to issue a certificate without a `[shop]` name: a document names the shop that issued
-    it, and no other shop's name may stand in for it (checked before an erasure writes anything)."""
-    if not config.shop.configured:
-        raise ConfigError(
-            _(
-                "the shop is not configured: add a [shop] section with name, address and contact to the "
-                "configuration; no certificate is issued without it"
-            )
-        )
 
 
 def _issuer(config: Config) -> Issuer:
