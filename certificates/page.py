@@ -200,7 +200,7 @@ def _draw_footer(canvas: Canvas, ctx: PageContext, page: int) -> None:
 TOTAL_FORM = "certificate-page-total"
 
 
-class PageCountCanvas(Canvas):
+class PageCountCanvas(Canvas):  # type: ignore[misc]
     """A canvas that draws the page total into the footer's form once every page is laid out."""
 
     def save(self) -> None:

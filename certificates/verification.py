@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,11 +124,15 @@ def embedded_signatures(reader: PdfFileReader) -> list[EmbeddedSignature]:
         infos = data["signer_infos"]
         if len(infos) != 1:
             raise ValueError("a signature container does not have exactly one signer")
-        out.append(EmbeddedSignature(byte_range, raw, data, infos[0]))  # type: ignore[arg-type]
+        out.append(EmbeddedSignature(byte_range, raw, data, infos[0]))
     return sorted(out, key=lambda sig: sig.byte_range[2] + sig.byte_range[3])
 
 
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 
 
 def _hash(name: str) -> hashes.HashAlgorithm:

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.certify import CertificateRenderer, issue_destruction_certificate
 from wipestation.custody import effective_due, find_record, mark_destroyed
-from wipestation.destruction_levels import METHODS, LevelCheck, check_reach
+from wipestation.destruction_levels import METHODS as METHODS  # re-exported: the console lists them
+from wipestation.destruction_levels import LevelCheck, check_reach
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.i18n import _, state_word

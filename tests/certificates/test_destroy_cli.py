@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
 from wipestation.certify import VerifyReport
@@ -279,7 +280,9 @@ def test_received_on_and_the_signature_date_are_the_shops_calendar_days(cli: Cli
     assert data["destruction"]["received_on"] == "2026-07-02"
 
 
-def test_a_destruction_names_the_drives_erasures_of_earlier_records(cli: Cli, shop: Shop, renderer) -> None:  # type: ignore[no-untyped-def]
+def test_a_destruction_names_the_drives_erasures_of_earlier_records(
+    cli: Cli, shop: Shop, renderer: PdfCertificateRenderer
+) -> None:
     """A drive erased under one record (its certificate issued) and destroyed under a later one: the
     destruction certificate names that erasure (the drive is the same serial), not "geen"."""
     from datetime import UTC, datetime

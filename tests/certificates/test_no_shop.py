@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
 from wipestation.config import Config, ShopConfig, load_config
 
 
-def test_the_defaults_name_no_shop(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_defaults_name_no_shop(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("[retention]\nbackup_days = 30\n")
     for config in (Config(), load_config(path)):
