@@ -220,6 +220,10 @@ class Sections:
             [(self.t("customer.name"), name), (self.t("customer.job_ref"), self.v(c.job_ref))],
         )
 
+    def asset_tag(self) -> str | None:
+        """The shop's own asset or service tag of the drive, when the erasure was given one."""
+        return self.d.erasure.asset_tag if self.d.erasure is not None else None
+
     def drive(self) -> list[Flowable]:
         dr = self.d.drive
         bus = term("bus", dr.bus, self.lang) if dr.bus and dr.bus != "unknown" else None
@@ -229,6 +233,7 @@ class Sections:
                 (self.t("drive.manufacturer"), self.v(dr.manufacturer)),
                 (self.t("drive.model"), self.v(dr.model)),
                 (self.t("drive.serial"), self.v(dr.serial)),
+                (self.t("drive.asset_tag"), clean(tag) if (tag := self.asset_tag()) else None),
                 (self.t("drive.capacity"), clean(fmt_bytes(dr.capacity_bytes, self.lang))),
                 (self.t("drive.firmware"), self.v(dr.firmware)),
                 (self.t("drive.bus"), self.v(bus)),

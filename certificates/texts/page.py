@@ -68,6 +68,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "drive.manufacturer": ("Fabrikant", "Manufacturer"),
     "drive.model": ("Model", "Model"),
     "drive.serial": ("Serienummer", "Serial number"),
+    "drive.asset_tag": ("Inventarisnummer winkel", "Shop asset tag"),
     "drive.capacity": ("Capaciteit", "Capacity"),
     "drive.firmware": ("Firmware", "Firmware"),
     "drive.bus": ("Aansluiting", "Interface"),

@@ -174,10 +174,21 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         sectors_not_written=None if not_written is None else int(not_written),
         bytes_not_written=None if not_written is None else int(not_written) * int(details.get("sector_size", 512)),
         health=_health_line(session, erasure.id),
+        **_sectors(erasure),
+        workstation=erasure.host or None,
+        asset_tag=str(details["asset_tag"]) if details.get("asset_tag") else None,
     )
     return _certificate_data(
         session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts
     )
+
+
+def _sectors(erasure: Erasure) -> dict[str, int | None]:
+    """The logical sector size the engine wrote with, and the drive's size in those sectors."""
+    size = (erasure.details or {}).get("sector_size")
+    if not isinstance(size, int) or size <= 0:
+        return {"sector_size": None, "sector_count": None}
+    return {"sector_size": size, "sector_count": erasure.bytes_total // size}
 
 
 def _health_line(session: Session, erasure_id: int) -> str | None:
