@@ -62,7 +62,9 @@ def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
 
     fingerprint = _fingerprint(app)
     with app.sessions.begin() as session:
-        report = site.write_site(session, directory, fingerprint, shop_name=app.config.shop.name)
+        report = site.write_site(
+            session, directory, fingerprint, shop_name=app.config.shop.name, data_dir=app.config.data_dir
+        )
     url = app.config.certificates.verify_url
     lines = [
         _("{path}: {certificates} certificates ({revoked} revoked), {pdfs} PDFs").format(
