@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 
+import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
@@ -16,6 +17,8 @@ from certificates.signing import PdfSigner
 from certificates.verification import ATTACHMENT_NAME
 from tests.certificates.conftest import erasure_data
 from wipestation.certify import CustomerRef, canonical_json
+
+pytestmark = pytest.mark.drift  # also under the newest and lowest allowed versions (scripts/drift-check)
 
 
 def test_a_genuine_certificate_verifies(renderer: PdfCertificateRenderer) -> None:

@@ -51,20 +51,29 @@ class WipestationGroup(click.Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise  # click ends quietly when the reader of a pipe (`| head`) has gone
         except Exception as exc:
+            if os.environ.get("WIPESTATION_DEBUG"):
+                raise
             # SQLAlchemy's errors only when it was imported: a command without the store (verify on a
             # customer's machine) does not import it just to name its errors
             sa = sys.modules.get("sqlalchemy.exc")
-            if os.environ.get("WIPESTATION_DEBUG"):
-                raise
             if sa is not None and isinstance(exc, sa.DBAPIError):
                 raise CommandError(database_message(exc), int(ExitCode.RULES)) from None
             if isinstance(exc, OverflowError):
                 raise CommandError(
                     _("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)
                 ) from None
-            if isinstance(exc, OSError | ValueError) or (sa is not None and isinstance(exc, sa.SQLAlchemyError)):
+            if isinstance(exc, OSError):
                 raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
-            raise
+            # a defect, ours or a library's: not a refusal
+            raise CommandError(internal_message(exc), int(ExitCode.INTERNAL)) from None
+
+
+def internal_message(exc: BaseException) -> str:
+    """One line for an internal error: what it was, and that it is a defect to report (not a refusal)."""
+    what = _one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    return _(
+        "internal error ({what}); this is a defect of wipestation: please report it with WIPESTATION_DEBUG=1"
+    ).format(what=what)
 
 
 def _one_line(text: str) -> str:
