@@ -63,7 +63,7 @@ def _custody_rows(s: Sections, x: DestructionFacts) -> list[Row]:
 def _destruction_rows(s: Sections, x: DestructionFacts) -> list[Row]:
     # the files' hashes only: their names are the shop's internal storage paths
     evidence = "<br/>".join(
-        f"{clean(s.t('destruction.evidence_item', n=n))}: <font name='{FONT_MONO}' size='7.5'>{ev.sha256}</font>"
+        f"{clean(s.t('destruction.evidence_item', n=n))}<br/><font name='{FONT_MONO}' size='7.5'>{ev.sha256}</font>"
         for n, ev in enumerate(x.evidence, 1)
     )
     protection = s.with_note(clean(str(x.protection_class)), s.t_opt(f"class.{x.protection_class}"))

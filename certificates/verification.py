@@ -59,6 +59,11 @@ def _printed(pdf: bytes, text: str) -> bool:
         return False
 
 
+class MalformedSignature(ValueError):
+    """A signature dictionary or container that is not one a PDF signer writes (its name is the
+    reason shown: the file was changed or damaged)."""
+
+
 @dataclass(frozen=True)
 class EmbeddedSignature:
     """One signature dictionary of the PDF and its CMS container, parsed with asn1crypto.
@@ -86,7 +91,7 @@ class EmbeddedSignature:
                     return cert
             elif cert.key_identifier == sid.chosen.native:
                 return cert
-        raise ValueError("the signer's certificate is not in the signature")
+        raise MalformedSignature  # the signer's certificate is not in the signature
 
 
 def _signature_fields(reader: PdfFileReader) -> list[Any]:
@@ -115,15 +120,15 @@ def embedded_signatures(reader: PdfFileReader) -> list[EmbeddedSignature]:
     for value in _signature_fields(reader):
         byte_range = tuple(int(x) for x in value["/ByteRange"])
         if len(byte_range) != 4:
-            raise ValueError("a signature's /ByteRange does not have four numbers")
+            raise MalformedSignature  # its /ByteRange does not have four numbers
         raw = bytes(value.raw_get("/Contents"))
         signed = cms.ContentInfo.load(raw)
         if signed["content_type"].native != "signed_data":
-            raise ValueError("a signature container is not CMS signed data")
+            raise MalformedSignature  # the container is not CMS signed data
         data = signed["content"]
         infos = data["signer_infos"]
         if len(infos) != 1:
-            raise ValueError("a signature container does not have exactly one signer")
+            raise MalformedSignature  # the container does not have exactly one signer
         out.append(EmbeddedSignature(byte_range, raw, data, infos[0]))
     return sorted(out, key=lambda sig: sig.byte_range[2] + sig.byte_range[3])
 
@@ -137,7 +142,7 @@ _HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
 
 def _hash(name: str) -> hashes.HashAlgorithm:
     if name not in _HASHES:
-        raise ValueError(f"digest algorithm {name} is not accepted")
+        raise MalformedSignature  # a digest algorithm we do not accept
     return _HASHES[name]()
 
 

@@ -26,6 +26,7 @@ from wipestation.db import alembic_config, make_engine
 from wipestation.detection.udev_rules import RULES_FILE_NAME, SYSTEM_RULES_DIR, render_rules
 from wipestation.errors import WipestationError
 from wipestation.i18n import N_, Phrase, _, shown
+from wipestation.site import check_site
 from wipestation.workstation import ACCESS_RULES_FILE_NAME, GROUP, render_access_rules
 
 TOOLS = (
@@ -155,10 +156,8 @@ def examine(config: Config, db_url: str, system: System) -> Report:
     report.findings += check_tools(system)
     report.findings.append(check_udev_rules(config, system))
     report.findings.append(check_group(system))
-    database = check_database(db_url)
-    report.findings.append(database)
-    if database.ok and (site := check_site(config, db_url)) is not None:
-        report.findings.append(site)
+    report.findings.append(check_database(db_url))
+    report.findings += [site] if (site := check_site(config, db_url)) is not None else []  # wipestation.site
     report.findings.append(check_signing_key(config))
     report.findings.append(check_clock(system))
     report.findings.append(check_free_space(config, db_url, system))
@@ -296,39 +295,6 @@ def check_database(db_url: str) -> Finding:
             Phrase(N_("run any wipestation command once to upgrade it")),
         )
     return Finding(check, True, Phrase(N_("{url} reachable, schema {head}"), url=where, head=head))
-
-
-def check_site(config: Config, db_url: str) -> Finding | None:
-    """With `[certificates] verify_url`: whether the published verification site holds every PDF and
-    revocation (a copy rendered later, in another language, is not found there until it is rewritten)."""
-    if not config.certificates.verify_url:
-        return None
-    from sqlalchemy.orm import Session
-
-    from wipestation.site import site_lag
-
-    try:
-        engine = make_engine(db_url)
-    except WipestationError:
-        return None  # the database finding says why
-    try:
-        with Session(engine) as session:
-            lag = site_lag(session, config.data_dir)
-    except SQLAlchemyError:
-        return None
-    finally:
-        engine.dispose()
-    check = Phrase(N_("verification site"))
-    if lag is None:
-        return Finding(check, True, Phrase(N_("holds every PDF and revocation")))
-    message = Phrase(
-        N_("{copies} PDF(s) and {revoked} revocation(s) are not on it yet (a customer's copy reads 'altered')")
-        if lag.published
-        else N_("never written from this workstation: {copies} PDF(s) and {revoked} revocation(s) are not on it"),
-        copies=lag.copies,
-        revoked=lag.revocations,
-    )
-    return Finding(check, False, message, Phrase(N_("run `wipestation certificate site DIR` and publish the folder")))
 
 
 def _key_path(config: Config) -> tuple[Path, bool]:
