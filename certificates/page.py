@@ -190,7 +190,29 @@ def _draw_footer(canvas: Canvas, ctx: PageContext, page: int) -> None:
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(colors.HexColor("#555555"))
     canvas.drawString(MARGIN_LEFT, MARGIN_BOTTOM - 10, f"{ctx.data.number} · {_plain(ctx.data.issuer.name, 60)}")
-    canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM - 10, t("page", ctx.lang, page=page))
+    # "Pagina 1 van " here, the total after it: a form every page shows, drawn when the document is
+    # complete (PageCountCanvas.save); no second layout pass
+    right = PAGE_WIDTH - MARGIN_RIGHT - pdfmetrics.stringWidth("00", FONT, 7.5)
+    canvas.drawRightString(right, MARGIN_BOTTOM - 10, t("page_of", ctx.lang, page=page) + " ")
+    canvas.doForm(TOTAL_FORM)
+
+
+TOTAL_FORM = "certificate-page-total"
+
+
+class PageCountCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that draws the page total into the footer's form once every page is laid out."""
+
+    def save(self) -> None:
+        total = self.getPageNumber() - 1  # showPage was called for the last page
+        self.beginForm(TOTAL_FORM)
+        self.setFont(FONT, 7.5)
+        self.setFillColor(colors.HexColor("#555555"))
+        self.drawString(
+            PAGE_WIDTH - MARGIN_RIGHT - pdfmetrics.stringWidth("00", FONT, 7.5), MARGIN_BOTTOM - 10, str(total)
+        )
+        self.endForm()
+        super().save()
 
 
 def _plain(text: str, limit: int | None = None) -> str:

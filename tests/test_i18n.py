@@ -272,6 +272,7 @@ ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "wipestation/i18n.py": (ALL, "an unknown language: --lang and the config are checked before"),
     "wipestation/tx.py": (ALL, "an unreachable assertion"),
     "wipestation/cli/__init__.py": (("get_command",), "COMMAND_INDEX out of date: a developer's error"),
+    "wipestation/certify/__init__.py": (("__getattr__",), "Python's AttributeError of a lazy import: a typo in code"),
 }
 
 # Builtin exceptions and click's; the core's own are found in its class definitions.

@@ -22,6 +22,11 @@ from wipestation.i18n import _
 APP_NAME = "wipestation"
 
 
+def default_db_url(config: Config) -> str:
+    """The shop's SQLite database in its data folder (`--db` or WIPESTATION_DB for another)."""
+    return f"sqlite:///{config.data_dir / 'wipestation.sqlite3'}"
+
+
 def default_data_dir() -> Path:
     """Where the SQLite file, keys and evidence live unless configured otherwise."""
     env = os.environ.get("WIPESTATION_DATA_DIR")
@@ -30,11 +35,18 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class ShopConfig:
-    name: str = "SOMCOM"
-    address: str = "Europaweg Noord 5, 9403 BC Assen"
+    """`[shop]`: the name, address and contact every certificate carries. No defaults: without a
+    `[shop]` name no certificate is issued (another shop's details must never be on a document)."""
+
+    name: str = ""
+    address: str = ""
     kvk: str = ""  # chamber of commerce number
-    contact: str = "info@somcom.nl, 0592-308260"
+    contact: str = ""
     logo: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.name.strip())
 
 
 @dataclass(frozen=True)

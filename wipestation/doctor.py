@@ -26,6 +26,7 @@ from wipestation.dependencies import installed_version, tested_versions
 from wipestation.detection.udev_rules import RULES_FILE_NAME, SYSTEM_RULES_DIR, render_rules
 from wipestation.errors import WipestationError
 from wipestation.i18n import N_, Phrase, _, shown
+from wipestation.site import check_site
 from wipestation.workstation import ACCESS_RULES_FILE_NAME, GROUP, render_access_rules
 
 TOOLS = (
@@ -149,6 +150,7 @@ def examine(config: Config, db_url: str, system: System) -> Report:
     report.findings.append(check_udev_rules(config, system))
     report.findings.append(check_group(system))
     report.findings.append(check_database(db_url))
+    report.findings += [site] if (site := check_site(config, db_url)) is not None else []  # wipestation.site
     report.findings.append(check_signing_key(config))
     report.findings.append(check_clock(system))
     report.findings.append(check_free_space(config, db_url, system))

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from wipestation.config import MailConfig
@@ -20,14 +22,18 @@ class MailError(WipestationError):
     """The message could not be handed to the SMTP server (the reason is one line, without the address)."""
 
 
-def new_message(config: MailConfig, *, to: str, subject: str, body: str) -> EmailMessage:
-    """A plain-text message from the shop's sender address."""
+def new_message(config: MailConfig, *, to: str, subject: str, body: str, now: datetime) -> EmailMessage:
+    """A plain-text message from the shop's sender address, with the `Date` (RFC 5322 requires it;
+    filters mark mail without it) and a `Message-ID` under the sender's domain (not the workstation's)."""
     if not config.configured:
         raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    domain = config.sender.rpartition("@")[2].strip(" >") or "localhost"
+    message["Message-ID"] = make_msgid("wipestation", domain=domain)
     message.set_content(body)
     return message
 

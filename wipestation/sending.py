@@ -42,13 +42,13 @@ KIND = {
 BODY = {
     "nl": (
         "Beste klant,\n\n"
-        "In de bijlage vindt u certificaat {number} ({kind}) van {shop}.\n"
+        "In de bijlage vindt u certificaat {number} ({kind}) van {shop_sentence}\n"
         "Het PDF-bestand is digitaal ondertekend.{check}\n\n"
         "Met vriendelijke groet,\n{shop}\n{contact}\n"
     ),
     "en": (
         "Dear customer,\n\n"
-        "Attached is certificate {number} ({kind}) from {shop}.\n"
+        "Attached is certificate {number} ({kind}) from {shop_sentence}\n"
         "The PDF file is digitally signed.{check}\n\n"
         "Kind regards,\n{shop}\n{contact}\n"
     ),
@@ -110,12 +110,14 @@ def build_message(env: Env, cert: Certificate, pdf: bytes, *, to: str, lang: str
     values = {
         "number": cert.number,
         "shop": shop.name,
+        # the sentence ends with the name: "Jansen B.V." gets no second full stop
+        "shop_sentence": shop.name if shop.name.endswith(".") else f"{shop.name}.",
         "contact": shop.contact,
         "kind": KIND[lang].get(cert.kind.value, cert.kind.value),
         "check": CHECK[lang].format(url=url) if url else "",
     }
     message = mail.new_message(
-        env.config.mail, to=to, subject=SUBJECT[lang].format(**values), body=BODY[lang].format(**values)
+        env.config.mail, to=to, subject=SUBJECT[lang].format(**values), body=BODY[lang].format(**values), now=env.now()
     )
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{cert.number}.pdf")
     return message

@@ -11,6 +11,7 @@ import getpass
 import importlib
 import os
 import re
+import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -43,29 +44,27 @@ class WipestationGroup(click.Group):
     """Maps the core's errors to exit codes; no traceback unless WIPESTATION_DEBUG is set."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from sqlalchemy.exc import DBAPIError
-
         try:
             return super().invoke(ctx)
         except WipestationError as exc:
             raise CommandError(_one_line(str(exc)), int(exc.exit_code)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise  # click ends quietly when the reader of a pipe (`| head`) has gone
-        except DBAPIError as exc:
+        except Exception as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            raise CommandError(database_message(exc), int(ExitCode.RULES)) from None
-        except OverflowError:
-            if os.environ.get("WIPESTATION_DEBUG"):
-                raise
-            raise CommandError(_("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)) from None
-        except OSError as exc:
-            if os.environ.get("WIPESTATION_DEBUG"):
-                raise
-            raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
-        except Exception as exc:  # a defect, ours or a library's: not a refusal
-            if os.environ.get("WIPESTATION_DEBUG"):
-                raise
+            # SQLAlchemy's errors only when it was imported: a command without the store (verify on a
+            # customer's machine) does not import it just to name its errors
+            sa = sys.modules.get("sqlalchemy.exc")
+            if sa is not None and isinstance(exc, sa.DBAPIError):
+                raise CommandError(database_message(exc), int(ExitCode.RULES)) from None
+            if isinstance(exc, OverflowError):
+                raise CommandError(
+                    _("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)
+                ) from None
+            if isinstance(exc, OSError):
+                raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
+            # a defect, ours or a library's: not a refusal
             raise CommandError(internal_message(exc), int(ExitCode.INTERNAL)) from None
 
 

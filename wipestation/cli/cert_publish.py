@@ -9,8 +9,7 @@ from pathlib import Path
 
 import click
 
-from wipestation import revocations, sending, site
-from wipestation.certify import LANGUAGES, find_certificate
+from wipestation.certify.data import LANGUAGES
 from wipestation.cli import CommandError
 from wipestation.cli.certs import certificate_group, certificate_renderer
 from wipestation.cli.context import AppContext
@@ -37,6 +36,9 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
 def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None:
     """Withdraw certificate NUMBER (issued by mistake): verify and the verification site then say revoked.
     Run `certificate site DIR` afterwards to update the published site."""
+    from wipestation import revocations
+    from wipestation.certify import find_certificate
+
     with app.sessions.begin() as session:
         row = revocations.revoke(session, app.env, number, reason)
         cert_number_text = find_certificate(session, number).number
@@ -56,9 +58,13 @@ def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None
 def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
     """Write (or update) the static verification site in DIRECTORY, to copy to [certificates] verify_url.
     Run it again after new certificates or a revocation."""
+    from wipestation import site
+
     fingerprint = _fingerprint(app)
     with app.sessions.begin() as session:
-        report = site.write_site(session, directory, fingerprint, shop_name=app.config.shop.name)
+        report = site.write_site(
+            session, directory, fingerprint, shop_name=app.config.shop.name, data_dir=app.config.data_dir
+        )
     url = app.config.certificates.verify_url
     lines = [
         _("{path}: {certificates} certificates ({revoked} revoked), {pdfs} PDFs").format(
@@ -104,6 +110,8 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
         raise click.UsageError(_("give a certificate NUMBER, or --pending"))
     if retry and (to or lang):
         raise click.UsageError(_("--pending sends to the address and in the language of the failed attempt"))
+    from wipestation import sending
+
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         if retry:

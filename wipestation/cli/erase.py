@@ -22,6 +22,7 @@ from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
 from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access
 from wipestation.i18n import N_, _, ngettext, shown
+from wipestation.text import TAG_LIMIT, check_length, check_plain
 
 # The engine's phases, as the progress line names them.
 PHASES = {"write": N_("write"), "verify": N_("verify"), "firmware": N_("firmware")}
@@ -91,6 +92,9 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
     is_flag=True,
     help="Make sectors hidden by an HPA/DCO visible first and erase them too (else: 'with exceptions').",
 )
+@click.option(
+    "--asset-tag", metavar="TAG", help="The shop's own asset or service tag of the drive (on the certificate)."
+)
 @json_option
 @click.pass_obj
 def erase(
@@ -103,6 +107,7 @@ def erase(
     allow_member: bool,
     restart: bool,
     restore_hidden: bool,
+    asset_tag: str | None,
     as_json: bool,
 ) -> None:
     """Erase the whole drive at DEVICE, verify it, record it and certify it.
@@ -111,6 +116,7 @@ def erase(
     command says so when it starts); --restart starts over."""
     if resume and restart:
         raise click.UsageError(_("--resume and --restart contradict each other: give one"))
+    tag = check_length(check_plain(asset_tag, "--asset-tag").strip(), "--asset-tag", TAG_LIMIT) if asset_tag else None
     require_device_access(device)  # a technician outside the group is refused before anything opens
     services = EraseServices(
         sessions=app.sessions,
@@ -131,6 +137,7 @@ def erase(
         restore_hidden=restore_hidden,
         restart=restart,
         allow_member=allow_member,
+        asset_tag=tag or None,
     )
     with stop_on_signals() as stop:
         result = run_erasure(

@@ -40,7 +40,7 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
     text = render_text(result, language, shop=app.config.shop.name, timezone=app.config.timezone)
     if mail:
         message = mailer.new_message(
-            app.config.mail, to=", ".join(recipients), subject=subject(result, language), body=text
+            app.config.mail, to=", ".join(recipients), subject=subject(result, language), body=text, now=app.env.now()
         )
         mailer.send(app.config.mail, message)
         app.transaction(lambda s: mark_sent(s, app.env, result, len(recipients)))
