@@ -30,7 +30,6 @@ from wipestation.inputs import (
     Kind,
     TimeOfDay,
     Url,
-    Words,
     check_depth,
     read_regular,
 )
@@ -448,7 +447,7 @@ class OptionalPath:
 _LINE = _Text(200)
 _LONG = _Text(500, multiline=True)
 _NUMBER = Count(0)
-_LANGUAGE = Words(("nl", "en"))
+_LANGUAGE = _Text(10)  # which words: _check_choices
 # Every key of the TOML file and its kind (wipestation.inputs): a value is taken through it when the
 # file is loaded; a test walks the dataclasses above and fails on a key that has none.
 KEY_KINDS: dict[str, dict[str, Kind[Any]]] = {

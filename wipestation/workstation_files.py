@@ -100,10 +100,15 @@ def layout_for(config: Config, *, executable: str, helper: str, config_path: str
 _SUDOERS_SAFE = re.compile(r"/[A-Za-z0-9/._+-]*")
 
 
+_UNIT_SAFE = re.compile(r"[A-Za-z0-9/._+:=@,-]+")  # needs no quotes in a unit file
+
+
 def unit_word(text: str, *, dollar: bool = True) -> str:
     """One word of a systemd unit setting (a command's argument, a path in a list), double-quoted with
     C escapes; `%` (a specifier) doubled; `$` doubled where `dollar` (ExecStart= expands $NAME). Control characters
     never get here (refused as input), but would be escaped too."""
+    if _UNIT_SAFE.fullmatch(text):
+        return text
     out = []
     for char in text:
         if char in '\\"':
@@ -126,7 +131,7 @@ def _env_setting(name: str, value: str) -> str:
 
 def _service(description: str, command: Sequence[str], layout: Layout, writable: Sequence[str]) -> str:
     words = [layout.executable, "--config", layout.config_path, *command]
-    paths = "".join(f"ReadWritePaths={unit_word(path, dollar=False)}\n" for path in writable)
+    paths = " ".join(unit_word(path, dollar=False) for path in writable)
     return f"""\
 [Unit]
 Description=wipestation: {description}
@@ -142,7 +147,8 @@ SupplementaryGroups={GROUP}
 UMask=0007
 Environment={_env_setting("WIPESTATION_DATA_DIR", layout.data_dir)}
 Environment=WIPESTATION_TECHNICIAN=timer
-{paths}NoNewPrivileges=yes
+ReadWritePaths={paths}
+NoNewPrivileges=yes
 PrivateDevices=yes
 ProtectKernelTunables=yes
 ProtectControlGroups=yes
