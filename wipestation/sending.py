@@ -146,6 +146,7 @@ def send_certificate(
     address = check_address(address, "--to" if to is not None else _("the customer's e-mail address"))
     if not env.config.mail.configured:
         raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
+    mail.check_password(env.config.mail)  # a setting to correct, not a delivery that failed: nothing recorded
     pdf = certificate_pdf(session, env, renderer, cert.number, lang)
     message = build_message(env, cert, pdf, to=address, lang=lang)
     return _attempt(session, env, cert, message, address=address, lang=lang, sender=sender)
