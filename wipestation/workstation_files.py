@@ -75,6 +75,12 @@ def layout_for(config: Config, *, executable: str, helper: str, config_path: str
                 _("setup-workstation: {what} must be an absolute path: {path}").format(what=_(what), path=path)
             )
         Folder(absolute=True).take(path, _(what))
+    if any(char in executable for char in "\\\"'"):  # systemd refuses such an executable name
+        raise BadValue(
+            _("setup-workstation: the executable's path may not hold a quote or a backslash: {path}").format(
+                path=executable
+            )
+        )
     if not _SUDOERS_SAFE.fullmatch(helper):
         raise BadValue(
             _("setup-workstation: the helper's path may hold only letters, digits and / . _ + - : {path}").format(
@@ -140,7 +146,7 @@ Wants=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart={" ".join(unit_word(w) for w in words)}
+ExecStart={" ".join([unit_word(words[0], dollar=False), *(unit_word(w) for w in words[1:])])}
 # No root: a throw-away user in the technicians' group, which owns the records.
 DynamicUser=yes
 SupplementaryGroups={GROUP}

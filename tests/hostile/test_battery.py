@@ -21,6 +21,7 @@ from tests.hostile.conftest import Hostile, dump, files_under, fill
 ESC = "\x1b[2J\x1b]0;pwned\x07"  # clear the screen, set the window title
 C1 = "\x9b31m"  # a one-byte CSI
 LONG = "x" * 5000
+KEYS = 'key_path = "{key}"\ncert_path = "{crt}"\n'  # the shop key, for a case that sets [certificates]
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,22 @@ CASES: list[Case] = [
     c("shelf check", "shelf", "check", "Kast B" + ESC, stdin="", message="LOCATION contains a control character"),
     c("shelf check", "shelf", "check", "K" * 201, stdin="", message="LOCATION is longer than 200 characters"),
     c("shelf check", "shelf", "check", "Kast Z", stdin="", message="unknown location 'Kast Z'"),
-    c("shelf check", "shelf", "check", "Kast B", stdin="WSLBL:１:POOL-1\n", message="is not a wipestation shelf label"),
-    c("shelf check", "shelf", "check", "Kast B", stdin="WSLBL:٣:POOL-1\n", message="is not a wipestation shelf label"),
+    c(
+        "shelf check",
+        "shelf",
+        "check",
+        "Kast B",
+        stdin="WSLBL:\uff11:POOL-1\n",
+        message="is not a wipestation shelf label",
+    ),
+    c(
+        "shelf check",
+        "shelf",
+        "check",
+        "Kast B",
+        stdin="WSLBL:\u0663:POOL-1\n",
+        message="is not a wipestation shelf label",
+    ),
     c("shelf check", "shelf", "check", "Kast B", stdin=ESC + "\n", message="standard input, line 1 contains a control"),
     c("shelf check", "shelf", "check", "Kast B", stdin="WSLBL:1:POOL-1\x1b[2J\n", message="line 1 contains a control"),
     c("shelf check", "shelf", "check", "Kast B", stdin="ok\nWSLBL:1:A\x00\n", message="line 2 contains a control"),
@@ -206,7 +221,7 @@ CASES: list[Case] = [
         "site",
         "{tmp}/site",
         message="verify_url must be a web address",
-        toml='[certificates]\nverify_url = "javascript:alert(document.cookie)"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nverify_url = "javascript:alert(document.cookie)"\n' + KEYS,
     ),
     c(
         "certificate site",
@@ -214,7 +229,7 @@ CASES: list[Case] = [
         "site",
         "{tmp}/site",
         message="verify_url must be a web address",
-        toml='[certificates]\nverify_url = "file:///etc/passwd"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nverify_url = "file:///etc/passwd"\n' + KEYS,
     ),
     c(
         "certificate site",
@@ -222,7 +237,7 @@ CASES: list[Case] = [
         "site",
         "{tmp}/site",
         message="verify_url must be a web address",
-        toml='[certificates]\nverify_url = "https://"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nverify_url = "https://"\n' + KEYS,
     ),
     c(
         "certificate site",
@@ -230,7 +245,7 @@ CASES: list[Case] = [
         "site",
         "{tmp}/site",
         message="verify_url must be a web address",
-        toml='[certificates]\nverify_url = "data:text/html,<script>x</script>"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nverify_url = "data:text/html,<script>x</script>"\n' + KEYS,
     ),
     c(
         "certificate site",
@@ -238,7 +253,7 @@ CASES: list[Case] = [
         "site",
         "{tmp}/site",
         message="verify_url contains a control character",
-        toml='[certificates]\nverify_url = "https://somcom.nl/\\u001b[2J"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nverify_url = "https://somcom.nl/\\u001b[2J"\n' + KEYS,
     ),
     c(
         "certificate site",
@@ -380,7 +395,7 @@ CASES: list[Case] = [
         "certificate",
         "fingerprint",
         message="must be 64 hexadecimal digits",
-        toml='[certificates]\nfingerprint = "zz"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nfingerprint = "zz"\n' + KEYS,
     ),
     c(
         "certificate fingerprint",
@@ -450,21 +465,21 @@ CASES: list[Case] = [
         "certificate",
         "fingerprint",
         message="[certificates] prefix contains a control character (0x0a)",
-        toml='[certificates]\nprefix = "WS\\n"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nprefix = "WS\\n"\n' + KEYS,
     ),
     c(
         "certificate fingerprint",
         "certificate",
         "fingerprint",
         message="[certificates] language must be 'nl' or 'en'",
-        toml='[certificates]\nlanguage = "de"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nlanguage = "de"\n' + KEYS,
     ),
     c(
         "certificate fingerprint",
         "certificate",
         "fingerprint",
         message="send_on_issue must be true or false",
-        toml='[certificates]\nsend_on_issue = "yes"\nkey_path = "{key}"\ncert_path = "{crt}"\n',
+        toml='[certificates]\nsend_on_issue = "yes"\n' + KEYS,
     ),
     # --- db backup
     c("db backup", "db", "backup", "", message="DIRECTORY is empty: name a folder"),
@@ -476,7 +491,7 @@ CASES: list[Case] = [
     c("db backup", "db", "backup", "{tmp}/b", "--keep", "0", message="--keep must be a whole number from 1 to 10000"),
     c("db backup", "db", "backup", "{tmp}/b", "--keep", "-1", message="--keep must be a whole number from 1 to 10000"),
     c("db backup", "db", "backup", "{tmp}/b", "--keep", "x", message="--keep must be a whole number"),
-    c("db backup", "db", "backup", "{tmp}/b", "--keep", "３", message="--keep must be a whole number"),
+    c("db backup", "db", "backup", "{tmp}/b", "--keep", "\uff13", message="--keep must be a whole number"),
     c(
         "db backup",
         "db",
@@ -606,7 +621,7 @@ CASES: list[Case] = [
         "--root",
         "{tmp}/stage",
         message="[digest] hour must be HH:MM",
-        toml='[digest]\nhour = "８:30"\n',
+        toml='[digest]\nhour = "\uff18:30"\n',
     ),
     c(
         "setup-workstation",
@@ -654,7 +669,7 @@ CASES: list[Case] = [
     c("digest", "digest", "--mail", "--to", "a@b.nl", "--to", "nope", message="not an e-mail address: 'nope'"),
     c("digest", "digest", "--mail", "--to", "", message="--to is empty"),
     c("digest", "digest", "--on", "2026-13-01", message="not a date"),
-    c("digest", "digest", "--on", "２０２６-01-01", message="not a date"),
+    c("digest", "digest", "--on", "\uff12\uff10\uff12\uff16-01-01", message="not a date"),
     c("digest", "digest", "--on", "", message="not a date"),
     c("digest", "digest", "--on", "2026-01-01" + ESC, message="--on contains a control character"),
     c("digest", "digest", "--on", "9999-01-01", message="between 1900-01-01 and 2100-12-31"),
