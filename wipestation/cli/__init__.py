@@ -51,7 +51,7 @@ class WipestationGroup(click.Group):
             raise CommandError(_one_line(str(exc)), int(exc.exit_code)) from None
 
     def invoke(self, ctx: click.Context) -> object:
-        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+        from sqlalchemy.exc import DBAPIError
 
         try:
             return super().invoke(ctx)
@@ -71,10 +71,18 @@ class WipestationGroup(click.Group):
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
             raise CommandError(_one_line(os_error_line(exc)), int(ExitCode.RULES)) from None
-        except (SQLAlchemyError, ValueError) as exc:
+        except Exception as exc:  # a defect, ours or a library's: not a refusal
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
+            raise CommandError(internal_message(exc), int(ExitCode.INTERNAL)) from None
+
+
+def internal_message(exc: BaseException) -> str:
+    """One line for an internal error: what it was, and that it is a defect to report (not a refusal)."""
+    what = _one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    return _(
+        "internal error ({what}); this is a defect of wipestation: please report it with WIPESTATION_DEBUG=1"
+    ).format(what=what)
 
 
 def _one_line(text: str) -> str:
