@@ -319,7 +319,7 @@ class Flag:
         return "true or false"
 
 
-class Outside(click.ParamType):
+class Outside(click.ParamType):  # type: ignore[type-arg,unused-ignore]  # generic from click 8.3 on
     """The click type of a command's option or argument: the kind's `take`, refusing with a
     `BadValue` (one line, exit 1) before the command opens the store."""
 
