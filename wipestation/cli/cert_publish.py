@@ -37,7 +37,7 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
 @click.option(
     "--reason",
     required=True,
-    type=Outside(Text(revocations.REASON_LIMIT), "TEXT"),
+    type=Outside(Text(revocations.REASON_LIMIT, empty=True), "TEXT"),  # empty: the service says why
     help="Why the certificate is withdrawn.",
 )
 @json_option
