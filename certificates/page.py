@@ -3,6 +3,7 @@ name and address, the logo, the QR code, the rule under the header, and the foot
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,21 +56,29 @@ class PageContext:
     logo: Any = None  # an ImageReader of `[shop] logo`
 
 
+LOGO_MAX_BYTES = 10 * 1024 * 1024
+
+
 def load_logo(path: str | None) -> Any:
     """`[shop] logo` as an image reportlab can draw; a file that cannot be read is an error, not ignored."""
     if not path:
         return None
     from reportlab.lib.utils import ImageReader
 
-    from wipestation.errors import ConfigError
+    from wipestation.errors import BadValue, ConfigError
     from wipestation.i18n import _
+    from wipestation.inputs import read_regular
 
+    try:  # a regular file of a sane size, read without blocking (a FIFO or /dev/zero is refused)
+        data = read_regular(Path(path).expanduser(), "[shop] logo", LOGO_MAX_BYTES)
+    except BadValue as exc:
+        raise ConfigError(_("config: {problem}").format(problem=str(exc))) from None
     try:
-        reader = ImageReader(str(Path(path).expanduser()))
+        reader = ImageReader(io.BytesIO(data))
         reader.getSize()
-    except Exception as exc:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
+    except Exception:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
         raise ConfigError(
-            _("[shop] logo cannot be read as an image: {path} ({kind})").format(path=path, kind=type(exc).__name__)
+            _("[shop] logo cannot be read as an image: {path} (use a PNG or JPEG file)").format(path=path)
         ) from None
     return reader
 

@@ -16,6 +16,9 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import ConfigError, ExitCode
 from wipestation.i18n import _, ngettext
+from wipestation.inputs import Address, Folder, Outside, Text
+
+NUMBER = Outside(Text(60), "NUMBER")
 
 
 @certificate_group.command("fingerprint")
@@ -29,8 +32,13 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
 
 
 @certificate_group.command("revoke")
-@click.argument("number")
-@click.option("--reason", required=True, metavar="TEXT", help="Why the certificate is withdrawn.")
+@click.argument("number", type=NUMBER)
+@click.option(
+    "--reason",
+    required=True,
+    type=Outside(Text(revocations.REASON_LIMIT, empty=True), "TEXT"),  # empty: the service says why
+    help="Why the certificate is withdrawn.",
+)
 @json_option
 @click.pass_obj
 def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None:
@@ -52,7 +60,7 @@ def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None
 
 
 @certificate_group.command("site")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=Outside(Folder(), "DIR"))
 @json_option
 @click.pass_obj
 def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
@@ -97,8 +105,10 @@ def _fingerprint(app: AppContext) -> str:
 
 
 @certificate_group.command("send")
-@click.argument("number", required=False)
-@click.option("--to", "to", metavar="ADDR", help="Send to this address (default: the customer's e-mail).")
+@click.argument("number", required=False, type=NUMBER)
+@click.option(
+    "--to", "to", type=Outside(Address(), "ADDR"), help="Send to this address (default: the customer's e-mail)."
+)
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the PDF and the message (default: configured).")
 @click.option("--pending", "retry", is_flag=True, help="Send again every certificate whose last attempt failed.")
 @json_option
