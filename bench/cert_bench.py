@@ -1,6 +1,6 @@
 """Signed certificates per second: numbering, rendering, signing and storing, end to end.
 
-    .venv/bin/python bench/cert_bench.py [COUNT]
+    .venv/bin/python bench/cert_bench.py [COUNT] [VERIFY_RUNS]
 
 Issues COUNT erasure certificates (default 100) against a throw-away SQLite store with a fresh shop
 key, each in its own transaction as the erasure engine does, and prints the rate (target >= 20/s).
@@ -10,10 +10,19 @@ The machine is shared, so the bench also times a reference in the same run, inte
 certificates: a bare reportlab one-page canvas (forty lines of text in the certificate's font)
 signed with the same key and signer. The ratio certificate/reference is the figure that moves
 least with the load; the rate is what the issue's target (>= 20/s) is about.
+
+Then `certificate verify FILE --fingerprint SHA256` from a cold start as a customer runs it: a new
+process with an empty home (no config, no database, no key), VERIFY_RUNS times (default 7), against
+`python -c pass` in the same rounds (target: under 1 s). Wall clock and CPU (user + system) of each,
+as medians; the CPU is the figure to compare on a shared machine.
 """
 
 from __future__ import annotations
 
+import os
+import resource
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +32,7 @@ from typing import Any
 
 from wipestation import certify
 from wipestation.clock import SystemClock
-from wipestation.config import Config
+from wipestation.config import Config, ShopConfig
 from wipestation.db import open_store
 from wipestation.env import Env
 from wipestation.models import (
@@ -121,9 +130,9 @@ def _reference(signer: Any, at: datetime) -> bytes:
     return bytes(signer.sign(buffer.getvalue(), b"{}", created=at, signer_name="bench"))
 
 
-def main(count: int) -> None:
+def main(count: int, verify_runs: int = 7) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        config = Config(data_dir=Path(tmp))
+        config = Config(data_dir=Path(tmp), shop=ShopConfig(name="Bench shop", address="Bench 1", contact="b@b.nl"))
         env = Env(clock=SystemClock(), config=config, actor="bench")
         engine, sessions = open_store(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         renderer = certify.load_renderer(config)
@@ -147,7 +156,12 @@ def main(count: int) -> None:
             c0 = time.process_time()
             _reference(signer, env.now())
             ref_cpu += time.process_time() - c0
+        with sessions.begin() as s:
+            number = certify.list_certificates(s)[-1].number
+            pdf = certify.certificate_pdf(s, env, None, number, None)
+        fingerprint = str(getattr(renderer, "fingerprint", ""))
         engine.dispose()
+        verify = _verify_cold(pdf, fingerprint, verify_runs, Path(tmp))
     rate = count / elapsed
     print(f"{count} signed certificates in {elapsed:.2f} s: {rate:.1f} certificates/s (target >= 20/s)")
     # On a machine shared with other work the wall-clock rate shows the load as much as the code;
@@ -157,7 +171,42 @@ def main(count: int) -> None:
         f"reference (bare one-page canvas + signature), same run: {1000 * ref_cpu / count:.1f} ms CPU each; "
         f"a certificate costs {cpu / ref_cpu:.2f} references"
     )
+    (v_wall, v_cpu), (p_wall, p_cpu) = verify
+    print(
+        f"certificate verify, cold start, median of {verify_runs}: {v_wall:.2f} s wall, {v_cpu:.2f} s CPU "
+        f"(target < 1 s); python -c pass, same rounds: {p_wall:.3f} s wall, {p_cpu:.3f} s CPU; "
+        f"verify costs {v_cpu / p_cpu:.1f} bare interpreter starts"
+    )
+
+
+def _timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall clock and CPU (user + system) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{args}: exit {done.returncode}: {done.stderr.strip()}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _verify_cold(pdf: bytes, fingerprint: str, runs: int, tmp: Path) -> tuple[tuple[float, float], ...]:
+    """`certificate verify` as a customer runs it (empty home: no config, database or key), and the
+    bare interpreter, alternating; each the median of `runs`."""
+    home = tmp / "customer"
+    home.mkdir()
+    path = home / "certificaat.pdf"
+    path.write_bytes(pdf)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WIPESTATION_", "XDG_"))}
+    env["HOME"] = str(home)
+    verify = [sys.executable, "-m", "wipestation.cli", "certificate", "verify", str(path), "--fingerprint", fingerprint]
+    bare = [sys.executable, "-c", "pass"]
+    rounds = [(_timed(verify, env), _timed(bare, env)) for _ in range(runs)]
+    return tuple(
+        (statistics.median(r[i][0] for r in rounds), statistics.median(r[i][1] for r in rounds)) for i in (0, 1)
+    )
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100, int(sys.argv[2]) if len(sys.argv) > 2 else 7)

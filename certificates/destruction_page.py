@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable
 from certificates.fonts import FONT_MONO, clean
 from certificates.sections import Row, Sections
 from certificates.texts import fmt_date, term, yes_no
+from certificates.texts.stored import health_line, shop_reason_line
 from wipestation.certify import DestructionFacts
 
 
@@ -31,10 +32,8 @@ def level_meaning(s: Sections, level: str) -> str | None:
 
 
 def _basis_rows(s: Sections, x: DestructionFacts) -> list[Row]:
-    c = s.d.customer
-    return [
+    return [  # the repair job is in the customer section
         (s.t("drive.host_computer"), s.v(s.d.drive.host_computer)),
-        (s.t("customer.job_ref"), s.v(c.job_ref if c else None)),
         (s.t("basis.abandoned_on"), clean(fmt_date(x.abandoned_on, s.lang))),
         (s.t("basis.retention_end"), clean(fmt_date(x.retention_end, s.lang))),
         (s.t("basis.early_reason"), clean(x.early_reason) if x.early_reason else None),
@@ -45,8 +44,8 @@ def _shop_basis_rows(s: Sections, x: DestructionFacts) -> list[Row]:
     """The shop's own retired drive: who owns it, why it was destroyed, its last health reading."""
     return [
         (s.t("basis.owner"), clean(s.t("basis.owner_shop"))),
-        (s.t("basis.shop_reason"), s.v(x.shop_reason)),
-        (s.t("basis.health"), clean(x.health) if x.health else s.t("unknown")),
+        (s.t("basis.shop_reason"), s.v(shop_reason_line(x.shop_reason, s.lang) if x.shop_reason else None)),
+        (s.t("basis.health"), clean(health_line(x.health, s.lang)) if x.health else s.t("unknown")),
         (s.t("basis.queued_on"), clean(fmt_date(x.abandoned_on, s.lang))),
         (s.t("basis.early_reason"), clean(x.early_reason) if x.early_reason else None),
     ]
@@ -62,8 +61,10 @@ def _custody_rows(s: Sections, x: DestructionFacts) -> list[Row]:
 
 
 def _destruction_rows(s: Sections, x: DestructionFacts) -> list[Row]:
+    # the files' hashes only: their names are the shop's internal storage paths
     evidence = "<br/>".join(
-        f"{clean(ev.file)}<br/><font name='{FONT_MONO}' size='7.5'>{ev.sha256}</font>" for ev in x.evidence
+        f"{clean(s.t('destruction.evidence_item', n=n))}<br/><font name='{FONT_MONO}' size='7.5'>{ev.sha256}</font>"
+        for n, ev in enumerate(x.evidence, 1)
     )
     protection = s.with_note(clean(str(x.protection_class)), s.t_opt(f"class.{x.protection_class}"))
     return [
@@ -79,6 +80,5 @@ def _destruction_rows(s: Sections, x: DestructionFacts) -> list[Row]:
         (s.t("destruction.destroyed_on"), clean(fmt_date(x.destroyed_on, s.lang))),
         (s.t("destruction.operator"), s.v(x.operator)),
         (s.t("destruction.witness"), s.v(x.witness) if x.witness else s.t("none")),
-        (s.t("destruction.batch"), s.v(x.batch)),
         (s.t("destruction.evidence"), evidence or s.t("none")),
     ]

@@ -8,6 +8,7 @@ from reportlab.platypus import Flowable
 from certificates.fonts import clean
 from certificates.sections import Row, Sections
 from certificates.texts import fmt_bytes, fmt_date, fmt_datetime, fmt_duration, fmt_int, fmt_percent, term
+from certificates.texts.stored import health_line, hpa_dco_line
 from wipestation.certify import ErasureFacts
 
 
@@ -49,21 +50,31 @@ def _not_written(s: Sections, e: ErasureFacts) -> str | None:
     return clean(s.t("erasure.not_written_text", sectors=sectors, size=size))
 
 
+def _sectors(s: Sections, e: ErasureFacts) -> str | None:
+    if not e.sector_size or e.sector_count is None:
+        return None
+    return clean(
+        s.t("erasure.sectors_text", count=fmt_int(e.sector_count, s.lang), size=fmt_int(e.sector_size, s.lang))
+    )
+
+
 def _erasure_rows(s: Sections, e: ErasureFacts) -> list[Row]:
     tz, lang = s.d.timezone, s.lang
     return [
         (s.t("erasure.nist_category"), s.with_note(s.v(e.nist_category), s.t_opt(f"nist.{e.nist_category}"))),
         (s.t("erasure.technique"), clean(technique(s, e))),
         (s.t("erasure.tool"), s.v(e.tool)),
-        (s.t("erasure.hpa_dco"), s.v(e.hpa_dco)),
+        (s.t("erasure.workstation"), clean(e.workstation) if e.workstation else None),
+        (s.t("erasure.hpa_dco"), s.v(hpa_dco_line(e.hpa_dco, lang) if e.hpa_dco else None)),
         (s.t("erasure.not_written"), _not_written(s, e)),
         (s.t("erasure.started_at"), clean(fmt_datetime(e.started_at, tz, lang))),
         (s.t("erasure.ended_at"), clean(fmt_datetime(e.ended_at, tz, lang))),
         (s.t("erasure.duration"), clean(fmt_duration(e.duration_seconds, lang))),
+        (s.t("erasure.sectors"), _sectors(s, e)),
         (s.t("erasure.bytes_written"), clean(fmt_bytes(e.bytes_written, lang))),
         (s.t("erasure.bytes_verified"), clean(fmt_bytes(e.bytes_verified, lang))),
         (s.t("erasure.errors"), clean(fmt_int(e.errors, lang))),
-        (s.t("erasure.health"), clean(e.health) if e.health else None),
+        (s.t("erasure.health"), clean(health_line(e.health, lang)) if e.health else None),
     ]
 
 

@@ -29,8 +29,11 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 from cryptography.x509.oid import NameOID
 
 from wipestation.config import Config
-from wipestation.errors import ConfigError
+from wipestation.errors import BadValue, ConfigError
 from wipestation.i18n import _
+from wipestation.inputs import read_regular
+
+KEY_FILE_MAX_BYTES = 1024 * 1024  # a PEM key or certificate is a few KB
 
 KEY_FILE = "shop-signing-key.pem"
 CERT_FILE = "shop-signing-cert.pem"
@@ -165,10 +168,10 @@ def _check_private(paths: ShopKeyPaths) -> None:
 
 def load_certificate(path: Path) -> x509.Certificate:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
+        data = read_regular(path, "[certificates] cert_path", KEY_FILE_MAX_BYTES)
+    except BadValue as exc:
         raise ConfigError(
-            _("certificate signing certificate unreadable: {path}: {reason}").format(path=path, reason=exc.strerror)
+            _("certificate signing certificate unreadable: {path}: {reason}").format(path=path, reason=str(exc))
         ) from None
     try:
         return x509.load_pem_x509_certificate(data) if b"-----BEGIN" in data else x509.load_der_x509_certificate(data)
@@ -210,10 +213,10 @@ def load_shop_key(config: Config, *, create: bool = True) -> ShopKey:
         missing = paths.key if not paths.key.exists() else paths.cert
         raise ConfigError(_("certificate signing key incomplete: {path} is missing").format(path=missing))
     try:
-        raw = paths.key.read_bytes()
-    except OSError as exc:
+        raw = read_regular(paths.key, "[certificates] key_path", KEY_FILE_MAX_BYTES)
+    except BadValue as exc:
         raise ConfigError(
-            _("certificate signing key unreadable: {path}: {reason}").format(path=paths.key, reason=exc.strerror)
+            _("certificate signing key unreadable: {path}: {reason}").format(path=paths.key, reason=str(exc))
         ) from None
     try:
         if b"-----BEGIN" in raw:

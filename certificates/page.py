@@ -3,6 +3,7 @@ name and address, the logo, the QR code, the rule under the header, and the foot
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,21 +56,29 @@ class PageContext:
     logo: Any = None  # an ImageReader of `[shop] logo`
 
 
+LOGO_MAX_BYTES = 10 * 1024 * 1024
+
+
 def load_logo(path: str | None) -> Any:
     """`[shop] logo` as an image reportlab can draw; a file that cannot be read is an error, not ignored."""
     if not path:
         return None
     from reportlab.lib.utils import ImageReader
 
-    from wipestation.errors import ConfigError
+    from wipestation.errors import BadValue, ConfigError
     from wipestation.i18n import _
+    from wipestation.inputs import read_regular
 
+    try:  # a regular file of a sane size, read without blocking (a FIFO or /dev/zero is refused)
+        data = read_regular(Path(path).expanduser(), "[shop] logo", LOGO_MAX_BYTES)
+    except BadValue as exc:
+        raise ConfigError(_("config: {problem}").format(problem=str(exc))) from None
     try:
-        reader = ImageReader(str(Path(path).expanduser()))
+        reader = ImageReader(io.BytesIO(data))
         reader.getSize()
-    except Exception as exc:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
+    except Exception:  # noqa: BLE001 - PIL and reportlab raise many kinds for a bad image
         raise ConfigError(
-            _("[shop] logo cannot be read as an image: {path} ({kind})").format(path=path, kind=type(exc).__name__)
+            _("[shop] logo cannot be read as an image: {path} (use a PNG or JPEG file)").format(path=path)
         ) from None
     return reader
 
@@ -190,7 +199,29 @@ def _draw_footer(canvas: Canvas, ctx: PageContext, page: int) -> None:
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(colors.HexColor("#555555"))
     canvas.drawString(MARGIN_LEFT, MARGIN_BOTTOM - 10, f"{ctx.data.number} · {_plain(ctx.data.issuer.name, 60)}")
-    canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, MARGIN_BOTTOM - 10, t("page", ctx.lang, page=page))
+    # "Pagina 1 van " here, the total after it: a form every page shows, drawn when the document is
+    # complete (PageCountCanvas.save); no second layout pass
+    right = PAGE_WIDTH - MARGIN_RIGHT - pdfmetrics.stringWidth("00", FONT, 7.5)
+    canvas.drawRightString(right, MARGIN_BOTTOM - 10, t("page_of", ctx.lang, page=page) + " ")
+    canvas.doForm(TOTAL_FORM)
+
+
+TOTAL_FORM = "certificate-page-total"
+
+
+class PageCountCanvas(Canvas):  # type: ignore[misc]
+    """A canvas that draws the page total into the footer's form once every page is laid out."""
+
+    def save(self) -> None:
+        total = self.getPageNumber() - 1  # showPage was called for the last page
+        self.beginForm(TOTAL_FORM)
+        self.setFont(FONT, 7.5)
+        self.setFillColor(colors.HexColor("#555555"))
+        self.drawString(
+            PAGE_WIDTH - MARGIN_RIGHT - pdfmetrics.stringWidth("00", FONT, 7.5), MARGIN_BOTTOM - 10, str(total)
+        )
+        self.endForm()
+        super().save()
 
 
 def _plain(text: str, limit: int | None = None) -> str:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
-from certificates.render import load_logo, render_unsigned
-from certificates.signing import PdfSigner
-from certificates.texts import t
-from certificates.verification import verify_pdf
-from wipestation.certify import LANGUAGES, CertificateData, VerifyReport
+from wipestation.certify import LANGUAGES, CertificateData, VerifyReport, require_shop
 from wipestation.config import Config
 from wipestation.errors import BadValue
 from wipestation.i18n import _
+
+if TYPE_CHECKING:
+    from certificates.signing import PdfSigner
+
+# The layout (reportlab) and the signer (pyHanko's signing half) are imported when a certificate is
+# rendered: checking one (`certificate verify`, on a customer's machine) starts without them.
 
 
 class PdfCertificateRenderer:
@@ -26,18 +28,28 @@ class PdfCertificateRenderer:
         self._logo: Any = None
 
     def prepare(self) -> None:
+        """Ready to sign: the shop is configured and its key loads (an erasure asks before it writes)."""
+        require_shop(self.config)
+        self._load()
+
+    def _load(self) -> None:
         if self._signer is None:
             if self._shop is None:
                 self._shop = load_shop_key(self.config)
+            from certificates.signing import PdfSigner
+
             self._signer = PdfSigner(self._shop)
 
     @property
     def fingerprint(self) -> str:
-        self.prepare()
+        self._load()
         assert self._shop is not None
         return self._shop.fingerprint
 
     def render(self, data: CertificateData, lang: str) -> bytes:
+        from certificates.render import load_logo, render_unsigned
+        from certificates.texts import t
+
         if lang not in LANGUAGES:
             raise BadValue(_("unknown certificate language '{lang}' (nl or en)").format(lang=lang))
         self.prepare()
@@ -62,6 +74,8 @@ class PdfCertificateRenderer:
         )
 
     def verify(self, pdf: bytes) -> VerifyReport:
+        from certificates.verification import verify_pdf
+
         expected = self._shop.fingerprint if self._shop is not None else shop_fingerprint(self.config)
         return verify_pdf(pdf, expected)
 

@@ -38,6 +38,7 @@ from certificates.layout import (
 )
 from certificates.page import (
     PageContext,
+    PageCountCanvas,
     _draw_footer,
     _draw_logo,
     _draw_qr,
@@ -158,5 +159,7 @@ def _render(
         canvas.restoreState()
 
     doc.addPageTemplates([PageTemplate(id="certificate", frames=[frame], onPage=on_page)])
-    doc.build(build_story(Sections(data, lang, styles, signer_fingerprint, verify_url, sha256)))
+    doc.build(
+        build_story(Sections(data, lang, styles, signer_fingerprint, verify_url, sha256)), canvasmaker=PageCountCanvas
+    )
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from reportlab.platypus.tables import TableStyle
 
 from certificates.fonts import clean
 from certificates.layout import (
+    ACCENT,
     BAND_GREY,
     CELL_PADDING,
     CONTENT_WIDTH,
@@ -27,7 +28,7 @@ from certificates.layout import (
     VALUE_WIDTH,
     Styles,
 )
-from certificates.texts import TEXTS, fmt_bytes, fmt_date, fmt_int, local_date, t, term
+from certificates.texts import TEXTS, fmt_bytes, fmt_date, fmt_datetime, fmt_int, local_date, t, term
 from wipestation.certify import ANONYMISED, CertificateData
 
 Row = tuple[str, str | None]  # (label text, value markup or None to leave out)
@@ -155,6 +156,8 @@ class Sections:
     def status(self) -> tuple[str, colors.Color]:
         d = self.d
         if d.destruction is not None:
+            if d.destruction.lower_level_reason:  # accepted below the minimum level: a result with an exception
+                return self.t("status.destruction.lower", level=d.destruction.level), EXCEPTIONS_AMBER
             return self.t("status.destruction", level=d.destruction.level), PASSED_GREEN
         e = d.erasure
         assert e is not None
@@ -198,12 +201,14 @@ class Sections:
         contact = self.d.issuer.contact
         steps = [self.t("check.1", url=url), self.t("check.2")] if url else [self.t("check.1_no_url", contact=contact)]
         steps.append(self.t("check.3"))
+        # numbered as shown (without a page there is no step 2)
+        steps = [f"{n}. {step.split('. ', 1)[1]}" for n, step in enumerate(steps, 1)]
         terms = [self.t("term.nist"), self.t("term.din"), self.t("term.sha256"), self.t("term.signature")]
         story: list[Flowable] = [fixed(clean(self.t("section.check")), self.s.section)]
         story += [fixed(clean(step), self.s.body) for step in steps]
         story.append(fixed(clean(self.t("section.terms")), self.s.section))
         story += [fixed(clean(term_text), self.s.small) for term_text in terms]
-        return story
+        return [KeepTogether(story)]  # moved whole to the next page rather than a few lines spilled
 
     def customer(self) -> list[Flowable]:
         c = self.d.customer
@@ -215,6 +220,10 @@ class Sections:
             [(self.t("customer.name"), name), (self.t("customer.job_ref"), self.v(c.job_ref))],
         )
 
+    def asset_tag(self) -> str | None:
+        """The shop's own asset or service tag of the drive, when the erasure was given one."""
+        return self.d.erasure.asset_tag if self.d.erasure is not None else None
+
     def drive(self) -> list[Flowable]:
         dr = self.d.drive
         bus = term("bus", dr.bus, self.lang) if dr.bus and dr.bus != "unknown" else None
@@ -224,6 +233,7 @@ class Sections:
                 (self.t("drive.manufacturer"), self.v(dr.manufacturer)),
                 (self.t("drive.model"), self.v(dr.model)),
                 (self.t("drive.serial"), self.v(dr.serial)),
+                (self.t("drive.asset_tag"), clean(tag) if (tag := self.asset_tag()) else None),
                 (self.t("drive.capacity"), clean(fmt_bytes(dr.capacity_bytes, self.lang))),
                 (self.t("drive.firmware"), self.v(dr.firmware)),
                 (self.t("drive.bus"), self.v(bus)),
@@ -243,6 +253,8 @@ class Sections:
         return self.t(f"attest.{self.d.kind}")
 
     def attestation(self) -> list[Flowable]:
+        """The statement, who did the work and when, and the visible sign of the digital signature
+        (who signed, when, the key's fingerprint): no blank line for a pen on a signed file."""
         d = self.d
         date_text = fmt_date(local_date(d.issued_at, d.timezone), self.lang)  # the shop's calendar day
         people: list[tuple[str, str]] = []
@@ -254,26 +266,35 @@ class Sections:
             people.append((self.t("sign.technician"), d.technician))
         if d.validator:
             people.append((self.t("sign.validator"), d.validator))
-        cells = []
-        for role, name in people:
-            cells.append(
-                Paragraph(
-                    f"{clean(role)}: <b>{clean(name)}</b><br/><br/><br/>"
-                    f"{clean(self.t('sign.signature'))}: ______________________________<br/>"
-                    f"{clean(self.t('sign.date'))}: {date_text}",
-                    self.s.value,
-                )
+        people.append((self.t("sign.date"), date_text))
+        who = " &nbsp;·&nbsp; ".join(f"{clean(role)}: <b>{clean(name)}</b>" for role, name in people)
+        when = fmt_datetime(d.issued_at, d.timezone, self.lang)
+        sign = Paragraph(
+            f"<b>{clean(self.t('sign.digital', signer=d.issuer.name, when=when))}</b><br/>"
+            f"<font size='7.5'>{clean(self.t('sign.digital_key', fingerprint=self.signer))}</font>",
+            self.s.value,
+        )
+        box = Table([[sign]], colWidths=[CONTENT_WIDTH])
+        box.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 0.8, ACCENT),
+                    ("BACKGROUND", (0, 0), (-1, -1), BAND_GREY),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
             )
-        width = CONTENT_WIDTH / max(1, len(cells))
-        block = Table([cells], colWidths=[width] * len(cells), splitInRow=1)  # very long names run on
-        block.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 2)]))
+        )
         return [
             KeepTogether(
                 [
                     fixed(clean(self.t("section.attestation")), self.s.section),
                     fixed(clean(self.attest_text()), self.s.body),
-                    Spacer(1, 2 * mm),
-                    block,
+                    Spacer(1, 1.5 * mm),
+                    Paragraph(who, self.s.value),
+                    Spacer(1, 1.5 * mm),
+                    box,
                 ]
             )
         ]
@@ -286,7 +307,6 @@ class Sections:
     def authenticity(self) -> list[Flowable]:
         rows = [
             [fixed(clean(self.t("auth.sha256")), self.s.label), Paragraph(self.sha256, self.s.mono)],
-            [fixed(clean(self.t("auth.signer")), self.s.label), fixed(clean(self.d.issuer.name), self.s.value)],
             [fixed(clean(self.t("auth.fingerprint")), self.s.label), fixed(clean(self.signer), self.s.mono)],
         ]
         table = Table(rows, colWidths=[LABEL_WIDTH, VALUE_WIDTH])

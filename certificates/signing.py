@@ -27,8 +27,8 @@ from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import CertificateStore, SimpleCertificateStore
 
 from certificates.keys import ShopKey
+from certificates.verification import ATTACHMENT_NAME
 
-ATTACHMENT_NAME = "certificate.json"
 SIGNATURE_FIELD = "WipestationSignature"
 SIGNATURE_BYTES = 8192  # room reserved for the CMS signature (skips pyHanko's trial signature)
 

@@ -10,19 +10,22 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
+from cryptography.hazmat.primitives.serialization import load_der_public_key
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
 
-from certificates.signing import ATTACHMENT_NAME
 from wipestation.certify import VerifyReport, parse_qr_payload
 from wipestation.i18n import N_, Phrase
+
+ATTACHMENT_NAME = "certificate.json"  # the certificate data, attached to the PDF (certificates/signing.py)
 
 
 def _attachment(reader: PdfFileReader) -> bytes | None:
@@ -44,22 +47,155 @@ def _subject(reader: PdfFileReader) -> str | None:
         return None
 
 
-def _page_text(pdf: bytes) -> str:
-    """All the text of the document, without white space."""
+def _printed(pdf: bytes, text: str) -> bool:
+    """Whether `text` is printed on a page (white space ignored). The hash is in the authenticity
+    section near the end: the pages are read from the last one, and reading stops where it is found."""
     from pypdf import PdfReader
 
     try:
         pages = PdfReader(io.BytesIO(pdf)).pages
-        return "".join("".join(page.extract_text().split()) for page in pages)
+        return any(text in "".join(pages[i].extract_text().split()) for i in reversed(range(len(pages))))
     except Exception:  # noqa: BLE001 - any parse failure means: the hash is not printed
-        return ""
+        return False
+
+
+class MalformedSignature(ValueError):
+    """A signature dictionary or container that is not one a PDF signer writes (its name is the
+    reason shown: the file was changed or damaged)."""
+
+
+@dataclass(frozen=True)
+class EmbeddedSignature:
+    """One signature dictionary of the PDF and its CMS container, parsed with asn1crypto.
+
+    The signature is checked here with `cryptography` (the digest of the signed byte ranges, the
+    signer's signature over the signed attributes, the coverage) rather than by pyHanko's validator:
+    importing `pyhanko.sign` (its signers, its HTTP time-stamp client and aiohttp) took most of a
+    `certificate verify` on the customer's machine. What makes a certificate genuine is unchanged:
+    the shop's key (by fingerprint), an intact and valid signature over the whole file."""
+
+    byte_range: tuple[int, int, int, int]
+    pkcs7_content: bytes
+    signed_data: cms.SignedData
+    signer_info: cms.SignerInfo
+
+    @property
+    def signer_cert(self) -> asn1_x509.Certificate:
+        sid = self.signer_info["sid"]
+        for choice in self.signed_data["certificates"] or []:
+            cert = choice.chosen
+            if not isinstance(cert, asn1_x509.Certificate):
+                continue
+            if sid.name == "issuer_and_serial_number":
+                if cert.issuer == sid.chosen["issuer"] and cert.serial_number == sid.chosen["serial_number"].native:
+                    return cert
+            elif cert.key_identifier == sid.chosen.native:
+                return cert
+        raise MalformedSignature  # the signer's certificate is not in the signature
+
+
+def _signature_fields(reader: PdfFileReader) -> list[Any]:
+    """The values (/V) of the form's signature fields, kids included."""
+    found: list[Any] = []
+    try:
+        fields = list(reader.root["/AcroForm"]["/Fields"])
+    except (KeyError, TypeError):
+        return found
+    seen: set[int] = set()
+    while fields:
+        field = fields.pop().get_object()
+        if id(field) in seen:
+            continue
+        seen.add(id(field))
+        if "/Kids" in field:
+            fields.extend(field["/Kids"])
+        if field.get("/FT") == "/Sig" and "/V" in field:
+            found.append(field["/V"].get_object())
+    return found
+
+
+def embedded_signatures(reader: PdfFileReader) -> list[EmbeddedSignature]:
+    """Every filled signature field, in the order they were made (by where their byte range ends)."""
+    out = []
+    for value in _signature_fields(reader):
+        byte_range = tuple(int(x) for x in value["/ByteRange"])
+        if len(byte_range) != 4:
+            raise MalformedSignature  # its /ByteRange does not have four numbers
+        raw = bytes(value.raw_get("/Contents"))
+        signed = cms.ContentInfo.load(raw)
+        if signed["content_type"].native != "signed_data":
+            raise MalformedSignature  # the container is not CMS signed data
+        data = signed["content"]
+        infos = data["signer_infos"]
+        if len(infos) != 1:
+            raise MalformedSignature  # the container does not have exactly one signer
+        out.append(EmbeddedSignature(byte_range, raw, data, infos[0]))
+    return sorted(out, key=lambda sig: sig.byte_range[2] + sig.byte_range[3])
+
+
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
+
+
+def _hash(name: str) -> hashes.HashAlgorithm:
+    if name not in _HASHES:
+        raise MalformedSignature  # a digest algorithm we do not accept
+    return _HASHES[name]()
+
+
+def _intact(pdf: bytes, sig: EmbeddedSignature) -> bool:
+    """The digest of the signed byte ranges equals the message digest the signer signed."""
+    start1, len1, start2, len2 = sig.byte_range
+    if start1 != 0 or len1 < 0 or start2 < len1 or len2 < 0 or start2 + len2 > len(pdf):
+        return False
+    info = sig.signer_info
+    digest = hashes.Hash(_hash(info["digest_algorithm"]["algorithm"].native))
+    digest.update(pdf[:len1])
+    digest.update(pdf[start2 : start2 + len2])
+    attributes = {attr["type"].native: attr["values"] for attr in info["signed_attrs"] or []}
+    if "message_digest" not in attributes or attributes.get("content_type", [None])[0].native != "data":
+        return False
+    (stated,) = attributes["message_digest"]
+    return bool(stated.native == digest.finalize())
+
+
+def _valid(sig: EmbeddedSignature) -> bool:
+    """The signer's signature over the signed attributes verifies with its certificate's key."""
+    info = sig.signer_info
+    signed_attrs = info["signed_attrs"].dump()
+    signed_attrs = b"\x31" + signed_attrs[1:]  # signed as a SET OF, stored with the [0] tag
+    signature = info["signature"].native
+    algorithm = info["signature_algorithm"]
+    name = algorithm.signature_algo
+    key = load_der_public_key(sig.signer_cert.public_key.dump())
+    chosen = _hash(info["digest_algorithm"]["algorithm"].native)
+    try:
+        if isinstance(key, rsa.RSAPublicKey) and name == "rsassa_pkcs1v15":
+            key.verify(signature, signed_attrs, padding.PKCS1v15(), chosen)
+        elif isinstance(key, rsa.RSAPublicKey) and name == "rsassa_pss":
+            params = algorithm["parameters"]
+            mgf = _hash(params["mask_gen_algorithm"]["parameters"]["algorithm"].native)
+            pss = padding.PSS(mgf=padding.MGF1(mgf), salt_length=params["salt_length"].native)
+            key.verify(signature, signed_attrs, pss, _hash(params["hash_algorithm"]["algorithm"].native))
+        elif isinstance(key, ec.EllipticCurvePublicKey) and name == "ecdsa":
+            key.verify(signature, signed_attrs, ec.ECDSA(chosen))
+        elif isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey) and name in ("ed25519", "ed448"):
+            key.verify(signature, signed_attrs)
+        else:
+            return False
+    except InvalidSignature:
+        return False
+    return True
 
 
 def _fingerprint(cert: asn1_x509.Certificate) -> str:
     return hashlib.sha256(cert.dump()).hexdigest()
 
 
-def _container_problem(pdf: bytes, sig: EmbeddedPdfSignature) -> str | None:
+def _container_problem(pdf: bytes, sig: EmbeddedSignature) -> str | None:
     """The one part of a signed PDF the signature cannot cover is its own /Contents. Accept there
     only what the signer writes: the CMS in upper-case hex, zero padding, and no certificate but the
     signer's; so that no byte of the file can change unnoticed."""
@@ -88,7 +224,7 @@ def _container_problem(pdf: bytes, sig: EmbeddedPdfSignature) -> str | None:
 
 
 def _signature_problems(
-    pdf: bytes, signatures: list[EmbeddedPdfSignature], shop_fingerprint: str | None
+    pdf: bytes, signatures: list[EmbeddedSignature], shop_fingerprint: str | None
 ) -> tuple[list[str], str | None]:
     """The signature checks: (problems, the last signer's fingerprint)."""
     problems: list[str] = []
@@ -115,13 +251,12 @@ def _signature_problems(
             )
     last = signatures[-1]
     try:
-        context = ValidationContext(trust_roots=[last.signer_cert], allow_fetching=False, revocation_mode="soft-fail")
-        status = validate_pdf_signature(last, context)
-        if not status.intact:
+        if not _intact(pdf, last):
             problems.append(Phrase(N_("the signature does not match the signed bytes (the file was changed)")))
-        elif not status.valid:
+        elif not _valid(last):
             problems.append(Phrase(N_("the signature is not cryptographically valid")))
-        if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        start1, _, start2, len2 = last.byte_range
+        if start1 != 0 or start2 + len2 != len(pdf):
             problems.append(
                 Phrase(N_("the signature does not cover the whole file (something was added after signing)"))
             )
@@ -175,7 +310,7 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
     raises for a damaged or hostile file."""
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        signatures = list(reader.embedded_signatures)
+        signatures = embedded_signatures(reader)
     except Exception as exc:  # noqa: BLE001 - any parse failure means: not a readable PDF
         why = " ".join(str(exc).split()) or type(exc).__name__
         return VerifyReport(problems=(Phrase(N_("not a readable PDF ({why})"), why=why),))
@@ -192,7 +327,7 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
         problems.append(Phrase(N_("the PDF carries no certificate number and hash (QR payload)")))
     else:
         number, stated = payload.number, payload.sha256
-        if not stated or stated not in _page_text(pdf):
+        if not stated or not _printed(pdf, stated):
             problems.append(Phrase(N_("the hash printed on the certificate differs from the QR code's")))
 
     data, digest = _attached_data(reader, number, stated, problems)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.fakes import FakeClock
 from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.config import Config
+from wipestation.config import Config, ShopConfig
 from wipestation.db import open_store
 from wipestation.env import Env
 
@@ -39,9 +39,14 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+TEST_SHOP = ShopConfig(
+    name="Testwinkel Voorbeeld", address="Proefstraat 1, 9400 AA Assen", contact="winkel@example.nl, 0592-000000"
+)
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return Config(data_dir=tmp_path / "data")
+    return Config(data_dir=tmp_path / "data", shop=TEST_SHOP)
 
 
 @pytest.fixture

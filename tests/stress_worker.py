@@ -20,7 +20,7 @@ from wipestation import custody
 from wipestation.audit import record_event
 from wipestation.certify import CertificateRenderer, load_renderer
 from wipestation.clock import SystemClock
-from wipestation.config import Config
+from wipestation.config import Config, ShopConfig
 from wipestation.customers import CustomerInput, add_customer
 from wipestation.db import open_store
 from wipestation.destruction import DestructionRequest, destroy
@@ -33,7 +33,9 @@ from wipestation.tx import in_transaction
 
 
 def _env(data_dir: str, name: str) -> Env:
-    return Env(clock=SystemClock(), config=Config(data_dir=Path(data_dir)), actor=name)
+    return Env(
+        clock=SystemClock(), config=Config(data_dir=Path(data_dir), shop=ShopConfig(name="Teststation")), actor=name
+    )
 
 
 def _register_backup(s: Session, env: Env, name: str, i: int) -> str:

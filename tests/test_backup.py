@@ -135,9 +135,12 @@ def test_a_shared_folder_gives_the_group_read_access(store: Cli, tmp_path: Path)
 
 
 @pytest.mark.parametrize("bad", [["--keep", "0"], ["--keep", "x"]])
-def test_bad_keep_is_a_usage_error(store: Cli, tmp_path: Path, bad: list[str]) -> None:
+def test_bad_keep_is_one_line(store: Cli, tmp_path: Path, bad: list[str]) -> None:
     result = store("db", "backup", str(tmp_path / "b"), *bad)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: --keep must be a whole number from 1 to 10000")
+    assert len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "b").exists()
 
 
 def test_a_file_in_the_way_is_one_line(store: Cli, tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def test_only_regular_files_of_a_sane_size_are_read_as_certificates(seeded: Cli,
     result = seeded("certificate", "verify", str(huge))
     assert result.exit_code == 1 and "a certificate is at most 20971520 bytes" in result.stderr
     result = seeded("certificate", "verify", str(tmp_path / "missing.pdf"))
-    assert result.exit_code == 1 and "file not found" in result.stderr
+    assert result.exit_code == 2 and result.stderr.strip() == f"error: file not found: {tmp_path / 'missing.pdf'}"
 
 
 def test_a_closed_pipe_is_no_traceback(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Cli
+from tests.conftest import TEST_SHOP, Cli
 from tests.fakes import FakeClock
 from wipestation.config import Config
 
@@ -30,7 +30,9 @@ def _mode(path: Path) -> int:
 
 def test_everything_the_command_creates_is_the_owners_only(tmp_path: Path, loose_umask: None) -> None:
     data = tmp_path / "shop"
-    cli = Cli(url=f"sqlite:///{data / 'wipestation.sqlite3'}", clock=FakeClock(), config=Config(data_dir=data))
+    cli = Cli(
+        url=f"sqlite:///{data / 'wipestation.sqlite3'}", clock=FakeClock(), config=Config(data_dir=data, shop=TEST_SHOP)
+    )
     cid = cli.ok("customer", "add", "--name", "Anna Jansen", "--email", "anna@example.nl")["id"]
     cli.ok(
         "abandoned", "register", "--serial", "M1", "--model", "M", "--capacity", "1TB", "--media", "hdd",
@@ -68,7 +70,9 @@ def test_a_data_folder_others_can_write_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "shop"
     data.mkdir()
     data.chmod(0o777)
-    cli = Cli(url=f"sqlite:///{data / 'wipestation.sqlite3'}", clock=FakeClock(), config=Config(data_dir=data))
+    cli = Cli(
+        url=f"sqlite:///{data / 'wipestation.sqlite3'}", clock=FakeClock(), config=Config(data_dir=data, shop=TEST_SHOP)
+    )
     result = cli("customer", "list")
     assert result.exit_code == 1
     assert result.stderr == (

@@ -267,11 +267,13 @@ ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "wipestation/erasure/patterns.py": (ALL, "programming errors of the pattern stream's callers"),
     "wipestation/erasure/firmware/parsing.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
     "wipestation/health/reading.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
+    "wipestation/inputs.py": (("parse_json",), "a parser's signal (ValueError), caught by its caller"),
     "wipestation/models.py": (ALL, "a naive datetime given to a UTC column: a programming error"),
     "wipestation/audit.py": (ALL, "personal data in an audit summary: a programming error"),
     "wipestation/i18n.py": (ALL, "an unknown language: --lang and the config are checked before"),
     "wipestation/tx.py": (ALL, "an unreachable assertion"),
     "wipestation/cli/__init__.py": (("get_command",), "COMMAND_INDEX out of date: a developer's error"),
+    "wipestation/certify/__init__.py": (("__getattr__",), "Python's AttributeError of a lazy import: a typo in code"),
 }
 
 # Builtin exceptions and click's; the core's own are found in its class definitions.

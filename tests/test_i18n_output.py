@@ -265,6 +265,7 @@ CLI_ENGLISH_ON_PURPOSE: dict[tuple[str, str], str] = {
     ("wipestation/workstation.py", "root:"): "an owner (root:wipestation)",
     ("wipestation/audit.py", "audit summaries carry no personal data"): "a programming error (tests/test_i18n.py)",
     ("certificates/keys.py", " certificates"): "the signing certificate's common name, part of the document",
+    ("certificates/keys.py", "[certificates] "): "a config key's name",
 }
 # The core modules that build the lines the CLI prints (doctor findings, setup-workstation's changes, audit
 # findings, erasure history and resume lines, a verified PDF's problems, the signing key's refusals).

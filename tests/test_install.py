@@ -159,7 +159,9 @@ def _technicians_without_root(installed: Path, base: Path) -> None:
     os.chown(data, 0, SHOP_GROUP)
     os.chmod(data, 0o2770)  # what setup-workstation makes
     config = base / "wipestation.toml"
-    config.write_text(f'language = "en"\ndata_dir = "{data}"\n[devices]\nallow_loop = true\n')
+    config.write_text(
+        f'language = "en"\ndata_dir = "{data}"\n[shop]\nname = "Testwinkel"\n[devices]\nallow_loop = true\n'
+    )
     config.chmod(0o644)
     homes = base / "home"
     homes.mkdir(mode=0o755)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from tests.helpers.smtp import Inbox, smtp_on_loopback
 from wipestation.config import MailConfig, load_config
 from wipestation.errors import ConfigError
 from wipestation.mail import MailError, new_message, send
+
+NOW = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -22,7 +25,7 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 def test_a_message_reaches_the_server(smtp_server: tuple[Inbox, int]) -> None:
     inbox, port = smtp_server
     config = MailConfig(host="127.0.0.1", port=port, sender="winkel@example.nl")
-    message = new_message(config, to="klant@example.nl", subject="Certificaat", body="Hierbij uw certificaat.")
+    message = new_message(config, to="klant@example.nl", subject="Certificaat", body="Hierbij uw certificaat.", now=NOW)
     send(config, message)
     assert len(inbox.messages) == 1
     assert inbox.messages[0]["Subject"] == "Certificaat"
@@ -32,7 +35,7 @@ def test_a_message_reaches_the_server(smtp_server: tuple[Inbox, int]) -> None:
 
 def test_an_unreachable_server_is_one_line_without_the_address(tmp_path: Path) -> None:
     config = MailConfig(host="127.0.0.1", port=1, sender="winkel@example.nl")
-    message = new_message(config, to="klant@example.nl", subject="s", body="b")
+    message = new_message(config, to="klant@example.nl", subject="s", body="b", now=NOW)
     with pytest.raises(MailError) as caught:
         send(config, message, timeout=5)
     assert "klant@example.nl" not in str(caught.value)
@@ -41,7 +44,7 @@ def test_an_unreachable_server_is_one_line_without_the_address(tmp_path: Path) -
 
 def test_unconfigured_mail_is_refused() -> None:
     with pytest.raises(ConfigError, match="not configured"):
-        new_message(MailConfig(), to="a@b.nl", subject="s", body="b")
+        new_message(MailConfig(), to="a@b.nl", subject="s", body="b", now=NOW)
 
 
 def test_mail_section_and_language_from_the_config(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from tests import stress_worker
-from tests.conftest import PG_URL, Cli
+from tests.conftest import PG_URL, TEST_SHOP, Cli
 from tests.fakes import FakeClock
 from wipestation.certify import load_renderer
 from wipestation.config import Config
@@ -24,7 +24,7 @@ OPERATIONS = 200
 
 def _prepare_key(data_dir: Path) -> None:
     """The workstations share one shop key (as a shop configures it); create it once up front."""
-    load_renderer(Config(data_dir=data_dir)).prepare()
+    load_renderer(Config(data_dir=data_dir, shop=TEST_SHOP)).prepare()
 
 
 @pytest.mark.slow

@@ -121,12 +121,13 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
     """A throw-away database in a temporary directory, seeded with sample data; removed on exit."""
     from tui.erasing import CoreEraseBackend
     from wipestation.db import open_store
-    from wipestation.demo import seed_demo
+    from wipestation.demo import DEMO_SHOP, seed_demo
 
     directory = Path(tempfile.mkdtemp(prefix="wipestation-demo-"))
     engine = None
     try:
-        config = replace(app.config, data_dir=directory / "data")
+        shop = app.config.shop if app.config.shop.configured else DEMO_SHOP
+        config = replace(app.config, data_dir=directory / "data", shop=shop)
         with demo_loops(directory, config) as loops:
             engine, sessions = open_store(f"sqlite:///{directory / 'demo.sqlite3'}")
             env = Env(clock=app.clock, config=config, actor=app.actor)

@@ -15,17 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from wipestation.clock import Clock, SystemClock
-from wipestation.config import Config, load_config, with_language
-from wipestation.db import default_db_url, finish_pending_scrub, open_store, scrub_sqlite
+from wipestation.config import Config, default_db_url, load_config, with_language
 from wipestation.env import Env
 from wipestation.files import ensure_data_dir
-from wipestation.tx import in_transaction
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
     from wipestation.certify import CertificateRenderer
     from wipestation.commands import CommandRunner
     from wipestation.devices import DriveSource, WatcherFactory
@@ -110,6 +108,10 @@ class AppContext:
     def sessions(self) -> sessionmaker[Session]:
         """The session factory; the database is opened (and its schema upgraded) on first use."""
         if self._sessions is None:
+            # the store is imported on first use: a command without one (verify on a customer's
+            # machine, --help) starts without SQLAlchemy
+            from wipestation.db import finish_pending_scrub, open_store
+
             ensure_data_dir(self.config.data_dir)
             self._engine, self._sessions = open_store(self.db_url)
             finish_pending_scrub(self._engine, self.config.data_dir)
@@ -132,11 +134,15 @@ class AppContext:
 
     def transaction(self, work: Callable[[Session], T]) -> T:
         """Run `work(session)` in one transaction, retried whole if it lost a race (wipestation.tx)."""
+        from wipestation.tx import in_transaction
+
         return in_transaction(self.sessions, work)
 
     def scrub_freed_space(self) -> bool:
         """After personal data was overwritten: leave no old copy in the database's files. False when
         another process's read transaction keeps the old pages for now (finished at the next command)."""
+        from wipestation.db import scrub_sqlite
+
         return scrub_sqlite(self.engine, data_dir=self.config.data_dir)
 
     def close(self) -> None:

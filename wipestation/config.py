@@ -16,10 +16,31 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
-from wipestation.errors import ConfigError
+from wipestation.errors import BadValue, ConfigError, NotFound
 from wipestation.i18n import _
+from wipestation.inputs import (
+    CONFIG_MAX_BYTES,
+    Address,
+    Addresses,
+    Count,
+    Fingerprint,
+    Flag,
+    Folder,
+    InFile,
+    Kind,
+    TimeOfDay,
+    Url,
+    check_depth,
+    read_regular,
+)
+from wipestation.inputs import Text as _Text
 
 APP_NAME = "wipestation"
+
+
+def default_db_url(config: Config) -> str:
+    """The shop's SQLite database in its data folder (`--db` or WIPESTATION_DB for another)."""
+    return f"sqlite:///{config.data_dir / 'wipestation.sqlite3'}"
 
 
 def default_data_dir() -> Path:
@@ -30,11 +51,18 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True)
 class ShopConfig:
-    name: str = "SOMCOM"
-    address: str = "Europaweg Noord 5, 9403 BC Assen"
+    """`[shop]`: the name, address and contact every certificate carries. No defaults: without a
+    `[shop]` name no certificate is issued (another shop's details must never be on a document)."""
+
+    name: str = ""
+    address: str = ""
     kvk: str = ""  # chamber of commerce number
-    contact: str = "info@somcom.nl, 0592-308260"
+    contact: str = ""
     logo: str | None = None
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.name.strip())
 
 
 @dataclass(frozen=True)
@@ -102,6 +130,9 @@ def _machines(raw: object) -> tuple[DestructionMachine, ...]:
         raise ConfigError(_('config: [machines] must be a table of NAME = "METHOD LEVEL [LEVEL]"'))
     out: list[DestructionMachine] = []
     for name, value in raw.items():
+        take_key("machines", "NAME", name)
+        if isinstance(value, str):
+            take_key("machines", "NAME", value)
         words = value.split() if isinstance(value, str) else []
         levels = [_MACHINE_LEVEL.match(w) for w in words[1:]]
         if len(words) < 2 or not all(levels) or not str(name).strip():
@@ -182,8 +213,20 @@ def _section(cls: type, name: str, raw: object) -> object:
                 raise ConfigError(_("config: [{name}] {key} must be a whole number >= 0").format(name=name, key=key))
         elif value is not None and not isinstance(value, str):
             raise ConfigError(_("config: [{name}] {key} must be a string").format(name=name, key=key))
-        values[key] = value
+        values[key] = take_key(name, key, value)
     return cls(**values)
+
+
+def take_key(section: str, key: str, value: object) -> Any:  # noqa: ANN401 - each key's own type
+    """`value` of `[section] key` (section "" for a top-level key) through its kind in KEY_KINDS, or
+    ConfigError naming the key."""
+    toml_key = next((t for t, f in _ALIASES.get(section, {}).items() if f == key), key)
+    kind = KEY_KINDS[section][toml_key]
+    what = f"[{section}] {toml_key}" if section else toml_key
+    try:
+        return kind.take(value, what)
+    except BadValue as exc:
+        raise ConfigError(_("config: {problem}").format(problem=str(exc))) from None
 
 
 def load_config(path: Path | None, *, env: dict[str, str] | None = None, language: str | None = None) -> Config:
@@ -206,14 +249,28 @@ def load_config(path: Path | None, *, env: dict[str, str] | None = None, languag
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file: a regular file (a FIFO or a device is refused, never waited on) of at most
+    CONFIG_MAX_BYTES, nested at most MAX_DEPTH levels."""
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        data = read_regular(Path(path), _("config file"), CONFIG_MAX_BYTES)
+    except NotFound:
         raise ConfigError(_("config file not found: {path}").format(path=path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(_("config file unreadable: {path}: {exc}").format(path=path, exc=exc)) from None
+    except BadValue as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        parsed = tomllib.loads(data.decode("utf-8"))
+        check_depth(parsed, _("config file"))
+    except UnicodeDecodeError:
+        raise ConfigError(_("config file unreadable: {path}: not UTF-8 text").format(path=path)) from None
+    except RecursionError:
+        raise ConfigError(_("config file {path} is nested too deeply").format(path=path)) from None
+    except BadValue as exc:
+        raise ConfigError(_("config file {path}: {problem}").format(path=path, problem=str(exc))) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(_("config file is not valid TOML: {path}: {exc}").format(path=path, exc=exc)) from None
+        raise ConfigError(
+            _("config file is not valid TOML: {path}: {exc}").format(path=path, exc=" ".join(str(exc).split()))
+        ) from None
+    return parsed
 
 
 def _from_file(config: Config, raw: dict[str, Any]) -> Config:
@@ -223,11 +280,11 @@ def _from_file(config: Config, raw: dict[str, Any]) -> Config:
         if key in _SECTIONS:
             changes[key] = _section(_SECTIONS[key], key, value)
         elif key in {"timezone", "language"} and isinstance(value, str):
-            changes[key] = value
+            changes[key] = take_key("", key, value)
         elif key == "machines":
             changes[key] = _machines(value)
         elif key in {"data_dir", "documents"} and isinstance(value, str):
-            changes[key] = Path(value).expanduser()
+            changes[key] = take_key("", key, value)
         else:
             raise ConfigError(_("config: unknown or malformed key '{key}'").format(key=key))
     config = replace(config, **changes)
@@ -249,7 +306,7 @@ def _check_choices(config: Config) -> None:
     if config.certificates.language not in {"nl", "en"}:
         raise ConfigError(_("config: [certificates] language must be 'nl' or 'en'"))
     for section, hour in (("digest", config.digest.hour), ("backup", config.backup.hour)):
-        if not _HOUR.match(hour):
+        if not _HOUR.fullmatch(hour):
             raise ConfigError(
                 _('config: [{section}] hour must be HH:MM (24-hour clock), e.g. "08:30"').format(section=section)
             )
@@ -267,8 +324,8 @@ def with_language(config: Config, language: str | None) -> Config:
 
 # Upper limits of the retention periods: beyond them a value is a typing error (and dates overflow).
 RETENTION_LIMITS = {"backup_days": 3650, "abandoned_months": 120, "record_years": 100}
-_PREFIX = re.compile(r"^[A-Za-z0-9]{1,12}$")
-_LEVEL = {"min_level_magnetic": re.compile(r"^H-[1-7]$"), "min_level_flash": re.compile(r"^E-[1-7]$")}
+_PREFIX = re.compile(r"[A-Za-z0-9]{1,12}")
+_LEVEL = {"min_level_magnetic": re.compile(r"H-[1-7]"), "min_level_flash": re.compile(r"E-[1-7]")}
 
 
 def _validate(config: Config) -> None:
@@ -284,11 +341,11 @@ def _validate(config: Config) -> None:
     for key, limit in RETENTION_LIMITS.items():
         if getattr(config.retention, key) > limit:
             raise ConfigError(_("config: [retention] {key} must be at most {limit}").format(key=key, limit=limit))
-    if not _PREFIX.match(config.certificates.prefix):
+    if not _PREFIX.fullmatch(config.certificates.prefix):
         raise ConfigError(_("config: [certificates] prefix must be 1 to 12 letters or digits (it starts every number)"))
     for key, pattern in _LEVEL.items():
         value = getattr(config.destruction, key)
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             example = "H-4" if key.endswith("magnetic") else "E-4"
             raise ConfigError(
                 _("config: [destruction] {key} must be a DIN 66399 level like {example}: '{value}'").format(
@@ -330,7 +387,7 @@ class HealthConfig:
 
 
 _SECTIONS["health"] = HealthConfig
-_HOUR = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_HOUR = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 @dataclass(frozen=True)
@@ -351,3 +408,96 @@ class BackupConfig:
 
 
 _SECTIONS.update(digest=DigestConfig, backup=BackupConfig)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A TOML list, each item of `kind`."""
+
+    kind: Kind[Any]
+    limit: int = 1000
+
+    def take(self, value: object, what: str) -> tuple[Any, ...]:
+        if not isinstance(value, list | tuple):
+            raise BadValue(_("{what} must be a list").format(what=what))
+        if len(value) > self.limit:
+            raise BadValue(_("{what}: at most {limit} items").format(what=what, limit=self.limit))
+        return tuple(self.kind.take(v, what) for v in value)
+
+    def describe(self) -> str:
+        return "a list of " + self.kind.describe()
+
+
+@dataclass(frozen=True)
+class EmptyOr:
+    """'' (the default stands: see the key), or a value of `kind`."""
+
+    kind: Kind[Any]
+
+    def take(self, value: object, what: str) -> Any:  # noqa: ANN401 - the kind's own type
+        if value == "":
+            return ""
+        return str(self.kind.take(value, what))
+
+    def describe(self) -> str:
+        return "empty, or " + self.kind.describe()
+
+
+@dataclass(frozen=True)
+class OptionalPath:
+    """A path kept as text (the key's type), or None."""
+
+    kind: Kind[Any]
+
+    def take(self, value: object, what: str) -> str | None:
+        return None if value is None else str(self.kind.take(value, what))
+
+    def describe(self) -> str:
+        return self.kind.describe()
+
+
+_LINE = _Text(200)
+_LONG = _Text(500, multiline=True)
+_NUMBER = Count(0)
+_LANGUAGE = _Text(10)  # which words: _check_choices
+# Every key of the TOML file and its kind (wipestation.inputs): a value is taken through it when the
+# file is loaded; a test walks the dataclasses above and fails on a key that has none.
+KEY_KINDS: dict[str, dict[str, Kind[Any]]] = {
+    "": {
+        "language": _LANGUAGE,
+        "timezone": _Text(100),
+        "data_dir": Folder(absolute=True),
+        "documents": Folder(absolute=True),
+    },
+    "shop": {
+        "name": _LINE,
+        "address": _LONG,
+        "kvk": _Text(40, empty=True),
+        "contact": _Text(500),
+        "logo": OptionalPath(InFile()),
+    },
+    "retention": {"backup_days": _NUMBER, "abandoned_months": _NUMBER, "record_years": _NUMBER},
+    "devices": {"allow_loop": Flag(), "protected_serials": ListOf(_LINE), "wipe_bay_paths": ListOf(_LINE)},
+    "certificates": {
+        "language": _LANGUAGE,
+        "prefix": _Text(12),
+        "key_path": OptionalPath(InFile()),
+        "cert_path": OptionalPath(InFile()),
+        "fingerprint": OptionalPath(Fingerprint()),
+        "verify_url": OptionalPath(Url()),
+        "send_on_issue": Flag(),
+    },
+    "destruction": {"min_level_magnetic": _Text(10), "min_level_flash": _Text(10)},
+    "mail": {
+        "host": _Text(253),
+        "port": _NUMBER,
+        "security": _Text(20),
+        "user": OptionalPath(_Text(200)),
+        "password_file": OptionalPath(InFile()),
+        "from": EmptyOr(Address(display_name=True)),
+    },
+    "health": {f.name: (Flag() if isinstance(f.default, bool) else _NUMBER) for f in fields(HealthConfig)},
+    "digest": {"to": Addresses(), "hour": TimeOfDay()},
+    "backup": {"dir": EmptyOr(Folder(absolute=True)), "keep": Count(1, 10000), "hour": TimeOfDay()},
+    "machines": {"NAME": _LINE},
+}

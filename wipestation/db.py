@@ -20,7 +20,6 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
-from wipestation.config import Config
 from wipestation.errors import ConfigError, WipestationError
 from wipestation.i18n import _
 
@@ -33,10 +32,6 @@ SCHEMA_HEAD = "i15_0005"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-
-
-def default_db_url(config: Config) -> str:
-    return f"sqlite:///{config.data_dir / 'wipestation.sqlite3'}"
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:

@@ -14,9 +14,14 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from wipestation import custody
+from wipestation.config import ShopConfig
 from wipestation.customers import CustomerInput, add_customer
 from wipestation.env import Env
 from wipestation.identity import DriveIdentity
+
+# The demo's own invented shop: its certificates name it when the configuration has no [shop] (a
+# real shop's name never stands in for it).
+DEMO_SHOP = ShopConfig(name="Demowinkel (voorbeeld)", address="Proefstraat 1, Fictiedorp", contact="demo@example.nl")
 
 # Invented names; e-mail addresses under example.nl (reserved), phone numbers from a fictional range.
 DEMO_CUSTOMERS: tuple[CustomerInput, ...] = (

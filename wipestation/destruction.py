@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.certify import CertificateRenderer, issue_destruction_certificate
 from wipestation.custody import effective_due, find_record, mark_destroyed
+from wipestation.destruction_levels import METHODS as METHODS  # re-exported: the console lists them
 from wipestation.destruction_levels import LevelCheck, check_reach
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
@@ -29,7 +30,6 @@ from wipestation.i18n import _, state_word
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
 from wipestation.text import ACTOR_LIMIT, check_plain
 
-METHODS = ("shred", "disintegrate", "crush", "drill", "degauss")
 # an abandoned customer's disk, or the shop's own retired drive queued for destruction (issue 17)
 DESTROYABLE = frozenset({CustodyKind.ABANDONED, CustodyKind.SHOP})
 FLASH_MEDIA = frozenset({"ssd", "flash"})

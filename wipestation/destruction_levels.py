@@ -27,6 +27,8 @@ from wipestation.config import Config, DestructionMachine
 from wipestation.errors import BadValue
 from wipestation.i18n import _
 
+METHODS = ("shred", "disintegrate", "crush", "drill", "degauss")  # how a drive is destroyed
+
 # (category, level) -> what the level requires of the remains
 LEVEL_MEANING: dict[str, str] = {
     "H-1": "the drive no longer works",

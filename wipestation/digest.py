@@ -22,6 +22,7 @@ from wipestation import views
 from wipestation.audit import Action, record_event
 from wipestation.env import Env
 from wipestation.models import AuditEvent, AuditHead, Erasure, ErasureOutcome
+from wipestation.site import SiteLag, site_lag
 
 HOLD_WINDOW_DAYS = 7
 FIRST_WINDOW_DAYS = 7
@@ -74,6 +75,7 @@ class Digest:
     failed: list[FailedItem] = field(default_factory=list)
     audit_head: str = "0:"  # "N:HASH"
     pool_warnings: list[PoolWarning] = field(default_factory=list)
+    site: SiteLag | None = None  # the published verification site lacks copies or revocations
 
     def to_dict(self) -> dict[str, Any]:
         def due(i: DueItem) -> dict[str, Any]:
@@ -111,6 +113,7 @@ class Digest:
                 for w in self.pool_warnings
             ],
             "audit_head": self.audit_head,
+            "site_out_of_date": self.site.to_dict() if self.site is not None else None,
         }
 
     @property
@@ -164,7 +167,9 @@ def build_digest(session: Session, env: Env, on: date) -> Digest:
             )
     head = session.get(AuditHead, 1)
     audit_head = f"{head.last_event_id}:{head.last_hash}" if head is not None else "0:"
-    return Digest(on, since, due_today, overdue, holds, failed, audit_head, _pool_warnings(session, env, since, end))
+    site = site_lag(session, env.config.data_dir) if env.config.certificates.verify_url else None
+    pool = _pool_warnings(session, env, since, end)
+    return Digest(on, since, due_today, overdue, holds, failed, audit_head, pool, site)
 
 
 def _pool_warnings(session: Session, env: Env, since: datetime, end: datetime) -> list[PoolWarning]:
@@ -224,6 +229,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "pool": "Back-upschijven: gezondheid",
         "pool_line": "{serial}: {state}, gezondheid {health}",
         "pool_retired": "uit gebruik genomen: {reason}",
+        "site": (
+            "Controlesite verouderd: {copies} PDF('s) en {revoked} intrekking(en) staan er nog niet op; "
+            "een klant met zo'n PDF krijgt „Gewijzigd” te zien. Voer `wipestation certificate site MAP` uit "
+            "en publiceer de map opnieuw."
+        ),
         "state_retired": "uit gebruik",
         "health_failing": "slecht",
         "health_unknown": "onbekend",
@@ -249,6 +259,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "pool": "Backup drives: health",
         "pool_line": "{serial}: {state}, health {health}",
         "pool_retired": "retired: {reason}",
+        "site": (
+            "Verification site out of date: {copies} PDF(s) and {revoked} revocation(s) are not on it yet; "
+            "a customer with such a PDF is told it was altered. Run `wipestation certificate site DIR` and "
+            "publish the folder again."
+        ),
         "state_retired": "retired",
         "health_failing": "failing",
         "health_unknown": "unknown",
@@ -301,5 +316,8 @@ def render_text(digest: Digest, language: str, *, shop: str, timezone: str) -> s
     if not digest.pool_warnings:
         lines.append(t["none"])
     lines.append("")
+    if digest.site is not None:
+        lines.append(t["site"].format(copies=digest.site.copies, revoked=digest.site.revocations))
+        lines.append("")
     lines.append(t["head"].format(head=digest.audit_head))
     return "\n".join(lines) + "\n"

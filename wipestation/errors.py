@@ -42,6 +42,13 @@ class BadValue(WipestationError):
     """A value that cannot be parsed or is out of range (date, capacity, level, ...)."""
 
 
+class BadUsage(WipestationError):
+    """A command given wrongly: an option value of the wrong form, a file argument that does not
+    exist (exit 2, as click's own usage errors, but one line)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class ConfigError(WipestationError):
     """The configuration file is missing a value, malformed, or a key file is damaged."""
 

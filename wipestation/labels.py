@@ -8,6 +8,7 @@ check reads one code per line.
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -36,7 +37,12 @@ def label_code(record_id: int, serial: str) -> str:
 def parse_label_code(text: str) -> tuple[int, str] | None:
     """(record id, serial) from a scanned code, or None when it is not one of ours."""
     parts = text.strip().split(":", 2)
-    if len(parts) != 3 or parts[0].upper() != LABEL_PREFIX or not parts[1].isdigit() or not parts[2]:
+    if (
+        len(parts) != 3
+        or parts[0].upper() != LABEL_PREFIX
+        or not re.fullmatch(r"[0-9]{1,18}", parts[1])
+        or not parts[2]
+    ):
         return None
     return int(parts[1]), parts[2]
 

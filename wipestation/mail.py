@@ -8,26 +8,33 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from datetime import datetime
 from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from wipestation.config import MailConfig
-from wipestation.errors import ConfigError, WipestationError
+from wipestation.errors import BadValue, ConfigError, NotFound, WipestationError
 from wipestation.i18n import _
+from wipestation.inputs import read_regular
 
 
 class MailError(WipestationError):
     """The message could not be handed to the SMTP server (the reason is one line, without the address)."""
 
 
-def new_message(config: MailConfig, *, to: str, subject: str, body: str) -> EmailMessage:
-    """A plain-text message from the shop's sender address."""
+def new_message(config: MailConfig, *, to: str, subject: str, body: str, now: datetime) -> EmailMessage:
+    """A plain-text message from the shop's sender address, with the `Date` (RFC 5322 requires it;
+    filters mark mail without it) and a `Message-ID` under the sender's domain (not the workstation's)."""
     if not config.configured:
         raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
     message = EmailMessage()
     message["From"] = config.sender
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = format_datetime(now)
+    domain = config.sender.rpartition("@")[2].strip(" >") or "localhost"
+    message["Message-ID"] = make_msgid("wipestation", domain=domain)
     message.set_content(body)
     return message
 
@@ -67,12 +74,26 @@ def _login_and_send(smtp: smtplib.SMTP, config: MailConfig, password: str | None
     smtp.send_message(message)
 
 
+PASSWORD_MAX_BYTES = 4096
+
+
+def check_password(config: MailConfig) -> None:
+    """Raise ConfigError now (before an attempt is recorded) when `password_file` cannot be read."""
+    _password(config)
+
+
 def _password(config: MailConfig) -> str | None:
+    """The password in `password_file`: a regular file of at most 4 KB, read without blocking."""
     if not config.password_file:
         return None
     try:
-        return Path(config.password_file).expanduser().read_text(encoding="utf-8").strip()
-    except OSError as exc:
+        data = read_regular(Path(config.password_file).expanduser(), "[mail] password_file", PASSWORD_MAX_BYTES)
+        return data.decode("utf-8").strip()
+    except (BadValue, NotFound) as exc:
+        raise ConfigError(_("config: {problem}").format(problem=str(exc))) from None
+    except UnicodeDecodeError:
         raise ConfigError(
-            _("[mail] password_file unreadable: {path}: {error}").format(path=config.password_file, error=exc.strerror)
+            _("[mail] password_file unreadable: {path}: {error}").format(
+                path=config.password_file, error=_("not UTF-8 text")
+            )
         ) from None

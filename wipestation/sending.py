@@ -9,7 +9,6 @@ same code; a failure there never undoes the erasure or destruction, it is report
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -23,13 +22,13 @@ from wipestation.audit import Action, record_event
 from wipestation.certify import LANGUAGES, CertificateRenderer, certificate_pdf, find_certificate
 from wipestation.config import MailConfig
 from wipestation.env import Env
-from wipestation.errors import BadValue, ConfigError, WipestationError
+from wipestation.errors import BadValue, ConfigError, InvalidState, WipestationError
 from wipestation.i18n import N_, Phrase, _, english
+from wipestation.inputs import Address
 from wipestation.models import Certificate, CertificateSend, CustodyRecord
 
 SENT = "sent"
 FAILED = "failed"
-_ADDRESS = re.compile(r"^[^@\s<>,;\"']+@[^@\s<>,;\"']+\.[^@\s<>,;\"']+$")
 
 SUBJECT = {
     "nl": "Uw certificaat {number} van {shop}",
@@ -42,13 +41,13 @@ KIND = {
 BODY = {
     "nl": (
         "Beste klant,\n\n"
-        "In de bijlage vindt u certificaat {number} ({kind}) van {shop}.\n"
+        "In de bijlage vindt u certificaat {number} ({kind}) van {shop_sentence}\n"
         "Het PDF-bestand is digitaal ondertekend.{check}\n\n"
         "Met vriendelijke groet,\n{shop}\n{contact}\n"
     ),
     "en": (
         "Dear customer,\n\n"
-        "Attached is certificate {number} ({kind}) from {shop}.\n"
+        "Attached is certificate {number} ({kind}) from {shop_sentence}\n"
         "The PDF file is digitally signed.{check}\n\n"
         "Kind regards,\n{shop}\n{contact}\n"
     ),
@@ -90,11 +89,9 @@ class SendResult:
         )
 
 
-def check_address(address: str) -> str:
-    cleaned = address.strip()
-    if not _ADDRESS.match(cleaned) or len(cleaned) > 320:
-        raise BadValue(_("not an e-mail address: '{text}'").format(text=" ".join(address.split())))
-    return cleaned
+def check_address(address: str, what: str = "--to") -> str:
+    """One e-mail address, through the standard library's parser (wipestation.inputs.Address)."""
+    return Address().take(address, what)
 
 
 def customer_address(session: Session, cert: Certificate) -> str | None:
@@ -110,12 +107,14 @@ def build_message(env: Env, cert: Certificate, pdf: bytes, *, to: str, lang: str
     values = {
         "number": cert.number,
         "shop": shop.name,
+        # the sentence ends with the name: "Jansen B.V." gets no second full stop
+        "shop_sentence": shop.name if shop.name.endswith(".") else f"{shop.name}.",
         "contact": shop.contact,
         "kind": KIND[lang].get(cert.kind.value, cert.kind.value),
         "check": CHECK[lang].format(url=url) if url else "",
     }
     message = mail.new_message(
-        env.config.mail, to=to, subject=SUBJECT[lang].format(**values), body=BODY[lang].format(**values)
+        env.config.mail, to=to, subject=SUBJECT[lang].format(**values), body=BODY[lang].format(**values), now=env.now()
     )
     message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{cert.number}.pdf")
     return message
@@ -138,6 +137,7 @@ def send_certificate(
     if lang not in LANGUAGES:
         raise BadValue(_("unknown language '{lang}' (nl or en)").format(lang=lang))
     cert = find_certificate(session, number)
+    refuse_revoked(session, cert)
     address = to if to is not None else customer_address(session, cert)
     if address is None:
         raise BadValue(
@@ -145,12 +145,26 @@ def send_certificate(
                 number=cert.number
             )
         )
-    address = check_address(address)
+    address = check_address(address, "--to" if to is not None else _("the customer's e-mail address"))
     if not env.config.mail.configured:
         raise ConfigError(_("mail is not configured: set [mail] host and from in the config"))
+    mail.check_password(env.config.mail)  # a setting to correct, not a delivery that failed: nothing recorded
     pdf = certificate_pdf(session, env, renderer, cert.number, lang)
     message = build_message(env, cert, pdf, to=address, lang=lang)
     return _attempt(session, env, cert, message, address=address, lang=lang, sender=sender)
+
+
+def refuse_revoked(session: Session, cert: Certificate) -> None:
+    """A revoked certificate is never mailed: the customer would hold a document the shop withdrew."""
+    from wipestation.revocations import revocation_of
+
+    revocation = revocation_of(session, cert)
+    if revocation is not None:
+        raise InvalidState(
+            _("certificate {number} was revoked on {day} ({reason}): a revoked certificate is not sent").format(
+                number=cert.number, day=revocation.revoked_at.date().isoformat(), reason=revocation.reason
+            )
+        )
 
 
 def _attempt(
@@ -207,11 +221,16 @@ def pending(session: Session) -> list[CertificateSend]:
 def retry_pending(
     session: Session, env: Env, renderer: CertificateRenderer | None, *, sender: Sender = mail.send
 ) -> list[SendResult]:
-    """Send again every certificate whose last attempt failed, to the same address in the same language."""
+    """Send again every certificate whose last attempt failed, to the same address in the same language.
+    A certificate revoked since is no longer pending: it is not sent."""
+    from wipestation.revocations import revocation_of
+
     results = []
     for row in pending(session):
         cert = session.get(Certificate, row.certificate_id)
         assert cert is not None
+        if revocation_of(session, cert) is not None:
+            continue
         pdf = certificate_pdf(session, env, renderer, cert.number, row.lang)
         message = build_message(env, cert, pdf, to=row.address, lang=row.lang)
         results.append(_attempt(session, env, cert, message, address=row.address, lang=row.lang, sender=sender))

@@ -22,17 +22,23 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from wipestation.errors import BadValue
-from wipestation.i18n import _
-from wipestation.models import Certificate, CertificateRevocation
+from wipestation.config import Config
+from wipestation.errors import BadValue, WipestationError
+from wipestation.i18n import N_, Phrase, _
+from wipestation.models import Certificate, CertificateDocument, CertificateRevocation
+
+if TYPE_CHECKING:
+    from wipestation.doctor import Finding
 
 ASSETS = Path(__file__).parent / "site_assets"
 ASSET_FILES = ("index.html", "site.css", "verify.js")
+SITE_STATE = "site-published.json"  # in the data folder: what the last `certificate site` published
 
 
 def certificate_file_id(number: str, sha256: str) -> str:
@@ -106,8 +112,47 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def write_site(session: Session, directory: Path, fingerprint: str, *, shop_name: str) -> SiteReport:
-    """Write (or update) the whole site in `directory`."""
+@dataclass(frozen=True)
+class SiteLag:
+    """What the published site lacks: PDFs issued (a copy in another language too) and revocations
+    made since the last `certificate site` of this workstation; `published`: whether there was one."""
+
+    published: bool
+    copies: int
+    revocations: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"published": self.published, "copies": self.copies, "revocations": self.revocations}
+
+
+def _marks(session: Session) -> dict[str, int]:
+    documents = session.execute(select(func.max(CertificateDocument.id))).scalar()
+    revocations = session.execute(select(func.max(CertificateRevocation.id))).scalar()
+    return {"documents": int(documents or 0), "revocations": int(revocations or 0)}
+
+
+def site_lag(session: Session, data_dir: Path) -> SiteLag | None:
+    """None when the site holds every PDF and revocation there is; else what it lacks. A copy rendered
+    after the site was written is not found there ("changed") until the site is written again."""
+    state = _read_json(data_dir / SITE_STATE)
+    documents = session.execute(
+        select(func.count(CertificateDocument.id)).where(CertificateDocument.id > int(state.get("documents") or 0))
+    ).scalar_one()
+    revoked = session.execute(
+        select(func.count(CertificateRevocation.id)).where(
+            CertificateRevocation.id > int(state.get("revocations") or 0)
+        )
+    ).scalar_one()
+    if not documents and not revoked:
+        return None
+    return SiteLag(bool(state), int(documents), int(revoked))
+
+
+def write_site(
+    session: Session, directory: Path, fingerprint: str, *, shop_name: str, data_dir: Path | None = None
+) -> SiteReport:
+    """Write (or update) the whole site in `directory`; with `data_dir`, note there what it holds
+    (`doctor` and the digest then say when the site is out of date)."""
     if directory.exists() and not directory.is_dir():
         raise BadValue(_("{path} is not a directory").format(path=directory))
     directory.mkdir(parents=True, exist_ok=True)
@@ -132,4 +177,40 @@ def write_site(session: Session, directory: Path, fingerprint: str, *, shop_name
         count += 1
         revoked += cert.id in revocations
         pdfs += len(hashes)
+    if data_dir is not None:
+        _write(data_dir / SITE_STATE, json.dumps({**_marks(session), "directory": str(directory)}))
     return SiteReport(directory=directory, certificates=count, revoked=revoked, pdfs=pdfs)
+
+
+def check_site(config: Config, db_url: str) -> Finding | None:
+    """With `[certificates] verify_url`: whether the published verification site holds every PDF and
+    revocation (a copy rendered later, in another language, is not found there until it is rewritten)."""
+    if not config.certificates.verify_url:
+        return None
+    if db_url.startswith("sqlite") and not Path(db_url.partition("///")[2].partition("?")[0] or "-").exists():
+        return None  # no database here yet: nothing issued (and none made by asking)
+    from wipestation.db import make_engine
+    from wipestation.doctor import Finding
+
+    try:
+        engine = make_engine(db_url)
+    except WipestationError:
+        return None  # the database finding says why
+    try:
+        with Session(engine) as session:
+            lag = site_lag(session, config.data_dir)
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+    check = Phrase(N_("verification site"))
+    if lag is None:
+        return Finding(check, True, Phrase(N_("holds every PDF and revocation")))
+    message = Phrase(
+        N_("{copies} PDF(s) and {revoked} revocation(s) are not on it yet (a customer's copy reads 'altered')")
+        if lag.published
+        else N_("never written from this workstation: {copies} PDF(s) and {revoked} revocation(s) are not on it"),
+        copies=lag.copies,
+        revoked=lag.revocations,
+    )
+    return Finding(check, False, message, Phrase(N_("run `wipestation certificate site DIR` and publish the folder")))

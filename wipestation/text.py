@@ -14,6 +14,7 @@ from wipestation.i18n import _
 
 NAME_LIMIT = 200  # customer names, e-mail addresses, locations, host computers
 ACTOR_LIMIT = 120  # --as, technicians, witnesses
+TAG_LIMIT = 64  # the shop's asset or service tag of a drive
 REASON_LIMIT = 2000  # reasons for holds, releases, deletion requests, early or lower-level destruction
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -45,3 +46,12 @@ def check_length(value: str, what: str, limit: int, *, field: str | None = None)
 def escape_control(text: str) -> str:
     """Device text made safe to print: control characters shown as `\\xNN`."""
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape_terminal(text: str) -> str:
+    """A line for the terminal with whatever came from outside in it: control characters other than
+    the tab and the line break shown as `\\xNN`, so an escape sequence is printed, never obeyed."""
+    return _TERMINAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

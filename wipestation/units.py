@@ -23,14 +23,15 @@ _UNITS = {
     "PIB": 2**50,
 }
 MAX_CAPACITY = 10**18  # 1000 PB: larger is a typing error (and beyond a 64-bit column)
+MIN_CAPACITY = 10**6  # 1 MB: a floppy disk holds more; anything smaller is a typing error
 FIRST_DATE = date(1900, 1, 1)
 LAST_DATE = date(2100, 12, 31)
-_CAPACITY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+_CAPACITY = re.compile(r"[ ]*([0-9]{1,30}(?:\.[0-9]{1,30})?)[ ]*([a-zA-Z]{0,3})[ ]*")
 
 
 def parse_capacity(text: str) -> int:
     """`500GB` -> 500_000_000_000, `1TiB` -> 2**40, `4096` -> 4096."""
-    match = _CAPACITY.match(text)
+    match = _CAPACITY.fullmatch(text)
     unit = match.group(2).upper() if match else ""
     if not match or unit not in _UNITS:
         raise BadValue(_("not a capacity: '{text}' (examples: 500GB, 2TB, 1TiB, 4096)").format(text=text))
@@ -39,13 +40,15 @@ def parse_capacity(text: str) -> int:
         raise BadValue(_("not a capacity: '{text}' (must be a positive whole number of bytes)").format(text=text))
     if value > MAX_CAPACITY:
         raise BadValue(_("not a capacity: '{text}' (at most 1000 PB)").format(text=text))
+    if value < MIN_CAPACITY:
+        raise BadValue(_("not a capacity: '{text}' (at least 1 MB: check the unit)").format(text=text))
     return int(value)
 
 
 def parse_date(text: str) -> date:
     """An ISO date YYYY-MM-DD, between 1900 and 2100 (the same on every database)."""
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text.strip()):
             raise ValueError
         day = date.fromisoformat(text.strip())
     except ValueError:

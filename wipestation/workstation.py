@@ -94,6 +94,9 @@ class Setup:
         self.out = Outcome()
 
     def at(self, path: str) -> Path:
+        """`path` of the target system under `root`; a path that would climb out of it is refused."""
+        if ".." in Path(path).parts:
+            raise BadValue(_("setup-workstation: {path} climbs out of --root ('..')").format(path=path))
         return self.root / path.lstrip("/")
 
     # --- install -------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ sudoers entry and the shell profile, rendered from a `Layout` (no side effects h
 
 from __future__ import annotations
 
+import re
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -10,6 +12,7 @@ from wipestation.config import Config
 from wipestation.detection.udev_rules import RULES_FILE_NAME
 from wipestation.errors import BadValue
 from wipestation.i18n import N_, _
+from wipestation.inputs import Folder, TimeOfDay
 
 GROUP = "wipestation"
 ACCESS_RULES_FILE_NAME = "61-wipestation-access.rules"
@@ -63,26 +66,78 @@ class Layout:
 
 
 def layout_for(config: Config, *, executable: str, helper: str, config_path: str | None, data_dir: str) -> Layout:
-    for what, path in (("--data-dir", data_dir), (N_("the executable"), executable), ("--config", config_path or "/")):
+    """Where things go; every path absolute, without '..' or a control character (each is written into
+    units, the profile script and the sudoers rule, quoted for its format)."""
+    data = str(Folder(absolute=True).take(data_dir, "--data-dir"))
+    for what, path in ((N_("the executable"), executable), ("--config", config_path or "/")):
         if not path.startswith("/"):
             raise BadValue(
                 _("setup-workstation: {what} must be an absolute path: {path}").format(what=_(what), path=path)
             )
-    if config.backup.dir and not config.backup.dir.startswith("/"):
-        raise BadValue(_("config: [backup] dir must be an absolute path: {path}").format(path=config.backup.dir))
+        Folder(absolute=True).take(path, _(what))
+    if any(char in executable for char in "\\\"'"):  # systemd refuses such an executable name
+        raise BadValue(
+            _("setup-workstation: the executable's path may not hold a quote or a backslash: {path}").format(
+                path=executable
+            )
+        )
+    if not _SUDOERS_SAFE.fullmatch(helper):
+        raise BadValue(
+            _("setup-workstation: the helper's path may hold only letters, digits and / . _ + - : {path}").format(
+                path=helper
+            )
+        )
+    if config.backup.dir:
+        Folder(absolute=True).take(config.backup.dir, "[backup] dir")
     return Layout(
         executable=executable,
         helper=helper,
         config_path=config_path or DEFAULT_CONFIG,
-        data_dir=data_dir.rstrip("/") or "/",
+        data_dir=data.rstrip("/") or "/",
         backup_dir=config.backup.dir,
-        backup_keep=config.backup.keep or 1,
-        digest_hour=config.digest.hour,
-        backup_hour=config.backup.hour,
+        backup_keep=config.backup.keep,
+        digest_hour=TimeOfDay().take(config.digest.hour, "[digest] hour"),
+        backup_hour=TimeOfDay().take(config.backup.hour, "[backup] hour"),
     )
 
 
-def _service(description: str, command: str, layout: Layout, writable: Sequence[str]) -> str:
+# A sudoers command path: sudoers gives , : = \\ space and # meanings of their own; a helper's path
+# is the installation's, so anything else is refused rather than escaped.
+_SUDOERS_SAFE = re.compile(r"/[A-Za-z0-9/._+-]*")
+
+
+_UNIT_SAFE = re.compile(r"[A-Za-z0-9/._+:=@,-]+")  # needs no quotes in a unit file
+
+
+def unit_word(text: str, *, dollar: bool = True) -> str:
+    """One word of a systemd unit setting (a command's argument, a path in a list), double-quoted with
+    C escapes; `%` (a specifier) doubled; `$` doubled where `dollar` (ExecStart= expands $NAME). Control characters
+    never get here (refused as input), but would be escaped too."""
+    if _UNIT_SAFE.fullmatch(text):
+        return text
+    out = []
+    for char in text:
+        if char in '\\"':
+            out.append("\\" + char)
+        elif char == "%":
+            out.append("%%")
+        elif char == "$" and dollar:
+            out.append("$$")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _env_setting(name: str, value: str) -> str:
+    """`Environment="NAME=value"`: quoted, `%` doubled; `$` has no meaning there."""
+    return unit_word(f"{name}={value}", dollar=False)
+
+
+def _service(description: str, command: Sequence[str], layout: Layout, writable: Sequence[str]) -> str:
+    words = [layout.executable, "--config", layout.config_path, *command]
+    paths = " ".join(unit_word(path, dollar=False) for path in writable)
     return f"""\
 [Unit]
 Description=wipestation: {description}
@@ -91,14 +146,14 @@ Wants=network-online.target
 
 [Service]
 Type=oneshot
-ExecStart={layout.executable} --config {layout.config_path} {command}
+ExecStart={" ".join([unit_word(words[0], dollar=False), *(unit_word(w) for w in words[1:])])}
 # No root: a throw-away user in the technicians' group, which owns the records.
 DynamicUser=yes
 SupplementaryGroups={GROUP}
 UMask=0007
-Environment=WIPESTATION_DATA_DIR={layout.data_dir}
+Environment={_env_setting("WIPESTATION_DATA_DIR", layout.data_dir)}
 Environment=WIPESTATION_TECHNICIAN=timer
-ReadWritePaths={" ".join(writable)}
+ReadWritePaths={paths}
 NoNewPrivileges=yes
 PrivateDevices=yes
 ProtectKernelTunables=yes
@@ -123,11 +178,11 @@ WantedBy=timers.target
 
 def unit_texts(layout: Layout) -> dict[str, str]:
     return {
-        "wipestation-digest.service": _service("the morning digest", "digest --mail", layout, [layout.data_dir]),
+        "wipestation-digest.service": _service("the morning digest", ["digest", "--mail"], layout, [layout.data_dir]),
         "wipestation-digest.timer": _timer("the morning digest at the shop's opening hour", layout.digest_hour),
         "wipestation-backup.service": _service(
             "backup of the records",
-            f"db backup {layout.backups} --keep {layout.backup_keep}",
+            ["db", "backup", layout.backups, "--keep", str(layout.backup_keep)],
             layout,
             sorted({layout.data_dir, layout.backups}),
         ),
@@ -146,6 +201,6 @@ def sudoers_text(layout: Layout) -> str:
 def profile_text(layout: Layout) -> str:
     return (
         "# wipestation: the shop's configuration and shared records (written by setup-workstation)\n"
-        f"export WIPESTATION_CONFIG={layout.config_path}\n"
-        f"export WIPESTATION_DATA_DIR={layout.data_dir}\n"
+        f"export WIPESTATION_CONFIG={shlex.quote(layout.config_path)}\n"
+        f"export WIPESTATION_DATA_DIR={shlex.quote(layout.data_dir)}\n"
     )

@@ -89,10 +89,17 @@ EXPLAIN: dict[str, tuple[str, str]] = {
         "SHA-256: a fingerprint of the certificate data; any change gives a different number.",
     ),
     "term.signature": (
-        "Digitale handtekening: bewijst dat de winkel dit bestand heeft gemaakt en dat het daarna niet is "
-        "gewijzigd; PDF-lezers tonen haar als geldig.",
-        "Digital signature: proves that the shop made this file and that it was not changed since; PDF readers "
-        "show it as valid.",
+        "Digitale handtekening: de winkel ondertekent met haar eigen sleutel, niet via een algemeen bekende "
+        "certificaatuitgever. Een PDF-lezer toont de handtekening daarom als „uitgever onbekend” of „identiteit "
+        "niet gecontroleerd” (pdfsig: „Certificate issuer is unknown”); dat zegt niet dat het bestand vals is. "
+        "Of het echt en ongewijzigd is, ziet u op de controlepagina van de winkel, met wipestation certificate "
+        "verify, of door de vingerafdruk van de sleutel te vergelijken met die welke de winkel publiceert.",
+        "Digital signature: the shop signs with its own key, not through a widely known certificate issuer. A PDF "
+        "reader therefore shows the signature as “issuer unknown” or “identity not verified” "
+        "(pdfsig: “Certificate issuer is unknown”); that does not mean the file is forged. Whether it is "
+        "genuine and unchanged is shown by the shop's verification page, by wipestation certificate verify, or "
+        "by comparing the key's fingerprint with the one the shop publishes.",
     ),
-    "page": ("Pagina {page}", "Page {page}"),
+    # the footer: "Pagina 1 van " and then the total, drawn once the document is complete
+    "page_of": ("Pagina {page} van", "Page {page} of"),
 }

@@ -68,6 +68,7 @@ PAGE: dict[str, tuple[str, str]] = {
     "drive.manufacturer": ("Fabrikant", "Manufacturer"),
     "drive.model": ("Model", "Model"),
     "drive.serial": ("Serienummer", "Serial number"),
+    "drive.asset_tag": ("Inventarisnummer winkel", "Shop asset tag"),
     "drive.capacity": ("Capaciteit", "Capacity"),
     "drive.firmware": ("Firmware", "Firmware"),
     "drive.bus": ("Aansluiting", "Interface"),
@@ -106,7 +107,11 @@ PAGE: dict[str, tuple[str, str]] = {
     "sign.operator": ("Uitgevoerd door", "Operator"),
     "sign.witness": ("Getuige", "Witness"),
     "sign.validator": ("Gevalideerd door", "Validated by"),
-    "sign.signature": ("Handtekening", "Signature"),
+    "sign.digital": (
+        "Digitaal ondertekend door {signer} op {when}",
+        "Digitally signed by {signer} on {when}",
+    ),
+    "sign.digital_key": ("Sleutel (vingerafdruk SHA-256): {fingerprint}", "Key (SHA-256 fingerprint): {fingerprint}"),
     "sign.date": ("Datum", "Date"),
     # authenticity
     "auth.sha256": ("SHA-256 van de certificaatgegevens", "SHA-256 of the certificate data"),
@@ -155,6 +160,12 @@ PAGE: dict[str, tuple[str, str]] = {
     "status.erasure.failed": (
         "Mislukt: de controle na het wissen is niet geslaagd.",
         "Failed: the check after the erasure did not pass.",
+    ),
+    "status.destruction.lower": (
+        "Vernietigd met uitzondering: fysiek vernietigd volgens DIN 66399, niveau {level}, lager dan het "
+        "minimumniveau; de reden staat onder Vernietiging.",
+        "Destroyed with an exception: physically destroyed to DIN 66399 level {level}, below the minimum "
+        "level; the reason is given under Destruction.",
     ),
     "status.destruction": (
         "Vernietigd: deze gegevensdrager is fysiek vernietigd volgens DIN 66399, niveau {level}.",

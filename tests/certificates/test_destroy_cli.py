@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
 from wipestation.certify import VerifyReport
@@ -277,3 +278,41 @@ def test_received_on_and_the_signature_date_are_the_shops_calendar_days(cli: Cli
     (raw,) = cli.sql("SELECT data FROM certificates WHERE number = :n", n=out["certificate"])[0]
     data = json.loads(raw) if isinstance(raw, str) else raw
     assert data["destruction"]["received_on"] == "2026-07-02"
+
+
+def test_a_destruction_names_the_drives_erasures_of_earlier_records(
+    cli: Cli, shop: Shop, renderer: PdfCertificateRenderer
+) -> None:
+    """A drive erased under one record (its certificate issued) and destroyed under a later one: the
+    destruction certificate names that erasure (the drive is the same serial), not "geen"."""
+    from datetime import UTC, datetime
+
+    from wipestation.certify import issue_erasure_certificate
+    from wipestation.models import CustodyRecord, CustodyState
+
+    first = shop.record("HDD-PRIOR", kind=CustodyKind.BACKUP)
+    erased = shop.erasure(first)
+    with shop.sessions.begin() as s:
+        number = issue_erasure_certificate(s, shop.env, renderer, erased).number
+        old = s.get(CustodyRecord, first)
+        assert old is not None
+        old.state = CustodyState.ERASED
+        later = CustodyRecord(
+            kind=CustodyKind.ABANDONED,
+            state=CustodyState.STORED,
+            drive_id=old.drive_id,
+            customer_id=old.customer_id,
+            job_ref="JOB-2",
+            started_on=old.started_on,
+            due_on=old.due_on,
+            location="Kast C",
+            created_at=datetime(2026, 8, 1, 10, 0, tzinfo=UTC),
+            created_by="tester",
+        )
+        s.add(later)
+        s.flush()
+        later_id = later.id
+    out = cli.ok("destroy", str(later_id), "--method", "shred", "--level", "H-5")
+    data = cli.sql(f"SELECT data FROM certificates WHERE number = '{out['certificate']}'")[0][0]
+    facts = (json.loads(data) if isinstance(data, str) else data)["destruction"]
+    assert facts["prior_erasure"] == number

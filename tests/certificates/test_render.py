@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from certificates.plugin import PdfCertificateRenderer
 from certificates.texts import fmt_bytes, fmt_date, fmt_datetime, fmt_duration, fmt_percent, t
+from certificates.texts.stored import hpa_dco_line
 from tests.certificates.conftest import destruction_data, erasure_data
 from wipestation.certify import CertificateData, CustomerRef, DriveFacts, canonical_json, qr_payload
 
@@ -74,7 +75,7 @@ def test_erasure_certificate_shows_every_field(renderer: PdfCertificateRenderer,
             "Clear",
             t("technique.zero", lang),
             "wipestation 0.1.0",
-            "HPA: none; DCO: none",
+            hpa_dco_line("HPA: none; DCO: none", lang),
             fmt_datetime(datetime(2026, 11, 25, 9, 0, tzinfo=UTC), TZ, lang),
             fmt_datetime(datetime(2026, 11, 25, 10, 2, 3, tzinfo=UTC), TZ, lang),
             fmt_duration(3723, lang),
@@ -125,8 +126,7 @@ def test_destruction_certificate_shows_every_field(renderer: PdfCertificateRende
             t("place.in-house", lang),
             "Jan de Vries",
             "Piet Jansen",
-            "D-20261125-abcdef12",
-            "D-20261125-abcdef12/01-photo.jpg",
+            t("destruction.evidence_item", lang, n=1),
             "ab" * 32,
             t("attest.destruction", lang),
             data.sha256(),

@@ -151,3 +151,37 @@ def test_bad_input_is_one_line_and_records_nothing(
     assert result.exit_code in (1, 2)
     assert message in result.stderr and "Traceback" not in result.stderr
     assert cli.sql("SELECT count(*) FROM certificate_sends") == [(0,)]
+
+
+def test_the_mail_has_date_and_message_id_and_one_full_stop_after_a_name_ending_in_one(
+    cli: Cli, shop: Shop, inbox: tuple[Inbox, int]
+) -> None:
+    """Parsed by Python's `email` with `policy.strict` (a header defect raises): `Date` (RFC 5322
+    requires it) is the clock's time, `Message-ID` is under the sender's domain, and "Jansen B.V."
+    ends its sentence once."""
+    import email
+    import email.policy
+    from email.utils import parsedate_to_datetime
+
+    from wipestation.config import ShopConfig
+
+    box, port = inbox
+    _mail_to(cli, port)
+    cli.config = dataclasses.replace(
+        cli.config, shop=ShopConfig(name="Jansen Computers B.V.", address="Markt 1, Assen", contact="0592-1")
+    )
+    number = _certificate(cli, shop, "HDD-MAIL-DATE")
+    assert cli.ok("certificate", "send", number)["status"] == "sent"
+    (raw,) = box.raw
+    message = email.message_from_bytes(raw, policy=email.policy.strict)
+    assert message.defects == []
+    assert parsedate_to_datetime(str(message["Date"])) == cli.clock.now()
+    message_id = str(message["Message-ID"])
+    assert message_id.startswith("<") and message_id.endswith("@somcom.nl>"), message_id
+    body = message.get_body(("plain",))
+    assert body is not None
+    text = body.get_content().replace("\r\n", "\n")
+    assert "B.V.." not in text and "van Jansen Computers B.V.\n" in text
+    assert cli.ok("certificate", "send", number, "--to", "office@example.org")["status"] == "sent"
+    second = email.message_from_bytes(box.raw[1], policy=email.policy.strict)
+    assert str(second["Message-ID"]) != message_id  # each mail its own

@@ -107,6 +107,7 @@ def test_send_on_issue_without_mail_is_a_config_error(tmp_path: object) -> None:
 def test_an_erasure_certificate_is_mailed_and_a_failure_leaves_it_pending(tmp_path: Path) -> None:
     """The erase path (the one orchestration the CLI and the console call): real loop device, real
     renderer, real SMTP on loopback; first with the server down (pending), then --pending."""
+    from tests.conftest import TEST_SHOP
     from tests.erasure.conftest import cli
     from tests.helpers.loop import loop_device
     from wipestation.cli.context import Overrides
@@ -118,6 +119,7 @@ def test_an_erasure_certificate_is_mailed_and_a_failure_leaves_it_pending(tmp_pa
     (tmp_path / "loop").mkdir()
     dead = Config(
         data_dir=tmp_path / "data",
+        shop=TEST_SHOP,
         devices=DevicesConfig(allow_loop=True),
         mail=MailConfig(host="127.0.0.1", port=_free_port(), sender="winkel@somcom.nl"),
         certificates=CertificatesConfig(send_on_issue=True),

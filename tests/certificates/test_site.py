@@ -156,3 +156,91 @@ def test_the_site_is_updated_by_running_it_again(cli: Cli, published: Published)
     assert cli("certificate", "pdf", published.numbers[0], "--lang", "en", "-o", str(english)).exit_code == 0
     report = cli.ok("certificate", "site", str(published.site))
     assert report["pdfs"] == 3  # the English copy is checkable now too
+
+
+def test_each_state_in_dutch_in_a_real_browser(published: Published, browser: Browser, tmp_path: Path) -> None:
+    """The page as a Dutch customer sees it: genuine (the method in Dutch, not its id), changed,
+    revoked (no green "precies het bestand" line), and offline (opened from a file, or the shop's
+    server gone): "cannot be checked right now", never "forged"."""
+    genuine_url = _subject(published.genuine)
+    dutch = genuine_url.replace("#", "?lang=nl#")
+    browser.open(dutch)
+    assert browser.status() == "genuine"
+    text = browser.text()
+    assert "Echt: dit certificaat is door de winkel uitgegeven" in text
+    assert "versnipperen, DIN 66399 niveau H-5" in text and "shred" not in text
+    assert browser.choose_file("#file", published.genuine) == "identical"
+    assert "precies het bestand dat de winkel heeft uitgegeven" in browser.text()
+
+    altered = tmp_path / "altered.pdf"
+    data = bytearray(published.genuine.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    altered.write_bytes(bytes(data))
+    browser.open(dutch)
+    assert browser.status() == "genuine"
+    assert browser.choose_file("#file", altered) == "different"
+    assert browser.status() == "altered" and "Gewijzigd" in browser.text()
+
+    browser.open(_subject(published.revoked).replace("#", "?lang=nl#"))
+    assert browser.status() == "revoked"
+    assert browser.choose_file("#file", published.revoked) == "identical"
+    text = browser.text()
+    assert "Ingetrokken" in text and "ingetrokken: het geldt niet meer" in text
+    assert "precies het bestand" not in text
+    assert browser.evaluate("document.getElementById('file-result').className") == "bad"
+
+    fragment = genuine_url.split("#", 1)[1]
+    browser.open(f"{(published.site / 'index.html').as_uri()}?lang=nl#{fragment}")  # saved and opened as a file
+    assert browser.status() == "unavailable"
+    text = browser.text()
+    assert "Kan nu niet worden gecontroleerd" in text
+    assert "vervalst" not in text and "Onbekend" not in text
+
+
+def test_when_the_shops_server_is_gone_the_page_says_it_cannot_check(
+    published: Published, browser: Browser, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(published.site, copy)
+    with serve(copy) as url:
+        browser.open(f"{url}?lang=nl")
+        assert browser.status() == "idle"
+    # the server is down now; the customer scans (opens) the QR code's fragment
+    fragment = _subject(published.genuine).split("#", 1)[1]
+    browser.evaluate(f"location.hash = {json.dumps(fragment)}")
+    assert browser.wait_for("document.body.dataset.status === 'unavailable'")
+    text = browser.text()
+    assert "Kan nu niet worden gecontroleerd" in text and "vervalst" not in text
+
+
+def test_a_copy_rendered_after_the_site_is_found_once_the_site_is_rewritten_and_the_shop_is_told(
+    cli: Cli, published: Published, browser: Browser, tmp_path: Path
+) -> None:
+    """An English copy rendered after the last `certificate site`: `doctor` and the digest say the
+    site is out of date (the page would call that copy altered); after `certificate site` again the
+    copy is found, and both are quiet."""
+
+    def site_finding() -> dict[str, object]:
+        result = cli("doctor", "--json")
+        (finding,) = [f for f in json.loads(result.stdout) if f["check"] == "verification site"]
+        return dict(finding)
+
+    assert site_finding()["ok"] is True
+    assert cli.ok("digest")["site_out_of_date"] is None
+    english = tmp_path / "en.pdf"
+    assert cli("certificate", "pdf", published.numbers[0], "--lang", "en", "-o", str(english)).exit_code == 0
+    finding = site_finding()
+    assert finding["ok"] is False and "1 PDF(s) and 0 revocation(s)" in str(finding["message"])
+    assert "certificate site" in str(finding["fix"])
+    assert cli.ok("digest")["site_out_of_date"] == {"published": True, "copies": 1, "revocations": 0}
+    dutch = cli("--lang", "nl", "digest").stdout
+    assert "Controlesite verouderd: 1 PDF('s) en 0 intrekking(en)" in dutch
+
+    browser.open(_subject(english))
+    assert browser.status() == "genuine"
+    assert browser.choose_file("#file", english) == "different"  # not on the site yet
+    cli.ok("certificate", "site", str(published.site))
+    browser.open(_subject(english))
+    assert browser.status() == "genuine"
+    assert browser.choose_file("#file", english) == "identical"
+    assert site_finding()["ok"] is True and cli.ok("digest")["site_out_of_date"] is None

@@ -13,7 +13,8 @@ from pyhanko.sign import signers
 
 from certificates.plugin import PdfCertificateRenderer
 from certificates.render import render_unsigned
-from certificates.signing import ATTACHMENT_NAME, PdfSigner
+from certificates.signing import PdfSigner
+from certificates.verification import ATTACHMENT_NAME
 from tests.certificates.conftest import erasure_data
 from wipestation.certify import CustomerRef, canonical_json
 

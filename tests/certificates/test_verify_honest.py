@@ -86,7 +86,19 @@ def test_with_the_published_fingerprint_it_is_genuine_and_not_checked_against_re
     assert result.returncode == 0, result.stderr
     assert "authentic certificate WS-2026-000042" in result.stdout
     assert "not checked against the shop's records" in result.stdout
+    # a revoked certificate verifies the same here: the output says where a revocation is known
+    assert (
+        f"whether the shop revoked it can only be checked on the shop's page: {VERIFY_URL}#WS-2026-000042"
+        in result.stdout
+    )
     assert _files(home) == []
+
+
+def test_on_the_customers_machine_a_missing_file_is_usage_exit_2_one_line(tmp_path: Path) -> None:
+    env, _home = _customer_machine(tmp_path)
+    result = _run(env, "certificate", "verify", str(tmp_path / "nothing.pdf"))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"error: file not found: {tmp_path / 'nothing.pdf'}"]
 
 
 def test_a_changed_file_is_exit_1_even_without_the_key(tmp_path: Path, genuine: Path) -> None:
@@ -115,7 +127,7 @@ def test_a_certificate_of_another_key_is_exit_1_with_the_fingerprint(
 def test_a_malformed_fingerprint_is_one_line(tmp_path: Path, genuine: Path) -> None:
     env, _ = _customer_machine(tmp_path)
     result = _run(env, "certificate", "verify", str(genuine), "--fingerprint", "abc")
-    assert result.returncode == 1
+    assert result.returncode == 2  # usage
     assert result.stderr.strip().splitlines() == [
         "error: --fingerprint must be 64 hexadecimal digits (SHA-256), not 'abc'"
     ]
@@ -150,3 +162,22 @@ def test_a_revoked_certificate_is_exit_1_with_the_reason(cli: Cli, shop: Shop, t
     assert again.exit_code == 1 and "revoked already" in again.stderr
     events = cli.sql("SELECT action, after FROM audit_events WHERE action = 'certificate.revoked'")
     assert len(events) == 1
+
+
+def test_verify_on_the_customers_machine_loads_no_store_no_layout_and_no_signer(
+    tmp_path: Path, genuine: Path, renderer: PdfCertificateRenderer
+) -> None:
+    """What makes it start fast (bench/cert_bench.py measures it): no SQLAlchemy, no reportlab, no
+    pyHanko signer or HTTP client is imported to check a file."""
+    env, _home = _customer_machine(tmp_path)
+    code = (
+        "import sys\nfrom wipestation.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'reportlab', 'aiohttp')"
+        " or m.startswith('pyhanko.sign'))\n"
+        "print(code, heavy, file=sys.stderr)\n"
+    )
+    args = ["certificate", "verify", str(genuine), "--fingerprint", renderer.fingerprint]
+    done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False)
+    assert "authentic certificate WS-2026-000042" in done.stdout, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "0 []"

@@ -128,5 +128,8 @@ def read_device(device: str) -> bytes:
 
 
 def cli(db: Path, args: list[str], obj: Overrides | None = None) -> Result:
-    runner = CliRunner(env={"WIPESTATION_ALLOW_LOOP": "1"})
+    config = db.parent / "test-shop.toml"  # certificates are issued only for a configured shop
+    if not config.exists():
+        config.write_text('[shop]\nname = "Testwinkel Voorbeeld"\ncontact = "winkel@example.nl"\n')
+    runner = CliRunner(env={"WIPESTATION_ALLOW_LOOP": "1", "WIPESTATION_CONFIG": str(config)})
     return runner.invoke(main, ["--db", f"sqlite:///{db}", "--as", "tester", *args], obj=obj, catch_exceptions=False)

@@ -41,6 +41,7 @@ def _config(tmp_path: Path, *, destroy: bool) -> Path:
     path.write_text(
         f'data_dir = "{tmp_path / "data"}"\n'
         'language = "en"\n'
+        '[shop]\nname = "Testwinkel Voorbeeld"\n'
         "[health]\n"
         f"destroy_failed = {'true' if destroy else 'false'}\n"
     )

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
+from tests.conftest import TEST_SHOP
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
 from tests.erasure.test_run import IDENTITY, SIZE, OneDrive
 from tests.fakes import FakeClock
@@ -34,7 +35,7 @@ async def test_the_console_erases_through_the_injected_runner_and_opener(tmp_pat
     watcher = FakeWatcher(FakeDriveSource([drive]))
     overrides = Overrides(
         clock=FakeClock(),
-        config=Config(data_dir=tmp_path / "data"),
+        config=Config(data_dir=tmp_path / "data", shop=TEST_SHOP),
         drive_source=OneDrive(drive),
         watcher_factory=watcher.factory,
         command_runner=runner,
@@ -83,7 +84,7 @@ def test_the_demo_takes_the_app_objects_seams_and_guards_them(tmp_path: Path) ->
     watcher = FakeWatcher(FakeDriveSource())
     overrides = Overrides(
         clock=FakeClock(),
-        config=Config(data_dir=tmp_path / "data"),
+        config=Config(data_dir=tmp_path / "data", shop=TEST_SHOP),
         drive_source=OneDrive(DetectedDrive(IDENTITY)),
         watcher_factory=watcher.factory,
         command_runner=runner,

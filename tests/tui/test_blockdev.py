@@ -13,6 +13,7 @@ from typing import Any, cast
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import TEST_SHOP
 from tests.helpers.loop import IS_ROOT, loop_device
 from tests.tui.conftest import add_customers
 from tui.app import WipestationApp
@@ -37,7 +38,9 @@ pytestmark = [
 async def test_console_erases_a_loop_device_and_issues_a_certificate(store, clock, tmp_path: Path) -> None:
     from wipestation.detection import default_drive_source
 
-    config = replace(Config(data_dir=tmp_path / "data"), devices=replace(Config().devices, allow_loop=True))
+    config = replace(
+        Config(data_dir=tmp_path / "data", shop=TEST_SHOP), devices=replace(Config().devices, allow_loop=True)
+    )
     env = Env(clock=clock, config=config, actor="tester")
     name = f"tui-e2e-{tmp_path.name}.img"
     with loop_device(tmp_path, name, 8 << 20, fill=b"\xa5") as device:
@@ -91,7 +94,9 @@ async def test_console_erases_two_loop_devices_side_by_side(store, clock, tmp_pa
 
     from wipestation.detection import default_drive_source
 
-    config = replace(Config(data_dir=tmp_path / "data"), devices=replace(Config().devices, allow_loop=True))
+    config = replace(
+        Config(data_dir=tmp_path / "data", shop=TEST_SHOP), devices=replace(Config().devices, allow_loop=True)
+    )
     env = Env(clock=clock, config=config, actor="tester")
     with ExitStack() as stack:
         devices, serials, records = [], [], []

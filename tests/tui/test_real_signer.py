@@ -15,6 +15,7 @@ from sqlalchemy import select
 from textual.widgets import Input, SelectionList
 
 from certificates.keys import ShopKeyPaths, create_shop_key
+from tests.conftest import TEST_SHOP
 from tests.tui.conftest import add_customers
 from tui.app import WipestationApp
 from tui.screens.destroy import DestroyScreen
@@ -41,6 +42,7 @@ def config(tmp_path: Path, key_files: tuple[Path, Path]) -> Config:
     key, cert = key_files
     return Config(
         data_dir=tmp_path / "data",
+        shop=TEST_SHOP,
         certificates=CertificatesConfig(key_path=str(key), cert_path=str(cert)),
     )
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.certificates.test_send import _free_port
+from tests.conftest import TEST_SHOP
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
 from tests.erasure.test_run import IDENTITY, SIZE, OneDrive
 from tests.fakes import FakeClock
@@ -29,7 +30,7 @@ async def test_a_certificate_not_mailed_is_said_in_the_erasures_toast(tmp_path: 
     drive = DetectedDrive(IDENTITY)
     device = IDENTITY.device
     assert device is not None
-    base = Config(data_dir=tmp_path / "data")
+    base = Config(data_dir=tmp_path / "data", shop=TEST_SHOP)
     config = dataclasses.replace(
         base,
         mail=MailConfig(host="127.0.0.1", port=_free_port(), sender="winkel@somcom.nl"),  # nobody listens

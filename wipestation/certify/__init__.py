@@ -15,6 +15,9 @@ certificates and their copies). Import from here."""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from wipestation.certify.data import (
     ANONYMISED,
     ENTRY_POINT_GROUP,
@@ -39,32 +42,77 @@ from wipestation.certify.data import (
     parse_qr_payload,
     qr_payload,
 )
-from wipestation.certify.issuing import (
-    build_destruction_data,
-    build_erasure_data,
-    issue_destruction_certificate,
-    issue_erasure_certificate,
-    protection_class,
-)
-from wipestation.certify.numbering import (
-    format_number,
-    next_number,
-)
 from wipestation.certify.renderer import (
     CertificateRenderer,
     VerifyReport,
     load_renderer,
+    require_shop,
 )
-from wipestation.certify.stored import (
-    anonymised_data,
-    certificate_pdf,
-    certificate_to_dict,
-    find_certificate,
-    forget_customer_documents,
-    list_certificates,
-    stored_hashes,
-    stored_record_problem,
-)
+
+if TYPE_CHECKING:
+    from wipestation.certify.issuing import (
+        build_destruction_data,
+        build_erasure_data,
+        issue_destruction_certificate,
+        issue_erasure_certificate,
+        prior_erasures,
+        protection_class,
+    )
+    from wipestation.certify.numbering import (
+        format_number,
+        next_number,
+    )
+    from wipestation.certify.stored import (
+        anonymised_data,
+        certificate_pdf,
+        certificate_to_dict,
+        find_certificate,
+        forget_customer_documents,
+        list_certificates,
+        stored_hashes,
+        stored_record_problem,
+    )
+
+# Issuing, numbering and the stored certificates need the database (SQLAlchemy and the models):
+# imported on first use, so that reading the data and verifying a PDF (`certificate verify` on a
+# customer's machine) starts without them.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "build_destruction_data",
+            "build_erasure_data",
+            "issue_destruction_certificate",
+            "issue_erasure_certificate",
+            "prior_erasures",
+            "protection_class",
+        ),
+        "wipestation.certify.issuing",
+    ),
+    **dict.fromkeys(("format_number", "next_number"), "wipestation.certify.numbering"),
+    **dict.fromkeys(
+        (
+            "anonymised_data",
+            "certificate_pdf",
+            "certificate_to_dict",
+            "find_certificate",
+            "forget_customer_documents",
+            "list_certificates",
+            "stored_hashes",
+            "stored_record_problem",
+        ),
+        "wipestation.certify.stored",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:  # noqa: ANN401 - the lazily imported name, typed above for mypy
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ANONYMISED",
@@ -103,8 +151,10 @@ __all__ = [
     "load_renderer",
     "next_number",
     "parse_qr_payload",
+    "prior_erasures",
     "protection_class",
     "qr_payload",
+    "require_shop",
     "stored_hashes",
     "stored_record_problem",
 ]

@@ -91,6 +91,12 @@ class ErasureFacts:
     sectors_not_written: int | None = field(default=None, metadata={"omit_if_none": True})
     bytes_not_written: int | None = field(default=None, metadata={"omit_if_none": True})
     health: str | None = None  # the drive's health after the erasure, one line (backup drives)
+    # Issue 28, as a commercial erasure report has them; left out when unknown (older certificates
+    # keep their hash): the logical sector size and count, the workstation that erased, the shop's tag.
+    sector_size: int | None = field(default=None, metadata={"omit_if_none": True})
+    sector_count: int | None = field(default=None, metadata={"omit_if_none": True})
+    workstation: str | None = field(default=None, metadata={"omit_if_none": True})
+    asset_tag: str | None = field(default=None, metadata={"omit_if_none": True})
 
 
 @dataclass(frozen=True)

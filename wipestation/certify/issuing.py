@@ -27,7 +27,7 @@ from wipestation.certify.data import (
     Issuer,
 )
 from wipestation.certify.numbering import next_number
-from wipestation.certify.renderer import CertificateRenderer
+from wipestation.certify.renderer import CertificateRenderer, require_shop
 from wipestation.config import Config
 from wipestation.custody import effective_due
 from wipestation.env import Env
@@ -49,6 +49,7 @@ from wipestation.vendors import manufacturer
 
 
 def _issuer(config: Config) -> Issuer:
+    require_shop(config)
     shop = config.shop
     return Issuer(name=shop.name, address=shop.address, kvk=shop.kvk, contact=shop.contact)
 
@@ -173,10 +174,21 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         sectors_not_written=None if not_written is None else int(not_written),
         bytes_not_written=None if not_written is None else int(not_written) * int(details.get("sector_size", 512)),
         health=_health_line(session, erasure.id),
+        **_sectors(erasure),
+        workstation=erasure.host or None,
+        asset_tag=str(details["asset_tag"]) if details.get("asset_tag") else None,
     )
     return _certificate_data(
         session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts
     )
+
+
+def _sectors(erasure: Erasure) -> dict[str, int | None]:
+    """The logical sector size the engine wrote with, and the drive's size in those sectors."""
+    size = (erasure.details or {}).get("sector_size")
+    if not isinstance(size, int) or size <= 0:
+        return {"sector_size": None, "sector_count": None}
+    return {"sector_size": size, "sector_count": erasure.bytes_total // size}
 
 
 def _health_line(session: Session, erasure_id: int) -> str | None:
@@ -332,6 +344,19 @@ def issue_erasure_certificate(
     )
 
 
+def prior_erasures(session: Session, drive_id: int) -> list[str]:
+    """The erasure certificates of the drive (one Drive row a serial), oldest first: of every
+    record, so a shop drive erased for the pool and then destroyed names its erasure too."""
+    return list(
+        session.execute(
+            select(Certificate.number)
+            .join(Erasure, Erasure.id == Certificate.erasure_id)
+            .where(Erasure.drive_id == drive_id)
+            .order_by(Certificate.id)
+        ).scalars()
+    )
+
+
 def issue_destruction_certificate(
     session: Session, env: Env, renderer: CertificateRenderer, destruction_id: int
 ) -> Certificate:
@@ -346,14 +371,9 @@ def issue_destruction_certificate(
         raise InvalidState(
             _("destruction {id} already has certificate {number}").format(id=destruction_id, number=existing.number)
         )
-    prior = session.execute(
-        select(Certificate.number)
-        .join(Erasure, Erasure.id == Certificate.erasure_id)
-        .where(Erasure.drive_id == destruction.drive_id, Erasure.record_id == destruction.record_id)
-        .order_by(Certificate.id.desc())
-    ).first()
     year, seq, number = next_number(session, env)
-    data = build_destruction_data(session, env, destruction, number, prior_erasure=prior[0] if prior else None)
+    prior = prior_erasures(session, destruction.drive_id)
+    data = build_destruction_data(session, env, destruction, number, prior_erasure=", ".join(prior) or None)
     record = session.get(CustodyRecord, destruction.record_id)
     return _store(
         session,

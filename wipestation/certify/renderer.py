@@ -9,7 +9,8 @@ from typing import Any, Protocol
 
 from wipestation.certify.data import ENTRY_POINT_GROUP, CertificateData
 from wipestation.config import Config
-from wipestation.i18n import N_
+from wipestation.errors import ConfigError
+from wipestation.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,15 @@ def load_renderer(config: Config) -> CertificateRenderer:
 
     factory = load_plugin(ENTRY_POINT_GROUP, N_("the certificate renderer"))
     return typing.cast(CertificateRenderer, factory(config))
+
+
+def require_shop(config: Config) -> None:
+    """Refuse to issue a certificate without a `[shop]` name: a document names the shop that issued
+    it, and no other shop's name may stand in for it (checked before an erasure writes anything)."""
+    if not config.shop.configured:
+        raise ConfigError(
+            _(
+                "the shop is not configured: add a [shop] section with name, address and contact to the "
+                "configuration; no certificate is issued without it"
+            )
+        )

@@ -11,6 +11,7 @@ import getpass
 import importlib
 import os
 import re
+import sys
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -20,7 +21,8 @@ from wipestation.cli.click_language import use_our_language
 from wipestation.errors import ExitCode, WipestationError
 from wipestation.files import PRIVATE_UMASK
 from wipestation.i18n import LANGUAGES, N_, _, choose, set_language
-from wipestation.text import ACTOR_LIMIT, check_length, check_plain
+from wipestation.inputs import InFile, Outside, Text, os_error_line
+from wipestation.text import ACTOR_LIMIT, escape_control
 
 if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
@@ -36,36 +38,41 @@ class CommandError(click.ClickException):
         self.exit_code = exit_code  # type: ignore[misc]
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(_("error: {message}").format(message=self.format_message()), err=True)
+        # the message may quote what was typed or read: an escape sequence is shown, never obeyed
+        click.echo(_("error: {message}").format(message=escape_control(self.format_message())), err=True)
 
 
 class WipestationGroup(click.Group):
     """Maps the core's errors to exit codes; no traceback unless WIPESTATION_DEBUG is set."""
 
-    def invoke(self, ctx: click.Context) -> object:
-        from sqlalchemy.exc import DBAPIError
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except WipestationError as exc:  # an option of the group itself refused by its kind (inputs)
+            raise CommandError(_one_line(str(exc)), int(exc.exit_code)) from None
 
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except WipestationError as exc:
             raise CommandError(_one_line(str(exc)), int(exc.exit_code)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt, BrokenPipeError):
             raise  # click ends quietly when the reader of a pipe (`| head`) has gone
-        except DBAPIError as exc:
+        except Exception as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            raise CommandError(database_message(exc), int(ExitCode.RULES)) from None
-        except OverflowError:
-            if os.environ.get("WIPESTATION_DEBUG"):
-                raise
-            raise CommandError(_("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)) from None
-        except OSError as exc:
-            if os.environ.get("WIPESTATION_DEBUG"):
-                raise
-            raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
-        except Exception as exc:  # a defect, ours or a library's: not a refusal
-            if os.environ.get("WIPESTATION_DEBUG"):
-                raise
+            # SQLAlchemy's errors only when it was imported: a command without the store (verify on a
+            # customer's machine) does not import it just to name its errors
+            sa = sys.modules.get("sqlalchemy.exc")
+            if sa is not None and isinstance(exc, sa.DBAPIError):
+                raise CommandError(database_message(exc), int(ExitCode.RULES)) from None
+            if isinstance(exc, OverflowError):
+                raise CommandError(
+                    _("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)
+                ) from None
+            if isinstance(exc, OSError):
+                raise CommandError(_one_line(os_error_line(exc)), int(ExitCode.RULES)) from None
+            # a defect, ours or a library's: not a refusal
             raise CommandError(internal_message(exc), int(ExitCode.INTERNAL)) from None
 
 
@@ -121,15 +128,23 @@ class LazyGroup(WipestationGroup):
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db_url", envvar="WIPESTATION_DB", metavar="URL", help="SQLAlchemy database URL.")
+@click.option(
+    "--db", "db_url", envvar="WIPESTATION_DB", type=Outside(Text(4096), "URL"), help="SQLAlchemy database URL."
+)
 @click.option(
     "--config",
     "config_path",
     envvar="WIPESTATION_CONFIG",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=Outside(InFile(), "PATH"),
     help="TOML configuration file.",
 )
-@click.option("--as", "actor", envvar="WIPESTATION_TECHNICIAN", metavar="NAME", help="Who acts (recorded).")
+@click.option(
+    "--as",
+    "actor",
+    envvar="WIPESTATION_TECHNICIAN",
+    type=Outside(Text(ACTOR_LIMIT), "NAME"),
+    help="Who acts (recorded).",
+)
 @click.option(
     "--lang",
     type=click.Choice(LANGUAGES),
@@ -144,8 +159,6 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
 
     os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
-    if actor is not None:
-        check_length(check_plain(actor, "--as").strip(), "--as", ACTOR_LIMIT)
     try:
         actor_name = actor or getpass.getuser()
     except (KeyError, OSError):

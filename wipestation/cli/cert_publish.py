@@ -9,14 +9,16 @@ from pathlib import Path
 
 import click
 
-from wipestation import revocations, sending, site
-from wipestation.certify import LANGUAGES, find_certificate
+from wipestation.certify.data import LANGUAGES
 from wipestation.cli import CommandError
 from wipestation.cli.certs import certificate_group, certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import ConfigError, ExitCode
 from wipestation.i18n import _, ngettext
+from wipestation.inputs import Address, Folder, Outside, Text
+
+NUMBER = Outside(Text(60), "NUMBER")
 
 
 @certificate_group.command("fingerprint")
@@ -30,13 +32,21 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
 
 
 @certificate_group.command("revoke")
-@click.argument("number")
-@click.option("--reason", required=True, metavar="TEXT", help="Why the certificate is withdrawn.")
+@click.argument("number", type=NUMBER)
+@click.option(
+    "--reason",
+    required=True,
+    type=Outside(Text(revocations.REASON_LIMIT, empty=True), "TEXT"),  # empty: the service says why
+    help="Why the certificate is withdrawn.",
+)
 @json_option
 @click.pass_obj
 def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None:
     """Withdraw certificate NUMBER (issued by mistake): verify and the verification site then say revoked.
     Run `certificate site DIR` afterwards to update the published site."""
+    from wipestation import revocations
+    from wipestation.certify import find_certificate
+
     with app.sessions.begin() as session:
         row = revocations.revoke(session, app.env, number, reason)
         cert_number_text = find_certificate(session, number).number
@@ -50,15 +60,19 @@ def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None
 
 
 @certificate_group.command("site")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=Outside(Folder(), "DIR"))
 @json_option
 @click.pass_obj
 def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
     """Write (or update) the static verification site in DIRECTORY, to copy to [certificates] verify_url.
     Run it again after new certificates or a revocation."""
+    from wipestation import site
+
     fingerprint = _fingerprint(app)
     with app.sessions.begin() as session:
-        report = site.write_site(session, directory, fingerprint, shop_name=app.config.shop.name)
+        report = site.write_site(
+            session, directory, fingerprint, shop_name=app.config.shop.name, data_dir=app.config.data_dir
+        )
     url = app.config.certificates.verify_url
     lines = [
         _("{path}: {certificates} certificates ({revoked} revoked), {pdfs} PDFs").format(
@@ -91,8 +105,10 @@ def _fingerprint(app: AppContext) -> str:
 
 
 @certificate_group.command("send")
-@click.argument("number", required=False)
-@click.option("--to", "to", metavar="ADDR", help="Send to this address (default: the customer's e-mail).")
+@click.argument("number", required=False, type=NUMBER)
+@click.option(
+    "--to", "to", type=Outside(Address(), "ADDR"), help="Send to this address (default: the customer's e-mail)."
+)
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the PDF and the message (default: configured).")
 @click.option("--pending", "retry", is_flag=True, help="Send again every certificate whose last attempt failed.")
 @json_option
@@ -104,6 +120,8 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
         raise click.UsageError(_("give a certificate NUMBER, or --pending"))
     if retry and (to or lang):
         raise click.UsageError(_("--pending sends to the address and in the language of the failed attempt"))
+    from wipestation import sending
+
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         if retry:

@@ -6,24 +6,25 @@ import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
-from sqlalchemy import make_url, select
-from sqlalchemy.exc import OperationalError
 
-from wipestation import certify, revocations, views
-from wipestation.audit_check import certificate_head_problem
-from wipestation.certify import CertificateRenderer, VerifyReport
+from wipestation.certify.data import LANGUAGES
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
-from wipestation.destruction import METHODS, DestructionRequest, destroy
-from wipestation.errors import BadValue, ExitCode, WipestationError
+from wipestation.destruction_levels import METHODS
+from wipestation.errors import BadUsage, ExitCode, WipestationError
 from wipestation.files import read_certificate_file, write_private
 from wipestation.i18n import N_, Phrase, _, shown
-from wipestation.models import Certificate
-from wipestation.sending import send_on_issue
 from wipestation.units import parse_date
+
+if TYPE_CHECKING:
+    from wipestation.certify import CertificateRenderer, VerifyReport
+    from wipestation.sending import SendResult
+
+# The store, the issuing and the plugins are imported where a command needs them: `certificate verify`
+# runs on a customer's machine, where it must start fast (bench/cert_bench.py) and has no database.
 
 # A certificate's kind as the list shows it (the JSON keeps the stored word).
 CERTIFICATE_KINDS = {"erasure": N_("erasure"), "destruction": N_("destruction")}
@@ -83,6 +84,8 @@ def destroy_cmd(
 ) -> None:
     """Record the physical destruction of abandoned disks and of the shop's own retired drives queued
     for destruction (REF: record id or serial); one certificate per drive."""
+    from wipestation.destruction import DestructionRequest, destroy
+
     request = DestructionRequest(
         refs=refs,
         method=method.strip().lower(),
@@ -101,13 +104,12 @@ def destroy_cmd(
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         results = destroy(session, app.env, renderer, request)
-    sent = [send_on_issue(app.sessions, app.env, renderer, r.certificate) for r in results]
+    sent = [_send_on_issue(app, renderer, r.certificate) for r in results]
     data: Any = [{**r.to_dict(), "mail": m.to_dict() if m else None} for r, m in zip(results, sent, strict=True)]
     for m in sent:
         if m is not None and (line := m.failure_line()):
             click.echo(shown(line), err=True)
-    if len(results) == 1:
-        data = data[0]
+    data = data[0] if len(results) == 1 else data
     emit(
         data,
         as_json,
@@ -125,6 +127,13 @@ def destroy_cmd(
     )
 
 
+def _send_on_issue(app: AppContext, renderer: CertificateRenderer, number: str) -> SendResult | None:
+    """`[certificates] send_on_issue`: mail a new certificate to its customer (the outcome, or None)."""
+    from wipestation.sending import send_on_issue
+
+    return send_on_issue(app.sessions, app.env, renderer, number)
+
+
 @click.group("certificate")
 def certificate_group() -> None:
     """Erasure and destruction certificates: list, get the PDF, verify a PDF."""
@@ -135,6 +144,8 @@ def certificate_group() -> None:
 @click.pass_obj
 def list_cmd(app: AppContext, as_json: bool) -> None:
     """Every certificate issued, oldest first."""
+    from wipestation import views
+
     with app.sessions.begin() as session:
         rows = [c.to_dict() for c in views.certificate_list(session)]
     emit(
@@ -157,10 +168,12 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
 @certificate_group.command("pdf")
 @click.argument("number")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (default stdout).")
-@click.option("--lang", type=click.Choice(certify.LANGUAGES), help="Language (default: the configured one).")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language (default: the configured one).")
 @click.pass_obj
 def pdf_cmd(app: AppContext, number: str, output: Path | None, lang: str | None) -> None:
     """The signed PDF of certificate NUMBER: the stored bytes, or a new signed rendering in another language."""
+    from wipestation import certify
+
     with app.sessions.begin() as session:
         cert = certify.find_certificate(session, number)
         stored = {d.lang for d in cert.documents}
@@ -179,10 +192,10 @@ def pdf_cmd(app: AppContext, number: str, output: Path | None, lang: str | None)
 def _store_exists(app: AppContext) -> bool:
     """Whether there is a database to compare with, without creating one: an SQLite URL whose file
     is missing means "no records here" (verify runs on the customer's machine too)."""
-    url = make_url(app.db_url)
-    if url.get_backend_name() != "sqlite":
+    url = app.db_url
+    if url.partition(":")[0].partition("+")[0] != "sqlite":  # sqlite: or sqlite+pysqlite:
         return True
-    database = url.database or ""
+    database = url.partition("///")[2].partition("?")[0] if "///" in url else ""  # as SQLAlchemy reads it
     return bool(database) and database != ":memory:" and Path(database).exists()
 
 
@@ -200,6 +213,13 @@ def _check_store(app: AppContext, report: VerifyReport) -> StoreCheck:
         return StoreCheck(False)
     if not _store_exists(app):
         return StoreCheck(False, note=_("no database here"))
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError
+
+    from wipestation import certify, revocations
+    from wipestation.audit_check import certificate_head_problem
+    from wipestation.models import Certificate
+
     try:
         with app.sessions.begin() as session:
             cert = session.execute(select(Certificate).where(Certificate.number == report.number)).scalar_one_or_none()
@@ -232,16 +252,31 @@ def _where_published(report: VerifyReport) -> str:
     return _("ask the shop that issued it for it")
 
 
+def _revocation_where(report: VerifyReport) -> str:
+    """Without the shop's records a revoked certificate still verifies: where to look it up."""
+    if report.verify_url and report.number:
+        return _("whether the shop revoked it can only be checked on the shop's page: {url}#{number}").format(
+            url=report.verify_url, number=report.number
+        )
+    issuer = report.data.get("issuer") if isinstance(report.data, dict) else None
+    contact = issuer.get("contact") if isinstance(issuer, dict) else None
+    return _("whether the shop revoked it can only be checked with the shop that issued it{contact}").format(
+        contact=f" ({' '.join(str(contact).split())})" if contact else ""
+    )
+
+
 def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRenderer:
     if fingerprint is None:
         return certificate_renderer(app)
     wanted = fingerprint.replace(":", "").replace(" ", "").strip().lower()
     if not re.fullmatch(r"[0-9a-f]{64}", wanted):
-        raise BadValue(
+        raise BadUsage(
             _("--fingerprint must be 64 hexadecimal digits (SHA-256), not '{text}'").format(text=fingerprint)
         )
+    from wipestation.certify.renderer import load_renderer
+
     config = replace(app.config, certificates=replace(app.config.certificates, fingerprint=wanted))
-    return certify.load_renderer(config)
+    return load_renderer(config)
 
 
 @certificate_group.command("verify")
@@ -253,10 +288,15 @@ def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRender
 def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bool, as_json: bool) -> None:
     """Check that FILE is a genuine, unchanged certificate of the shop. Creates nothing.
 
-    Exit 0 genuine; 1 changed, forged or revoked; 5 cannot be checked here (the shop's key is unknown:
-    give the fingerprint the shop publishes with --fingerprint)."""
+    Exit 0 genuine; 1 changed, forged or revoked; 2 usage: FILE does not exist or --fingerprint is not
+    a SHA-256; 5 cannot be checked here (the shop's key is unknown: give the fingerprint the shop
+    publishes with --fingerprint). Without the shop's records a revocation cannot be known: the
+    output says where the shop publishes it."""
+    renderer = _renderer_for(app, fingerprint)  # a malformed fingerprint is refused before the file is read
+    if not file.exists() and not file.is_symlink():
+        raise BadUsage(_("file not found: {path}").format(path=file))
     pdf = read_certificate_file(file)
-    report = _renderer_for(app, fingerprint).verify(pdf)
+    report = renderer.verify(pdf)
     problems = list(report.problems)
     store = StoreCheck(False, note="--offline") if offline else _check_store(app, report)
     if store.problem:
@@ -299,6 +339,7 @@ def verify_cmd(app: AppContext, file: Path, fingerprint: str | None, offline: bo
     lines = [authentic.format(file=file, number=report.number)]
     if not store.checked:
         lines.append(_("not checked against the shop's records ({why})").format(why=store.note))
+        lines.append(_revocation_where(report))
     emit(result, as_json, lines)
 
 

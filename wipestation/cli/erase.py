@@ -23,6 +23,7 @@ from wipestation.errors import EraseFailed
 from wipestation.helper import require_device_access
 from wipestation.history import OUTCOME_WORDS
 from wipestation.i18n import N_, _, check_word, method_word, ngettext, shown
+from wipestation.text import TAG_LIMIT, check_length, check_plain
 
 # The engine's phases, as the progress line names them.
 PHASES = {"write": N_("write"), "verify": N_("verify"), "firmware": N_("firmware")}
@@ -92,6 +93,9 @@ def _progress_printer(as_json: bool) -> Callable[[Progress], None]:
     is_flag=True,
     help="Make sectors hidden by an HPA/DCO visible first and erase them too (else: 'with exceptions').",
 )
+@click.option(
+    "--asset-tag", metavar="TAG", help="The shop's own asset or service tag of the drive (on the certificate)."
+)
 @json_option
 @click.pass_obj
 def erase(
@@ -104,6 +108,7 @@ def erase(
     allow_member: bool,
     restart: bool,
     restore_hidden: bool,
+    asset_tag: str | None,
     as_json: bool,
 ) -> None:
     """Erase the whole drive at DEVICE, verify it, record it and certify it.
@@ -112,6 +117,7 @@ def erase(
     command says so when it starts); --restart starts over."""
     if resume and restart:
         raise click.UsageError(_("--resume and --restart contradict each other: give one"))
+    tag = check_length(check_plain(asset_tag, "--asset-tag").strip(), "--asset-tag", TAG_LIMIT) if asset_tag else None
     require_device_access(device)  # a technician outside the group is refused before anything opens
     services = EraseServices(
         sessions=app.sessions,
@@ -132,6 +138,7 @@ def erase(
         restore_hidden=restore_hidden,
         restart=restart,
         allow_member=allow_member,
+        asset_tag=tag or None,
     )
     with stop_on_signals() as stop:
         result = run_erasure(

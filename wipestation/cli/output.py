@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 import click
 
+from wipestation.text import escape_terminal
+
 
 def _default(value: object) -> object:
     if isinstance(value, datetime | date):
@@ -29,14 +31,17 @@ def json_line(data: object, *, ensure_ascii: bool = True) -> str:
 
 
 def emit(data: object, as_json: bool, lines: Iterable[str] | str) -> None:
+    """JSON (control characters escaped by the encoder), or the lines with every control character
+    but the tab and the line break shown as `\\xNN`: text from outside (a reason, a shop name, a
+    device's model) never drives the technician's terminal."""
     if as_json:
         click.echo(to_json(data))
         return
     if isinstance(lines, str):
-        click.echo(lines)
+        click.echo(escape_terminal(lines))
         return
     for line in lines:
-        click.echo(line)
+        click.echo(escape_terminal(line))
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")

@@ -9,16 +9,23 @@ import click
 from wipestation.cli.context import AppContext
 from wipestation.cli.db_cmd import db
 from wipestation.cli.output import emit, json_option
-from wipestation.errors import ConfigError, ExitCode
+from wipestation.errors import BadValue, ConfigError, ExitCode
 from wipestation.i18n import _, ngettext
+from wipestation.inputs import Address, Count, Day, Folder, Outside
 from wipestation.units import parse_date
 from wipestation.workstation import DEFAULT_DATA_DIR
 
 
 @click.command("digest")
-@click.option("--on", "on", metavar="DATE", help="The digest of DATE (default today).")
+@click.option("--on", "on", type=Outside(Day(), "DATE"), help="The digest of DATE (default today).")
 @click.option("--mail", "mail", is_flag=True, help="Send it to [digest] to through [mail].")
-@click.option("--to", "to", multiple=True, metavar="ADDR", help="Send it here instead of [digest] to (with --mail).")
+@click.option(
+    "--to",
+    "to",
+    multiple=True,
+    type=Outside(Address(), "ADDR"),
+    help="Send it here instead of [digest] to (with --mail).",
+)
 @click.option("--lang", type=click.Choice(["nl", "en"]), help="Language (default: the shop's).")
 @json_option
 @click.pass_obj
@@ -27,6 +34,8 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
     from wipestation import mail as mailer
     from wipestation.digest import build_digest, mark_sent, render_text, subject
 
+    if to and not mail:
+        raise BadValue(_("--to needs --mail (it says where the digest is mailed)"), field="--to")
     day = parse_date(on) if on else app.env.today()
     language = lang or app.config.language
     recipients = to or app.config.digest.to
@@ -40,7 +49,7 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
     text = render_text(result, language, shop=app.config.shop.name, timezone=app.config.timezone)
     if mail:
         message = mailer.new_message(
-            app.config.mail, to=", ".join(recipients), subject=subject(result, language), body=text
+            app.config.mail, to=", ".join(recipients), subject=subject(result, language), body=text, now=app.env.now()
         )
         mailer.send(app.config.mail, message)
         app.transaction(lambda s: mark_sent(s, app.env, result, len(recipients)))
@@ -58,8 +67,8 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
 
 
 @click.command("backup")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--keep", type=click.IntRange(min=1), metavar="N", help="Keep only the newest N backups here.")
+@click.argument("directory", type=Outside(Folder(), "DIR"))
+@click.option("--keep", type=Outside(Count(1, 10000), "N"), help="Keep only the newest N backups here.")
 @json_option
 @click.pass_obj
 def backup(app: AppContext, directory: Path, keep: int | None, as_json: bool) -> None:
@@ -106,15 +115,22 @@ def doctor(app: AppContext, as_json: bool) -> None:
 @click.option(
     "--root",
     "root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("/"),
+    type=Outside(Folder(), "DIR"),
+    default="/",
     show_default=True,
     help="Write into this staging tree instead of the running system (packaging, tests).",
 )
 @click.option("--uninstall", is_flag=True, help="Remove what setup-workstation added (records are kept).")
-@click.option("--data-dir", "data_dir", default=DEFAULT_DATA_DIR, show_default=True, help="The shared data folder.")
+@click.option(
+    "--data-dir",
+    "data_dir",
+    type=Outside(Folder(absolute=True), "DIR"),
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+    help="The shared data folder.",
+)
 @click.pass_context
-def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir: str) -> None:
+def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir: Path) -> None:
     """As root: the group, udev rules for the wipe bays, the data folder, the digest and backup timers."""
     from wipestation.workstation import Setup, layout_for
 
@@ -127,7 +143,7 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
         executable=executable,
         helper=helper,
         config_path=str(Path(config_path).absolute()) if config_path else None,
-        data_dir=data_dir,
+        data_dir=str(data_dir),
     )
     setup = Setup(root.absolute(), layout, app.config.devices.wipe_bay_paths, app.host)
     outcome = setup.uninstall() if uninstall else setup.install()
@@ -142,9 +158,11 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
             )
         )
     if not uninstall:
+        from wipestation.dependencies import tested_versions
         from wipestation.doctor import check_dependencies
 
-        libraries = check_dependencies(app.doctor_system)  # an install without the lock: say so now
+        # an install without the lock: say so now
+        libraries = check_dependencies(tested_versions(), app.doctor_system.installed_version)
         if not libraries.ok:
             click.echo(_("note: {line}").format(line=libraries.line().split(maxsplit=1)[1]))
 

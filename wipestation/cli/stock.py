@@ -16,10 +16,11 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.cli.records import drive_source
 from wipestation.commands import CommandRunner
-from wipestation.errors import BadValue
 from wipestation.health import assess, health_to_dict, read_health, record_health, summary
 from wipestation.i18n import N_, _, ngettext, state_word
+from wipestation.inputs import PATH_LIMIT, OutFile, Outside, Text, read_stream_lines, write_regular
 from wipestation.models import Drive
+from wipestation.text import NAME_LIMIT, REASON_LIMIT
 from wipestation.units import format_capacity
 
 if TYPE_CHECKING:
@@ -28,8 +29,13 @@ if TYPE_CHECKING:
 # -- health
 
 
+DEVICE = Outside(Text(PATH_LIMIT), "DEVICE")
+SERIAL = Outside(Text(NAME_LIMIT), "SERIAL")
+REASON = Outside(Text(REASON_LIMIT), "TEXT")
+
+
 @click.command("health")
-@click.argument("device")
+@click.argument("device", type=DEVICE)
 @json_option
 @click.pass_obj
 def health(app: AppContext, device: str, as_json: bool) -> None:
@@ -122,8 +128,8 @@ def _queued_words(row: dict[str, Any]) -> str:
 
 
 @pool.command("retire")
-@click.argument("serial")
-@click.option("--reason", required=True, help="Why the drive leaves the pool (recorded).")
+@click.argument("serial", type=SERIAL)
+@click.option("--reason", required=True, type=REASON, help="Why the drive leaves the pool (recorded).")
 @click.option(
     "--destroy",
     is_flag=True,
@@ -139,8 +145,8 @@ def pool_retire(app: AppContext, serial: str, reason: str, destroy: bool, as_jso
 
 
 @pool.command("queue-destruction")
-@click.argument("serial")
-@click.option("--reason", help="Why it is destroyed (default: the reason it was retired).")
+@click.argument("serial", type=SERIAL)
+@click.option("--reason", type=REASON, help="Why it is destroyed (default: the reason it was retired).")
 @json_option
 @click.pass_obj
 def pool_queue_destruction(app: AppContext, serial: str, reason: str | None, as_json: bool) -> None:
@@ -154,15 +160,8 @@ def pool_queue_destruction(app: AppContext, serial: str, reason: str | None, as_
 
 
 @click.command("label")
-@click.argument("refs", nargs=-1, required=True)
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The PDF to write.",
-)
+@click.argument("refs", nargs=-1, required=True, type=Outside(Text(NAME_LIMIT), "REF..."))
+@click.option("-o", "--output", "output", required=True, type=Outside(OutFile(), "FILE"), help="The PDF to write.")
 @click.option(
     "--format",
     "label_format",
@@ -178,7 +177,7 @@ def label(app: AppContext, refs: tuple[str, ...], output: Path, label_format: st
     data = app.transaction(lambda s: shelf_labels.label_data(s, app.env, refs))
     renderer = shelf_labels.load_label_renderer()
     pdf = renderer(data, label_format)
-    output.write_bytes(pdf)
+    write_regular(output, pdf, what="-o")
     click.echo(
         ngettext("wrote {n} label to {path} ({format})", "wrote {n} labels to {path} ({format})", len(data)).format(
             n=len(data), path=output, format=label_format
@@ -218,7 +217,7 @@ def _check_lines(r: dict[str, Any]) -> list[str]:
 
 
 @shelf.command("check")
-@click.argument("location")
+@click.argument("location", type=Outside(Text(NAME_LIMIT), "LOCATION"))
 @json_option
 @click.pass_obj
 def shelf_check(app: AppContext, location: str, as_json: bool) -> None:
@@ -226,9 +225,7 @@ def shelf_check(app: AppContext, location: str, as_json: bool) -> None:
     them) with the records: missing, unexpected, misplaced and due. The check is audited."""
     if sys.stdin.isatty():
         click.echo(_("scan the labels at this location; end with Ctrl-D"), err=True)
-    lines = sys.stdin.read().splitlines()
-    if not location.strip():
-        raise BadValue(_("a location is needed"))
+    lines = read_stream_lines(sys.stdin, _("standard input"))
     result = app.transaction(lambda s: shelf_labels.shelf_check(s, app.env, location, lines))
     emit(result, as_json, _check_lines(result))
 

@@ -16,7 +16,7 @@ RULES_FILE_NAME = "60-wipestation.rules"
 SYSTEM_RULES_DIR = "/etc/udev/rules.d"
 EXAMPLE_PATH = "pci-0000:00:17.0-ata-3"
 # udev ID_PATH values: pci-0000:00:14.0-usb-0:2:1.0-scsi-0:0:0:0, pci-0000:02:00.0-nvme-1, ... Globs allowed.
-_ID_PATH = re.compile(r"^[A-Za-z0-9:._+*?\-]+$")
+_ID_PATH = re.compile(r"[A-Za-z0-9:._+*?\-]+")
 
 _HEADER = """\
 # wipestation: drives in the shop's wipe bays.
@@ -46,7 +46,7 @@ LABEL="wipestation_end"
 
 
 def bay_line(id_path: str) -> str:
-    if not _ID_PATH.match(id_path):
+    if not _ID_PATH.fullmatch(id_path):
         raise ConfigError(
             _("config: [devices] wipe_bay_paths: not a udev ID_PATH: {value}").format(value=repr(id_path))
         )

@@ -187,7 +187,9 @@ class OverwriteEngine:
         zeros = AlignedBuffer(chunk)
         buffers = [AlignedBuffer(chunk) for _ in range(self._depth)]
         scratch = AlignedBuffer(chunk)
-        result = EngineResult(outcome="succeeded", bytes_written=st.bytes_written, verify_mode=job.verify)
+        result = EngineResult(
+            outcome="succeeded", bytes_written=st.bytes_written, verify_mode=job.verify, sector_size=lbs
+        )
         try:
             for index in range(job.start_pass, passes):
                 start = job.start_offset if index == job.start_pass else 0

@@ -67,6 +67,7 @@ class EngineResult:
     error: str | None = None
     checkpoint_pass: int = 0
     checkpoint_offset: int = 0
+    sector_size: int | None = None  # the device's logical sector size, as the engine found it
 
 
 class OpenedDevice:

@@ -85,6 +85,7 @@ class EraseOrder:
     allow_member: bool = False  # erase a disk carrying a RAID/LVM/ZFS member signature (a customer's old array)
     restore_hidden: bool = False  # make sectors hidden by an HPA/DCO visible first, and erase them too
     restart: bool = False  # start over instead of resuming the drive's interrupted erasure
+    asset_tag: str | None = None  # the shop's own asset or service tag, printed on the certificate
 
 
 @dataclass
@@ -178,6 +179,8 @@ def _prepare(services: EraseServices, order: EraseOrder) -> _Prepared:
         renderer = services.renderer()
         renderer.prepare()  # a damaged signing key is found now, before anything is written
     details: dict[str, Any] = {"bus": identity.bus, "media": identity.media, "via": order.via}
+    if order.asset_tag:
+        details["asset_tag"] = order.asset_tag
     if method.kind == "firmware":
         return _prepare_firmware(services, order, method, identity, device, details, renderer)
     if order.restore_hidden:

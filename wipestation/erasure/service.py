@@ -154,6 +154,8 @@ def _store_result(
         merged["verify_mismatches"] = [list(r) for r in result.mismatches[:100]]
     if result.verify_subsections is not None:
         merged["verify_subsections"] = result.verify_subsections
+    if result.sector_size:
+        merged.setdefault("sector_size", result.sector_size)  # the certificate's sector size and count
     erasure.details = merged
     if outcome is not ErasureOutcome.INTERRUPTED:
         erasure.stream_key = None

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from wipestation.commands import CommandRunner
+from wipestation.inputs import parse_json
 
 HEALTHY = "healthy"
 FAILING = "failing"
@@ -114,8 +114,9 @@ def _messages(data: dict[str, Any]) -> tuple[str, ...]:
 
 def parse_smartctl_health(text: str) -> HealthReading:
     """`smartctl -j -a DEV` (or `-x`): the overall verdict and the counters that matter for reuse.
-    Raises ValueError when the text is not smartctl's JSON."""
-    data = json.loads(text)
+    Raises ValueError when the text is not smartctl's JSON (or is too large, too deep, or holds a
+    negative counter)."""
+    data = parse_json(text, "smartctl output")
     if not isinstance(data, dict):
         raise ValueError("smartctl output is not a JSON object")
     device = data.get("device") or {}
@@ -144,29 +145,44 @@ def parse_smartctl_health(text: str) -> HealthReading:
         uncorrected = sum(
             _int((counters.get(k) or {}).get("total_uncorrected_errors")) or 0 for k in ("read", "write", "verify")
         )
-    return HealthReading(
-        smart_passed=passed,
-        protocol=device.get("protocol"),
-        device_type=device.get("type"),
-        model=data.get("model_name") or data.get("scsi_model_name") or data.get("product"),
-        serial=data.get("serial_number"),
-        firmware=data.get("firmware_version") or data.get("revision") or data.get("scsi_revision"),
-        reallocated_sectors=attrs.get(ATA_REALLOCATED),
-        pending_sectors=attrs.get(ATA_PENDING),
-        offline_uncorrectable=attrs.get(ATA_OFFLINE_UNCORRECTABLE),
-        crc_errors=attrs.get(ATA_CRC_ERRORS),
-        power_on_hours=hours,
-        temperature_c=temperature,
-        nvme_critical_warning=_int(nvme.get("critical_warning")) if nvme else None,
-        percentage_used=_int(nvme.get("percentage_used")) if nvme else None,
-        media_errors=_int(nvme.get("media_errors")) if nvme else None,
-        available_spare=_int(nvme.get("available_spare")) if nvme else None,
-        available_spare_threshold=_int(nvme.get("available_spare_threshold")) if nvme else None,
-        grown_defects=_int(data.get("scsi_grown_defect_list")),
-        uncorrected_errors=uncorrected,
-        source="smartctl",
-        notes=_messages(data) if passed is None else (),
+    return _checked(
+        HealthReading(
+            smart_passed=passed,
+            protocol=device.get("protocol"),
+            device_type=device.get("type"),
+            model=data.get("model_name") or data.get("scsi_model_name") or data.get("product"),
+            serial=data.get("serial_number"),
+            firmware=data.get("firmware_version") or data.get("revision") or data.get("scsi_revision"),
+            reallocated_sectors=attrs.get(ATA_REALLOCATED),
+            pending_sectors=attrs.get(ATA_PENDING),
+            offline_uncorrectable=attrs.get(ATA_OFFLINE_UNCORRECTABLE),
+            crc_errors=attrs.get(ATA_CRC_ERRORS),
+            power_on_hours=hours,
+            temperature_c=temperature,
+            nvme_critical_warning=_int(nvme.get("critical_warning")) if nvme else None,
+            percentage_used=_int(nvme.get("percentage_used")) if nvme else None,
+            media_errors=_int(nvme.get("media_errors")) if nvme else None,
+            available_spare=_int(nvme.get("available_spare")) if nvme else None,
+            available_spare_threshold=_int(nvme.get("available_spare_threshold")) if nvme else None,
+            grown_defects=_int(data.get("scsi_grown_defect_list")),
+            uncorrected_errors=uncorrected,
+            source="smartctl",
+            notes=_messages(data) if passed is None else (),
+        )
     )
+
+
+def _checked(reading: HealthReading) -> HealthReading:
+    """A counter below zero is no reading a verdict can rest on (a tool or a firmware gone wrong)."""
+    for key in HealthReading.FIGURES:
+        value = getattr(reading, key)
+        if key != "temperature_c" and value is not None and value < 0:
+            raise ValueError(f"{key} is negative ({value})")
+    for key in ("protocol", "device_type", "model", "serial", "firmware"):
+        value = getattr(reading, key)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"{key} is not text")
+    return reading
 
 
 KELVIN = 273
@@ -176,23 +192,25 @@ def parse_nvme_smart_log(text: str) -> HealthReading:
     """`nvme smart-log DEV -o json` (nvme-cli 1.x: numbers, 2.x: critical_warning as an object).
     The temperature is in kelvin there. NVMe has no separate verdict: like smartctl, a critical
     warning of 0 passes and any bit set fails."""
-    data = json.loads(text)
+    data = parse_json(text, "nvme smart-log output")
     if not isinstance(data, dict) or "critical_warning" not in data:
         raise ValueError("not the output of nvme smart-log -o json")
     warning_raw = data.get("critical_warning")
     warning = _int(warning_raw.get("value")) if isinstance(warning_raw, dict) else _int(warning_raw)
     kelvin = _int(data.get("temperature"))
-    return HealthReading(
-        smart_passed=None if warning is None else warning == 0,
-        protocol="NVMe",
-        nvme_critical_warning=warning,
-        temperature_c=None if kelvin is None else kelvin - KELVIN,
-        percentage_used=_int(data.get("percent_used")),
-        media_errors=_int(data.get("media_errors")),
-        power_on_hours=_int(data.get("power_on_hours")),
-        available_spare=_int(data.get("avail_spare")),
-        available_spare_threshold=_int(data.get("spare_thresh")),
-        source="nvme",
+    return _checked(
+        HealthReading(
+            smart_passed=None if warning is None else warning == 0,
+            protocol="NVMe",
+            nvme_critical_warning=warning,
+            temperature_c=None if kelvin is None else kelvin - KELVIN,
+            percentage_used=_int(data.get("percent_used")),
+            media_errors=_int(data.get("media_errors")),
+            power_on_hours=_int(data.get("power_on_hours")),
+            available_spare=_int(data.get("avail_spare")),
+            available_spare_threshold=_int(data.get("spare_thresh")),
+            source="nvme",
+        )
     )
 
 
@@ -227,12 +245,14 @@ def read_health(runner: CommandRunner, device: str, *, bus: str | None = None) -
     elif result.stdout.strip():
         try:
             reading = parse_smartctl_health(result.stdout)
-        except (ValueError, TypeError, AttributeError):
-            reading = unknown(f"smartctl output unreadable ({_first_line(result.stderr) or 'not JSON'})")
+        except (ValueError, TypeError, AttributeError) as exc:
+            why = str(exc) if isinstance(exc, ValueError) and str(exc) else "not JSON"
+            reading = unknown(f"smartctl output unreadable ({_first_line(result.stderr) or why})")
     else:
         reading = unknown(f"smartctl: {_first_line(result.stderr) or f'exit status {result.returncode}'}")
     if loop:
-        return reading if reading.has_smart else unknown("a loop device has no SMART")
+        answered = result.returncode != 124  # a tool that timed out said nothing about the device
+        return reading if reading.has_smart or not answered else unknown("a loop device has no SMART")
     if reading.protocol == "NVMe" or "nvme" in device.rsplit("/", 1)[-1]:
         log = runner.run(["nvme", "smart-log", device, "-o", "json"], timeout=SMARTCTL_TIMEOUT)
         if log.returncode == 0 and log.stdout.strip():

@@ -22,6 +22,17 @@ const TEXT = {
     fileOk: "Dit PDF-bestand is precies het bestand dat de winkel heeft uitgegeven.",
     fileBad: "Dit PDF-bestand wijkt af van wat de winkel heeft uitgegeven: het is gewijzigd.",
     fileUnknown: "Dit PDF-bestand kent de winkel niet: het is gewijzigd of niet door deze winkel uitgegeven.",
+    fileRevoked: "Dit PDF-bestand is het bestand dat de winkel uitgaf, maar de winkel heeft het certificaat ingetrokken: het geldt niet meer.",
+    unavailable: "Kan nu niet worden gecontroleerd: de gegevens van de winkel zijn niet bereikbaar",
+    explainUnavailable: "Dat zegt niets over de echtheid van het certificaat. Open de link van de QR-code opnieuw wanneer u verbinding hebt, of controleer het bestand met wipestation certificate verify.",
+    methods: {
+      zero: "overschrijven met nullen", ones: "overschrijven met enen", random: "overschrijven met willekeurige gegevens",
+      "zero-verify-2pass": "twee keer overschrijven met controle", "dod-3pass": "drie keer overschrijven (DoD 5220.22-M)",
+      "ata-secure-erase": "ATA Secure Erase (opdracht van de schijf zelf)", "ata-sanitize": "ATA Sanitize (opdracht van de schijf zelf)",
+      "nvme-format": "NVMe Format (opdracht van de schijf zelf)", "nvme-sanitize": "NVMe Sanitize (opdracht van de schijf zelf)",
+      "scsi-sanitize": "SCSI Sanitize (opdracht van de schijf zelf)",
+      shred: "versnipperen", disintegrate: "desintegreren", crush: "verpletteren", drill: "doorboren / ponsen", degauss: "demagnetiseren",
+    },
     privacy: "Deze pagina bevat geen persoonsgegevens. Het bestand wordt niet verstuurd.",
     fp: "Vingerafdruk (SHA-256) van de sleutel waarmee de winkel tekent:",
     months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
@@ -46,6 +57,17 @@ const TEXT = {
     fileOk: "This PDF file is exactly the file the shop issued.",
     fileBad: "This PDF file differs from what the shop issued: it was altered.",
     fileUnknown: "The shop does not know this PDF file: it was altered or not issued by this shop.",
+    fileRevoked: "This PDF file is the file the shop issued, but the shop revoked the certificate: it is no longer valid.",
+    unavailable: "Cannot be checked right now: the shop's records cannot be reached",
+    explainUnavailable: "This says nothing about whether the certificate is genuine. Open the QR code's link again when you are online, or check the file with wipestation certificate verify.",
+    methods: {
+      zero: "overwriting with zeros", ones: "overwriting with ones", random: "overwriting with random data",
+      "zero-verify-2pass": "two verified overwriting passes", "dod-3pass": "three overwriting passes (DoD 5220.22-M)",
+      "ata-secure-erase": "ATA Secure Erase (the drive's own command)", "ata-sanitize": "ATA Sanitize (the drive's own command)",
+      "nvme-format": "NVMe Format (the drive's own command)", "nvme-sanitize": "NVMe Sanitize (the drive's own command)",
+      "scsi-sanitize": "SCSI Sanitize (the drive's own command)",
+      shred: "shredding", disintegrate: "disintegration", crush: "crushing", drill: "drilling / punching", degauss: "degaussing",
+    },
     privacy: "This page holds no personal data. The file is not uploaded.",
     fp: "Fingerprint (SHA-256) of the key the shop signs with:",
     months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
@@ -63,15 +85,36 @@ async function sha256hex(data) {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+// A fetch that could not be made (the page opened from a file, no connection, the server down) is
+// not a missing record: it says nothing about the certificate, and the page says so.
+class Unreachable extends Error {}
+
 async function fetchJson(path) {
+  if (location.protocol === "file:") throw new Unreachable(path);
+  let response;
   try {
-    const response = await fetch(path, { cache: "no-store" });
-    if (!response.ok) return null;
+    response = await fetch(path, { cache: "no-store" });
+  } catch (e) {
+    throw new Unreachable(path);
+  }
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Unreachable(path);
+  try {
     const value = await response.json();
     return value && typeof value === "object" ? value : null;
   } catch (e) {
     return null;
   }
+}
+
+async function reachable(work) {
+  try {
+    await work();
+  } catch (e) {
+    if (!(e instanceof Unreachable)) throw e;
+    state = { status: "unavailable", record: null, file: null };
+  }
+  render();
 }
 
 function longDate(iso) {
@@ -99,8 +142,9 @@ function resultText(record) {
 
 function methodText(record) {
   const m = record.method || {};
-  if (record.kind === "destruction") return `${m.name || ""}, DIN 66399 ${t("level")} ${m.level || ""}`;
-  return `${m.name || ""} (NIST SP 800-88 ${m.nist_category || ""})`;
+  const name = t("methods")[m.name] || m.name || "";
+  if (record.kind === "destruction") return `${name}, DIN 66399 ${t("level")} ${m.level || ""}`;
+  return `${name} (NIST SP 800-88 ${m.nist_category || ""})`;
 }
 
 function render() {
@@ -117,6 +161,7 @@ function render() {
   const record = state.record;
   if (state.status === "genuine") explain = t("explainGenuine");
   if (state.status === "unknown") explain = t("explainUnknown");
+  if (state.status === "unavailable") explain = t("explainUnavailable");
   if (state.status === "revoked" && record) explain = t("explainRevoked") + (record.revoked_reason || "");
   $("explain").textContent = explain;
   if (record && state.status !== "unknown") {
@@ -132,8 +177,11 @@ function render() {
   $("drop-text").textContent = t("drop");
   $("choose").textContent = t("choose");
   const fileResult = $("file-result");
-  fileResult.className = state.file === "identical" ? "ok" : state.file ? "bad" : "";
-  fileResult.textContent = state.file === "identical" ? t("fileOk") : state.file === "different" ? t("fileBad") : state.file === "unknown" ? t("fileUnknown") : "";
+  // the very file of a revoked certificate is no good news: no green line beside "revoked"
+  const fileOk = state.file === "identical" && state.status !== "revoked";
+  fileResult.className = fileOk ? "ok" : state.file ? "bad" : "";
+  fileResult.textContent = !state.file ? "" : fileOk ? t("fileOk") : state.file === "identical" ? t("fileRevoked")
+    : state.file === "different" ? t("fileBad") : t("fileUnknown");
   $("privacy").textContent = t("privacy");
   $("fp-label").textContent = t("fp");
 }
@@ -146,15 +194,16 @@ async function checkFragment() {
     state.status = "idle";
     return render();
   }
-  const match = /^(.+)\.([0-9a-f]{64})$/.exec(fragment);
-  const record = match ? await fetchJson(`c/${await sha256hex(new TextEncoder().encode(fragment))}.json`) : null;
-  if (!record || record.number !== match[1]) {
-    state.status = "unknown";
-  } else {
-    state.record = record;
-    state.status = record.status === "revoked" ? "revoked" : "genuine";
-  }
-  render();
+  await reachable(async () => {
+    const match = /^(.+)\.([0-9a-f]{64})$/.exec(fragment);
+    const record = match ? await fetchJson(`c/${await sha256hex(new TextEncoder().encode(fragment))}.json`) : null;
+    if (!record || record.number !== match[1]) {
+      state.status = "unknown";
+    } else {
+      state.record = record;
+      state.status = record.status === "revoked" ? "revoked" : "genuine";
+    }
+  });
 }
 
 async function checkFile(file) {
@@ -166,14 +215,15 @@ async function checkFile(file) {
     if (!same) state.status = "altered";
     return render();
   }
-  const pointer = await fetchJson(`p/${digest}.json`);
-  const record = pointer && /^[0-9a-f]{64}$/.test(pointer.c || "") ? await fetchJson(`c/${pointer.c}.json`) : null;
-  if (!record || !(record.pdf_sha256 || []).includes(digest)) {
-    state = { status: "unknown", record: null, file: "unknown" };
-  } else {
-    state = { status: record.status === "revoked" ? "revoked" : "genuine", record, file: "identical" };
-  }
-  render();
+  await reachable(async () => {
+    const pointer = await fetchJson(`p/${digest}.json`);
+    const record = pointer && /^[0-9a-f]{64}$/.test(pointer.c || "") ? await fetchJson(`c/${pointer.c}.json`) : null;
+    if (!record || !(record.pdf_sha256 || []).includes(digest)) {
+      state = { status: "unknown", record: null, file: "unknown" };
+    } else {
+      state = { status: record.status === "revoked" ? "revoked" : "genuine", record, file: "identical" };
+    }
+  });
 }
 
 function setUp() {
@@ -199,7 +249,7 @@ function setUp() {
   window.addEventListener("hashchange", checkFragment);
   fetchJson("shop.json").then((shop) => {
     if (shop && shop.fingerprint) $("fingerprint").textContent = shop.fingerprint;
-  });
+  }, () => {});
   checkFragment();
 }
 

@@ -76,7 +76,7 @@ class FirmwareEngine:
         picks = sorted({0, blocks - 1, *(blocks * i // MARKER_SAMPLES for i in range(MARKER_SAMPLES))})
         marker = AlignedBuffer(max(lbs, 4096))
         readback = AlignedBuffer(max(lbs, 4096))
-        result = EngineResult(outcome="succeeded", bytes_written=0, verify_mode="sample")
+        result = EngineResult(outcome="succeeded", bytes_written=0, verify_mode="sample", sector_size=lbs)
         try:
             token = secrets.token_bytes(lbs)
             marker.view[:lbs] = token
