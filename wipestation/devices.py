@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from wipestation.i18n import joined
 from wipestation.identity import DriveIdentity
 
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ class DetectedDrive:
 
     @classmethod
     def from_reasons(cls, identity: DriveIdentity, reasons: list[str], member_reason: str | None) -> DetectedDrive:
-        other = "; ".join(reasons) or None
-        everything = "; ".join([*reasons, *([member_reason] if member_reason else [])]) or None
+        other = joined(reasons)  # Phrases: each reason shown in the reader's language
+        everything = joined([*reasons, *([member_reason] if member_reason else [])])
         return cls(identity, everything, member_reason, other)
 
 

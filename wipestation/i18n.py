@@ -141,6 +141,16 @@ class Phrase(str):
         return _fill(self.template, self.values)
 
 
+def joined(parts: list[str]) -> str | None:
+    """The parts joined with "; " (None for none): a Phrase, so each part that is one is shown in the
+    reader's language (the English stays what JSON and the store see)."""
+    if not parts:
+        return None
+    if len(parts) == 1:
+        return parts[0]
+    return Phrase(N_("{first}; {rest}"), first=parts[0], rest=joined(parts[1:]))
+
+
 def _fill(template: str, values: dict[str, object]) -> str:
     return _(template).format(**{k: shown(v) if isinstance(v, str) else v for k, v in values.items()})
 

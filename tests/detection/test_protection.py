@@ -143,3 +143,22 @@ def test_parse_mountinfo_with_optional_fields() -> None:
 def test_parse_swaps_skips_files_and_header() -> None:
     text = "Filename\tType\tSize\tUsed\tPriority\n/dev/zram0 partition 8G 0 100\n/swap.img file 2G 0 -2\n"
     assert parse_swaps(text) == ["zram0"]
+
+
+def test_protection_reasons_are_shown_in_the_readers_language() -> None:
+    """The reasons are Phrases (issue 28): English where they are stored or put in JSON, Dutch on the
+    console and in the CLI's lines; joined, each part keeps its two faces."""
+    from wipestation import i18n
+    from wipestation.detection.protection import BlockNode, Mount, _mount_reasons, _swap_reasons
+    from wipestation.devices import DetectedDrive
+    from wipestation.identity import DriveIdentity
+
+    nodes = [BlockNode("sda", "8:0", "disk"), BlockNode("sda2", "8:2", "partition")]
+    reasons = _mount_reasons(nodes, [Mount("8:0", "/", "/dev/sda")]) + _swap_reasons(nodes, ["sda2"])
+    drive = DetectedDrive.from_reasons(DriveIdentity(serial="SYS-1"), reasons, None)
+    assert drive.protected_reason == "holds the root file system / (on sda); active swap on sda2"
+    i18n.set_language("nl")
+    try:
+        assert i18n.shown(drive.protected_reason) == "bevat het hoofdbestandssysteem / (op sda); actieve swap op sda2"
+    finally:
+        i18n.set_language("en")

@@ -20,7 +20,7 @@ from wipestation.detection import is_bay
 from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
 from wipestation.errors import BadValue
 from wipestation.files import replace_atomically
-from wipestation.i18n import N_, _, kind_word, ngettext
+from wipestation.i18n import N_, _, kind_word, ngettext, shown
 from wipestation.identity import DriveIdentity
 from wipestation.retention import due_words
 from wipestation.units import format_capacity
@@ -99,7 +99,7 @@ def _drive_line(d: dict[str, Any]) -> str:
         f"  {d['bus']}/{d['media']}{bay}  {describe_record(d['record'])}"
     )
     if d["protected"]:
-        text += f"\n{'':<14} " + _("PROTECTED: {reason}").format(reason=d["protected_reason"])
+        text += f"\n{'':<14} " + _("PROTECTED: {reason}").format(reason=shown(d["protected_reason"]))
     return text
 
 
@@ -143,7 +143,7 @@ def _event_line(e: dict[str, Any]) -> str:
     action = _(ACTION_WORDS[e["action"]]) if e["action"] in ACTION_WORDS else e["action"]
     text = f"{action:<9} {e['device']}  {what.strip()}  {describe_record(e['record'])}"
     if e["protected"]:
-        text += "  " + _("PROTECTED: {reason}").format(reason=e["protected_reason"])
+        text += "  " + _("PROTECTED: {reason}").format(reason=shown(e["protected_reason"]))
     return text
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from wipestation.config import Config
-from wipestation.i18n import N_, Phrase
+from wipestation.i18n import N_, Phrase, joined
 
 # Kernel names that are never physical drives, and what to call them.
 VIRTUAL_PREFIXES = (
@@ -275,12 +275,3 @@ def _mount_reasons(nodes: Iterable[BlockNode], mounts: list[Mount]) -> list[str]
 def _swap_reasons(nodes: Iterable[BlockNode], swaps: list[str]) -> list[str]:
     names = {n.name for n in nodes}
     return [Phrase(N_("active swap on {name}"), name=name) for name in swaps if name in names]
-
-
-def joined(reasons: list[str]) -> str | None:
-    """The reasons joined with "; ", a Phrase when they are (each shown in the reader's language)."""
-    if not reasons:
-        return None
-    if len(reasons) == 1:
-        return reasons[0]
-    return Phrase(N_("{first}; {rest}"), first=reasons[0], rest=joined(reasons[1:]))
