@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from wipestation import views
 from wipestation.audit import Action, record_event
+from wipestation.certify.owed import Owed, owed
 from wipestation.env import Env
 from wipestation.models import AuditEvent, AuditHead, Erasure, ErasureOutcome
 
@@ -74,6 +75,7 @@ class Digest:
     failed: list[FailedItem] = field(default_factory=list)
     audit_head: str = "0:"  # "N:HASH"
     pool_warnings: list[PoolWarning] = field(default_factory=list)
+    owed: list[Owed] = field(default_factory=list)  # closed records without their certificate
 
     def to_dict(self) -> dict[str, Any]:
         def due(i: DueItem) -> dict[str, Any]:
@@ -110,6 +112,7 @@ class Digest:
                 {"serial": w.serial, "state": w.state, "health": w.health, "retired_reason": w.retired_reason}
                 for w in self.pool_warnings
             ],
+            "certificates_owed": [o.to_dict() for o in self.owed],
             "audit_head": self.audit_head,
         }
 
@@ -164,7 +167,8 @@ def build_digest(session: Session, env: Env, on: date) -> Digest:
             )
     head = session.get(AuditHead, 1)
     audit_head = f"{head.last_event_id}:{head.last_hash}" if head is not None else "0:"
-    return Digest(on, since, due_today, overdue, holds, failed, audit_head, _pool_warnings(session, env, since, end))
+    pool = _pool_warnings(session, env, since, end)
+    return Digest(on, since, due_today, overdue, holds, failed, audit_head, pool, owed(session))
 
 
 def _pool_warnings(session: Session, env: Env, since: datetime, end: datetime) -> list[PoolWarning]:
@@ -228,6 +232,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "health_failing": "slecht",
         "health_unknown": "onbekend",
         "health_healthy": "goed",
+        "owed": "Gesloten dossiers zonder certificaat (wipestation certificate issue-owed)",
+        "owed_line": "#{id}: {kind} {work} heeft geen certificaat",
+        "erasure": "wisbeurt",
+        "destruction": "vernietiging",
     },
     "en": {
         "subject": "wipestation: morning digest {on} ({n} to do)",
@@ -253,6 +261,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "health_failing": "failing",
         "health_unknown": "unknown",
         "health_healthy": "healthy",
+        "owed": "Closed records without their certificate (wipestation certificate issue-owed)",
+        "owed_line": "#{id}: {kind} {work} has no certificate",
+        "erasure": "erasure",
+        "destruction": "destruction",
     },
 }
 
@@ -301,5 +313,9 @@ def render_text(digest: Digest, language: str, *, shop: str, timezone: str) -> s
     if not digest.pool_warnings:
         lines.append(t["none"])
     lines.append("")
+    if digest.owed:
+        lines.append(f"{t['owed']}:")
+        lines += ["  " + t["owed_line"].format(id=o.record_id, kind=t[o.kind], work=o.work_id) for o in digest.owed]
+        lines.append("")
     lines.append(t["head"].format(head=digest.audit_head))
     return "\n".join(lines) + "\n"

@@ -118,6 +118,7 @@ def _certificate_data(
     drive: Drive,
     record: CustodyRecord | None,
     technician: str,
+    late: bool = False,
     **facts: Any,
 ) -> CertificateData:
     """What every certificate carries besides its erasure or destruction facts."""
@@ -132,11 +133,14 @@ def _certificate_data(
         anonymised=_is_anonymised(record),
         timezone=env.config.timezone,
         audit_head=AuditHeadRef(*current_head(session, lock=True)),
+        issued_later=late,
         **facts,
     )
 
 
-def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str) -> CertificateData:
+def build_erasure_data(
+    session: Session, env: Env, erasure: Erasure, number: str, *, late: bool = False
+) -> CertificateData:
     drive = session.get(Drive, erasure.drive_id)
     if drive is None:
         raise NotFound(_("erasure {id}: drive {drive} not found").format(id=erasure.id, drive=erasure.drive_id))
@@ -175,7 +179,7 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         health=_health_line(session, erasure.id),
     )
     return _certificate_data(
-        session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts
+        session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, late, erasure=facts
     )
 
 
@@ -194,7 +198,13 @@ def protection_class(level: str) -> int:
 
 
 def build_destruction_data(
-    session: Session, env: Env, destruction: Destruction, number: str, prior_erasure: str | None = None
+    session: Session,
+    env: Env,
+    destruction: Destruction,
+    number: str,
+    prior_erasure: str | None = None,
+    *,
+    late: bool = False,
 ) -> CertificateData:
     record = session.get(CustodyRecord, destruction.record_id)
     drive = session.get(Drive, destruction.drive_id)
@@ -226,7 +236,15 @@ def build_destruction_data(
         **_shop_drive_facts(session, record),
     )
     return _certificate_data(
-        session, CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
+        session,
+        CertificateKind.DESTRUCTION,
+        number,
+        env,
+        drive,
+        record,
+        destruction.operator,
+        late,
+        destruction=facts,
     )
 
 
@@ -297,7 +315,7 @@ def _store(
 
 
 def issue_erasure_certificate(
-    session: Session, env: Env, renderer: CertificateRenderer, erasure_id: int
+    session: Session, env: Env, renderer: CertificateRenderer, erasure_id: int, *, late: bool = False
 ) -> Certificate:
     """Issue, sign and store the certificate of a successful erasure, or of one "with exceptions"
     (which then states the sectors it did not write), inside the caller's transaction. A failed,
@@ -317,7 +335,7 @@ def issue_erasure_certificate(
             _("erasure {id} already has certificate {number}").format(id=erasure_id, number=existing.number)
         )
     year, seq, number = next_number(session, env)
-    data = build_erasure_data(session, env, erasure, number)
+    data = build_erasure_data(session, env, erasure, number, late=late)
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
     return _store(
         session,
@@ -333,7 +351,7 @@ def issue_erasure_certificate(
 
 
 def issue_destruction_certificate(
-    session: Session, env: Env, renderer: CertificateRenderer, destruction_id: int
+    session: Session, env: Env, renderer: CertificateRenderer, destruction_id: int, *, late: bool = False
 ) -> Certificate:
     """Issue, sign and store the certificate of one drive's destruction (caller's transaction)."""
     destruction = session.get(Destruction, destruction_id)
@@ -353,7 +371,8 @@ def issue_destruction_certificate(
         .order_by(Certificate.id.desc())
     ).first()
     year, seq, number = next_number(session, env)
-    data = build_destruction_data(session, env, destruction, number, prior_erasure=prior[0] if prior else None)
+    prior_number = prior[0] if prior else None
+    data = build_destruction_data(session, env, destruction, number, prior_number, late=late)
     record = session.get(CustodyRecord, destruction.record_id)
     return _store(
         session,

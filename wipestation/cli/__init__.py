@@ -7,8 +7,10 @@ only its own module (as pip and hatch do). A test checks the index against the m
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import importlib
+import logging
 import os
 import re
 from pathlib import Path
@@ -63,6 +65,33 @@ class WipestationGroup(click.Group):
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
             raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
+        except Exception as exc:  # a bug: one line, never a traceback unless asked for
+            if os.environ.get("WIPESTATION_DEBUG"):
+                raise
+            what = _one_line(f"{type(exc).__name__}: {exc}")
+            raise CommandError(
+                _("internal error: {what} (run again with WIPESTATION_DEBUG=1 for the details)").format(what=what),
+                int(ExitCode.INTERNAL),
+            ) from None
+
+
+class _OneLineLog(logging.Handler):
+    """Log records (warnings and errors of the core) as one line on stderr, through click so that a
+    test's runner sees them; the traceback only with WIPESTATION_DEBUG."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = _one_line(record.getMessage())
+        if os.environ.get("WIPESTATION_DEBUG") and record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        with contextlib.suppress(OSError, ValueError):  # a closed stderr must not end the command
+            click.echo(_("warning: {message}").format(message=text), err=True)
+
+
+def _log_in_one_line() -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h, _OneLineLog) for h in root.handlers):
+        handler = _OneLineLog(logging.WARNING)
+        root.addHandler(handler)
 
 
 def _one_line(text: str) -> str:
@@ -78,6 +107,11 @@ def database_message(exc: DBAPIError) -> str:
     hold personal data); PostgreSQL's DETAIL lines, which quote values, are left out too."""
     text = str(exc.orig).strip()
     complaint = text.splitlines()[0] if text else type(exc.orig).__name__
+    if "disk is full" in complaint or "No space left" in complaint:
+        complaint = _(
+            "{complaint}: free space on the disk that holds the database and the data folder (old database "
+            "backups, exported PDFs), then run it again"
+        ).format(complaint=complaint)
     match = _OPERATION.match(exc.statement or "")
     if match:
         operation = f"{_(_VERBS[match.group(1).split()[0].lower()])} {match.group(2)}"
@@ -131,6 +165,7 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
     from wipestation.workstation import share_with_group
 
     os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
+    _log_in_one_line()
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
     if actor is not None:
         check_length(check_plain(actor, "--as").strip(), "--as", ACTOR_LIMIT)
