@@ -8,6 +8,7 @@ only its own module (as pip and hatch do). A test checks the index against the m
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import importlib
 import logging
@@ -64,6 +65,8 @@ class WipestationGroup(click.Group):
         except (SQLAlchemyError, OSError, ValueError) as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise CommandError(_no_space(exc), int(ExitCode.RULES)) from None
             raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
         except Exception as exc:  # a bug: one line, never a traceback unless asked for
             if os.environ.get("WIPESTATION_DEBUG"):
@@ -92,6 +95,14 @@ def _log_in_one_line() -> None:
     if not any(isinstance(h, _OneLineLog) for h in root.handlers):
         handler = _OneLineLog(logging.WARNING)
         root.addHandler(handler)
+
+
+def _no_space(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return _(
+        "no space left on the disk{where}: free space on the disk that holds the database and the data "
+        "folder (old database backups, exported PDFs), then run it again"
+    ).format(where=where)
 
 
 def _one_line(text: str) -> str:
