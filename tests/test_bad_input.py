@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import Cli
 
+pytestmark = pytest.mark.drift  # also under the newest and lowest allowed versions (scripts/drift-check)
+
 
 @pytest.fixture
 def seeded(cli: Cli) -> Cli:

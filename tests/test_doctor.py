@@ -11,7 +11,8 @@ import pytest
 from tests.conftest import Cli
 from wipestation.config import CertificatesConfig, DevicesConfig
 from wipestation.detection.udev_rules import render_rules
-from wipestation.doctor import System, kernel_clock_synchronised
+from wipestation.doctor import System, check_dependencies, kernel_clock_synchronised
+from wipestation.doctor import tested_versions as locked_versions
 from wipestation.workstation import render_access_rules
 
 BAY = "pci-0000:00:17.0-ata-3"
@@ -31,6 +32,7 @@ def _healthy(tmp_path: Path) -> System:
         group_id=lambda name: GID if name == "wipestation" else None,
         clock_synchronised=lambda: True,
         free_bytes=lambda path: 50 << 30,
+        installed_version=lambda name: locked_versions().get(name),
     )
 
 
@@ -94,6 +96,12 @@ def _with(cli: Cli, **changes: Any) -> Cli:
             "timedatectl set-ntp true (or install chrony)",
         ),
         ({"free_bytes": lambda path: 200 << 20}, "PROBLEM  free space: only 200 MiB free for "),
+        (
+            {"installed_version": lambda name: "99.0" if name == "cryptography" else locked_versions().get(name)},
+            "PROBLEM  libraries: 1 not as tested, installed (tested): cryptography 99.0 ("
+            + locked_versions()["cryptography"]
+            + ") -> install the dependencies from requirements/app.lock (README: Install in the shop)",
+        ),
     ],
 )
 def test_each_problem_is_one_line_with_what_to_do(ready: Cli, changes: dict[str, object], expected: str) -> None:
@@ -168,3 +176,15 @@ def test_on_this_machine_it_runs_and_reports_without_a_traceback(cli: Cli) -> No
 
 def test_the_kernel_answers_about_the_clock() -> None:
     assert kernel_clock_synchronised() in (True, False)
+
+
+def test_the_shipped_versions_are_the_lock_and_this_environment_has_them() -> None:
+    """wipestation/tested_versions.txt is the application lock (scripts/lock --check in scripts/test says
+    so too); the tests run in an environment installed from the lock (scripts/setup), so the real check
+    finds nothing. A stale .venv fails here: run scripts/setup --test."""
+    lock = Path(__file__).resolve().parents[1] / "requirements/app.lock"
+    pins = dict(line.split()[0].split("==") for line in lock.read_text().splitlines() if "==" in line.split(" ")[0])
+    assert locked_versions() == {n: v for n, v in pins.items() if n not in ("setuptools", "wheel")}
+    assert "cryptography" in locked_versions() and "pyhanko" in locked_versions()
+    finding = check_dependencies(System())
+    assert finding.ok, finding.line()

@@ -30,8 +30,8 @@ def test_an_internal_error_is_one_line_and_exit_70(cli: Cli, monkeypatch: pytest
     result = cli("drives")
     assert result.exit_code == int(ExitCode.INTERNAL) == 70
     assert result.stderr == (
-        "error: internal error: RuntimeError: a bug in the drive list "
-        "(run again with WIPESTATION_DEBUG=1 for the details)\n"
+        "error: internal error (RuntimeError: a bug in the drive list); this is a defect of wipestation: "
+        "please report it with WIPESTATION_DEBUG=1\n"
     )
     monkeypatch.setenv("WIPESTATION_DEBUG", "1")
     with pytest.raises(RuntimeError, match="a bug in the drive list"):

@@ -209,7 +209,10 @@ def test_udevadm_test_gives_bay_disks_to_the_group(shop: Cli, tmp_path: Path, po
     assert shop("setup-workstation", "--root", str(root)).exit_code == 0
     gid = _gid(root)
     group_file = tmp_path / "group"
-    group_file.write_text(Path("/etc/group").read_text() + f"wipestation:x:{gid}:\n")
+    # The machine's groups, less any `wipestation` of its own (udev reads the first line of a name), plus
+    # the staged one: the result does not depend on whether this machine was set up as a workstation.
+    others = [line for line in Path("/etc/group").read_text().splitlines() if not line.startswith("wipestation:")]
+    group_file.write_text("\n".join([*others, f"wipestation:x:{gid}:"]) + "\n")
     with loop_device(tmp_path, f"ws-{uuid.uuid4().hex[:6]}.img", 4 << 20) as device:
         name = os.path.basename(device)
         rules_dir = tmp_path / "rules"
@@ -249,3 +252,25 @@ def test_a_shared_data_folder_makes_files_for_the_group(tmp_path: Path) -> None:
         assert stat.S_IMODE((shared / "ws.sqlite3").stat().st_mode) == 0o660
     finally:
         os.umask(old)
+
+
+@needs_root
+def test_setup_says_when_the_libraries_are_not_those_tested(shop: Cli, tmp_path: Path) -> None:
+    """An install without the lock (a plain `pipx install`) gets other versions: setup-workstation says so
+    in one note, with what to do; the run itself (from the locked test environment) has no such note."""
+    from wipestation.doctor import System
+    from wipestation.doctor import tested_versions as locked_versions
+
+    first = shop("setup-workstation", "--root", str(tmp_path / "a"))
+    assert first.exit_code == 0 and "libraries" not in first.stdout, first.stdout
+    shop.overrides = replace(
+        shop.overrides,
+        doctor_system=System(installed_version=lambda n: "0.1" if n == "pyhanko" else locked_versions().get(n)),
+    )
+    second = shop("setup-workstation", "--root", str(tmp_path / "b"))
+    assert second.exit_code == 0, second.stderr
+    notes = [line for line in second.stdout.splitlines() if "libraries" in line]
+    assert notes == [
+        f"note: libraries: 1 not as tested, installed (tested): pyhanko 0.1 ({locked_versions()['pyhanko']}) -> "
+        "install the dependencies from requirements/app.lock (README: Install in the shop)"
+    ]

@@ -14,7 +14,7 @@ class ExitCode(IntEnum):
     SAFETY = 3  # refused for safety: protected or mismatching device
     ERASE_FAILED = 4  # an erasure ran and failed (I/O error, verification mismatch, interrupted)
     UNCHECKABLE = 5  # `certificate verify`: cannot be checked here (the shop's key is unknown)
-    INTERNAL = 70  # an internal error (a bug): one line, the traceback with WIPESTATION_DEBUG=1
+    INTERNAL = 70  # an internal error (a defect of wipestation or of a library): sysexits' EX_SOFTWARE
 
 
 class WipestationError(Exception):

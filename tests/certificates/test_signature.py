@@ -15,6 +15,8 @@ from pyhanko.sign.fields import MDPPerm
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import destruction_data, erasure_data
 
+pytestmark = pytest.mark.drift  # also under the newest and lowest allowed versions (scripts/drift-check)
+
 
 def _tool(name: str) -> str:
     path = shutil.which(name)

@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 
+import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
@@ -15,6 +16,8 @@ from certificates.render import render_unsigned
 from certificates.signing import ATTACHMENT_NAME, PdfSigner
 from tests.certificates.conftest import erasure_data
 from wipestation.certify import CustomerRef, canonical_json
+
+pytestmark = pytest.mark.drift  # also under the newest and lowest allowed versions (scripts/drift-check)
 
 
 def test_a_genuine_certificate_verifies(renderer: PdfCertificateRenderer) -> None:

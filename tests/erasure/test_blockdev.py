@@ -261,16 +261,18 @@ def test_symlink_repointed_after_the_open_is_refused(memdir: Mount, tmp_path: Pa
 # -- interruption and resume -------------------------------------------------------------------------
 
 
-def _start(db: Path, dev: str, name: str) -> subprocess.Popen[str]:
+def start_erase(db: Path, dev: str, name: str, *options: str, method: str = "zero") -> subprocess.Popen[str]:
+    """`wipestation erase` in a process of its own (to be signalled or killed)."""
     env = {**os.environ, "WIPESTATION_ALLOW_LOOP": "1"}
-    args = ["--db", f"sqlite:///{db}", "--as", "tester", "erase", dev, "--method", "zero", "--confirm", name, "--json"]
+    args = ["--db", f"sqlite:///{db}", "--as", "tester", "erase", dev, "--method", method, "--confirm", name]
+    args += [*options, "--json"]
     code = "from wipestation.cli import main; main()"
     return subprocess.Popen(
         [sys.executable, "-c", code, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
 
 
-def _wait_for_checkpoint(db: Path, proc: subprocess.Popen[str]) -> int:
+def wait_for_checkpoint(db: Path, proc: subprocess.Popen[str]) -> int:
     import sqlite3
     import time
 
@@ -299,8 +301,8 @@ def test_interrupted_then_resumed_to_success(memdir: Mount, tmp_path: Path, how:
         # checkpoint comes after 2 s); unthrottled, the whole gigabyte can be done before the poll
         # sees that checkpoint. Where the kernel cannot throttle, the sparse file is all there is.
         with writes_throttled(dev, 128_000_000):
-            proc = _start(db, dev, "LOOP-big.img")
-            _wait_for_checkpoint(db, proc)
+            proc = start_erase(db, dev, "LOOP-big.img")
+            wait_for_checkpoint(db, proc)
             proc.send_signal(signal.SIGTERM if how == "sigterm" else signal.SIGKILL)
             out, err = proc.communicate(timeout=60)
         if how == "sigterm":

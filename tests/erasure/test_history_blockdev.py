@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.erasure.conftest import blockdev, cli
-from tests.erasure.test_blockdev import MiB, Mount, _start, _wait_for_checkpoint
+from tests.erasure.test_blockdev import MiB, Mount, start_erase, wait_for_checkpoint
 from tests.helpers.loop import loop_device, writes_throttled
 
 pytestmark = blockdev
@@ -28,8 +28,8 @@ def _register(db: Path, dev: str) -> int:
 
 def _interrupt(db: Path, dev: str) -> int:
     with writes_throttled(dev, 128_000_000):
-        proc = _start(db, dev, "LOOP-hist.img")
-        _wait_for_checkpoint(db, proc)
+        proc = start_erase(db, dev, "LOOP-hist.img")
+        wait_for_checkpoint(db, proc)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 4, err

@@ -66,13 +66,16 @@ def test_subtract_zeroes_what_matches_and_leaves_a_changed_byte() -> None:
     data[UNIT + 77] ^= 0x10
     zeros = AlignedBuffer(length)
     buf = AlignedBuffer(length)
+    result = AlignedBuffer(length)
     try:
         buf.view[:] = data
-        PatternFiller(RANDOM, KEY, 2, zeros).subtract(buf, offset, length)
-        out = bytes(buf.view)
+        PatternFiller(RANDOM, KEY, 2, zeros).subtract(buf, offset, length, result)
+        out = bytes(result.view)
+        assert bytes(buf.view) == data  # what was read stays as it was: never XORed in place
     finally:
         zeros.close()
         buf.close()
+        result.close()
     assert out[UNIT + 77] == 0x10
     assert out[: UNIT + 77] == bytes(UNIT + 77)
     assert out[UNIT + 78 :] == bytes(length - UNIT - 78)
@@ -87,7 +90,9 @@ def test_unaligned_offsets_and_constant_subtract_are_refused() -> None:
         with pytest.raises(ValueError, match="16-byte"):
             keystream(KEY, 0, 8, 16)
         with pytest.raises(ValueError, match="constant"):
-            PatternFiller(ZERO, None, 0, zeros).subtract(buf, 0, 4096)
+            PatternFiller(ZERO, None, 0, zeros).subtract(buf, 0, 4096, zeros)
+        with pytest.raises(ValueError, match="buffer of its own"):  # in place is undefined in OpenSSL
+            PatternFiller(RANDOM, KEY, 0, zeros).subtract(buf, 0, 4096, buf)
         with pytest.raises(ValueError, match="32-byte key"):
             PatternFiller(RANDOM, b"short", 0, zeros)
     finally:

@@ -46,7 +46,7 @@ class WipestationGroup(click.Group):
     """Maps the core's errors to exit codes; no traceback unless WIPESTATION_DEBUG is set."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+        from sqlalchemy.exc import DBAPIError
 
         try:
             return super().invoke(ctx)
@@ -62,20 +62,24 @@ class WipestationGroup(click.Group):
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
             raise CommandError(_("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)) from None
-        except (SQLAlchemyError, OSError, ValueError) as exc:
+        except OSError as exc:
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            if exc.errno == errno.ENOSPC:
                 raise CommandError(_no_space(exc), int(ExitCode.RULES)) from None
             raise CommandError(_one_line(f"{type(exc).__name__}: {exc}"), int(ExitCode.RULES)) from None
-        except Exception as exc:  # a bug: one line, never a traceback unless asked for
+        except Exception as exc:  # a defect, ours or a library's: not a refusal
             if os.environ.get("WIPESTATION_DEBUG"):
                 raise
-            what = _one_line(f"{type(exc).__name__}: {exc}")
-            raise CommandError(
-                _("internal error: {what} (run again with WIPESTATION_DEBUG=1 for the details)").format(what=what),
-                int(ExitCode.INTERNAL),
-            ) from None
+            raise CommandError(internal_message(exc), int(ExitCode.INTERNAL)) from None
+
+
+def internal_message(exc: BaseException) -> str:
+    """One line for an internal error: what it was, and that it is a defect to report (not a refusal)."""
+    what = _one_line(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+    return _(
+        "internal error ({what}); this is a defect of wipestation: please report it with WIPESTATION_DEBUG=1"
+    ).format(what=what)
 
 
 class _OneLineLog(logging.Handler):

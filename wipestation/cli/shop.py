@@ -141,6 +141,12 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
                 path=layout.data_dir
             )
         )
+    if not uninstall:
+        from wipestation.doctor import check_dependencies
+
+        libraries = check_dependencies(app.doctor_system)  # an install without the lock: say so now
+        if not libraries.ok:
+            click.echo(_("note: {line}").format(line=libraries.line().split(maxsplit=1)[1]))
 
 
 COMMANDS = [digest, doctor, setup_workstation]

@@ -12,6 +12,7 @@ live apart.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
-from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is
+from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is, copy_into
 from wipestation.erasure.chunkio import (
     GONE_ERRNOS,
     IO_WORKERS,
@@ -401,9 +402,16 @@ class OverwriteEngine:
         mismatches: list[tuple[int, int]] = []
         read_bad: list[tuple[int, int]] = []
         total, done = st.verify_total, 0
-        read = self._reader(dev, filler, scratch, lbs)
         readers = min(len(buffers), IO_WORKERS if filler.is_constant else RANDOM_READERS)
-        with ThreadPoolExecutor(max_workers=readers, thread_name_prefix="readahead") as pool:
+        # A random pass's reader XORs what it read with the keystream into a buffer of its own.
+        results = {} if filler.is_constant else {id(buf): AlignedBuffer(buf.size) for buf in buffers[:readers]}
+        read = self._reader(dev, filler, scratch, lbs, results)
+        with (
+            contextlib.ExitStack() as own,
+            ThreadPoolExecutor(max_workers=readers, thread_name_prefix="readahead") as pool,
+        ):
+            for out in results.values():  # closed after the pool has shut down (its readers write into them)
+                own.callback(out.close)
             queue = iter(ranges)
             pending: deque[tuple[Future[tuple[list[tuple[int, int]], bool]], AlignedBuffer, int, int]] = deque()
 
@@ -437,22 +445,33 @@ class OverwriteEngine:
         return mismatches, read_bad
 
     def _reader(
-        self, dev: BlockDevice, filler: PatternFiller, scratch: AlignedBuffer, lbs: int
+        self,
+        dev: BlockDevice,
+        filler: PatternFiller,
+        scratch: AlignedBuffer,
+        lbs: int,
+        results: dict[int, AlignedBuffer],
     ) -> Callable[[AlignedBuffer, int, int], tuple[list[tuple[int, int]], bool]]:
         """What a reader thread does with one range: read it, and say whether it matches the pattern (with
         the ranges that could not be read). A constant pass is compared with its byte; a random pass is
-        XORed with its keystream (in place), so what matches becomes zeros. Both on the reader thread,
-        while the data just read is still in that core's cache; the scratch pattern (filled here) only
-        serves to find mismatching blocks."""
+        XORed with its keystream into the reader's own result buffer (`results`, by the id of the buffer
+        read into), which is all zeros when the data matches. Both on the reader thread, while the data
+        just read is still in that core's cache. Only on a mismatch is the XOR copied back over the data,
+        so that the scratch pattern (filled here) finds the mismatching blocks as for a constant pass."""
         constant = filler.is_constant
         expected = filler.pattern.byte if constant else 0
         scratch.fill(expected)
 
         def read(buf: AlignedBuffer, off: int, n: int) -> tuple[list[tuple[int, int]], bool]:
             bad = narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
-            if not constant:
-                filler.subtract(buf, off, n)
-            return bad, buffer_is(buf, n, expected)
+            if constant:
+                return bad, buffer_is(buf, n, expected)
+            out = results[id(buf)]
+            filler.subtract(buf, off, n, out)
+            if buffer_is(out, n, 0):
+                return bad, True
+            copy_into(buf, out, n)
+            return bad, False
 
         return read
 

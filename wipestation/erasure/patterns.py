@@ -86,12 +86,15 @@ class PatternFiller:
             return
         self._xor(self._zeros.view, buf.view, offset, length)
 
-    def subtract(self, buf: AlignedBuffer, offset: int, length: int) -> None:
-        """Turn data read back into zeros where it equals this pass's pattern (XOR with the keystream,
-        in place): verification then needs no second buffer and runs on the reader threads."""
+    def subtract(self, buf: AlignedBuffer, offset: int, length: int, out: AlignedBuffer) -> None:
+        """Write the data read back XOR this pass's keystream into `out`: zeros where it equals the
+        pattern. Never in place: OpenSSL's update_into with the same buffer as input and output is
+        undefined (cryptography 51 refuses it), so each reader has a buffer of its own for the result."""
         if self.pattern.kind == "constant":
             raise ValueError("constant passes are compared directly")
-        self._xor(buf.view, buf.view, offset, length)
+        if out is buf or out.size < length:
+            raise ValueError("the result needs a buffer of its own, at least as long as the data")
+        self._xor(buf.view, out.view, offset, length)
 
     def _xor(self, src: memoryview, dst: memoryview, offset: int, length: int) -> None:
         if offset % 16:

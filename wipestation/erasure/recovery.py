@@ -72,6 +72,31 @@ def abandon_erasure(session: Session, env: Env, erasure_id: int, error: str) -> 
     session.flush()
 
 
+def fail_on_internal_error(session: Session, env: Env, erasure_id: int, error: str) -> None:
+    """The erasure stopped on an internal error (a defect of wipestation or of a library, not of the
+    drive nor of the person): it failed, with the error, and its record is given back. Not resumable:
+    what a defective run wrote or checked is not trusted, so its key goes and the next run starts over."""
+    erasure = session.get(Erasure, erasure_id)
+    if erasure is None or erasure.outcome is not ErasureOutcome.RUNNING:
+        return
+    erasure.outcome = ErasureOutcome.FAILED
+    erasure.ended_at = env.now()
+    erasure.heartbeat_at = env.now()
+    erasure.error = error
+    erasure.stream_key = None
+    release_from_erasure(session, env, erasure.record_id, erasure.id)
+    record_event(
+        session,
+        env,
+        Action.ERASURE_FAILED,
+        "erasure",
+        erasure.id,
+        before={"outcome": "running"},
+        after={"outcome": "failed", "reason": "internal error", "error": error},
+    )
+    session.flush()
+
+
 def _mark_interrupted(
     session: Session, env: Env, erasure: Erasure, *, ended_at: datetime, error: str, reason: str
 ) -> None:

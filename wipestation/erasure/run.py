@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.certify import CertificateRenderer
@@ -34,13 +35,14 @@ from wipestation.erasure.service import (
     ErasureStart,
     abandon_erasure,
     begin_erasure,
+    fail_on_internal_error,
     finish_erasure,
     heartbeat,
     precheck_begin,
     save_checkpoint,
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
-from wipestation.errors import InvalidState, SafetyRefusal
+from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
 from wipestation.health import FAILING
 from wipestation.i18n import _, english
 from wipestation.identity import DriveIdentity
@@ -103,14 +105,25 @@ class EraseServices:
 
 
 def _abandon(services: EraseServices, erasure_id: int, exc: BaseException) -> None:
-    """Record an erasure that stopped on an unexpected error as interrupted (best effort: the error
-    that stopped it is the one the caller sees)."""
+    """Record an erasure that stopped on an exception (best effort: the error that stopped it is the one
+    the caller sees). A signal, a refusal, an I/O or database error interrupts it at its last checkpoint,
+    for a resume; anything else is an internal error (a defect), and the erasure failed with it."""
     what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     try:
         with services.sessions.begin() as s:
-            abandon_erasure(s, services.env, erasure_id, f"stopped on an unexpected error ({what})")
+            if is_internal_error(exc):
+                fail_on_internal_error(s, services.env, erasure_id, f"internal error ({what})")
+            else:
+                abandon_erasure(s, services.env, erasure_id, f"stopped on an unexpected error ({what})")
     except Exception:
-        log.exception("could not record erasure %s as interrupted", erasure_id)
+        log.exception("could not record the end of erasure %s", erasure_id)
+
+
+def is_internal_error(exc: BaseException) -> bool:
+    """Whether an exception is a defect (ours or a library's) rather than something from outside: a
+    signal or exit, a refusal, an operating-system or database error."""
+    outside = (WipestationError, OSError, SQLAlchemyError, KeyboardInterrupt, SystemExit, GeneratorExit)
+    return not isinstance(exc, outside)
 
 
 def _needs_certificate(sessions: sessionmaker[Session], serial: str) -> bool:

@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from wipestation.audit import Action, record_event
 from wipestation.custody import mark_erased, release_from_erasure
 from wipestation.env import Env
-from wipestation.erasure.recovery import STALE_AFTER, abandon_erasure, pid_alive, recover_stale, this_host
+from wipestation.erasure.recovery import (
+    STALE_AFTER,
+    abandon_erasure,
+    fail_on_internal_error,
+    pid_alive,
+    recover_stale,
+    this_host,
+)
 from wipestation.erasure.starting import (
     ErasureStart,
     ResumePoint,
@@ -35,6 +42,7 @@ __all__ = [
     "ResumePoint",
     "abandon_erasure",
     "begin_erasure",
+    "fail_on_internal_error",
     "finish_erasure",
     "heartbeat",
     "pid_alive",
