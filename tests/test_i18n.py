@@ -265,7 +265,6 @@ ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
         "the root helper (sudo, clean environment): its refusal is a tool's output, kept with the firmware result",
     ),
     "wipestation/erasure/patterns.py": (ALL, "programming errors of the pattern stream's callers"),
-    "wipestation/erasure/blockio.py": (("copy_into",), "a copy longer than its buffers: a programming error"),
     "wipestation/erasure/firmware/parsing.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
     "wipestation/health/reading.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
     "wipestation/models.py": (ALL, "a naive datetime given to a UTC column: a programming error"),

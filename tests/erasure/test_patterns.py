@@ -59,23 +59,26 @@ def test_passes_and_units_never_share_a_stream() -> None:
     assert len({keystream(KEY, 0, u * UNIT, 64) for u in range(64)}) == 64
 
 
-def test_subtract_zeroes_what_matches_and_leaves_a_changed_byte() -> None:
+@pytest.mark.parametrize("work_size", [4096, 256 << 10, 3 * UNIT])  # slices smaller, larger than a unit
+def test_subtract_says_whether_it_matches_and_leaves_a_changed_byte(work_size: int) -> None:
     length = 2 * UNIT + 8192
     offset = UNIT - 4096
     data = bytearray(keystream(KEY, 2, offset, length))
-    data[UNIT + 77] ^= 0x10
     zeros = AlignedBuffer(length)
     buf = AlignedBuffer(length)
-    result = AlignedBuffer(length)
+    work = AlignedBuffer(work_size)
     try:
         buf.view[:] = data
-        PatternFiller(RANDOM, KEY, 2, zeros).subtract(buf, offset, length, result)
-        out = bytes(result.view)
-        assert bytes(buf.view) == data  # what was read stays as it was: never XORed in place
+        assert PatternFiller(RANDOM, KEY, 2, zeros).subtract(buf, offset, length, work) is True
+        assert bytes(buf.view) == data  # a match leaves what was read as it was: nothing written in place
+        data[UNIT + 77] ^= 0x10
+        buf.view[:] = data
+        assert PatternFiller(RANDOM, KEY, 2, zeros).subtract(buf, offset, length, work) is False
+        out = bytes(buf.view)  # on a mismatch: XORed with the keystream, zeros where it matches
     finally:
         zeros.close()
         buf.close()
-        result.close()
+        work.close()
     assert out[UNIT + 77] == 0x10
     assert out[: UNIT + 77] == bytes(UNIT + 77)
     assert out[UNIT + 78 :] == bytes(length - UNIT - 78)
@@ -93,6 +96,8 @@ def test_unaligned_offsets_and_constant_subtract_are_refused() -> None:
             PatternFiller(ZERO, None, 0, zeros).subtract(buf, 0, 4096, zeros)
         with pytest.raises(ValueError, match="buffer of its own"):  # in place is undefined in OpenSSL
             PatternFiller(RANDOM, KEY, 0, zeros).subtract(buf, 0, 4096, buf)
+        with pytest.raises(ValueError, match="16-byte"):
+            PatternFiller(RANDOM, KEY, 0, zeros).subtract(buf, 8, 4096, zeros)
         with pytest.raises(ValueError, match="32-byte key"):
             PatternFiller(RANDOM, b"short", 0, zeros)
     finally:

@@ -181,13 +181,6 @@ def buffers_equal(a: AlignedBuffer, b: AlignedBuffer, length: int, offset_a: int
     return int(_memcmp(a.address + offset_a, b.address + offset_b, length)) == 0
 
 
-def copy_into(dst: AlignedBuffer, src: AlignedBuffer, length: int) -> None:
-    """memmove through ctypes (GIL released): the first `length` bytes of `src` over those of `dst`."""
-    if length > min(dst.size, src.size):
-        raise ValueError("copy longer than a buffer")
-    ctypes.memmove(dst.address, src.address, length)
-
-
 def buffer_is(buf: AlignedBuffer, length: int, byte: int) -> bool:
     """Whether the first `length` bytes all equal `byte`: the head is checked against the byte, then
     the buffer against itself one cache line on (memcmp of overlapping ranges, GIL released), so the

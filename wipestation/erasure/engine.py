@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
-from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is, copy_into
+from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is
 from wipestation.erasure.chunkio import (
     GONE_ERRNOS,
     IO_WORKERS,
@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 CHUNK = 4 << 20
+XOR_SLICE = 256 << 10  # a reader's XOR of a random pass goes through this much at a time: it stays in cache
 RANDOM_READERS = 4  # readers verifying a random pass: each also regenerates and subtracts its keystream
 DEPTH = 4  # rotating buffers (at least RANDOM_READERS)
 CHECKPOINT_SECONDS = 2.0
@@ -403,8 +404,8 @@ class OverwriteEngine:
         read_bad: list[tuple[int, int]] = []
         total, done = st.verify_total, 0
         readers = min(len(buffers), IO_WORKERS if filler.is_constant else RANDOM_READERS)
-        # A random pass's reader XORs what it read with the keystream into a buffer of its own.
-        results = {} if filler.is_constant else {id(buf): AlignedBuffer(buf.size) for buf in buffers[:readers]}
+        # A random pass's reader XORs what it read with the keystream into a small buffer of its own.
+        results = {} if filler.is_constant else {id(buf): AlignedBuffer(XOR_SLICE) for buf in buffers[:readers]}
         read = self._reader(dev, filler, scratch, lbs, results)
         with (
             contextlib.ExitStack() as own,
@@ -454,10 +455,11 @@ class OverwriteEngine:
     ) -> Callable[[AlignedBuffer, int, int], tuple[list[tuple[int, int]], bool]]:
         """What a reader thread does with one range: read it, and say whether it matches the pattern (with
         the ranges that could not be read). A constant pass is compared with its byte; a random pass is
-        XORed with its keystream into the reader's own result buffer (`results`, by the id of the buffer
-        read into), which is all zeros when the data matches. Both on the reader thread, while the data
-        just read is still in that core's cache. Only on a mismatch is the XOR copied back over the data,
-        so that the scratch pattern (filled here) finds the mismatching blocks as for a constant pass."""
+        XORed with its keystream a slice at a time into the reader's own small buffer (`results`, by the
+        id of the buffer read into), which must be all zeros. Both on the reader thread, while the data
+        just read is still in that core's cache. Only on a mismatch is the data left XORed (zeros where it
+        matches), so that the scratch pattern (filled here) finds the mismatching blocks as for a constant
+        pass."""
         constant = filler.is_constant
         expected = filler.pattern.byte if constant else 0
         scratch.fill(expected)
@@ -466,12 +468,7 @@ class OverwriteEngine:
             bad = narrowed(lambda view, at: dev.pread(view, at), buf, off, n, lbs, self._still_attached)
             if constant:
                 return bad, buffer_is(buf, n, expected)
-            out = results[id(buf)]
-            filler.subtract(buf, off, n, out)
-            if buffer_is(out, n, 0):
-                return bad, True
-            copy_into(buf, out, n)
-            return bad, False
+            return bad, filler.subtract(buf, off, n, results[id(buf)])
 
         return read
 

@@ -16,12 +16,13 @@ Both give the same bytes (tested), and `keystream` is the plain-CTR reference.
 
 from __future__ import annotations
 
+import ctypes
 import os
 from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from wipestation.erasure.blockio import AlignedBuffer
+from wipestation.erasure.blockio import AlignedBuffer, buffer_is
 from wipestation.erasure.methods import Pattern
 
 if TYPE_CHECKING:
@@ -86,15 +87,33 @@ class PatternFiller:
             return
         self._xor(self._zeros.view, buf.view, offset, length)
 
-    def subtract(self, buf: AlignedBuffer, offset: int, length: int, out: AlignedBuffer) -> None:
-        """Write the data read back XOR this pass's keystream into `out`: zeros where it equals the
-        pattern. Never in place: OpenSSL's update_into with the same buffer as input and output is
-        undefined (cryptography 51 refuses it), so each reader has a buffer of its own for the result."""
+    def subtract(self, buf: AlignedBuffer, offset: int, length: int, work: AlignedBuffer) -> bool:
+        """Whether data read back equals this pass's pattern; where it does not, `buf` is left XORed with
+        the keystream (zeros where it matches), for the caller to find the mismatching blocks.
+
+        Never in place: OpenSSL's update_into with one buffer as input and output is undefined
+        (cryptography 51 refuses it). The XOR goes into `work`, a small buffer of the reader's own that
+        stays in the core's cache, a slice at a time, and is checked there for zeros: the data read is
+        read from memory once, as it was in place, and nothing is written back unless it differs."""
         if self.pattern.kind == "constant":
             raise ValueError("constant passes are compared directly")
-        if out is buf or out.size < length:
-            raise ValueError("the result needs a buffer of its own, at least as long as the data")
-        self._xor(buf.view, out.view, offset, length)
+        if work is buf or work.size % 16:
+            raise ValueError("the result needs a buffer of its own, a multiple of 16 bytes")
+        if offset % 16:
+            raise ValueError("random passes are generated on 16-byte boundaries")
+        assert self._key is not None
+        step, differs = work.size, False
+        for pos, n in _pieces(offset, length):
+            stream = _stream(self._key, self._pass, offset + pos)
+            for at in range(pos, pos + n, step):
+                m = min(step, pos + n - at)
+                stream.update_into(buf.view[at : at + m], work.view[:m])
+                if not differs and not buffer_is(work, m, 0):
+                    differs = True
+                    ctypes.memset(buf.address, 0, at)  # everything before matched: XOR is zero there
+                if differs:
+                    ctypes.memmove(buf.address + at, work.address, m)
+        return not differs
 
     def _xor(self, src: memoryview, dst: memoryview, offset: int, length: int) -> None:
         if offset % 16:
