@@ -233,7 +233,7 @@ def test_an_erase_on_a_data_folder_that_fills_never_closes_the_record_without_it
                 refused += 1
                 last = err.strip().splitlines()[-1]
                 assert last.startswith("error: ") and "free" in last, (run, err)
-            (shop.data / "filler").unlink()
+            (shop.data / "filler").unlink(missing_ok=True)
             _next_start(shop, db)
             _finish_erase(shop, db, dev)
             db.unlink()
@@ -319,3 +319,40 @@ def test_a_destroy_killed_from_outside_while_it_copies_evidence(shop: Shop) -> N
         _next_start(shop, db)
         _finish_destroy(shop, db, args)
         shutil.rmtree(shop.data / "evidence")
+
+
+def test_a_destroy_on_a_data_folder_that_fills_leaves_the_record_open_or_certified(
+    memdir: Mount, tmp_path: Path
+) -> None:
+    """The data folder on a small tmpfs: too little room from the start (refused before a copy is made),
+    then filled to the last byte at each step of the destruction in turn."""
+    shop = Shop(tmp_path, memdir("data", 24 * MiB))
+    shop.data.chmod(0o700)
+    shop.write_config()
+    template, args = _destroy_template(shop)
+    steps = shop.root / "steps.txt"
+    counted = shop.run(_copy_db(template, shop.data / "count.db"), *args, steps=steps)
+    _out, err = counted.communicate(timeout=300)
+    assert counted.returncode == 0, err
+    (shop.data / "count.db").unlink()
+    shutil.rmtree(shop.data / "evidence")
+    runs: list[dict[str, int]] = [{"leave": free} for free in (64 << 10, 1 * MiB, 8 * MiB)]
+    runs += [{"fill_at": n} for n in range(1, len(steps.read_text().splitlines()) + 1)]
+    refused = 0
+    for i, run in enumerate(runs):
+        db = _copy_db(template, shop.data / f"full{i}.db")
+        if "leave" in run:
+            fill(shop.data / "filler", run["leave"])
+        proc = shop.run(db, *args, fill_at=run.get("fill_at", 0))
+        out, err = proc.communicate(timeout=300)
+        assert "Traceback" not in err + out, (run, err)
+        if proc.returncode != 0:
+            refused += 1
+            last = err.strip().splitlines()[-1]
+            assert last.startswith("error: ") and "free" in last, (run, err)
+        (shop.data / "filler").unlink(missing_ok=True)
+        _next_start(shop, db)
+        _finish_destroy(shop, db, args)
+        shutil.rmtree(shop.data / "evidence")
+        db.unlink()
+    assert refused >= 3
