@@ -89,8 +89,9 @@ def _health_rows(db: Path) -> list[tuple[int, str, dict[str, object], list[str]]
 
 def test_two_erasures_side_by_side_retire_neither_drive(memdir: Mount, tmp_path: Path) -> None:
     db, config = tmp_path / "t.db", _config(tmp_path)
-    disks = memdir("m", 40 * MiB)
-    with loop_device(disks, "left.img", 8 * MiB) as left, loop_device(disks, "right.img", 8 * MiB) as right:
+    disks = memdir("m", 48 * MiB)
+    # 16 MiB at 2 MB/s: the first runs 8 s and more, long after the second process has started
+    with loop_device(disks, "left.img", 16 * MiB) as left, loop_device(disks, "right.img", 16 * MiB) as right:
         for dev, serial in ((left, "LOOP-left.img"), (right, "LOOP-right.img")):
             _backup(db, config, dev)
             _erase(db, config, dev, serial, HEALTHY)  # alone, at full speed: each drive's usual speed
