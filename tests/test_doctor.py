@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import Cli
 from wipestation.config import CertificatesConfig, DevicesConfig
+from wipestation.dependencies import tested_versions as locked_versions
 from wipestation.detection.udev_rules import render_rules
 from wipestation.doctor import System, check_dependencies, kernel_clock_synchronised
-from wipestation.doctor import tested_versions as locked_versions
 from wipestation.workstation import render_access_rules
 
 BAY = "pci-0000:00:17.0-ata-3"
@@ -186,5 +186,5 @@ def test_the_shipped_versions_are_the_lock_and_this_environment_has_them() -> No
     pins = dict(line.split()[0].split("==") for line in lock.read_text().splitlines() if "==" in line.split(" ")[0])
     assert locked_versions() == {n: v for n, v in pins.items() if n not in ("setuptools", "wheel")}
     assert "cryptography" in locked_versions() and "pyhanko" in locked_versions()
-    finding = check_dependencies(System())
+    finding = check_dependencies(locked_versions(), System().installed_version)
     assert finding.ok, finding.line()

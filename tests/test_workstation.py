@@ -258,8 +258,8 @@ def test_a_shared_data_folder_makes_files_for_the_group(tmp_path: Path) -> None:
 def test_setup_says_when_the_libraries_are_not_those_tested(shop: Cli, tmp_path: Path) -> None:
     """An install without the lock (a plain `pipx install`) gets other versions: setup-workstation says so
     in one note, with what to do; the run itself (from the locked test environment) has no such note."""
+    from wipestation.dependencies import tested_versions as locked_versions
     from wipestation.doctor import System
-    from wipestation.doctor import tested_versions as locked_versions
 
     first = shop("setup-workstation", "--root", str(tmp_path / "a"))
     assert first.exit_code == 0 and "libraries" not in first.stdout, first.stdout

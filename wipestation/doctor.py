@@ -13,7 +13,6 @@ import shutil
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import metadata, resources
 from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
@@ -23,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wipestation.config import Config
 from wipestation.db import alembic_config, make_engine
+from wipestation.dependencies import installed_version, tested_versions
 from wipestation.detection.udev_rules import RULES_FILE_NAME, SYSTEM_RULES_DIR, render_rules
 from wipestation.errors import WipestationError
 from wipestation.i18n import N_, Phrase, _, shown
@@ -97,13 +97,6 @@ def _group_id(name: str) -> int | None:
         return None
 
 
-def _installed_version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None
-
-
 def _free_bytes(path: Path) -> int:
     return shutil.disk_usage(path).free
 
@@ -119,7 +112,7 @@ class System:
     group_id: Callable[[str], int | None] = _group_id
     clock_synchronised: Callable[[], bool | None] = kernel_clock_synchronised
     free_bytes: Callable[[Path], int] = _free_bytes
-    installed_version: Callable[[str], str | None] = _installed_version
+    installed_version: Callable[[str], str | None] = installed_version
 
 
 @dataclass(frozen=True)
@@ -164,7 +157,7 @@ def examine(config: Config, db_url: str, system: System) -> Report:
     report.findings.append(check_signing_key(config))
     report.findings.append(check_clock(system))
     report.findings.append(check_free_space(config, db_url, system))
-    report.findings.append(check_dependencies(system))
+    report.findings.append(check_dependencies(tested_versions(), system.installed_version))
     return report
 
 
@@ -366,36 +359,16 @@ def check_clock(system: System) -> Finding:
     return Finding(check, True, Phrase(N_("synchronised")))
 
 
-def tested_versions() -> dict[str, str]:
-    """The application lock's versions (wipestation/tested_versions.txt, written by scripts/lock)."""
-    text = resources.files("wipestation").joinpath("tested_versions.txt").read_text(encoding="utf-8")
-    pins = (line.split("==", 1) for line in text.splitlines() if "==" in line and not line.startswith("#"))
-    return {name.strip(): version.strip() for name, version in pins}
-
-
-def check_dependencies(system: System) -> Finding:
-    """The libraries installed are those the tests passed with: an install without the lock (a plain
-    `pipx install`, or a library upgraded by hand) gets other versions, which nothing has tested.
+def check_dependencies(tested: dict[str, str], installed: Callable[[str], str | None]) -> Finding:
+    """The libraries installed are those the tests passed with (an install without the lock gets others).
     A locked package that is not installed is left out (the lock also holds other platforms' packages)."""
-    check = Phrase(N_("libraries"))
-    tested = tested_versions()
-    other = []
-    for name, version in sorted(tested.items()):
-        found = system.installed_version(name)
-        if found is not None and found != version:
-            other.append(f"{name} {found} ({version})")
+    found = {name: installed(name) for name in sorted(tested)}
+    other = [f"{n} {v} ({tested[n]})" for n, v in found.items() if v is not None and v != tested[n]]
     if not other:
-        return Finding(check, True, Phrase(N_("the versions the tests passed with")))
-    return Finding(
-        check,
-        False,
-        Phrase(
-            N_("{count} not as tested, installed (tested): {which}"),
-            count=len(other),
-            which=", ".join(other),
-        ),
-        Phrase(N_("install the dependencies from requirements/app.lock (README: Install in the shop)")),
-    )
+        return Finding(Phrase(N_("libraries")), True, Phrase(N_("the versions the tests passed with")))
+    which = Phrase(N_("{count} not as tested, installed (tested): {which}"), count=len(other), which=", ".join(other))
+    fix = Phrase(N_("install the dependencies from requirements/app.lock (README: Install in the shop)"))
+    return Finding(Phrase(N_("libraries")), False, which, fix)
 
 
 def _existing(path: Path) -> Path:

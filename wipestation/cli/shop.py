@@ -142,9 +142,11 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
             )
         )
     if not uninstall:
+        from wipestation.dependencies import tested_versions
         from wipestation.doctor import check_dependencies
 
-        libraries = check_dependencies(app.doctor_system)  # an install without the lock: say so now
+        # an install without the lock: say so now
+        libraries = check_dependencies(tested_versions(), app.doctor_system.installed_version)
         if not libraries.ok:
             click.echo(_("note: {line}").format(line=libraries.line().split(maxsplit=1)[1]))
 
