@@ -86,6 +86,8 @@ def build_story(s: Sections) -> list[Flowable]:
         ),
     ]
     story += s.banner()
+    if d.issued_later:
+        story += [Spacer(1, 2 * mm), fixed(clean(s.t("issued_later")), s.s.notice)]
     if d.anonymised:
         story += [Spacer(1, 2 * mm), fixed(clean(s.t("anonymised_copy")), s.s.notice)]
     story += s.customer()

@@ -116,7 +116,39 @@ class AppContext:
             self._engine, self._sessions = open_store(self.db_url)
             finish_pending_scrub(self._engine, self.config.data_dir)
             self._recover_stale_erasures(self._sessions)
+            self._finish_interrupted_work(self._sessions)
         return self._sessions
+
+    def _finish_interrupted_work(self, sessions: sessionmaker[Session]) -> None:
+        """Before anything else: issue every certificate a closed record is owed (a database written
+        before the erasure's end and its certificate were one transaction), and remove what interrupted
+        work left in the data folder. What cannot be done now is left for `doctor` and `audit verify`
+        to report; the command itself goes on."""
+        import logging
+
+        from sqlalchemy import select
+
+        from wipestation.certify.owed import any_owed, issue_owed
+        from wipestation.errors import WipestationError
+        from wipestation.leftovers import clean_leftovers
+        from wipestation.models import Destruction
+
+        log = logging.getLogger(__name__)
+
+        def recorded() -> set[str]:
+            with sessions.begin() as session:
+                return set(session.scalars(select(Destruction.batch).distinct()))
+
+        clean_leftovers(self.config.data_dir, recorded)
+        if not any_owed(sessions):
+            return
+        try:
+            report = issue_owed(sessions, self.env, self.certificate_renderer)
+        except WipestationError as exc:
+            log.warning("certificates owed were not issued: %s", exc)
+            return
+        for item, why in report.failed:
+            log.warning("%s: %s", item.line(), why)
 
     def _recover_stale_erasures(self, sessions: sessionmaker[Session]) -> None:
         """An erasure whose process died (kill -9, power cut) says `interrupted` from the next start on,

@@ -81,7 +81,28 @@ def cross_check(session: Session) -> list[str]:
         *_check_erasures(session, r),
         *_check_destructions(session, r),
         *_check_certificates(session, r),
+        *_check_owed(session),
     ]
+
+
+def _check_owed(session: Session) -> Iterator[str]:
+    """The invariant: a record closed by an erasure or a destruction has its certificate."""
+    from wipestation.certify.owed import owed
+
+    for item in owed(session):
+        yield owed_phrase(item.record_id, item.kind, item.work_id)
+
+
+def owed_phrase(record_id: int, kind: str, work_id: int) -> Phrase:
+    return Phrase(
+        N_(
+            "record {id} was closed by {kind} {work} but has no certificate "
+            "(`wipestation certificate issue-owed` issues it)"
+        ),
+        id=record_id,
+        kind=kind,
+        work=work_id,
+    )
 
 
 def _check_customers(session: Session, r: _Replay) -> Iterator[str]:

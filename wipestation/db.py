@@ -7,6 +7,7 @@ PostgreSQL: the same models through psycopg 3.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 import time
@@ -128,6 +129,25 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(cfg, "head")
 
 
+def _room_hint(engine: Engine) -> str:
+    """What to free, when the SQLite database's file system is (nearly) full."""
+    from wipestation.room import CERTIFICATE_ROOM
+
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:":
+        return ""
+    folder = Path(database).resolve().parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    if free >= CERTIFICATE_ROOM:
+        return ""
+    return _(" (only {free} KiB free on the file system of {folder}: free space there and run it again)").format(
+        free=free // 1024, folder=folder
+    )
+
+
 def open_store(url: str) -> tuple[Engine, sessionmaker[Session]]:
     """An engine and a session factory for URL, with the schema upgraded."""
     engine = make_engine(url)
@@ -135,7 +155,8 @@ def open_store(url: str) -> tuple[Engine, sessionmaker[Session]]:
         upgrade(engine)
     except OperationalError as exc:
         engine.dispose()
-        raise WipestationError(_("cannot open database: {error}").format(error=exc.orig)) from None
+        message = _("cannot open database: {error}").format(error=exc.orig)
+        raise WipestationError(message + _room_hint(engine)) from None
     return engine, sessionmaker(engine, expire_on_commit=False)
 
 

@@ -27,7 +27,9 @@ from wipestation.destruction_levels import LevelCheck, check_reach
 from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState, NotFound
 from wipestation.i18n import _, state_word
+from wipestation.leftovers import hold_evidence_folder
 from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
+from wipestation.room import CERTIFICATE_ROOM, check_room
 from wipestation.text import ACTOR_LIMIT, check_plain
 
 # an abandoned customer's disk, or the shop's own retired drive queued for destruction (issue 17)
@@ -289,8 +291,8 @@ def _copy_evidence(env: Env, batch: str, files: tuple[Path, ...]) -> tuple[list[
                 for chunk in iter(lambda: src.read(1 << 20), b""):
                     digest.update(chunk)
                     dst.write(chunk)
-            target = target_dir / _neutral_name(index, digest.hexdigest(), source)
-            partial.rename(target)
+                target = target_dir / _neutral_name(index, digest.hexdigest(), source)
+                partial.rename(target)
             copies[-1] = target
             entries.append(
                 {"file": f"{batch}/{target.name}", "sha256": digest.hexdigest(), "original_name": source.name}
@@ -317,6 +319,9 @@ def destroy(
     inside the caller's transaction."""
     checked = check_request(session, env, req)
     renderer.prepare()  # a damaged or missing key fails here, before anything is written
+    evidence_size = sum(path.stat().st_size for path in req.evidence)
+    check_room(env.config.data_dir, session, CERTIFICATE_ROOM * len(checked.records) + evidence_size)
+    hold_evidence_folder(env.config.data_dir)
     batch = f"D-{checked.on:%Y%m%d}-{uuid.uuid4().hex[:8]}"
     evidence, copies = _copy_evidence(env, batch, req.evidence)
     results: list[DestructionResult] = []

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from wipestation import views
 from wipestation.audit import Action, record_event
+from wipestation.certify.owed import Owed, owed
 from wipestation.env import Env
 from wipestation.models import AuditEvent, AuditHead, Erasure, ErasureOutcome
 from wipestation.site import SiteLag, site_lag
@@ -76,6 +77,7 @@ class Digest:
     audit_head: str = "0:"  # "N:HASH"
     pool_warnings: list[PoolWarning] = field(default_factory=list)
     site: SiteLag | None = None  # the published verification site lacks copies or revocations
+    owed: list[Owed] = field(default_factory=list)  # closed records without their certificate
 
     def to_dict(self) -> dict[str, Any]:
         def due(i: DueItem) -> dict[str, Any]:
@@ -112,6 +114,7 @@ class Digest:
                 {"serial": w.serial, "state": w.state, "health": w.health, "retired_reason": w.retired_reason}
                 for w in self.pool_warnings
             ],
+            "certificates_owed": [o.to_dict() for o in self.owed],
             "audit_head": self.audit_head,
             "site_out_of_date": self.site.to_dict() if self.site is not None else None,
         }
@@ -169,7 +172,7 @@ def build_digest(session: Session, env: Env, on: date) -> Digest:
     audit_head = f"{head.last_event_id}:{head.last_hash}" if head is not None else "0:"
     site = site_lag(session, env.config.data_dir) if env.config.certificates.verify_url else None
     pool = _pool_warnings(session, env, since, end)
-    return Digest(on, since, due_today, overdue, holds, failed, audit_head, pool, site)
+    return Digest(on, since, due_today, overdue, holds, failed, audit_head, pool, site, owed(session))
 
 
 def _pool_warnings(session: Session, env: Env, since: datetime, end: datetime) -> list[PoolWarning]:
@@ -238,6 +241,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "health_failing": "slecht",
         "health_unknown": "onbekend",
         "health_healthy": "goed",
+        "owed": "Gesloten dossiers zonder certificaat (wipestation certificate issue-owed)",
+        "owed_line": "#{id}: {kind} {work} heeft geen certificaat",
+        "erasure": "wisbeurt",
+        "destruction": "vernietiging",
     },
     "en": {
         "subject": "wipestation: morning digest {on} ({n} to do)",
@@ -268,6 +275,10 @@ _TEXTS: dict[str, dict[str, str]] = {
         "health_failing": "failing",
         "health_unknown": "unknown",
         "health_healthy": "healthy",
+        "owed": "Closed records without their certificate (wipestation certificate issue-owed)",
+        "owed_line": "#{id}: {kind} {work} has no certificate",
+        "erasure": "erasure",
+        "destruction": "destruction",
     },
 }
 
@@ -318,6 +329,9 @@ def render_text(digest: Digest, language: str, *, shop: str, timezone: str) -> s
     lines.append("")
     if digest.site is not None:
         lines.append(t["site"].format(copies=digest.site.copies, revoked=digest.site.revocations))
+    if digest.owed:
+        lines.append(f"{t['owed']}:")
+        lines += ["  " + t["owed_line"].format(id=o.record_id, kind=t[o.kind], work=o.work_id) for o in digest.owed]
         lines.append("")
     lines.append(t["head"].format(head=digest.audit_head))
     return "\n".join(lines) + "\n"

@@ -149,7 +149,12 @@ def examine(config: Config, db_url: str, system: System) -> Report:
     report.findings += check_tools(system)
     report.findings.append(check_udev_rules(config, system))
     report.findings.append(check_group(system))
-    report.findings.append(check_database(db_url))
+    database = check_database(db_url)
+    report.findings.append(database)
+    if database.ok:
+        from wipestation.doctor_work import check_work_left
+
+        report.findings += check_work_left(config, db_url)
     report.findings += [site] if (site := check_site(config, db_url)) is not None else []  # wipestation.site
     report.findings.append(check_signing_key(config))
     report.findings.append(check_clock(system))

@@ -510,7 +510,9 @@ def os_error_line(exc: OSError, path: object = None, *, what: str | None = None)
     if known:
         problem, todo = _(known[0]), _(known[1])
     else:
-        problem, todo = (exc.strerror or _("the system refused")).lower(), _("check the path and try again")
+        # an errno-less OSError (raised by code, not by the kernel) carries its own words: keep them
+        said = exc.strerror or (" ".join(str(exc).split()) if exc.args else "") or _("the system refused")
+        problem, todo = escape_control(said).lower(), _("check the path and try again")
     shown = escape_control(str(where)) if where is not None else ""
     line = (
         _("{problem}: {path} — {todo}").format(problem=problem, path=shown, todo=todo)

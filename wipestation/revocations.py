@@ -16,8 +16,9 @@ from wipestation.env import Env
 from wipestation.errors import BadValue, InvalidState
 from wipestation.i18n import _
 from wipestation.models import Certificate, CertificateRevocation
+from wipestation.text import REVOCATION_REASON_LIMIT
 
-REASON_LIMIT = 500
+REASON_LIMIT = REVOCATION_REASON_LIMIT
 
 
 def revocation_of(session: Session, cert: Certificate) -> CertificateRevocation | None:

@@ -14,6 +14,7 @@ from wipestation.i18n import _
 
 NAME_LIMIT = 200  # customer names, e-mail addresses, locations, host computers
 ACTOR_LIMIT = 120  # --as, technicians, witnesses
+REVOCATION_REASON_LIMIT = 500  # a revocation's reason (light: the certificate commands name it at import)
 TAG_LIMIT = 64  # the shop's asset or service tag of a drive
 REASON_LIMIT = 2000  # reasons for holds, releases, deletion requests, early or lower-level destruction
 

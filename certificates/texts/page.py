@@ -9,6 +9,14 @@ PAGE: dict[str, tuple[str, str]] = {
     "title.destruction": ("Certificaat van vernietiging", "Certificate of destruction"),
     "number": ("Certificaatnummer", "Certificate number"),
     "issued_at": ("Uitgegeven op", "Issued on"),
+    "issued_later": (
+        "Later uitgegeven: het werk was klaar, maar het certificaat kon toen niet worden uitgegeven "
+        "(onderbreking of volle schijf). Tijden en cijfers zijn die van het werk zelf; de datum van "
+        "uitgifte staat hierboven.",
+        "Issued later: the work was complete, but the certificate could not be issued at the time "
+        "(an interruption or a full disk). Times and figures are the work's own; the date of issue is "
+        "given above.",
+    ),
     "kvk": ("KvK-nummer", "Chamber of Commerce no."),
     "anonymised_copy": (
         "Geanonimiseerd afschrift: de naam van de klant is op diens verzoek verwijderd.",

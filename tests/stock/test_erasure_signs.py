@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.fakes import FakeClock
 from wipestation.env import Env
 from wipestation.health import erasure_signs, slow_reason
 from wipestation.models import Drive, DriveOwner, Erasure, ErasureOutcome
@@ -16,6 +17,10 @@ GB = 10**9
 
 
 def _erasure(s: Session, env: Env, drive: Drive, seconds: float, **kw: Any) -> Erasure:
+    """An erasure of `seconds` that ends now; the clock then moves on, so that the next one runs
+    after it, alone (an erasure beside another one has no speed: see the test below)."""
+    assert isinstance(env.clock, FakeClock)
+    env.clock.advance(seconds=seconds + 1)
     start = env.now() - timedelta(seconds=seconds)
     values: dict[str, Any] = {
         "drive_id": drive.id,
@@ -61,3 +66,34 @@ def test_speed_is_compared_with_like_runs_only(sessions: sessionmaker[Session], 
         assert erasure_signs(s, resumed).bytes_per_second is None
         full = _erasure(s, env, drive, 2100, verify_mode="full")
         assert erasure_signs(s, full).earlier_bytes_per_second == (50e6,)
+
+
+def test_a_run_beside_another_erasure_has_no_speed_and_no_baseline(sessions: sessionmaker[Session], env: Env) -> None:
+    """Like with like: two erasures side by side on one workstation share its CPU (and often a bus):
+    neither's speed is judged, and neither counts in the drive's usual speed later."""
+    with sessions.begin() as s:
+        drive = Drive(serial="SPEED-2", owner=DriveOwner.SHOP, erase_count=0, created_at=env.now())
+        other = Drive(serial="SPEED-3", owner=DriveOwner.SHOP, erase_count=0, created_at=env.now())
+        s.add_all([drive, other])
+        s.flush()
+        alone = _erasure(s, env, drive, 500, host="ws1")  # 200 MB/s alone
+        beside = _erasure(s, env, drive, 2500, host="ws1")  # 40 MB/s ...
+        _erasure_beside(s, env, other, beside, host="ws1")  # ... while the other drive was erased
+        elsewhere = _erasure(s, env, drive, 2500, host="ws1")
+        _erasure_beside(s, env, other, elsewhere, host="ws2")  # another workstation shares nothing
+        assert erasure_signs(s, alone).bytes_per_second == 200e6
+        shared = erasure_signs(s, beside)
+        assert shared.shared and shared.bytes_per_second is None and slow_reason(shared, 50) is None
+        apart = erasure_signs(s, elsewhere)
+        assert not apart.shared and apart.bytes_per_second == 40e6
+        assert apart.earlier_bytes_per_second == (200e6,)  # the shared run is no baseline
+
+
+def _erasure_beside(s: Session, env: Env, drive: Drive, during: Erasure, **kw: Any) -> Erasure:
+    assert during.ended_at is not None
+    middle = during.started_at + (during.ended_at - during.started_at) / 2
+    values: dict[str, Any] = {"started_at": middle, "ended_at": during.ended_at}
+    e = _erasure(s, env, drive, 1, **kw)
+    e.started_at, e.ended_at = values["started_at"], values["ended_at"]
+    s.flush()
+    return e

@@ -158,11 +158,28 @@ def test_erasure_io_errors_and_a_slow_run_count() -> None:
     r = parse_smartctl_health(text("smartctl_a_ata_wd140edfz.json"))
     assert assess(r, LIMITS, ErasureSigns(io_errors=2)).reasons == ("the erasure hit 2 unwritable range(s)",)
     slow = ErasureSigns(bytes_per_second=40e6, earlier_bytes_per_second=(180e6, 200e6, 190e6))
+    # a slow run alone is no sign of a sick drive (a shared hub, a busy CPU): it never fails it
+    assert assess(r, LIMITS, slow) == assess(r, LIMITS, ErasureSigns()) and assess(r, LIMITS, slow).verdict == HEALTHY
+    # beside a second sign it is named with it
+    judged = assess(r, LIMITS, replace(slow, io_errors=2))
+    assert judged.verdict == FAILING
+    assert judged.reasons == (
+        "the erasure hit 2 unwritable range(s)",
+        "the erasure ran at 40.0 MB/s, 21 % of its usual 190.0 MB/s (limit 50 %)",
+    )
+    assert assess(r, LIMITS, replace(slow, io_errors=2, bytes_per_second=120e6)).reasons == (
+        "the erasure hit 2 unwritable range(s)",
+    )
+    assert len(assess(r, replace(LIMITS, min_speed_percent=0), replace(slow, io_errors=2)).reasons) == 1
+
+
+def test_a_failing_smart_reading_and_a_slow_run_fail_the_drive() -> None:
+    r = parse_smartctl_health(text("smartctl_a_usb_jmicron_failing.json"))
+    slow = ErasureSigns(bytes_per_second=40e6, earlier_bytes_per_second=(180e6, 200e6, 190e6))
     judged = assess(r, LIMITS, slow)
     assert judged.verdict == FAILING
-    assert judged.reasons == ("the erasure ran at 40.0 MB/s, 21 % of its usual 190.0 MB/s (limit 50 %)",)
-    assert assess(r, LIMITS, replace(slow, bytes_per_second=120e6)).verdict == HEALTHY
-    assert assess(r, replace(LIMITS, min_speed_percent=0), slow).verdict == HEALTHY
+    assert "the drive's SMART self-assessment failed" in judged.reasons
+    assert "the erasure ran at 40.0 MB/s, 21 % of its usual 190.0 MB/s (limit 50 %)" in judged.reasons
     # a drive without SMART stays unknown unless its erasure showed a fault
     assert assess(read_health(Runner({}), "/dev/loop1"), LIMITS, ErasureSigns()).verdict == UNKNOWN
 

@@ -156,9 +156,14 @@ class CertificateData:
     timezone: str = "Europe/Amsterdam"  # the shop's: times are printed in it
     schema: int = SCHEMA
     audit_head: AuditHeadRef | None = None
+    # issued after the work ended, at a later start (a crash or a full disk came between): the
+    # certificate says so; its times and figures are the work's own
+    issued_later: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         out = typing.cast(dict[str, Any], _to_plain(self))
+        if not out.get("issued_later"):
+            out.pop("issued_later", None)  # every certificate issued in time keeps its canonical bytes
         erasure = out.get("erasure")
         if isinstance(erasure, dict) and erasure.get("health") is None:
             # certificates issued before health was recorded keep their canonical bytes (and hash)

@@ -119,6 +119,7 @@ def _certificate_data(
     drive: Drive,
     record: CustodyRecord | None,
     technician: str,
+    late: bool = False,
     **facts: Any,
 ) -> CertificateData:
     """What every certificate carries besides its erasure or destruction facts."""
@@ -133,11 +134,14 @@ def _certificate_data(
         anonymised=_is_anonymised(record),
         timezone=env.config.timezone,
         audit_head=AuditHeadRef(*current_head(session, lock=True)),
+        issued_later=late,
         **facts,
     )
 
 
-def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str) -> CertificateData:
+def build_erasure_data(
+    session: Session, env: Env, erasure: Erasure, number: str, *, late: bool = False
+) -> CertificateData:
     drive = session.get(Drive, erasure.drive_id)
     if drive is None:
         raise NotFound(_("erasure {id}: drive {drive} not found").format(id=erasure.id, drive=erasure.drive_id))
@@ -179,7 +183,7 @@ def build_erasure_data(session: Session, env: Env, erasure: Erasure, number: str
         asset_tag=str(details["asset_tag"]) if details.get("asset_tag") else None,
     )
     return _certificate_data(
-        session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, erasure=facts
+        session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, late, erasure=facts
     )
 
 
@@ -206,7 +210,13 @@ def protection_class(level: str) -> int:
 
 
 def build_destruction_data(
-    session: Session, env: Env, destruction: Destruction, number: str, prior_erasure: str | None = None
+    session: Session,
+    env: Env,
+    destruction: Destruction,
+    number: str,
+    prior_erasure: str | None = None,
+    *,
+    late: bool = False,
 ) -> CertificateData:
     record = session.get(CustodyRecord, destruction.record_id)
     drive = session.get(Drive, destruction.drive_id)
@@ -238,7 +248,15 @@ def build_destruction_data(
         **_shop_drive_facts(session, record),
     )
     return _certificate_data(
-        session, CertificateKind.DESTRUCTION, number, env, drive, record, destruction.operator, destruction=facts
+        session,
+        CertificateKind.DESTRUCTION,
+        number,
+        env,
+        drive,
+        record,
+        destruction.operator,
+        late,
+        destruction=facts,
     )
 
 
@@ -309,7 +327,7 @@ def _store(
 
 
 def issue_erasure_certificate(
-    session: Session, env: Env, renderer: CertificateRenderer, erasure_id: int
+    session: Session, env: Env, renderer: CertificateRenderer, erasure_id: int, *, late: bool = False
 ) -> Certificate:
     """Issue, sign and store the certificate of a successful erasure, or of one "with exceptions"
     (which then states the sectors it did not write), inside the caller's transaction. A failed,
@@ -329,7 +347,7 @@ def issue_erasure_certificate(
             _("erasure {id} already has certificate {number}").format(id=erasure_id, number=existing.number)
         )
     year, seq, number = next_number(session, env)
-    data = build_erasure_data(session, env, erasure, number)
+    data = build_erasure_data(session, env, erasure, number, late=late)
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
     return _store(
         session,
@@ -358,7 +376,7 @@ def prior_erasures(session: Session, drive_id: int) -> list[str]:
 
 
 def issue_destruction_certificate(
-    session: Session, env: Env, renderer: CertificateRenderer, destruction_id: int
+    session: Session, env: Env, renderer: CertificateRenderer, destruction_id: int, *, late: bool = False
 ) -> Certificate:
     """Issue, sign and store the certificate of one drive's destruction (caller's transaction)."""
     destruction = session.get(Destruction, destruction_id)
@@ -373,7 +391,7 @@ def issue_destruction_certificate(
         )
     year, seq, number = next_number(session, env)
     prior = prior_erasures(session, destruction.drive_id)
-    data = build_destruction_data(session, env, destruction, number, prior_erasure=", ".join(prior) or None)
+    data = build_destruction_data(session, env, destruction, number, prior_erasure=", ".join(prior) or None, late=late)
     record = session.get(CustodyRecord, destruction.record_id)
     return _store(
         session,

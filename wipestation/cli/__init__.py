@@ -7,8 +7,11 @@ only its own module (as pip and hatch do). A test checks the index against the m
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import getpass
 import importlib
+import logging
 import os
 import re
 import sys
@@ -70,6 +73,8 @@ class WipestationGroup(click.Group):
                 raise CommandError(
                     _("a number is too large (at most 9223372036854775807)"), int(ExitCode.RULES)
                 ) from None
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise CommandError(_no_space(exc), int(ExitCode.RULES)) from None
             if isinstance(exc, OSError):
                 raise CommandError(_one_line(os_error_line(exc)), int(ExitCode.RULES)) from None
             # a defect, ours or a library's: not a refusal
@@ -82,6 +87,33 @@ def internal_message(exc: BaseException) -> str:
     return _(
         "internal error ({what}); this is a defect of wipestation: please report it with WIPESTATION_DEBUG=1"
     ).format(what=what)
+
+
+class _OneLineLog(logging.Handler):
+    """Log records (warnings and errors of the core) as one line on stderr, through click so that a
+    test's runner sees them; the traceback only with WIPESTATION_DEBUG."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = _one_line(record.getMessage())
+        if os.environ.get("WIPESTATION_DEBUG") and record.exc_info:
+            text += "\n" + logging.Formatter().formatException(record.exc_info)
+        with contextlib.suppress(OSError, ValueError):  # a closed stderr must not end the command
+            click.echo(_("warning: {message}").format(message=text), err=True)
+
+
+def _log_in_one_line() -> None:
+    root = logging.getLogger()
+    if not any(isinstance(h, _OneLineLog) for h in root.handlers):
+        handler = _OneLineLog(logging.WARNING)
+        root.addHandler(handler)
+
+
+def _no_space(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return _(
+        "no space left on the disk{where}: free space on the disk that holds the database and the data "
+        "folder (old database backups, exported PDFs), then run it again"
+    ).format(where=where)
 
 
 def _one_line(text: str) -> str:
@@ -97,6 +129,11 @@ def database_message(exc: DBAPIError) -> str:
     hold personal data); PostgreSQL's DETAIL lines, which quote values, are left out too."""
     text = str(exc.orig).strip()
     complaint = text.splitlines()[0] if text else type(exc.orig).__name__
+    if "disk is full" in complaint or "No space left" in complaint:
+        complaint = _(
+            "{complaint}: free space on the disk that holds the database and the data folder (old database "
+            "backups, exported PDFs), then run it again"
+        ).format(complaint=complaint)
     match = _OPERATION.match(exc.statement or "")
     if match:
         operation = f"{_(_VERBS[match.group(1).split()[0].lower()])} {match.group(2)}"
@@ -158,6 +195,7 @@ def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor
     from wipestation.workstation import share_with_group
 
     os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
+    _log_in_one_line()
     overrides = ctx.obj if isinstance(ctx.obj, Overrides) else Overrides()
     try:
         actor_name = actor or getpass.getuser()

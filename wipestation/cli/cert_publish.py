@@ -18,6 +18,7 @@ from wipestation.cli.output import emit, json_option, to_json
 from wipestation.errors import ConfigError, ExitCode
 from wipestation.i18n import _, ngettext
 from wipestation.inputs import Address, Folder, Outside, Text
+from wipestation.text import REVOCATION_REASON_LIMIT
 
 NUMBER = Outside(Text(60), "NUMBER")
 
@@ -37,7 +38,7 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
 @click.option(
     "--reason",
     required=True,
-    type=Outside(Text(revocations.REASON_LIMIT, empty=True), "TEXT"),  # empty: the service says why
+    type=Outside(Text(REVOCATION_REASON_LIMIT, empty=True), "TEXT"),  # empty: the service says why
     help="Why the certificate is withdrawn.",
 )
 @json_option

@@ -14,7 +14,7 @@ from wipestation.certify.data import LANGUAGES
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.destruction_levels import METHODS
-from wipestation.errors import BadUsage, ExitCode, WipestationError
+from wipestation.errors import BadUsage, ExitCode, InvalidState, WipestationError
 from wipestation.files import read_certificate_file, write_private
 from wipestation.i18n import N_, Phrase, _, shown
 from wipestation.units import parse_date
@@ -163,6 +163,39 @@ def list_cmd(app: AppContext, as_json: bool) -> None:
         ]
         or [_("no certificates")],
     )
+
+
+@certificate_group.command("issue-owed")
+@json_option
+@click.pass_obj
+def issue_owed_cmd(app: AppContext, as_json: bool) -> None:
+    """Issue the certificate of every record closed by an erasure or a destruction without one (every
+    start does this first; this says what was issued, and why any is still owed). The certificate
+    carries the work's own times and figures, and a line saying it was issued later."""
+    from wipestation.certify.owed import issue_owed
+
+    report = issue_owed(app.sessions, app.env, certificate_renderer(app))
+    emit(
+        {
+            "issued": [{**item.to_dict(), "certificate": number} for item, number in report.issued],
+            "failed": [{**item.to_dict(), "error": why} for item, why in report.failed],
+        },
+        as_json,
+        [
+            _("record {id}: certificate {number} issued for {kind} {work}").format(
+                id=item.record_id, number=number, kind=_(CERTIFICATE_KINDS[item.kind]), work=item.work_id
+            )
+            for item, number in report.issued
+        ]
+        or ([] if report.failed else [_("no certificate is owed")]),
+    )
+    if report.failed:
+        item, why = report.failed[0]
+        raise InvalidState(
+            _("{n} certificate(s) still owed; record {id}: {error}").format(
+                n=len(report.failed), id=item.record_id, error=why
+            )
+        )
 
 
 @certificate_group.command("pdf")

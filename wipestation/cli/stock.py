@@ -111,7 +111,15 @@ def _pool_line(p: dict[str, Any]) -> str:
 @json_option
 @click.pass_context
 def pool(ctx: click.Context, state: str | None, as_json: bool) -> None:
-    """The shop's own backup drives: state, erase count, last erasure, health, capacity."""
+    """The shop's own backup drives: state, erase count, last erasure, health, capacity.
+
+    \b
+    Health after an erasure: a drive leaves the pool when SMART says it fails, a figure passes its
+    [health] limit, or the erasure hit I/O errors. Speed compares like with like: an erasure that ran
+    while another one ran on this workstation (sharing the CPU, and often a bus, hub or controller)
+    is not judged by its speed, and such runs are left out of the drive's usual speed. A run slower
+    than [health] min_speed_percent % of the usual speed counts only beside a second sign (SMART,
+    I/O errors, reallocated or pending sectors): a slow run alone never retires a drive."""
     if ctx.invoked_subcommand is not None:
         return
     app: AppContext = ctx.obj

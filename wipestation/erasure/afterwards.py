@@ -1,6 +1,7 @@
-"""What follows a finished erasure, each step in its own transaction so the erasure stays recorded
-whatever happens after it: the health of a shop backup drive, the certificate of a customer's disk,
-and the automatic send of that certificate (`[certificates] send_on_issue`)."""
+"""Around a finished erasure: the health of a shop backup drive (its own transaction, before the end
+is recorded), the certificate of a customer's disk (inside the transaction that records the end: the
+two are never separated), and the automatic send of that certificate (`[certificates] send_on_issue`)
+after it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from wipestation.commands import CommandRunner
 from wipestation.env import Env
 from wipestation.erasure.engine import EngineResult
 from wipestation.erasure.result import ErasureResult
-from wipestation.errors import WipestationError
 from wipestation.health import erasure_signs, read_health, record_health
 from wipestation.identity import DriveIdentity
 from wipestation.models import Drive, DriveOwner, Erasure, ErasureOutcome
@@ -23,32 +23,22 @@ from wipestation.sending import send_on_issue
 log = logging.getLogger(__name__)
 
 
-def certify_and_send(
-    sessions: sessionmaker[Session], env: Env, stored: ErasureResult, renderer: CertificateRenderer | None
+def certify_in(
+    session: Session, env: Env, stored: ErasureResult, renderer: CertificateRenderer | None
 ) -> ErasureResult:
-    """Issue the certificate of a finished erasure of a customer's disk, then send it when the shop
-    asks for that; the result says why when either did not happen."""
-    return _send(sessions, env, _certify(sessions, env, stored, renderer), renderer)
-
-
-def _certify(
-    sessions: sessionmaker[Session], env: Env, stored: ErasureResult, renderer: CertificateRenderer | None
-) -> ErasureResult:
+    """Issue the certificate of a finished erasure of a customer's disk inside the transaction that
+    records the erasure's end (a failure rolls both back)."""
     if not stored.finished_well or stored.record_id is None or renderer is None:
         return stored
-    try:
-        with sessions.begin() as s:
-            number = issue_erasure_certificate(s, env, renderer, stored.erasure_id).number
-    except WipestationError as exc:
-        return replace(stored, certificate_error=str(exc))
+    number = issue_erasure_certificate(session, env, renderer, stored.erasure_id).number
     return replace(stored, certificate=str(number))
 
 
-def _send(
+def send_issued(
     sessions: sessionmaker[Session], env: Env, done: ErasureResult, renderer: CertificateRenderer | None
 ) -> ErasureResult:
-    """After the issuing transaction; a failed send leaves the erasure and its certificate as they
-    are and says how to retry."""
+    """After the issuing transaction, when the shop asks for it (`[certificates] send_on_issue`); a
+    failed send leaves the erasure and its certificate as they are and says how to retry."""
     if not done.certificate:
         return done
     sent = send_on_issue(sessions, env, renderer, done.certificate)

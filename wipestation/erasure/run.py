@@ -21,7 +21,7 @@ from wipestation.commands import CommandRunner
 from wipestation.custody import open_record_for_drive
 from wipestation.devices import DriveSource
 from wipestation.env import Env
-from wipestation.erasure.afterwards import certify_and_send, read_backup_drive_health
+from wipestation.erasure.afterwards import certify_in, read_backup_drive_health, send_issued
 from wipestation.erasure.blockio import BlockOpener, block_device_present
 from wipestation.erasure.confirm import confirmed_identity, same_drive, same_held_drive
 from wipestation.erasure.engine import Checkpoint, EngineResult, OpenedDevice, OverwriteEngine, OverwriteJob, Progress
@@ -30,7 +30,7 @@ from wipestation.erasure.hidden import HiddenDecision, Rescan, rescan_capacity, 
 from wipestation.erasure.methods import CLEAR, Method, get_method, nist_category
 from wipestation.erasure.offers import NOT_PROBED, MethodOffer, method_offers, recommend
 from wipestation.erasure.patterns import new_key
-from wipestation.erasure.result import ErasureResult
+from wipestation.erasure.result import FINISHED_WELL, ErasureResult
 from wipestation.erasure.service import (
     ErasureStart,
     abandon_erasure,
@@ -48,6 +48,7 @@ from wipestation.i18n import _, english
 from wipestation.identity import DriveIdentity
 from wipestation.models import CustodyKind, Drive
 from wipestation.pool import queue_failing
+from wipestation.room import check_room
 
 __all__ = [
     "NOT_PROBED",
@@ -165,7 +166,7 @@ def run_erasure(
         services.sessions, services.env, services.runner, erasure_id, prepared.device, prepared.identity, result
     )
     stored = replace(_finish(services, erasure_id, result, prepared, health), health=health)
-    return certify_and_send(services.sessions, services.env, stored, prepared.renderer)
+    return send_issued(services.sessions, services.env, stored, prepared.renderer)
 
 
 def _prepare(services: EraseServices, order: EraseOrder) -> _Prepared:
@@ -178,6 +179,7 @@ def _prepare(services: EraseServices, order: EraseOrder) -> _Prepared:
     if _needs_certificate(services.sessions, identity.serial):
         renderer = services.renderer()
         renderer.prepare()  # a damaged signing key is found now, before anything is written
+        check_room(services.env.config.data_dir, services.sessions)  # and a full data folder
     details: dict[str, Any] = {"bus": identity.bus, "media": identity.media, "via": order.via}
     if order.asset_tag:
         details["asset_tag"] = order.asset_tag
@@ -356,7 +358,10 @@ def _run_firmware(
 def _finish(
     services: EraseServices, erasure_id: int, result: EngineResult, prepared: _Prepared, health: str | None
 ) -> ErasureResult:
-    """Record the erasure's end; hidden sectors left unwritten make a success one "with exceptions"."""
+    """Record the erasure's end and, for a customer's disk, issue its certificate in the same
+    transaction: a crash or a full disk leaves either both or neither (the erasure then is
+    interrupted, its record open and the erasure resumable). Hidden sectors left unwritten make a
+    success one "with exceptions"."""
     finished: dict[str, Any] = {}
     if prepared.not_written and result.outcome == "succeeded":
         result.outcome = "with-exceptions"
@@ -364,13 +369,19 @@ def _finish(
             "sectors_not_written": prepared.not_written,
             "sector_size": prepared.details.get("sector_size", 512),
         }
-    with services.sessions.begin() as s:
-        erasure = finish_erasure(s, services.env, erasure_id, result, details=finished)
-        stored = ErasureResult.stored(erasure)
-        if health == FAILING:
-            # a failing drive that held a backup is queued for destruction once the backup is erased
-            queue_failing(s, services.env, s.get_one(Drive, erasure.drive_id))
-        return stored
+    try:
+        if prepared.renderer is not None and result.outcome in FINISHED_WELL:
+            check_room(services.env.config.data_dir, services.sessions)
+        with services.sessions.begin() as s:
+            erasure = finish_erasure(s, services.env, erasure_id, result, details=finished)
+            stored = ErasureResult.stored(erasure)
+            if health == FAILING:
+                # a failing drive that held a backup is queued for destruction once the backup is erased
+                queue_failing(s, services.env, s.get_one(Drive, erasure.drive_id))
+            return certify_in(s, services.env, stored, prepared.renderer)
+    except BaseException as exc:
+        _abandon(services, erasure_id, exc)
+        raise
 
 
 def _node_still_confirmed(

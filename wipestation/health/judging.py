@@ -23,17 +23,20 @@ class Assessment:
 
 @dataclass(frozen=True)
 class ErasureSigns:
-    """What an erasure of the drive showed: blocks it could not write, and its speed."""
+    """What an erasure of the drive showed: blocks it could not write, and its speed (None when it
+    shared the workstation with another erasure: `shared`)."""
 
     io_errors: int = 0
     bytes_per_second: float | None = None
     earlier_bytes_per_second: tuple[float, ...] = ()
+    shared: bool = False
 
 
 def assess(reading: HealthReading, limits: HealthConfig, signs: ErasureSigns | None = None) -> Assessment:
     """Failing when the drive says so, or a figure passes its configured limit, or its erasure hit
-    I/O errors or ran far slower than its own earlier runs. Otherwise healthy only when the drive
-    gave a SMART verdict; without one, unknown."""
+    I/O errors. A run far slower than the drive's own earlier runs is a second sign only: it is
+    named beside another one, and never fails a drive alone (the rule `pool --help` states).
+    Otherwise healthy only when the drive gave a SMART verdict; without one, unknown."""
     failing: list[str] = []
     if reading.smart_passed is False:
         failing.append("the drive's SMART self-assessment failed")
@@ -58,7 +61,7 @@ def assess(reading: HealthReading, limits: HealthConfig, signs: ErasureSigns | N
         if signs.io_errors > limits.max_erase_io_errors:
             failing.append(f"the erasure hit {signs.io_errors} unwritable range(s)")
         slow = slow_reason(signs, limits.min_speed_percent)
-        if slow:
+        if slow and failing:
             failing.append(slow)
     if failing:
         return Assessment(FAILING, tuple(failing))

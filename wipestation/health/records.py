@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -33,6 +33,33 @@ def erasure_speed(
     return written / seconds
 
 
+SHARED_LOOKBACK = timedelta(days=7)  # no erasure runs longer than this
+
+
+def shared_erasure(session: Session, erasure: Erasure, *, ended_at: datetime | None = None) -> bool:
+    """Whether another erasure ran on the same workstation while this one did: they shared the CPU, and
+    often a bus, a hub or a controller, so this one's speed says nothing about its drive."""
+    end = ended_at or erasure.ended_at
+    if end is None:
+        return False
+    others = session.execute(
+        select(Erasure).where(
+            Erasure.id != erasure.id,
+            Erasure.host.is_(None) if erasure.host is None else Erasure.host == erasure.host,
+            Erasure.started_at < end,
+            Erasure.started_at > erasure.started_at - SHARED_LOOKBACK,
+        )
+    ).scalars()
+    for other in others:
+        if other.outcome is ErasureOutcome.RUNNING:
+            other_end = end
+        else:
+            other_end = other.ended_at or other.heartbeat_at or other.started_at
+        if other_end > erasure.started_at:
+            return True
+    return False
+
+
 def erasure_signs(
     session: Session,
     erasure: Erasure,
@@ -42,7 +69,9 @@ def erasure_signs(
     bad_ranges: Sequence[Any] | None = None,
 ) -> ErasureSigns:
     """Its unwritable ranges and its speed, with the speeds of the drive's earlier successful runs of
-    the same method and verification (a full read-back takes longer than a sample)."""
+    the same method and verification (a full read-back takes longer than a sample). Like with like: a
+    run that shared the workstation with another erasure has no speed here, neither this one nor an
+    earlier one."""
     earlier = session.execute(
         select(Erasure).where(
             Erasure.drive_id == erasure.drive_id,
@@ -52,11 +81,13 @@ def erasure_signs(
             Erasure.verify_mode == erasure.verify_mode,
         )
     ).scalars()
-    speeds = tuple(s for s in (erasure_speed(e) for e in earlier) if s is not None)
+    speeds = tuple(s for s in (erasure_speed(e) for e in earlier if not shared_erasure(session, e)) if s is not None)
+    shared = shared_erasure(session, erasure, ended_at=ended_at)
     return ErasureSigns(
         io_errors=len(erasure.bad_ranges or [] if bad_ranges is None else bad_ranges),
-        bytes_per_second=erasure_speed(erasure, ended_at=ended_at, bytes_written=bytes_written),
+        bytes_per_second=None if shared else erasure_speed(erasure, ended_at=ended_at, bytes_written=bytes_written),
         earlier_bytes_per_second=speeds,
+        shared=shared,
     )
 
 
@@ -80,6 +111,8 @@ def record_health(
         figures["erase_io_errors"] = signs.io_errors
         if signs.bytes_per_second is not None:
             figures["erase_bytes_per_second"] = round(signs.bytes_per_second)
+        if signs.shared:
+            figures["erase_shared"] = True  # ran beside another erasure: its speed was not judged
     row = DriveHealth(
         drive_id=drive.id,
         erasure_id=erasure.id if erasure is not None else None,
