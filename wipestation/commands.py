@@ -58,6 +58,9 @@ class SubprocessRunner:
         finally:
             if proc.poll() is None:
                 _end_group(proc)
+            for stream in (proc.stdout, proc.stderr):  # closed on every path (the pipes are ours)
+                if stream is not None:
+                    stream.close()
         if why:
             return CommandResult(124, _text(out), f"{args[0]}: {why}")
         return CommandResult(proc.returncode, _text(out), _text(err))

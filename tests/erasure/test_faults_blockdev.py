@@ -46,7 +46,8 @@ class Shop:
         return self.root / "wipestation.toml"
 
     def write_config(self) -> None:
-        self.config.write_text(f'data_dir = "{self.data}"\nlanguage = "en"\n')
+        shop = '[shop]\nname = "Testwinkel Voorbeeld"\ncontact = "winkel@example.nl"\n'
+        self.config.write_text(f'data_dir = "{self.data}"\nlanguage = "en"\n{shop}')
 
     def cli(self, db: Path, *args: str) -> dict[str, object]:
         done = cli(db, ["--config", str(self.config), *args])

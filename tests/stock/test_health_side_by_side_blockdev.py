@@ -48,7 +48,8 @@ FAILING = ("smartctl_a_usb_jmicron_failing.json", 8)
 
 def _config(tmp_path: Path) -> Path:
     path = tmp_path / "wipestation.toml"
-    path.write_text(f'data_dir = "{tmp_path / "data"}"\nlanguage = "en"\n')
+    shop = '[shop]\nname = "Testwinkel Voorbeeld"\ncontact = "winkel@example.nl"\n'
+    path.write_text(f'data_dir = "{tmp_path / "data"}"\nlanguage = "en"\n{shop}')
     return path
 
 
