@@ -9,7 +9,6 @@ from pathlib import Path
 
 import click
 
-from wipestation import revocations
 from wipestation.certify.data import LANGUAGES
 from wipestation.cli import CommandError
 from wipestation.cli.certs import certificate_group, certificate_renderer
@@ -46,6 +45,7 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
 def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None:
     """Withdraw certificate NUMBER (issued by mistake): verify and the verification site then say revoked.
     Run `certificate site DIR` afterwards to update the published site."""
+    from wipestation import revocations
     from wipestation.certify import find_certificate
 
     with app.sessions.begin() as session:
