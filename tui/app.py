@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -347,12 +347,9 @@ class WipestationApp(ConsoleBase):
 
     def action_command_palette(self) -> None:
         """Ctrl+P: the command palette, in the reader's language."""
-        from textual.command import CommandPalette
+        from tui.palette import open_palette
 
-        from tui.palette import LocalCommandPalette
-
-        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
-            self.push_screen(LocalCommandPalette())
+        open_palette(self)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from tui.palette import system_commands

@@ -5,7 +5,7 @@ App opens this subclass, and yields its own translated system commands instead o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from rich.align import Align
 from rich.text import Text
@@ -37,6 +37,12 @@ class LocalCommandPalette(CommandPalette):
                 self._list_visible = False
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+def open_palette(app: App[Any]) -> None:
+    """Ctrl+P: this palette instead of Textual's (unless one is open already)."""
+    if app.use_command_palette and not CommandPalette.is_open(cast("App[object]", app)):
+        app.push_screen(LocalCommandPalette())
 
 
 def system_commands(app: App[Any], screen: Screen[Any]) -> Iterable[SystemCommand]:
