@@ -99,7 +99,7 @@ def test_records_closed_without_their_certificate_are_reported_then_issued_at_th
         ("WS-2026-000001", "erasure", erased),
         ("WS-2026-000002", "destruction", destroyed),
     ]
-    stored = {n: json.loads(d) for n, d in cli.sql("select number, data from certificates")}
+    stored = {n: _json(d) for n, d in cli.sql("select number, data from certificates")}
     first = stored["WS-2026-000001"]
     assert first["issued_later"] is True and first["issued_at"].startswith("2026-11-28")
     assert first["erasure"]["started_at"] == "2026-11-25T09:00:00+00:00"  # the erasure's own times
@@ -117,10 +117,15 @@ def test_records_closed_without_their_certificate_are_reported_then_issued_at_th
     assert cli("certificate", "issue-owed").stdout.strip() == "no certificate is owed"
 
 
+def _json(value: object) -> dict[str, Any]:
+    """A JSON column as read by plain SQL: text in SQLite, already decoded by psycopg in PostgreSQL."""
+    return value if isinstance(value, dict) else json.loads(str(value))
+
+
 def test_a_certificate_issued_in_time_says_nothing_of_being_late(cli: Cli, shop: Shop) -> None:
     record = shop.record("HDD-2")
     out = cli.ok("destroy", str(record), "--method", "shred", "--level", "H-5", "--early", "--reason", "agreed")
-    (data,) = [json.loads(d) for (d,) in cli.sql("select data from certificates")]
+    (data,) = [_json(d) for (d,) in cli.sql("select data from certificates")]
     assert out["certificate"] == "WS-2026-000001" and "issued_later" not in data
     with shop.sessions.begin() as s:
         assert s.scalars(select(Destruction.batch)).one() == out["batch"]
