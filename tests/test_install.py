@@ -1,8 +1,8 @@
 """The shop's install, and technicians without root.
 
 A wheel is built with `python -m build` from the project's files and installed into a fresh venv made
-from Debian's /usr/bin/python3 (what `pipx install` does), with its dependencies exactly as
-requirements/app.lock pins them, hash-checked (the README's shop install). Then, through that install,
+from Debian's /usr/bin/python3 (as docs/install.md does for the shop), with its dependencies exactly as
+requirements/app.lock pins them, hash-checked. Then, through that install,
 as unprivileged users (uids without a passwd entry, via setpriv):
   - a technician in the group erases a loop device the group was given with mode 0660 (as the udev
     rule does) and gets a certificate; a second technician shares the records through the group;
@@ -72,10 +72,10 @@ def installed() -> Iterator[Path]:
         assert len(wheels) == 1
         venv = base / "venv"
         subprocess.run([str(DEBIAN_PYTHON), "-m", "venv", str(venv)], check=True, timeout=300)
-        # As the README's shop install does (pipx install --no-deps, then pipx runpip ... -r the lock):
-        # the wheel alone, then its dependencies exactly as locked, each checked against its hash.
+        # As docs/install.md does: the dependencies exactly as locked, each checked against its hash,
+        # then the wheel alone.
         pip = [str(venv / "bin/python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-        for args in (["--no-deps", str(wheels[0])], ["--require-hashes", "-r", str(ROOT / "requirements/app.lock")]):
+        for args in (["--require-hashes", "-r", str(ROOT / "requirements/app.lock")], ["--no-deps", str(wheels[0])]):
             done = subprocess.run([*pip, *args], capture_output=True, text=True, timeout=1500)
             assert done.returncode == 0, done.stderr[-3000:]
         yield venv / "bin"
