@@ -122,6 +122,23 @@ def _next_start(shop: Shop, db: Path) -> None:
 ERASE = ["erase", "", "--method", "zero", "--verify", "sample", "--confirm", SERIAL, "--json"]
 
 
+def _run_on_a_filling_disk(shop: Shop, db: Path, args: list[str], run: dict[str, int]) -> int:
+    """The command on a data folder with `leave` bytes free, or filled at its step `fill_at`; then the
+    next start. A refusal must be one line saying what to free, never a traceback. 1 if it was refused."""
+    if "leave" in run:
+        fill(shop.data / "filler", run["leave"])
+    proc = shop.run(db, *args, fill_at=run.get("fill_at", 0))
+    out, err = proc.communicate(timeout=300)
+    assert "Traceback" not in err + out, (run, err)
+    refused = proc.returncode != 0
+    if refused:
+        last = err.strip().splitlines()[-1]
+        assert last.startswith("error: ") and "free" in last, (run, err)
+    (shop.data / "filler").unlink(missing_ok=True)
+    _next_start(shop, db)
+    return int(refused)
+
+
 def _erase_template(shop: Shop, dev: str) -> Path:
     template = shop.root / "erase-template.db"
     customer = shop.cli(template, "customer", "add", "--name", "A. Klant", "--json")
@@ -225,17 +242,7 @@ def test_an_erase_on_a_data_folder_that_fills_never_closes_the_record_without_it
         refused = 0
         for i, run in enumerate(runs):
             db = _copy_db(template, shop.data / f"full{i}.db")
-            if "leave" in run:
-                fill(shop.data / "filler", run["leave"])
-            proc = shop.run(db, *_erase_args(dev), fill_at=run.get("fill_at", 0))
-            out, err = proc.communicate(timeout=300)
-            assert "Traceback" not in err + out, (run, err)
-            if proc.returncode != 0:
-                refused += 1
-                last = err.strip().splitlines()[-1]
-                assert last.startswith("error: ") and "free" in last, (run, err)
-            (shop.data / "filler").unlink(missing_ok=True)
-            _next_start(shop, db)
+            refused += _run_on_a_filling_disk(shop, db, _erase_args(dev), run)
             _finish_erase(shop, db, dev)
             db.unlink()
         assert refused >= 3  # the runs with too little room from the start, at least
@@ -342,17 +349,7 @@ def test_a_destroy_on_a_data_folder_that_fills_leaves_the_record_open_or_certifi
     refused = 0
     for i, run in enumerate(runs):
         db = _copy_db(template, shop.data / f"full{i}.db")
-        if "leave" in run:
-            fill(shop.data / "filler", run["leave"])
-        proc = shop.run(db, *args, fill_at=run.get("fill_at", 0))
-        out, err = proc.communicate(timeout=300)
-        assert "Traceback" not in err + out, (run, err)
-        if proc.returncode != 0:
-            refused += 1
-            last = err.strip().splitlines()[-1]
-            assert last.startswith("error: ") and "free" in last, (run, err)
-        (shop.data / "filler").unlink(missing_ok=True)
-        _next_start(shop, db)
+        refused += _run_on_a_filling_disk(shop, db, args, run)
         _finish_destroy(shop, db, args)
         shutil.rmtree(shop.data / "evidence")
         db.unlink()
