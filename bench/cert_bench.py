@@ -30,12 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from wipestation import certify
-from wipestation.clock import SystemClock
-from wipestation.config import Config, ShopConfig
-from wipestation.db import open_store
-from wipestation.env import Env
-from wipestation.models import (
+from wipestation.common.clock import SystemClock
+from wipestation.common.config import Config, ShopConfig
+from wipestation.common.env import Env
+from wipestation.documents import certify
+from wipestation.store.db import open_store
+from wipestation.store.models import (
     CustodyKind,
     CustodyRecord,
     CustodyState,

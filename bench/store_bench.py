@@ -32,8 +32,8 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation import views
-from wipestation.db import open_store
-from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner, Hold
+from wipestation.store.db import open_store
+from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner, Hold
 
 TODAY = date(2026, 11, 25)
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)

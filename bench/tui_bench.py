@@ -47,12 +47,12 @@ from tui.rowtable import RowTable
 from tui.screens.dashboard import DUE_SHOWN
 from tui.screens.records import COLUMNS, RecordsScreen, format_record
 from tui.services import ConsoleServices
-from wipestation.config import Config
-from wipestation.db import open_store
-from wipestation.demo import seed_demo
-from wipestation.devices import DetectedDrive
-from wipestation.env import Env
-from wipestation.models import CustodyRecord
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.env import Env
+from wipestation.shop.demo import seed_demo
+from wipestation.store.db import open_store
+from wipestation.store.models import CustodyRecord
 
 TODAY = date(2026, 11, 25)
 BARE_SQL = (

@@ -9,7 +9,7 @@ from certificates.fonts import FONT_MONO, clean
 from certificates.sections import Row, Sections
 from certificates.texts import fmt_date, term, yes_no
 from certificates.texts.stored import health_line, shop_reason_line
-from wipestation.certify import DestructionFacts
+from wipestation.documents.certify import DestructionFacts
 
 
 def destruction_sections(s: Sections) -> list[Flowable]:

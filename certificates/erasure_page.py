@@ -9,7 +9,7 @@ from certificates.fonts import clean
 from certificates.sections import Row, Sections
 from certificates.texts import fmt_bytes, fmt_date, fmt_datetime, fmt_duration, fmt_int, fmt_percent, term
 from certificates.texts.stored import health_line, hpa_dco_line
-from wipestation.certify import ErasureFacts
+from wipestation.documents.certify import ErasureFacts
 
 
 def erasure_sections(s: Sections) -> list[Flowable]:

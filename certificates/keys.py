@@ -28,10 +28,10 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 )
 from cryptography.x509.oid import NameOID
 
-from wipestation.config import Config
-from wipestation.errors import BadValue, ConfigError
-from wipestation.i18n import _
-from wipestation.inputs import read_regular
+from wipestation.common.config import Config
+from wipestation.common.errors import BadValue, ConfigError
+from wipestation.common.i18n import _
+from wipestation.common.inputs import read_regular
 
 KEY_FILE_MAX_BYTES = 1024 * 1024  # a PEM key or certificate is a few KB
 

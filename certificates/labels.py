@@ -1,4 +1,4 @@
-"""The `wipestation.labels` entry point: shelf labels as a PDF (reportlab).
+"""The `wipestation.stock.labels` entry point: shelf labels as a PDF (reportlab).
 
 Two formats: `roll62`, a 62 mm continuous roll (Brother DK-22205 and the like), one 62 x 40 mm
 label per page; `a4`, A4 sheets of 3 x 8 adhesive labels of 70 x 37 mm (Avery 3474, Herma 4453).
@@ -21,10 +21,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from certificates.qr import qr_matrix
 from certificates.render import draw_qr_modules
-from wipestation.errors import BadValue
-from wipestation.i18n import _
-from wipestation.labels import FORMATS, LabelData
-from wipestation.units import format_capacity
+from wipestation.common.errors import BadValue
+from wipestation.common.i18n import _
+from wipestation.common.units import format_capacity
+from wipestation.stock.labels import FORMATS, LabelData
 
 FONT = "Helvetica"
 FONT_BOLD = "Helvetica-Bold"

@@ -36,7 +36,7 @@ from certificates.layout import (
 )
 from certificates.qr import qr_matrix
 from certificates.texts import t
-from wipestation.certify import CertificateData
+from wipestation.documents.certify import CertificateData
 
 QR_BORDER = 2  # modules of quiet zone drawn inside QR_SIZE (the page margin adds more)
 QR_MASK = 0  # any mask is valid QR; a fixed one saves trying all eight on every certificate
@@ -65,9 +65,9 @@ def load_logo(path: str | None) -> Any:
         return None
     from reportlab.lib.utils import ImageReader
 
-    from wipestation.errors import BadValue, ConfigError
-    from wipestation.i18n import _
-    from wipestation.inputs import read_regular
+    from wipestation.common.errors import BadValue, ConfigError
+    from wipestation.common.i18n import _
+    from wipestation.common.inputs import read_regular
 
     try:  # a regular file of a sane size, read without blocking (a FIFO or /dev/zero is refused)
         data = read_regular(Path(path).expanduser(), "[shop] logo", LOGO_MAX_BYTES)

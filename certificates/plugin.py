@@ -6,10 +6,10 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
-from wipestation.certify import LANGUAGES, CertificateData, VerifyReport, require_shop
-from wipestation.config import Config
-from wipestation.errors import BadValue
-from wipestation.i18n import _
+from wipestation.common.config import Config
+from wipestation.common.errors import BadValue
+from wipestation.common.i18n import _
+from wipestation.documents.certify import LANGUAGES, CertificateData, VerifyReport, require_shop
 
 if TYPE_CHECKING:
     from certificates.signing import PdfSigner

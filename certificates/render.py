@@ -50,7 +50,7 @@ from certificates.page import (
 )
 from certificates.sections import Sections, fixed
 from certificates.texts import fmt_datetime, t
-from wipestation.certify import CertificateData, qr_payload
+from wipestation.documents.certify import CertificateData, qr_payload
 
 __all__ = [
     "FONT",

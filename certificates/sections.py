@@ -29,7 +29,7 @@ from certificates.layout import (
     Styles,
 )
 from certificates.texts import TEXTS, fmt_bytes, fmt_date, fmt_datetime, fmt_int, local_date, t, term
-from wipestation.certify import ANONYMISED, CertificateData
+from wipestation.documents.certify import ANONYMISED, CertificateData
 
 Row = tuple[str, str | None]  # (label text, value markup or None to leave out)
 

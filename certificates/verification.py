@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, paddin
 from cryptography.hazmat.primitives.serialization import load_der_public_key
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from wipestation.certify import VerifyReport, parse_qr_payload
-from wipestation.i18n import N_, Phrase
+from wipestation.common.i18n import N_, Phrase
+from wipestation.documents.certify import VerifyReport, parse_qr_payload
 
 ATTACHMENT_NAME = "certificate.json"  # the certificate data, attached to the PDF (certificates/signing.py)
 

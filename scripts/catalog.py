@@ -24,7 +24,7 @@ LOCALE_DIR = ROOT / "wipestation" / "locale"
 DOMAIN = "wipestation"
 LANGUAGES = ("nl",)  # English is the source text
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "NP_": (1, 2), "pgettext": ((1, "c"), 2), "K_": None}
-KEY_CONTEXT = "key"  # wipestation.i18n.KEY_CONTEXT: a key's description in the footer (short)
+KEY_CONTEXT = "key"  # wipestation.common.i18n.KEY_CONTEXT: a key's description in the footer (short)
 
 
 def extract_python_keys(

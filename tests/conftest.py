@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.fakes import FakeClock
 from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.config import Config, ShopConfig
-from wipestation.db import open_store
-from wipestation.env import Env
+from wipestation.common.config import Config, ShopConfig
+from wipestation.common.env import Env
+from wipestation.store.db import open_store
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +132,7 @@ class Cli:
         """What must not change when a command is refused: the SQLite file's bytes, or every row."""
         if self.is_sqlite:
             return self.db_path.read_bytes() if self.db_path.exists() else b""
-        from wipestation.models import Base
+        from wipestation.store.models import Base
 
         return {t: sorted(map(repr, self.sql(f'SELECT * FROM "{t}"'))) for t in Base.metadata.tables}
 
@@ -160,7 +160,7 @@ def _english_messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The tests assert the English texts: the interface language of the test run is English
     (WIPESTATION_LANG, as a technician would set it); the shop's documents keep their own default.
     A Dutch test sets the language itself."""
-    from wipestation import i18n
+    from wipestation.common import i18n
 
     monkeypatch.setenv(i18n.ENV_VAR, "en")
     i18n.set_language("en")

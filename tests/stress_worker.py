@@ -16,20 +16,20 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
-from wipestation import custody
-from wipestation.audit import record_event
-from wipestation.certify import CertificateRenderer, load_renderer
-from wipestation.clock import SystemClock
-from wipestation.config import Config, ShopConfig
-from wipestation.customers import CustomerInput, add_customer
-from wipestation.db import open_store
-from wipestation.destruction import DestructionRequest, destroy
-from wipestation.env import Env
+from wipestation.audit.log import record_event
+from wipestation.common.clock import SystemClock
+from wipestation.common.config import Config, ShopConfig
+from wipestation.common.env import Env
+from wipestation.common.errors import WipestationError
+from wipestation.common.identity import DriveIdentity
+from wipestation.destruction.destroying import DestructionRequest, destroy
+from wipestation.documents.certify import CertificateRenderer, load_renderer
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.service import begin_erasure
-from wipestation.errors import WipestationError
-from wipestation.identity import DriveIdentity
-from wipestation.tx import in_transaction
+from wipestation.records import custody
+from wipestation.records.customers import CustomerInput, add_customer
+from wipestation.store.db import open_store
+from wipestation.store.tx import in_transaction
 
 
 def _env(data_dir: str, name: str) -> Env:

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import JSON, Enum, LargeBinary, String, Text
 
 from tests.conftest import Cli
-from wipestation.config import MailConfig
-from wipestation.models import Base
-from wipestation.privacy import KEPT, SCRUBBED
+from wipestation.common.config import MailConfig
+from wipestation.records.privacy import KEPT, SCRUBBED
+from wipestation.store.models import Base
 
 NAME = "Ëlise van Dijk-Smit"
 TRACES = ("Ëlise", "van Dijk", "Dijk-Smit", "elise@voorbeeld.nl")
@@ -34,7 +34,7 @@ def _text_columns() -> dict[str, object]:
 def test_every_text_column_is_either_scrubbed_or_kept_with_a_reason() -> None:
     columns = _text_columns()
     unlisted = sorted(set(columns) - set(SCRUBBED) - set(KEPT))
-    assert unlisted == [], f"say in wipestation/privacy.py whether anonymise scrubs these: {unlisted}"
+    assert unlisted == [], f"say in wipestation/records/privacy.py whether anonymise scrubs these: {unlisted}"
     assert sorted(set(SCRUBBED) & set(KEPT)) == []
     assert sorted((set(SCRUBBED) | set(KEPT)) - set(columns)) == [], "listed but not a column"
     assert all(len(why.split()) >= 1 and why.strip() for why in (*SCRUBBED.values(), *KEPT.values()))

@@ -16,11 +16,11 @@ from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
 from tests.erasure.test_run import IDENTITY, SIZE, OneDrive
 from tests.fakes import FakeClock
 from wipestation.app import AppContext, Overrides
-from wipestation.commands import SubprocessRunner
-from wipestation.config import Config
-from wipestation.devices import DetectedDrive
+from wipestation.common.commands import SubprocessRunner
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive
 from wipestation.erasure.blockio import OsBlockOpener
-from wipestation.helper import HelperRunner
+from wipestation.shop.helper import HelperRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +45,7 @@ def test_an_unknown_seam_name_is_refused_when_the_overrides_are_built() -> None:
 def test_mypy_sees_the_type_of_each_seam(tmp_path: Path) -> None:
     code = (
         "from wipestation.app import Overrides\n"
-        "from wipestation.commands import SubprocessRunner\n"
+        "from wipestation.common.commands import SubprocessRunner\n"
         "Overrides(command_runner=SubprocessRunner())\n"  # right: no error on this line
         "Overrides(drive_source=SubprocessRunner())\n"  # a runner is no drive source
         "Overrides(drive_sorce=None)\n"

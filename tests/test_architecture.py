@@ -28,15 +28,17 @@ LONG_MODULES: dict[str, str] = {
     "wipestation/erasure/engine.py": "the overwrite engine: write and verify passes (says so in its text)",
     # Grown past the limit in the third wave's merges (issues 24, 25, 28); issue 26 (contexts as packages)
     # splits them with the rest of the core:
-    "wipestation/inputs.py": "one checker per kind of outside value (issue 24): split by kind in issue 26",
-    "wipestation/config.py": "every config key with its checker (issue 24): split by section in issue 26",
-    "wipestation/certify/issuing.py": "erasure, destruction and owed issuing (issues 25, 28): split in issue 26",
+    "wipestation/common/inputs.py": "one checker per kind of outside value (issue 24): split by kind in issue 26",
+    "wipestation/common/config.py": "every config key with its checker (issue 24): split by section in issue 26",
+    "wipestation/documents/certify/issuing.py": (
+        "erasure, destruction and owed issuing (issues 25, 28): split in issue 26"
+    ),
 }
 
 
 def test_the_core_and_its_cli_load_without_textual_or_reportlab() -> None:
     code = (
-        "import json, sys; import wipestation.cli, wipestation.custody, wipestation.customers; "
+        "import json, sys; import wipestation.cli, wipestation.records.custody, wipestation.records.customers; "
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         "{'textual','reportlab','pyhanko','tui','certificates'})))"
     )
@@ -72,10 +74,12 @@ def _forbids(sources: set[str], forbidden: set[str]) -> bool:
 
 def test_the_contracts_keep_the_store_out_of_the_engine_and_detection_and_the_cli_on_top() -> None:
     engine = {f"wipestation.erasure.{m}" for m in ("engine", "blockio", "patterns", "verify")}
-    assert _forbids(engine, {"sqlalchemy", "wipestation.models", "wipestation.db", "wipestation.custody"})
+    assert _forbids(
+        engine, {"sqlalchemy", "wipestation.store.models", "wipestation.store.db", "wipestation.records.custody"}
+    )
     assert _forbids({"wipestation.detection"}, {"sqlalchemy"})
     layers = [c["layers"] for c in _contracts() if c["type"] == "layers"]
-    assert any(ls[0] == "wipestation.cli" and ls[-1] == "wipestation.models" and len(ls) >= 3 for ls in layers)
+    assert any(ls[0] == "wipestation.cli" and ls[-1] == "wipestation.store.models" and len(ls) >= 3 for ls in layers)
 
 
 def test_the_engine_and_detection_load_without_the_store() -> None:
@@ -83,7 +87,7 @@ def test_the_engine_and_detection_load_without_the_store() -> None:
         "import json, sys\n"
         "import wipestation.erasure.engine, wipestation.erasure.blockio, wipestation.erasure.patterns\n"
         "import wipestation.erasure.verify, wipestation.detection.source, wipestation.detection.watcher\n"
-        "store = {'wipestation.models', 'wipestation.db', 'wipestation.custody'}\n"
+        "store = {'wipestation.store.models', 'wipestation.store.db', 'wipestation.records.custody'}\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' or m in store)))"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)
@@ -197,4 +201,4 @@ def test_only_custody_changes_the_state_of_a_custody_record() -> None:
         for p in sorted((ROOT / "wipestation").rglob("*.py"))
         if (found := _state_writes(p))
     }
-    assert set(writers) == {"wipestation/custody.py"}, writers
+    assert set(writers) == {"wipestation/records/custody.py"}, writers

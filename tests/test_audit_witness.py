@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import Cli
-from wipestation.audit import GENESIS, Action, event_hash
-from wipestation.db import open_store
-from wipestation.models import AuditEvent, AuditHead
+from wipestation.audit.log import GENESIS, Action, event_hash
+from wipestation.store.db import open_store
+from wipestation.store.models import AuditEvent, AuditHead
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import PG_URL, Cli
 from tests.fakes import FakeClock
-from wipestation.backup import postgres_advice
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.shop.dbbackup import postgres_advice
 
 
 @pytest.fixture

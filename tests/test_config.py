@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from wipestation.config import Config, load_config
-from wipestation.errors import ConfigError
+from wipestation.common.config import Config, load_config
+from wipestation.common.errors import ConfigError
 
 
 def test_defaults_keep_the_privacy_policy() -> None:

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from tests.conftest import Cli
 from tests.fakes import FakeClock
 from tests.helpers.smtp import Inbox, smtp_on_loopback
-from wipestation.audit import Action, record_event
-from wipestation.config import DigestConfig, MailConfig
-from wipestation.db import open_store
-from wipestation.env import Env
-from wipestation.models import Drive, Erasure, ErasureOutcome
+from wipestation.audit.log import Action, record_event
+from wipestation.common.config import DigestConfig, MailConfig
+from wipestation.common.env import Env
+from wipestation.store.db import open_store
+from wipestation.store.models import Drive, Erasure, ErasureOutcome
 
 
 @pytest.fixture
@@ -183,8 +183,8 @@ def test_a_bad_date_is_one_line(cli: Cli) -> None:
 def test_digest_config_section(tmp_path: object) -> None:
     from pathlib import Path
 
-    from wipestation.config import load_config
-    from wipestation.errors import ConfigError
+    from wipestation.common.config import load_config
+    from wipestation.common.errors import ConfigError
 
     path = Path(str(tmp_path)) / "c.toml"
     path.write_text('[digest]\nto = ["a@b.nl"]\nhour = "07:45"\n[backup]\ndir = "/srv/bk"\nkeep = 30\n')

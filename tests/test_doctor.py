@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import Cli
-from wipestation.config import CertificatesConfig, DevicesConfig
-from wipestation.dependencies import tested_versions as locked_versions
+from wipestation.common.config import CertificatesConfig, DevicesConfig
 from wipestation.detection.udev_rules import render_rules
-from wipestation.doctor import System, check_dependencies, kernel_clock_synchronised
-from wipestation.workstation import render_access_rules
+from wipestation.shop.dependencies import tested_versions as locked_versions
+from wipestation.shop.doctor import System, check_dependencies, kernel_clock_synchronised
+from wipestation.shop.workstation import render_access_rules
 
 BAY = "pci-0000:00:17.0-ata-3"
 GID = 4242

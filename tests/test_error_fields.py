@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from wipestation import custody
-from wipestation.customers import CustomerInput, add_customer, edit_customer
-from wipestation.destruction import DestructionRequest, check_request, parse_level
-from wipestation.env import Env
-from wipestation.errors import BadValue, InvalidState, NotFound, WipestationError
-from wipestation.identity import DriveIdentity
-from wipestation.text import check_plain
+from wipestation.common.env import Env
+from wipestation.common.errors import BadValue, InvalidState, NotFound, WipestationError
+from wipestation.common.identity import DriveIdentity
+from wipestation.common.text import check_plain
+from wipestation.destruction.destroying import DestructionRequest, check_request, parse_level
+from wipestation.records import custody
+from wipestation.records.customers import CustomerInput, add_customer, edit_customer
 
 
 def test_an_error_carries_its_field_and_stays_one_message() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import TEST_SHOP, Cli
 from tests.fakes import FakeClock
-from wipestation.config import Config
+from wipestation.common.config import Config
 
 
 @pytest.fixture

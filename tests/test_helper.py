@@ -13,7 +13,7 @@ import pytest
 
 from tests.helpers.loop import IS_ROOT, loop_device
 from wipestation.erasure.firmware import FirmwareSupport, build_commands
-from wipestation.helper import COMMANDS, HelperRunner, NotAllowed, check_command
+from wipestation.shop.helper import COMMANDS, HelperRunner, NotAllowed, check_command
 
 pytestmark = [pytest.mark.blockdev, pytest.mark.skipif(not IS_ROOT, reason="the helper runs as root: needs root")]
 
@@ -33,7 +33,7 @@ def _config(tmp_path: Path, protected: tuple[str, ...] = ()) -> Path:
 
 def helper(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "wipestation.helper", *args],
+        [sys.executable, "-m", "wipestation.shop.helper", *args],
         capture_output=True,
         text=True,
         timeout=60,

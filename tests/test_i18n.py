@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 
 from tests.fakes import FakeClock
-from wipestation import i18n
 from wipestation.cli import main
 from wipestation.cli.context import AppContext, Overrides
-from wipestation.config import Config, load_config
+from wipestation.common import i18n
+from wipestation.common.config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -260,20 +260,23 @@ ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
         ("narrowed",),
         "mid-erasure signal, caught by the engine, stored as a bad range",
     ),
-    "wipestation/helper.py": (
+    "wipestation/shop/helper.py": (
         ("_main", "check_command", "check_drive"),
         "the root helper (sudo, clean environment): its refusal is a tool's output, kept with the firmware result",
     ),
     "wipestation/erasure/patterns.py": (ALL, "programming errors of the pattern stream's callers"),
     "wipestation/erasure/firmware/parsing.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
-    "wipestation/health/reading.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
-    "wipestation/inputs.py": (("parse_json",), "a parser's signal (ValueError), caught by its caller"),
-    "wipestation/models.py": (ALL, "a naive datetime given to a UTC column: a programming error"),
-    "wipestation/audit.py": (ALL, "personal data in an audit summary: a programming error"),
-    "wipestation/i18n.py": (ALL, "an unknown language: --lang and the config are checked before"),
-    "wipestation/tx.py": (ALL, "an unreachable assertion"),
+    "wipestation/stock/health/reading.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
+    "wipestation/common/inputs.py": (("parse_json",), "a parser's signal (ValueError), caught by its caller"),
+    "wipestation/store/models.py": (ALL, "a naive datetime given to a UTC column: a programming error"),
+    "wipestation/audit/log.py": (ALL, "personal data in an audit summary: a programming error"),
+    "wipestation/common/i18n.py": (ALL, "an unknown language: --lang and the config are checked before"),
+    "wipestation/store/tx.py": (ALL, "an unreachable assertion"),
     "wipestation/cli/__init__.py": (("get_command",), "COMMAND_INDEX out of date: a developer's error"),
-    "wipestation/certify/__init__.py": (("__getattr__",), "Python's AttributeError of a lazy import: a typo in code"),
+    "wipestation/documents/certify/__init__.py": (
+        ("__getattr__",),
+        "Python's AttributeError of a lazy import: a typo in code",
+    ),
 }
 
 # Builtin exceptions and click's; the core's own are found in its class definitions.
@@ -416,8 +419,8 @@ def test_every_english_refusal_is_still_needed(core_refusals: list[tuple[str, st
 
 def _refusals_in(source: str) -> list[tuple[str, str, str]]:
     """The check run on `source` beside the core's errors.py (where its exceptions are declared)."""
-    errors = (ROOT / "wipestation" / "errors.py").read_text(encoding="utf-8")
-    return unwrapped_refusals({"wipestation/errors.py": errors, "wipestation/example.py": source})
+    errors = (ROOT / "wipestation" / "common" / "errors.py").read_text(encoding="utf-8")
+    return unwrapped_refusals({"wipestation/common/errors.py": errors, "wipestation/example.py": source})
 
 
 @pytest.mark.parametrize(
@@ -489,7 +492,7 @@ def test_an_unreachable_mail_server_is_reported_in_dutch(config: Config, monkeyp
     """`digest --mail` reports what the mail server did in Dutch (nothing of it is stored)."""
     from dataclasses import replace
 
-    from wipestation.config import MailConfig
+    from wipestation.common.config import MailConfig
 
     with socket.socket() as probe:  # a port where nothing listens
         probe.bind(("127.0.0.1", 0))
@@ -648,7 +651,7 @@ def test_clicks_own_error_lines_follow_the_language(config: Config, monkeypatch:
 
 def test_the_click_texts_in_the_catalog_are_clicks_own() -> None:
     """Each click text the catalog translates is written so in the installed click (a reworded one
-    would silently stay English), and click's modules hold `wipestation.i18n`'s functions."""
+    would silently stay English), and click's modules hold `wipestation.common.i18n`'s functions."""
     import importlib
     import inspect
 

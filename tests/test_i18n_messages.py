@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tests.test_i18n import _run
-from wipestation.config import Config
+from wipestation.common.config import Config
 
 
 def _error(args: list[str], config: Config, monkeypatch: pytest.MonkeyPatch) -> str:

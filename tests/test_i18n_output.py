@@ -19,11 +19,11 @@ from click.testing import CliRunner
 
 from tests.fakes import FakeClock
 from tests.test_i18n import ROOT
-from wipestation import i18n
 from wipestation.cli import main
 from wipestation.cli.context import Overrides
-from wipestation.config import CertificatesConfig, Config, DevicesConfig
-from wipestation.doctor import System
+from wipestation.common import i18n
+from wipestation.common.config import CertificatesConfig, Config, DevicesConfig
+from wipestation.shop.doctor import System
 
 
 def _run(args: list[str], config: Config, monkeypatch: pytest.MonkeyPatch, **seams: Any) -> Any:
@@ -258,23 +258,23 @@ CLI_ENGLISH_ON_PURPOSE: dict[tuple[str, str], str] = {
     ("wipestation/cli/certs.py", "not genuine"): "a --json value (status), not a line",
     ("wipestation/cli/erase.py", "--verify"): "an option name",
     ("wipestation/cli/erase.py", "MB/s"): "a unit",
-    ("wipestation/doctor.py", "apt-get install "): "a command to type",
-    ("wipestation/doctor.py", "chmod "): "a command to type",
-    ("wipestation/workstation.py", "/etc/systemd/system/"): "a path",
-    ("wipestation/workstation.py", "..new"): "a temporary file's name",
-    ("wipestation/workstation.py", "root:"): "an owner (root:wipestation)",
-    ("wipestation/audit.py", "audit summaries carry no personal data"): "a programming error (tests/test_i18n.py)",
+    ("wipestation/shop/doctor.py", "apt-get install "): "a command to type",
+    ("wipestation/shop/doctor.py", "chmod "): "a command to type",
+    ("wipestation/shop/workstation.py", "/etc/systemd/system/"): "a path",
+    ("wipestation/shop/workstation.py", "..new"): "a temporary file's name",
+    ("wipestation/shop/workstation.py", "root:"): "an owner (root:wipestation)",
+    ("wipestation/audit/log.py", "audit summaries carry no personal data"): "a programming error (tests/test_i18n.py)",
     ("certificates/keys.py", " certificates"): "the signing certificate's common name, part of the document",
     ("certificates/keys.py", "[certificates] "): "a config key's name",
 }
 # The core modules that build the lines the CLI prints (doctor findings, setup-workstation's changes, audit
 # findings, erasure history and resume lines, a verified PDF's problems, the signing key's refusals).
 LINE_MODULES = (
-    "wipestation/doctor.py",
-    "wipestation/workstation.py",
-    "wipestation/audit.py",
-    "wipestation/audit_check.py",
-    "wipestation/history.py",
+    "wipestation/shop/doctor.py",
+    "wipestation/shop/workstation.py",
+    "wipestation/audit/log.py",
+    "wipestation/shop/audit_check.py",
+    "wipestation/records/history.py",
     "wipestation/erasure/starting.py",
     "certificates/verification.py",
     "certificates/keys.py",
@@ -448,7 +448,7 @@ def test_the_check_accepts_wrapped_lines(source: str) -> None:
 
 def test_the_mail_warning_is_english_in_json_and_dutch_on_screen() -> None:
     """`erase --json` carries the failed send's line in `mail_warning` (English); the CLI prints it shown."""
-    from wipestation.sending import FAILED, SendResult
+    from wipestation.documents.sending import FAILED, SendResult
 
     line = SendResult("E-2026-0001", "nl", FAILED, error="connection refused").failure_line()
     assert line is not None
@@ -510,7 +510,7 @@ def test_an_erasure_and_its_history_speak_dutch(cli: Any) -> None:
 
 def test_the_recommendation_is_dutch_on_screen_and_english_in_json(cli: Any) -> None:
     from tests.stock.test_recommend import GB, _methods
-    from wipestation.identity import DriveIdentity
+    from wipestation.common.identity import DriveIdentity
 
     stick = DriveIdentity(serial="USB1", model="Cruzer", capacity_bytes=32 * GB, bus="usb", media="flash")
     rows = _methods(cli, stick, {})
@@ -529,8 +529,8 @@ def test_a_frozen_drives_reasons_are_dutch_on_screen_and_english_in_json(cli: An
     reader's language; `methods --json` and what an erasure stores keep the English."""
     from tests.erasure.conftest import fixture_text
     from tests.stock.test_recommend import GB, _methods
-    from wipestation.commands import CommandResult
-    from wipestation.identity import DriveIdentity
+    from wipestation.common.commands import CommandResult
+    from wipestation.common.identity import DriveIdentity
 
     ssd = DriveIdentity(
         serial="S3Z1NB0FROZEN", model="Samsung SSD 860", capacity_bytes=500 * GB, bus="ata", media="ssd"

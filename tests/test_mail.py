@@ -1,4 +1,4 @@
-"""wipestation.mail against a real SMTP server on loopback (aiosmtpd)."""
+"""wipestation.documents.mail against a real SMTP server on loopback (aiosmtpd)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.smtp import Inbox, smtp_on_loopback
-from wipestation.config import MailConfig, load_config
-from wipestation.errors import ConfigError
-from wipestation.mail import MailError, new_message, send
+from wipestation.common.config import MailConfig, load_config
+from wipestation.common.errors import ConfigError
+from wipestation.documents.mail import MailError, new_message, send
 
 NOW = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
 

@@ -10,8 +10,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from tests.conftest import Cli
-from wipestation.db import SCHEMA_HEAD, alembic_config, make_engine, open_store
-from wipestation.models import Base
+from wipestation.store.db import SCHEMA_HEAD, alembic_config, make_engine, open_store
+from wipestation.store.models import Base
 
 
 def test_models_and_migrations_agree(db_url: str) -> None:
@@ -57,7 +57,7 @@ def test_upgrading_a_database_from_the_first_schema_keeps_its_records(tmp_path: 
     engine.dispose()
     engine, sessions = open_store(url)  # what every command does: upgrade to head
     with sessions.begin() as s:
-        from wipestation.models import Customer
+        from wipestation.store.models import Customer
 
         assert s.get_one(Customer, 1).name == "Old Customer"
     with engine.connect() as conn:

@@ -15,8 +15,8 @@ from dateutil.relativedelta import relativedelta
 from tests import stress_worker
 from tests.conftest import PG_URL, TEST_SHOP, Cli
 from tests.fakes import FakeClock
-from wipestation.certify import load_renderer
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.documents.certify import load_renderer
 
 PROCESSES = 4
 OPERATIONS = 200

@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 
 from tests.conftest import Cli
-from wipestation.devices import DetectedDrive
-from wipestation.errors import ExitCode
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import ExitCode
 
 
 class BuggySource:

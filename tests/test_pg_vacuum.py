@@ -60,7 +60,7 @@ def test_a_concurrent_reader_makes_the_scrub_pending_until_the_next_command(
         pytest.skip("PostgreSQL only (SQLite: test_scrub_pending.py)")
     from sqlalchemy import create_engine, text
 
-    monkeypatch.setattr("wipestation.db.SCRUB_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr("wipestation.store.db.SCRUB_WAIT_SECONDS", 0.5)
     cid = cli.ok("customer", "add", "--name", NAME, "--phone", "06-98765432")["id"]
     reader = create_engine(cli.url)
     marker = cli.config.data_dir / "postgresql-scrub-pending"

@@ -1,5 +1,5 @@
 """One entry-point loader: the console, the certificate renderer and the label renderer are all found
-through `wipestation.plugins.load_plugin`, with one message when a package is missing."""
+through `wipestation.common.plugins.load_plugin`, with one message when a package is missing."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from wipestation import certify, labels, plugins
-from wipestation.config import Config
-from wipestation.errors import ConfigError
+from wipestation.common import plugins
+from wipestation.common.config import Config
+from wipestation.common.errors import ConfigError
+from wipestation.documents import certify
+from wipestation.stock import labels
 
 
 def _only(group_points: dict[str, list[EntryPoint]]) -> Any:

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from wipestation.config import RetentionConfig
-from wipestation.retention import abandoned_due, backup_due, effective_due, record_retention_end
+from wipestation.common.config import RetentionConfig
+from wipestation.records.retention import abandoned_due, backup_due, effective_due, record_retention_end
 
 RULES = RetentionConfig()
 

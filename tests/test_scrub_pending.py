@@ -27,7 +27,7 @@ def test_a_concurrent_reader_makes_the_scrub_pending_until_the_next_command(
     sqlite_cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     cli = sqlite_cli
-    monkeypatch.setattr("wipestation.db.SCRUB_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr("wipestation.store.db.SCRUB_WAIT_SECONDS", 0.3)
     cid = cli.ok("customer", "add", "--name", "Elise van Dijk", "--email", "elise@voorbeeld.nl")["id"]
     cli.ok("backup", "register", "--serial", "S1", "--customer", str(cid), "--job", "J1")
     cli.ok("hold", "S1", "--until", "2027-01-01", "--reason", "Elise van Dijk disputes the invoice")

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import FakeClock
-from wipestation import custody, views
-from wipestation.customers import CustomerInput, add_customer
-from wipestation.devices import DetectedDrive
-from wipestation.env import Env
-from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyRecord, CustodyState
-from wipestation.retention import days_text, due_words
+from wipestation import views
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.env import Env
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
+from wipestation.records.customers import CustomerInput, add_customer
+from wipestation.records.retention import days_text, due_words
+from wipestation.store.models import CustodyRecord, CustodyState
 
 
 def _seed(sessions: sessionmaker[Session], env: Env) -> dict[str, int]:

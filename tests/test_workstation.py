@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import Cli
 from tests.fakes import FakeClock
 from tests.helpers.loop import IS_ROOT, loop_device
-from wipestation.config import BackupConfig, Config, DevicesConfig, DigestConfig
+from wipestation.common.config import BackupConfig, Config, DevicesConfig, DigestConfig
 
 BAY = "pci-0000:00:1f.2-ata-5"
 EXE = "/usr/local/bin/wipestation"
@@ -235,7 +235,7 @@ def test_udevadm_test_gives_bay_disks_to_the_group(shop: Cli, tmp_path: Path, po
 
 
 def test_a_shared_data_folder_makes_files_for_the_group(tmp_path: Path) -> None:
-    from wipestation.workstation import share_with_group
+    from wipestation.shop.workstation import share_with_group
 
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -258,8 +258,8 @@ def test_a_shared_data_folder_makes_files_for_the_group(tmp_path: Path) -> None:
 def test_setup_says_when_the_libraries_are_not_those_tested(shop: Cli, tmp_path: Path) -> None:
     """An install without the lock (a plain `pipx install`) gets other versions: setup-workstation says so
     in one note, with what to do; the run itself (from the locked test environment) has no such note."""
-    from wipestation.dependencies import tested_versions as locked_versions
-    from wipestation.doctor import System
+    from wipestation.shop.dependencies import tested_versions as locked_versions
+    from wipestation.shop.doctor import System
 
     first = shop("setup-workstation", "--root", str(tmp_path / "a"))
     assert first.exit_code == 0 and "libraries" not in first.stdout, first.stdout

@@ -29,8 +29,8 @@ from tui.services import (
     CoreCertificates,
 )
 from tui.texts import K_, _, localise_bindings, ngettext
-from wipestation.certify import CertificateRenderer
-from wipestation.devices import DetectedDrive, DriveEvent, Watcher
+from wipestation.common.devices import DetectedDrive, DriveEvent, Watcher
+from wipestation.documents.certify import CertificateRenderer
 
 if TYPE_CHECKING:
     pass
@@ -326,7 +326,7 @@ class WipestationApp(ConsoleBase):
     def renderer(self) -> CertificateRenderer:
         """The certificate renderer (the entry point's, unless one was injected), built once."""
         if self._renderer is None:
-            from wipestation.certify import load_renderer
+            from wipestation.documents.certify import load_renderer
 
             factory = self.services.renderer_factory or (lambda: load_renderer(self.services.env.config))
             self._renderer = factory()

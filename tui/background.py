@@ -1,7 +1,7 @@
 """Store work off the UI thread.
 
 Every store write, PDF render/signature and drive probe runs in a thread worker, through the same
-transaction helper as the CLI (`wipestation.tx.in_transaction`: a lost PostgreSQL race is retried);
+transaction helper as the CLI (`wipestation.store.tx.in_transaction`: a lost PostgreSQL race is retried);
 the handlers that get the result run back on the UI thread and only update widgets. pyHanko signs
 with its own `asyncio.run()`, which cannot run on the console's event-loop thread at all.
 """
@@ -18,8 +18,8 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.worker import Worker
 
-from wipestation.errors import WipestationError
-from wipestation.tx import in_transaction
+from wipestation.common.errors import WipestationError
+from wipestation.store.tx import in_transaction
 
 T = TypeVar("T")
 V = TypeVar("V")

@@ -16,8 +16,8 @@ from tui.messages import EraseFinished, EraseProgressed, RecordsChanged
 from tui.services import ConsoleServices, EraseRequest, EraseResult
 from tui.texts import _, method_word
 from tui.widgets import EraseJob, status_word
+from wipestation.common.errors import WipestationError
 from wipestation.erasure.engine import Progress
-from wipestation.errors import WipestationError
 
 if TYPE_CHECKING:
     from tui.screens.dashboard import DashboardScreen

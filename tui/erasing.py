@@ -9,17 +9,17 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from tui.services import EraseRequest, EraseResult
-from wipestation.certify import CertificateData, CertificateRenderer, VerifyReport, load_renderer
-from wipestation.commands import CommandRunner
-from wipestation.devices import DetectedDrive, DriveSource
-from wipestation.env import Env
+from wipestation.common.commands import CommandRunner
+from wipestation.common.devices import DetectedDrive, DriveSource
+from wipestation.common.env import Env
+from wipestation.common.errors import WipestationError
+from wipestation.common.i18n import _, shown
+from wipestation.documents.certify import CertificateData, CertificateRenderer, VerifyReport, load_renderer
 from wipestation.erasure.blockio import BlockOpener, OsBlockOpener
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, MethodOffer, method_offers, run_erasure
-from wipestation.errors import WipestationError
-from wipestation.helper import require_device_access, runner_for
-from wipestation.i18n import _, shown
+from wipestation.shop.helper import require_device_access, runner_for
 
 
 class OneAtATime:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.message import Message
 
 from tui.services import EraseResult
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.engine import Progress
-from wipestation.identity import DriveIdentity
 
 
 class DriveEventMessage(Message):

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from tui.services import ConsoleServices
 from wipestation.app import AppContext
-from wipestation.certify import CertificateRenderer
-from wipestation.config import Config
-from wipestation.devices import DetectedDrive, DriveEvent, DriveSink, DriveSource, Watcher
-from wipestation.env import Env
-from wipestation.i18n import N_, _
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive, DriveEvent, DriveSink, DriveSource, Watcher
+from wipestation.common.env import Env
+from wipestation.common.i18n import N_, _
+from wipestation.documents.certify import CertificateRenderer
 
 DEMO_LOOPS = ("demo-backup-1.img", "demo-backup-2.img", "demo-backup-3.img")
 DEMO_LOOP_SIZE = 64 << 20
@@ -120,8 +120,8 @@ def demo_loops(directory: Path, config: Config) -> Iterator[dict[str, str]]:
 def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
     """A throw-away database in a temporary directory, seeded with sample data; removed on exit."""
     from tui.erasing import CoreEraseBackend
-    from wipestation.db import open_store
-    from wipestation.demo import DEMO_SHOP, seed_demo
+    from wipestation.shop.demo import DEMO_SHOP, seed_demo
+    from wipestation.store.db import open_store
 
     directory = Path(tempfile.mkdtemp(prefix="wipestation-demo-"))
     engine = None
@@ -145,7 +145,7 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
                 return real_watcher(config, guarded)
 
             def renderer() -> CertificateRenderer:
-                from wipestation.certify import load_renderer
+                from wipestation.documents.certify import load_renderer
 
                 # the demo signs with a throw-away key in its own data folder, never the shop's
                 return app.overrides.certificate_renderer or load_renderer(config)

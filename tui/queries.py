@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from tui.texts import N_, _
 from wipestation import views
-from wipestation.devices import DetectedDrive
-from wipestation.i18n import shown
-from wipestation.models import CustodyRecord, CustodyState
-from wipestation.retention import days_text
-from wipestation.units import format_capacity
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.i18n import shown
+from wipestation.common.units import format_capacity
+from wipestation.records.retention import days_text
+from wipestation.store.models import CustodyRecord, CustodyState
 from wipestation.views import CustomerView, RecordView
 
 # The console's rows are the core's views (`wipestation.views`): one read side for the CLI and the console.
@@ -45,7 +45,7 @@ def store_signature(session: Session, today: date) -> tuple[object, ...]:
     event (hash-chained, append-only), and the day itself. Three index lookups, well under 1 ms."""
     from sqlalchemy import func
 
-    from wipestation.models import AuditEvent, Certificate
+    from wipestation.store.models import AuditEvent, Certificate
 
     audit = session.execute(select(func.max(AuditEvent.id))).scalar()
     records = session.execute(select(func.max(CustodyRecord.id))).scalar()

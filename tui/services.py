@@ -2,7 +2,7 @@
 its constructor, so tests build it with fakes).
 
 The seams to the machine are the core's: `DriveSource`, `Watcher`, `WatcherFactory` and `DriveEvent`
-(`wipestation.devices`), the engine's `Progress` and the `MethodOffer`s (`wipestation.erasure`). This
+(`wipestation.common.devices`), the engine's `Progress` and the `MethodOffer`s (`wipestation.erasure`). This
 module only names what is the console's own: the erasure backend a worker calls, and the bundle.
 """
 
@@ -17,12 +17,12 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from wipestation.certify import CertificateRenderer
-from wipestation.devices import DetectedDrive, DriveSource, WatcherFactory
-from wipestation.env import Env
+from wipestation.common.devices import DetectedDrive, DriveSource, WatcherFactory
+from wipestation.common.env import Env
+from wipestation.common.i18n import _
+from wipestation.documents.certify import CertificateRenderer
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import MethodOffer
-from wipestation.i18n import _
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class CoreCertificates:
         self.renderer_factory = renderer_factory
 
     def pdf_path(self, number: str) -> Path:
-        from wipestation.certify import certificate_pdf, load_renderer
+        from wipestation.documents.certify import certificate_pdf, load_renderer
 
         renderer: CertificateRenderer | None = None
         with self.sessions.begin() as session:
@@ -147,6 +147,6 @@ class CoreCertificates:
 
 
 def _find(session: Session, number: str) -> Any:
-    from wipestation.certify import find_certificate
+    from wipestation.documents.certify import find_certificate
 
     return find_certificate(session, number)

@@ -1,4 +1,4 @@
-"""The console's texts go through the core's gettext catalogs (`wipestation.i18n`).
+"""The console's texts go through the core's gettext catalogs (`wipestation.common.i18n`).
 
 Key descriptions are class attributes (`BINDINGS`), built when the module is imported: they are marked
 with `K_()` and translated per instance by `localise_bindings`, when the screen is made, in the
@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from textual.dom import DOMNode
 
-from wipestation.i18n import K_, N_, _, event_word, key_text, kind_word, method_word, ngettext, state_word
+from wipestation.common.i18n import K_, N_, _, event_word, key_text, kind_word, method_word, ngettext, state_word
 
 __all__ = [
     "K_",

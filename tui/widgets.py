@@ -17,9 +17,9 @@ from textual.widgets._footer import FooterKey
 
 from tui.services import EraseResult
 from tui.texts import K_, N_, _
+from wipestation.common.i18n import key_text
+from wipestation.common.units import format_capacity
 from wipestation.erasure.engine import Progress
-from wipestation.i18n import key_text
-from wipestation.units import format_capacity
 
 
 class Field(Vertical):

@@ -15,24 +15,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from wipestation.clock import Clock, SystemClock
-from wipestation.config import Config, default_db_url, load_config, with_language
-from wipestation.env import Env
-from wipestation.files import ensure_data_dir
+from wipestation.common.clock import Clock, SystemClock
+from wipestation.common.config import Config, default_db_url, load_config, with_language
+from wipestation.common.env import Env
+from wipestation.common.files import ensure_data_dir
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
-    from wipestation.certify import CertificateRenderer
-    from wipestation.commands import CommandRunner
-    from wipestation.devices import DriveSource, WatcherFactory
-    from wipestation.doctor import System
+    from wipestation.common.commands import CommandRunner
+    from wipestation.common.devices import DriveSource, WatcherFactory
+    from wipestation.documents.certify import CertificateRenderer
     from wipestation.erasure.blockio import BlockOpener
     from wipestation.erasure.engine import OpenedDevice
     from wipestation.erasure.hidden import Rescan
     from wipestation.erasure.verify import SamplePlan
-    from wipestation.workstation import Host
+    from wipestation.shop.doctor import System
+    from wipestation.shop.workstation import Host
 
 T = TypeVar("T")
 
@@ -110,7 +110,7 @@ class AppContext:
         if self._sessions is None:
             # the store is imported on first use: a command without one (verify on a customer's
             # machine, --help) starts without SQLAlchemy
-            from wipestation.db import finish_pending_scrub, open_store
+            from wipestation.store.db import finish_pending_scrub, open_store
 
             ensure_data_dir(self.config.data_dir)
             self._engine, self._sessions = open_store(self.db_url)
@@ -128,10 +128,10 @@ class AppContext:
 
         from sqlalchemy import select
 
-        from wipestation.certify.owed import any_owed, issue_owed
-        from wipestation.errors import WipestationError
-        from wipestation.leftovers import clean_leftovers
-        from wipestation.models import Destruction
+        from wipestation.common.errors import WipestationError
+        from wipestation.documents.certify.owed import any_owed, issue_owed
+        from wipestation.shop.leftovers import clean_leftovers
+        from wipestation.store.models import Destruction
 
         log = logging.getLogger(__name__)
 
@@ -165,15 +165,15 @@ class AppContext:
         return self._engine
 
     def transaction(self, work: Callable[[Session], T]) -> T:
-        """Run `work(session)` in one transaction, retried whole if it lost a race (wipestation.tx)."""
-        from wipestation.tx import in_transaction
+        """Run `work(session)` in one transaction, retried whole if it lost a race (wipestation.store.tx)."""
+        from wipestation.store.tx import in_transaction
 
         return in_transaction(self.sessions, work)
 
     def scrub_freed_space(self) -> bool:
         """After personal data was overwritten: leave no old copy in the database's files. False when
         another process's read transaction keeps the old pages for now (finished at the next command)."""
-        from wipestation.db import scrub_sqlite
+        from wipestation.store.db import scrub_sqlite
 
         return scrub_sqlite(self.engine, data_dir=self.config.data_dir)
 
@@ -208,14 +208,14 @@ class AppContext:
             return self.overrides.command_runner
         if real is not None:
             return real()
-        from wipestation.commands import SubprocessRunner
+        from wipestation.common.commands import SubprocessRunner
 
         return SubprocessRunner()
 
     def device_runner(self, device: str, serial: str) -> CommandRunner:
         """The runner for the tools that write to DEVICE: root runs them itself, a technician through
         the narrow root helper (which checks the identity and protection itself)."""
-        from wipestation.helper import runner_for
+        from wipestation.shop.helper import runner_for
 
         return self.command_runner(lambda: runner_for(device, serial))
 
@@ -247,7 +247,7 @@ class AppContext:
     def certificate_renderer(self) -> CertificateRenderer:
         """The renderer registered through the entry point, loaded once."""
         if self._renderer is None:
-            from wipestation.certify import load_renderer
+            from wipestation.documents.certify import load_renderer
 
             self._renderer = load_renderer(self.config)
         return self._renderer
@@ -256,7 +256,7 @@ class AppContext:
     def doctor_system(self) -> System:
         if self.overrides.doctor_system is not None:
             return self.overrides.doctor_system
-        from wipestation.doctor import System
+        from wipestation.shop.doctor import System
 
         return System()
 
@@ -264,7 +264,7 @@ class AppContext:
     def executables(self) -> tuple[str, str]:
         if self.overrides.executables is not None:
             return self.overrides.executables
-        from wipestation.workstation import default_executables
+        from wipestation.shop.workstation import default_executables
 
         return default_executables()
 
@@ -272,6 +272,6 @@ class AppContext:
     def host(self) -> Host:
         if self.overrides.host is not None:
             return self.overrides.host
-        from wipestation.workstation import Host
+        from wipestation.shop.workstation import Host
 
         return Host()

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from certificates.keys import ShopKeyPaths, create_shop_key
 from certificates.plugin import PdfCertificateRenderer
 from tests.fakes import FakeClock
-from wipestation.certify import (
+from wipestation.common.config import CertificatesConfig, Config, ShopConfig
+from wipestation.common.env import Env
+from wipestation.documents.certify import (
     CertificateData,
     CustomerRef,
     DestructionFacts,
@@ -26,9 +28,7 @@ from wipestation.certify import (
     Evidence,
     Issuer,
 )
-from wipestation.config import CertificatesConfig, Config, ShopConfig
-from wipestation.env import Env
-from wipestation.models import (
+from wipestation.store.models import (
     CustodyKind,
     CustodyRecord,
     CustodyState,

@@ -19,12 +19,12 @@ import pytest
 
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import destruction_data, erasure_data
-from wipestation.certify import CertificateData, Evidence
-from wipestation.config import HealthConfig
+from wipestation.common.config import HealthConfig
+from wipestation.documents.certify import CertificateData, Evidence
 from wipestation.erasure.firmware.parsing import HpaState
 from wipestation.erasure.hidden import NO_ANSWER_BUSES, NO_HPA_BUSES, HiddenArea
-from wipestation.health.judging import ErasureSigns, assess, summary
-from wipestation.health.reading import HealthReading, unknown
+from wipestation.stock.health.judging import ErasureSigns, assess, summary
+from wipestation.stock.health.reading import HealthReading, unknown
 
 # Words that are English and not Dutch (nor a name, a standard or a tool on the page).
 ENGLISH = {

@@ -13,8 +13,8 @@ import pytest
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
-from wipestation.certify import VerifyReport
-from wipestation.models import CustodyKind
+from wipestation.documents.certify import VerifyReport
+from wipestation.store.models import CustodyKind
 
 
 @pytest.fixture
@@ -287,8 +287,8 @@ def test_a_destruction_names_the_drives_erasures_of_earlier_records(
     destruction certificate names that erasure (the drive is the same serial), not "geen"."""
     from datetime import UTC, datetime
 
-    from wipestation.certify import issue_erasure_certificate
-    from wipestation.models import CustodyRecord, CustodyState
+    from wipestation.documents.certify import issue_erasure_certificate
+    from wipestation.store.models import CustodyRecord, CustodyState
 
     first = shop.record("HDD-PRIOR", kind=CustodyKind.BACKUP)
     erased = shop.erasure(first)

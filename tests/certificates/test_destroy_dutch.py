@@ -6,7 +6,7 @@ import pytest
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
-from wipestation.models import CustodyKind
+from wipestation.store.models import CustodyKind
 
 SHRED = ["--method", "shred"]
 DUTCH = [

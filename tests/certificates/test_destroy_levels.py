@@ -10,8 +10,8 @@ import pytest
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
-from wipestation.config import DestructionMachine, load_config
-from wipestation.errors import ConfigError
+from wipestation.common.config import DestructionMachine, load_config
+from wipestation.common.errors import ConfigError
 
 OVERCLAIMS = [
     (

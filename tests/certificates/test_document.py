@@ -16,10 +16,10 @@ from pypdf import PdfReader
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import Shop, destruction_data, erasure_data
 from tests.conftest import Cli
-from wipestation.certify import CertificateData, CustomerRef, ErasureFacts
-from wipestation.config import Config
-from wipestation.errors import ConfigError
-from wipestation.vendors import manufacturer
+from wipestation.common.config import Config
+from wipestation.common.errors import ConfigError
+from wipestation.common.vendors import manufacturer
+from wipestation.documents.certify import CertificateData, CustomerRef, ErasureFacts
 
 URL = "https://www.somcom.nl/controle/"
 RANDOM_TECHNIQUE = (

@@ -10,7 +10,7 @@ import pytest
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import erasure_data
 from tests.certificates.test_render import assert_all_in, text_of
-from wipestation.certify import CertificateData
+from wipestation.documents.certify import CertificateData
 
 LINE = "health healthy; reallocated 0, pending 0, power-on 1730 h, 32 C"
 

@@ -20,10 +20,10 @@ from pypdf import PdfReader
 from tests.conftest import Cli
 from tests.helpers.loop import IS_ROOT, loop_device
 from wipestation.app import Overrides
-from wipestation.commands import CommandResult
-from wipestation.config import Config
+from wipestation.common.commands import CommandResult
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive
 from wipestation.detection import default_drive_source
-from wipestation.devices import DetectedDrive
 
 pytestmark = [
     pytest.mark.blockdev,

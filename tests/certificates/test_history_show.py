@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
-from wipestation.certify import issue_erasure_certificate
-from wipestation.models import Erasure, ErasureOutcome
+from wipestation.documents.certify import issue_erasure_certificate
+from wipestation.store.models import Erasure, ErasureOutcome
 
 
 def test_show_lists_every_erasure_with_its_certificate_and_a_failed_last_one(cli: Cli, shop: Shop, renderer) -> None:

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import KeyFiles, Shop, config_for
 from tests.fakes import FakeClock
-from wipestation import certify
-from wipestation.audit import verify_chain
-from wipestation.config import Config
-from wipestation.db import open_store
-from wipestation.env import Env
-from wipestation.errors import InvalidState
-from wipestation.models import AuditEvent, Certificate, CertificateCounter, CustodyKind, ErasureOutcome
+from wipestation.audit.log import verify_chain
+from wipestation.common.config import Config
+from wipestation.common.env import Env
+from wipestation.common.errors import InvalidState
+from wipestation.documents import certify
+from wipestation.store.db import open_store
+from wipestation.store.models import AuditEvent, Certificate, CertificateCounter, CustodyKind, ErasureOutcome
 
 
 def test_an_erasure_certificate_is_numbered_stored_and_audited(

@@ -14,8 +14,8 @@ from cryptography.x509.oid import NameOID
 
 from certificates.keys import key_paths, load_shop_key
 from tests.certificates.conftest import KeyFiles, config_for
-from wipestation.config import Config
-from wipestation.errors import ConfigError
+from wipestation.common.config import Config
+from wipestation.common.errors import ConfigError
 
 
 def _self_signed(key: ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey, name: str) -> x509.Certificate:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
-from wipestation.config import Config, ShopConfig, load_config
+from wipestation.common.config import Config, ShopConfig, load_config
 
 
 def test_the_defaults_name_no_shop(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from sqlalchemy import select
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
 from tests.test_doctor import _healthy
-from wipestation.errors import ConfigError
-from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Destruction
+from wipestation.common.errors import ConfigError
+from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Destruction
 
 
 class BrokenRenderer:

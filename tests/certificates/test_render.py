@@ -17,7 +17,7 @@ from certificates.plugin import PdfCertificateRenderer
 from certificates.texts import fmt_bytes, fmt_date, fmt_datetime, fmt_duration, fmt_percent, t
 from certificates.texts.stored import hpa_dco_line
 from tests.certificates.conftest import destruction_data, erasure_data
-from wipestation.certify import CertificateData, CustomerRef, DriveFacts, canonical_json, qr_payload
+from wipestation.documents.certify import CertificateData, CustomerRef, DriveFacts, canonical_json, qr_payload
 
 TZ = "Europe/Amsterdam"
 
@@ -189,7 +189,7 @@ def test_a_long_shop_name_and_address_never_run_under_the_qr_code() -> None:
     from reportlab.pdfbase import pdfmetrics
 
     from certificates import render
-    from wipestation.certify import Issuer
+    from wipestation.documents.certify import Issuer
 
     class Recorder:
         def __init__(self) -> None:

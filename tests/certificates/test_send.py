@@ -12,7 +12,7 @@ import pytest
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
 from tests.helpers.smtp import Inbox, smtp_on_loopback
-from wipestation.config import MailConfig
+from wipestation.common.config import MailConfig
 
 URL = "https://www.somcom.nl/controle/"
 
@@ -163,7 +163,7 @@ def test_the_mail_has_date_and_message_id_and_one_full_stop_after_a_name_ending_
     import email.policy
     from email.utils import parsedate_to_datetime
 
-    from wipestation.config import ShopConfig
+    from wipestation.common.config import ShopConfig
 
     box, port = inbox
     _mail_to(cli, port)

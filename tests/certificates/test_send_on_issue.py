@@ -17,8 +17,8 @@ from tests.certificates.conftest import Shop
 from tests.certificates.test_send import _attachment, _free_port, _stored_pdf
 from tests.conftest import Cli
 from tests.helpers.smtp import Inbox, smtp_on_loopback
-from wipestation.config import MailConfig, load_config
-from wipestation.errors import ConfigError
+from wipestation.common.config import MailConfig, load_config
+from wipestation.common.errors import ConfigError
 
 
 @pytest.fixture
@@ -111,7 +111,7 @@ def test_an_erasure_certificate_is_mailed_and_a_failure_leaves_it_pending(tmp_pa
     from tests.erasure.conftest import cli
     from tests.helpers.loop import loop_device
     from wipestation.cli.context import Overrides
-    from wipestation.config import CertificatesConfig, Config, DevicesConfig
+    from wipestation.common.config import CertificatesConfig, Config, DevicesConfig
 
     if os.geteuid() != 0:
         pytest.skip("needs root to attach a loop device")

@@ -12,7 +12,7 @@ import pytest
 
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import destruction_data
-from wipestation.certify import CertificateData
+from wipestation.documents.certify import CertificateData
 
 
 def shop_data() -> CertificateData:

@@ -52,7 +52,7 @@ def test_pdfsig_reports_the_certification_signature_valid_at_the_issue_time(
 def test_docmdp_no_changes_and_the_reason_in_the_certificates_language(
     renderer: PdfCertificateRenderer, lang: str, data: object, reason: str
 ) -> None:
-    from wipestation.certify import CertificateData
+    from wipestation.documents.certify import CertificateData
 
     assert isinstance(data, CertificateData)
     pdf = renderer.render(data, lang)

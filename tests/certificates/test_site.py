@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from tests.certificates.conftest import Shop
 from tests.conftest import Cli
 from tests.helpers.browser import Browser, chromium_path, serve
-from wipestation.site import certificate_file_id, mask_serial
+from wipestation.documents.site import certificate_file_id, mask_serial
 
 
 def _subject(pdf: Path) -> str:

@@ -16,7 +16,7 @@ from certificates import sections
 from certificates.qr import qr_matrix
 from certificates.render import render_unsigned
 from tests.certificates.conftest import destruction_data
-from wipestation.certify import DestructionFacts
+from wipestation.documents.certify import DestructionFacts
 
 
 def reportlab_matrix(payload: str, mask: int) -> list[list[bool]]:

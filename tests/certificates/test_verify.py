@@ -16,7 +16,7 @@ from certificates.render import render_unsigned
 from certificates.signing import PdfSigner
 from certificates.verification import ATTACHMENT_NAME
 from tests.certificates.conftest import erasure_data
-from wipestation.certify import CustomerRef, canonical_json
+from wipestation.documents.certify import CustomerRef, canonical_json
 
 pytestmark = pytest.mark.drift  # also under the newest and lowest allowed versions (scripts/drift-check)
 

@@ -13,7 +13,7 @@ import pytest
 from certificates.plugin import PdfCertificateRenderer
 from tests.certificates.conftest import Shop, erasure_data
 from tests.conftest import Cli
-from wipestation.config import Config
+from wipestation.common.config import Config
 
 VERIFY_URL = "https://www.somcom.nl/controle/"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from wipestation.config import Config, DevicesConfig
+from wipestation.common.config import Config, DevicesConfig
 from wipestation.detection.blockinfo import BlockInfo
 from wipestation.detection.protection import SystemPaths
 

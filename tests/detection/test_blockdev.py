@@ -28,9 +28,9 @@ from tests.detection.conftest import FixedClock, make_config
 from tests.helpers.loop import IS_ROOT, attach, detach, loop_device, make_backing
 from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.common.errors import BadValue, NotFound
 from wipestation.detection.source import UdevDriveSource
-from wipestation.errors import BadValue, NotFound
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = [

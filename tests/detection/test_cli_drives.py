@@ -16,14 +16,14 @@ from click.testing import CliRunner, Result
 from tests.detection.conftest import FIXTURES, FixedClock, make_config
 from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.config import Config
-from wipestation.db import open_store
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import NotFound
+from wipestation.common.identity import DriveIdentity
 from wipestation.detection.udev_rules import render_rules
 from wipestation.detection.watcher import DriveEvent
-from wipestation.devices import DetectedDrive
-from wipestation.errors import NotFound
-from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner
+from wipestation.store.db import open_store
+from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner
 
 CLOCK = FixedClock()
 TODAY = date(2026, 3, 10)

@@ -148,10 +148,10 @@ def test_parse_swaps_skips_files_and_header() -> None:
 def test_protection_reasons_are_shown_in_the_readers_language() -> None:
     """The reasons are Phrases (issue 28): English where they are stored or put in JSON, Dutch on the
     console and in the CLI's lines; joined, each part keeps its two faces."""
-    from wipestation import i18n
+    from wipestation.common import i18n
+    from wipestation.common.devices import DetectedDrive
+    from wipestation.common.identity import DriveIdentity
     from wipestation.detection.protection import BlockNode, Mount, _mount_reasons, _swap_reasons
-    from wipestation.devices import DetectedDrive
-    from wipestation.identity import DriveIdentity
 
     nodes = [BlockNode("sda", "8:0", "disk"), BlockNode("sda2", "8:2", "partition")]
     reasons = _mount_reasons(nodes, [Mount("8:0", "/", "/dev/sda")]) + _swap_reasons(nodes, ["sda2"])

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.detection.conftest import FakeSystem, load_fixture, make_config
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import SafetyRefusal
 from wipestation.detection.blockinfo import BlockInfo
 from wipestation.detection.identity import parse_identity
 from wipestation.detection.loopinfo import LoopBacking, parse_loop_info64
 from wipestation.detection.members import Signature, member_reason, parse_blkid_export, probe_signatures
 from wipestation.detection.source import UdevDriveSource
-from wipestation.devices import DetectedDrive
 from wipestation.erasure.run import same_drive
-from wipestation.errors import SafetyRefusal
 
 
 class Devices:

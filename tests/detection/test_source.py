@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from tests.detection.conftest import FakeSystem, load_fixture, make_config
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.common.errors import BadValue
 from wipestation.detection.blockinfo import BlockInfo
 from wipestation.detection.source import UdevDriveSource, _natural_key, listable
-from wipestation.errors import BadValue
 
 
 def disk(name: str, sectors: int = 2048, devtype: str = "disk", **attrs: str) -> BlockInfo:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.loop import IS_ROOT, loop_device
+from wipestation.common.errors import ConfigError
 from wipestation.detection.udev_rules import RULES_FILE_NAME, render_rules
-from wipestation.errors import ConfigError
 
 UDEVADM = shutil.which("udevadm")
 needs_udevadm = pytest.mark.skipif(UDEVADM is None, reason="udevadm is not installed (Debian package: udev)")

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from tests.detection.conftest import FakeSystem, load_fixture, make_config
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive
 from wipestation.detection.blockinfo import BlockInfo
 from wipestation.detection.source import UdevDriveSource
 from wipestation.detection.watcher import DriveEvent, DriveWatcher, udevd_running
-from wipestation.devices import DetectedDrive
 
 
 class NoUdev:

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from tests.helpers.loop import IS_ROOT
 from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.commands import CommandResult
+from wipestation.common.commands import CommandResult
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "tools"
 

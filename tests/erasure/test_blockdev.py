@@ -16,13 +16,13 @@ import pytest
 from tests.erasure.conftest import blockdev, cli, read_device
 from tests.helpers.loop import loop_device, writes_throttled
 from wipestation.app import Overrides
-from wipestation.devices import DetectedDrive
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import SafetyRefusal
 from wipestation.erasure.blockio import AlignedBuffer, OsBlockOpener
 from wipestation.erasure.engine import OpenedDevice, OverwriteEngine, OverwriteJob
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.patterns import keystream, new_key
 from wipestation.erasure.verify import SamplePlan
-from wipestation.errors import SafetyRefusal
 
 pytestmark = blockdev
 MiB = 1 << 20
@@ -193,7 +193,7 @@ class SwappingSource:
 def test_device_swapped_between_confirmation_and_opening_is_refused(memdir: Mount, tmp_path: Path) -> None:
     from dataclasses import replace
 
-    from wipestation.config import Config, DevicesConfig
+    from wipestation.common.config import Config, DevicesConfig
     from wipestation.detection import default_drive_source
 
     with loop_device(memdir("m", 32 * MiB), "s.img", 8 * MiB, fill=b"\xcd") as dev:
@@ -211,7 +211,7 @@ def test_loop_repointed_between_the_check_and_the_open_is_refused(memdir: Mount)
     """Real devices: the identity check passes, then /dev/loopN is given another backing file before
     the open (a drive swapped on the same path). The check after the O_EXCL open refuses and neither
     file is written."""
-    from wipestation.config import Config, DevicesConfig
+    from wipestation.common.config import Config, DevicesConfig
     from wipestation.detection import default_drive_source
     from wipestation.erasure.run import same_drive
 

@@ -9,12 +9,12 @@ import time
 import pytest
 
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener
+from wipestation.common.errors import SafetyRefusal
 from wipestation.erasure.blockio import AlignedBuffer
 from wipestation.erasure.engine import Checkpoint, EngineResult, OverwriteEngine, OverwriteJob, Progress, VerifyMode
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.patterns import PatternFiller, keystream, new_key
 from wipestation.erasure.verify import sample_plan
-from wipestation.errors import SafetyRefusal
 
 SIZE = 1 << 20
 

@@ -14,9 +14,9 @@ from tests.conftest import Cli
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner, fixture_text
 from tests.erasure.test_custody_blockdev import FakeRenderer
 from wipestation.app import Overrides
-from wipestation.commands import CommandResult
-from wipestation.devices import DetectedDrive
-from wipestation.identity import DriveIdentity
+from wipestation.common.commands import CommandResult
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.identity import DriveIdentity
 
 SIZE = 1 << 20
 NODE = "/dev/sdc"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests.erasure.conftest import FakeRunner, fixture_text
-from wipestation.commands import CommandResult
+from wipestation.common.commands import CommandResult
+from wipestation.common.errors import SafetyRefusal
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.firmware import parse_hdparm_hpa
 from wipestation.erasure.hidden import parse_hdparm_dco, probe_hidden, restore_commands, settle_hidden
-from wipestation.errors import SafetyRefusal
-from wipestation.identity import DriveIdentity
 
 
 def ok(name: str) -> CommandResult:

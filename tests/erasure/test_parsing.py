@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.erasure.conftest import FakeBlockDevice, FakeRunner, fixture_text
-from wipestation.commands import CommandResult
+from wipestation.common.commands import CommandResult
+from wipestation.common.errors import InvalidState
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.engine import OpenedDevice
 from wipestation.erasure.firmware import (
     FROZEN_TEXT,
@@ -32,8 +34,6 @@ from wipestation.erasure.firmware import (
     parse_smartctl_info,
 )
 from wipestation.erasure.methods import METHODS, nist_category
-from wipestation.errors import InvalidState
-from wipestation.identity import DriveIdentity
 
 HDD = DriveIdentity(
     serial="WD-WCC6Y0TESTHDD", model="WDC WD10EZEX-08WN4A0", capacity_bytes=1 << 20, bus="ata", media="hdd"

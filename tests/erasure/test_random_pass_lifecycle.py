@@ -20,9 +20,9 @@ from tests.erasure.conftest import blockdev, cli, read_device
 from tests.erasure.test_blockdev import start_erase, wait_for_checkpoint
 from tests.helpers.loop import loop_device, writes_throttled
 from wipestation.app import Overrides
+from wipestation.common.errors import ExitCode
 from wipestation.erasure.engine import OpenedDevice
 from wipestation.erasure.verify import SamplePlan
-from wipestation.errors import ExitCode
 
 pytestmark = [*blockdev, pytest.mark.drift]
 MiB = 1 << 20

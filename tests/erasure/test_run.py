@@ -14,8 +14,8 @@ from tests.conftest import Cli
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner
 from tests.erasure.test_custody_blockdev import FakeRenderer
 from wipestation.app import Overrides
-from wipestation.devices import DetectedDrive
-from wipestation.identity import DriveIdentity
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.identity import DriveIdentity
 
 SIZE = 1 << 20
 SERIAL = "WD-FAKE0001"
@@ -79,7 +79,7 @@ def test_an_unexpected_error_leaves_the_erasure_interrupted_and_the_record_given
 def test_a_firmware_method_that_is_no_purge_on_this_drive_is_recorded_as_clear(cli: Cli) -> None:
     """SANITIZE OVERWRITE on an SSD: the record says Clear, as the capability check did."""
     from tests.erasure.conftest import fixture_text
-    from wipestation.commands import CommandResult
+    from wipestation.common.commands import CommandResult
 
     ssd = DriveIdentity(serial="S3Z1NB0TESTSSD", model="Samsung SSD 860", capacity_bytes=SIZE, bus="ata", media="ssd")
     text = fixture_text("hdparm_I_ssd_frozen.txt").replace("\t\tfrozen", "\tnot\tfrozen")
@@ -156,9 +156,9 @@ def test_the_json_of_an_erasure_is_its_typed_result_field_by_field(cli: Cli) -> 
     """`erase --json` prints the frozen result's fields, in the order and with the values it always had."""
     import dataclasses
 
-    from wipestation.db import open_store
     from wipestation.erasure.result import ErasureResult
-    from wipestation.models import Erasure
+    from wipestation.store.db import open_store
+    from wipestation.store.models import Erasure
 
     customer = cli.ok("customer", "add", "--name", "C. Klant")
     record = cli.ok("backup", "register", "--serial", SERIAL, "--customer", str(customer["id"]), "--job", "J-9")

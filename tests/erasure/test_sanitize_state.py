@@ -12,7 +12,8 @@ import pytest
 
 from tests.erasure.conftest import FakeRunner, fixture_text
 from wipestation.app import Overrides
-from wipestation.commands import CommandResult
+from wipestation.common.commands import CommandResult
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.firmware import (
     SANITIZE_FROZEN_TEXT,
     build_commands,
@@ -20,7 +21,6 @@ from wipestation.erasure.firmware import (
     parse_hdparm_identify,
     parse_hdparm_sanitize_state,
 )
-from wipestation.identity import DriveIdentity
 
 SSD = DriveIdentity(serial="S", model="M", capacity_bytes=512 << 30, bus="ata", media="ssd")
 
@@ -95,7 +95,7 @@ def _erase_services(status: CommandResult, dev: object) -> Overrides:
     from tests.erasure.conftest import FakeOpener
     from tests.erasure.test_custody_blockdev import FakeRenderer
     from tests.erasure.test_run import OneDrive
-    from wipestation.devices import DetectedDrive
+    from wipestation.common.devices import DetectedDrive
 
     micron = DriveIdentity(
         serial="214031A57D1D", model="Micron_5300_MTFDDAK1T9TDS", capacity_bytes=1 << 20, bus="ata", media="ssd"

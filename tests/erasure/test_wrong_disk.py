@@ -22,13 +22,13 @@ import pytest
 from tests.erasure.conftest import blockdev, cli
 from tests.helpers.loop import attach, detach, loop_device, make_backing
 from wipestation.app import Overrides
-from wipestation.config import Config, DevicesConfig
+from wipestation.common.config import Config, DevicesConfig
+from wipestation.common.errors import SafetyRefusal
 from wipestation.detection.protection import SystemPaths
 from wipestation.detection.source import UdevDriveSource
 from wipestation.erasure.blockio import BlockDevice, OsBlockOpener
 from wipestation.erasure.engine import OverwriteEngine
 from wipestation.erasure.run import same_drive
-from wipestation.errors import SafetyRefusal
 
 pytestmark = blockdev
 MiB = 1 << 20

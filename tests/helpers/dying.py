@@ -25,7 +25,7 @@ def main() -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    import wipestation.destruction as destruction
+    import wipestation.destruction.destroying as destruction
     from wipestation.cli import main as wipestation
 
     die_at = int(os.environ.get("WIPESTATION_TEST_DIE_AT") or 0)

@@ -20,7 +20,7 @@ from tests.conftest import Cli
 from tests.fakes import FakeClock
 from wipestation.app import Overrides
 from wipestation.cli import main
-from wipestation.config import MailConfig
+from wipestation.common.config import MailConfig
 
 __all__ = ["shop_key"]
 

@@ -14,8 +14,8 @@ import pytest
 
 from tests.conftest import Cli
 from tests.helpers.loop import IS_ROOT
-from wipestation.config import BackupConfig, Config, DigestConfig
-from wipestation.workstation_files import unit_word
+from wipestation.common.config import BackupConfig, Config, DigestConfig
+from wipestation.shop.workstation_files import unit_word
 
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 needs_root = pytest.mark.skipif(not IS_ROOT, reason="setup-workstation sets root ownership: needs root")
@@ -119,8 +119,8 @@ def test_unit_words_quote_what_systemd_would_read_otherwise() -> None:
 
 
 def test_the_config_keys_of_the_timers_are_whole_values(config: Config, tmp_path: Path) -> None:
-    from wipestation.config import load_config
-    from wipestation.errors import ConfigError
+    from wipestation.common.config import load_config
+    from wipestation.common.errors import ConfigError
 
     for text in ('[digest]\nhour = "08:30\\n"\n', '[backup]\nhour = "19:00 "\n', '[digest]\nhour = "7:30"\n'):
         path = tmp_path / "c.toml"

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.hostile.conftest import Hostile
-from wipestation.commands import SubprocessRunner
-from wipestation.health import reading as health_reading
-from wipestation.health.reading import read_health
-from wipestation.inputs import os_error_line
+from wipestation.common.commands import SubprocessRunner
+from wipestation.common.inputs import os_error_line
+from wipestation.stock.health import reading as health_reading
+from wipestation.stock.health.reading import read_health
 
 
 def test_a_stored_escape_sequence_is_shown_escaped(hostile: Hostile) -> None:
@@ -47,7 +47,7 @@ def test_a_smartctl_that_never_answers_is_ended_with_its_children(
 def test_a_loop_device_whose_smartctl_timed_out_says_so() -> None:
     class Hung:
         def run(self, args: object, *, timeout: float | None = None) -> object:
-            from wipestation.commands import CommandResult
+            from wipestation.common.commands import CommandResult
 
             return CommandResult(124, "", "smartctl: timed out after 120 s")
 
@@ -78,7 +78,7 @@ def _smartctl(**figures: object) -> str:
 def test_odd_smartctl_output_is_unknown_never_healthy(output: str, note: str) -> None:
     class Tool:
         def run(self, args: object, *, timeout: float | None = None) -> object:
-            from wipestation.commands import CommandResult
+            from wipestation.common.commands import CommandResult
 
             return CommandResult(0, output)
 
@@ -124,7 +124,7 @@ def test_the_line_is_in_the_readers_language(hostile: Hostile, monkeypatch: pyte
 
 
 def test_a_good_address_and_a_sender_with_a_name_are_taken(tmp_path: Path) -> None:
-    from wipestation.config import load_config
+    from wipestation.common.config import load_config
 
     path = tmp_path / "c.toml"
     path.write_text(

@@ -1,4 +1,4 @@
-"""Every value a command or a config key takes from outside goes through one kind of wipestation.inputs:
+"""Every value a command or a config key takes from outside goes through one kind of wipestation.common.inputs:
 the walk fails on an option, an argument or a key that does not."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import click
 import pytest
 
-from wipestation import config as config_module
 from wipestation.cli import main
-from wipestation.inputs import Outside
+from wipestation.common import config as config_module
+from wipestation.common.inputs import Outside
 
 # The commands of issue 24 and every command added after them: each value through an `Outside` kind.
 CHECKED = (
@@ -83,7 +83,7 @@ def test_every_value_of_a_command_goes_through_a_kind(name: str) -> None:
     if name in CHECKED_IN_THEIR_SERVICE:
         assert loose, f"{name} now takes every value through a kind: remove it from CHECKED_IN_THEIR_SERVICE"
         return
-    assert loose == [], f"{name}: {loose} take a value without a kind of wipestation.inputs"
+    assert loose == [], f"{name}: {loose} take a value without a kind of wipestation.common.inputs"
 
 
 def test_the_newer_commands_are_walked() -> None:
@@ -115,7 +115,7 @@ def test_every_config_key_is_taken_through_its_kind(section: str, key: str, tmp_
     """A control character, or a value of the wrong type, is refused naming the key."""
     from pathlib import Path
 
-    from wipestation.errors import ConfigError
+    from wipestation.common.errors import ConfigError
 
     assert isinstance(tmp_path, Path)
     kind = config_module.KEY_KINDS[section][key]

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import FakeClock
-from wipestation.env import Env
-from wipestation.health import erasure_signs, slow_reason
-from wipestation.models import Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.common.env import Env
+from wipestation.stock.health import erasure_signs, slow_reason
+from wipestation.store.models import Drive, DriveOwner, Erasure, ErasureOutcome
 
 GB = 10**9
 

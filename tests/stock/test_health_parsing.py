@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from wipestation.commands import CommandResult
-from wipestation.config import HealthConfig
+from wipestation.common.commands import CommandResult
+from wipestation.common.config import HealthConfig
 from wipestation.erasure.firmware import parse_smartctl_info
-from wipestation.health import (
+from wipestation.stock.health import (
     FAILING,
     HEALTHY,
     UNKNOWN,

@@ -21,7 +21,7 @@ import pytest
 from tests.erasure.conftest import blockdev, cli, fixture_text
 from tests.helpers.loop import loop_device, writes_throttled
 from wipestation.app import Overrides
-from wipestation.commands import CommandResult, SubprocessRunner
+from wipestation.common.commands import CommandResult, SubprocessRunner
 
 pytestmark = blockdev
 MiB = 1 << 20

@@ -13,9 +13,9 @@ from tests.conftest import Cli
 from tests.erasure.conftest import FakeBlockDevice, FakeOpener, FakeRunner, fixture_text
 from tests.erasure.test_custody_blockdev import FakeRenderer
 from tests.erasure.test_run import OneDrive
-from wipestation.commands import CommandResult
-from wipestation.devices import DetectedDrive
-from wipestation.identity import DriveIdentity
+from wipestation.common.commands import CommandResult
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.identity import DriveIdentity
 
 SIZE = 1 << 20
 
@@ -205,12 +205,12 @@ def test_health_and_pool_bad_input(cli: Cli) -> None:
             return []
 
         def identify(self, device: str) -> DetectedDrive:
-            from wipestation.errors import NotFound
+            from wipestation.common.errors import NotFound
 
             raise NotFound(f"no such device {device}")
 
         def identify_fd(self, fd: int) -> DetectedDrive:
-            from wipestation.errors import NotFound
+            from wipestation.common.errors import NotFound
 
             raise NotFound(f"no drive held open on descriptor {fd}")
 

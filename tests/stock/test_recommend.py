@@ -10,9 +10,9 @@ from typing import Any
 from tests.conftest import Cli
 from tests.erasure.conftest import FakeRunner, fixture_text
 from tests.erasure.test_run import OneDrive
-from wipestation.commands import CommandResult
-from wipestation.devices import DetectedDrive
-from wipestation.identity import DriveIdentity
+from wipestation.common.commands import CommandResult
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.identity import DriveIdentity
 
 GB = 10**9
 

@@ -15,11 +15,11 @@ from tests.conftest import Cli
 from tests.erasure.conftest import FakeRunner, fixture_text
 from tests.erasure.test_run import OneDrive
 from tests.stock.test_pool import KeepingRenderer, _customer, _erase, _erase_services, _pool, from_db
-from wipestation.commands import CommandResult
-from wipestation.config import load_config
-from wipestation.devices import DetectedDrive
-from wipestation.errors import ConfigError
-from wipestation.identity import DriveIdentity
+from wipestation.common.commands import CommandResult
+from wipestation.common.config import load_config
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import ConfigError
+from wipestation.common.identity import DriveIdentity
 
 FAILING = "smartctl_a_usb_jmicron_failing.json"
 HEALTHY = "smartctl_a_ata_wd140edfz.json"

@@ -14,7 +14,7 @@ from pathlib import Path
 from tests.erasure.conftest import blockdev, cli, fixture_text
 from tests.helpers.loop import loop_device
 from wipestation.app import Overrides
-from wipestation.commands import CommandResult, SubprocessRunner
+from wipestation.common.commands import CommandResult, SubprocessRunner
 
 pytestmark = blockdev
 MiB = 1 << 20

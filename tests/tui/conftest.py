@@ -13,16 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tui.app import WipestationApp
 from tui.services import ConsoleServices, EraseRequest, EraseResult
-from wipestation.certify import CertificateData, VerifyReport
-from wipestation.config import Config
-from wipestation.customers import CustomerInput, add_customer
-from wipestation.db import open_store
-from wipestation.devices import DetectedDrive, DriveEvent, DriveSink
-from wipestation.env import Env
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive, DriveEvent, DriveSink
+from wipestation.common.env import Env
+from wipestation.common.errors import NotFound, SafetyRefusal
+from wipestation.common.identity import DriveIdentity
+from wipestation.documents.certify import CertificateData, VerifyReport
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import MethodOffer
-from wipestation.errors import NotFound, SafetyRefusal
-from wipestation.identity import DriveIdentity
+from wipestation.records.customers import CustomerInput, add_customer
+from wipestation.store.db import open_store
 
 
 def disk(

@@ -18,11 +18,11 @@ from tui.plugin import real_services
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.drives_pane import DriveTable
 from tui.widgets import ErasureRow
-from wipestation import custody
 from wipestation.app import AppContext, Overrides
-from wipestation.config import Config
-from wipestation.devices import DetectedDrive
-from wipestation.models import CustodyState
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive
+from wipestation.records import custody
+from wipestation.store.models import CustodyState
 
 
 async def test_the_console_erases_through_the_injected_runner_and_opener(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_the_demo_takes_the_app_objects_seams_and_guards_them(tmp_path: Path) ->
     """`tui --demo`: a throw-away store, but the same seams; every drive not the demo's own is protected."""
     from tui.erasing import CoreEraseBackend
     from tui.plugin import DEMO_ONLY, demo_services
-    from wipestation.devices import DriveEvent
+    from wipestation.common.devices import DriveEvent
 
     runner, opener, renderer = FakeRunner({}), FakeOpener(FakeBlockDevice(SIZE)), FakeRenderer()
     watcher = FakeWatcher(FakeDriveSource())

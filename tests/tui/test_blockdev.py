@@ -22,12 +22,12 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.drives_pane import DriveTable
 from tui.services import ConsoleServices
 from tui.widgets import ErasureRow
-from wipestation import custody
-from wipestation.certify import load_renderer
-from wipestation.config import Config
-from wipestation.env import Env
-from wipestation.identity import DriveIdentity
-from wipestation.models import Certificate, CustodyState, Erasure
+from wipestation.common.config import Config
+from wipestation.common.env import Env
+from wipestation.common.identity import DriveIdentity
+from wipestation.documents.certify import load_renderer
+from wipestation.records import custody
+from wipestation.store.models import Certificate, CustodyState, Erasure
 
 pytestmark = [
     pytest.mark.blockdev,

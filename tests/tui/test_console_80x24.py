@@ -19,10 +19,11 @@ from tests.tui.conftest import FakeDriveSource, FakeEraser, FakeWatcher, add_cus
 from tests.tui.test_keys_layout import due_backups, ready
 from tests.tui.test_record_history import DRIVE, _erasure
 from tui.screens.dashboard import DashboardScreen
-from wipestation import custody, i18n
-from wipestation.customers import anonymise_customer
-from wipestation.i18n import N_, Phrase
-from wipestation.identity import DriveIdentity
+from wipestation.common import i18n
+from wipestation.common.i18n import N_, Phrase
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
+from wipestation.records.customers import anonymise_customer
 
 ROOT = Phrase(N_("holds the root file system / (on {name})"), name="nvme0n1")  # as protection.py says it
 PO = Path(i18n.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "wipestation.po"

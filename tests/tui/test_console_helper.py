@@ -11,9 +11,9 @@ import pytest
 
 from tui.erasing import CoreEraseBackend
 from tui.services import EraseRequest
-from wipestation.commands import SubprocessRunner
-from wipestation.errors import SafetyRefusal
-from wipestation.helper import HelperRunner
+from wipestation.common.commands import SubprocessRunner
+from wipestation.common.errors import SafetyRefusal
+from wipestation.shop.helper import HelperRunner
 
 
 def _backend(store: Any, env: Any) -> CoreEraseBackend:

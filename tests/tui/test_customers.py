@@ -11,7 +11,7 @@ from tests.tui.conftest import add_customers, current_screen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.customers import CustomerForm, CustomersScreen
 from tui.widgets import Field
-from wipestation.customers import get_customer
+from wipestation.records.customers import get_customer
 
 
 async def test_search_add_edit_export_anonymise(make_app, store, env, tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from textual.widgets import Label
 import tui.screens.dashboard as dashboard
 from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
-from wipestation import custody
-from wipestation.identity import DriveIdentity
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
 
 
 def register_backup(store, env, customer_id, serial, days_ago, job="JOB-1"):

@@ -13,8 +13,8 @@ from tests.tui.test_keys_layout import due_backups, ready, screen_lines, shown
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen
-from wipestation import i18n
-from wipestation.i18n import N_, Phrase
+from wipestation.common import i18n
+from wipestation.common.i18n import N_, Phrase
 
 
 @pytest.fixture
@@ -127,8 +127,8 @@ async def test_english_on_request(make_app, store, env, drive_source) -> None:
 async def test_the_records_list_in_dutch_fits_its_words(dutch: None, make_app, store, env) -> None:
     """F2 in Dutch: headers, states and kinds in full (the columns widen to the language's words)."""
     from tests.tui.conftest import add_customers
-    from wipestation import custody
-    from wipestation.identity import DriveIdentity
+    from wipestation.common.identity import DriveIdentity
+    from wipestation.records import custody
 
     (cid,) = add_customers(store, env, "Piet Puk")
     with store.begin() as s:

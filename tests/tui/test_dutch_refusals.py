@@ -10,7 +10,7 @@ from textual.widgets import Input
 from tests.tui.conftest import add_customers
 from tui.screens.register import RegisterScreen
 from tui.widgets import Field
-from wipestation import i18n
+from wipestation.common import i18n
 
 
 @pytest.fixture

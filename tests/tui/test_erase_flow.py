@@ -11,8 +11,8 @@ from tests.tui.conftest import FakeEraser, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen, serial_confirmed
 from tui.widgets import ErasureRow, Field
-from wipestation import custody
-from wipestation.identity import DriveIdentity
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
 
 
 def due_backup(store, env, serial: str) -> int:

@@ -12,11 +12,11 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen
 from tui.screens.erase_many import EraseManyScreen
 from tui.widgets import Field
-from wipestation import custody
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.engine import Checkpoint
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.service import abandon_erasure, begin_erasure, save_checkpoint
-from wipestation.identity import DriveIdentity
+from wipestation.records import custody
 
 GB = 1_000_000_000
 

@@ -11,8 +11,8 @@ from tests.tui.conftest import add_customers
 from tui.screens.customers import CustomerForm
 from tui.screens.register import RegisterScreen
 from tui.widgets import Field
-from wipestation.customers import anonymise_customer
-from wipestation.errors import BadValue, InvalidState
+from wipestation.common.errors import BadValue, InvalidState
+from wipestation.records.customers import anonymise_customer
 
 
 async def test_the_error_names_its_field_the_message_does_not_matter(make_app) -> None:

@@ -13,8 +13,8 @@ from tests.fakes import FakeClock
 from tests.tui.conftest import FakeEraser, add_customers, disk
 from tui.screens.history import HistoryScreen
 from tui.widgets import ErasureRow
-from wipestation import custody
-from wipestation.identity import DriveIdentity
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
 
 
 async def test_elapsed_summary_and_history(make_app, store, env, clock: FakeClock, drive_source, eraser: FakeEraser):

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from tests.tui.conftest import add_customers
 from tests.tui.test_keys_layout import ready
 from tui.screens.dashboard import DashboardScreen
-from wipestation import custody
-from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyRecord, Destruction
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
+from wipestation.store.models import CustodyRecord, Destruction
 
 DESTROY_MAX = 23  # 10 keys besides the typed witness and evidence path (13)
 LABEL_MAX = 53  # 9 keys besides the typed serial, model, capacity, customer, job, location (44)

@@ -21,8 +21,8 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.records import RecordsScreen
 from tui.screens.register import RegisterScreen
-from wipestation import custody
-from wipestation.identity import DriveIdentity
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
 
 
 def screen_lines(app: Any) -> list[str]:

@@ -17,11 +17,11 @@ from tui.screens.certificates import CertificatesScreen
 from tui.screens.customer_records import CustomerRecordsScreen
 from tui.screens.customers import CustomersScreen
 from tui.screens.record_detail import RecordDetailScreen
-from wipestation import custody
-from wipestation.config import Config, MailConfig, load_config
-from wipestation.destruction import DestructionRequest, destroy
-from wipestation.identity import DriveIdentity
-from wipestation.models import CertificateSend
+from wipestation.common.config import Config, MailConfig, load_config
+from wipestation.common.identity import DriveIdentity
+from wipestation.destruction.destroying import DestructionRequest, destroy
+from wipestation.records import custody
+from wipestation.store.models import CertificateSend
 
 
 def _destroyed(store, env, renderer, cid: int, serial: str) -> int:
@@ -151,7 +151,7 @@ def test_the_documents_folder_is_in_the_data_directory_unless_configured(tmp_pat
 
 
 async def test_a_revoked_certificate_says_so_in_the_list_and_the_record(make_app, store, env, renderer) -> None:
-    from wipestation.revocations import revoke
+    from wipestation.documents.revocations import revoke
     from wipestation.views import certificate_list
 
     (cid,) = add_customers(store, env, "Anna Voorbeeld")

@@ -11,10 +11,10 @@ from tests.tui.conftest import add_customers, current_screen
 from tui.screens.pool import PoolScreen
 from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.register import RegisterScreen
-from wipestation import custody
-from wipestation.identity import DriveIdentity
-from wipestation.labels import label_code
-from wipestation.models import Drive, DriveOwner
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
+from wipestation.stock.labels import label_code
+from wipestation.store.models import Drive, DriveOwner
 
 
 async def test_pool_view_scan_opens_the_record_and_register_on_an_available_drive(make_app, store, env) -> None:

@@ -21,12 +21,12 @@ from tui.app import WipestationApp
 from tui.screens.destroy import DestroyScreen
 from tui.screens.record_detail import RecordDetailScreen
 from tui.services import ConsoleServices
-from wipestation import custody
-from wipestation.certify import CertificateRenderer, load_renderer
-from wipestation.config import CertificatesConfig, Config
-from wipestation.env import Env
-from wipestation.identity import DriveIdentity
-from wipestation.models import Certificate, CustodyRecord, CustodyState
+from wipestation.common.config import CertificatesConfig, Config
+from wipestation.common.env import Env
+from wipestation.common.identity import DriveIdentity
+from wipestation.documents.certify import CertificateRenderer, load_renderer
+from wipestation.records import custody
+from wipestation.store.models import Certificate, CustodyRecord, CustodyState
 
 
 @pytest.fixture(scope="session")
@@ -103,7 +103,7 @@ async def test_destroy_signs_real_certificates_without_crashing_the_console(
 async def test_record_detail_renders_a_missing_language_with_the_real_signer(
     real_app, store, env, real_renderer, opened, tmp_path: Path
 ) -> None:
-    from wipestation.destruction import DestructionRequest, destroy
+    from wipestation.destruction.destroying import DestructionRequest, destroy
 
     (record_id,) = _abandoned(store, env, "AB-REAL-9")
 

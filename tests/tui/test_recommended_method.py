@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Select
 from tests.tui.conftest import METHODS, FakeEraser, FakeWatcher, disk
 from tests.tui.test_erase_flow import due_backup
 from tui.screens.erase import EraseScreen
-from wipestation.devices import DetectedDrive
+from wipestation.common.devices import DetectedDrive
 from wipestation.erasure.run import MethodOffer
 
 

@@ -8,11 +8,11 @@ from textual.widgets import DataTable, Static
 
 from tests.tui.conftest import add_customers
 from tui.screens.record_detail import RecordDetailScreen
-from wipestation import custody
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.engine import Checkpoint, EngineResult
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.service import abandon_erasure, begin_erasure, finish_erasure, save_checkpoint
-from wipestation.identity import DriveIdentity
+from wipestation.records import custody
 
 GB = 10**9
 DRIVE = DriveIdentity(serial="HIST-1", model="Disk", capacity_bytes=8 * GB, bus="usb", media="hdd")

@@ -20,10 +20,10 @@ from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.records import RecordsScreen
 from tui.screens.register import RegisterScreen
 from tui.widgets import Field
-from wipestation import custody
-from wipestation.audit import events_for
-from wipestation.identity import DriveIdentity
-from wipestation.models import Certificate, CustodyRecord, CustodyState
+from wipestation.audit.log import events_for
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
+from wipestation.store.models import Certificate, CustodyRecord, CustodyState
 
 
 async def test_register_attached_drive_as_backup_with_customer_search(make_app, store, env, watcher: FakeWatcher):
@@ -225,8 +225,8 @@ async def test_destroy_due_abandoned_disks(make_app, store, env, renderer, tmp_p
 
 
 async def test_record_detail_opens_certificate_pdf(make_app, store, env, opened, renderer, tmp_path: Path):
-    from wipestation.certify import issue_destruction_certificate  # noqa: F401 - the core issues it
-    from wipestation.destruction import DestructionRequest, destroy
+    from wipestation.destruction.destroying import DestructionRequest, destroy
+    from wipestation.documents.certify import issue_destruction_certificate  # noqa: F401 - the core issues it
 
     (cid,) = add_customers(store, env, "Anna Voorbeeld")
     with store.begin() as s:

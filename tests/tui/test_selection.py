@@ -11,8 +11,8 @@ from textual.widget import Widget
 from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen
-from wipestation import custody
-from wipestation.identity import DriveIdentity
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
 
 
 def backup(store: Any, env: Any, serial: str, days_ago: int = 31) -> int:

@@ -18,12 +18,12 @@ from tui.app import WipestationApp
 from tui.plugin import real_services
 from tui.screens.drives_pane import DriveTable
 from tui.widgets import ErasureRow
-from wipestation import custody
 from wipestation.app import AppContext, Overrides
-from wipestation.certify import load_renderer
-from wipestation.config import Config, MailConfig
-from wipestation.devices import DetectedDrive
-from wipestation.models import CertificateSend
+from wipestation.common.config import Config, MailConfig
+from wipestation.common.devices import DetectedDrive
+from wipestation.documents.certify import load_renderer
+from wipestation.records import custody
+from wipestation.store.models import CertificateSend
 
 
 async def test_a_certificate_not_mailed_is_said_in_the_erasures_toast(tmp_path: Path) -> None:

@@ -16,10 +16,11 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.destroy import DestroyScreen
 from tui.screens.pool import PoolScreen, format_pool_drive
 from tui.screens.record_detail import _describe
-from wipestation import custody, views
-from wipestation.identity import DriveIdentity
-from wipestation.models import Certificate, CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
-from wipestation.pool import list_pool, queue_for_destruction, retire_drive
+from wipestation import views
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
+from wipestation.stock.pool import list_pool, queue_for_destruction, retire_drive
+from wipestation.store.models import Certificate, CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
 
 
 async def test_a_queued_shop_drive_is_due_in_the_pool_and_destroyed_from_the_console(

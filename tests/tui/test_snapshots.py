@@ -9,7 +9,7 @@ import pytest
 
 from tests.tui.conftest import FakeDriveSource, FakeEraser, disk
 from tui.app import WipestationApp
-from wipestation.demo import seed_demo
+from wipestation.shop.demo import seed_demo
 
 SIZE = (120, 40)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param(SIZE, id="120x40"), pytest.param((160, 48), id="160x48")]
@@ -95,7 +95,7 @@ def test_record_detail(snap_compare: Any, demo_app: WipestationApp, size: tuple[
 
 def test_dashboard_in_dutch(snap_compare: Any, demo_app: WipestationApp, make_app: Any) -> None:
     """The default language, at the smallest supported size (the other snapshots run in English)."""
-    from wipestation import i18n
+    from wipestation.common import i18n
 
     i18n.set_language("nl")  # before the App is made: its keys are translated when it is built
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_settle)

@@ -19,9 +19,9 @@ from tests.tui.conftest import add_customers
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.customers import CustomerForm, CustomersScreen
 from tui.screens.hold import HoldScreen
-from wipestation import custody
-from wipestation.customers import get_customer
-from wipestation.identity import DriveIdentity
+from wipestation.common.identity import DriveIdentity
+from wipestation.records import custody
+from wipestation.records.customers import get_customer
 
 
 class WritesOnUiThread:

@@ -11,9 +11,9 @@ from textual.widgets import Static
 from tests.tui.conftest import add_customers
 from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.records import RecordsScreen
-from wipestation import custody
-from wipestation.destruction import DestructionRequest, destroy
-from wipestation.identity import DriveIdentity
+from wipestation.common.identity import DriveIdentity
+from wipestation.destruction.destroying import DestructionRequest, destroy
+from wipestation.records import custody
 
 
 async def test_hold_marker_in_the_list_and_no_overdue_on_closed_records(make_app, store, env, renderer) -> None:

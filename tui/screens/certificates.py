@@ -127,7 +127,7 @@ class CertificatesScreen(Screen[None]):
         self._with_pdf("print")
 
     def action_send(self) -> None:
-        from wipestation.sending import send_certificate
+        from wipestation.documents.sending import send_certificate
 
         cert = self.selected()
         if cert is None:

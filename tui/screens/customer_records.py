@@ -17,7 +17,7 @@ from tui.screens.records import COLUMNS, fit_columns, format_record
 from tui.texts import K_, _, localise_bindings, ngettext
 from tui.widgets import FittingFooter
 from wipestation import views
-from wipestation.customers import shown_name
+from wipestation.records.customers import shown_name
 from wipestation.views import CustomerDetail, RecordView
 
 if TYPE_CHECKING:

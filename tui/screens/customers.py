@@ -22,8 +22,8 @@ from tui.queries import CustomerRow, customer_rows
 from tui.screens.form import FormScreen
 from tui.texts import K_, N_, _, localise_bindings, ngettext
 from tui.widgets import Field, FittingFooter
-from wipestation import customers as svc
-from wipestation.tx import in_transaction
+from wipestation.records import customers as svc
+from wipestation.store.tx import in_transaction
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp
@@ -317,7 +317,7 @@ class CustomersScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(title, anonymise_text(row), yes=_("Anonymise")), answer)
 
     def _anonymise(self, cid: int) -> None:
-        from wipestation.db import scrub_sqlite
+        from wipestation.store.db import scrub_sqlite
 
         services = _app(self).services
 

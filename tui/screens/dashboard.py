@@ -15,8 +15,8 @@ from tui.screens.drives_pane import DrivesPaneScreen, DriveTable, what_can_be_do
 from tui.services import EraseRequest
 from tui.texts import K_, N_, _, kind_word, localise_bindings
 from tui.widgets import EraseJob, ErasureRow, FittingFooter
-from wipestation.i18n import KIND_WORDS
-from wipestation.retention import days_text
+from wipestation.common.i18n import KIND_WORDS
+from wipestation.records.retention import days_text
 
 if TYPE_CHECKING:
     pass

@@ -16,10 +16,10 @@ from tui.queries import due_rows
 from tui.screens.form import FormScreen
 from tui.texts import K_, _, method_word, ngettext
 from tui.widgets import Field
-from wipestation.destruction import METHODS, DestructionRequest, destroy, parse_level
-from wipestation.errors import WipestationError
-from wipestation.retention import days_text
-from wipestation.units import parse_date
+from wipestation.common.errors import WipestationError
+from wipestation.common.units import parse_date
+from wipestation.destruction.destroying import METHODS, DestructionRequest, destroy, parse_level
+from wipestation.records.retention import days_text
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp

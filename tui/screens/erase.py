@@ -17,12 +17,12 @@ from tui.screens.form import FormScreen
 from tui.services import EraseRequest
 from tui.texts import K_, N_, _, method_word, ngettext
 from tui.widgets import Field
-from wipestation.devices import DetectedDrive
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import WipestationError
+from wipestation.common.i18n import shown
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.run import NOT_PROBED, MethodOffer
 from wipestation.erasure.service import ResumePoint, resume_point, resume_preview, resume_refusal
-from wipestation.errors import WipestationError
-from wipestation.i18n import shown
 
 MIN_SUFFIX = 6
 VERIFY_CHOICES = [(N_("full read-back"), "full"), (N_("sampled read-back"), "sample"), (N_("no verification"), "none")]

@@ -16,7 +16,7 @@ from tui.screens.form import FormScreen
 from tui.services import EraseRequest
 from tui.texts import K_, _, ngettext
 from tui.widgets import Field
-from wipestation.devices import DetectedDrive
+from wipestation.common.devices import DetectedDrive
 from wipestation.erasure.run import MethodOffer
 from wipestation.erasure.service import ResumePoint
 

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Static
 
 from tui.texts import _, localise_bindings
 from tui.widgets import Field
-from wipestation.errors import WipestationError
+from wipestation.common.errors import WipestationError
 
 ResultT = TypeVar("ResultT")
 T = TypeVar("T")

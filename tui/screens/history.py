@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Label
 
 from tui.texts import K_, _, local_time, localise_bindings, method_word
 from tui.widgets import FittingFooter, format_duration, status_word
-from wipestation.models import Drive, Erasure
+from wipestation.store.models import Drive, Erasure
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp

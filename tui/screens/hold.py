@@ -14,9 +14,9 @@ from textual.widgets import Input, Label, Static
 from tui.screens.form import FormScreen
 from tui.texts import K_, _
 from tui.widgets import Field
-from wipestation import custody
-from wipestation.errors import WipestationError
-from wipestation.units import parse_date
+from wipestation.common.errors import WipestationError
+from wipestation.common.units import parse_date
+from wipestation.records import custody
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp

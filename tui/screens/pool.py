@@ -15,12 +15,12 @@ from textual.widgets import Header, Input
 from tui.rowtable import RowTable
 from tui.texts import K_, N_, _, localise_bindings, state_word
 from tui.widgets import FittingFooter
-from wipestation.devices import DetectedDrive
-from wipestation.identity import DriveIdentity
-from wipestation.labels import parse_label_code
-from wipestation.models import CustodyRecord
-from wipestation.pool import AVAILABLE, DESTROYED, QUEUED, PoolDrive, list_pool
-from wipestation.units import format_capacity
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.identity import DriveIdentity
+from wipestation.common.units import format_capacity
+from wipestation.stock.labels import parse_label_code
+from wipestation.stock.pool import AVAILABLE, DESTROYED, QUEUED, PoolDrive, list_pool
+from wipestation.store.models import CustodyRecord
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp

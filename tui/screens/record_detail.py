@@ -15,12 +15,13 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from tui.texts import K_, N_, _, event_word, kind_word, local_time, localise_bindings, method_word, state_word
 from tui.widgets import FittingFooter, status_word
-from wipestation import custody, views
-from wipestation.errors import WipestationError
-from wipestation.history import INTERRUPTED_WARNING, position_text
-from wipestation.i18n import Phrase, shown
-from wipestation.retention import days_text
-from wipestation.units import format_capacity
+from wipestation import views
+from wipestation.common.errors import WipestationError
+from wipestation.common.i18n import Phrase, shown
+from wipestation.common.units import format_capacity
+from wipestation.records import custody
+from wipestation.records.history import INTERRUPTED_WARNING, position_text
+from wipestation.records.retention import days_text
 from wipestation.views import CertificateView, RecordDetail, RecordView
 
 if TYPE_CHECKING:
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 
     from tui.app import WipestationApp
     from tui.screens.confirm import ReasonScreen
-    from wipestation.env import Env
-    from wipestation.models import CustodyRecord
+    from wipestation.common.env import Env
+    from wipestation.store.models import CustodyRecord
 
 
 CERTIFICATE_COLUMNS = (

@@ -16,8 +16,8 @@ from tui.queries import RecordRow, record_rows
 from tui.rowtable import RowTable, reuse_rows
 from tui.texts import K_, N_, _, kind_word, localise_bindings, state_word
 from tui.widgets import FittingFooter
-from wipestation.i18n import KIND_WORDS, STATE_WORDS
-from wipestation.retention import days_text
+from wipestation.common.i18n import KIND_WORDS, STATE_WORDS
+from wipestation.records.retention import days_text
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp

@@ -15,12 +15,12 @@ from textual.widgets import Input, Label, Select, Static
 from tui.screens.form import FormScreen
 from tui.texts import K_, N_, _, kind_word
 from tui.widgets import Field
-from wipestation import custody
-from wipestation.customers import shown_name
-from wipestation.devices import DetectedDrive
-from wipestation.errors import WipestationError
-from wipestation.identity import DriveIdentity
-from wipestation.units import format_capacity, parse_capacity, parse_date
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import WipestationError
+from wipestation.common.identity import DriveIdentity
+from wipestation.common.units import format_capacity, parse_capacity, parse_date
+from wipestation.records import custody
+from wipestation.records.customers import shown_name
 
 if TYPE_CHECKING:
     from tui.app import WipestationApp
@@ -142,7 +142,7 @@ class RegisterScreen(FormScreen[int | None]):
             self._show_customer(event.value)
 
     def _show_customer(self, text: str) -> None:
-        from wipestation.customers import get_customer
+        from wipestation.records.customers import get_customer
 
         label = self.query_one("#customer-name", Static)
         self.customer_id = None

@@ -21,11 +21,11 @@ from typing import IO, TYPE_CHECKING, Any
 import click
 
 from wipestation.cli.click_language import use_our_language
-from wipestation.errors import ExitCode, WipestationError
-from wipestation.files import PRIVATE_UMASK
-from wipestation.i18n import LANGUAGES, N_, _, choose, set_language
-from wipestation.inputs import InFile, Outside, Text, os_error_line
-from wipestation.text import ACTOR_LIMIT, escape_control
+from wipestation.common.errors import ExitCode, WipestationError
+from wipestation.common.files import PRIVATE_UMASK
+from wipestation.common.i18n import LANGUAGES, N_, _, choose, set_language
+from wipestation.common.inputs import InFile, Outside, Text, os_error_line
+from wipestation.common.text import ACTOR_LIMIT, escape_control
 
 if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
@@ -192,7 +192,7 @@ class LazyGroup(WipestationGroup):
 def main(ctx: click.Context, db_url: str | None, config_path: Path | None, actor: str | None, lang: str | None) -> None:
     """Custody, erasure, destruction and certificates for a repair shop's storage media."""
     from wipestation.app import AppContext, Overrides
-    from wipestation.workstation import share_with_group
+    from wipestation.shop.workstation import share_with_group
 
     os.umask(PRIVATE_UMASK)  # every file the command creates is the owner's only
     _log_in_one_line()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from wipestation.audit import current_head, format_head, head_problem, parse_head, verify_chain
-from wipestation.audit_check import cross_check
+from wipestation.audit.log import current_head, format_head, head_problem, parse_head, verify_chain
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
-from wipestation.errors import BadValue, WipestationError
-from wipestation.i18n import N_, Phrase, _, ngettext, shown
+from wipestation.common.errors import BadValue, WipestationError
+from wipestation.common.i18n import N_, Phrase, _, ngettext, shown
+from wipestation.shop.audit_check import cross_check
 
 
 class AuditBroken(WipestationError):

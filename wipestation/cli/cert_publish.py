@@ -9,15 +9,15 @@ from pathlib import Path
 
 import click
 
-from wipestation.certify.data import LANGUAGES
 from wipestation.cli import CommandError
 from wipestation.cli.certs import certificate_group, certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
-from wipestation.errors import ConfigError, ExitCode
-from wipestation.i18n import _, ngettext
-from wipestation.inputs import Address, Folder, Outside, Text
-from wipestation.text import REVOCATION_REASON_LIMIT
+from wipestation.common.errors import ConfigError, ExitCode
+from wipestation.common.i18n import _, ngettext
+from wipestation.common.inputs import Address, Folder, Outside, Text
+from wipestation.common.text import REVOCATION_REASON_LIMIT
+from wipestation.documents.certify.data import LANGUAGES
 
 NUMBER = Outside(Text(60), "NUMBER")
 
@@ -45,8 +45,8 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
 def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None:
     """Withdraw certificate NUMBER (issued by mistake): verify and the verification site then say revoked.
     Run `certificate site DIR` afterwards to update the published site."""
-    from wipestation import revocations
-    from wipestation.certify import find_certificate
+    from wipestation.documents import revocations
+    from wipestation.documents.certify import find_certificate
 
     with app.sessions.begin() as session:
         row = revocations.revoke(session, app.env, number, reason)
@@ -67,7 +67,7 @@ def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None
 def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
     """Write (or update) the static verification site in DIRECTORY, to copy to [certificates] verify_url.
     Run it again after new certificates or a revocation."""
-    from wipestation import site
+    from wipestation.documents import site
 
     fingerprint = _fingerprint(app)
     with app.sessions.begin() as session:
@@ -121,7 +121,7 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
         raise click.UsageError(_("give a certificate NUMBER, or --pending"))
     if retry and (to or lang):
         raise click.UsageError(_("--pending sends to the address and in the language of the failed attempt"))
-    from wipestation import sending
+    from wipestation.documents import sending
 
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:

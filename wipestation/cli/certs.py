@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
-from wipestation.certify.data import LANGUAGES
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
-from wipestation.destruction_levels import METHODS
-from wipestation.errors import BadUsage, ExitCode, InvalidState, WipestationError
-from wipestation.files import read_certificate_file, write_private
-from wipestation.i18n import N_, Phrase, _, shown
-from wipestation.units import parse_date
+from wipestation.common.errors import BadUsage, ExitCode, InvalidState, WipestationError
+from wipestation.common.files import read_certificate_file, write_private
+from wipestation.common.i18n import N_, Phrase, _, shown
+from wipestation.common.units import parse_date
+from wipestation.destruction.levels import METHODS
+from wipestation.documents.certify.data import LANGUAGES
 
 if TYPE_CHECKING:
-    from wipestation.certify import CertificateRenderer, VerifyReport
-    from wipestation.sending import SendResult
+    from wipestation.documents.certify import CertificateRenderer, VerifyReport
+    from wipestation.documents.sending import SendResult
 
 # The store, the issuing and the plugins are imported where a command needs them: `certificate verify`
 # runs on a customer's machine, where it must start fast (bench/cert_bench.py) and has no database.
@@ -84,7 +84,7 @@ def destroy_cmd(
 ) -> None:
     """Record the physical destruction of abandoned disks and of the shop's own retired drives queued
     for destruction (REF: record id or serial); one certificate per drive."""
-    from wipestation.destruction import DestructionRequest, destroy
+    from wipestation.destruction.destroying import DestructionRequest, destroy
 
     request = DestructionRequest(
         refs=refs,
@@ -129,7 +129,7 @@ def destroy_cmd(
 
 def _send_on_issue(app: AppContext, renderer: CertificateRenderer, number: str) -> SendResult | None:
     """`[certificates] send_on_issue`: mail a new certificate to its customer (the outcome, or None)."""
-    from wipestation.sending import send_on_issue
+    from wipestation.documents.sending import send_on_issue
 
     return send_on_issue(app.sessions, app.env, renderer, number)
 
@@ -172,7 +172,7 @@ def issue_owed_cmd(app: AppContext, as_json: bool) -> None:
     """Issue the certificate of every record closed by an erasure or a destruction without one (every
     start does this first; this says what was issued, and why any is still owed). The certificate
     carries the work's own times and figures, and a line saying it was issued later."""
-    from wipestation.certify.owed import issue_owed
+    from wipestation.documents.certify.owed import issue_owed
 
     report = issue_owed(app.sessions, app.env, certificate_renderer(app))
     emit(
@@ -205,7 +205,7 @@ def issue_owed_cmd(app: AppContext, as_json: bool) -> None:
 @click.pass_obj
 def pdf_cmd(app: AppContext, number: str, output: Path | None, lang: str | None) -> None:
     """The signed PDF of certificate NUMBER: the stored bytes, or a new signed rendering in another language."""
-    from wipestation import certify
+    from wipestation.documents import certify
 
     with app.sessions.begin() as session:
         cert = certify.find_certificate(session, number)
@@ -249,9 +249,9 @@ def _check_store(app: AppContext, report: VerifyReport) -> StoreCheck:
     from sqlalchemy import select
     from sqlalchemy.exc import OperationalError
 
-    from wipestation import certify, revocations
-    from wipestation.audit_check import certificate_head_problem
-    from wipestation.models import Certificate
+    from wipestation.documents import certify, revocations
+    from wipestation.shop.audit_check import certificate_head_problem
+    from wipestation.store.models import Certificate
 
     try:
         with app.sessions.begin() as session:
@@ -306,7 +306,7 @@ def _renderer_for(app: AppContext, fingerprint: str | None) -> CertificateRender
         raise BadUsage(
             _("--fingerprint must be 64 hexadecimal digits (SHA-256), not '{text}'").format(text=fingerprint)
         )
-    from wipestation.certify.renderer import load_renderer
+    from wipestation.documents.certify.renderer import load_renderer
 
     config = replace(app.config, certificates=replace(app.config.certificates, fingerprint=wanted))
     return load_renderer(config)

@@ -2,7 +2,7 @@
 
 Click marks its texts for gettext but reads them through the `gettext` module's global functions, whose
 language comes from the process's locale variables; wipestation's comes from `--lang`, WIPESTATION_LANG
-or the config (`wipestation.i18n`). `use_our_language()` points click's modules at `wipestation.i18n`
+or the config (`wipestation.common.i18n`). `use_our_language()` points click's modules at `wipestation.common.i18n`
 instead (only where they still hold the `gettext` module's own functions, so another change is never
 undone). Their Dutch is in wipestation's catalog under click's own msgids (click 8.2), marked below so
 that `scripts/catalog` keeps them; a click release that rewords one leaves that line in English, and
@@ -23,8 +23,8 @@ from collections.abc import Callable
 
 import click
 
-from wipestation import i18n
-from wipestation.i18n import N_, NP_
+from wipestation.common import i18n
+from wipestation.common.i18n import N_, NP_
 
 CLICK_MODULES = ("click.core", "click.exceptions", "click.formatting", "click.parser", "click.types", "click.termui")
 
@@ -60,7 +60,7 @@ CLICK_PLURALS = (
 
 
 def use_our_language() -> None:
-    """Click's modules translate through `wipestation.i18n` from now on (idempotent); the help pages are
+    """Click's modules translate through `wipestation.common.i18n` from now on (idempotent); the help pages are
     English whole."""
     if not getattr(click.Command.get_help, "_english", False):
         click.Command.get_help = english_help(click.Command.get_help)  # type: ignore[method-assign,assignment]

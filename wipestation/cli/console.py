@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from wipestation.cli.context import AppContext
-from wipestation.config import with_language
-from wipestation.i18n import LANGUAGES, N_, set_language
-from wipestation.plugins import load_plugin
+from wipestation.common.config import with_language
+from wipestation.common.i18n import LANGUAGES, N_, set_language
+from wipestation.common.plugins import load_plugin
 
 
 @click.command("tui")

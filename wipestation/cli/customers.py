@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from wipestation import customers as svc
 from wipestation import views
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
-from wipestation.errors import WipestationError
-from wipestation.files import write_private
-from wipestation.i18n import _, kind_word, ngettext, state_word
-from wipestation.units import parse_date
+from wipestation.common.errors import WipestationError
+from wipestation.common.files import write_private
+from wipestation.common.i18n import _, kind_word, ngettext, state_word
+from wipestation.common.units import parse_date
+from wipestation.records import customers as svc
 
 
 def _line(c: dict[str, object]) -> str:

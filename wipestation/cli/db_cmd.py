@@ -6,8 +6,8 @@ import click
 
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
-from wipestation.dbcopy import copy_store
-from wipestation.i18n import ngettext
+from wipestation.common.i18n import ngettext
+from wipestation.shop.dbcopy import copy_store
 
 
 @click.group("db")

@@ -15,15 +15,15 @@ from wipestation import views
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
+from wipestation.common.errors import BadValue
+from wipestation.common.files import replace_atomically
+from wipestation.common.i18n import N_, _, kind_word, ngettext, shown
+from wipestation.common.identity import DriveIdentity
+from wipestation.common.units import format_capacity
 from wipestation.detection import is_bay
-from wipestation.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
-from wipestation.errors import BadValue
-from wipestation.files import replace_atomically
-from wipestation.i18n import N_, _, kind_word, ngettext, shown
-from wipestation.identity import DriveIdentity
-from wipestation.retention import due_words
-from wipestation.units import format_capacity
+from wipestation.records.retention import due_words
 
 
 def _drive_source(app: AppContext) -> DriveSource:

@@ -12,18 +12,18 @@ from wipestation.cli.certs import certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
-from wipestation.commands import CommandRunner
-from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.common.commands import CommandRunner
+from wipestation.common.devices import DetectedDrive, DriveSource
+from wipestation.common.errors import EraseFailed
+from wipestation.common.i18n import N_, _, check_word, method_word, ngettext, shown
+from wipestation.common.text import TAG_LIMIT, check_length, check_plain
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.methods import METHODS
 from wipestation.erasure.offers import method_offers
 from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, run_erasure
-from wipestation.errors import EraseFailed
-from wipestation.helper import require_device_access
-from wipestation.history import OUTCOME_WORDS
-from wipestation.i18n import N_, _, check_word, method_word, ngettext, shown
-from wipestation.text import TAG_LIMIT, check_length, check_plain
+from wipestation.records.history import OUTCOME_WORDS
+from wipestation.shop.helper import require_device_access
 
 # The engine's phases, as the progress line names them.
 PHASES = {"write": N_("write"), "verify": N_("verify"), "firmware": N_("firmware")}

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import click
 
-from wipestation.text import escape_terminal
+from wipestation.common.text import escape_terminal
 
 
 def _default(value: object) -> object:

@@ -7,16 +7,17 @@ from typing import Any
 
 import click
 
-from wipestation import custody, views
+from wipestation import views
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
-from wipestation.devices import DetectedDrive, DriveSource
-from wipestation.errors import BadValue, SafetyRefusal
-from wipestation.history import history_lines
-from wipestation.i18n import _, kind_word, shown, state_word
-from wipestation.identity import DriveIdentity
-from wipestation.retention import days_text
-from wipestation.units import format_capacity, parse_capacity, parse_date
+from wipestation.common.devices import DetectedDrive, DriveSource
+from wipestation.common.errors import BadValue, SafetyRefusal
+from wipestation.common.i18n import _, kind_word, shown, state_word
+from wipestation.common.identity import DriveIdentity
+from wipestation.common.units import format_capacity, parse_capacity, parse_date
+from wipestation.records import custody
+from wipestation.records.history import history_lines
+from wipestation.records.retention import days_text
 
 
 def drive_source(app: AppContext) -> DriveSource:

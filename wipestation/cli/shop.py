@@ -9,11 +9,11 @@ import click
 from wipestation.cli.context import AppContext
 from wipestation.cli.db_cmd import db
 from wipestation.cli.output import emit, json_option
-from wipestation.errors import BadValue, ConfigError, ExitCode
-from wipestation.i18n import _, ngettext
-from wipestation.inputs import Address, Count, Day, Folder, Outside
-from wipestation.units import parse_date
-from wipestation.workstation import DEFAULT_DATA_DIR
+from wipestation.common.errors import BadValue, ConfigError, ExitCode
+from wipestation.common.i18n import _, ngettext
+from wipestation.common.inputs import Address, Count, Day, Folder, Outside
+from wipestation.common.units import parse_date
+from wipestation.shop.workstation import DEFAULT_DATA_DIR
 
 
 @click.command("digest")
@@ -31,8 +31,8 @@ from wipestation.workstation import DEFAULT_DATA_DIR
 @click.pass_obj
 def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lang: str | None, as_json: bool) -> None:
     """The morning list: due today, overdue, holds ending, failed erasures, the audit head."""
-    from wipestation import mail as mailer
-    from wipestation.digest import build_digest, mark_sent, render_text, subject
+    from wipestation.documents import mail as mailer
+    from wipestation.shop.digest import build_digest, mark_sent, render_text, subject
 
     if to and not mail:
         raise BadValue(_("--to needs --mail (it says where the digest is mailed)"), field="--to")
@@ -73,7 +73,7 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
 @click.pass_obj
 def backup(app: AppContext, directory: Path, keep: int | None, as_json: bool) -> None:
     """Copy the records into DIRECTORY (SQLite online backup), verify the copy, rotate."""
-    from wipestation.backup import backup_store
+    from wipestation.shop.dbbackup import backup_store
 
     report = backup_store(app.db_url, directory, now=app.clock.now(), keep=keep)
     data = {
@@ -101,7 +101,7 @@ db.add_command(backup)  # `wipestation db backup`, beside `db copy`
 @click.pass_obj
 def doctor(app: AppContext, as_json: bool) -> None:
     """What is missing on this workstation, one line each with what to do (exit 1 if anything is)."""
-    from wipestation.doctor import examine
+    from wipestation.shop.doctor import examine
 
     report = examine(app.config, app.db_url, app.doctor_system)
     emit([f.to_dict() for f in report.findings], as_json, [f.line() for f in report.findings])
@@ -132,7 +132,7 @@ def doctor(app: AppContext, as_json: bool) -> None:
 @click.pass_context
 def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir: Path) -> None:
     """As root: the group, udev rules for the wipe bays, the data folder, the digest and backup timers."""
-    from wipestation.workstation import Setup, layout_for
+    from wipestation.shop.workstation import Setup, layout_for
 
     app: AppContext = ctx.obj
     parent = ctx.find_root()
@@ -158,8 +158,8 @@ def setup_workstation(ctx: click.Context, root: Path, uninstall: bool, data_dir:
             )
         )
     if not uninstall:
-        from wipestation.dependencies import tested_versions
-        from wipestation.doctor import check_dependencies
+        from wipestation.shop.dependencies import tested_versions
+        from wipestation.shop.doctor import check_dependencies
 
         # an install without the lock: say so now
         libraries = check_dependencies(tested_versions(), app.doctor_system.installed_version)

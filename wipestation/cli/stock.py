@@ -10,18 +10,18 @@ from typing import TYPE_CHECKING, Any
 import click
 from sqlalchemy import select
 
-from wipestation import labels as shelf_labels
-from wipestation import pool as backup_pool
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.cli.records import drive_source
-from wipestation.commands import CommandRunner
-from wipestation.health import assess, health_to_dict, read_health, record_health, summary
-from wipestation.i18n import N_, _, ngettext, state_word
-from wipestation.inputs import PATH_LIMIT, OutFile, Outside, Text, read_stream_lines, write_regular
-from wipestation.models import Drive
-from wipestation.text import NAME_LIMIT, REASON_LIMIT
-from wipestation.units import format_capacity
+from wipestation.common.commands import CommandRunner
+from wipestation.common.i18n import N_, _, ngettext, state_word
+from wipestation.common.inputs import PATH_LIMIT, OutFile, Outside, Text, read_stream_lines, write_regular
+from wipestation.common.text import NAME_LIMIT, REASON_LIMIT
+from wipestation.common.units import format_capacity
+from wipestation.stock import labels as shelf_labels
+from wipestation.stock import pool as backup_pool
+from wipestation.stock.health import assess, health_to_dict, read_health, record_health, summary
+from wipestation.store.models import Drive
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

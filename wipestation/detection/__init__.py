@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wipestation.config import Config
-from wipestation.devices import DriveSource
+from wipestation.common.config import Config
+from wipestation.common.devices import DriveSource
 
 
 def default_drive_source(config: Config) -> DriveSource:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import re
 
+from wipestation.common.identity import DriveIdentity
+from wipestation.common.text import escape_control
 from wipestation.detection.blockinfo import VPD_SERIAL_ATTRIBUTE, BlockInfo
-from wipestation.identity import DriveIdentity
-from wipestation.text import escape_control
 
 LOOP_MODEL = "Linux loop device"
 _ESCAPE = re.compile(r"\\x([0-9a-fA-F]{2})")

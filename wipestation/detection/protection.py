@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wipestation.config import Config
-from wipestation.i18n import N_, Phrase, joined
+from wipestation.common.config import Config
+from wipestation.common.i18n import N_, Phrase, joined
 
 # Kernel names that are never physical drives, and what to call them.
 VIRTUAL_PREFIXES = (

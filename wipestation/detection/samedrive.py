@@ -20,10 +20,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from wipestation.common.identity import DriveIdentity
 from wipestation.detection.blockinfo import BlockInfo
 from wipestation.detection.identity import parse_identity, usable_serial
 from wipestation.detection.protection import ProtectionChecker, unescape_mount
-from wipestation.identity import DriveIdentity
 
 MAX_DEPTH = 8  # loop over loop over ...: deeper than this is refused
 

@@ -8,15 +8,15 @@ from typing import Any
 
 import pyudev
 
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.errors import BadValue, NotFound
+from wipestation.common.i18n import N_, _
 from wipestation.detection.blockinfo import BlockInfo, SignatureProbe, from_pyudev
 from wipestation.detection.identity import parse_identity
 from wipestation.detection.members import member_reason, probe_signatures
 from wipestation.detection.protection import ProtectionChecker, SystemPaths, virtual_reason
 from wipestation.detection.samedrive import SameDrive
-from wipestation.devices import DetectedDrive
-from wipestation.errors import BadValue, NotFound
-from wipestation.i18n import N_, _
 
 LOOP_NOT_ALLOWED = N_("test devices are not allowed (set [devices] allow_loop = true or WIPESTATION_ALLOW_LOOP=1)")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from wipestation.errors import ConfigError
-from wipestation.i18n import _
+from wipestation.common.errors import ConfigError
+from wipestation.common.i18n import _
 
 RULES_FILE_NAME = "60-wipestation.rules"
 SYSTEM_RULES_DIR = "/etc/udev/rules.d"

@@ -18,17 +18,17 @@ from typing import Any
 
 import pyudev
 
-from wipestation.config import Config
+from wipestation.common.config import Config
+from wipestation.common.devices import DetectedDrive, DriveAction, DriveEvent
 from wipestation.detection import is_bay
 from wipestation.detection.blockinfo import BlockInfo, from_pyudev
 from wipestation.detection.protection import virtual_reason
 from wipestation.detection.source import UdevDriveSource
-from wipestation.devices import DetectedDrive, DriveAction, DriveEvent
 
 UDEVD_CONTROL = Path("/run/udev/control")
 log = logging.getLogger(__name__)
 
-__all__ = ["DriveEvent", "DriveWatcher", "udevd_running"]  # DriveEvent is the core's (wipestation.devices)
+__all__ = ["DriveEvent", "DriveWatcher", "udevd_running"]  # DriveEvent is the core's (wipestation.common.devices)
 
 
 @dataclass(frozen=True)

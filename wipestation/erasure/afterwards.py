@@ -10,15 +10,15 @@ from dataclasses import replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from wipestation.certify import CertificateRenderer, issue_erasure_certificate
-from wipestation.commands import CommandRunner
-from wipestation.env import Env
+from wipestation.common.commands import CommandRunner
+from wipestation.common.env import Env
+from wipestation.common.identity import DriveIdentity
+from wipestation.documents.certify import CertificateRenderer, issue_erasure_certificate
+from wipestation.documents.sending import send_on_issue
 from wipestation.erasure.engine import EngineResult
 from wipestation.erasure.result import ErasureResult
-from wipestation.health import erasure_signs, read_health, record_health
-from wipestation.identity import DriveIdentity
-from wipestation.models import Drive, DriveOwner, Erasure, ErasureOutcome
-from wipestation.sending import send_on_issue
+from wipestation.stock.health import erasure_signs, read_health, record_health
+from wipestation.store.models import Drive, DriveOwner, Erasure, ErasureOutcome
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ import stat
 import struct
 from typing import Protocol
 
-from wipestation.errors import SafetyRefusal
-from wipestation.i18n import _
+from wipestation.common.errors import SafetyRefusal
+from wipestation.common.i18n import _
 
 BLKGETSIZE64 = 0x80081272
 BLKSSZGET = 0x1268

@@ -3,11 +3,11 @@ path before anything opens, by the descriptor held open, and again before firmwa
 
 from __future__ import annotations
 
-from wipestation.devices import DetectedDrive, DriveSource
+from wipestation.common.devices import DetectedDrive, DriveSource
+from wipestation.common.errors import SafetyRefusal, WipestationError
+from wipestation.common.i18n import N_, _
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.blockio import BlockDevice
-from wipestation.errors import SafetyRefusal, WipestationError
-from wipestation.i18n import N_, _
-from wipestation.identity import DriveIdentity
 
 
 def same_drive(confirmed: DriveIdentity, now: DetectedDrive, device: str, *, allow_member: bool = False) -> None:

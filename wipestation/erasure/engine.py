@@ -20,6 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
+from wipestation.common.errors import SafetyRefusal
+from wipestation.common.i18n import N_, Phrase, _
 from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is
 from wipestation.erasure.chunkio import (
     GONE_ERRNOS,
@@ -45,8 +47,6 @@ from wipestation.erasure.job import (
 )
 from wipestation.erasure.patterns import PatternFiller
 from wipestation.erasure.verify import SamplePlan, merge_ranges, sample_plan
-from wipestation.errors import SafetyRefusal
-from wipestation.i18n import N_, Phrase, _
 
 __all__ = [
     "CHUNK",

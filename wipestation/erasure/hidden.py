@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wipestation.commands import CommandRunner
+from wipestation.common.commands import CommandRunner
+from wipestation.common.errors import SafetyRefusal
+from wipestation.common.i18n import _
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.firmware import HpaState, parse_hdparm_hpa
-from wipestation.errors import SafetyRefusal
-from wipestation.i18n import _
-from wipestation.identity import DriveIdentity
 
 State = Literal["none", "hidden", "unknown", "not-applicable"]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from wipestation.errors import BadValue
-from wipestation.i18n import _
-from wipestation.identity import DriveIdentity
+from wipestation.common.errors import BadValue
+from wipestation.common.i18n import _
+from wipestation.common.identity import DriveIdentity
 
 CLEAR = "Clear"
 PURGE = "Purge"

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from wipestation.commands import CommandRunner
-from wipestation.devices import DetectedDrive
+from wipestation.common.commands import CommandRunner
+from wipestation.common.devices import DetectedDrive
+from wipestation.common.i18n import N_, Phrase
 from wipestation.erasure.firmware import detect_support
-from wipestation.i18n import N_, Phrase
 
 
 @dataclass(frozen=True)

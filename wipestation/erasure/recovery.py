@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wipestation.audit import Action, record_event
-from wipestation.custody import release_from_erasure
-from wipestation.env import Env
-from wipestation.models import Erasure, ErasureOutcome
+from wipestation.audit.log import Action, record_event
+from wipestation.common.env import Env
+from wipestation.records.custody import release_from_erasure
+from wipestation.store.models import Erasure, ErasureOutcome
 
 STALE_AFTER = timedelta(minutes=5)  # a heartbeat older than this belongs to a dead erasure
 

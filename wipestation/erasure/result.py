@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from wipestation.models import Erasure
+    from wipestation.store.models import Erasure
 
 FINISHED_WELL = frozenset({"succeeded", "with-exceptions"})
 

@@ -16,11 +16,14 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from wipestation.certify import CertificateRenderer
-from wipestation.commands import CommandRunner
-from wipestation.custody import open_record_for_drive
-from wipestation.devices import DriveSource
-from wipestation.env import Env
+from wipestation.common.commands import CommandRunner
+from wipestation.common.devices import DriveSource
+from wipestation.common.env import Env
+from wipestation.common.errors import InvalidState, SafetyRefusal, WipestationError
+from wipestation.common.i18n import _, english
+from wipestation.common.identity import DriveIdentity
+from wipestation.common.room import check_room
+from wipestation.documents.certify import CertificateRenderer
 from wipestation.erasure.afterwards import certify_in, read_backup_drive_health, send_issued
 from wipestation.erasure.blockio import BlockOpener, block_device_present
 from wipestation.erasure.confirm import confirmed_identity, same_drive, same_held_drive
@@ -42,13 +45,10 @@ from wipestation.erasure.service import (
     save_checkpoint,
 )
 from wipestation.erasure.verify import SamplePlan, new_seed
-from wipestation.errors import InvalidState, SafetyRefusal, WipestationError
-from wipestation.health import FAILING
-from wipestation.i18n import _, english
-from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, Drive
-from wipestation.pool import queue_failing
-from wipestation.room import check_room
+from wipestation.records.custody import open_record_for_drive
+from wipestation.stock.health import FAILING
+from wipestation.stock.pool import queue_failing
+from wipestation.store.models import CustodyKind, Drive
 
 __all__ = [
     "NOT_PROBED",

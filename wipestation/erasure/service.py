@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from wipestation.audit import Action, record_event
-from wipestation.custody import mark_erased, release_from_erasure
-from wipestation.env import Env
+from wipestation.audit.log import Action, record_event
+from wipestation.common.env import Env
+from wipestation.common.errors import InvalidState
 from wipestation.erasure.recovery import (
     STALE_AFTER,
     abandon_erasure,
@@ -29,8 +29,8 @@ from wipestation.erasure.starting import (
     resume_preview,
     resume_refusal,
 )
-from wipestation.errors import InvalidState
-from wipestation.models import CustodyRecord, Drive, Erasure, ErasureOutcome
+from wipestation.records.custody import mark_erased, release_from_erasure
+from wipestation.store.models import CustodyRecord, Drive, Erasure, ErasureOutcome
 
 if TYPE_CHECKING:  # the engine (and its cipher) is not needed to read or close the records
     from wipestation.erasure.engine import Checkpoint, EngineResult

@@ -10,15 +10,15 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from wipestation.audit import Action, record_event
-from wipestation.custody import claim_for_erasure, erasure_refusal, open_record_for_drive, upsert_drive
-from wipestation.env import Env
+from wipestation.audit.log import Action, record_event
+from wipestation.common.env import Env
+from wipestation.common.errors import BadValue, InvalidState
+from wipestation.common.i18n import Phrase, _, shown
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.methods import Method
 from wipestation.erasure.recovery import recover_stale, this_host
-from wipestation.errors import BadValue, InvalidState
-from wipestation.i18n import Phrase, _, shown
-from wipestation.identity import DriveIdentity
-from wipestation.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.records.custody import claim_for_erasure, erasure_refusal, open_record_for_drive, upsert_drive
+from wipestation.store.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ class ErasureStart:
     def message(self) -> str:
         """The resume rule, stated when `erase` starts: an interrupted erasure of the drive with the same
         method (and size) is resumed from its checkpoint unless `--restart` is given."""
-        from wipestation.history import RESTART_HINT, position_text
+        from wipestation.records.history import RESTART_HINT, position_text
 
         if self.resumed:
             at = {"checkpoint_offset": self.start_offset, "checkpoint_pass": self.start_pass}
@@ -113,7 +113,7 @@ class ResumePoint:
 
     @property
     def position(self) -> Phrase:
-        from wipestation.history import position_text
+        from wipestation.records.history import position_text
 
         return position_text(
             {

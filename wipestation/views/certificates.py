@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from wipestation.models import (
+from wipestation.store.models import (
     Certificate,
     CertificateDocument,
     CertificateRevocation,

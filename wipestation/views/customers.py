@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wipestation.customers import get_customer, search_condition
-from wipestation.models import OPEN_STATES, CustodyRecord, Customer
+from wipestation.records.customers import get_customer, search_condition
+from wipestation.store.models import OPEN_STATES, CustodyRecord, Customer
 from wipestation.views.records import RecordView, records_of_customer
 
 

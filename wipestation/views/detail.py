@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from wipestation.history import drive_erasures, last_attempt_warning
-from wipestation.models import AuditEvent, CustodyRecord, Erasure
+from wipestation.records.history import drive_erasures, last_attempt_warning
+from wipestation.store.models import AuditEvent, CustodyRecord, Erasure
 from wipestation.views.certificates import CertificateView, certificates_of_record
 from wipestation.views.records import RecordView, select_records
 
@@ -42,7 +42,7 @@ class EventView:
 @dataclass(frozen=True, slots=True)
 class RecordDetail:
     record: RecordView
-    erasures: tuple[dict[str, Any], ...]  # `wipestation.history.erasure_entry`, oldest first
+    erasures: tuple[dict[str, Any], ...]  # `wipestation.records.history.erasure_entry`, oldest first
     last_erasure_warning: str | None
     certificates: tuple[CertificateView, ...]
     events: tuple[EventView, ...]
@@ -69,7 +69,7 @@ def record_events(session: Session, record_id: int) -> list[EventView]:
 
 def record_detail(session: Session, today: date, ref: str) -> RecordDetail:
     """REF as `show` takes it: a record id (`12`, `#12`, `R12`) or a drive serial."""
-    from wipestation.custody import find_record  # the one reading of REF (custody imports the views)
+    from wipestation.records.custody import find_record  # the one reading of REF (custody imports the views)
 
     found = find_record(session, ref)
     (record,) = select_records(session, today, CustodyRecord.id == found.id)

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from wipestation.devices import DetectedDrive
-from wipestation.models import Drive
+from wipestation.common.devices import DetectedDrive
+from wipestation.store.models import Drive
 from wipestation.views.records import RecordView, records_of_drive
 
 

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, String, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from wipestation.models import OPEN_STATES, CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
-from wipestation.retention import effective_due
+from wipestation.records.retention import effective_due
+from wipestation.store.models import OPEN_STATES, CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
 
 SHOP_OWNER = "the shop's own drive"  # shown where a customer's name would be (kind shop)
 CLOSED_STATES = tuple(s for s in CustodyState if s not in OPEN_STATES)

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from wipestation.commands import CommandRunner
+from wipestation.common.commands import CommandRunner
+from wipestation.common.i18n import N_, Phrase
+from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.firmware.parsing import (
     parse_hdparm_hpa,
     parse_hdparm_identify,
@@ -17,8 +19,6 @@ from wipestation.erasure.firmware.parsing import (
     parse_nvme_id_ctrl,
     parse_sg_opcodes_sanitize,
 )
-from wipestation.i18n import N_, Phrase
-from wipestation.identity import DriveIdentity
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from wipestation.commands import CommandRunner
+from wipestation.common.commands import CommandRunner
 from wipestation.erasure.blockio import AlignedBuffer
 from wipestation.erasure.engine import EngineResult, OpenedDevice, Progress
 from wipestation.erasure.firmware.parsing import (

@@ -6,9 +6,9 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from wipestation.common.errors import InvalidState
+from wipestation.common.i18n import _, shown
 from wipestation.erasure.firmware.capabilities import FirmwareSupport
-from wipestation.errors import InvalidState
-from wipestation.i18n import _, shown
 
 log = logging.getLogger(__name__)
 

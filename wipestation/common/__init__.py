@@ -1,0 +1,4 @@
+"""What every context shares and nothing above it owns: the configuration, errors, translations, words and units,
+the clock and environment, the checks of values from outside (`inputs`), and the seams to the machine (`commands`
+for outside tools, `devices` for block devices, `files` for the data folder, `plugins` for entry points). Nothing
+here knows of records, drives or documents, and nothing here imports another context."""
