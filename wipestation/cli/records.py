@@ -9,6 +9,7 @@ import click
 
 from wipestation import views
 from wipestation.cli.context import AppContext
+from wipestation.cli.lazy import BackupGroup
 from wipestation.cli.output import emit, json_option
 from wipestation.common.devices import DetectedDrive, DriveSource
 from wipestation.common.errors import BadValue, SafetyRefusal
@@ -88,9 +89,10 @@ def _detail(r: dict[str, Any]) -> list[str]:
     return lines
 
 
-@click.group("backup")
+@click.group("backup", cls=BackupGroup)
 def backup() -> None:
-    """Backup drives: the shop's own external drives holding a customer's backup for 30 days."""
+    """Backups: registered on a shop drive of their own, or made by wipestation on a shared pool drive
+    (make, restore, check, erase: docs/backups.md); kept 30 days."""
 
 
 @backup.command("register")

@@ -19,7 +19,16 @@ from wipestation.common.identity import DriveIdentity
 from wipestation.common.text import REASON_LIMIT, check_length, check_plain
 from wipestation.records.retention import effective_due as _effective_due
 from wipestation.store.models import OPEN_STATES as OPEN_STATES  # defined once, in the models
-from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
+from wipestation.store.models import (
+    BackupSet,
+    CustodyKind,
+    CustodyRecord,
+    CustodyState,
+    Drive,
+    DriveOwner,
+    Hold,
+    PoolStore,
+)
 from wipestation.views.records import record_view
 from wipestation.views.records import state_shown as state_shown  # one rule, in the read side
 
@@ -331,3 +340,45 @@ def _state_changed(
         after=after,
         customer_id=record.customer_id,
     )
+
+
+def register_pool_backup(session: Session, env: Env, drive: Drive, reg: Registration) -> CustodyRecord:
+    """A backup that wipestation made on a shared pool drive (issue 27): a record of kind backup, due
+    30 days later, on a drive that holds other customers' backups too."""
+    from wipestation.records.registration import register_on_pool  # it imports this module
+
+    return register_on_pool(session, env, drive, reg)
+
+
+def mark_backup_erased(session: Session, env: Env, record: CustodyRecord, backup_set_id: int) -> None:
+    """erasing -> erased: one backup on a pool drive was erased cryptographically; the record is closed."""
+    if record.kind is not CustodyKind.BACKUP or record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.ERASED
+    record.closed_at = env.now()
+    after = {"state": "erased", "backup_set_id": backup_set_id, "method": "cryptographic-erase"}
+    _state_changed(session, env, record, Action.RECORD_ERASED, "erasing", after)
+
+
+def release_backup_set(session: Session, env: Env, record: CustodyRecord, backup_set_id: int) -> None:
+    """erasing -> holding: erasing one backup failed before its key was destroyed."""
+    if record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.HOLDING
+    after = {"state": "holding", "backup_set_id": backup_set_id}
+    _state_changed(session, env, record, Action.RECORD_ERASURE_ENDED, "erasing", after)
+
+
+def pool_refusal(session: Session, drive_id: int) -> str | None:
+    """Why a whole-drive erasure must not touch this drive: a pool drive that still holds backups."""
+    live = session.execute(
+        select(BackupSet.id)
+        .join(PoolStore, PoolStore.id == BackupSet.pool_id)
+        .where(PoolStore.drive_id == drive_id, BackupSet.state.in_(("making", "complete")))
+    ).all()
+    if not live:
+        return None
+    return _(
+        "this is a pool drive holding {count} backup(s) of customers: erase each with `wipestation backup erase` "
+        "before the whole drive"
+    ).format(count=len(live))
