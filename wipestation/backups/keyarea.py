@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from wipestation.backups import afsplit
+from wipestation.common.i18n import _
 
 MiB = 1 << 20
 KEY_AREA_START = MiB  # after the GPT
@@ -59,7 +60,7 @@ def layout(capacity: int) -> tuple[int, int, int]:
     data_offset = KEY_AREA_START + -(-key_bytes // MiB) * MiB
     data_size = (capacity - MiB - data_offset) // MiB * MiB
     if data_size < 16 * MiB:
-        raise KeyAreaError("too small for a pool drive")
+        raise KeyAreaError(_("too small for a pool drive"))
     return slots, data_offset, data_size
 
 
@@ -82,7 +83,7 @@ def _pwrite_direct(device: str, offset: int, data: bytes) -> None:
     try:
         written = os.pwritev(fd, [buf], offset)
         if written != len(data):
-            raise KeyAreaError(f"short write at {offset}")
+            raise KeyAreaError(_("short write at byte {offset}").format(offset=offset))
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -95,7 +96,7 @@ def _pread_direct(device: str, offset: int, size: int) -> bytes:
     try:
         got = os.preadv(fd, [buf], offset)
         if got != size:
-            raise KeyAreaError(f"short read at {offset}")
+            raise KeyAreaError(_("short read at byte {offset}").format(offset=offset))
         return bytes(buf)
     finally:
         os.close(fd)
@@ -113,7 +114,7 @@ def read_header(device: str) -> PoolHeader:
     raw = _pread_direct(device, KEY_AREA_START, 4096)[: _HEADER.size]
     magic, pool_id, slots, slot_size, offset, size, check = _HEADER.unpack(raw)
     if magic != POOL_MAGIC or slot_size != SLOT_SIZE:
-        raise KeyAreaError("not a pool drive")
+        raise KeyAreaError(_("not a pool drive"))
     return PoolHeader(pool_id, slots, offset, size, check)
 
 
@@ -129,7 +130,7 @@ def _aad(header: PoolHeader, slot: int, backup_id: bytes) -> bytes:
 
 def write_slot(device: str, header: PoolHeader, slot: int, backup_id: bytes, data_key: bytes, shop_key: bytes) -> None:
     if len(data_key) != KEY_SIZE:
-        raise ValueError("a data key is 32 bytes")
+        raise ValueError(_("a data key is 32 bytes"))
     nonce = os.urandom(12)
     sealed = ChaCha20Poly1305(_slot_key(shop_key)).encrypt(
         nonce, afsplit.split(data_key), _aad(header, slot, backup_id)
@@ -138,20 +139,20 @@ def write_slot(device: str, header: PoolHeader, slot: int, backup_id: bytes, dat
     body += os.urandom(SLOT_SIZE - len(body))
     _pwrite_direct(device, header.slot_offset(slot), body)
     if _pread_direct(device, header.slot_offset(slot), SLOT_SIZE) != body:
-        raise KeyAreaError(f"slot {slot} did not read back as written")
+        raise KeyAreaError(_("key slot {slot} did not read back as written").format(slot=slot))
 
 
 def read_slot(device: str, header: PoolHeader, slot: int, backup_id: bytes, shop_key: bytes) -> bytes:
     raw = _pread_direct(device, header.slot_offset(slot), SLOT_SIZE)
     magic, found_id, nonce = _SLOT_HEAD.unpack(raw[: _SLOT_HEAD.size])
     if magic != SLOT_MAGIC or not hmac.compare_digest(found_id, backup_id):
-        raise SlotEmpty(f"slot {slot}")
+        raise SlotEmpty(_("key slot {slot} holds no key of this backup").format(slot=slot))
     length = afsplit.STRIPES * KEY_SIZE + 16
     sealed = raw[_SLOT_HEAD.size : _SLOT_HEAD.size + length]
     try:
         material = ChaCha20Poly1305(_slot_key(shop_key)).decrypt(nonce, sealed, _aad(header, slot, backup_id))
     except InvalidTag:
-        raise KeyAreaError(f"slot {slot} does not open with this shop key") from None
+        raise KeyAreaError(_("key slot {slot} does not open with this shop key").format(slot=slot)) from None
     return afsplit.merge(material, KEY_SIZE)
 
 
@@ -160,7 +161,7 @@ def erase_slot(device: str, header: PoolHeader, slot: int) -> None:
     fresh = os.urandom(SLOT_SIZE)
     _pwrite_direct(device, header.slot_offset(slot), fresh)
     if _pread_direct(device, header.slot_offset(slot), SLOT_SIZE) != fresh:
-        raise KeyAreaError(f"slot {slot} did not read back as overwritten")
+        raise KeyAreaError(_("key slot {slot} did not read back as overwritten").format(slot=slot))
 
 
 def new_pool_id() -> bytes:
@@ -173,11 +174,11 @@ def load_shop_key(path: Path, *, create: bool) -> bytes:
         data = path.read_bytes()
     except FileNotFoundError:
         if not create:
-            raise KeyAreaError(f"the shop's backup key {path} is missing") from None
+            raise KeyAreaError(_("the shop's backup key {path} is missing").format(path=path)) from None
         data = os.urandom(KEY_SIZE)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
     if len(data) != KEY_SIZE:
-        raise KeyAreaError(f"the shop's backup key {path} is not 32 bytes")
+        raise KeyAreaError(_("the shop's backup key {path} is not 32 bytes").format(path=path))
     return data

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from wipestation.common.i18n import _
+
 ENCRYPTED = {"BitLocker": "BitLocker", "crypto_LUKS": "LUKS", "VeraCrypt": "VeraCrypt"}
 # file system type (blkid) -> the mount command, read-only
 MOUNTERS: dict[str, list[str]] = {
@@ -49,7 +51,7 @@ def fs_type(device: Path) -> str:
     if code == 2 or not out.strip():  # blkid -p: 2 = nothing found
         if _bitlocker_signature(device):
             return "BitLocker"
-        raise SourceRefused("no file system found on it")
+        raise SourceRefused(_("no file system found on it"))
     if code != 0:
         raise SourceRefused(err.strip() or f"blkid exit {code}")
     return out.strip()
@@ -80,16 +82,20 @@ def opened(source: Path) -> Iterator[Path]:
         return
     kind = fs_type(source)
     if kind in ENCRYPTED:
-        raise SourceRefused(f"encrypted ({ENCRYPTED[kind]})")
+        raise SourceRefused(
+            _("encrypted ({kind}): unlock it in Windows first, or copy the files from there").format(
+                kind=ENCRYPTED[kind]
+            )
+        )
     if kind not in MOUNTERS:
-        raise SourceRefused(f"file system {kind} is not supported (ext4, NTFS, exFAT, FAT)")
+        raise SourceRefused(_("file system {kind} is not supported (ext4, NTFS, exFAT, FAT)").format(kind=kind))
     if _is_mounted(source):
-        raise SourceRefused("it is mounted already: unmount it first, the tool mounts it read-only itself")
+        raise SourceRefused(_("it is mounted already: unmount it first, the tool mounts it read-only itself"))
     was_ro = _output(["blockdev", "--getro", str(source)])[1].strip() == "1"
     if not was_ro:
-        code, _, err = _output(["blockdev", "--setro", str(source)])
+        code, _out, err = _output(["blockdev", "--setro", str(source)])
         if code != 0:
-            raise SourceRefused(f"cannot set it read-only: {err.strip()}")
+            raise SourceRefused(_("cannot set it read-only: {error}").format(error=err.strip()))
     try:
         with _mounted(source, MOUNTERS[kind]) as where:
             yield where
@@ -102,13 +108,15 @@ def opened(source: Path) -> Iterator[Path]:
 def _mounted(device: Path, command: list[str]) -> Iterator[Path]:
     where = Path(tempfile.mkdtemp(prefix="wipestation-source-"))
     try:
-        code, _, err = _output([*command, str(device), str(where)])
+        code, _out, err = _output([*command, str(device), str(where)])
         if code != 0:
-            raise SourceRefused(f"cannot mount it read-only: {(err.strip().splitlines() or ['?'])[-1]}")
+            raise SourceRefused(
+                _("cannot mount it read-only: {error}").format(error=(err.strip().splitlines() or ["?"])[-1])
+            )
         try:
             yield where
         finally:
-            code, _, err = _output(["umount", str(where)])
+            code, _out, err = _output(["umount", str(where)])
             if code != 0:
                 _output(["fusermount", "-u", str(where)])
     finally:

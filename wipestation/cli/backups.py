@@ -10,9 +10,12 @@ from typing import Any
 
 import click
 
+from wipestation.backups.context import BackupContext
 from wipestation.backups.making import MakeProgress
-from wipestation.backups.run import BackupContext, MakeOrder, check_backup, erase_backup, make_backup, prepare_pool
-from wipestation.backups.run import restore_backup as run_restore
+from wipestation.backups.preparing import prepare_pool
+from wipestation.backups.run import MakeOrder, make_backup
+from wipestation.backups.using import check_backup, erase_backup
+from wipestation.backups.using import restore_backup as run_restore
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals

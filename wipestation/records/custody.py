@@ -369,16 +369,17 @@ def release_backup_set(session: Session, env: Env, record: CustodyRecord, backup
     _state_changed(session, env, record, Action.RECORD_ERASURE_ENDED, "erasing", after)
 
 
-def pool_refusal(session: Session, drive_id: int) -> str | None:
-    """Why a whole-drive erasure must not touch this drive: a pool drive that still holds backups."""
+def refuse_pool_drive(session: Session, drive_id: int) -> None:
+    """A whole-drive erasure must not touch a pool drive that still holds customers' backups."""
     live = session.execute(
         select(BackupSet.id)
         .join(PoolStore, PoolStore.id == BackupSet.pool_id)
         .where(PoolStore.drive_id == drive_id, BackupSet.state.in_(("making", "complete")))
     ).all()
-    if not live:
-        return None
-    return _(
-        "this is a pool drive holding {count} backup(s) of customers: erase each with `wipestation backup erase` "
-        "before the whole drive"
-    ).format(count=len(live))
+    if live:
+        raise InvalidState(
+            _(
+                "this is a pool drive holding {count} backup(s) of customers: erase each with "
+                "`wipestation backup erase` before the whole drive"
+            ).format(count=len(live))
+        )
