@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,13 +56,22 @@ class Shop:
         result = self(*args)
         assert result.exit_code == code, (result.exit_code, result.stdout, result.stderr)
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
+        if code == 2:  # click's usage error: the usage, then the one line that says what was wrong
+            return lines[-1]
+        assert len(lines) == 1, result.stderr
         return lines[0]
 
 
 @pytest.fixture
 def shop(tmp_path: Path, db_url: str) -> Shop:
     return Shop(tmp_path, db_url)
+
+
+@pytest.fixture
+def sqlite_shop(tmp_path: Path) -> Shop:
+    """For the tests about sources and drives: the store does not matter there."""
+    return Shop(tmp_path, f"sqlite:///{tmp_path / 'ws.sqlite3'}")
 
 
 @pytest.fixture
@@ -81,7 +91,9 @@ def new_loop(loops: list[str], directory: Path, name: str, size: int) -> str:
 
 
 def pool_drive(shop: Shop, loops: list[str], name: str = "pool.img", size: int = 64 << 20) -> str:
-    """A loop device erased whole (recorded) and prepared as a pool drive."""
+    """A loop device erased whole (recorded) and prepared as a pool drive. Its serial is LOOP-<name>:
+    the name is made unique on this machine (loop devices of other test runs may be attached)."""
+    name = f"{shop.root.name[-12:]}-{os.getpid()}-{name}"
     device = new_loop(loops, shop.root / "loop", name, size)
     done = shop("erase", device, "--method", "zero", "--verify", "none", "--confirm", f"LOOP-{name}", "--json")
     assert done.exit_code == 0, done.stderr
@@ -104,13 +116,13 @@ def tree_hashes(root: Path) -> dict[str, str]:
     return out
 
 
-def fill_tree(root: Path, marker: bytes, *, extras: bool = True) -> None:
+def fill_tree(root: Path, marker: bytes, *, extras: bool = True, links: bool = True) -> None:
     """A customer's folder: nested folders, a known marker in one file, Unicode and very long names,
-    an empty and a sparse file, a hard and a symbolic link."""
+    an empty and a sparse file, a hard and a symbolic link (the same bytes every time for one marker)."""
     docs = root / "Users" / "Jan" / "Documents"
     docs.mkdir(parents=True)
     (docs / "brief.txt").write_bytes(b"Beste klant, " + marker + b"\n" * 100)
-    (docs / "groot.bin").write_bytes(os.urandom(300_000))
+    (docs / "groot.bin").write_bytes(random.Random(marker).randbytes(300_000))
     if not extras:
         return
     (docs / "Ærøskøbing \u2013 überprüfung ☃ 日本語.txt").write_text("unicode naam\n")
@@ -120,5 +132,6 @@ def fill_tree(root: Path, marker: bytes, *, extras: bool = True) -> None:
         fh.truncate(2 << 20)
         fh.seek(1 << 20)
         fh.write(b"midden")
-    os.link(docs / "brief.txt", docs / "brief-hardlink.txt")
-    os.symlink("brief.txt", docs / "brief-symlink.txt")
+    if links:
+        os.link(docs / "brief.txt", docs / "brief-hardlink.txt")
+        os.symlink("brief.txt", docs / "brief-symlink.txt")

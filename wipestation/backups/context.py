@@ -123,7 +123,7 @@ def data_key(place: Place, shop_key: bytes) -> bytes:
 def delete_objects(objects: Path, names: list[str]) -> tuple[int, int]:
     count = overwritten = 0
     for name in names:
-        for variant in (name, f"{name}.part", f"{name}.new", f"{name}.new.part"):
+        for variant in (name, f"{name}.part", f"{name}.new", f"{name}.new.part", f"{name}.old"):
             path = objects / variant
             if path.exists():
                 overwritten += mf.overwrite_and_delete(path)

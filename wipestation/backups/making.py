@@ -100,6 +100,7 @@ class _Packer:
         self.fh: Any = None
         self.writer: stream.Writer | None = None
         self.pending: list[dict[str, Any]] = []
+        self.on_sealed: Callable[[], None] | None = None
 
     def _open(self) -> stream.Writer:
         if self.writer is None:
@@ -142,6 +143,8 @@ class _Packer:
         self.manifest.entries.extend(self.pending)
         self.pending = []
         write_journal(self.job, self.manifest)
+        if self.on_sealed is not None:
+            self.on_sealed()
 
     def abandon(self) -> None:
         if self.fh is not None:
@@ -151,12 +154,17 @@ class _Packer:
 
 
 def write_journal(job: MakeJob, done: mf.Manifest) -> None:
-    old = job.objects / job.journal
-    fresh = job.objects / f"{job.journal}.new"
+    """The journal replaced atomically (a run killed at any point leaves one whole journal); the old
+    one's bytes are kept under `.old` until the new one is in place, then overwritten and deleted."""
+    current = job.objects / job.journal
+    previous = job.objects / f"{job.journal}.old"
     mf.write_object(job.objects, f"{job.journal}.new", job.key, done.to_bytes())
-    if old.exists():
-        mf.overwrite_and_delete(old)
-    os.replace(fresh, old)
+    if previous.exists():
+        mf.overwrite_and_delete(previous)
+    if current.exists():
+        os.link(current, previous)
+    os.replace(job.objects / f"{job.journal}.new", current)
+    mf.overwrite_and_delete(previous)
 
 
 def read_journal(objects: Path, name: str, key: bytes) -> mf.Manifest:
@@ -175,6 +183,9 @@ def make(job: MakeJob, done: mf.Manifest) -> mf.Manifest:
     inodes = {(e["dev"], e["ino"]): e["path"] for e in done.entries if "ino" in e}
     started = time.monotonic()
     counters = [sum(1 for e in done.entries if e["type"] == "file"), done.file_bytes]
+    packer.on_sealed = lambda: job.on_progress(
+        MakeProgress(counters[0], total_files, counters[1], total_bytes, time.monotonic() - started)
+    )
     last = 0.0
     try:
         for path, st in listing:

@@ -69,9 +69,36 @@ def _loop(device: str, header: PoolHeader, *, read_only: bool = False) -> Iterat
         subprocess.run(["losetup", "--detach", loop], capture_output=True, check=False)
 
 
+def _stale(device: str, header: PoolHeader) -> tuple[list[str], Path | None]:
+    """Loops over this pool's data left by a run that was killed (kill -9), and their mount if any: a
+    mount is adopted (never a second mount of the same file system), the loops detached after."""
+    try:
+        out = _run(["losetup", "--noheadings", "--raw", "-O", "NAME,OFFSET", "-j", device])
+    except PoolDiskError:
+        return [], None
+    loops = [line.split()[0] for line in out.splitlines() if line.split()[1:] == [str(header.data_offset)]]
+    for line in Path("/proc/self/mounts").read_text().splitlines():
+        source, target = line.split(" ")[:2]
+        if source in loops and "wipestation-pool-" in target:
+            return loops, Path(target.replace("\\040", " "))
+    return loops, None
+
+
 @contextmanager
 def mounted(device: str, header: PoolHeader, *, read_only: bool = False) -> Iterator[Path]:
     """The data part mounted in a private folder; its `objects/` folder exists. Unmounted on exit."""
+    loops, stale = _stale(device, header)
+    if stale is not None:
+        try:
+            yield stale / "objects"
+        finally:
+            os.sync()
+            subprocess.run(["umount", str(stale)], capture_output=True, check=False)
+            for loop in loops:
+                subprocess.run(["losetup", "--detach", loop], capture_output=True, check=False)
+        return
+    for loop in loops:
+        subprocess.run(["losetup", "--detach", loop], capture_output=True, check=False)
     with _loop(device, header, read_only=read_only) as loop:
         where = Path(tempfile.mkdtemp(prefix="wipestation-pool-"))
         try:

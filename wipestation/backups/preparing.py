@@ -66,11 +66,11 @@ def _preparable(session: Session, serial: str) -> int:
                 serial=serial
             )
         )
-    if custody.open_record_for_drive(session, drive.id) is not None:
-        raise InvalidState(_("drive {serial} has an open record").format(serial=serial))
     store = rows.pool_of(session, drive)
     if store is not None and rows.live_sets(session, store):
         raise InvalidState(_("drive {serial} is a pool drive holding backups already").format(serial=serial))
+    if custody.open_record_for_drive(session, drive.id) is not None:
+        raise InvalidState(_("drive {serial} has an open record").format(serial=serial))
     if store is not None and store.prepared_at > erasure.started_at:
         raise InvalidState(
             _("drive {serial} was used as a pool drive since its last erasure: erase it whole again").format(

@@ -110,8 +110,7 @@ def finish_set(
     session: Session, env: Env, set_id: int, manifest_object: str, counts: tuple[int, int, int], drive: Drive
 ) -> CustodyRecord:
     row = session.get_one(BackupSet, set_id, with_for_update=True)
-    row.manifest_object = manifest_object
-    row.objects = [*row.objects, manifest_object]
+    row.manifest_object = manifest_object  # in `objects` already: added before it was written
     row.files, row.bytes, row.unreadable = counts
     row.state, row.finished_at = "complete", env.now()
     reg = custody.Registration(customer_id=row.customer_id, job_ref=row.job_ref, started_on=env.today())
