@@ -92,7 +92,6 @@ def mounted(device: str, header: PoolHeader, *, read_only: bool = False) -> Iter
         try:
             yield stale / "objects"
         finally:
-            os.sync()
             subprocess.run(["umount", str(stale)], capture_output=True, check=False)
             for loop in loops:
                 subprocess.run(["losetup", "--detach", loop], capture_output=True, check=False)
