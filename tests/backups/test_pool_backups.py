@@ -95,6 +95,14 @@ def test_two_customers_restore_check_erase(shop: Shop, loops: list[str], tmp_pat
     assert checked["missing"] == ["Users/Jan/Documents/groot.bin"]
     assert sorted(checked["different"]) == ["Users/Jan/Documents/brief-hardlink.txt", "Users/Jan/Documents/brief.txt"]
 
+    # the result is recorded (counts only) and shown on the record
+    shown = shop.ok("show", str(made1["id"]))["backup_set"]
+    assert (shown["files"], shown["unreadable"]) == (8, 0)
+    assert {k: shown["last_check"][k] for k in ("files", "missing", "different", "complete")} == {
+        "files": 8, "missing": 1, "different": 2, "complete": False,
+    }  # fmt: skip
+    assert "1 missing, 2 different of 8 files" in shop("show", str(made1["id"])).stdout
+
     # before the erasure: a database backup, and the key (the test knows it)
     slot1 = _slot_of(shop, made1["id"])
     key1 = _slot_key(shop, device, slot1)

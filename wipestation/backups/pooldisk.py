@@ -5,7 +5,6 @@ Outside tools: `sfdisk` (util-linux/fdisk), `mkfs.ext4` (e2fsprogs), `losetup`, 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -109,7 +108,6 @@ def mounted(device: str, header: PoolHeader, *, read_only: bool = False) -> Iter
                     objects.mkdir(mode=0o700, exist_ok=True)
                 yield objects
             finally:
-                os.sync()
                 _run(["umount", str(where)])
         finally:
             where.rmdir()

@@ -86,6 +86,29 @@ def _detail(r: dict[str, Any]) -> list[str]:
             lines.append(" " * 12 + _("released: {reason}").format(reason=h["release_reason"]))
     if r["location"]:
         lines.append(_head(_("location")) + r["location"])
+    if r.get("backup_set"):
+        lines += _backup_set_lines(r["backup_set"])
+    return lines
+
+
+def _backup_set_lines(b: dict[str, Any]) -> list[str]:
+    """A backup made by wipestation: what it holds, and the last restore check."""
+    lines = [
+        _head(_("backup"))
+        + _("{files} files, {bytes} bytes, {unreadable} not readable").format(
+            files=b["files"], bytes=b["bytes"], unreadable=b["unreadable"]
+        )
+    ]
+    check = b.get("last_check")
+    if check:
+        result = (
+            _("all {n} files put back").format(n=check["files"])
+            if check["complete"]
+            else _("{missing} missing, {different} different of {files} files").format(
+                missing=check["missing"], different=check["different"], files=check["files"]
+            )
+        )
+        lines.append(_head(_("check")) + f"{result} ({check['at'][:16]})")
     return lines
 
 
