@@ -20,7 +20,8 @@ from wipestation.common.text import NAME_LIMIT, REASON_LIMIT
 from wipestation.common.units import format_capacity
 from wipestation.stock import labels as shelf_labels
 from wipestation.stock import pool as backup_pool
-from wipestation.stock.health import assess, health_to_dict, read_health, record_health, summary
+from wipestation.stock.health import assess, health_to_dict, read_health, summary
+from wipestation.stock.pool import record_health
 from wipestation.store.models import Drive
 
 if TYPE_CHECKING:

@@ -50,6 +50,7 @@ import click
 from wipestation.common.errors import BadValue, NotFound
 from wipestation.common.i18n import N_, _
 from wipestation.common.text import check_length, check_plain, escape_control
+from wipestation.common.units import parse_capacity, parse_date
 
 T = TypeVar("T", covariant=True)
 
@@ -527,8 +528,6 @@ class Day:
     """A date YYYY-MM-DD (ASCII digits), between 1900 and 2100."""
 
     def take(self, value: object, what: str) -> str:
-        from wipestation.common.units import parse_date
-
         text = check_length(check_plain(_string(value, what), what), what, 40)
         parse_date(text)
         return text.strip()
@@ -542,8 +541,6 @@ class Capacity:
     """500GB, 2TB, 1TiB or bytes; at least 1 MB."""
 
     def take(self, value: object, what: str) -> int:
-        from wipestation.common.units import parse_capacity
-
         return parse_capacity(check_length(check_plain(_string(value, what), what), what, 60))
 
     def describe(self) -> str:

@@ -26,13 +26,6 @@ SHOP_OWNER = "the shop's own drive"  # shown where a customer's name would be (k
 CLOSED_STATES = tuple(s for s in CustodyState if s not in OPEN_STATES)
 
 
-def state_shown(state: CustodyState, due: date, today: date) -> str:
-    """The state a person sees: a kept record whose effective due date has come is `due`."""
-    if state in (CustodyState.HOLDING, CustodyState.STORED) and due <= today:
-        return "due"
-    return state.value
-
-
 @dataclass(frozen=True, slots=True)
 class HoldView:
     id: int
@@ -192,6 +185,11 @@ def _build(row: tuple[Any, ...], holds: tuple[HoldView, ...], today: date) -> Re
         created_by,
         closed_at,
     )
+
+
+def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
+    """The record as the CLI's JSON shows it (its view, as a dict)."""
+    return record_view(record, today).to_dict()
 
 
 def record_view(record: CustodyRecord, today: date) -> RecordView:
