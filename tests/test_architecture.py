@@ -28,8 +28,6 @@ LONG_MODULES: dict[str, str] = {
     "wipestation/erasure/engine.py": "the overwrite engine: write and verify passes (says so in its text)",
     # Grown past the limit in the third wave's merges (issues 24, 25, 28); issue 26 (contexts as packages)
     # splits them with the rest of the core:
-    "wipestation/common/inputs.py": "one checker per kind of outside value (issue 24): split by kind in issue 26",
-    "wipestation/common/config.py": "every config key with its checker (issue 24): split by section in issue 26",
     "wipestation/documents/certify/issuing.py": (
         "erasure, destruction and owed issuing (issues 25, 28): split in issue 26"
     ),
