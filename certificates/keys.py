@@ -31,7 +31,7 @@ from cryptography.x509.oid import NameOID
 from wipestation.common.config import Config
 from wipestation.common.errors import BadValue, ConfigError
 from wipestation.common.i18n import _
-from wipestation.common.inputs import read_regular
+from wipestation.common.reading import read_regular
 
 KEY_FILE_MAX_BYTES = 1024 * 1024  # a PEM key or certificate is a few KB
 

@@ -67,7 +67,7 @@ def load_logo(path: str | None) -> Any:
 
     from wipestation.common.errors import BadValue, ConfigError
     from wipestation.common.i18n import _
-    from wipestation.common.inputs import read_regular
+    from wipestation.common.reading import read_regular
 
     try:  # a regular file of a sane size, read without blocking (a FIFO or /dev/zero is refused)
         data = read_regular(Path(path).expanduser(), "[shop] logo", LOGO_MAX_BYTES)

@@ -26,7 +26,7 @@ from wipestation.destruction.destroying import DestructionRequest, destroy
 from wipestation.documents.certify import CertificateRenderer, load_renderer
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.service import begin_erasure
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.customers import CustomerInput, add_customer
 from wipestation.store.db import open_store
 from wipestation.store.tx import in_transaction
@@ -41,7 +41,7 @@ def _env(data_dir: str, name: str) -> Env:
 def _register_backup(s: Session, env: Env, name: str, i: int) -> str:
     customer = add_customer(s, env, CustomerInput(name=f"Customer {name} {i}"))
     reg = custody.Registration(customer_id=customer.id, job_ref=f"J{i}", started_on=env.today())
-    return custody.register_backup(s, env, DriveIdentity(serial=f"{name}-B{i}"), reg).drive.serial
+    return registration.register_backup(s, env, DriveIdentity(serial=f"{name}-B{i}"), reg).drive.serial
 
 
 def _hold(s: Session, env: Env, serial: str) -> None:
@@ -52,7 +52,7 @@ def _register_and_destroy(s: Session, env: Env, renderer: CertificateRenderer, n
     customer = add_customer(s, env, CustomerInput(name=f"Owner {name} {i}"))
     reg = custody.Registration(customer_id=customer.id, job_ref=None, started_on=env.today() - relativedelta(months=4))
     serial = f"{name}-A{i}"
-    custody.register_abandoned(
+    registration.register_abandoned(
         s, env, DriveIdentity(serial=serial, model="ST500", capacity_bytes=500 * 10**9, media="hdd"), reg
     )
     return destroy(s, env, renderer, DestructionRequest(refs=(serial,), method="shred", level="H-5"))[0].certificate

@@ -28,8 +28,6 @@ LONG_MODULES: dict[str, str] = {
     "wipestation/erasure/engine.py": "the overwrite engine: write and verify passes (says so in its text)",
     # Grown past the limit in the third wave's merges (issues 24, 25, 28); issue 26 (contexts as packages)
     # splits them with the rest of the core:
-    "wipestation/common/inputs.py": "one checker per kind of outside value (issue 24): split by kind in issue 26",
-    "wipestation/common/config.py": "every config key with its checker (issue 24): split by section in issue 26",
     "wipestation/documents/certify/issuing.py": (
         "erasure, destruction and owed issuing (issues 25, 28): split in issue 26"
     ),
@@ -79,7 +77,79 @@ def test_the_contracts_keep_the_store_out_of_the_engine_and_detection_and_the_cl
     )
     assert _forbids({"wipestation.detection"}, {"sqlalchemy"})
     layers = [c["layers"] for c in _contracts() if c["type"] == "layers"]
-    assert any(ls[0] == "wipestation.cli" and ls[-1] == "wipestation.store.models" and len(ls) >= 3 for ls in layers)
+    assert any(ls[0] == "wipestation.cli" and ls[-1] == "wipestation.common" for ls in layers)
+
+
+CONTEXTS = (
+    "common",
+    "store",
+    "audit",
+    "records",
+    "detection",
+    "stock",
+    "documents",
+    "views",
+    "erasure",
+    "destruction",
+    "shop",
+    "cli",
+)
+
+
+def test_every_context_is_a_layer_and_says_what_it_owns() -> None:
+    """The tree shows the contexts: each is a package whose docstring says what it owns, and each has its
+    place in the layers contract (so an import upward, the ring of issue 26, breaks `lint-imports`)."""
+    (layers,) = [c["layers"] for c in _contracts() if c["type"] == "layers" and c["layers"][0] == "wipestation.cli"]
+    placed = {name.strip() for layer in layers for name in layer.replace(":", "|").split("|")}
+    for context in CONTEXTS:
+        assert f"wipestation.{context}" in placed, context
+        doc = ast.get_docstring(ast.parse((ROOT / "wipestation" / context / "__init__.py").read_text()))
+        assert doc and len(doc) > 80, f"wipestation/{context}/__init__.py says what it owns"
+    top = sorted(p.name for p in (ROOT / "wipestation").glob("*.py"))
+    assert top == ["__init__.py", "app.py"], "a module at the top of the core belongs in a context: " + str(top)
+
+
+def _import_cycles(package: str) -> list[list[str]]:
+    """The cycles (strongly connected components) of the package's import graph, counting the imports made
+    inside functions and under TYPE_CHECKING (grimp reads every import statement)."""
+    import grimp
+
+    graph = grimp.build_graph(package, include_external_packages=False, cache_dir=None)
+    edges = {m: sorted(graph.find_modules_directly_imported_by(m)) for m in sorted(graph.modules)}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while (w := stack.pop()) != v:
+                component.append(w)
+            if component:
+                cycles.append(sorted([v, *component]))
+
+    for module in edges:
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_import_cycle_so_no_import_hides_in_a_function_to_dodge_one(package: str) -> None:
+    """Counting the imports inside functions, no two modules import each other, directly or round a ring
+    (the core's services once did, and the console's screens imported the app that opens them): an import
+    inside a function is there to keep a start fast, never to dodge a cycle (moving any of them to the top
+    of its module would create none)."""
+    assert _import_cycles(package) == []
 
 
 def test_the_engine_and_detection_load_without_the_store() -> None:
@@ -202,3 +272,16 @@ def test_only_custody_changes_the_state_of_a_custody_record() -> None:
         if (found := _state_writes(p))
     }
     assert set(writers) == {"wipestation/records/custody.py"}, writers
+
+
+def test_no_module_switches_the_garbage_collector() -> None:
+    """Speed without process-wide tricks: the read side once paused the cyclic garbage collector around a
+    list (for every thread of the console too); its views are now cheap for the collector instead."""
+    calls = []
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gc"):
+                continue
+            if node.attr in ("disable", "freeze", "set_threshold"):
+                calls.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert calls == []

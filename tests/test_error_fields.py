@@ -14,7 +14,7 @@ from wipestation.common.errors import BadValue, InvalidState, NotFound, Wipestat
 from wipestation.common.identity import DriveIdentity
 from wipestation.common.text import check_plain
 from wipestation.destruction.destroying import DestructionRequest, check_request, parse_level
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.customers import CustomerInput, add_customer, edit_customer
 
 
@@ -42,14 +42,14 @@ def test_registration_errors_name_the_registration_field(sessions: sessionmaker[
     drive = DriveIdentity(serial="S1", model="M")
     with sessions.begin() as s:
         reg = custody.Registration(cid, None, today)
-        assert _field(lambda: custody.register_backup(s, env, drive, reg)) == "job_ref"
+        assert _field(lambda: registration.register_backup(s, env, drive, reg)) == "job_ref"
         future = custody.Registration(cid, "J-1", today + timedelta(days=1))
-        assert _field(lambda: custody.register_backup(s, env, drive, future)) == "started_on"
+        assert _field(lambda: registration.register_backup(s, env, drive, future)) == "started_on"
         nobody = custody.Registration(cid + 99, "J-1", today)
-        assert _field(lambda: custody.register_backup(s, env, drive, nobody)) == "customer_id"
+        assert _field(lambda: registration.register_backup(s, env, drive, nobody)) == "customer_id"
         sealed = custody.Registration(cid, None, today, seal_number="x" * 61)
-        assert _field(lambda: custody.register_abandoned(s, env, drive, sealed)) == "seal_number"
-        assert _field(lambda: custody.register_abandoned(s, env, DriveIdentity(serial=" "), reg)) == "serial"
+        assert _field(lambda: registration.register_abandoned(s, env, drive, sealed)) == "seal_number"
+        assert _field(lambda: registration.register_abandoned(s, env, DriveIdentity(serial=" "), reg)) == "serial"
 
 
 def test_customer_and_hold_errors_name_their_field(sessions: sessionmaker[Session], env: Env) -> None:
@@ -59,7 +59,7 @@ def test_customer_and_hold_errors_name_their_field(sessions: sessionmaker[Sessio
         assert _field(lambda: add_customer(s, env, CustomerInput(name="A", phone="1" * 61))) == "phone"
         cid = add_customer(s, env, CustomerInput(name="Anna")).id
         assert _field(lambda: edit_customer(s, env, cid + 5, CustomerInput(name="B"))) == "customer_id"
-        record = custody.register_abandoned(
+        record = registration.register_abandoned(
             s, env, DriveIdentity(serial="S2", model="M"), custody.Registration(cid, None, env.today())
         )
         ref = str(record.id)

@@ -273,7 +273,7 @@ ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "wipestation/erasure/patterns.py": (ALL, "programming errors of the pattern stream's callers"),
     "wipestation/erasure/firmware/parsing.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
     "wipestation/stock/health/reading.py": (ALL, "a parser's signal (ValueError), caught by its caller"),
-    "wipestation/common/inputs.py": (("parse_json",), "a parser's signal (ValueError), caught by its caller"),
+    "wipestation/common/reading.py": (("parse_json",), "a parser's signal (ValueError), caught by its caller"),
     "wipestation/store/models.py": (ALL, "a naive datetime given to a UTC column: a programming error"),
     "wipestation/audit/log.py": (ALL, "personal data in an audit summary: a programming error"),
     "wipestation/common/i18n.py": (ALL, "an unknown language: --lang and the config are checked before"),

@@ -30,6 +30,18 @@ def test_one_head(tmp_path: Path) -> None:
     assert heads == [SCHEMA_HEAD]  # the quick check in open_store knows the head
 
 
+def test_the_files_are_numbered_in_the_order_they_apply(tmp_path: Path) -> None:
+    """A newcomer reads the migrations in file order: the numbers follow the revision chain, base to head."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'o.db'}")
+    script = ScriptDirectory.from_config(alembic_config(engine))
+    engine.dispose()
+    chain = list(reversed(list(script.walk_revisions("base", "heads"))))
+    names = [Path(str(rev.path)).name for rev in chain]
+    assert names == sorted(names)
+    assert [int(n.split("_")[0]) for n in names] == list(range(1, len(names) + 1))
+    assert chain[-1].revision == SCHEMA_HEAD
+
+
 def test_any_command_creates_the_schema(cli: Cli) -> None:
     assert cli.ok("list") == []
     engine = make_engine(cli.url)

@@ -14,7 +14,7 @@ from wipestation import views
 from wipestation.common.devices import DetectedDrive
 from wipestation.common.env import Env
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.customers import CustomerInput, add_customer
 from wipestation.records.retention import days_text, due_words
 from wipestation.store.models import CustodyRecord, CustodyState
@@ -30,7 +30,7 @@ def _seed(sessions: sessionmaker[Session], env: Env) -> dict[str, int]:
 
         def backup(serial: str, cid: int, days_ago: int) -> int:
             reg = custody.Registration(cid, "J-" + serial, today - timedelta(days=days_ago), location="A1")
-            return custody.register_backup(s, env, DriveIdentity(serial=serial, model="M"), reg).id
+            return registration.register_backup(s, env, DriveIdentity(serial=serial, model="M"), reg).id
 
         ids["overdue"] = backup("OVER", anna, 40)  # due 10 days ago
         ids["held"] = backup("HELD", anna, 35)  # due 5 days ago, but held
@@ -158,7 +158,7 @@ def _seed_mixed(sessions: sessionmaker[Session], env: Env, clock: FakeClock) -> 
         for n in range(60):
             started = start - timedelta(days=rng.randrange(0, 120))
             reg = custody.Registration(cid, f"J-{n}", started)
-            register = custody.register_backup if n % 3 else custody.register_abandoned
+            register = registration.register_backup if n % 3 else registration.register_abandoned
             rid = register(s, env, DriveIdentity(serial=f"MIX-{n:03d}"), reg).id
             roll = rng.random()
             if roll < 0.2:

@@ -129,8 +129,8 @@ class AppContext:
         from sqlalchemy import select
 
         from wipestation.common.errors import WipestationError
+        from wipestation.common.leftovers import clean_leftovers
         from wipestation.documents.certify.owed import any_owed, issue_owed
-        from wipestation.shop.leftovers import clean_leftovers
         from wipestation.store.models import Destruction
 
         log = logging.getLogger(__name__)

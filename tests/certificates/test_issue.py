@@ -18,6 +18,7 @@ from wipestation.common.config import Config
 from wipestation.common.env import Env
 from wipestation.common.errors import InvalidState
 from wipestation.documents import certify
+from wipestation.records import customers
 from wipestation.store.db import open_store
 from wipestation.store.models import AuditEvent, Certificate, CertificateCounter, CustodyKind, ErasureOutcome
 
@@ -77,7 +78,7 @@ def test_forgetting_a_customer_keeps_number_and_hash_and_renders_anonymised(
         cert = certify.issue_erasure_certificate(s, env, renderer, erasure)
         number, sha, original = cert.number, cert.sha256, cert.documents[0].pdf
     with sessions.begin() as s:
-        assert certify.forget_customer_documents(s, customer) == 1
+        assert customers.forget_customer_documents(s, customer) == 1
     with sessions.begin() as s:
         cert = certify.find_certificate(s, number)
         assert cert.documents == [] and cert.sha256 == sha

@@ -15,7 +15,7 @@ import pytest
 
 from tests.hostile.conftest import Hostile
 from wipestation.common.commands import SubprocessRunner
-from wipestation.common.inputs import os_error_line
+from wipestation.common.reading import os_error_line
 from wipestation.stock.health import reading as health_reading
 from wipestation.stock.health.reading import read_health
 

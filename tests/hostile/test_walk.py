@@ -11,6 +11,7 @@ import pytest
 
 from wipestation.cli import main
 from wipestation.common import config as config_module
+from wipestation.common import config_keys
 from wipestation.common.inputs import Outside
 
 # The commands of issue 24 and every command added after them: each value through an `Outside` kind.
@@ -100,7 +101,7 @@ def _sections() -> dict[str, type]:
 def test_every_config_key_has_a_kind() -> None:
     kinds = config_module.KEY_KINDS
     for section, cls in _sections().items():
-        aliases = {field: key for key, field in config_module._ALIASES.get(section, {}).items()}
+        aliases = {field: key for key, field in config_keys.ALIASES.get(section, {}).items()}
         keys = {aliases.get(f.name, f.name) for f in dataclasses.fields(cls)}
         assert keys == set(kinds[section]), section
     top = {f.name for f in dataclasses.fields(config_module.Config)} - set(_sections()) - {"machines"}
@@ -120,7 +121,7 @@ def test_every_config_key_is_taken_through_its_kind(section: str, key: str, tmp_
     assert isinstance(tmp_path, Path)
     kind = config_module.KEY_KINDS[section][key]
     sample = getattr(config_module.Config(), section) if section else config_module.Config()
-    field = config_module._ALIASES.get(section, {}).get(key, key)
+    field = config_keys.ALIASES.get(section, {}).get(key, key)
     default = getattr(sample, field)
     bad = '"x\\u001b[2J"' if not isinstance(default, bool | int) or isinstance(default, bool) else '"x\\u001b"'
     if isinstance(default, tuple):

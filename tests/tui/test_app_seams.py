@@ -21,7 +21,7 @@ from tui.widgets import ErasureRow
 from wipestation.app import AppContext, Overrides
 from wipestation.common.config import Config
 from wipestation.common.devices import DetectedDrive
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import CustodyState
 
 
@@ -49,7 +49,7 @@ async def test_the_console_erases_through_the_injected_runner_and_opener(tmp_pat
     (cid,) = add_customers(app.sessions, env, "Anna Voorbeeld")
     with app.sessions.begin() as s:
         reg = custody.Registration(cid, "JOB-SEAM", env.today() - timedelta(days=31))
-        record_id = custody.register_backup(s, env, IDENTITY, reg).id
+        record_id = registration.register_backup(s, env, IDENTITY, reg).id
     console = WipestationApp(real_services(app))
     try:
         async with console.run_test(size=(120, 40)) as pilot:

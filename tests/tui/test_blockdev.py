@@ -26,7 +26,7 @@ from wipestation.common.config import Config
 from wipestation.common.env import Env
 from wipestation.common.identity import DriveIdentity
 from wipestation.documents.certify import load_renderer
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import Certificate, CustodyState, Erasure
 
 pytestmark = [
@@ -48,7 +48,7 @@ async def test_console_erases_a_loop_device_and_issues_a_certificate(store, cloc
         (cid,) = add_customers(store, env, "Anna Voorbeeld")
         with store.begin() as s:
             reg = custody.Registration(cid, "JOB-E2E", env.today() - timedelta(days=30))
-            record_id = custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
+            record_id = registration.register_backup(s, env, DriveIdentity(serial=serial), reg).id
         source = default_drive_source(config)
         renderer = load_renderer(config)
         services = ConsoleServices(
@@ -107,7 +107,7 @@ async def test_console_erases_two_loop_devices_side_by_side(store, clock, tmp_pa
             (cid,) = add_customers(store, env, f"Klant Twee {i}")
             with store.begin() as s:
                 reg = custody.Registration(cid, f"JOB-TWO-{i}", env.today() - timedelta(days=30))
-                records.append(custody.register_backup(s, env, DriveIdentity(serial=serials[i]), reg).id)
+                records.append(registration.register_backup(s, env, DriveIdentity(serial=serials[i]), reg).id)
         source = default_drive_source(config)
         renderer = load_renderer(config)
         services = ConsoleServices(

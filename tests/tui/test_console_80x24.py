@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,11 +21,11 @@ from tui.screens.dashboard import DashboardScreen
 from wipestation.common import i18n
 from wipestation.common.i18n import N_, Phrase
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.customers import anonymise_customer
 
 ROOT = Phrase(N_("holds the root file system / (on {name})"), name="nvme0n1")  # as protection.py says it
-PO = Path(i18n.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "wipestation.po"
+PO = i18n.LOCALE_DIR / "nl" / "LC_MESSAGES" / "wipestation.po"
 # English that is also Dutch (or a name): never evidence of an untranslated text
 SAME_IN_DUTCH = {"Status", "Model", "Pool", "Stop", "Start", "Serienummer", "Klaar", "Back-up", "Thema"}
 
@@ -102,7 +101,7 @@ async def test_every_screen_at_80x24_in_dutch(
     ids = due_backups(store, env, 3)
     gone, keep = add_customers(store, env, "Gerrit Weg", "Fietsenmakerij Voorbeeld Noord")
     with store.begin() as s:
-        custody.register_abandoned(s, env, DRIVE, custody.Registration(keep, "JOB-77", env.today()))
+        registration.register_abandoned(s, env, DRIVE, custody.Registration(keep, "JOB-77", env.today()))
         anonymise_customer(s, env, gone)
     _erasure(store, env, interrupt_at=None)
     _erasure(store, env, interrupt_at=1_800_000_000)
@@ -145,7 +144,7 @@ async def test_the_dialogs_toasts_and_refusals_at_80x24_in_dutch(
     (cid,) = add_customers(store, env, "Nog Niet")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-NOW", env.today())
-        custody.register_backup(s, env, DriveIdentity(serial="NOTDUE-1"), reg)
+        registration.register_backup(s, env, DriveIdentity(serial="NOTDUE-1"), reg)
     drive_source.drives.append(disk("/dev/sdb", "NOTDUE-1"))
     drive_source.drives.append(disk("/dev/sdc", "NIEUW-0001"))
     seen: dict[str, list[str]] = {}

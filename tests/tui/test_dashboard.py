@@ -10,13 +10,13 @@ import tui.screens.dashboard as dashboard
 from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 
 def register_backup(store, env, customer_id, serial, days_ago, job="JOB-1"):
     with store.begin() as s:
         reg = custody.Registration(customer_id, job, env.today() - timedelta(days=days_ago))
-        return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
+        return registration.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
 async def test_attached_drives_and_due_list(

@@ -128,13 +128,13 @@ async def test_the_records_list_in_dutch_fits_its_words(dutch: None, make_app, s
     """F2 in Dutch: headers, states and kinds in full (the columns widen to the language's words)."""
     from tests.tui.conftest import add_customers
     from wipestation.common.identity import DriveIdentity
-    from wipestation.records import custody
+    from wipestation.records import custody, registration
 
     (cid,) = add_customers(store, env, "Piet Puk")
     with store.begin() as s:
         reg = custody.Registration(cid, "WB-1", env.today())
-        custody.register_backup(s, env, DriveIdentity(serial="HOUD-0001"), reg)
-        custody.register_abandoned(
+        registration.register_backup(s, env, DriveIdentity(serial="HOUD-0001"), reg)
+        registration.register_abandoned(
             s, env, DriveIdentity(serial="ACHTER-01", model="Oude schijf", capacity_bytes=10**9), reg
         )
     app = make_app()

@@ -12,14 +12,14 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen, serial_confirmed
 from tui.widgets import ErasureRow, Field
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 
 def due_backup(store, env, serial: str) -> int:
     (cid,) = add_customers(store, env, f"Klant {serial}")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-9", env.today() - timedelta(days=31))
-        return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
+        return registration.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
 async def test_plugged_in_due_drive_is_three_keystrokes_from_erasing(

@@ -16,7 +16,7 @@ from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.engine import Checkpoint
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.service import abandon_erasure, begin_erasure, save_checkpoint
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 GB = 1_000_000_000
 
@@ -25,7 +25,7 @@ def due_backup(store, env, serial: str) -> int:
     (cid,) = add_customers(store, env, f"Klant {serial}")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-M", env.today() - timedelta(days=31))
-        return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
+        return registration.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
 async def test_marked_drives_are_erased_side_by_side_and_a_wrong_serial_refuses_only_its_drive(

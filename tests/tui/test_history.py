@@ -14,7 +14,7 @@ from tests.tui.conftest import FakeEraser, add_customers, disk
 from tui.screens.history import HistoryScreen
 from tui.widgets import ErasureRow
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 
 async def test_elapsed_summary_and_history(make_app, store, env, clock: FakeClock, drive_source, eraser: FakeEraser):
@@ -22,7 +22,7 @@ async def test_elapsed_summary_and_history(make_app, store, env, clock: FakeCloc
     (cid,) = add_customers(store, env, "Anna Voorbeeld")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-1", env.today() - timedelta(days=31))
-        custody.register_backup(s, env, DriveIdentity(serial="HIST-000001"), reg)
+        registration.register_backup(s, env, DriveIdentity(serial="HIST-000001"), reg)
     drive_source.drives.append(disk("/dev/sdb", "HIST-000001"))
     app = make_app(finished_visible_seconds=0.3)
     async with app.run_test(size=(120, 40)) as pilot:

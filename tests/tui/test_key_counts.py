@@ -13,7 +13,7 @@ from tests.tui.conftest import add_customers
 from tests.tui.test_keys_layout import ready
 from tui.screens.dashboard import DashboardScreen
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import CustodyRecord, Destruction
 
 DESTROY_MAX = 23  # 10 keys besides the typed witness and evidence path (13)
@@ -29,7 +29,7 @@ async def test_destroying_with_level_witness_and_evidence(make_app, store, env, 
     with store.begin() as s:
         reg = custody.Registration(cid, None, env.today() - relativedelta(months=4), "Plank A1")
         ident = DriveIdentity(serial="AB-1", model="WD Blue", capacity_bytes=10**12, media="hdd")
-        custody.register_abandoned(s, env, ident, reg)
+        registration.register_abandoned(s, env, ident, reg)
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(b"\xff\xd8 a photo")
     keys = [

@@ -22,7 +22,7 @@ from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.records import RecordsScreen
 from tui.screens.register import RegisterScreen
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 
 def screen_lines(app: Any) -> list[str]:
@@ -55,7 +55,7 @@ def due_backups(store: Any, env: Any, count: int) -> list[int]:
     with store.begin() as s:
         for n in range(count):
             reg = custody.Registration(cid, f"JOB-{n}", env.today() - timedelta(days=31 + n))
-            ids.append(custody.register_backup(s, env, DriveIdentity(serial=f"DUE-{n:04d}"), reg).id)
+            ids.append(registration.register_backup(s, env, DriveIdentity(serial=f"DUE-{n:04d}"), reg).id)
     return ids
 
 

@@ -20,7 +20,7 @@ from tui.screens.record_detail import RecordDetailScreen
 from wipestation.common.config import Config, MailConfig, load_config
 from wipestation.common.identity import DriveIdentity
 from wipestation.destruction.destroying import DestructionRequest, destroy
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import CertificateSend
 
 
@@ -28,7 +28,7 @@ def _destroyed(store, env, renderer, cid: int, serial: str) -> int:
     with store.begin() as s:
         old = custody.Registration(cid, None, env.today() - relativedelta(months=5), location="B2")
         ident = DriveIdentity(serial=serial, model="WD Blue", capacity_bytes=10**12, media="hdd")
-        record = custody.register_abandoned(s, env, ident, old).id
+        record = registration.register_abandoned(s, env, ident, old).id
         destroy(s, env, renderer, DestructionRequest(refs=(serial,), method="shred", level="H-4"))
     return record
 
@@ -93,8 +93,9 @@ async def test_a_customers_records_from_the_customers_screen(make_app, store, en
     gone = _destroyed(store, env, renderer, anna, "GONE-3")
     with store.begin() as s:
         reg = custody.Registration(anna, "JOB-9", env.today() - timedelta(days=3))
-        kept = custody.register_backup(s, env, DriveIdentity(serial="KEPT-1"), reg).id
-        custody.register_backup(s, env, DriveIdentity(serial="BOBS-1"), custody.Registration(bob, "J", env.today()))
+        kept = registration.register_backup(s, env, DriveIdentity(serial="KEPT-1"), reg).id
+        bob_reg = custody.Registration(bob, "J", env.today())
+        registration.register_backup(s, env, DriveIdentity(serial="BOBS-1"), bob_reg)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f3")
@@ -115,7 +116,7 @@ async def test_record_detail_has_the_reasons_show_prints(make_app, store, env, r
     (cid,) = add_customers(store, env, "Anna Voorbeeld")
     with store.begin() as s:
         reg = custody.Registration(cid, None, env.today() - timedelta(days=10), host_computer="Dell", seal_number="S-7")
-        rid = custody.register_abandoned(s, env, DriveIdentity(serial="ASKED-1"), reg).id
+        rid = registration.register_abandoned(s, env, DriveIdentity(serial="ASKED-1"), reg).id
         custody.hold(s, env, str(rid), env.today() + timedelta(days=30), "police request")
         custody.release(s, env, str(rid), "case closed")
         custody.request_deletion(s, env, str(rid), "letter of 20 November")

@@ -12,7 +12,7 @@ from tui.screens.pool import PoolScreen
 from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.register import RegisterScreen
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.stock.labels import label_code
 from wipestation.store.models import Drive, DriveOwner
 
@@ -20,7 +20,7 @@ from wipestation.store.models import Drive, DriveOwner
 async def test_pool_view_scan_opens_the_record_and_register_on_an_available_drive(make_app, store, env) -> None:
     (cid,) = add_customers(store, env, "Anna Voorbeeld")
     with store.begin() as s:
-        record = custody.register_backup(
+        record = registration.register_backup(
             s,
             env,
             DriveIdentity(serial="POOL-A", model="WD Elements", capacity_bytes=2 * 10**12),

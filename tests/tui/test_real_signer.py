@@ -25,7 +25,7 @@ from wipestation.common.config import CertificatesConfig, Config
 from wipestation.common.env import Env
 from wipestation.common.identity import DriveIdentity
 from wipestation.documents.certify import CertificateRenderer, load_renderer
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import Certificate, CustodyRecord, CustodyState
 
 
@@ -67,7 +67,7 @@ def _abandoned(store: Any, env: Env, *serials: str) -> list[int]:
         for serial in serials:
             reg = custody.Registration(cid, None, env.today() - relativedelta(months=4), "Plank A1")
             ident = DriveIdentity(serial=serial, model="WD Blue", capacity_bytes=10**12, media="hdd")
-            ids.append(custody.register_abandoned(s, env, ident, reg).id)
+            ids.append(registration.register_abandoned(s, env, ident, reg).id)
     return ids
 
 

@@ -12,7 +12,7 @@ from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.engine import Checkpoint, EngineResult
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.service import abandon_erasure, begin_erasure, finish_erasure, save_checkpoint
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 GB = 10**9
 DRIVE = DriveIdentity(serial="HIST-1", model="Disk", capacity_bytes=8 * GB, bus="usb", media="hdd")
@@ -49,7 +49,7 @@ def _erasure(store, env, *, interrupt_at: int | None) -> int:
 async def test_record_detail_shows_the_erasures_and_the_interrupted_last_one(make_app, store, env):
     (cid,) = add_customers(store, env, "Hanna Historie")
     with store.begin() as s:
-        record = custody.register_abandoned(s, env, DRIVE, custody.Registration(cid, "JOB-9", env.today())).id
+        record = registration.register_abandoned(s, env, DRIVE, custody.Registration(cid, "JOB-9", env.today())).id
     first = _erasure(store, env, interrupt_at=None)
     second = _erasure(store, env, interrupt_at=1_800_000_000)
     app = make_app()

@@ -22,7 +22,7 @@ from tui.screens.register import RegisterScreen
 from tui.widgets import Field
 from wipestation.audit.log import events_for
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import Certificate, CustodyRecord, CustodyState
 
 
@@ -134,7 +134,7 @@ def _backup(store, env, serial, days_ago=31):
     (cid,) = add_customers(store, env, f"Klant {serial}")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-1", env.today() - timedelta(days=days_ago))
-        return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
+        return registration.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
 async def test_hold_from_dashboard_then_release_and_request_deletion_from_detail(make_app, store, env):
@@ -197,7 +197,7 @@ async def test_destroy_due_abandoned_disks(make_app, store, env, renderer, tmp_p
         for serial in ("AB-1", "AB-2"):
             reg = custody.Registration(cid, None, env.today() - relativedelta(months=4), "Plank A1")
             ident = DriveIdentity(serial=serial, model="WD Blue", capacity_bytes=10**12, media="hdd")
-            ids.append(custody.register_abandoned(s, env, ident, reg).id)
+            ids.append(registration.register_abandoned(s, env, ident, reg).id)
     photo = tmp_path / "shredder.jpg"
     photo.write_bytes(b"\xff\xd8 photo")
     app = make_app()
@@ -232,7 +232,7 @@ async def test_record_detail_opens_certificate_pdf(make_app, store, env, opened,
     with store.begin() as s:
         reg = custody.Registration(cid, None, env.today() - relativedelta(months=4))
         ident = DriveIdentity(serial="AB-9", model="WD Blue", capacity_bytes=10**12, media="hdd")
-        record_id = custody.register_abandoned(s, env, ident, reg).id
+        record_id = registration.register_abandoned(s, env, ident, reg).id
         (result,) = destroy(s, env, renderer, DestructionRequest(refs=("AB-9",), method="shred", level="H-4"))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

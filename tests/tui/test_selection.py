@@ -12,14 +12,14 @@ from tests.tui.conftest import FakeDriveSource, FakeWatcher, add_customers, disk
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.erase import EraseScreen
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 
 def backup(store: Any, env: Any, serial: str, days_ago: int = 31) -> int:
     (cid,) = add_customers(store, env, f"Klant {serial}")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-1", env.today() - timedelta(days=days_ago))
-        return custody.register_backup(s, env, DriveIdentity(serial=serial), reg).id
+        return registration.register_backup(s, env, DriveIdentity(serial=serial), reg).id
 
 
 def visible(table: Widget, index: int) -> bool:

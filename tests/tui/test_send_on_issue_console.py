@@ -22,7 +22,7 @@ from wipestation.app import AppContext, Overrides
 from wipestation.common.config import Config, MailConfig
 from wipestation.common.devices import DetectedDrive
 from wipestation.documents.certify import load_renderer
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import CertificateSend
 
 
@@ -51,7 +51,7 @@ async def test_a_certificate_not_mailed_is_said_in_the_erasures_toast(tmp_path: 
     env = app.env
     (cid,) = add_customers(app.sessions, env, "Anna Voorbeeld")  # with an e-mail address
     with app.sessions.begin() as s:
-        custody.register_backup(
+        registration.register_backup(
             s, env, IDENTITY, custody.Registration(cid, "JOB-MAIL", env.today() - timedelta(days=31))
         )
     console = WipestationApp(real_services(app))

@@ -18,7 +18,7 @@ from tui.screens.pool import PoolScreen, format_pool_drive
 from tui.screens.record_detail import _describe
 from wipestation import views
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.stock.pool import list_pool, queue_for_destruction, retire_drive
 from wipestation.store.models import Certificate, CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
 
@@ -30,7 +30,7 @@ async def test_a_queued_shop_drive_is_due_in_the_pool_and_destroyed_from_the_con
     with store.begin() as s:
         reg = custody.Registration(cid, None, env.today() - relativedelta(months=4), "Plank A1")
         ident = DriveIdentity(serial="AB-1", model="WD Blue", capacity_bytes=10**12, media="hdd")
-        abandoned = custody.register_abandoned(s, env, ident, reg).id
+        abandoned = registration.register_abandoned(s, env, ident, reg).id
         drive = Drive(serial="POOL-OLD", model="WD Elements", capacity_bytes=10**12, media="hdd")
         drive.owner, drive.erase_count, drive.created_at = DriveOwner.SHOP, 40, env.now()
         s.add(drive)

@@ -20,7 +20,7 @@ from tui.screens.confirm import ConfirmScreen
 from tui.screens.customers import CustomerForm, CustomersScreen
 from tui.screens.hold import HoldScreen
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.customers import get_customer
 
 
@@ -107,7 +107,7 @@ async def test_a_hold_is_written_in_a_worker(make_app, store, env, watched) -> N
     (cid,) = add_customers(store, env, "Hanna Hold")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-H", env.today() - timedelta(days=31))
-        record_id = custody.register_backup(s, env, DriveIdentity(serial="HOLD-0001"), reg).id
+        record_id = registration.register_backup(s, env, DriveIdentity(serial="HOLD-0001"), reg).id
     watched.seen.clear()
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -13,18 +13,18 @@ from tui.screens.record_detail import RecordDetailScreen
 from tui.screens.records import RecordsScreen
 from wipestation.common.identity import DriveIdentity
 from wipestation.destruction.destroying import DestructionRequest, destroy
-from wipestation.records import custody
+from wipestation.records import custody, registration
 
 
 async def test_hold_marker_in_the_list_and_no_overdue_on_closed_records(make_app, store, env, renderer) -> None:
     (cid,) = add_customers(store, env, "Anna Voorbeeld")
     with store.begin() as s:
         reg = custody.Registration(cid, "JOB-1", env.today() - timedelta(days=20))
-        held = custody.register_backup(s, env, DriveIdentity(serial="HELD-1"), reg).id
+        held = registration.register_backup(s, env, DriveIdentity(serial="HELD-1"), reg).id
         custody.hold(s, env, str(held), env.today() + timedelta(days=60), "dispute")
         old = custody.Registration(cid, None, env.today() - relativedelta(months=5))
         ident = DriveIdentity(serial="GONE-1", model="WD Blue", capacity_bytes=10**12, media="hdd")
-        closed = custody.register_abandoned(s, env, ident, old).id
+        closed = registration.register_abandoned(s, env, ident, old).id
         destroy(s, env, renderer, DestructionRequest(refs=("GONE-1",), method="shred", level="H-4"))
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -97,7 +97,7 @@ async def test_the_record_list_reads_a_first_page_on_the_ui_thread_and_the_rest_
     with store.begin() as s:
         for n in range(7):
             reg = custody.Registration(cid, f"JOB-{n}", env.today() - timedelta(days=n))
-            custody.register_backup(s, env, DriveIdentity(serial=f"PAGE-{n}"), reg)
+            registration.register_backup(s, env, DriveIdentity(serial=f"PAGE-{n}"), reg)
     reads: list[tuple[bool, int | None]] = []
     real = queries.record_rows
 
@@ -140,7 +140,7 @@ async def test_the_record_list_searches_and_filters_every_record_once_they_are_i
             reg = custody.Registration(
                 bob if n == 4 else anna, f"JOB-{n}", env.today() - timedelta(days=40 if n % 2 else 3), location=f"K{n}"
             )
-            custody.register_backup(s, env, DriveIdentity(serial=f"FIND-{n}"), reg)
+            registration.register_backup(s, env, DriveIdentity(serial=f"FIND-{n}"), reg)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()

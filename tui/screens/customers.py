@@ -24,15 +24,16 @@ from tui.texts import K_, N_, _, localise_bindings, ngettext
 from tui.widgets import Field, FittingFooter
 from wipestation.records import customers as svc
 from wipestation.store.tx import in_transaction
+from wipestation.views.export import export_customer
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 NEW = "new"
 
 
-def _app(screen: Screen[Any]) -> WipestationApp:
-    return cast("WipestationApp", screen.app)
+def _app(screen: Screen[Any]) -> Console:
+    return cast("Console", screen.app)
 
 
 class CustomerForm(FormScreen[int | None]):
@@ -285,7 +286,7 @@ class CustomersScreen(Screen[None]):
 
         def export() -> Path:
             """The export and its file, in a worker (the export's read is logged in the audit chain)."""
-            doc = in_transaction(services.sessions, lambda s: svc.export_customer(s, cid, services.env.today()))
+            doc = in_transaction(services.sessions, lambda s: export_customer(s, cid, services.env.today()))
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)  # the documents folder, made on first use
                 path.write_text(json.dumps(doc, indent=2, default=str, ensure_ascii=False), encoding="utf-8")

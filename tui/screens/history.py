@@ -16,7 +16,7 @@ from tui.widgets import FittingFooter, format_duration, status_word
 from wipestation.store.models import Drive, Erasure
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 STORE_ROWS = 200
 
@@ -29,8 +29,8 @@ class HistoryScreen(Screen[None]):
         localise_bindings(self)
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         session: DataTable[Any] = DataTable(id="session-jobs", cursor_type="row", zebra_stripes=True)

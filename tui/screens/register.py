@@ -19,11 +19,11 @@ from wipestation.common.devices import DetectedDrive
 from wipestation.common.errors import WipestationError
 from wipestation.common.identity import DriveIdentity
 from wipestation.common.units import format_capacity, parse_capacity, parse_date
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.customers import shown_name
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 
 MEDIA_CHOICES = [
@@ -59,8 +59,8 @@ class RegisterScreen(FormScreen[int | None]):
         self.customer_id: int | None = None
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="register-dialog"):
@@ -222,7 +222,7 @@ class RegisterScreen(FormScreen[int | None]):
             host_computer=(self._value("computer") or None) if by_label else None,
             seal_number=(self._value("seal") or None) if by_label else None,
         )
-        service = custody.register_backup if kind == "backup" else custody.register_abandoned
+        service = registration.register_backup if kind == "backup" else registration.register_abandoned
         env = self.wapp.services.env
         serial = identity.serial
 

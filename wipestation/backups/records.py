@@ -14,7 +14,7 @@ from wipestation.audit.log import Action, record_event
 from wipestation.common.env import Env
 from wipestation.common.errors import InvalidState, NotFound
 from wipestation.common.i18n import _
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.store.models import BackupSet, CustodyRecord, Drive, Erasure, PoolStore
 
 LIVE = ("making", "complete")
@@ -114,7 +114,7 @@ def finish_set(
     row.files, row.bytes, row.unreadable = counts
     row.state, row.finished_at = "complete", env.now()
     reg = custody.Registration(customer_id=row.customer_id, job_ref=row.job_ref, started_on=env.today())
-    record = custody.register_pool_backup(session, env, drive, reg)
+    record = registration.register_on_pool(session, env, drive, reg)
     row.record_id = record.id
     after = {"record_id": record.id, "files": counts[0], "bytes": counts[1], "unreadable": counts[2]}
     record_event(session, env, Action.BACKUP_MADE, "backup_set", row.id, after=after, customer_id=row.customer_id)

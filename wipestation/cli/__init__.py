@@ -24,7 +24,8 @@ from wipestation.cli.click_language import use_our_language
 from wipestation.common.errors import ExitCode, WipestationError
 from wipestation.common.files import PRIVATE_UMASK
 from wipestation.common.i18n import LANGUAGES, N_, _, choose, set_language
-from wipestation.common.inputs import InFile, Outside, Text, os_error_line
+from wipestation.common.inputs import InFile, Outside, Text
+from wipestation.common.reading import os_error_line
 from wipestation.common.text import ACTOR_LIMIT, escape_control
 
 if TYPE_CHECKING:

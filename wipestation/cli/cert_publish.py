@@ -1,6 +1,6 @@
 """`certificate fingerprint | revoke | site | send`: what the shop publishes and sends to customers.
 
-The commands join the `certificate` group of wipestation.cli.certs; COMMANDS is empty on purpose.
+The `certificate` group of wipestation.cli.certs adds PUBLISH_COMMANDS to its own; COMMANDS is empty on purpose.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from pathlib import Path
 import click
 
 from wipestation.cli import CommandError
-from wipestation.cli.certs import certificate_group, certificate_renderer
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.common.errors import ConfigError, ExitCode
@@ -22,7 +21,7 @@ from wipestation.documents.certify.data import LANGUAGES
 NUMBER = Outside(Text(60), "NUMBER")
 
 
-@certificate_group.command("fingerprint")
+@click.command("fingerprint")
 @json_option
 @click.pass_obj
 def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
@@ -32,7 +31,7 @@ def fingerprint_cmd(app: AppContext, as_json: bool) -> None:
     emit({"fingerprint": value, "verify_url": app.config.certificates.verify_url}, as_json, value)
 
 
-@certificate_group.command("revoke")
+@click.command("revoke")
 @click.argument("number", type=NUMBER)
 @click.option(
     "--reason",
@@ -60,7 +59,7 @@ def revoke_cmd(app: AppContext, number: str, reason: str, as_json: bool) -> None
     )
 
 
-@certificate_group.command("site")
+@click.command("site")
 @click.argument("directory", type=Outside(Folder(), "DIR"))
 @json_option
 @click.pass_obj
@@ -98,14 +97,14 @@ def site_cmd(app: AppContext, directory: Path, as_json: bool) -> None:
 
 
 def _fingerprint(app: AppContext) -> str:
-    renderer = certificate_renderer(app)
+    renderer = app.certificate_renderer
     value = getattr(renderer, "fingerprint", None)
     if not isinstance(value, str):
         raise ConfigError(_("the certificate renderer installed has no signing key fingerprint"))
     return value
 
 
-@certificate_group.command("send")
+@click.command("send")
 @click.argument("number", required=False, type=NUMBER)
 @click.option(
     "--to", "to", type=Outside(Address(), "ADDR"), help="Send to this address (default: the customer's e-mail)."
@@ -123,7 +122,7 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
         raise click.UsageError(_("--pending sends to the address and in the language of the failed attempt"))
     from wipestation.documents import sending
 
-    renderer = certificate_renderer(app)
+    renderer = app.certificate_renderer
     with app.sessions.begin() as session:
         if retry:
             results = sending.retry_pending(session, app.env, renderer)
@@ -154,3 +153,6 @@ def send_cmd(app: AppContext, number: str | None, to: str | None, lang: str | No
 
 
 COMMANDS: list[click.Command] = []
+
+
+PUBLISH_COMMANDS = [fingerprint_cmd, revoke_cmd, site_cmd, send_cmd]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import click
 
+from wipestation.cli.cert_publish import PUBLISH_COMMANDS
 from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option, to_json
 from wipestation.common.errors import BadUsage, ExitCode, InvalidState, WipestationError
@@ -381,8 +382,7 @@ def _fail(message: str, code: ExitCode) -> int:
     return int(code)
 
 
-COMMANDS = [destroy_cmd, certificate_group]
+for _command in PUBLISH_COMMANDS:  # fingerprint, revoke, site and send: what the shop publishes
+    certificate_group.add_command(_command)
 
-# fingerprint, revoke, site and send join the certificate group from their own module (lazy loading
-# imports only this module for `certificate ...`)
-from wipestation.cli import cert_publish  # noqa: E402, F401
+COMMANDS = [destroy_cmd, certificate_group]

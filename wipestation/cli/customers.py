@@ -14,6 +14,7 @@ from wipestation.common.files import write_private
 from wipestation.common.i18n import _, kind_word, ngettext, state_word
 from wipestation.common.units import parse_date
 from wipestation.records import customers as svc
+from wipestation.views.export import export_customer
 
 
 def _line(c: dict[str, object]) -> str:
@@ -108,7 +109,7 @@ def edit(
 def export(app: AppContext, customer_id: int, output: Path | None) -> None:
     """Everything held on the customer, as one JSON document."""
     with app.sessions.begin() as s:
-        data = svc.export_customer(s, customer_id, app.env.today())
+        data = export_customer(s, customer_id, app.env.today())
     text = to_json(data)
     if output is None:
         click.echo(text)

@@ -16,9 +16,10 @@ from wipestation.common.errors import BadValue, SafetyRefusal
 from wipestation.common.i18n import _, kind_word, shown, state_word
 from wipestation.common.identity import DriveIdentity
 from wipestation.common.units import format_capacity, parse_capacity, parse_date
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.history import history_lines
 from wipestation.records.retention import days_text
+from wipestation.views.records import record_to_dict
 
 
 def drive_source(app: AppContext) -> DriveSource:
@@ -144,7 +145,7 @@ def backup_register(
     identity = identity_from_device(app, device) if device else DriveIdentity(serial=serial or "")
     reg = custody.Registration(customer_id=customer_id, job_ref=job_ref, started_on=started, location=location)
     data = app.transaction(
-        lambda s: custody.record_to_dict(custody.register_backup(s, app.env, identity, reg), app.env.today())
+        lambda s: record_to_dict(registration.register_backup(s, app.env, identity, reg), app.env.today())
     )
     emit(
         data,
@@ -221,7 +222,7 @@ def abandoned_register(
         received_on=parse_date(received_on) if received_on else None,
     )
     data = app.transaction(
-        lambda s: custody.record_to_dict(custody.register_abandoned(s, app.env, identity, reg), app.env.today())
+        lambda s: record_to_dict(registration.register_abandoned(s, app.env, identity, reg), app.env.today())
     )
     emit(
         data,
@@ -287,9 +288,7 @@ def due(app: AppContext, on: str | None, as_json: bool) -> None:
 def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> None:
     """Pause a record's due date until DATE, with a reason."""
     end = parse_date(until)
-    data = app.transaction(
-        lambda s: custody.record_to_dict(custody.hold(s, app.env, ref, end, reason), app.env.today())
-    )
+    data = app.transaction(lambda s: record_to_dict(custody.hold(s, app.env, ref, end, reason), app.env.today()))
     emit(
         data,
         as_json,
@@ -304,7 +303,7 @@ def hold(app: AppContext, ref: str, until: str, reason: str, as_json: bool) -> N
 @click.pass_obj
 def release(app: AppContext, ref: str, reason: str | None, as_json: bool) -> None:
     """End a record's hold early."""
-    data = app.transaction(lambda s: custody.record_to_dict(custody.release(s, app.env, ref, reason), app.env.today()))
+    data = app.transaction(lambda s: record_to_dict(custody.release(s, app.env, ref, reason), app.env.today()))
     text = _("record {id} released: due {due}").format(id=data["id"], due=data["due_on"])
     emit(data, as_json, f"{text} ({days_text(data['days_left'])})")
 
@@ -316,9 +315,7 @@ def release(app: AppContext, ref: str, reason: str | None, as_json: bool) -> Non
 @click.pass_obj
 def request_deletion(app: AppContext, ref: str, reason: str | None, as_json: bool) -> None:
     """The customer asked for early deletion: the record is due today."""
-    data = app.transaction(
-        lambda s: custody.record_to_dict(custody.request_deletion(s, app.env, ref, reason), app.env.today())
-    )
+    data = app.transaction(lambda s: record_to_dict(custody.request_deletion(s, app.env, ref, reason), app.env.today()))
     note = " " + _("(a hold keeps it until then)") if data["on_hold"] else ""
     text = _("record {id}: deletion requested, due {due}").format(id=data["id"], due=data["due_on"])
     emit(data, as_json, text + note)

@@ -1,4 +1,4 @@
-"""The shop's routine: `digest`, `db backup`, `doctor`, `setup-workstation`."""
+"""The shop's routine: `digest`, `doctor`, `setup-workstation`."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 from wipestation.cli.context import AppContext
-from wipestation.cli.db_cmd import db
 from wipestation.cli.output import emit, json_option
 from wipestation.common.errors import BadValue, ConfigError, ExitCode
-from wipestation.common.i18n import _, ngettext
-from wipestation.common.inputs import Address, Count, Day, Folder, Outside
+from wipestation.common.i18n import _
+from wipestation.common.inputs import Address, Day, Folder, Outside
 from wipestation.common.units import parse_date
 from wipestation.shop.workstation import DEFAULT_DATA_DIR
 
@@ -64,36 +63,6 @@ def digest(app: AppContext, on: str | None, mail: bool, to: tuple[str, ...], lan
                 _("mailed to {n} recipient(s)").format(n=len(recipients)),
                 err=True,
             )
-
-
-@click.command("backup")
-@click.argument("directory", type=Outside(Folder(), "DIR"))
-@click.option("--keep", type=Outside(Count(1, 10000), "N"), help="Keep only the newest N backups here.")
-@json_option
-@click.pass_obj
-def backup(app: AppContext, directory: Path, keep: int | None, as_json: bool) -> None:
-    """Copy the records into DIRECTORY (SQLite online backup), verify the copy, rotate."""
-    from wipestation.shop.dbbackup import backup_store
-
-    report = backup_store(app.db_url, directory, now=app.clock.now(), keep=keep)
-    data = {
-        "file": str(report.path),
-        "bytes": report.size,
-        "audit_events": report.audit_events,
-        "audit_chain": "intact",
-        "removed": [str(p) for p in report.removed],
-    }
-    made = ngettext(
-        "backup {path} ({size} bytes); audit chain of the copy intact ({n} event)",
-        "backup {path} ({size} bytes); audit chain of the copy intact ({n} events)",
-        report.audit_events,
-    )
-    lines = [made.format(path=report.path, size=report.size, n=report.audit_events)]
-    lines += [_("removed old backup {path}").format(path=p) for p in report.removed]
-    emit(data, as_json, lines)
-
-
-db.add_command(backup)  # `wipestation db backup`, beside `db copy`
 
 
 @click.command("doctor")

@@ -16,12 +16,14 @@ from wipestation.cli.output import emit, json_option
 from wipestation.cli.records import drive_source
 from wipestation.common.commands import CommandRunner
 from wipestation.common.i18n import N_, _, ngettext, state_word
-from wipestation.common.inputs import PATH_LIMIT, OutFile, Outside, Text, read_stream_lines, write_regular
+from wipestation.common.inputs import PATH_LIMIT, OutFile, Outside, Text
+from wipestation.common.reading import read_stream_lines, write_regular
 from wipestation.common.text import NAME_LIMIT, REASON_LIMIT
 from wipestation.common.units import format_capacity
 from wipestation.stock import labels as shelf_labels
 from wipestation.stock import pool as backup_pool
-from wipestation.stock.health import assess, health_to_dict, read_health, record_health, summary
+from wipestation.stock.health import assess, health_to_dict, read_health, summary
+from wipestation.stock.pool import record_health
 from wipestation.store.models import Drive
 
 if TYPE_CHECKING:

@@ -16,24 +16,45 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
+from wipestation.common.config_keys import ALIASES, KEY_KINDS, take_key
+from wipestation.common.config_sections import (
+    BackupConfig,
+    CertificatesConfig,
+    DestructionConfig,
+    DestructionMachine,
+    DevicesConfig,
+    DigestConfig,
+    HealthConfig,
+    MailConfig,
+    RetentionConfig,
+    ShopConfig,
+)
 from wipestation.common.errors import BadValue, ConfigError, NotFound
 from wipestation.common.i18n import _
 from wipestation.common.inputs import (
     CONFIG_MAX_BYTES,
-    Address,
-    Addresses,
-    Count,
-    Fingerprint,
-    Flag,
-    Folder,
-    InFile,
-    Kind,
-    TimeOfDay,
-    Url,
-    check_depth,
-    read_regular,
 )
-from wipestation.common.inputs import Text as _Text
+from wipestation.common.reading import check_depth, read_regular
+
+__all__ = [
+    "KEY_KINDS",
+    "BackupConfig",
+    "CertificatesConfig",
+    "Config",
+    "DestructionConfig",
+    "DestructionMachine",
+    "DevicesConfig",
+    "DigestConfig",
+    "HealthConfig",
+    "MailConfig",
+    "RetentionConfig",
+    "ShopConfig",
+    "default_data_dir",
+    "default_db_url",
+    "load_config",
+    "take_key",
+    "with_language",
+]
 
 APP_NAME = "wipestation"
 
@@ -49,79 +70,7 @@ def default_data_dir() -> Path:
     return Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME))
 
 
-@dataclass(frozen=True)
-class ShopConfig:
-    """`[shop]`: the name, address and contact every certificate carries. No defaults: without a
-    `[shop]` name no certificate is issued (another shop's details must never be on a document)."""
-
-    name: str = ""
-    address: str = ""
-    kvk: str = ""  # chamber of commerce number
-    contact: str = ""
-    logo: str | None = None
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.name.strip())
-
-
-@dataclass(frozen=True)
-class RetentionConfig:
-    backup_days: int = 30
-    abandoned_months: int = 3
-    record_years: int = 7
-
-
-@dataclass(frozen=True)
-class DevicesConfig:
-    allow_loop: bool = False
-    protected_serials: tuple[str, ...] = ()
-    wipe_bay_paths: tuple[str, ...] = ()  # udev ID_PATH values of the wipe bays
-
-
-@dataclass(frozen=True)
-class CertificatesConfig:
-    language: str = "nl"
-    prefix: str = "WS"  # certificate numbers: PREFIX-YEAR-NNNNNN
-    key_path: str | None = None  # PEM private key; default: created in the data directory
-    cert_path: str | None = None  # PEM X.509 certificate
-    fingerprint: str | None = None  # SHA-256 of the shop's signing certificate, hex
-    verify_url: str | None = None  # where the shop publishes `certificate site` (the QR code then opens it)
-    send_on_issue: bool = False  # mail each new certificate to a customer with an e-mail address
-
-
-@dataclass(frozen=True)
-class DestructionConfig:
-    min_level_magnetic: str = "H-4"
-    min_level_flash: str = "E-4"
-
-
-@dataclass(frozen=True)
-class MailConfig:
-    """Outgoing mail (certificates to customers, the morning digest). `host` empty: not configured."""
-
-    host: str = ""
-    port: int = 25
-    security: str = "none"  # none | starttls | tls
-    user: str | None = None
-    password_file: str | None = None  # a file holding the password (never the password itself)
-    sender: str = ""  # the TOML key is `from`
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.host and self.sender)
-
-
-@dataclass(frozen=True)
-class DestructionMachine:
-    """One of the shop's destruction machines (`[machines]`: `"NAME" = "METHOD LEVEL [LEVEL]"`, e.g.
-    `"HSM Powerline HDS 230" = "shred H-5 E-4"`) and the DIN 66399 levels it is certified for."""
-
-    name: str
-    method: str
-    levels: tuple[str, ...]
-
-
+_HOUR = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _MACHINE_LEVEL = re.compile(r"^([HE])-?([1-7])$", re.IGNORECASE)
 
 
@@ -184,10 +133,10 @@ _SECTIONS: dict[str, type] = {
     "certificates": CertificatesConfig,
     "destruction": DestructionConfig,
     "mail": MailConfig,
+    "health": HealthConfig,
+    "digest": DigestConfig,
+    "backup": BackupConfig,
 }
-
-# TOML keys that are not Python names: section -> {toml key: field name}
-_ALIASES: dict[str, dict[str, str]] = {"mail": {"from": "sender"}}
 
 
 def _section(cls: type, name: str, raw: object) -> object:
@@ -195,7 +144,7 @@ def _section(cls: type, name: str, raw: object) -> object:
         raise ConfigError(_("config: [{name}] must be a table").format(name=name))
     known = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
-    aliases = _ALIASES.get(name, {})
+    aliases = ALIASES.get(name, {})
     for key, value in raw.items():
         key = aliases.get(key, key)
         if key not in known:
@@ -215,18 +164,6 @@ def _section(cls: type, name: str, raw: object) -> object:
             raise ConfigError(_("config: [{name}] {key} must be a string").format(name=name, key=key))
         values[key] = take_key(name, key, value)
     return cls(**values)
-
-
-def take_key(section: str, key: str, value: object) -> Any:  # noqa: ANN401 - each key's own type
-    """`value` of `[section] key` (section "" for a top-level key) through its kind in KEY_KINDS, or
-    ConfigError naming the key."""
-    toml_key = next((t for t, f in _ALIASES.get(section, {}).items() if f == key), key)
-    kind = KEY_KINDS[section][toml_key]
-    what = f"[{section}] {toml_key}" if section else toml_key
-    try:
-        return kind.take(value, what)
-    except BadValue as exc:
-        raise ConfigError(_("config: {problem}").format(problem=str(exc))) from None
 
 
 def load_config(path: Path | None, *, env: dict[str, str] | None = None, language: str | None = None) -> Config:
@@ -360,144 +297,3 @@ def _validate(config: Config) -> None:
         raise ConfigError(_("config: [health] destroy_after_days must be at most 3650"))
     if not 1 <= config.mail.port <= 65535:
         raise ConfigError(_("config: [mail] port must be between 1 and 65535"))
-
-
-@dataclass(frozen=True)
-class HealthConfig:
-    """Limits a backup drive must stay within to stay in the pool (issue 17). A figure above its
-    limit makes the drive failing; so do I/O errors in its erasure and a speed below
-    `min_speed_percent` % of its own earlier runs (0: not checked)."""
-
-    max_reallocated_sectors: int = 10
-    max_pending_sectors: int = 0
-    max_offline_uncorrectable: int = 0
-    max_crc_errors: int = 50
-    max_media_errors: int = 0
-    max_percentage_used: int = 90
-    max_grown_defects: int = 10
-    max_uncorrected_errors: int = 0
-    max_temperature_c: int = 60
-    max_erase_io_errors: int = 0
-    min_speed_percent: int = 50
-    retire_failing: bool = True  # a failing backup drive leaves the pool
-    # a backup drive retired for failing health is queued for destruction as a shop-owned disk (its
-    # destruction certificate is for the shop's own records), due `destroy_after_days` days later
-    destroy_failed: bool = False
-    destroy_after_days: int = 0
-
-
-_SECTIONS["health"] = HealthConfig
-_HOUR = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-
-
-@dataclass(frozen=True)
-class DigestConfig:
-    """The morning digest (`wipestation digest --mail`): who gets it, and when the timer sends it."""
-
-    to: tuple[str, ...] = ()  # addresses; empty: `--mail` is refused
-    hour: str = "08:30"  # the shop's opening hour (local time of the workstation), HH:MM
-
-
-@dataclass(frozen=True)
-class BackupConfig:
-    """The daily backup timer (`wipestation db backup DIR --keep N`) that setup-workstation installs."""
-
-    dir: str = ""  # empty: <data folder>/backups
-    keep: int = 14
-    hour: str = "19:00"
-
-
-_SECTIONS.update(digest=DigestConfig, backup=BackupConfig)
-
-
-@dataclass(frozen=True)
-class ListOf:
-    """A TOML list, each item of `kind`."""
-
-    kind: Kind[Any]
-    limit: int = 1000
-
-    def take(self, value: object, what: str) -> tuple[Any, ...]:
-        if not isinstance(value, list | tuple):
-            raise BadValue(_("{what} must be a list").format(what=what))
-        if len(value) > self.limit:
-            raise BadValue(_("{what}: at most {limit} items").format(what=what, limit=self.limit))
-        return tuple(self.kind.take(v, what) for v in value)
-
-    def describe(self) -> str:
-        return "a list of " + self.kind.describe()
-
-
-@dataclass(frozen=True)
-class EmptyOr:
-    """'' (the default stands: see the key), or a value of `kind`."""
-
-    kind: Kind[Any]
-
-    def take(self, value: object, what: str) -> Any:  # noqa: ANN401 - the kind's own type
-        if value == "":
-            return ""
-        return str(self.kind.take(value, what))
-
-    def describe(self) -> str:
-        return "empty, or " + self.kind.describe()
-
-
-@dataclass(frozen=True)
-class OptionalPath:
-    """A path kept as text (the key's type), or None."""
-
-    kind: Kind[Any]
-
-    def take(self, value: object, what: str) -> str | None:
-        return None if value is None else str(self.kind.take(value, what))
-
-    def describe(self) -> str:
-        return self.kind.describe()
-
-
-_LINE = _Text(200)
-_LONG = _Text(500, multiline=True)
-_NUMBER = Count(0)
-_LANGUAGE = _Text(10)  # which words: _check_choices
-# Every key of the TOML file and its kind (wipestation.common.inputs): a value is taken through it when the
-# file is loaded; a test walks the dataclasses above and fails on a key that has none.
-KEY_KINDS: dict[str, dict[str, Kind[Any]]] = {
-    "": {
-        "language": _LANGUAGE,
-        "timezone": _Text(100),
-        "data_dir": Folder(absolute=True),
-        "documents": Folder(absolute=True),
-    },
-    "shop": {
-        "name": _LINE,
-        "address": _LONG,
-        "kvk": _Text(40, empty=True),
-        "contact": _Text(500),
-        "logo": OptionalPath(InFile()),
-    },
-    "retention": {"backup_days": _NUMBER, "abandoned_months": _NUMBER, "record_years": _NUMBER},
-    "devices": {"allow_loop": Flag(), "protected_serials": ListOf(_LINE), "wipe_bay_paths": ListOf(_LINE)},
-    "certificates": {
-        "language": _LANGUAGE,
-        "prefix": _Text(12),
-        "key_path": OptionalPath(InFile()),
-        "cert_path": OptionalPath(InFile()),
-        "fingerprint": OptionalPath(Fingerprint()),
-        "verify_url": OptionalPath(Url()),
-        "send_on_issue": Flag(),
-    },
-    "destruction": {"min_level_magnetic": _Text(10), "min_level_flash": _Text(10)},
-    "mail": {
-        "host": _Text(253),
-        "port": _NUMBER,
-        "security": _Text(20),
-        "user": OptionalPath(_Text(200)),
-        "password_file": OptionalPath(InFile()),
-        "from": EmptyOr(Address(display_name=True)),
-    },
-    "health": {f.name: (Flag() if isinstance(f.default, bool) else _NUMBER) for f in fields(HealthConfig)},
-    "digest": {"to": Addresses(), "hour": TimeOfDay()},
-    "backup": {"dir": EmptyOr(Folder(absolute=True)), "keep": Count(1, 10000), "hour": TimeOfDay()},
-    "machines": {"NAME": _LINE},
-}

@@ -23,13 +23,13 @@ from wipestation.audit.log import Action, record_event
 from wipestation.common.env import Env
 from wipestation.common.errors import BadValue, InvalidState, NotFound
 from wipestation.common.i18n import _, state_word
+from wipestation.common.leftovers import hold_evidence_folder
 from wipestation.common.room import CERTIFICATE_ROOM, check_room
 from wipestation.common.text import ACTOR_LIMIT, check_plain
 from wipestation.destruction.levels import METHODS as METHODS  # re-exported: the console lists them
 from wipestation.destruction.levels import LevelCheck, check_reach
 from wipestation.documents.certify import CertificateRenderer, issue_destruction_certificate
 from wipestation.records.custody import effective_due, find_record, mark_destroyed
-from wipestation.shop.leftovers import hold_evidence_folder
 from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Destruction
 
 # an abandoned customer's disk, or the shop's own retired drive queued for destruction (issue 17)

@@ -16,7 +16,7 @@ from pathlib import Path
 from wipestation.common.config import MailConfig
 from wipestation.common.errors import BadValue, ConfigError, NotFound, WipestationError
 from wipestation.common.i18n import _
-from wipestation.common.inputs import read_regular
+from wipestation.common.reading import read_regular
 
 
 class MailError(WipestationError):

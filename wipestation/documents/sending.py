@@ -25,6 +25,7 @@ from wipestation.common.i18n import N_, Phrase, _, english
 from wipestation.common.inputs import Address
 from wipestation.documents import mail
 from wipestation.documents.certify import LANGUAGES, CertificateRenderer, certificate_pdf, find_certificate
+from wipestation.documents.revocations import revocation_of
 from wipestation.store.models import Certificate, CertificateSend, CustodyRecord
 
 SENT = "sent"
@@ -156,8 +157,6 @@ def send_certificate(
 
 def refuse_revoked(session: Session, cert: Certificate) -> None:
     """A revoked certificate is never mailed: the customer would hold a document the shop withdrew."""
-    from wipestation.documents.revocations import revocation_of
-
     revocation = revocation_of(session, cert)
     if revocation is not None:
         raise InvalidState(
@@ -223,8 +222,6 @@ def retry_pending(
 ) -> list[SendResult]:
     """Send again every certificate whose last attempt failed, to the same address in the same language.
     A certificate revoked since is no longer pending: it is not sent."""
-    from wipestation.documents.revocations import revocation_of
-
     results = []
     for row in pending(session):
         cert = session.get(Certificate, row.certificate_id)

@@ -22,19 +22,14 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from wipestation.common.config import Config
-from wipestation.common.errors import BadValue, WipestationError
-from wipestation.common.i18n import N_, Phrase, _
+from wipestation.common.errors import BadValue
+from wipestation.common.i18n import _
 from wipestation.store.models import Certificate, CertificateDocument, CertificateRevocation
-
-if TYPE_CHECKING:
-    from wipestation.shop.doctor import Finding
 
 ASSETS = Path(__file__).parent / "site_assets"
 ASSET_FILES = ("index.html", "site.css", "verify.js")
@@ -180,37 +175,3 @@ def write_site(
     if data_dir is not None:
         _write(data_dir / SITE_STATE, json.dumps({**_marks(session), "directory": str(directory)}))
     return SiteReport(directory=directory, certificates=count, revoked=revoked, pdfs=pdfs)
-
-
-def check_site(config: Config, db_url: str) -> Finding | None:
-    """With `[certificates] verify_url`: whether the published verification site holds every PDF and
-    revocation (a copy rendered later, in another language, is not found there until it is rewritten)."""
-    if not config.certificates.verify_url:
-        return None
-    if db_url.startswith("sqlite") and not Path(db_url.partition("///")[2].partition("?")[0] or "-").exists():
-        return None  # no database here yet: nothing issued (and none made by asking)
-    from wipestation.shop.doctor import Finding
-    from wipestation.store.db import make_engine
-
-    try:
-        engine = make_engine(db_url)
-    except WipestationError:
-        return None  # the database finding says why
-    try:
-        with Session(engine) as session:
-            lag = site_lag(session, config.data_dir)
-    except SQLAlchemyError:
-        return None
-    finally:
-        engine.dispose()
-    check = Phrase(N_("verification site"))
-    if lag is None:
-        return Finding(check, True, Phrase(N_("holds every PDF and revocation")))
-    message = Phrase(
-        N_("{copies} PDF(s) and {revoked} revocation(s) are not on it yet (a customer's copy reads 'altered')")
-        if lag.published
-        else N_("never written from this workstation: {copies} PDF(s) and {revoked} revocation(s) are not on it"),
-        copies=lag.copies,
-        revoked=lag.revocations,
-    )
-    return Finding(check, False, message, Phrase(N_("run `wipestation certificate site DIR` and publish the folder")))

@@ -17,7 +17,8 @@ from wipestation.documents.certify import CertificateRenderer, issue_erasure_cer
 from wipestation.documents.sending import send_on_issue
 from wipestation.erasure.engine import EngineResult
 from wipestation.erasure.result import ErasureResult
-from wipestation.stock.health import erasure_signs, read_health, record_health
+from wipestation.stock.health import erasure_signs, read_health
+from wipestation.stock.pool import record_health
 from wipestation.store.models import Drive, DriveOwner, Erasure, ErasureOutcome
 
 log = logging.getLogger(__name__)

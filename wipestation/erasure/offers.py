@@ -10,6 +10,7 @@ from wipestation.common.commands import CommandRunner
 from wipestation.common.devices import DetectedDrive
 from wipestation.common.i18n import N_, Phrase
 from wipestation.erasure.firmware import detect_support
+from wipestation.erasure.methods import METHODS, category_text
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,6 @@ def method_offers(runner: CommandRunner, detected: DetectedDrive | None, *, prob
 
     `probe=False` answers at once without asking the drive (hdparm, nvme, ... can take a second over
     a USB bridge): overwrites are offered, firmware methods wait for the probe."""
-    from wipestation.erasure.methods import METHODS, category_text
-
     support = {}
     if probe and detected is not None and detected.protected_reason is None and detected.identity.device:
         support = detect_support(runner, detected.identity, detected.identity.device)

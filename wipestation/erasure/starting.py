@@ -19,6 +19,7 @@ from wipestation.erasure.methods import Method
 from wipestation.erasure.recovery import recover_stale, this_host
 from wipestation.records import custody as custody_rules
 from wipestation.records.custody import claim_for_erasure, erasure_refusal, open_record_for_drive, upsert_drive
+from wipestation.records.history import RESTART_HINT, position_text
 from wipestation.store.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
 
 
@@ -62,8 +63,6 @@ class ErasureStart:
     def message(self) -> str:
         """The resume rule, stated when `erase` starts: an interrupted erasure of the drive with the same
         method (and size) is resumed from its checkpoint unless `--restart` is given."""
-        from wipestation.records.history import RESTART_HINT, position_text
-
         if self.resumed:
             at = {"checkpoint_offset": self.start_offset, "checkpoint_pass": self.start_pass}
             where = position_text({**at, "bytes_total": self.bytes_total, "passes": self.passes})
@@ -114,8 +113,6 @@ class ResumePoint:
 
     @property
     def position(self) -> Phrase:
-        from wipestation.records.history import position_text
-
         return position_text(
             {
                 "checkpoint_offset": self.checkpoint_offset,

@@ -18,6 +18,7 @@ from wipestation.common.i18n import _, state_word
 from wipestation.common.identity import DriveIdentity
 from wipestation.common.text import REASON_LIMIT, check_length, check_plain
 from wipestation.records.retention import effective_due as _effective_due
+from wipestation.records.retention import state_shown
 from wipestation.store.models import OPEN_STATES as OPEN_STATES  # defined once, in the models
 from wipestation.store.models import (
     BackupSet,
@@ -29,8 +30,6 @@ from wipestation.store.models import (
     Hold,
     PoolStore,
 )
-from wipestation.views.records import record_view
-from wipestation.views.records import state_shown as state_shown  # one rule, in the read side
 
 LIST_STATES = ("holding", "stored", "due", "erasing", "erased", "destroyed", "open", "closed")
 
@@ -53,11 +52,6 @@ def display_state(record: CustodyRecord, today: date) -> str:
 
 def _summary(record: CustodyRecord) -> dict[str, Any]:
     return {"state": record.state.value, "due_on": effective_due(record).isoformat()}
-
-
-def record_to_dict(record: CustodyRecord, today: date) -> dict[str, Any]:
-    """The record as the CLI's JSON shows it (the read side's view, as a dict)."""
-    return record_view(record, today).to_dict()
 
 
 def _record_query() -> Any:
@@ -153,22 +147,6 @@ def _text(value: str | None, what: str, limit: int, *, field: str | None = None)
             _("{what} is longer than {limit} characters").format(what=what, limit=limit), field=field or what
         )
     return value or None
-
-
-def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
-    """A shop backup drive now holds one customer's backup for one job: due after 30 days."""
-    if not reg.job_ref:
-        raise BadValue(_("a backup needs the repair job reference (--job)"), field="job_ref")
-    from wipestation.records.registration import register  # it imports this module
-
-    return register(session, env, CustodyKind.BACKUP, identity, reg)
-
-
-def register_abandoned(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
-    """A customer's disk from an abandoned computer, stored apart: due after 3 calendar months."""
-    from wipestation.records.registration import register  # it imports this module
-
-    return register(session, env, CustodyKind.ABANDONED, identity, reg)
 
 
 def _open(session: Session, ref: str) -> CustodyRecord:
@@ -340,14 +318,6 @@ def _state_changed(
         after=after,
         customer_id=record.customer_id,
     )
-
-
-def register_pool_backup(session: Session, env: Env, drive: Drive, reg: Registration) -> CustodyRecord:
-    """A backup that wipestation made on a shared pool drive (issue 27): a record of kind backup, due
-    30 days later, on a drive that holds other customers' backups too."""
-    from wipestation.records.registration import register_on_pool  # it imports this module
-
-    return register_on_pool(session, env, drive, reg)
 
 
 def mark_backup_erased(session: Session, env: Env, record: CustodyRecord, backup_set_id: int) -> None:

@@ -15,13 +15,13 @@ from wipestation.common.env import Env
 from wipestation.common.errors import BadValue, InvalidState, NotFound
 from wipestation.common.i18n import N_, _
 from wipestation.common.text import check_plain
-from wipestation.records.privacy import REMOVED_NOTE
+from wipestation.records.privacy import REMOVED_NOTE, scrub_certificate_data
 from wipestation.records.retention import record_retention_end
 from wipestation.store.models import (
-    AuditEvent,
     Certificate,
     CertificateRevocation,
     CertificateSend,
+    CustodyRecord,
     Customer,
     Destruction,
     Erasure,
@@ -154,8 +154,6 @@ def anonymise_customer(session: Session, env: Env, customer_id: int, *, reason: 
     customer.anonymised_at = env.now()
     customer.updated_at = customer.anonymised_at
     # The stored certificates named the customer: keep their numbers and hashes, drop the name.
-    from wipestation.documents.certify import forget_customer_documents  # certify -> custody -> customers
-
     certificates = forget_customer_documents(session, customer.id)
     notes = _scrub_free_text(session, customer)
     record_event(
@@ -189,7 +187,7 @@ def _scrub_free_text(session: Session, customer: Customer) -> int:
         for hold in record.holds:
             hold.reason = note(hold.reason) or REMOVED_NOTE
             hold.release_reason = note(hold.release_reason)
-    for destruction in _of_records(session, Destruction, [r.id for r in customer.records]):
+    for destruction in of_records(session, Destruction, [r.id for r in customer.records]):
         destruction.early_reason = note(destruction.early_reason)
         destruction.lower_level_reason = note(destruction.lower_level_reason)
         evidence = []
@@ -206,7 +204,7 @@ def _scrub_free_text(session: Session, customer: Customer) -> int:
 def _scrub_certificate_texts(session: Session, record_ids: list[int], note: Callable[[str | None], str | None]) -> int:
     """The addresses a certificate was mailed to (and the server's answers, which may quote them), and
     the reasons a certificate was revoked (typed about the customer's record)."""
-    certificates = [c.id for c in _of_records(session, Certificate, record_ids)]
+    certificates = [c.id for c in of_records(session, Certificate, record_ids)]
     if not certificates:
         return 0
     removed = 0
@@ -259,7 +257,7 @@ def expired_customers(session: Session, env: Env, on: date) -> list[Customer]:
 _T = TypeVar("_T", Erasure, Destruction, Certificate)
 
 
-def _of_records(session: Session, model: type[_T], record_ids: list[int]) -> list[_T]:
+def of_records(session: Session, model: type[_T], record_ids: list[int]) -> list[_T]:
     """The rows of `model` that belong to these custody records, oldest first."""
     if not record_ids:
         return []
@@ -267,74 +265,20 @@ def _of_records(session: Session, model: type[_T], record_ids: list[int]) -> lis
     return list(session.execute(stmt).scalars())
 
 
-def export_customer(session: Session, customer_id: int, today: date) -> dict[str, Any]:
-    """Everything held on the customer (GDPR access and portability) as one JSON-ready document."""
-    from wipestation.records.custody import record_to_dict  # custody imports this module
-
-    customer = get_customer(session, customer_id)
-    records = sorted(customer.records, key=lambda r: r.id)
-    record_ids = [r.id for r in records]
-    erasures = _of_records(session, Erasure, record_ids)
-    destructions = _of_records(session, Destruction, record_ids)
-    certificates = _of_records(session, Certificate, record_ids)
-    cond = AuditEvent.customer_id == customer.id
-    if record_ids:
-        cond = or_(cond, (AuditEvent.entity == "record") & AuditEvent.entity_id.in_(record_ids))
-    events = list(session.execute(select(AuditEvent).where(cond).order_by(AuditEvent.id)).scalars())
-    return {
-        "format": "wipestation-customer-export/1",
-        "customer": customer_to_dict(customer),
-        "records": [record_to_dict(r, today) for r in records],
-        "erasures": [_erasure_export(e) for e in erasures],
-        "destructions": [_destruction_export(d) for d in destructions],
-        "certificates": [_certificate_export(c) for c in certificates],
-        "audit_events": [_event_export(ev) for ev in events],
-    }
-
-
-def _erasure_export(e: Erasure) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "record_id": e.record_id,
-        "method": e.method,
-        "nist_category": e.nist_category,
-        "outcome": e.outcome.value,
-        "started_at": e.started_at,
-        "ended_at": e.ended_at,
-        "verify_mode": e.verify_mode,
-        "verify_result": e.verify_result,
-    }
-
-
-def _destruction_export(d: Destruction) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "record_id": d.record_id,
-        "method": d.method,
-        "level": d.level,
-        "destroyed_on": d.destroyed_on,
-        "witness": d.witness,
-    }
-
-
-def _certificate_export(c: Certificate) -> dict[str, Any]:
-    return {
-        "number": c.number,
-        "kind": c.kind.value,
-        "record_id": c.record_id,
-        "issued_at": c.issued_at,
-        "sha256": c.sha256,
-    }
-
-
-def _event_export(ev: AuditEvent) -> dict[str, Any]:
-    return {
-        "id": ev.id,
-        "at": ev.at,
-        "actor": ev.actor,
-        "action": ev.action,
-        "entity": ev.entity,
-        "entity_id": ev.entity_id,
-        "before": ev.before,
-        "after": ev.after,
-    }
+def forget_customer_documents(session: Session, customer_id: int) -> int:
+    """For `customer anonymise`: delete the stored PDFs of the customer's certificates and replace
+    the name in the stored data with "anonymised". Number and original sha256 are kept, so the
+    customer's own copy still verifies. Returns the number of certificates changed."""
+    stmt = (
+        select(Certificate)
+        .join(CustodyRecord, CustodyRecord.id == Certificate.record_id)
+        .where(CustodyRecord.customer_id == customer_id)
+    )
+    changed = 0
+    for cert in session.execute(stmt).scalars():
+        for doc in list(cert.documents):
+            session.delete(doc)
+        cert.data = scrub_certificate_data(cert.data)
+        changed += 1
+    session.flush()
+    return changed

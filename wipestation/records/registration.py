@@ -1,6 +1,6 @@
 """Registering a drive into custody: the checks (dates, a current customer, a drive with no open
 record, the right owner), the drive's row, and the new record in its first state. Called through
-`custody.register_backup` / `custody.register_abandoned`."""
+`register_backup` / `register_abandoned` below."""
 
 from __future__ import annotations
 
@@ -139,3 +139,15 @@ def _check_drive_free(session: Session, existing: Drive, kind: CustodyKind, owne
                 serial=existing.serial, owner=_(names[existing.owner]), wanted=_(names[owner])
             )
         )
+
+
+def register_backup(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
+    """A shop backup drive now holds one customer's backup for one job: due after 30 days."""
+    if not reg.job_ref:
+        raise BadValue(_("a backup needs the repair job reference (--job)"), field="job_ref")
+    return register(session, env, CustodyKind.BACKUP, identity, reg)
+
+
+def register_abandoned(session: Session, env: Env, identity: DriveIdentity, reg: Registration) -> CustodyRecord:
+    """A customer's disk from an abandoned computer, stored apart: due after 3 calendar months."""
+    return register(session, env, CustodyKind.ABANDONED, identity, reg)

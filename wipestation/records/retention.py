@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from wipestation.common.config import RetentionConfig
+from wipestation.common.i18n import _, ngettext
+from wipestation.store.models import CustodyState
 
 
 def backup_due(made_on: date, rules: RetentionConfig) -> date:
@@ -38,8 +40,6 @@ def effective_due(base_due: date, *, deletion_requested_on: date | None, holds_u
 
 def days_text(n: int) -> str:
     """Days until a due date in words: `in 3 days`, `today`, `2 days overdue`."""
-    from wipestation.common.i18n import _, ngettext
-
     if n > 0:
         return ngettext("in {n} day", "in {n} days", n).format(n=n)
     if n == 0:
@@ -49,10 +49,15 @@ def days_text(n: int) -> str:
 
 def due_words(n: int) -> str:
     """The same, said of a due date: `due in 3 days`, `due today`, `overdue by 2 days`."""
-    from wipestation.common.i18n import _, ngettext
-
     if n < 0:
         return ngettext("overdue by {n} day", "overdue by {n} days", -n).format(n=-n)
     if n == 0:
         return _("due today")
     return ngettext("due in {n} day", "due in {n} days", n).format(n=n)
+
+
+def state_shown(state: CustodyState, due: date, today: date) -> str:
+    """The state a person sees: a kept record whose effective due date has come is `due`."""
+    if state in (CustodyState.HOLDING, CustodyState.STORED) and due <= today:
+        return "due"
+    return state.value

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.audit.log import Action, head_problem
 from wipestation.common.i18n import N_, Phrase
+from wipestation.documents.certify.owed import owed
 from wipestation.store.models import AuditEvent, Certificate, CustodyRecord, Customer, Destruction, Erasure, Hold
 
 
@@ -87,8 +88,6 @@ def cross_check(session: Session) -> list[str]:
 
 def _check_owed(session: Session) -> Iterator[str]:
     """The invariant: a record closed by an erasure or a destruction has its certificate."""
-    from wipestation.documents.certify.owed import owed
-
     for item in owed(session):
         yield owed_phrase(item.record_id, item.kind, item.work_id)
 

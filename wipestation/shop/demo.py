@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from wipestation.common.config import ShopConfig
 from wipestation.common.env import Env
 from wipestation.common.identity import DriveIdentity
-from wipestation.records import custody
+from wipestation.records import custody, registration
 from wipestation.records.customers import CustomerInput, add_customer
 
 # The demo's own invented shop: its certificates name it when the configuration has no [shop] (a
@@ -77,7 +77,7 @@ def seed_demo(
     def backup(serial: str, i: int, due_in: int, job: str, location: str | None = None) -> int:
         made_on = today - timedelta(days=backup_days - due_in)
         reg = custody.Registration(customers[i % len(customers)], job, made_on, location)
-        record = custody.register_backup(session, env, _identity(serial, i), reg)
+        record = registration.register_backup(session, env, _identity(serial, i), reg)
         records.append(record.id)
         return record.id
 
@@ -91,7 +91,7 @@ def seed_demo(
             host_computer=f"Demo-PC {i}",
             seal_number=f"Z{1000 + i}",
         )
-        record = custody.register_abandoned(session, env, _identity(serial, i + 3), reg)
+        record = registration.register_abandoned(session, env, _identity(serial, i + 3), reg)
         records.append(record.id)
         return record.id
 

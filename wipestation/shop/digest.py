@@ -23,7 +23,8 @@ from wipestation.audit.log import Action, record_event
 from wipestation.common.env import Env
 from wipestation.documents.certify.owed import Owed, owed
 from wipestation.documents.site import SiteLag, site_lag
-from wipestation.store.models import AuditEvent, AuditHead, Erasure, ErasureOutcome
+from wipestation.stock.pool import RETIRED, list_pool
+from wipestation.store.models import AuditEvent, AuditHead, Drive, Erasure, ErasureOutcome
 
 HOLD_WINDOW_DAYS = 7
 FIRST_WINDOW_DAYS = 7
@@ -177,8 +178,6 @@ def build_digest(session: Session, env: Env, on: date) -> Digest:
 
 def _pool_warnings(session: Session, env: Env, since: datetime, end: datetime) -> list[PoolWarning]:
     """Backup drives still in use whose last health reading fails, and drives retired in the window."""
-    from wipestation.stock.pool import RETIRED, list_pool
-
     out = []
     for drive in list_pool(session, env):
         retired_now = drive.retired_at is not None and since < drive.retired_at <= end
@@ -189,8 +188,6 @@ def _pool_warnings(session: Session, env: Env, since: datetime, end: datetime) -
 
 
 def _serial(session: Session, drive_id: int) -> str:
-    from wipestation.store.models import Drive
-
     drive = session.get(Drive, drive_id)
     return drive.serial if drive is not None else "?"
 

@@ -22,10 +22,11 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from wipestation.common.config import Config
 from wipestation.common.errors import WipestationError
-from wipestation.common.i18n import N_, Phrase, _, shown
+from wipestation.common.i18n import N_, Phrase
 from wipestation.detection.udev_rules import RULES_FILE_NAME, SYSTEM_RULES_DIR, render_rules
-from wipestation.documents.site import check_site
 from wipestation.shop.dependencies import installed_version, tested_versions
+from wipestation.shop.doctor_work import check_site, check_work_left
+from wipestation.shop.findings import Finding
 from wipestation.shop.workstation import ACCESS_RULES_FILE_NAME, GROUP, render_access_rules
 from wipestation.store.db import alembic_config, make_engine
 
@@ -116,25 +117,6 @@ class System:
     installed_version: Callable[[str], str | None] = installed_version
 
 
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    ok: bool
-    message: str
-    fix: str | None = None
-
-    def line(self) -> str:
-        """The finding as the technician reads it (its `to_dict()`, the JSON, stays English)."""
-        check, message = shown(self.check), shown(self.message)
-        if self.ok:
-            return "{word:<8} {check}: {message}".format(word=_("ok"), check=check, message=message)
-        fix = shown(self.fix or "")
-        return "{word:<8} {check}: {message} -> {fix}".format(word=_("PROBLEM"), check=check, message=message, fix=fix)
-
-    def to_dict(self) -> dict[str, object]:
-        return {"check": self.check, "ok": self.ok, "message": self.message, "fix": self.fix}
-
-
 @dataclass
 class Report:
     findings: list[Finding] = field(default_factory=list)
@@ -152,10 +134,8 @@ def examine(config: Config, db_url: str, system: System) -> Report:
     database = check_database(db_url)
     report.findings.append(database)
     if database.ok:
-        from wipestation.shop.doctor_work import check_work_left
-
         report.findings += check_work_left(config, db_url)
-    report.findings += [site] if (site := check_site(config, db_url)) is not None else []  # wipestation.documents.site
+    report.findings += [site] if (site := check_site(config, db_url)) is not None else []
     report.findings.append(check_signing_key(config))
     report.findings.append(check_clock(system))
     report.findings.append(check_free_space(config, db_url, system))

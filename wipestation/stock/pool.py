@@ -17,7 +17,7 @@ from wipestation.common.errors import BadValue, InvalidState, NotFound
 from wipestation.common.i18n import _, state_word
 from wipestation.common.text import check_plain
 from wipestation.records.custody import OPEN_STATES, effective_due, open_record_for_drive
-from wipestation.stock.health import FAILING, latest_health
+from wipestation.stock.health import FAILING, ErasureSigns, HealthReading, latest_health, store_health
 from wipestation.store.models import (
     CustodyKind,
     CustodyRecord,
@@ -371,3 +371,24 @@ def queue(session: Session, env: Env, serial: str, reason: str | None = None) ->
     drive = find_shop_drive(session, serial, for_update=True)
     queue_for_destruction(session, env, drive, reason)
     return pool_drive(session, env, drive)
+
+
+def record_health(
+    session: Session,
+    env: Env,
+    drive: Drive,
+    reading: HealthReading,
+    *,
+    erasure: Erasure | None = None,
+    signs: ErasureSigns | None = None,
+) -> DriveHealth:
+    """Judge and store one reading of the drive (`health.store_health`), then the pool's rule: a shop drive
+    that fails the limits leaves the pool when `[health] retire_failing` says so, and is queued for
+    destruction when `[health] destroy_failed` says so (waiting while it holds a backup)."""
+    row = store_health(session, env, drive, reading, erasure=erasure, signs=signs)
+    if row.verdict != FAILING:
+        return row
+    if env.config.health.retire_failing and drive.owner is DriveOwner.SHOP and drive.retired_at is None:
+        retire_drive(session, env, drive, "health: " + "; ".join(row.reasons or ()))
+    queue_failing(session, env, drive)
+    return row

@@ -23,6 +23,7 @@ from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from wipestation.common.errors import ConfigError, WipestationError
 from wipestation.common.i18n import _
+from wipestation.common.room import CERTIFICATE_ROOM
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -131,8 +132,6 @@ def upgrade(engine: Engine) -> None:
 
 def _room_hint(engine: Engine) -> str:
     """What to free, when the SQLite database's file system is (nearly) full."""
-    from wipestation.common.room import CERTIFICATE_ROOM
-
     database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if not database or database == ":memory:":
         return ""

@@ -22,7 +22,6 @@ from wipestation.views.records import (
     records_of_customer,
     records_of_drive,
     select_records,
-    state_shown,
 )
 
 __all__ = [
@@ -53,5 +52,4 @@ __all__ = [
     "records_of_customer",
     "records_of_drive",
     "select_records",
-    "state_shown",
 ]

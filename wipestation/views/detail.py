@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
+from wipestation.records.custody import find_record
 from wipestation.records.history import drive_erasures, last_attempt_warning
 from wipestation.store.models import AuditEvent, BackupSet, CustodyRecord, Erasure
 from wipestation.views.certificates import CertificateView, certificates_of_record
@@ -87,8 +88,6 @@ def record_events(session: Session, record_id: int) -> list[EventView]:
 
 def record_detail(session: Session, today: date, ref: str) -> RecordDetail:
     """REF as `show` takes it: a record id (`12`, `#12`, `R12`) or a drive serial."""
-    from wipestation.records.custody import find_record  # the one reading of REF (custody imports the views)
-
     found = find_record(session, ref)
     (record,) = select_records(session, today, CustodyRecord.id == found.id)
     erasures = drive_erasures(session, found.drive_id)

@@ -34,6 +34,7 @@ from wipestation.documents.certify.data import (
 from wipestation.documents.certify.numbering import next_number
 from wipestation.documents.certify.renderer import CertificateRenderer, require_shop
 from wipestation.records.custody import effective_due
+from wipestation.stock.health import health_for_erasure, health_summary, latest_health
 from wipestation.store.models import (
     Certificate,
     CertificateDocument,
@@ -196,8 +197,6 @@ def _sectors(erasure: Erasure) -> dict[str, int | None]:
 
 
 def _health_line(session: Session, erasure_id: int) -> str | None:
-    from wipestation.stock.health import health_for_erasure, health_summary
-
     row = health_for_erasure(session, erasure_id)
     return health_summary(row) if row is not None else None
 
@@ -265,8 +264,6 @@ def _shop_drive_facts(session: Session, record: CustodyRecord) -> dict[str, Any]
     newest health reading of the drive (its verdict and figures); nothing for a customer's disk."""
     if record.kind is not CustodyKind.SHOP:
         return {}
-    from wipestation.stock.health import health_summary, latest_health
-
     row = latest_health(session, record.drive_id)
     return {
         "owner": "shop",

@@ -20,7 +20,6 @@ from wipestation.records.privacy import scrub_certificate_data
 from wipestation.store.models import (
     Certificate,
     CertificateDocument,
-    CustodyRecord,
 )
 
 
@@ -109,22 +108,3 @@ def stored_record_problem(cert: Certificate, sha256: str, data: dict[str, Any] |
     if sha256 == cert.sha256 and (data is None or anonymised_data(data) != stored):
         return differs  # the customer's original copy, but not of the record stored (anonymised)
     return None
-
-
-def forget_customer_documents(session: Session, customer_id: int) -> int:
-    """For `customer anonymise`: delete the stored PDFs of the customer's certificates and replace
-    the name in the stored data with "anonymised". Number and original sha256 are kept, so the
-    customer's own copy still verifies. Returns the number of certificates changed."""
-    stmt = (
-        select(Certificate)
-        .join(CustodyRecord, CustodyRecord.id == Certificate.record_id)
-        .where(CustodyRecord.customer_id == customer_id)
-    )
-    changed = 0
-    for cert in session.execute(stmt).scalars():
-        for doc in list(cert.documents):
-            session.delete(doc)
-        cert.data = anonymised_data(cert.data)
-        changed += 1
-    session.flush()
-    return changed

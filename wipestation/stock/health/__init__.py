@@ -43,7 +43,7 @@ from wipestation.stock.health.records import (
     health_summary,
     health_to_dict,
     latest_health,
-    record_health,
+    store_health,
 )
 
 __all__ = [
@@ -71,8 +71,8 @@ __all__ = [
     "parse_nvme_smart_log",
     "parse_smartctl_health",
     "read_health",
-    "record_health",
     "slow_reason",
+    "store_health",
     "summary",
     "unknown",
 ]

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from wipestation.common.commands import CommandRunner
-from wipestation.common.inputs import parse_json
+from wipestation.common.reading import parse_json
 
 HEALTHY = "healthy"
 FAILING = "failing"

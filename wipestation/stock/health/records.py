@@ -13,7 +13,7 @@ from wipestation.audit.log import Action, record_event
 from wipestation.common.env import Env
 from wipestation.stock.health.judging import ErasureSigns, assess, summary
 from wipestation.stock.health.reading import HealthReading
-from wipestation.store.models import Drive, DriveHealth, DriveOwner, Erasure, ErasureOutcome
+from wipestation.store.models import Drive, DriveHealth, Erasure, ErasureOutcome
 
 
 def erasure_speed(
@@ -91,7 +91,7 @@ def erasure_signs(
     )
 
 
-def record_health(
+def store_health(
     session: Session,
     env: Env,
     drive: Drive,
@@ -101,8 +101,8 @@ def record_health(
     signs: ErasureSigns | None = None,
 ) -> DriveHealth:
     """Judge and store one reading of the drive (after an erasure: with what it showed, `signs`, or
-    read from the finished erasure's row). A shop drive that fails the limits leaves the pool when
-    the config says so, and is queued for destruction when `[health] destroy_failed` says so."""
+    read from the finished erasure's row). What a failing verdict does to a shop drive is the pool's
+    rule (`wipestation.stock.pool.record_health`)."""
     if signs is None and erasure is not None:
         signs = erasure_signs(session, erasure)
     judged = assess(reading, env.config.health, signs)
@@ -134,19 +134,6 @@ def record_health(
         drive.id,
         after={"verdict": judged.verdict, "health_id": row.id, "erasure_id": row.erasure_id, "source": row.source},
     )
-    if (
-        judged.failing
-        and env.config.health.retire_failing
-        and drive.owner is DriveOwner.SHOP
-        and drive.retired_at is None
-    ):
-        from wipestation.stock.pool import retire_drive
-
-        retire_drive(session, env, drive, "health: " + "; ".join(judged.reasons))
-    if judged.failing:
-        from wipestation.stock.pool import queue_failing
-
-        queue_failing(session, env, drive)  # `[health] destroy_failed`; waits while the drive holds a backup
     return row
 
 

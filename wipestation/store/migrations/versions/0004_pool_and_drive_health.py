@@ -1,7 +1,7 @@
 """the backup-drive pool (retired drives) and drive health readings
 
 Revision ID: i17_0003
-Revises: 0002_reasons
+Revises: i16_0003
 Create Date: 2026-11-30 15:10:00
 """
 
