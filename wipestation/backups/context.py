@@ -18,7 +18,8 @@ from wipestation.common.devices import DriveSource
 from wipestation.common.env import Env
 from wipestation.common.errors import InvalidState, NotFound
 from wipestation.common.i18n import _
-from wipestation.store.models import Drive, PoolStore
+from wipestation.store.models import Drive
+from wipestation.store.pool_models import PoolStore
 
 T = TypeVar("T")
 SHOP_KEY_FILE = "backup.key"

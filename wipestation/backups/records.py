@@ -15,7 +15,8 @@ from wipestation.common.env import Env
 from wipestation.common.errors import InvalidState, NotFound
 from wipestation.common.i18n import _
 from wipestation.records import custody, registration
-from wipestation.store.models import BackupSet, CustodyRecord, Drive, Erasure, PoolStore
+from wipestation.store.models import CustodyRecord, Drive, Erasure
+from wipestation.store.pool_models import BackupSet, PoolStore
 
 LIVE = ("making", "complete")
 

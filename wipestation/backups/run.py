@@ -28,7 +28,8 @@ from wipestation.backups.context import (
 from wipestation.common.errors import BadValue, InvalidState
 from wipestation.common.i18n import _
 from wipestation.records.customers import get_customer
-from wipestation.store.models import BackupSet, Drive, PoolStore
+from wipestation.store.models import Drive
+from wipestation.store.pool_models import BackupSet, PoolStore
 
 # -- make
 

@@ -25,7 +25,8 @@ from wipestation.backups.context import (
 from wipestation.common.errors import BadValue, EraseFailed, InvalidState, SafetyRefusal
 from wipestation.common.i18n import _
 from wipestation.records import custody
-from wipestation.store.models import BackupSet, Drive, PoolStore
+from wipestation.store.models import Drive
+from wipestation.store.pool_models import BackupSet, PoolStore
 
 # -- restore, check
 

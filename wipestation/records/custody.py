@@ -20,16 +20,8 @@ from wipestation.common.text import REASON_LIMIT, check_length, check_plain
 from wipestation.records.retention import effective_due as _effective_due
 from wipestation.records.retention import state_shown
 from wipestation.store.models import OPEN_STATES as OPEN_STATES  # defined once, in the models
-from wipestation.store.models import (
-    BackupSet,
-    CustodyKind,
-    CustodyRecord,
-    CustodyState,
-    Drive,
-    DriveOwner,
-    Hold,
-    PoolStore,
-)
+from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
+from wipestation.store.pool_models import BackupSet, PoolStore
 
 LIST_STATES = ("holding", "stored", "due", "erasing", "erased", "destroyed", "open", "closed")
 

@@ -17,7 +17,8 @@ from wipestation.common.identity import DriveIdentity
 from wipestation.records.custody import Registration, _text, effective_due, open_record_for_drive, upsert_drive
 from wipestation.records.customers import get_customer
 from wipestation.records.retention import abandoned_due, backup_due
-from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, PoolStore
+from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
+from wipestation.store.pool_models import PoolStore
 
 
 def register(

@@ -392,8 +392,3 @@ class DriveHealth(Base):
     reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)  # why failing / why unknown
     figures: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the counters read
     read_by: Mapped[str] = mapped_column(String(120))
-
-
-# The shared pool drives' tables (issue 27) live in their own module and join this metadata here.
-from wipestation.store.pool_models import BackupSet as BackupSet  # noqa: E402
-from wipestation.store.pool_models import PoolStore as PoolStore  # noqa: E402

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from wipestation.records.custody import find_record
 from wipestation.records.history import drive_erasures, last_attempt_warning
-from wipestation.store.models import AuditEvent, BackupSet, CustodyRecord, Erasure
+from wipestation.store.models import AuditEvent, CustodyRecord, Erasure
+from wipestation.store.pool_models import BackupSet
 from wipestation.views.certificates import CertificateView, certificates_of_record
 from wipestation.views.records import RecordView, select_records
 
