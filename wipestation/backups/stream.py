@@ -46,13 +46,26 @@ class Writer:
         out.write(self._nonce)
 
     def write(self, data: bytes | memoryview) -> None:
-        self._buf += data
-        self.plain_bytes += len(data)
         # keep at least one byte back: the last chunk is sealed with the last flag, and a stream whose
         # length is a multiple of 64 KiB ends with a full last chunk (as age does)
-        while len(self._buf) > CHUNK:
-            self._seal(bytes(self._buf[:CHUNK]), last=False)
-            del self._buf[:CHUNK]
+        view = memoryview(data)
+        self.plain_bytes += len(view)
+        if self._buf:
+            take = min(len(view), CHUNK - len(self._buf))
+            self._buf += view[:take]
+            view = view[take:]
+            if not view:
+                return
+            self._seal(bytes(self._buf), last=False)
+            self._buf.clear()
+        sealed = []
+        while len(view) > CHUNK:  # whole chunks straight from the caller's buffer, no copy into ours
+            sealed.append(self._aead.encrypt(_chunk_nonce(self._counter, False), view[:CHUNK], None))
+            self._counter += 1
+            view = view[CHUNK:]
+        if sealed:
+            self._out.write(b"".join(sealed))
+        self._buf += view
 
     def _seal(self, chunk: bytes, *, last: bool) -> None:
         self._out.write(self._aead.encrypt(_chunk_nonce(self._counter, last), chunk, None))
