@@ -146,7 +146,7 @@ def _one(
         print(f"{name:6} {step:8} {ours[0]:8.2f} {a:>10} {r:>9} {ratio:>6} {ours[1]:11.1f}")
     # GNU tar skips reading when it writes to /dev/null itself: through a pipe it reads everything
     tree_read = _timed(["tar", "-cf", "-", "-C", str(tree), ".", "|", "cat", ">", "/dev/null"], env, shell=True)
-    print(f"{name:6} {'read':8} {'':8} (reading the tree once: tar -cf /dev/null {tree_read[0]:.2f} s)")
+    print(f"{name:6} {'read':8} {'':8} (reading the tree once: tar -cf - | cat > /dev/null {tree_read[0]:.2f} s)")
 
 
 if __name__ == "__main__":
