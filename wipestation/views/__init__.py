@@ -9,7 +9,7 @@ from __future__ import annotations
 from wipestation.views.certificates import CertificateView, SendView, certificate_list, certificates_of_record
 from wipestation.views.customers import CustomerDetail, CustomerView, customer_detail, customer_list
 from wipestation.views.detail import EventView, RecordDetail, record_detail, record_events
-from wipestation.views.drives import AttachedDrive, KnownDrive, attached_drive, known_drive
+from wipestation.views.drives import AttachedDrive, DriveStatus, KnownDrive, attached_drive, drive_status, known_drive
 from wipestation.views.records import (
     DriveInfo,
     DuePage,
@@ -30,6 +30,7 @@ __all__ = [
     "CustomerDetail",
     "CustomerView",
     "DriveInfo",
+    "DriveStatus",
     "DuePage",
     "EventView",
     "HoldView",
@@ -42,6 +43,7 @@ __all__ = [
     "certificates_of_record",
     "customer_detail",
     "customer_list",
+    "drive_status",
     "due_list",
     "due_page",
     "known_drive",
