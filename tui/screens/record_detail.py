@@ -18,6 +18,7 @@ from tui.widgets import FittingFooter, status_word
 from wipestation import views
 from wipestation.common.errors import WipestationError
 from wipestation.common.i18n import Phrase, shown
+from wipestation.common.identity import drive_name
 from wipestation.common.units import format_capacity
 from wipestation.records import custody
 from wipestation.records.history import INTERRUPTED_WARNING, position_text
@@ -124,7 +125,7 @@ class RecordDetailScreen(Screen[None]):
         self.detail = detail
         self.data = detail.to_dict()
         self.sub_title = _("record {id}").format(id=self.record_id)
-        self.query_one("#detail", Static).update(_describe(detail))
+        self.query_one("#detail", Static).update(_describe(detail, self.wapp.services.env.config.timezone))
         table = self.query_one("#certificates", DataTable)
         table.clear()
         self.certificates = [c.number for c in detail.certificates]
@@ -254,7 +255,7 @@ def _head(word: str) -> str:
     return f"{_(word):<9} "
 
 
-def _describe(detail: RecordDetail) -> str:
+def _describe(detail: RecordDetail, zone: str) -> str:
     r = detail.record
     d = r.drive
     e = escape
@@ -262,8 +263,8 @@ def _describe(detail: RecordDetail) -> str:
         id=r.id, kind=kind_word(r.kind), state=state_word(r.state)
     )
     lines = [
-        title + ("  " + _("(on hold)") if r.on_hold else ""),
-        _head(N_("Drive")) + f"{e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
+        title + ("  " + _("(on hold until {date})").format(date=r.hold_until) if r.hold_until is not None else ""),
+        _head(N_("Drive")) + f"{e(d.serial)}  {e(drive_name(d.vendor, d.model) or '')}  "
         f"{format_capacity(d.capacity_bytes)}  " + " ".join(x for x in (d.bus, d.media) if x and x != "unknown"),
         _head(N_("Customer"))
         + f"{e(r.customer_name)} ({r.customer_id})   "
@@ -283,14 +284,19 @@ def _describe(detail: RecordDetail) -> str:
         state = _("released") if h.released else _("active")
         hold = _("until {until} ({state}): {reason}").format(until=h.until, state=state, reason=e(h.reason))
         lines.append(_head(N_("Hold")) + f"{hold}  \\[{e(h.by)}]")
-        if h.release_reason:
-            lines.append(" " * 10 + _("released: {reason}").format(reason=e(h.release_reason)))
-    if r.location:
-        lines.append(_head(N_("Location")) + e(r.location))
-    if r.host_computer:
-        lines.append(_head(N_("Computer")) + e(r.host_computer))
-    if r.seal_number:
-        lines.append(_head(N_("Seal")) + e(r.seal_number))
+        if h.released_at is not None:
+            released = _("released: {reason}").format(reason=e(h.release_reason or "-"))
+            lines.append(" " * 10 + f"{released}  ({local_time(h.released_at, zone)})")
+    for head, value in (
+        (N_("Received"), r.received_on),
+        (N_("Location"), r.location),
+        (N_("Computer"), r.host_computer),
+        (N_("Seal"), r.seal_number),
+    ):
+        if value is not None:
+            lines.append(_head(head) + e(str(value)))
+    if r.closed_at is not None:
+        lines.append(_head(N_("Closed")) + local_time(r.closed_at, zone))
     if detail.last_erasure_warning:
         lines.append(_("[b]Warning[/b]") + f"   {e(console_warning(detail.last_erasure_warning))}")
     return "\n".join(lines)

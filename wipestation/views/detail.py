@@ -28,6 +28,16 @@ class EventView:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "before": self.before,
+            "after": self.after,
+        }
+
     def change(self) -> str:
         """What changed, in one line: `state: holding -> erased, due_on: ...`."""
         parts = []
@@ -53,6 +63,8 @@ class RecordDetail:
         data = self.record.to_dict()
         data["erasures"] = list(self.erasures)
         data["last_erasure_warning"] = self.last_erasure_warning
+        data["certificates"] = [c.to_dict() for c in self.certificates]
+        data["events"] = [e.to_dict() for e in self.events]
         return data
 
 
