@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.common.devices import DetectedDrive
 from wipestation.common.i18n import N_, _
-from wipestation.records.retention import due_words
+from wipestation.records.retention import days_text, due_words
 from wipestation.store.models import CustodyState, Drive
 from wipestation.views.records import RecordView, records_of_drive
 
@@ -102,7 +102,7 @@ def _record_status(record: RecordView) -> DriveStatus:
     erasing = record.stored_state is CustodyState.ERASING
     when = _("erasing") if erasing else due_words(record.days_left)
     text = f"{owner}, {when}"
-    brief = f"{when}: {owner}"
+    brief = f"{when}: {owner}" if erasing else f"{days_text(record.days_left)}: {owner}"
     if record.hold_until is not None:
         held = _("(on hold until {date})").format(date=record.hold_until)
         text += " " + held
