@@ -229,5 +229,6 @@ def test_show_has_the_seal_the_computer_and_the_customer(cli: Cli) -> None:
     assert "(on hold until 2027-02-01)" in text.splitlines()[0]
     data = cli.ok("show", "SEAL1")
     assert (data["seal_number"], data["host_computer"]) == ("SEAL-77", "HP laptop")
-    assert (data["received_on"], data["customer_name"], data["hold_until"]) == ("2026-06-01", "Marta Jansen", "2027-02-01")
+    assert (data["received_on"], data["customer_name"]) == ("2026-06-01", "Marta Jansen")
+    assert data["hold_until"] == "2027-02-01"
     assert [e["action"] for e in data["events"]] == ["record.registered", "record.held"]

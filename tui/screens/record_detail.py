@@ -21,8 +21,9 @@ from wipestation.common.i18n import Phrase, shown
 from wipestation.common.identity import drive_name
 from wipestation.common.units import format_capacity
 from wipestation.records import custody
-from wipestation.records.history import INTERRUPTED_WARNING, position_text
+from wipestation.records.history import INTERRUPTED_WARNING, ErasureEntry
 from wipestation.records.retention import days_text
+from wipestation.store.models import ErasureOutcome
 from wipestation.views import CertificateView, RecordDetail, RecordView
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class RecordDetailScreen(Screen[None]):
         erasure_table = self.query_one("#erasures", DataTable)
         erasure_table.clear()
         for er in detail.erasures:
-            erasure_table.add_row(*_erasure_row(er, zone), key=str(er["erasure_id"]))
+            erasure_table.add_row(*_erasure_row(er, zone), key=str(er.erasure_id))
         history = self.query_one("#history", DataTable)
         history.clear()
         for e in detail.events:
@@ -333,19 +334,19 @@ def certificate_cells(c: CertificateView, timezone: str) -> tuple[str, ...]:
     return (c.number, kind, local_time(c.issued_at, timezone), c.serial or "-", status, c.issued_by)
 
 
-def _erasure_row(er: dict[str, Any], timezone: str) -> tuple[str, ...]:
-    superseded = er["superseded"] and er["outcome"] == "interrupted"
-    outcome = status_word(er["outcome"]) + (" " + _("(superseded)") if superseded else "")
-    checkpoint = shown(position_text(er)) if er["outcome"] in ("interrupted", "running") else "-"
+def _erasure_row(er: ErasureEntry, timezone: str) -> tuple[str, ...]:
+    superseded = er.superseded and er.outcome is ErasureOutcome.INTERRUPTED
+    outcome = status_word(er.outcome.value) + (" " + _("(superseded)") if superseded else "")
+    running = er.outcome in (ErasureOutcome.INTERRUPTED, ErasureOutcome.RUNNING)
     return (
-        str(er["erasure_id"]),
-        method_word(er["method"]),
+        str(er.erasure_id),
+        method_word(er.method),
         outcome,
-        local_time(er["started_at"], timezone),
-        local_time(er["ended_at"], timezone),
-        format_capacity(int(er["bytes_written"])),
-        format_capacity(int(er["bytes_verified"])),
-        str(len(er["bad_ranges"])),
-        checkpoint,
-        er["certificate"] or "-",
+        local_time(er.started_at, timezone),
+        local_time(er.ended_at, timezone),
+        format_capacity(er.bytes_written),
+        format_capacity(er.bytes_verified),
+        str(len(er.bad_ranges)),
+        shown(er.position) if running else "-",
+        er.certificate or "-",
     )

@@ -6,6 +6,7 @@ store for display. A new screen or listing gets its view here first.
 
 from __future__ import annotations
 
+from wipestation.records.history import ErasureEntry, recent_erasures
 from wipestation.views.certificates import CertificateView, SendView, certificate_list, certificates_of_record
 from wipestation.views.customers import CustomerDetail, CustomerView, customer_detail, customer_list
 from wipestation.views.detail import EventView, RecordDetail, record_detail, record_events
@@ -32,6 +33,7 @@ __all__ = [
     "DriveInfo",
     "DriveStatus",
     "DuePage",
+    "ErasureEntry",
     "EventView",
     "HoldView",
     "KnownDrive",
@@ -47,6 +49,7 @@ __all__ = [
     "due_list",
     "due_page",
     "known_drive",
+    "recent_erasures",
     "record_detail",
     "record_events",
     "record_list",

@@ -33,6 +33,12 @@ LEFT_OUT: Final[dict[tuple[str, str], dict[str, str]]] = {
         "the kind says whose drive it is (a backup: the shop's; an abandoned disk: the customer's)",
     ),
     ("HoldView", "id"): dict.fromkeys(_FOR_PEOPLE, "holds are listed in order; the id is for programs"),
+    ("ErasureEntry", "record_id"): dict.fromkeys(_FOR_PEOPLE, "the history is the drive's; its record is above"),
+    ("ErasureEntry", "serial"): dict.fromkeys(_FOR_PEOPLE, "the record's drive, shown above the history"),
+    **{
+        ("ErasureEntry", name): {CONSOLE: "the erasures table has room for ten columns; `show` prints the rest"}
+        for name in ("error", "host", "technician", "resumed", "verify_result", "sectors_not_written")
+    },
     ("EventView", "id"): {TEXT: "events are listed in order; the id is for programs (the console's table has it)"},
 }
 
