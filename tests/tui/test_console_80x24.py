@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +25,7 @@ from wipestation.records import custody, registration
 from wipestation.records.customers import anonymise_customer
 
 ROOT = Phrase(N_("holds the root file system / (on {name})"), name="nvme0n1")  # as protection.py says it
-PO = Path(i18n.__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "wipestation.po"
+PO = i18n.LOCALE_DIR / "nl" / "LC_MESSAGES" / "wipestation.po"
 # English that is also Dutch (or a name): never evidence of an untranslated text
 SAME_IN_DUTCH = {"Status", "Model", "Pool", "Stop", "Start", "Serienummer", "Klaar", "Back-up", "Thema"}
 

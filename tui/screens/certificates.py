@@ -23,7 +23,7 @@ from wipestation import views
 from wipestation.views import CertificateView
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 COLUMNS = [
     (N_("Certificate"), 18),
@@ -55,8 +55,8 @@ class CertificatesScreen(Screen[None]):
         self.rows: list[CertificateView] = []
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     @property
     def table(self) -> RowTable[CertificateView]:

@@ -21,7 +21,7 @@ from wipestation.records.customers import shown_name
 from wipestation.views import CustomerDetail, RecordView
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 
 class CustomerRecordsScreen(Screen[None]):
@@ -34,8 +34,8 @@ class CustomerRecordsScreen(Screen[None]):
         self.detail: CustomerDetail | None = None
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     @property
     def table(self) -> RowTable[RecordView]:

@@ -27,13 +27,13 @@ from wipestation.store.tx import in_transaction
 from wipestation.views.export import export_customer
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 NEW = "new"
 
 
-def _app(screen: Screen[Any]) -> WipestationApp:
-    return cast("WipestationApp", screen.app)
+def _app(screen: Screen[Any]) -> Console:
+    return cast("Console", screen.app)
 
 
 class CustomerForm(FormScreen[int | None]):

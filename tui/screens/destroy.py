@@ -22,7 +22,7 @@ from wipestation.destruction.destroying import METHODS, DestructionRequest, dest
 from wipestation.records.retention import days_text
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 DESTROYABLE_KINDS = ("abandoned", "shop")  # shop: the shop's own retired drive (no customer)
 LEVELS = [f"H-{n}" for n in range(1, 8)] + [f"E-{n}" for n in range(1, 8)]
@@ -36,8 +36,8 @@ class DestroyScreen(FormScreen[list[str] | None]):
     BINDINGS = [Binding("escape", "cancel", K_("Cancel")), Binding("ctrl+s", "submit", K_("Record destruction"))]
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         services = self.wapp.services

@@ -15,7 +15,7 @@ from tui.queries import DriveRow, RecordRow
 from tui.texts import N_, _
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 
 def what_can_be_done(row: DriveRow) -> str:
@@ -98,8 +98,8 @@ class DrivesPaneScreen(Screen[None]):
         self.marked: set[str] = set()  # serials of the drives marked (space) for erasing side by side
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def on_resize(self) -> None:
         if self._ready:

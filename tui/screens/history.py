@@ -15,7 +15,7 @@ from tui.widgets import FittingFooter, format_duration, status_word
 from wipestation import views
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 STORE_ROWS = 200
 
@@ -28,8 +28,8 @@ class HistoryScreen(Screen[None]):
         localise_bindings(self)
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         session: DataTable[Any] = DataTable(id="session-jobs", cursor_type="row", zebra_stripes=True)

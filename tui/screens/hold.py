@@ -19,7 +19,7 @@ from wipestation.common.units import parse_date
 from wipestation.records import custody
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 
 class HoldScreen(FormScreen[bool]):
@@ -31,8 +31,8 @@ class HoldScreen(FormScreen[bool]):
         self.record_id = record_id
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         default = self.wapp.services.env.today() + timedelta(days=30)

@@ -23,7 +23,7 @@ from wipestation.stock.pool import AVAILABLE, DESTROYED, QUEUED, PoolDrive, list
 from wipestation.store.models import CustodyRecord
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 STATE_STYLE = {"available": "green", "due": "bold dark_orange", "retired": "dim", "erasing": "cyan"}
 HEALTH_STYLE = {"healthy": "green", "failing": "bold red", "unknown": "yellow"}
@@ -95,8 +95,8 @@ class PoolScreen(Screen[None]):
         self.drives: list[PoolDrive] = []
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from tui.app import WipestationApp
+    from tui.console import Console
     from tui.screens.confirm import ReasonScreen
     from wipestation.common.env import Env
     from wipestation.store.models import CustodyRecord
@@ -66,8 +66,8 @@ class RecordDetailScreen(Screen[None]):
         self.certificates: list[str] = []
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         certs: DataTable[Any] = DataTable(id="certificates", cursor_type="row")

@@ -20,7 +20,7 @@ from wipestation.common.i18n import KIND_WORDS, STATE_WORDS
 from wipestation.records.retention import days_text
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 FIRST_PAGE = 200
 """Rows read on the UI thread when the screen opens (more than a terminal shows); a store with more
@@ -132,8 +132,8 @@ class RecordsScreen(Screen[None]):
         self.complete = False  # all_rows holds every record (not only the first page)
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         table: RowTable[RecordRow] = RowTable(columns(), format_record, id="records")

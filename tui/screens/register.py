@@ -23,7 +23,7 @@ from wipestation.records import custody, registration
 from wipestation.records.customers import shown_name
 
 if TYPE_CHECKING:
-    from tui.app import WipestationApp
+    from tui.console import Console
 
 
 MEDIA_CHOICES = [
@@ -59,8 +59,8 @@ class RegisterScreen(FormScreen[int | None]):
         self.customer_id: int | None = None
 
     @property
-    def wapp(self) -> WipestationApp:
-        return cast("WipestationApp", self.app)
+    def wapp(self) -> Console:
+        return cast("Console", self.app)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="register-dialog"):
