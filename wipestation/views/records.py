@@ -1,9 +1,7 @@
-"""Custody records as the CLI and the console show them: lists, the due list, one record.
-
-Lists are read column-wise (two queries: the records with their drive and customer, then their
-holds), never as ORM objects one by one, so 100 000 records stay close to the cost of the bare SQL
-(`bench/store_bench.py`). Due dates come from the retention rule (`retention.effective_due`).
-"""
+"""Custody records as the CLI and the console show them: lists, the due list, one record. Lists are
+read column-wise in one query (the records joined with their drive, customer and holds), never as ORM
+objects one by one, so 100 000 records stay close to the cost of the bare SQL (`bench/store_bench.py`);
+due dates come from the retention rule (`retention.effective_due`)."""
 
 from __future__ import annotations
 
