@@ -256,13 +256,11 @@ def test_drives_describes_the_shops_own_queued_drive() -> None:
     from wipestation.cli.drives import describe_record
     from wipestation.views import KnownDrive
 
-    shop = dataclasses.replace(_record_view(), kind="shop", customer_id=None, days_left=-2)
+    shop = _record_view()._replace(kind="shop", customer_id=None, days_left=-2)
     assert (
         describe_record(KnownDrive(1, "shop", shop)) == "shop drive retired, queued for destruction, overdue by 2 days"
     )
-    backup = dataclasses.replace(
-        shop, kind="backup", customer_id=7, customer_name="Jan", days_left=4, hold_until=DAY.replace(2027)
-    )
+    backup = shop._replace(kind="backup", customer_id=7, customer_name="Jan", days_left=4, hold_until=DAY.replace(2027))
     assert describe_record(KnownDrive(1, "shop", backup)) == (
         "backup of Jan (customer 7), due in 4 days (on hold until 2027-01-05)"
     )

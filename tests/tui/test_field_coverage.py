@@ -82,8 +82,8 @@ def _bases(detail: RecordDetail) -> list[RecordDetail]:
     """The customer's record on hold; the same without a running hold (the console then counts the days);
     the shop's own drive (the owner line instead of the customer's); its erasure interrupted (the
     checkpoint is shown)."""
-    free = dataclasses.replace(detail.record, hold_until=None)
-    shop = dataclasses.replace(detail.record, kind="shop", customer_id=None, destroy_reason="worn out")
+    free = detail.record._replace(hold_until=None)
+    shop = detail.record._replace(kind="shop", customer_id=None, destroy_reason="worn out")
     (done,) = detail.erasures
     stopped = dataclasses.replace(done, outcome=ErasureOutcome.INTERRUPTED, checkpoint_offset=3 * GB, passes=3)
     return [
@@ -129,16 +129,25 @@ def _hints(cls: type[Any]) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(module))
 
 
+def _fields(view: Any) -> tuple[str, ...]:
+    """A view's fields: a frozen dataclass's, or a NamedTuple's (the list views)."""
+    return view._fields if hasattr(view, "_fields") else tuple(f.name for f in dataclasses.fields(view))
+
+
+def _replace(view: Any, **changes: Any) -> Any:
+    return view._replace(**changes) if hasattr(view, "_replace") else dataclasses.replace(view, **changes)
+
+
 def _mutations(obj: Any, rebuild: Callable[[Any], RecordDetail]) -> Iterator[Mutation]:
     hints = _hints(type(obj))
-    for f in dataclasses.fields(obj):
-        value = getattr(obj, f.name)
-        hint = hints[f.name]
+    for name in _fields(obj):
+        value = getattr(obj, name)
+        hint = hints[name]
         if not isinstance(value, WALKED):  # a view inside a view: changed field by field, below
-            yield type(obj).__name__, f.name, rebuild(dataclasses.replace(obj, **{f.name: _other(value, hint)}))
+            yield type(obj).__name__, name, rebuild(_replace(obj, **{name: _other(value, hint)}))
 
-        def inner(new: Any, name: str = f.name) -> RecordDetail:
-            return rebuild(dataclasses.replace(obj, **{name: new}))
+        def inner(new: Any, name: str = name) -> RecordDetail:
+            return rebuild(_replace(obj, **{name: new}))
 
         if isinstance(value, WALKED):
             yield from _mutations(value, inner)
@@ -207,7 +216,7 @@ async def test_every_field_of_a_record_is_shown_in_every_medium_or_left_out_with
 
 
 def test_the_left_out_list_names_real_fields_and_media() -> None:
-    fields = {(cls.__name__, f.name) for cls in WALKED for f in dataclasses.fields(cls)}
+    fields = {(cls.__name__, name) for cls in WALKED for name in _fields(cls)}
     assert set(LEFT_OUT) <= fields
     assert all(set(why) <= set(MEDIA) and all(why.values()) for why in LEFT_OUT.values())
 
