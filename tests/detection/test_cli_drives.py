@@ -23,7 +23,7 @@ from wipestation.common.identity import DriveIdentity
 from wipestation.detection.udev_rules import render_rules
 from wipestation.detection.watcher import DriveEvent
 from wipestation.store.db import open_store
-from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner
+from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner, Hold
 
 CLOCK = FixedClock()
 TODAY = date(2026, 3, 10)
@@ -261,3 +261,34 @@ def test_drives_names_the_model_once_with_its_vendor(tmp_path: Path) -> None:
     assert [line.split()[2 : 2 + len(name.split())] for line, name in zip(lines, names, strict=True)] == [
         name.split() for name in names
     ]
+
+
+def test_drives_and_the_console_say_the_same_status(tmp_path: Path) -> None:
+    """One status line (`views.drive_status`): `drives` ends with what the console's drive pane says,
+    held or not, for a known, a shop and an unknown drive (they used to differ in the hold and the name)."""
+    from tui.queries import drive_row
+
+    record_id, _customer = add_backup_record(tmp_path, HDD.serial, TODAY - timedelta(days=2))
+    engine, sessions = open_store(db_url(tmp_path))
+    try:
+        with sessions.begin() as session:
+            session.add(Drive(serial="SHOP-1", owner=DriveOwner.SHOP, erase_count=0, created_at=CLOCK.now()))
+            session.add(
+                Hold(
+                    record_id=record_id,
+                    until=TODAY + timedelta(days=9),
+                    reason="r",
+                    created_at=CLOCK.now(),
+                    created_by="t",
+                )
+            )
+        shop = DriveIdentity(serial="SHOP-1", model="Pool", bus="usb", device="/dev/sdd")
+        stranger = DriveIdentity(serial="X-1", model="Other", bus="usb", device="/dev/sde")
+        drives = [DetectedDrive(HDD), DetectedDrive(shop), DetectedDrive(stranger)]
+        with sessions.begin() as session:
+            console = [drive_row(session, TODAY, d).status for d in drives]
+    finally:
+        engine.dispose()
+    lines = run(tmp_path, ["drives"], drive_source=FakeSource(drives)).stdout.splitlines()
+    assert console[0].endswith(f"(on hold until {TODAY + timedelta(days=9)})")
+    assert [line.endswith(status) for line, status in zip(lines, console, strict=True)] == [True, True, True]
