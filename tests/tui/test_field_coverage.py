@@ -60,7 +60,7 @@ def _detail(store: sessionmaker[Session], env: Env) -> RecordDetail:
             tool="wipestation", resume=False, key=None,
         )  # fmt: skip
     with store.begin() as s:
-        result = EngineResult("succeeded", 8 * GB, 8 * GB, verify_mode="full", verify_result="passed")
+        result = EngineResult(ErasureOutcome.SUCCEEDED, 8 * GB, 8 * GB, verify_mode="full", verify_result="passed")
         finish_erasure(s, env, start.erasure_id, result)
     with store.begin() as s:
         detail = views.record_detail(s, today, ref)
