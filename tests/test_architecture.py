@@ -280,7 +280,8 @@ def test_no_module_switches_the_garbage_collector() -> None:
     calls = []
     for path in _sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            is_gc = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gc"
-            if is_gc and node.attr in ("disable", "freeze", "set_threshold"):
+            if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gc"):
+                continue
+            if node.attr in ("disable", "freeze", "set_threshold"):
                 calls.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert calls == []

@@ -19,11 +19,12 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, String, and_, case, func, or_, select, type_coerce
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from wipestation.records.retention import effective_due
-from wipestation.store.models import OPEN_STATES, CustodyKind, CustodyRecord, CustodyState, Customer, Drive, Hold
+from wipestation.store.models import OPEN_STATES, CustodyKind, CustodyRecord, CustodyState, Hold
+from wipestation.views.rows import DRIVE_COLUMNS, RECORD_COLUMNS, RecordRow, records_stmt
 
 SHOP_OWNER = "the shop's own drive"  # shown where a customer's name would be (kind shop)
 CLOSED_STATES = tuple(s for s in CustodyState if s not in OPEN_STATES)
@@ -151,60 +152,13 @@ class RecordView(NamedTuple):
         }
 
 
-class _Row(NamedTuple):
-    """One row of `_records_stmt`, by name: the record's columns, its drive's, the customer's name, and one
-    hold (all None for a record without one). Made with `tuple.__new__` from the database row: as cheap as
-    unpacking it, and read by name."""
-
-    id: int
-    kind: str
-    state: str
-    customer_id: int | None
-    job_ref: str | None
-    started_on: date
-    due_on: date
-    deletion_requested_on: date | None
-    deletion_reason: str | None
-    destroy_reason: str | None
-    location: str | None
-    host_computer: str | None
-    seal_number: str | None
-    received_on: date | None
-    created_at: datetime
-    created_by: str
-    closed_at: datetime | None
-    serial: str
-    model: str | None
-    vendor: str | None
-    capacity_bytes: int | None
-    bus: str | None
-    media: str | None
-    wwn: str | None
-    owner: str
-    customer_name: str | None
-    hold_id: int | None = None
-    hold_until: date | None = None
-    hold_reason: str | None = None
-    hold_by: str | None = None
-    hold_released_at: datetime | None = None
-    hold_release_reason: str | None = None
-
-    def hold(self) -> HoldView | None:
-        if self.hold_id is None:
-            return None
-        assert self.hold_until is not None and self.hold_reason is not None and self.hold_by is not None
-        return HoldView(
-            self.hold_id,
-            self.hold_until,
-            self.hold_reason,
-            self.hold_by,
-            self.hold_released_at,
-            self.hold_release_reason,
-        )
+def _hold(r: RecordRow) -> HoldView:
+    assert r.hold_id is not None and r.hold_until is not None and r.hold_reason is not None and r.hold_by is not None
+    return HoldView(r.hold_id, r.hold_until, r.hold_reason, r.hold_by, r.hold_released_at, r.hold_release_reason)
 
 
-def _build(r: _Row, holds: tuple[HoldView, ...], today: date) -> RecordView:
-    """A view from one `_Row` and the record's holds (this runs once per record of a 100 000-row list)."""
+def _build(r: RecordRow, holds: tuple[HoldView, ...], today: date) -> RecordView:
+    """A view from one `RecordRow` and the record's holds (this runs once per record of a 100 000-row list)."""
     live = [h.until for h in holds if h.released_at is None]
     due = r.due_on
     if live or r.deletion_requested_on:
@@ -250,10 +204,10 @@ def record_view(record: CustodyRecord, today: date) -> RecordView:
     holds = tuple(
         HoldView(h.id, h.until, h.reason, h.created_by, h.released_at, h.release_reason) for h in record.holds
     )
-    values = {c: _plain(getattr(record, c)) for c in _RECORD_COLUMNS}
-    values |= {c: _plain(getattr(record.drive, c)) for c in _DRIVE_COLUMNS}
+    values = {c: _plain(getattr(record, c)) for c in RECORD_COLUMNS}
+    values |= {c: _plain(getattr(record.drive, c)) for c in DRIVE_COLUMNS}
     name = record.customer.name if record.customer is not None else None
-    return _build(_Row(**values, customer_name=name), holds, today)
+    return _build(RecordRow(**values, customer_name=name), holds, today)
 
 
 def _plain(value: Any) -> Any:
@@ -263,74 +217,23 @@ def _plain(value: Any) -> Any:
 
 _STATES = {s.value: s for s in CustodyState}
 _KEPT = (CustodyState.HOLDING, CustodyState.STORED)
-_ENUM_COLUMNS = {"kind", "state", "owner"}  # read as their stored strings: cheaper than the Enum type
-
-
-_RECORD_COLUMNS = [
-    "id",
-    "kind",
-    "state",
-    "customer_id",
-    "job_ref",
-    "started_on",
-    "due_on",
-    "deletion_requested_on",
-    "deletion_reason",
-    "destroy_reason",
-    "location",
-    "host_computer",
-    "seal_number",
-    "received_on",
-    "created_at",
-    "created_by",
-    "closed_at",
-]
-_DRIVE_COLUMNS = ("serial", "model", "vendor", "capacity_bytes", "bus", "media", "wwn", "owner")
-_HOLD_COLUMNS = ("id", "until", "reason", "created_by", "released_at", "release_reason")
-assert _Row._fields == (
-    *_RECORD_COLUMNS,
-    *_DRIVE_COLUMNS,
-    "customer_name",
-    *(f"hold_{c}" for c in ("id", "until", "reason", "by", "released_at", "release_reason")),
-)
-
-
-def _column(model: Any, name: str) -> Any:
-    column = getattr(model, name)
-    return type_coerce(column, String).label(name) if name in _ENUM_COLUMNS else column
-
-
-def _records_stmt(*conditions: ColumnElement[bool]) -> Select[Any]:
-    """The records with drive, customer name and holds: one row per hold (or one for a record without),
-    ordered by record so that a record's rows come together."""
-    columns = [_column(CustodyRecord, c) for c in _RECORD_COLUMNS]
-    columns += [_column(Drive, c) for c in _DRIVE_COLUMNS]
-    columns += [Customer.name, *(getattr(Hold, c) for c in _HOLD_COLUMNS)]
-    return (
-        select(*columns)
-        .join(Drive, Drive.id == CustodyRecord.drive_id)
-        .outerjoin(Customer, Customer.id == CustodyRecord.customer_id)  # kind shop has none
-        .outerjoin(Hold, Hold.record_id == CustodyRecord.id)
-        .where(*conditions)
-        .order_by(CustodyRecord.id, Hold.id)
-    )
 
 
 def select_records(session: Session, today: date, *conditions: ColumnElement[bool]) -> list[RecordView]:
     """The records matching `conditions` (SQL on `CustodyRecord`/`Drive`/`Customer`), by id: one query,
     run as Core SQL on the session's connection (the ORM's row loading is not needed for plain columns)."""
     out: list[RecordView] = []
-    current: _Row | None = None
+    current: RecordRow | None = None
     holds: list[HoldView] = []
     make = tuple.__new__
-    for row in session.connection().execute(_records_stmt(*conditions)).all():  # fetchall, not row by row
-        r: _Row = make(_Row, row)
+    for row in session.connection().execute(records_stmt(*conditions)).all():  # fetchall, not row by row
+        r: RecordRow = make(RecordRow, row)
         if current is not None and r.id != current.id:
             out.append(_build(current, tuple(holds), today))
             holds = []
         current = r
-        if (hold := r.hold()) is not None:
-            holds.append(hold)
+        if r.hold_id is not None:
+            holds.append(_hold(r))
     if current is not None:
         out.append(_build(current, tuple(holds), today))
     return out
