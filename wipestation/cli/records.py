@@ -148,7 +148,7 @@ def _backup_set_lines(b: dict[str, Any]) -> list[str]:
     lines = [
         _head(_("backup"))
         + _("{files} files, {bytes} bytes, {unreadable} not readable").format(
-            files=b["files"], bytes=b["bytes"], unreadable=b["unreadable"]
+            files=b.get("files", "?"), bytes=b.get("bytes", "?"), unreadable=b.get("unreadable", "?")
         )
     ]
     check = b.get("last_check")
