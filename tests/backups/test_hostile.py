@@ -81,7 +81,8 @@ def test_hostile_options(sqlite_shop: Shop, loops: list[str], tmp_path: Path, ca
             (1, ["--from", str(src), "--customer", str(customer), "--job", " "], "--job"),
             (1, ["--from", str(src), "--customer", str(customer), "--job", "J\x1b[2J"], "--job"),
             (1, ["--from", str(src), "--customer", str(customer), "--job", "J", "--to", "NOPE"], "not a pool drive"),
-            (2, ["--from", str(src), "--customer", "x", "--job", "J"], "customer"),
+            (1, ["--from", str(src), "--customer", "x", "--job", "J"], "--customer must be a whole number"),
+            (1, ["--from", str(src), "--customer", "0", "--job", "J"], "--customer must be a whole number"),
         ],
         "restore": [
             (1, [ref, "--to", str(tmp_path / "nope")], "not a folder"),

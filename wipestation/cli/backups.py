@@ -21,7 +21,7 @@ from wipestation.cli.output import emit, json_line, json_option
 from wipestation.cli.signals import stop_on_signals
 from wipestation.common.errors import ExitCode
 from wipestation.common.i18n import _, ngettext
-from wipestation.common.inputs import PATH_LIMIT, Outside, Text
+from wipestation.common.inputs import PATH_LIMIT, Count, Outside, Text
 from wipestation.common.text import NAME_LIMIT
 
 DEVICE = Outside(Text(PATH_LIMIT), "DEVICE")
@@ -78,7 +78,7 @@ def _progress(as_json: bool) -> Any:  # noqa: ANN401 - a callback
 
 @click.command("make")
 @click.option("--from", "source", required=True, type=PATH, help="A folder, or a partition of the customer's disk.")
-@click.option("--customer", "customer_id", type=int, required=True, metavar="ID")
+@click.option("--customer", "customer_id", type=Outside(Count(1), "ID"), required=True, metavar="ID")
 @click.option("--job", "job_ref", required=True, type=REF, metavar="REF", help="Repair job reference.")
 @click.option("--to", "to_serial", type=SERIAL, metavar="SERIAL", help="The pool drive (default: one with room).")
 @json_option
