@@ -277,7 +277,9 @@ class Sections:
 
     def asset_tag(self) -> str | None:
         """The shop's own asset or service tag of the drive, when the erasure was given one."""
-        return self.d.erasure.asset_tag if self.d.erasure is not None else None
+        if self.d.erasure is not None:
+            return self.d.erasure.asset_tag
+        return self.d.destruction.asset_tag if self.d.destruction is not None else None
 
     def drive(self, *, paired: bool = False) -> list[Flowable]:
         dr = self.d.drive

@@ -64,6 +64,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
             yield Field(_("Evidence files (photos; separate with ;)"), Input(id="evidence"), name="evidence")
             today = services.env.today().isoformat()
             yield Field(_("Destroyed on (YYYY-MM-DD)"), Input(value=today, id="on"), name="on")
+            yield Field(_("Shop asset tag (one disk; optional)"), Input(id="asset_tag"), name="asset_tag")
             yield from self.form_footer(_("Record destruction"), variant="error")
 
     def on_mount(self) -> None:
@@ -94,6 +95,9 @@ class DestroyScreen(FormScreen[list[str] | None]):
         except WipestationError as exc:
             errors["on"] = str(exc)
         witness = self.query_one("#witness", Input).value.strip() or None
+        asset_tag = self.query_one("#asset_tag", Input).value.strip() or None
+        if asset_tag is not None and len(selected) > 1:
+            errors["asset_tag"] = _("an asset tag names one disk: select only that disk")
         self.show_errors(errors)
         if errors:
             return
@@ -104,6 +108,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
             witness=witness,
             evidence=tuple(evidence),
             on=on,
+            asset_tag=asset_tag,
         )
         services = self.wapp.services
         wapp = self.wapp

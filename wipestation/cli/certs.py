@@ -64,6 +64,9 @@ def certificate_renderer(app: AppContext) -> CertificateRenderer:
 @click.option("--place", metavar="TEXT", help="Where (default in house; or the provider and its certificate).")
 @click.option("--particle-size", metavar="TEXT", help="Particle size reached, where known (e.g. '<= 320 mm²').")
 @click.option("--serial-rescanned", is_flag=True, help="The serial was scanned again right before destruction.")
+@click.option(
+    "--asset-tag", metavar="TAG", help="The shop's own asset or service tag of the drive (one REF; on the certificate)."
+)
 @json_option
 @click.pass_obj
 def destroy_cmd(
@@ -81,6 +84,7 @@ def destroy_cmd(
     place: str | None,
     particle_size: str | None,
     serial_rescanned: bool,
+    asset_tag: str | None,
     as_json: bool,
 ) -> None:
     """Record the physical destruction of abandoned disks and of the shop's own retired drives queued
@@ -101,6 +105,7 @@ def destroy_cmd(
         place=place,
         particle_size=particle_size,
         serial_rescanned=serial_rescanned,
+        asset_tag=asset_tag,
     )
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:

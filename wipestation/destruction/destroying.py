@@ -25,7 +25,7 @@ from wipestation.common.errors import BadValue, InvalidState, NotFound
 from wipestation.common.i18n import _, state_word
 from wipestation.common.leftovers import hold_evidence_folder
 from wipestation.common.room import CERTIFICATE_ROOM, check_room
-from wipestation.common.text import ACTOR_LIMIT, check_plain
+from wipestation.common.text import ACTOR_LIMIT, TAG_LIMIT, check_plain
 from wipestation.destruction.levels import METHODS as METHODS  # re-exported: the console lists them
 from wipestation.destruction.levels import LevelCheck, check_reach
 from wipestation.documents.certify import CertificateRenderer, issue_destruction_certificate
@@ -56,6 +56,7 @@ class DestructionRequest:
     place: str | None = None  # default: in house
     particle_size: str | None = None
     serial_rescanned: bool = False
+    asset_tag: str | None = None  # the shop's own asset or service tag of the drive (one drive only)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class _Checked:
     equipment: str | None
     place: str | None
     particle_size: str | None
+    asset_tag: str | None
 
 
 def level_media(media: str | None, bus: str | None) -> str:
@@ -239,6 +241,9 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
     if reason is not None and not req.early:
         raise BadValue(_("--reason goes with --early"), field="reason")
     accept_lower = _text(req.accept_lower, "--accept-lower", REASON_LIMIT)
+    asset_tag = _text(req.asset_tag, "--asset-tag", TAG_LIMIT)
+    if asset_tag is not None and len(req.refs) > 1:
+        raise BadValue(_("--asset-tag names one drive: give one record with it"), field="asset_tag")
     for path in req.evidence:
         if not path.is_file():
             raise NotFound(_("evidence file not found: {path}").format(path=path), field="evidence")
@@ -261,6 +266,7 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
         equipment=_text(req.equipment, "--equipment"),
         place=_text(req.place, "--place"),
         particle_size=_text(req.particle_size, "--particle-size", 60),
+        asset_tag=asset_tag,
     )
 
 
@@ -373,7 +379,11 @@ def _record_destruction(
         lower_level_reason=checked.accept_lower if _below_minimum(env, level) else None,
         evidence=evidence,
         created_at=env.now(),
-        details={"particle_size": checked.particle_size, "serial_rescanned": req.serial_rescanned},
+        details={
+            "particle_size": checked.particle_size,
+            "serial_rescanned": req.serial_rescanned,
+            **({"asset_tag": checked.asset_tag} if checked.asset_tag else {}),
+        },
     )
     session.add(destruction)
     session.flush()
