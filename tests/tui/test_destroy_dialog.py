@@ -1,5 +1,5 @@
-"""The destroy dialog's asset tag (the shop's own asset or service tag): stored with the destruction
-of the one disk selected, refused beside the field for a batch or a hostile value."""
+"""The destroy dialog: its asset tag (the shop's own asset or service tag), stored with the destruction
+of the one disk selected and refused beside the field for a batch or a hostile value; its level, set by typing."""
 
 from __future__ import annotations
 
@@ -48,3 +48,23 @@ async def test_the_destroy_dialog_stores_the_asset_tag_of_one_disk(make_app, sto
     with store.begin() as s:
         (destruction,) = s.execute(select(Destruction)).scalars()
         assert destruction.details["asset_tag"] == "INV-0042"
+
+
+async def test_the_level_is_set_by_typing_without_opening_the_list(make_app, store, env) -> None:
+    from tui.screens.destroy import LevelSelect
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("d")
+        level = app.screen.query_one("#level", LevelSelect)
+        level.focus()
+        await pilot.pause()
+        seen = []
+        for key in ("5", "e", "2", "h", "x", "7"):
+            await pilot.press(key)
+            seen.append(level.value)
+        assert seen == ["H-5", "E-5", "E-2", "H-2", "H-2", "H-7"]
+        assert not level.expanded
+        await pilot.press("enter")  # the list still opens
+        assert level.expanded
