@@ -110,11 +110,8 @@ def destroy_cmd(
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         results = destroy(session, app.env, renderer, request)
-    sent = [_send_on_issue(app, renderer, r.certificate) for r in results]
+    sent = _send_all_on_issue(app, renderer, [r.certificate for r in results])
     data: Any = [{**r.to_dict(), "mail": m.to_dict() if m else None} for r, m in zip(results, sent, strict=True)]
-    for m in sent:
-        if m is not None and (line := m.failure_line()):
-            click.echo(shown(line), err=True)
     data = data[0] if len(results) == 1 else data
     emit(
         data,
@@ -131,6 +128,15 @@ def destroy_cmd(
             for r in results
         ],
     )
+
+
+def _send_all_on_issue(app: AppContext, renderer: CertificateRenderer, numbers: list[str]) -> list[SendResult | None]:
+    """`_send_on_issue` for each certificate; a failure is one line on stderr."""
+    sent = [_send_on_issue(app, renderer, number) for number in numbers]
+    for m in sent:
+        if m is not None and (line := m.failure_line()):
+            click.echo(shown(line), err=True)
+    return sent
 
 
 def _send_on_issue(app: AppContext, renderer: CertificateRenderer, number: str) -> SendResult | None:
