@@ -607,7 +607,7 @@ def test_dutch_text_output_and_language_neutral_json(config: Config, monkeypatch
     assert made.stdout.startswith("back-updossier 1 voor klant 1 op WD-1: vervalt ")
     shown = _run(["show", "WD-1"], config, monkeypatch).stdout
     assert "dossier 1: back-up, in bewaring" in shown
-    assert "  klant     1   werkbon J1" in shown
+    assert "  klant     Jan (1)   werkbon J1" in shown
     assert "  sinds     2026-01-01   vervalt 2026-01-31 (over 21 dagen)" in shown
     late = _run(["due", "--on", "2026-03-01"], config, monkeypatch).stdout
     assert "klant 1" in late and late.rstrip().endswith("29 dagen te laat")

@@ -116,9 +116,9 @@ def test_the_wheel_installs_and_runs(installed: Path, tmp_path: Path) -> None:
             "-c",
             "import wipestation, tui, certificates, importlib.resources as r; "
             "print(wipestation.__file__); "
-            "print(r.files('wipestation').joinpath('migrations/script.py.mako').is_file()); "
+            "print(r.files('wipestation').joinpath('store/migrations/script.py.mako').is_file()); "
             "print(r.files('tui').joinpath('app.tcss').is_file()); "
-            "print(r.files('wipestation').joinpath('migrations/versions/0002_reasons.py').is_file())",
+            "print(r.files('wipestation').joinpath('store/migrations/versions/0002_reasons.py').is_file())",
         ],
         capture_output=True,
         text=True,

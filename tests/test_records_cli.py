@@ -211,3 +211,24 @@ def test_release_and_early_deletion_keep_their_reasons_out_of_the_audit_log(cli:
     assert "requested by the customer on 2026-11-25: letter of 25 Nov from Jan de Vries" in shown
     audit = json.dumps(json.loads(cli("customer", "export", str(cid)).stdout)["audit_events"])
     assert "Jan de Vries" not in audit and "invoice paid" not in audit
+
+
+def test_show_has_the_seal_the_computer_and_the_customer(cli: Cli) -> None:
+    """`abandoned register --seal --computer` stores both; `show` and `show --json` show them (issue 26),
+    and the JSON has the received date, the customer's name and the running hold's end."""
+    cid = _customer(cli, "Marta Jansen")
+    cli.ok(
+        "abandoned", "register", "--serial", "SEAL1", "--model", "ST500", "--capacity", "500GB", "--customer", str(cid),
+        "--abandoned-on", "2026-08-31",
+        "--received-on", "2026-06-01", "--seal", "SEAL-77", "--computer", "HP laptop",
+    )  # fmt: skip
+    cli.ok("hold", "SEAL1", "--until", "2027-02-01", "--reason", "police asked")
+    text = cli("show", "SEAL1").stdout
+    assert "  seal      SEAL-77" in text and "  computer  HP laptop" in text
+    assert "  received  2026-06-01" in text and "Marta Jansen (1)" in text
+    assert "(on hold until 2027-02-01)" in text.splitlines()[0]
+    data = cli.ok("show", "SEAL1")
+    assert (data["seal_number"], data["host_computer"]) == ("SEAL-77", "HP laptop")
+    assert (data["received_on"], data["customer_name"]) == ("2026-06-01", "Marta Jansen")
+    assert data["hold_until"] == "2027-02-01"
+    assert [e["action"] for e in data["events"]] == ["record.registered", "record.held"]

@@ -17,6 +17,7 @@ from tui.services import ConsoleServices, EraseRequest, EraseResult
 from tui.texts import _, method_word
 from tui.widgets import EraseJob, status_word
 from wipestation.common.errors import WipestationError
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.erasure.engine import Progress
 
 if TYPE_CHECKING:
@@ -78,7 +79,9 @@ class ConsoleBase(App[None]):
         """The worker: runs the engine, posts what happened; never touches widgets or job state."""
         eraser = self.services.eraser
         if eraser is None:
-            self.post_message(EraseFinished(job_id, EraseResult("failed", _("no erasure engine available"))))
+            self.post_message(
+                EraseFinished(job_id, EraseResult(ErasureOutcome.FAILED, _("no erasure engine available")))
+            )
             return
         stop = job.stop  # a threading.Event, read-only here
 
@@ -88,10 +91,11 @@ class ConsoleBase(App[None]):
         try:
             result = eraser.erase(request, progress, stop.is_set)
         except WipestationError as exc:
-            result = EraseResult("failed", str(exc))
+            result = EraseResult(ErasureOutcome.FAILED, str(exc))
         except OSError as exc:
             result = EraseResult(
-                "interrupted" if stop.is_set() else "failed", _("I/O error: {error}").format(error=exc)
+                ErasureOutcome.INTERRUPTED if stop.is_set() else ErasureOutcome.FAILED,
+                _("I/O error: {error}").format(error=exc),
             )
         self.post_message(EraseFinished(job_id, result))
 
@@ -101,7 +105,10 @@ class ConsoleBase(App[None]):
         if job_id is None or event.state is not WorkerState.ERROR:
             return
         self.post_message(
-            EraseFinished(job_id, EraseResult("failed", _("internal error: {error}").format(error=event.worker.error)))
+            EraseFinished(
+                job_id,
+                EraseResult(ErasureOutcome.FAILED, _("internal error: {error}").format(error=event.worker.error)),
+            )
         )
 
     def on_erase_progressed(self, message: EraseProgressed) -> None:

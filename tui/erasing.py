@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from tui.services import EraseRequest, EraseResult
+from wipestation.app import BeforeVerify
 from wipestation.common.commands import CommandRunner
 from wipestation.common.devices import DetectedDrive, DriveSource
 from wipestation.common.env import Env
@@ -17,6 +18,7 @@ from wipestation.common.i18n import _, shown
 from wipestation.documents.certify import CertificateData, CertificateRenderer, VerifyReport, load_renderer
 from wipestation.erasure.blockio import BlockOpener, OsBlockOpener
 from wipestation.erasure.engine import Progress
+from wipestation.erasure.hidden import Rescan, rescan_capacity
 from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import EraseOrder, EraseServices, MethodOffer, method_offers, run_erasure
 from wipestation.shop.helper import require_device_access, runner_for
@@ -54,6 +56,8 @@ class CoreEraseBackend:
         runner: CommandRunner | None = None,
         opener: BlockOpener | None = None,
         renderer_factory: Callable[[], CertificateRenderer] | None = None,
+        before_verify: BeforeVerify | None = None,
+        rescan: Rescan | None = None,
     ) -> None:
         self.sessions = sessions
         self.env = env
@@ -63,6 +67,8 @@ class CoreEraseBackend:
         self._renderer_factory = renderer_factory or (lambda: load_renderer(env.config))
         self._renderer: CertificateRenderer | None = None
         self._renderer_lock = threading.Lock()
+        self.before_verify = before_verify  # the overrides the CLI honours too (`Overrides`)
+        self.rescan: Rescan = rescan if rescan is not None else rescan_capacity
 
     def _renderer_once(self) -> CertificateRenderer:
         with self._renderer_lock:  # erasures side by side ask for it at once
@@ -97,6 +103,8 @@ class CoreEraseBackend:
             runner=self.runner_for(request.device, request.serial),
             opener=self.opener,
             renderer=self._renderer_once,
+            before_verify=self.before_verify,
+            rescan=self.rescan,
         )
         order = EraseOrder(
             device=request.device,

@@ -51,6 +51,8 @@ def real_services(app: AppContext) -> ConsoleServices:
         runner=app.overrides.command_runner,  # None: the real tools, through the root helper when not root
         opener=app.block_opener,
         renderer_factory=renderer,
+        before_verify=app.erase_before_verify,
+        rescan=app.capacity_rescan,
     )
     return ConsoleServices(
         sessions=app.sessions,
@@ -157,6 +159,8 @@ def demo_services(app: AppContext) -> Iterator[ConsoleServices]:
                 runner=app.overrides.command_runner,
                 opener=app.block_opener,
                 renderer_factory=renderer,
+                before_verify=app.erase_before_verify,
+                rescan=app.capacity_rescan,
             )
             yield ConsoleServices(
                 sessions=sessions,

@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tui.texts import N_, _
+from tui.texts import _
 from wipestation import views
 from wipestation.common.devices import DetectedDrive
 from wipestation.common.i18n import shown
 from wipestation.common.units import format_capacity
-from wipestation.records.retention import days_text
-from wipestation.store.models import CustodyRecord, CustodyState
+from wipestation.store.models import CustodyRecord
 from wipestation.views import CustomerView, RecordView
 
 # The console's rows are the core's views (`wipestation.views`): one read side for the CLI and the console.
@@ -75,11 +74,12 @@ class DriveRow:
 
 
 def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRow:
+    """The drive as the dashboard shows it: the core's status line (`views.drive_status`, as `drives`)."""
     ident = detected.identity
     base: dict[str, Any] = {
         "device": ident.device or "?",
         "serial": ident.serial,
-        "model": " ".join(x for x in (ident.vendor, ident.model) if x) or "?",
+        "model": ident.name or "?",
         "capacity": format_capacity(ident.capacity_bytes),
     }
     if detected.protected_reason:
@@ -92,47 +92,17 @@ def drive_row(session: Session, today: date, detected: DetectedDrive) -> DriveRo
             protected=True,
         )
     known = views.attached_drive(session, today, detected, skip_protected=True).known
-    if known is None:
-        return DriveRow(**base, status=_("unknown drive"), tone="unknown", record_id=None, due=False, protected=False)
-    record = known.record
-    if record is None:
-        shop = known.owner == "shop"
-        what = _("shop backup drive, available") if shop else _("customer disk, no open record")
-        return DriveRow(**base, status=what, tone="known", record_id=None, due=False, protected=False)
-    status, tone, is_due, brief = _record_status(record)
-    not_due = record.kind == "backup" and not is_due and record.stored_state is not CustodyState.ERASING
+    status = views.drive_status(known)
     return DriveRow(
         **base,
-        status=status,
-        tone=tone,
-        record_id=record.id,
-        due=is_due,
+        status=status.text,
+        tone=status.tone,
+        record_id=known.record.id if known is not None and known.record is not None else None,
+        due=status.due,
         protected=False,
-        brief=brief,
-        not_due=not_due,
+        brief=status.brief,
+        not_due=status.not_due,
     )
-
-
-OWNERS = {"backup": N_("backup of {name} (customer {id})"), "abandoned": N_("abandoned disk of {name} (customer {id})")}
-
-
-def _record_status(record: RecordView) -> tuple[str, str, bool, str]:
-    owner_text = OWNERS.get(record.kind)
-    if owner_text and record.customer_id is not None:
-        owner = _(owner_text).format(name=record.customer_name, id=record.customer_id)
-    else:
-        owner = _("shop drive retired, queued for destruction")
-    erasing = record.stored_state is CustodyState.ERASING
-    when = _("erasing") if erasing else _("due {when}").format(when=days_text(record.days_left))
-    status = f"{owner}, {when}"
-    brief = f"{days_text(record.days_left)}: {owner}" if not erasing else f"{when}: {owner}"
-    if record.hold_until is not None:
-        held = _("(on hold until {date})").format(date=record.hold_until)
-        status += " " + held
-        brief = f"{held} {brief}"
-    is_due = record.days_left <= 0 and not erasing
-    tone = "due" if is_due else ("held" if record.on_hold else "known")
-    return status, tone, is_due, brief
 
 
 def customer_rows(session: Session, search: str | None = None) -> list[CustomerView]:

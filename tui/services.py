@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wipestation.common.devices import DetectedDrive, DriveSource, WatcherFactory
 from wipestation.common.env import Env
 from wipestation.common.i18n import _
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.documents.certify import CertificateRenderer
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import MethodOffer
@@ -39,7 +40,7 @@ class EraseResult:
     """What the console shows of a finished erasure, mapped from the core's erasure result in
     `tui.erasing` (left as it is for the typed erasure result of issue 14, point 4)."""
 
-    outcome: str  # succeeded / failed / interrupted
+    outcome: ErasureOutcome  # never `running`: the erasure ended
     error: str | None = None
     erasure_id: int | None = None
     record_id: int | None = None

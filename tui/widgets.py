@@ -18,6 +18,7 @@ from textual.widgets._footer import FooterKey
 from tui.services import EraseResult
 from tui.texts import K_, N_, _
 from wipestation.common.i18n import key_text
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.common.units import format_capacity
 from wipestation.erasure.engine import Progress
 
@@ -134,7 +135,9 @@ class EraseJob:
 
     def finish(self, result: EraseResult, now: datetime | None = None) -> None:
         self.ended_at = now
-        self.status = "interrupted" if self.detached and result.outcome != "succeeded" else result.outcome
+        self.status = (
+            "interrupted" if self.detached and result.outcome is not ErasureOutcome.SUCCEEDED else result.outcome
+        )
         self.error = result.error
         if self.detached and self.status == "interrupted":
             self.error = _("drive removed during the erasure") + (f" ({result.error})" if result.error else "")

@@ -23,7 +23,7 @@ from wipestation.common.identity import DriveIdentity
 from wipestation.detection.udev_rules import render_rules
 from wipestation.detection.watcher import DriveEvent
 from wipestation.store.db import open_store
-from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner
+from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Customer, Drive, DriveOwner, Hold
 
 CLOCK = FixedClock()
 TODAY = date(2026, 3, 10)
@@ -111,9 +111,11 @@ def test_drives_json_lists_identity_protection_bay_and_record(tmp_path: Path) ->
         "id": record_id,
         "kind": "backup",
         "customer_id": customer_id,
+        "customer_name": "Jan Jansen",
         "state": "holding",
         "due_on": "2026-03-13",
         "days_left": 3,
+        "hold_until": None,
     }
     assert (system["protected"], system["protected_reason"]) == (True, "holds the root file system / (on nvme0n1p2)")
     assert (system["bay"], system["record"]) == (False, None)
@@ -127,8 +129,8 @@ def test_drives_text_names_the_record_and_the_protection(tmp_path: Path) -> None
     lines = result.stdout.splitlines()
     assert lines[0].startswith("/dev/sdb")
     assert "1.0 TB" in lines[0]
-    assert "backup #1 for customer 1, overdue by 2 days" in lines[0]
-    assert "not registered" in lines[1]
+    assert lines[0].endswith("backup of Jan Jansen (customer 1), overdue by 2 days")  # the console's words
+    assert "unknown drive" in lines[1]
     assert lines[2].strip() == "PROTECTED: holds the root file system / (on nvme0n1p2)"
 
 
@@ -141,7 +143,7 @@ def test_known_drive_without_open_record(tmp_path: Path) -> None:
     [row] = json.loads(result.stdout)
     assert (row["record"]["owner"], row["record"]["id"], row["record"]["due_on"]) == ("shop", None, None)
     text = run(tmp_path, ["drives"], drive_source=FakeSource([DetectedDrive(HDD)])).stdout
-    assert text.rstrip().endswith("known shop drive, no open record")
+    assert text.rstrip().endswith("shop backup drive, available")
 
 
 def test_drives_with_nothing_attached(tmp_path: Path) -> None:
@@ -205,7 +207,7 @@ def test_watch_text_names_the_known_record(tmp_path: Path) -> None:
     assert result.exit_code == 0
     first, second = result.stdout.splitlines()
     assert first.startswith("attached  /dev/sdb  WD-WCC6Y3KJ1234")
-    assert first.endswith("backup #1 for customer 1, due in 3 days")
+    assert first.endswith("backup of Jan Jansen (customer 1), due in 3 days")
     assert second.startswith("detached  /dev/sdc  (no serial)")
 
 
@@ -243,3 +245,50 @@ def test_every_command_has_help(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"], catch_exceptions=False)
     assert result.exit_code == 0
     assert f" {command} [OPTIONS]" in result.stdout
+
+
+def test_drives_names_the_model_once_with_its_vendor(tmp_path: Path) -> None:
+    """The model is shown when it starts with the vendor (it always does on a loop device, whose vendor
+    is unknown): it used to be dropped, leaving "?"."""
+    from wipestation.detection.identity import LOOP_MODEL
+
+    loop = DriveIdentity(serial="LOOP-disk.img", model=LOOP_MODEL, bus="loop", device="/dev/loop7")
+    usb = DriveIdentity(serial="U1", model="Samsung T7", vendor="Samsung", bus="usb", device="/dev/sdc")
+    odd = DriveIdentity(serial="U2", model="T5", vendor="Samsung", bus="usb", device="/dev/sdd")
+    source = FakeSource([DetectedDrive(loop), DetectedDrive(usb), DetectedDrive(odd), DetectedDrive(HDD)])
+    lines = run(tmp_path, ["drives"], drive_source=source).stdout.splitlines()
+    names = [LOOP_MODEL, "Samsung T7", "Samsung T5", "WDC WD10EZEX-08WN4A0"]
+    assert [line.split()[2 : 2 + len(name.split())] for line, name in zip(lines, names, strict=True)] == [
+        name.split() for name in names
+    ]
+
+
+def test_drives_and_the_console_say_the_same_status(tmp_path: Path) -> None:
+    """One status line (`views.drive_status`): `drives` ends with what the console's drive pane says,
+    held or not, for a known, a shop and an unknown drive (they used to differ in the hold and the name)."""
+    from tui.queries import drive_row
+
+    record_id, _customer = add_backup_record(tmp_path, HDD.serial, TODAY - timedelta(days=2))
+    engine, sessions = open_store(db_url(tmp_path))
+    try:
+        with sessions.begin() as session:
+            session.add(Drive(serial="SHOP-1", owner=DriveOwner.SHOP, erase_count=0, created_at=CLOCK.now()))
+            session.add(
+                Hold(
+                    record_id=record_id,
+                    until=TODAY + timedelta(days=9),
+                    reason="r",
+                    created_at=CLOCK.now(),
+                    created_by="t",
+                )
+            )
+        shop = DriveIdentity(serial="SHOP-1", model="Pool", bus="usb", device="/dev/sdd")
+        stranger = DriveIdentity(serial="X-1", model="Other", bus="usb", device="/dev/sde")
+        drives = [DetectedDrive(HDD), DetectedDrive(shop), DetectedDrive(stranger)]
+        with sessions.begin() as session:
+            console = [drive_row(session, TODAY, d).status for d in drives]
+    finally:
+        engine.dispose()
+    lines = run(tmp_path, ["drives"], drive_source=FakeSource(drives)).stdout.splitlines()
+    assert console[0].endswith(f"(on hold until {TODAY + timedelta(days=9)})")
+    assert [line.endswith(status) for line, status in zip(lines, console, strict=True)] == [True, True, True]

@@ -16,6 +16,7 @@ from tests.erasure.test_custody_blockdev import FakeRenderer
 from wipestation.app import Overrides
 from wipestation.common.devices import DetectedDrive
 from wipestation.common.identity import DriveIdentity
+from wipestation.common.outcome import ErasureOutcome
 
 SIZE = 1 << 20
 SERIAL = "WD-FAKE0001"
@@ -181,5 +182,5 @@ def test_the_json_of_an_erasure_is_its_typed_result_field_by_field(cli: Cli) -> 
     as_json = final | {"started_at": stored.started_at, "ended_at": stored.ended_at}  # JSON has them as text
     assert whole.to_dict() == as_json and final["ended_at"] == stored.ended_at.isoformat()  # type: ignore[union-attr]
     with pytest.raises(dataclasses.FrozenInstanceError):
-        stored.outcome = "failed"  # type: ignore[misc]
-    assert stored.finished_well and not dataclasses.replace(stored, outcome="interrupted").finished_well
+        stored.outcome = ErasureOutcome.FAILED  # type: ignore[misc]
+    assert stored.finished_well and not dataclasses.replace(stored, outcome=ErasureOutcome.INTERRUPTED).finished_well

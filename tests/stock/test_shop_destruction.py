@@ -6,6 +6,7 @@ shop's own records. Through the CLI with fake devices and a fake clock."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 from typing import Any
 
@@ -20,6 +21,8 @@ from wipestation.common.config import load_config
 from wipestation.common.devices import DetectedDrive
 from wipestation.common.errors import ConfigError
 from wipestation.common.identity import DriveIdentity
+from wipestation.store.models import CustodyState
+from wipestation.views import DriveInfo, RecordView
 
 FAILING = "smartctl_a_usb_jmicron_failing.json"
 HEALTHY = "smartctl_a_ata_wd140edfz.json"
@@ -235,13 +238,32 @@ def test_destroy_failed_needs_retire_failing(tmp_path: Any) -> None:
     assert load_config(None, env={}).health.destroy_failed is False
 
 
-def test_drives_describes_the_shops_own_queued_drive() -> None:
-    from wipestation.cli.drives import describe_record
+DAY = datetime.date(2026, 1, 5)
 
-    shop = {"id": 3, "kind": "shop", "customer_id": None, "days_left": -2, "owner": "shop"}
-    assert describe_record(shop) == "shop #3: the shop's own drive, to destroy, overdue by 2 days"
-    backup = {**shop, "kind": "backup", "customer_id": 7, "days_left": 4}
-    assert describe_record(backup) == "backup #3 for customer 7, due in 4 days"
+
+def _record_view() -> RecordView:
+    when = datetime.datetime(2026, 1, 5, tzinfo=datetime.UTC)
+    drive = DriveInfo("S", None, None, None, None, None, None, "shop")
+    return RecordView(
+        3, "shop", "due", CustodyState.STORED, None, "-", None, DAY, DAY, DAY, -2, None, None, None, None, (), None,
+        None, None, None, drive, when, "test", None,
+    )  # fmt: skip
+
+
+def test_drives_describes_the_shops_own_queued_drive() -> None:
+    """`drives` words a record as the console's drive pane does (one status line, `views.drive_status`),
+    holds included."""
+    from wipestation.cli.drives import describe_record
+    from wipestation.views import KnownDrive
+
+    shop = _record_view()._replace(kind="shop", customer_id=None, days_left=-2)
+    assert (
+        describe_record(KnownDrive(1, "shop", shop)) == "shop drive retired, queued for destruction, overdue by 2 days"
+    )
+    backup = shop._replace(kind="backup", customer_id=7, customer_name="Jan", days_left=4, hold_until=DAY.replace(2027))
+    assert describe_record(KnownDrive(1, "shop", backup)) == (
+        "backup of Jan (customer 7), due in 4 days (on hold until 2027-01-05)"
+    )
 
 
 def test_a_shelf_label_for_the_shops_own_queued_drive(cli: Cli, tmp_path: Any) -> None:

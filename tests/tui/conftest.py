@@ -18,6 +18,7 @@ from wipestation.common.devices import DetectedDrive, DriveEvent, DriveSink
 from wipestation.common.env import Env
 from wipestation.common.errors import NotFound, SafetyRefusal
 from wipestation.common.identity import DriveIdentity
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.documents.certify import CertificateData, VerifyReport
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.run import MethodOffer
@@ -133,12 +134,12 @@ class FakeEraser:
         if self.hold:
             while not self.release.wait(0.01):
                 if should_stop():
-                    return EraseResult("interrupted", "stopped by the technician")
+                    return EraseResult(ErasureOutcome.INTERRUPTED, "stopped by the technician")
         if should_stop():
-            return EraseResult("interrupted", "stopped by the technician")
+            return EraseResult(ErasureOutcome.INTERRUPTED, "stopped by the technician")
         record_id = self.on_success(request) if self.on_success and self.outcome == "succeeded" else None
         cert = self.certificate if self.outcome == "succeeded" else None
-        return EraseResult(self.outcome, self.error, 1, record_id, cert)
+        return EraseResult(ErasureOutcome(self.outcome), self.error, 1, record_id, cert)
 
 
 class FakeRenderer:

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 from tests.tui.conftest import add_customers
 from tui.screens.record_detail import RecordDetailScreen
 from wipestation.common.identity import DriveIdentity
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.erasure.engine import Checkpoint, EngineResult
 from wipestation.erasure.methods import get_method
 from wipestation.erasure.service import abandon_erasure, begin_erasure, finish_erasure, save_checkpoint
@@ -41,7 +42,7 @@ def _erasure(store, env, *, interrupt_at: int | None) -> int:
                 s,
                 env,
                 start.erasure_id,
-                EngineResult("succeeded", 8 * GB, 8 * GB, verify_mode="full", verify_result="passed"),
+                EngineResult(ErasureOutcome.SUCCEEDED, 8 * GB, 8 * GB, verify_mode="full", verify_result="passed"),
             )
     return start.erasure_id
 

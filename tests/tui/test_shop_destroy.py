@@ -44,7 +44,7 @@ async def test_a_queued_shop_drive_is_due_in_the_pool_and_destroyed_from_the_con
         # attached, on the dashboard; and the record's detail: the shop's own, with why
         attached = drive_row(s, env.today(), disk("/dev/sdc", "POOL-OLD"))
         assert attached.status == "shop drive retired, queued for destruction, due today" and attached.due
-        detail = _describe(views.record_detail(s, env.today(), str(shop)))
+        detail = _describe(views.record_detail(s, env.today(), str(shop)), env.config.timezone)
         assert "the shop's own drive, retired: health: reallocated sectors 200 > 10" in detail
         assert "Customer" not in detail
     app = make_app()

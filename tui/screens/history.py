@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import select
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,7 +12,7 @@ from textual.widgets import DataTable, Header, Label
 
 from tui.texts import K_, _, local_time, localise_bindings, method_word
 from tui.widgets import FittingFooter, format_duration, status_word
-from wipestation.store.models import Drive, Erasure
+from wipestation import views
 
 if TYPE_CHECKING:
     from tui.console import Console
@@ -67,16 +66,11 @@ class HistoryScreen(Screen[None]):
                 table.add_row(job.device, job.serial, method_word(job.method), job.summary(), key=str(job.id))
         services = self.wapp.services
         with services.sessions.begin() as s:
-            rows = s.execute(
-                select(Erasure.id, Erasure.started_at, Drive.serial, Erasure.method, Erasure.outcome, Erasure.ended_at)
-                .join(Drive, Drive.id == Erasure.drive_id)
-                .order_by(Erasure.id.desc())
-                .limit(STORE_ROWS)
-            ).all()
+            entries = views.recent_erasures(s, STORE_ROWS)
         stored = self.query_one("#stored-erasures", DataTable)
         stored.clear()
         zone = services.env.config.timezone
-        for eid, started, serial, method, outcome, ended in rows:
-            took = format_duration((ended - started).total_seconds()) if ended else "-"
-            when = local_time(started, zone)
-            stored.add_row(str(eid), when, serial, method_word(method), status_word(outcome.value), took)
+        for e in entries:
+            took = format_duration((e.ended_at - e.started_at).total_seconds()) if e.ended_at else "-"
+            when = local_time(e.started_at, zone)
+            stored.add_row(str(e.erasure_id), when, e.serial, method_word(e.method), status_word(e.outcome.value), took)

@@ -18,10 +18,12 @@ from tui.widgets import FittingFooter, status_word
 from wipestation import views
 from wipestation.common.errors import WipestationError
 from wipestation.common.i18n import Phrase, shown
+from wipestation.common.identity import drive_name
 from wipestation.common.units import format_capacity
 from wipestation.records import custody
-from wipestation.records.history import INTERRUPTED_WARNING, position_text
+from wipestation.records.history import INTERRUPTED_WARNING, ErasureEntry
 from wipestation.records.retention import days_text
+from wipestation.store.models import ErasureOutcome
 from wipestation.views import CertificateView, RecordDetail, RecordView
 
 if TYPE_CHECKING:
@@ -124,7 +126,7 @@ class RecordDetailScreen(Screen[None]):
         self.detail = detail
         self.data = detail.to_dict()
         self.sub_title = _("record {id}").format(id=self.record_id)
-        self.query_one("#detail", Static).update(_describe(detail))
+        self.query_one("#detail", Static).update(_describe(detail, self.wapp.services.env.config.timezone))
         table = self.query_one("#certificates", DataTable)
         table.clear()
         self.certificates = [c.number for c in detail.certificates]
@@ -134,7 +136,7 @@ class RecordDetailScreen(Screen[None]):
         erasure_table = self.query_one("#erasures", DataTable)
         erasure_table.clear()
         for er in detail.erasures:
-            erasure_table.add_row(*_erasure_row(er, zone), key=str(er["erasure_id"]))
+            erasure_table.add_row(*_erasure_row(er, zone), key=str(er.erasure_id))
         history = self.query_one("#history", DataTable)
         history.clear()
         for e in detail.events:
@@ -254,7 +256,7 @@ def _head(word: str) -> str:
     return f"{_(word):<9} "
 
 
-def _describe(detail: RecordDetail) -> str:
+def _describe(detail: RecordDetail, zone: str) -> str:
     r = detail.record
     d = r.drive
     e = escape
@@ -262,8 +264,8 @@ def _describe(detail: RecordDetail) -> str:
         id=r.id, kind=kind_word(r.kind), state=state_word(r.state)
     )
     lines = [
-        title + ("  " + _("(on hold)") if r.on_hold else ""),
-        _head(N_("Drive")) + f"{e(d.serial)}  {e(d.vendor or '')} {e(d.model or '')}  "
+        title + ("  " + _("(on hold until {date})").format(date=r.hold_until) if r.hold_until is not None else ""),
+        _head(N_("Drive")) + f"{e(d.serial)}  {e(drive_name(d.vendor, d.model) or '')}  "
         f"{format_capacity(d.capacity_bytes)}  " + " ".join(x for x in (d.bus, d.media) if x and x != "unknown"),
         _head(N_("Customer"))
         + f"{e(r.customer_name)} ({r.customer_id})   "
@@ -283,14 +285,19 @@ def _describe(detail: RecordDetail) -> str:
         state = _("released") if h.released else _("active")
         hold = _("until {until} ({state}): {reason}").format(until=h.until, state=state, reason=e(h.reason))
         lines.append(_head(N_("Hold")) + f"{hold}  \\[{e(h.by)}]")
-        if h.release_reason:
-            lines.append(" " * 10 + _("released: {reason}").format(reason=e(h.release_reason)))
-    if r.location:
-        lines.append(_head(N_("Location")) + e(r.location))
-    if r.host_computer:
-        lines.append(_head(N_("Computer")) + e(r.host_computer))
-    if r.seal_number:
-        lines.append(_head(N_("Seal")) + e(r.seal_number))
+        if h.released_at is not None:
+            released = _("released: {reason}").format(reason=e(h.release_reason or "-"))
+            lines.append(" " * 10 + f"{released}  ({local_time(h.released_at, zone)})")
+    for head, value in (
+        (N_("Received"), r.received_on),
+        (N_("Location"), r.location),
+        (N_("Computer"), r.host_computer),
+        (N_("Seal"), r.seal_number),
+    ):
+        if value is not None:
+            lines.append(_head(head) + e(str(value)))
+    if r.closed_at is not None:
+        lines.append(_head(N_("Closed")) + local_time(r.closed_at, zone))
     if detail.last_erasure_warning:
         lines.append(_("[b]Warning[/b]") + f"   {e(console_warning(detail.last_erasure_warning))}")
     return "\n".join(lines)
@@ -327,19 +334,19 @@ def certificate_cells(c: CertificateView, timezone: str) -> tuple[str, ...]:
     return (c.number, kind, local_time(c.issued_at, timezone), c.serial or "-", status, c.issued_by)
 
 
-def _erasure_row(er: dict[str, Any], timezone: str) -> tuple[str, ...]:
-    superseded = er["superseded"] and er["outcome"] == "interrupted"
-    outcome = status_word(er["outcome"]) + (" " + _("(superseded)") if superseded else "")
-    checkpoint = shown(position_text(er)) if er["outcome"] in ("interrupted", "running") else "-"
+def _erasure_row(er: ErasureEntry, timezone: str) -> tuple[str, ...]:
+    superseded = er.superseded and er.outcome is ErasureOutcome.INTERRUPTED
+    outcome = status_word(er.outcome.value) + (" " + _("(superseded)") if superseded else "")
+    running = er.outcome in (ErasureOutcome.INTERRUPTED, ErasureOutcome.RUNNING)
     return (
-        str(er["erasure_id"]),
-        method_word(er["method"]),
+        str(er.erasure_id),
+        method_word(er.method),
         outcome,
-        local_time(er["started_at"], timezone),
-        local_time(er["ended_at"], timezone),
-        format_capacity(int(er["bytes_written"])),
-        format_capacity(int(er["bytes_verified"])),
-        str(len(er["bad_ranges"])),
-        checkpoint,
-        er["certificate"] or "-",
+        local_time(er.started_at, timezone),
+        local_time(er.ended_at, timezone),
+        format_capacity(er.bytes_written),
+        format_capacity(er.bytes_verified),
+        str(len(er.bad_ranges)),
+        shown(er.position) if running else "-",
+        er.certificate or "-",
     )

@@ -19,11 +19,10 @@ from wipestation.common.config import Config
 from wipestation.common.devices import DetectedDrive, DriveEvent, DriveSource, WatcherFactory
 from wipestation.common.errors import BadValue
 from wipestation.common.files import replace_atomically
-from wipestation.common.i18n import N_, _, kind_word, ngettext, shown
+from wipestation.common.i18n import N_, _, ngettext, shown
 from wipestation.common.identity import DriveIdentity
 from wipestation.common.units import format_capacity
 from wipestation.detection import is_bay
-from wipestation.records.retention import due_words
 
 
 def _drive_source(app: AppContext) -> DriveSource:
@@ -37,38 +36,21 @@ def _watcher_factory(app: AppContext) -> WatcherFactory:
 # -- known records
 
 
-def known_record(app: AppContext, serial: str | None) -> dict[str, Any] | None:
-    """The drive's open custody record (kind, customer, effective due date), if the serial is known."""
+def known_record(app: AppContext, serial: str | None) -> views.KnownDrive | None:
+    """What the store knows of the serial: the drive and its open custody record, if any."""
     with app.sessions.begin() as session:
-        known = views.known_drive(session, app.env.today(), serial)
-    return known.to_dict() if known is not None else None
+        return views.known_drive(session, app.env.today(), serial)
 
 
-def describe_record(record: dict[str, Any] | None) -> str:
-    """In words, for a line: backup #4 for customer 12, due in 3 days (or: known shop drive, no open record)."""
-    if record is None:
-        return _("not registered")
-    if record["id"] is None:
-        return (
-            _("known shop drive, no open record")
-            if record["owner"] == "shop"
-            else _("known customer drive, no open record")
-        )
-    if record["customer_id"] is None:
-        what = _("{kind} #{id}: the shop's own drive, to destroy").format(
-            kind=kind_word(record["kind"]), id=record["id"]
-        )
-    else:
-        what = _("{kind} #{id} for customer {customer}").format(
-            kind=kind_word(record["kind"]), id=record["id"], customer=record["customer_id"]
-        )
-    return f"{what}, {due_words(record['days_left'])}"
+def describe_record(known: views.KnownDrive | None) -> str:
+    """The drive's status line, as the console's drive pane words it (`views.drive_status`)."""
+    return views.drive_status(known).text
 
 
 # -- drives
 
 
-def drive_to_dict(drive: DetectedDrive, config: Config, record: dict[str, Any] | None) -> dict[str, Any]:
+def drive_to_dict(drive: DetectedDrive, config: Config, known: views.KnownDrive | None) -> dict[str, Any]:
     ident = drive.identity
     return {
         "device": ident.device,
@@ -86,20 +68,20 @@ def drive_to_dict(drive: DetectedDrive, config: Config, record: dict[str, Any] |
         "protected": drive.protected,
         "protected_reason": drive.protected_reason,
         "member": drive.member_reason,  # RAID/LVM/ZFS member signature (erase --allow-member lifts it)
-        "record": record,
+        "record": known.to_dict() if known is not None else None,
     }
 
 
-def _drive_line(d: dict[str, Any]) -> str:
-    model = " ".join(x for x in (d["vendor"], d["model"]) if x and not (d["model"] or "").startswith(x)) or "?"
-    bay = "  " + _("[bay]") if d["bay"] else ""
-    serial = d["serial"] or _("(no serial)")  # outside the f-string, where the catalog's extraction finds it
+def _drive_line(drive: DetectedDrive, config: Config, known: views.KnownDrive | None) -> str:
+    ident = drive.identity
+    bay = "  " + _("[bay]") if is_bay(ident.id_path, config) else ""
+    serial = ident.serial or _("(no serial)")  # outside the f-string, where the catalog's extraction finds it
     text = (
-        f"{d['device']:<14} {serial:<24} {model:<28} {format_capacity(d['capacity_bytes']):>9}"
-        f"  {d['bus']}/{d['media']}{bay}  {describe_record(d['record'])}"
+        f"{ident.device:<14} {serial:<24} {ident.name or '?':<28} {format_capacity(ident.capacity_bytes):>9}"
+        f"  {ident.bus}/{ident.media}{bay}  {describe_record(known)}"
     )
-    if d["protected"]:
-        text += f"\n{'':<14} " + _("PROTECTED: {reason}").format(reason=shown(d["protected_reason"]))
+    if drive.protected:
+        text += f"\n{'':<14} " + _("PROTECTED: {reason}").format(reason=shown(drive.protected_reason or ""))
     return text
 
 
@@ -108,15 +90,15 @@ def _drive_line(d: dict[str, Any]) -> str:
 @click.pass_obj
 def drives(app: AppContext, as_json: bool) -> None:
     """Attached drives: identity, protection (with the reason) and the known record."""
-    found = _drive_source(app).list_drives()
-    rows = [drive_to_dict(d, app.config, known_record(app, d.identity.serial)) for d in found]
-    emit(rows, as_json, [_drive_line(r) for r in rows] if rows else _("no drives attached"))
+    found = [(d, known_record(app, d.identity.serial)) for d in _drive_source(app).list_drives()]
+    rows = [drive_to_dict(d, app.config, known) for d, known in found]
+    emit(rows, as_json, [_drive_line(d, app.config, known) for d, known in found] or _("no drives attached"))
 
 
 # -- watch
 
 
-def event_to_dict(event: DriveEvent, record: dict[str, Any] | None) -> dict[str, Any]:
+def event_to_dict(event: DriveEvent, known: views.KnownDrive | None) -> dict[str, Any]:
     ident: DriveIdentity | None = event.identity
     return {
         "action": event.action,
@@ -129,7 +111,7 @@ def event_to_dict(event: DriveEvent, record: dict[str, Any] | None) -> dict[str,
         "bay": event.bay,
         "protected": event.protected_reason is not None,
         "protected_reason": event.protected_reason,
-        "record": record,
+        "record": known.to_dict() if known is not None else None,
     }
 
 
@@ -137,13 +119,15 @@ def event_to_dict(event: DriveEvent, record: dict[str, Any] | None) -> dict[str,
 ACTION_WORDS = {"attached": N_("attached"), "changed": N_("changed"), "detached": N_("detached")}
 
 
-def _event_line(e: dict[str, Any]) -> str:
-    serial = e["serial"] or _("(no serial)")
-    what = f"{serial} {e['model'] or ''} {format_capacity(e['capacity_bytes'])}"
-    action = _(ACTION_WORDS[e["action"]]) if e["action"] in ACTION_WORDS else e["action"]
-    text = f"{action:<9} {e['device']}  {what.strip()}  {describe_record(e['record'])}"
-    if e["protected"]:
-        text += "  " + _("PROTECTED: {reason}").format(reason=shown(e["protected_reason"]))
+def _event_line(event: DriveEvent, known: views.KnownDrive | None) -> str:
+    ident = event.identity
+    serial = (ident.serial if ident else None) or _("(no serial)")
+    name = (ident.name if ident else None) or ""
+    what = f"{serial} {name} {format_capacity(ident.capacity_bytes if ident else None)}"
+    action = _(ACTION_WORDS[event.action]) if event.action in ACTION_WORDS else event.action
+    text = f"{action:<9} {event.device}  {what.strip()}  {describe_record(known)}"
+    if event.protected_reason is not None:
+        text += "  " + _("PROTECTED: {reason}").format(reason=shown(event.protected_reason))
     return text
 
 
@@ -172,8 +156,8 @@ def _print_pending(app: AppContext, events: queue.Queue[DriveEvent], as_json: bo
     except queue.Empty:
         return
     while True:
-        row = event_to_dict(event, known_record(app, event.serial))
-        click.echo(json_line(row, ensure_ascii=False) if as_json else _event_line(row))
+        known = known_record(app, event.serial)
+        click.echo(json_line(event_to_dict(event, known), ensure_ascii=False) if as_json else _event_line(event, known))
         try:
             event = events.get_nowait()
         except queue.Empty:

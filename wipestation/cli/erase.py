@@ -16,6 +16,7 @@ from wipestation.common.commands import CommandRunner
 from wipestation.common.devices import DetectedDrive, DriveSource
 from wipestation.common.errors import EraseFailed
 from wipestation.common.i18n import N_, _, check_word, method_word, ngettext, shown
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.common.text import TAG_LIMIT, check_length, check_plain
 from wipestation.erasure.engine import Progress
 from wipestation.erasure.methods import METHODS
@@ -182,7 +183,7 @@ def _report(result: ErasureResult, as_json: bool) -> None:
             )
         if result.certificate:
             click.echo(_("certificate: {number}").format(number=result.certificate))
-    if result.sectors_not_written and result.outcome == "with-exceptions":
+    if result.sectors_not_written and result.outcome is ErasureOutcome.WITH_EXCEPTIONS:
         click.echo(
             _(
                 "warning: {n} sectors hidden by an HPA/DCO were not written (succeeded with exceptions; the "

@@ -3,6 +3,7 @@ request-deletion."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import click
@@ -12,8 +13,8 @@ from wipestation.cli.context import AppContext
 from wipestation.cli.output import emit, json_option
 from wipestation.common.devices import DetectedDrive, DriveSource
 from wipestation.common.errors import BadValue, SafetyRefusal
-from wipestation.common.i18n import _, kind_word, shown, state_word
-from wipestation.common.identity import DriveIdentity
+from wipestation.common.i18n import _, event_word, kind_word, shown, state_word
+from wipestation.common.identity import DriveIdentity, drive_name
 from wipestation.common.units import format_capacity, parse_capacity, parse_date
 from wipestation.records import custody, registration
 from wipestation.records.history import history_lines
@@ -53,40 +54,90 @@ def _head(word: str) -> str:
     return f"  {word:<9} "
 
 
-def _detail(r: dict[str, Any]) -> list[str]:
-    d = r["drive"]
+def record_lines(r: views.RecordView) -> list[str]:
+    """The record as `show` prints it, from its view (the console's record detail shows the same)."""
+    d = r.drive
+    held = " " + _("(on hold until {date})").format(date=r.hold_until) if r.hold_until is not None else ""
     lines = [
-        _("record {id}: {kind}, {state}").format(id=r["id"], kind=kind_word(r["kind"]), state=state_word(r["state"])),
+        _("record {id}: {kind}, {state}").format(id=r.id, kind=kind_word(r.kind), state=state_word(r.state)) + held,
         (
             _head(_("drive"))
-            + f"{d['serial']}  {d['vendor'] or ''} {d['model'] or ''}  {format_capacity(d['capacity_bytes'])}"
+            + f"{d.serial}  {drive_name(d.vendor, d.model) or ''}  {format_capacity(d.capacity_bytes)}"
             + "  "
-            + " ".join(x for x in (d["bus"], d["media"]) if x and x != "unknown")  # not "unknown unknown"
+            + " ".join(x for x in (d.bus, d.media) if x and x != "unknown")  # not "unknown unknown"
         ).rstrip(),
-        _head(_("customer")) + f"{r['customer_id']}   " + _("job {job}").format(job=r["job"] or "-")
-        if r["customer_id"] is not None
-        else _head(_("owner"))
-        + _("the shop's own drive, retired: {reason}").format(reason=r.get("destroy_reason") or "-"),
+        _head(_("customer")) + f"{r.customer_name} ({r.customer_id})   " + _("job {job}").format(job=r.job or "-")
+        if r.customer_id is not None
+        else _head(_("owner")) + _("the shop's own drive, retired: {reason}").format(reason=r.destroy_reason or "-"),
         _head(_("since"))
-        + f"{r['started_on']}   "
-        + _("due {date}").format(date=r["due_on"])
-        + f" ({days_text(r['days_left'])})",
+        + f"{r.started_on}   "
+        + _("due {date}").format(date=r.due_on)
+        + f" ({days_text(r.days_left)})",
     ]
-    if r["rule_due_on"] != r["due_on"]:
-        lines.append(_head(_("rule")) + _("due {date} by the retention rule").format(date=r["rule_due_on"]))
-    if r["deletion_requested_on"]:
-        how = f": {r['deletion_reason']}" if r["deletion_reason"] else ""
-        requested = _("requested by the customer on {date}").format(date=r["deletion_requested_on"])
+    if r.rule_due_on != r.due_on:
+        lines.append(_head(_("rule")) + _("due {date} by the retention rule").format(date=r.rule_due_on))
+    if r.deletion_requested_on:
+        how = f": {r.deletion_reason}" if r.deletion_reason else ""
+        requested = _("requested by the customer on {date}").format(date=r.deletion_requested_on)
         lines.append(_head(_("deletion")) + requested + how)
-    for h in r["holds"]:
-        state = _("released") if h["released"] else _("active")
-        hold = _("until {until} ({state}): {reason}").format(until=h["until"], state=state, reason=h["reason"])
-        lines.append(_head(_("hold")) + f"{hold}  [{h['by']}]")
-        if h["release_reason"]:
-            lines.append(" " * 12 + _("released: {reason}").format(reason=h["release_reason"]))
-    if r["location"]:
-        lines.append(_head(_("location")) + r["location"])
+    for h in r.holds:
+        lines += _hold_lines(h)
+    for head, value in (
+        (_("received"), r.received_on),
+        (_("location"), r.location),
+        (_("computer"), r.host_computer),
+        (_("seal"), r.seal_number),
+        (_("closed"), r.closed_at),
+    ):
+        if value is not None:
+            lines.append(_head(head) + (_minute(value) if isinstance(value, datetime) else str(value)))
     return lines
+
+
+def _hold_lines(h: views.HoldView) -> list[str]:
+    state = _("released") if h.released else _("active")
+    hold = _("until {until} ({state}): {reason}").format(until=h.until, state=state, reason=h.reason)
+    lines = [_head(_("hold")) + f"{hold}  [{h.by}]"]
+    if h.released_at is not None:
+        released = _("released: {reason}").format(reason=h.release_reason or "-") + f"  ({_minute(h.released_at)})"
+        lines.append(" " * 12 + released)
+    return lines
+
+
+def detail_lines(detail: views.RecordDetail) -> list[str]:
+    """`show`: the record, every erasure of its drive, the warning about the last one, its certificates."""
+    lines = record_lines(detail.record)
+    if detail.erasures:
+        n = len(detail.erasures)
+        lines.append(_head(_("erasures")) + _("{n} of this drive, oldest first").format(n=n))
+        lines += [f"    {line}" for line in history_lines(list(detail.erasures))]
+    else:
+        lines.append(_head(_("erasures")) + _("none of this drive"))
+    if detail.last_erasure_warning:
+        lines.append(_head(_("warning")) + shown(detail.last_erasure_warning))
+    for c in detail.certificates:
+        lines.append(_head(_("certificate")) + _certificate_line(c))
+    for e in detail.events:
+        change = e.change()
+        lines.append(
+            _head(_("history"))
+            + f"{_minute(e.at)}  {e.actor}  {event_word(e.action)}"
+            + (f": {change}" if change else "")
+        )
+    return lines
+
+
+def _certificate_line(c: views.CertificateView) -> str:
+    line = f"{c.number}  {kind_word(c.kind)}  {_minute(c.issued_at)}  {c.issued_by}"
+    if c.revoked_at is not None:
+        why = c.revocation_reason or "-"
+        return line + "  " + _("revoked on {date}: {reason}").format(date=_minute(c.revoked_at), reason=why)
+    return line
+
+
+def _minute(at: datetime) -> str:
+    """A stored time (UTC) to the minute, as `show` prints its erasures."""
+    return at.strftime("%Y-%m-%d %H:%M")
 
 
 @click.group("backup")
@@ -228,17 +279,8 @@ def list_(app: AppContext, kind: str | None, state: str | None, as_json: bool) -
 def show(app: AppContext, ref: str, as_json: bool) -> None:
     """Show one record (REF: record id or drive serial)."""
     with app.sessions.begin() as s:
-        data = views.record_detail(s, app.env.today(), ref).to_dict()
-    lines = _detail(data)
-    if data["erasures"]:
-        n = len(data["erasures"])
-        lines.append(_head(_("erasures")) + _("{n} of this drive, oldest first").format(n=n))
-        lines += [f"    {line}" for line in history_lines(data["erasures"])]
-    else:
-        lines.append(_head(_("erasures")) + _("none of this drive"))
-    if data["last_erasure_warning"]:
-        lines.append(_head(_("warning")) + shown(data["last_erasure_warning"]))
-    emit(data, as_json, lines)
+        detail = views.record_detail(s, app.env.today(), ref)
+    emit(detail.to_dict(), as_json, detail_lines(detail))
 
 
 @click.command("due")

@@ -27,5 +27,17 @@ class DriveIdentity:
     backing: str | None = None  # loop devices: the backing file's `major:minor:inode` (its name is in the serial)
 
     @property
+    def name(self) -> str | None:
+        return drive_name(self.vendor, self.model)
+
+    @property
     def is_flash(self) -> bool:
         return self.media in {"ssd", "flash"}
+
+
+def drive_name(vendor: str | None, model: str | None) -> str | None:
+    """Vendor and model as one name, the vendor said once (`Samsung SSD 870`, not `Samsung Samsung SSD
+    870`; a loop device's model always starts with its vendor)."""
+    if vendor and model and model.casefold().startswith(vendor.casefold()):
+        return model
+    return " ".join(x for x in (vendor, model) if x) or None

@@ -22,6 +22,7 @@ from typing import Literal
 
 from wipestation.common.errors import SafetyRefusal
 from wipestation.common.i18n import N_, Phrase, _
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.erasure.blockio import AlignedBuffer, BlockDevice, BlockOpener, buffer_is
 from wipestation.erasure.chunkio import (
     GONE_ERRNOS,
@@ -188,7 +189,7 @@ class OverwriteEngine:
         buffers = [AlignedBuffer(chunk) for _ in range(self._depth)]
         scratch = AlignedBuffer(chunk)
         result = EngineResult(
-            outcome="succeeded", bytes_written=st.bytes_written, verify_mode=job.verify, sector_size=lbs
+            outcome=ErasureOutcome.SUCCEEDED, bytes_written=st.bytes_written, verify_mode=job.verify, sector_size=lbs
         )
         try:
             for index in range(job.start_pass, passes):
@@ -207,10 +208,10 @@ class OverwriteEngine:
                 result.verify_result = "skipped"
         except _Stop:
             self._stop_sync(dev, st)
-            result.outcome = "interrupted"
+            result.outcome = ErasureOutcome.INTERRUPTED
             result.error = Phrase(N_("stopped on request (signal)"))
         except Gone as exc:
-            result.outcome = "interrupted"
+            result.outcome = ErasureOutcome.INTERRUPTED
             result.error = Phrase(N_("the device disappeared: {error}"), error=str(exc))
         finally:
             for buf in (zeros, scratch, *buffers):
@@ -218,8 +219,8 @@ class OverwriteEngine:
         result.bytes_written = st.bytes_written
         result.bad_ranges = merge_ranges(st.bad)
         result.checkpoint_pass, result.checkpoint_offset = st.confirmed_pass, st.confirmed_offset
-        if result.outcome == "succeeded" and (result.bad_ranges or result.verify_result == "failed"):
-            result.outcome = "failed"
+        if result.outcome is ErasureOutcome.SUCCEEDED and (result.bad_ranges or result.verify_result == "failed"):
+            result.outcome = ErasureOutcome.FAILED
             if result.error is None:
                 result.error = failure_text(result)
         return result

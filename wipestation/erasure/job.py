@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.erasure.blockio import BlockDevice
 from wipestation.erasure.methods import Pattern
 
-Outcome = Literal["succeeded", "failed", "interrupted", "with-exceptions"]
+Outcome = ErasureOutcome  # the one outcome type (`common.outcome`); an engine never ends `running`
 VerifyMode = Literal["full", "sample", "none"]
 
 

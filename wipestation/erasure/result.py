@@ -8,10 +8,10 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from wipestation.common.outcome import ErasureOutcome
+
 if TYPE_CHECKING:
     from wipestation.store.models import Erasure
-
-FINISHED_WELL = frozenset({"succeeded", "with-exceptions"})
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class ErasureResult:
     method: str
     passes: int
     nist_category: str
-    outcome: str  # succeeded / with-exceptions / failed / interrupted
+    outcome: ErasureOutcome
     bytes_total: int
     bytes_written: int
     bytes_verified: int
@@ -51,7 +51,7 @@ class ErasureResult:
     @property
     def finished_well(self) -> bool:
         """Succeeded, or succeeded with exceptions (hidden sectors not written)."""
-        return self.outcome in FINISHED_WELL
+        return self.outcome.erased
 
     @classmethod
     def stored(cls, erasure: Erasure) -> ErasureResult:
@@ -65,7 +65,7 @@ class ErasureResult:
             method=erasure.method,
             passes=erasure.passes,
             nist_category=erasure.nist_category,
-            outcome=erasure.outcome.value,
+            outcome=erasure.outcome,
             bytes_total=erasure.bytes_total,
             bytes_written=erasure.bytes_written,
             bytes_verified=erasure.bytes_verified,

@@ -33,7 +33,7 @@ from wipestation.erasure.hidden import HiddenDecision, Rescan, rescan_capacity, 
 from wipestation.erasure.methods import CLEAR, Method, get_method, nist_category
 from wipestation.erasure.offers import NOT_PROBED, MethodOffer, method_offers, recommend
 from wipestation.erasure.patterns import new_key
-from wipestation.erasure.result import FINISHED_WELL, ErasureResult
+from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.service import (
     ErasureStart,
     abandon_erasure,
@@ -48,7 +48,7 @@ from wipestation.erasure.verify import SamplePlan, new_seed
 from wipestation.records.custody import open_record_for_drive
 from wipestation.stock.health import FAILING
 from wipestation.stock.pool import queue_failing
-from wipestation.store.models import CustodyKind, Drive
+from wipestation.store.models import CustodyKind, Drive, ErasureOutcome
 
 __all__ = [
     "NOT_PROBED",
@@ -350,7 +350,7 @@ def _run_firmware(
     try:
         _node_still_confirmed(source, identity, opened, device, allow_member)
     except SafetyRefusal as exc:
-        result.outcome, result.verify_result = "failed", "failed"
+        result.outcome, result.verify_result = ErasureOutcome.FAILED, "failed"
         result.error = f"the firmware command's result is not trusted: {exc}"
     return result
 
@@ -363,14 +363,14 @@ def _finish(
     interrupted, its record open and the erasure resumable). Hidden sectors left unwritten make a
     success one "with exceptions"."""
     finished: dict[str, Any] = {}
-    if prepared.not_written and result.outcome == "succeeded":
-        result.outcome = "with-exceptions"
+    if prepared.not_written and result.outcome is ErasureOutcome.SUCCEEDED:
+        result.outcome = ErasureOutcome.WITH_EXCEPTIONS
         finished = {
             "sectors_not_written": prepared.not_written,
             "sector_size": prepared.details.get("sector_size", 512),
         }
     try:
-        if prepared.renderer is not None and result.outcome in FINISHED_WELL:
+        if prepared.renderer is not None and result.outcome.erased:
             check_room(services.env.config.data_dir, services.sessions)
         with services.sessions.begin() as s:
             erasure = finish_erasure(s, services.env, erasure_id, result, details=finished)

@@ -63,8 +63,7 @@ class ErasureStart:
         """The resume rule, stated when `erase` starts: an interrupted erasure of the drive with the same
         method (and size) is resumed from its checkpoint unless `--restart` is given."""
         if self.resumed:
-            at = {"checkpoint_offset": self.start_offset, "checkpoint_pass": self.start_pass}
-            where = position_text({**at, "bytes_total": self.bytes_total, "passes": self.passes})
+            where = position_text(self.start_offset, self.bytes_total, self.passes, self.start_pass)
             text = _("resuming erasure {id} at {position}; {hint}")
             return text.format(id=self.erasure_id, position=shown(where), hint=_(RESTART_HINT))
         text = _("starting erasure {id}").format(id=self.erasure_id)
@@ -112,14 +111,7 @@ class ResumePoint:
 
     @property
     def position(self) -> Phrase:
-        return position_text(
-            {
-                "checkpoint_offset": self.checkpoint_offset,
-                "checkpoint_pass": self.checkpoint_pass,
-                "bytes_total": self.bytes_total,
-                "passes": self.passes,
-            }
-        )
+        return position_text(self.checkpoint_offset, self.bytes_total, self.passes, self.checkpoint_pass)
 
 
 def resume_refusal(point: ResumePoint | None, method: Method, capacity: int, *, restart: bool = False) -> str | None:

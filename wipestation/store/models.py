@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from wipestation.common.outcome import ErasureOutcome as ErasureOutcome  # re-exported: the store keeps it by value
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -104,21 +106,6 @@ OPEN_STATES = (CustodyState.HOLDING, CustodyState.STORED, CustodyState.ERASING)
 class DriveOwner(enum.StrEnum):
     SHOP = "shop"  # a backup drive of the shop's pool, reused
     CUSTOMER = "customer"  # a customer's disk (abandoned computer)
-
-
-class ErasureOutcome(enum.StrEnum):
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"
-    # every visible sector written and verified, but sectors hidden by an HPA/DCO were not written:
-    # the certificate says how many (issue 12)
-    WITH_EXCEPTIONS = "with-exceptions"
-
-    @property
-    def erased(self) -> bool:
-        """Ran to its end over every sector it could reach (a certificate can be issued)."""
-        return self in (ErasureOutcome.SUCCEEDED, ErasureOutcome.WITH_EXCEPTIONS)
 
 
 class CertificateKind(enum.StrEnum):

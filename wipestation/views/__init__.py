@@ -6,10 +6,11 @@ store for display. A new screen or listing gets its view here first.
 
 from __future__ import annotations
 
+from wipestation.records.history import ErasureEntry, recent_erasures
 from wipestation.views.certificates import CertificateView, SendView, certificate_list, certificates_of_record
 from wipestation.views.customers import CustomerDetail, CustomerView, customer_detail, customer_list
 from wipestation.views.detail import EventView, RecordDetail, record_detail, record_events
-from wipestation.views.drives import AttachedDrive, KnownDrive, attached_drive, known_drive
+from wipestation.views.drives import AttachedDrive, DriveStatus, KnownDrive, attached_drive, drive_status, known_drive
 from wipestation.views.records import (
     DriveInfo,
     DuePage,
@@ -30,7 +31,9 @@ __all__ = [
     "CustomerDetail",
     "CustomerView",
     "DriveInfo",
+    "DriveStatus",
     "DuePage",
+    "ErasureEntry",
     "EventView",
     "HoldView",
     "KnownDrive",
@@ -42,9 +45,11 @@ __all__ = [
     "certificates_of_record",
     "customer_detail",
     "customer_list",
+    "drive_status",
     "due_list",
     "due_page",
     "known_drive",
+    "recent_erasures",
     "record_detail",
     "record_events",
     "record_list",

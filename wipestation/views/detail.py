@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from wipestation.records.custody import find_record
-from wipestation.records.history import drive_erasures, last_attempt_warning
+from wipestation.records.history import ErasureEntry, drive_erasures, last_attempt_warning
 from wipestation.store.models import AuditEvent, CustodyRecord, Erasure
 from wipestation.views.certificates import CertificateView, certificates_of_record
 from wipestation.views.records import RecordView, select_records
@@ -28,6 +28,16 @@ class EventView:
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "before": self.before,
+            "after": self.after,
+        }
+
     def change(self) -> str:
         """What changed, in one line: `state: holding -> erased, due_on: ...`."""
         parts = []
@@ -43,7 +53,7 @@ class EventView:
 @dataclass(frozen=True, slots=True)
 class RecordDetail:
     record: RecordView
-    erasures: tuple[dict[str, Any], ...]  # `wipestation.records.history.erasure_entry`, oldest first
+    erasures: tuple[ErasureEntry, ...]  # every erasure of the record's drive, oldest first
     last_erasure_warning: str | None
     certificates: tuple[CertificateView, ...]
     events: tuple[EventView, ...]
@@ -51,8 +61,10 @@ class RecordDetail:
     def to_dict(self) -> dict[str, Any]:
         """As `show --json` prints it."""
         data = self.record.to_dict()
-        data["erasures"] = list(self.erasures)
+        data["erasures"] = [e.to_dict() for e in self.erasures]
         data["last_erasure_warning"] = self.last_erasure_warning
+        data["certificates"] = [c.to_dict() for c in self.certificates]
+        data["events"] = [e.to_dict() for e in self.events]
         return data
 
 

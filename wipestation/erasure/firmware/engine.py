@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 
 from wipestation.common.commands import CommandRunner
+from wipestation.common.outcome import ErasureOutcome
 from wipestation.erasure.blockio import AlignedBuffer
 from wipestation.erasure.engine import EngineResult, OpenedDevice, Progress
 from wipestation.erasure.firmware.parsing import (
@@ -76,7 +77,7 @@ class FirmwareEngine:
         picks = sorted({0, blocks - 1, *(blocks * i // MARKER_SAMPLES for i in range(MARKER_SAMPLES))})
         marker = AlignedBuffer(max(lbs, 4096))
         readback = AlignedBuffer(max(lbs, 4096))
-        result = EngineResult(outcome="succeeded", bytes_written=0, verify_mode="sample", sector_size=lbs)
+        result = EngineResult(outcome=ErasureOutcome.SUCCEEDED, bytes_written=0, verify_mode="sample", sector_size=lbs)
         try:
             token = secrets.token_bytes(lbs)
             marker.view[:lbs] = token
@@ -87,7 +88,7 @@ class FirmwareEngine:
             for index, args in enumerate(plan.commands):
                 done = self._runner.run(args, timeout=plan.timeout)
                 if not done.ok:
-                    result.outcome = "failed"
+                    result.outcome = ErasureOutcome.FAILED
                     result.error = f"{args[0]} {args[1]} failed: {(done.stderr or done.stdout).strip()[:200]}"
                     if index > 0:
                         result.error += self._recover(plan)
@@ -95,7 +96,7 @@ class FirmwareEngine:
             if plan.poll is not None:
                 error = self._poll(plan.poll)
                 if error:
-                    result.outcome = "failed"
+                    result.outcome = ErasureOutcome.FAILED
                     result.error = error
                     return result
             self._report(1.0)
@@ -109,7 +110,7 @@ class FirmwareEngine:
             result.mismatches = merge_ranges(unchanged)
             result.verify_result = "failed" if unchanged else "passed"
             if unchanged:
-                result.outcome = "failed"
+                result.outcome = ErasureOutcome.FAILED
                 result.error = f"the firmware reported success but {len(unchanged)} sampled block(s) did not change"
             result.bytes_written = size
             return result
