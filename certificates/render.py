@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer
 
+from certificates.dataset_page import data_set_sections
 from certificates.destruction_page import destruction_sections
 from certificates.erasure_page import erasure_sections
 from certificates.fonts import FONT, FONT_BOLD, FONT_MONO, clean, safe_text
@@ -93,6 +94,8 @@ def build_story(s: Sections) -> list[Flowable]:
     story += s.customer()
     if d.erasure is not None:
         story += erasure_sections(s)
+    if d.data_set is not None:
+        story += data_set_sections(s)
     if d.destruction is not None:
         story += destruction_sections(s)
     story += s.attestation()

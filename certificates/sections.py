@@ -29,6 +29,7 @@ from certificates.layout import (
     VALUE_WIDTH,
     Styles,
 )
+from certificates.statement import statement_values
 from certificates.texts import TEXTS, fmt_bytes, fmt_date, fmt_datetime, fmt_int, local_date, t, term
 from wipestation.documents.certify import ANONYMISED, CertificateData
 
@@ -214,6 +215,8 @@ class Sections:
             if d.destruction.lower_level_reason:  # accepted below the minimum level: a result with an exception
                 return self.t("status.destruction.lower", level=d.destruction.level), EXCEPTIONS_AMBER
             return self.t("status.destruction", level=d.destruction.level), PASSED_GREEN
+        if d.data_set is not None:
+            return self.t("status.data_set"), PASSED_GREEN
         e = d.erasure
         assert e is not None
         outcome = str(getattr(e, "outcome", "") or "")
@@ -258,7 +261,8 @@ class Sections:
         steps.append(self.t("check.3"))
         # numbered as shown (without a page there is no step 2)
         steps = [f"{n}. {step.split('. ', 1)[1]}" for n, step in enumerate(steps, 1)]
-        terms = [self.t("term.nist"), self.t("term.din"), self.t("term.sha256"), self.t("term.signature")]
+        nist = "term.nist_data_set" if self.d.data_set is not None else "term.nist"  # never "Purge" for it
+        terms = [self.t(nist), self.t("term.din"), self.t("term.sha256"), self.t("term.signature")]
         story: list[Flowable] = [fixed(clean(self.t("section.check")), self.s.section)]
         story += [fixed(clean(step), self.s.body) for step in steps]
         story.append(fixed(clean(self.t("section.terms")), self.s.section))
@@ -305,6 +309,8 @@ class Sections:
         )
 
     def attest_text(self) -> str:
+        if self.d.data_set is not None:
+            return self.t("attest.data_set", **statement_values(self.d, self.lang))
         e = self.d.erasure
         if e is not None and e.sectors_not_written:
             return self.t("attest.erasure_exceptions", sectors=fmt_int(e.sectors_not_written, self.lang))

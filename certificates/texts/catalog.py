@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from certificates.texts.dataset import DATA_SET
 from certificates.texts.destruction import DESTRUCTION
 from certificates.texts.erasure import ERASURE
 from certificates.texts.explain import EXPLAIN
 from certificates.texts.page import PAGE
 
-TEXTS: dict[str, tuple[str, str]] = {**PAGE, **ERASURE, **DESTRUCTION, **EXPLAIN}
+TEXTS: dict[str, tuple[str, str]] = {**PAGE, **ERASURE, **DATA_SET, **DESTRUCTION, **EXPLAIN}
 
 LANGS = ("nl", "en")
 

@@ -22,6 +22,7 @@ from wipestation.common.env import Env
 from wipestation.documents.certify import (
     CertificateData,
     CustomerRef,
+    DataSetFacts,
     DestructionFacts,
     DriveFacts,
     ErasureFacts,
@@ -288,3 +289,36 @@ class Shop:
 @pytest.fixture
 def shop(sessions: sessionmaker[Session], env: Env, clock: FakeClock) -> Shop:
     return Shop(sessions, env, clock)
+
+
+def data_set_data(**changes: object) -> CertificateData:
+    """An erasure certificate whose scope is one backup on a shared pool drive (issue 27)."""
+    data = erasure_data(
+        number="WS-2026-000044",
+        erasure=None,
+        drive=DriveFacts(
+            manufacturer="Western Digital",
+            model="WD40EFRX",
+            serial="WD-POOL-0001",
+            capacity_bytes=4_000_787_030_016,
+            firmware="82.00A82",
+            bus="usb",
+            media="hdd",
+            host_computer=None,
+        ),
+        data_set=DataSetFacts(
+            backup_ref="17",
+            customer_id=4,
+            job_ref="JOB-2026-0815",
+            files=48_213,
+            bytes=73_400_320_000,
+            made_at=datetime(2026, 10, 20, 14, 0, tzinfo=UTC),
+            erased_at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+            key_destroyed="overwritten-in-place-read-back",
+            objects_overwritten=2_190,
+            bytes_overwritten=73_512_000_000,
+            retention_rule="retention-period",
+            retention_days=30,
+        ),
+    )
+    return dataclasses.replace(data, **changes)  # type: ignore[arg-type]

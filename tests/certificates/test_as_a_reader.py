@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from certificates.plugin import PdfCertificateRenderer
-from tests.certificates.conftest import destruction_data, erasure_data
+from tests.certificates.conftest import data_set_data, destruction_data, erasure_data
 from wipestation.common.config import HealthConfig
 from wipestation.documents.certify import CertificateData, Evidence
 from wipestation.erasure.firmware.parsing import HpaState
@@ -119,7 +119,9 @@ def english_words(text: str) -> list[str]:
     return sorted({w for w in words if w.lower() in ENGLISH})
 
 
-@pytest.mark.parametrize("data", [*_erasures(), *_destructions()], ids=lambda d: f"{d.kind}")
+@pytest.mark.parametrize(
+    "data", [*_erasures(), *_destructions(), data_set_data()], ids=lambda d: f"{d.kind}{'-data-set' * bool(d.data_set)}"
+)
 def test_a_dutch_certificate_has_no_english(renderer: PdfCertificateRenderer, data: CertificateData) -> None:
     text = "\n".join(pages(renderer.render(data, "nl")))
     assert english_words(text) == [], text

@@ -18,6 +18,7 @@ from wipestation.common.devices import DriveSource
 from wipestation.common.env import Env
 from wipestation.common.errors import InvalidState, NotFound
 from wipestation.common.i18n import _
+from wipestation.documents.certify import CertificateRenderer
 from wipestation.store.models import Drive
 from wipestation.store.pool_models import PoolStore
 
@@ -31,6 +32,7 @@ class BackupContext:
     env: Env
     drive_source: DriveSource
     data_dir: Path
+    renderer: Callable[[], CertificateRenderer] | None = None  # the erasure of a backup gets a certificate
 
     def tx(self, work: Callable[[Session], T]) -> T:
         result: T = self.transaction(work)

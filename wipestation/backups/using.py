@@ -22,8 +22,9 @@ from wipestation.backups.context import (
     device_of,
     pool_header,
 )
-from wipestation.common.errors import BadValue, EraseFailed, InvalidState, SafetyRefusal
+from wipestation.common.errors import BadValue, EraseFailed, InvalidState, SafetyRefusal, WipestationError
 from wipestation.common.i18n import _
+from wipestation.documents.certify.dataset import issue_data_set_certificate
 from wipestation.records import custody
 from wipestation.store.models import Drive
 from wipestation.store.pool_models import BackupSet, PoolStore
@@ -129,6 +130,9 @@ def erase_backup(ctx: BackupContext, ref: str) -> dict[str, Any]:
         return {"record_id": record.id, "set_id": row.id, "serial": drive.serial, "slot": row.slot,
                 "objects": list(row.objects)}  # fmt: skip
 
+    renderer = ctx.renderer() if ctx.renderer is not None else None
+    if renderer is not None:
+        renderer.prepare()  # a damaged signing key is found now, before the key is destroyed
     found = ctx.tx(claim)
 
     def release(s: Session) -> None:
@@ -148,11 +152,18 @@ def erase_backup(ctx: BackupContext, ref: str) -> dict[str, Any]:
     with pooldisk.mounted(device, header) as objects:
         count, overwritten = delete_objects(objects, [mf.parts_ok(n) for n in found["objects"]])
 
-    def close(s: Session) -> None:
+    def close(s: Session, certify: bool = True) -> str | None:
+        """The erasure's end and its certificate: one transaction (else it is owed at the next start)."""
         record = custody.lock_record(s, found["record_id"])
         rows.erased(s, ctx.env, record, s.get_one(BackupSet, found["set_id"]), count, overwritten)
+        if renderer is None or not certify:
+            return None
+        return issue_data_set_certificate(s, ctx.env, renderer, found["set_id"], (count, overwritten)).number
 
-    ctx.tx(close)
+    try:
+        number = ctx.tx(close)
+    except (WipestationError, OSError):  # the key is gone already: the end is recorded, the certificate owed
+        number = ctx.tx(lambda s: close(s, certify=False))
     return {
         "id": found["record_id"],
         "serial": found["serial"],
@@ -160,5 +171,5 @@ def erase_backup(ctx: BackupContext, ref: str) -> dict[str, Any]:
         "method": "cryptographic-erase",
         "objects_overwritten": count,
         "bytes_overwritten": overwritten,
-        "certificate": None,
+        "certificate": number,
     }

@@ -32,7 +32,9 @@ PATTERN = Outside(Text(PATH_LIMIT), "PATTERN")
 
 
 def context(app: AppContext) -> BackupContext:
-    return BackupContext(app.transaction, app.env, app.drive_source, app.config.data_dir)
+    return BackupContext(
+        app.transaction, app.env, app.drive_source, app.config.data_dir, lambda: app.certificate_renderer
+    )
 
 
 @click.command("prepare")
@@ -160,6 +162,8 @@ def backup_erase(app: AppContext, ref: str, as_json: bool) -> None:
             "it holds other customers' encrypted backups)"
         ).format(id=row["id"], serial=row["serial"]),
     )
+    if row["certificate"] and not as_json:
+        click.echo(_("certificate {number}").format(number=row["certificate"]))
 
 
 BACKUP_COMMANDS = {c.name: c for c in (backup_make, backup_restore, backup_check, backup_erase) if c.name}

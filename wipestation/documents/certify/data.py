@@ -132,6 +132,28 @@ class DestructionFacts:
 
 
 @dataclass(frozen=True)
+class DataSetFacts:
+    """An erasure certificate's scope when it covers one data set, not a drive (issue 27): one backup
+    on a shared pool drive, erased cryptographically (NIST SP 800-88 Rev. 2 cryptographic erase). The
+    drive itself is not sanitized: it holds other customers' encrypted backups; it is when it leaves
+    the pool. `drive` on the certificate is the pool drive."""
+
+    backup_ref: str  # the backup's reference (its custody record)
+    customer_id: int
+    job_ref: str
+    files: int
+    bytes: int
+    made_at: datetime
+    erased_at: datetime
+    key_destroyed: str  # how: "overwritten-in-place-read-back"
+    objects_overwritten: int  # encrypted objects deleted after being overwritten
+    bytes_overwritten: int
+    retention_rule: str  # RULE_*
+    retention_days: int
+    method: str = "cryptographic-erase"
+
+
+@dataclass(frozen=True)
 class AuditHeadRef:
     """The audit log's newest event when the certificate was issued: `audit verify` checks that the
     chain still holds it, so a history cut short or rewritten before the certificate is noticed."""
@@ -161,6 +183,8 @@ class CertificateData:
     # issued after the work ended, at a later start (a crash or a full disk came between): the
     # certificate says so; its times and figures are the work's own
     issued_later: bool = False
+    # an erasure of one data set (kind "erasure", no `erasure` facts): left out when None
+    data_set: DataSetFacts | None = field(default=None, metadata={"omit_if_none": True})
 
     def to_dict(self) -> dict[str, Any]:
         out = typing.cast(dict[str, Any], _to_plain(self))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.common.env import Env
 from wipestation.common.errors import WipestationError
+from wipestation.documents.certify.dataset import issue_data_set_certificate
 from wipestation.documents.certify.issuing import issue_destruction_certificate, issue_erasure_certificate
 from wipestation.documents.certify.renderer import CertificateRenderer
 from wipestation.store.models import (
@@ -30,6 +31,9 @@ from wipestation.store.models import (
     Erasure,
     ErasureOutcome,
 )
+from wipestation.store.pool_models import BackupSet
+
+DATA_SET = "data-set"  # an erased backup's set (work_id: the backup set's id)
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class Owed:
     """One closed record without its certificate, and the work that closed it."""
 
     record_id: int
-    kind: str  # erasure / destruction
+    kind: str  # erasure / destruction / data-set
     work_id: int  # the erasure's or the destruction's id
 
     def line(self) -> str:
@@ -68,6 +72,12 @@ def owed(session: Session) -> list[Owed]:
         ).scalar_one_or_none()
         if erasure_id is not None:
             found.append(Owed(record_id, CertificateKind.ERASURE.value, erasure_id))
+            continue
+        set_id = session.execute(
+            select(BackupSet.id).where(BackupSet.record_id == record_id, BackupSet.state == "erased")
+        ).scalar_one_or_none()
+        if set_id is not None:  # one backup on a pool drive, erased cryptographically
+            found.append(Owed(record_id, DATA_SET, set_id))
     destroyed = session.execute(
         select(Destruction.record_id, Destruction.id)
         .join(CustodyRecord, CustodyRecord.id == Destruction.record_id)
@@ -86,6 +96,8 @@ def any_owed(sessions: sessionmaker[Session]) -> bool:
 
 def issue_one(session: Session, env: Env, renderer: CertificateRenderer, item: Owed) -> str:
     """Issue the certificate `item` is owed, marked "issued later" (caller's transaction); its number."""
+    if item.kind == DATA_SET:
+        return issue_data_set_certificate(session, env, renderer, item.work_id, late=True).number
     if item.kind == CertificateKind.ERASURE.value:
         return issue_erasure_certificate(session, env, renderer, item.work_id, late=True).number
     return issue_destruction_certificate(session, env, renderer, item.work_id, late=True).number
