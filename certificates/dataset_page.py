@@ -35,4 +35,12 @@ def _rows(s: Sections, e: DataSetFacts) -> list[Row]:
         (s.t("data_set.made_at"), clean(fmt_datetime(e.made_at, tz, lang))),
         (s.t("data_set.erased_at"), clean(fmt_datetime(e.erased_at, tz, lang))),
         (s.t("data_set.drive", serial=s.d.drive.serial), clean(s.t("data_set.drive_text"))),
+        (s.t("data_set.medium"), _medium(s)),
     ]
+
+
+def _medium(s: Sections) -> str | None:
+    """Pool drives are rotating disks (SSD and flash refused); one whose medium is unknown says so."""
+    if s.d.drive.media == "hdd":
+        return None
+    return clean(s.t("data_set.medium_text", serial=s.d.drive.serial))

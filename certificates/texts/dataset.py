@@ -33,6 +33,13 @@ DATA_SET: dict[str, tuple[str, str]] = {
         "wordt gewist wanneer hij uit de back-upvoorraad gaat",
         "Not sanitized, because it holds other customers' encrypted backups; it is sanitized when it leaves the pool",
     ),
+    "data_set.medium": ("Let op", "Note"),
+    "data_set.medium_text": (
+        "Het soort geheugen van schijf {serial} kon niet worden vastgesteld als draaiende schijf; alleen op een "
+        "draaiende schijf is zeker dat het overschrijven van de sleutel op de plaats zelf gebeurt",
+        "The medium of drive {serial} could not be identified as a rotating disk; only on a rotating disk is "
+        "the key's overwrite in place certain",
+    ),
     "status.data_set": (
         "Geslaagd: deze gegevensset is cryptografisch gewist; de schijf zelf is niet gewist (zie hieronder).",
         "Passed: this data set was erased cryptographically; the drive itself was not sanitized (see below).",

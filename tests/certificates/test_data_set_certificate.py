@@ -3,6 +3,8 @@ whose scope is the data set. It says what was done and what was not, never "Purg
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from certificates.plugin import PdfCertificateRenderer
@@ -45,3 +47,17 @@ def test_a_data_set_certificate_verifies_and_round_trips(renderer: PdfCertificat
     assert report.ok and report.number == data.number and report.data == data.to_dict(), report
     # a certificate without the scope keeps its canonical bytes
     assert "data_set" not in data_set_data(data_set=None).to_dict()
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("nl", "kon niet worden vastgesteld als draaiende schijf"),
+        ("en", "could not be identified as a rotating disk"),
+    ],
+)
+def test_a_pool_drive_not_known_to_rotate_is_named_so(renderer: PdfCertificateRenderer, lang: str, line: str) -> None:
+    data = data_set_data()
+    assert line not in pdftotext(renderer.render(data, lang))  # a rotating disk: no such line
+    unknown = dataclasses.replace(data, drive=dataclasses.replace(data.drive, media=None))
+    assert line in pdftotext(renderer.render(unknown, lang))
