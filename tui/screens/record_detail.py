@@ -3,6 +3,7 @@ request-deletion; open a certificate's PDF."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.markup import escape
@@ -13,11 +14,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Label, Static
 
-from tui.texts import K_, N_, _, event_word, kind_word, local_time, localise_bindings, method_word, state_word
+from tui.texts import K_, N_, _, event_word, kind_word, local_time, localise_bindings, method_word, ngettext, state_word
 from tui.widgets import FittingFooter, status_word
 from wipestation import views
 from wipestation.common.errors import WipestationError
-from wipestation.common.i18n import Phrase, shown
+from wipestation.common.i18n import Phrase, language, shown
 from wipestation.common.identity import drive_name
 from wipestation.common.units import format_capacity
 from wipestation.records import custody
@@ -298,9 +299,47 @@ def _describe(detail: RecordDetail, zone: str) -> str:
             lines.append(_head(head) + e(str(value)))
     if r.closed_at is not None:
         lines.append(_head(N_("Closed")) + local_time(r.closed_at, zone))
+    if detail.backup_set is not None:
+        lines += _backup_lines(detail.backup_set, zone)
     if detail.last_erasure_warning:
         lines.append(_("[b]Warning[/b]") + f"   {e(console_warning(detail.last_erasure_warning))}")
     return "\n".join(lines)
+
+
+def _count(n: object) -> str:
+    """A count as the reader writes it (48.213 in Dutch, 48,213 in English)."""
+    if not isinstance(n, int):
+        return escape(str(n))
+    text = f"{n:,}"
+    return text.replace(",", ".") if language() == "nl" else text
+
+
+def _backup_lines(b: dict[str, Any], zone: str) -> list[str]:
+    """A backup made by wipestation: its manifest summary, its pool drive, and the last restore check."""
+    files = b.get("files", "?")
+    summary = ngettext("{n} file", "{n} files", files if isinstance(files, int) else 2).format(n=_count(files))
+    summary += ", " + format_capacity(b["bytes"]) if isinstance(b.get("bytes"), int) else ""
+    unreadable = b.get("unreadable", "?")
+    summary += ", " + _("{n} not readable").format(n=_count(unreadable))
+    lines = [_head(N_("Backup")) + summary, _head(N_("Pool")) + escape(str(b.get("pool_drive") or "-"))]
+    if b.get("state") != "complete":
+        lines[0] += f"  ({escape(str(b.get('state', '?')))})"
+    check = b.get("last_check")
+    if not isinstance(check, dict):
+        return [*lines, _head(N_("Check")) + _("not checked yet")]
+    n, missing, different = check.get("files", 0), check.get("missing", 0), check.get("different", 0)
+    if check.get("complete"):
+        result = ngettext("all {n} file put back", "all {n} files put back", n).format(n=_count(n))
+    else:
+        parts = (
+            [ngettext("{n} file missing", "{n} files missing", missing).format(n=_count(missing))] if missing else []
+        )
+        if different:
+            parts.append(ngettext("{n} file different", "{n} files different", different).format(n=_count(different)))
+        result = ", ".join(parts) + " " + _("of {n}").format(n=_count(n))
+    at = check.get("at")
+    when = f"  ({local_time(datetime.fromisoformat(at), zone)})" if isinstance(at, str) else ""
+    return [*lines, _head(N_("Check")) + escape(result) + when]
 
 
 CERTIFICATE_KINDS = {"erasure": N_("erasure"), "destruction": N_("destruction")}

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from wipestation.records.custody import find_record
 from wipestation.records.history import ErasureEntry, drive_erasures, last_attempt_warning
-from wipestation.store.models import AuditEvent, CustodyRecord, Erasure
-from wipestation.store.pool_models import BackupSet
+from wipestation.store.models import AuditEvent, CustodyRecord, Drive, Erasure
+from wipestation.store.pool_models import BackupSet, PoolStore
 from wipestation.views.certificates import CertificateView, certificates_of_record
 from wipestation.views.records import RecordView, select_records
 
@@ -76,8 +76,12 @@ def backup_set_summary(session: Session, record_id: int) -> dict[str, Any] | Non
     row = session.execute(select(BackupSet).where(BackupSet.record_id == record_id)).scalar_one_or_none()
     if row is None:
         return None
+    pool_drive = session.execute(
+        select(Drive.serial).join(PoolStore, PoolStore.drive_id == Drive.id).where(PoolStore.id == row.pool_id)
+    ).scalar_one_or_none()
     return {
         "state": row.state,
+        "pool_drive": pool_drive,
         "files": row.files,
         "bytes": row.bytes,
         "unreadable": row.unreadable,
