@@ -16,13 +16,14 @@ def destruction_sections(s: Sections) -> list[Flowable]:
     x = s.d.destruction
     assert x is not None
     if x.owner == "shop":  # the shop's own retired drive: no customer, no custody
-        story = s.section("section.basis", _shop_basis_rows(s, x))
-        story += s.drive()
+        story = s.section("section.basis", _shop_basis_rows(s, x), paired=True)
+        story += s.drive(paired=True)
     else:
-        story = s.section("section.basis", _basis_rows(s, x))
-        story += s.drive()
-        story += s.section("section.custody", _custody_rows(s, x))
-    story += s.section("section.destruction", _destruction_rows(s, x))
+        story = s.section("section.basis", _basis_rows(s, x), paired=True)
+        story += s.drive(paired=True)
+        story += s.section("section.custody", _custody_rows(s, x), paired=True)
+    # short facts side by side: the statement and the signature stay on page 1 (as on an erasure's)
+    story += s.section("section.destruction", _destruction_rows(s, x), paired=True)
     return story
 
 
@@ -63,22 +64,22 @@ def _custody_rows(s: Sections, x: DestructionFacts) -> list[Row]:
 def _destruction_rows(s: Sections, x: DestructionFacts) -> list[Row]:
     # the files' hashes only: their names are the shop's internal storage paths
     evidence = "<br/>".join(
-        f"{clean(s.t('destruction.evidence_item', n=n))}<br/><font name='{FONT_MONO}' size='7.5'>{ev.sha256}</font>"
+        f"{clean(s.t('destruction.evidence_item', n=n))}: <font name='{FONT_MONO}' size='7'>{ev.sha256}</font>"
         for n, ev in enumerate(x.evidence, 1)
     )
     protection = s.with_note(clean(str(x.protection_class)), s.t_opt(f"class.{x.protection_class}"))
-    return [
+    return [  # in pairs of short values (a paired section), the long ones on their own line
         (s.t("destruction.method"), clean(term("method", x.method, s.lang))),
         (s.t("destruction.equipment"), s.v(x.equipment)),
         (s.t("destruction.standard"), "DIN 66399 / ISO/IEC 21964"),
+        (s.t("destruction.particle_size"), s.v(x.particle_size)),
         (s.t("destruction.protection_class"), protection),
         (s.t("destruction.level"), s.with_note(f"<b>{clean(x.level)}</b>", level_meaning(s, x.level))),
-        (s.t("destruction.particle_size"), s.v(x.particle_size)),
         (s.t("destruction.lower_level_reason"), clean(x.lower_level_reason) if x.lower_level_reason else None),
-        (s.t("destruction.prior_erasure"), s.v(x.prior_erasure) if x.prior_erasure else s.t("none")),
         (s.t("destruction.place"), clean(term("place", x.place, s.lang))),
         (s.t("destruction.destroyed_on"), clean(fmt_date(x.destroyed_on, s.lang))),
         (s.t("destruction.operator"), s.v(x.operator)),
         (s.t("destruction.witness"), s.v(x.witness) if x.witness else s.t("none")),
+        (s.t("destruction.prior_erasure"), s.v(x.prior_erasure) if x.prior_erasure else s.t("none")),
         (s.t("destruction.evidence"), evidence or s.t("none")),
     ]

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import TYPE_CHECKING, Any
 
-from certificates.keys import ShopKey, load_shop_key, shop_fingerprint
 from wipestation.common.config import Config
 from wipestation.common.errors import BadValue
 from wipestation.common.i18n import _
 from wipestation.documents.certify import LANGUAGES, CertificateData, VerifyReport, require_shop
 
 if TYPE_CHECKING:
+    from certificates.keys import ShopKey
     from certificates.signing import PdfSigner
 
-# The layout (reportlab) and the signer (pyHanko's signing half) are imported when a certificate is
-# rendered: checking one (`certificate verify`, on a customer's machine) starts without them.
+# The layout (reportlab), the signer (pyHanko's signing half) and the shop's key (cryptography's X.509)
+# are imported when a certificate is rendered: checking one (`certificate verify`, on a customer's
+# machine, with the fingerprint given) starts without them.
 
 
 class PdfCertificateRenderer:
@@ -35,6 +37,8 @@ class PdfCertificateRenderer:
     def _load(self) -> None:
         if self._signer is None:
             if self._shop is None:
+                from certificates.keys import load_shop_key
+
                 self._shop = load_shop_key(self.config)
             from certificates.signing import PdfSigner
 
@@ -76,8 +80,17 @@ class PdfCertificateRenderer:
     def verify(self, pdf: bytes) -> VerifyReport:
         from certificates.verification import verify_pdf
 
-        expected = self._shop.fingerprint if self._shop is not None else shop_fingerprint(self.config)
+        expected = self._shop.fingerprint if self._shop is not None else self._expected_fingerprint()
         return verify_pdf(pdf, expected)
+
+    def _expected_fingerprint(self) -> str | None:
+        """The fingerprint given (`--fingerprint`, the config), else the shop's certificate file's."""
+        given = self.config.certificates.fingerprint
+        if given and re.fullmatch(r"[0-9a-f]{64}", given):
+            return given
+        from certificates.keys import shop_fingerprint
+
+        return shop_fingerprint(self.config)
 
 
 def make_renderer(config: Config) -> PdfCertificateRenderer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from xml.sax.saxutils import unescape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -30,6 +31,10 @@ from certificates.layout import (
 )
 from certificates.texts import TEXTS, fmt_bytes, fmt_date, fmt_datetime, fmt_int, local_date, t, term
 from wipestation.documents.certify import ANONYMISED, CertificateData
+
+PAIR_LABEL_WIDTH = 34 * mm  # a paired section: label, value, label, value
+PAIR_VALUE_WIDTH = CONTENT_WIDTH / 2 - PAIR_LABEL_WIDTH
+WIDE = CONTENT_WIDTH - PAIR_LABEL_WIDTH
 
 Row = tuple[str, str | None]  # (label text, value markup or None to leave out)
 
@@ -126,21 +131,31 @@ class Sections:
             return markup
         return Paragraph(markup, style)
 
-    def section(self, key: str, rows: Iterable[Row]) -> list[Flowable]:
-        cells = [
-            [self.cell(clean(label), self.s.label, LABEL_WIDTH), self.cell(value, self.s.value, VALUE_WIDTH)]
-            for label, value in rows
-            if value is not None
-        ]
-        table = Table(cells, colWidths=[LABEL_WIDTH, VALUE_WIDTH], splitByRow=1, splitInRow=1)
+    def section(self, key: str, rows: Iterable[Row], *, paired: bool = False) -> list[Flowable]:
+        """A heading and a table of label/value rows. `paired` sets two short rows side by side (a
+        row whose value does not fit half the width keeps the whole width), which keeps a
+        destruction's facts, statement and signature on page 1."""
+        shown = [(label, value) for label, value in rows if value is not None]
+        if paired:
+            cells, spans = self._paired_cells(shown)
+            widths = [PAIR_LABEL_WIDTH, PAIR_VALUE_WIDTH, PAIR_LABEL_WIDTH, PAIR_VALUE_WIDTH]
+        else:
+            cells = [
+                [self.cell(clean(label), self.s.label, LABEL_WIDTH), self.cell(value, self.s.value, VALUE_WIDTH)]
+                for label, value in shown
+            ]
+            spans, widths = [], [LABEL_WIDTH, VALUE_WIDTH]
+        table = Table(cells, colWidths=widths, splitByRow=1, splitInRow=1)
         table.setStyle(
             TableStyle(
                 [
+                    *spans,
                     # plain string cells look like the Paragraph styles label and value
                     ("FONTNAME", (0, 0), (-1, -1), self.s.value.fontName),
                     ("FONTSIZE", (0, 0), (-1, -1), self.s.value.fontSize),
                     ("LEADING", (0, 0), (-1, -1), self.s.value.leading),
                     ("TEXTCOLOR", (0, 0), (0, -1), self.s.label.textColor),
+                    *([("TEXTCOLOR", (2, 0), (2, -1), self.s.label.textColor)] if paired else []),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
                     ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
@@ -152,6 +167,46 @@ class Sections:
         )
         heading = fixed(clean(self.t(key)), self.s.section)
         return [heading, table]
+
+    def _fits_half(self, value: str) -> bool:
+        """A value without tags (escaped characters are fine) that fits one line of half a row."""
+        if "<" in value:
+            return False
+        width = pdfmetrics.stringWidth(unescape(value), self.s.value.fontName, self.s.value.fontSize)
+        return bool(width <= PAIR_VALUE_WIDTH - 2 * CELL_PADDING - 1)
+
+    def _paired_cells(self, rows: list[tuple[str, str]]) -> tuple[list[list[Flowable | str]], list[Any]]:
+        """Rows two by two in four columns, in their order; a long value spans the three columns
+        right of its label (and the row before it stays alone)."""
+        cells: list[list[Flowable | str]] = []
+        spans: list[Any] = []
+        half: list[Flowable | str] | None = None
+        for label, value in rows:
+            if not self._fits_half(value):
+                cells.append(
+                    [
+                        self.cell(clean(label), self.s.label, PAIR_LABEL_WIDTH),
+                        self.cell(value, self.s.value, WIDE),
+                        "",
+                        "",
+                    ]
+                )
+                spans.append(("SPAN", (1, len(cells) - 1), (3, len(cells) - 1)))
+                half = None
+                continue
+            pair = [
+                self.cell(clean(label), self.s.label, PAIR_LABEL_WIDTH),
+                self.cell(value, self.s.value, PAIR_VALUE_WIDTH),
+            ]
+            if half is not None and len(half) == 2:
+                half += pair
+                half = None
+            else:
+                half = pair
+                cells.append(half)
+        for row in cells:
+            row += [""] * (4 - len(row))
+        return cells, spans
 
     def status(self) -> tuple[str, colors.Color]:
         d = self.d
@@ -222,9 +277,11 @@ class Sections:
 
     def asset_tag(self) -> str | None:
         """The shop's own asset or service tag of the drive, when the erasure was given one."""
-        return self.d.erasure.asset_tag if self.d.erasure is not None else None
+        if self.d.erasure is not None:
+            return self.d.erasure.asset_tag
+        return self.d.destruction.asset_tag if self.d.destruction is not None else None
 
-    def drive(self) -> list[Flowable]:
+    def drive(self, *, paired: bool = False) -> list[Flowable]:
         dr = self.d.drive
         bus = term("bus", dr.bus, self.lang) if dr.bus and dr.bus != "unknown" else None
         return self.section(
@@ -244,6 +301,7 @@ class Sections:
                     clean(dr.host_computer) if dr.host_computer and self.d.destruction is None else None,
                 ),
             ],
+            paired=paired,
         )
 
     def attest_text(self) -> str:

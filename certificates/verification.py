@@ -20,7 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
-from pyhanko.pdf_utils.reader import PdfFileReader
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, IndirectObject, TextStringObject
 
 from wipestation.common.i18n import N_, Phrase
 from wipestation.documents.certify import VerifyReport, parse_qr_payload
@@ -28,35 +29,56 @@ from wipestation.documents.certify import VerifyReport, parse_qr_payload
 ATTACHMENT_NAME = "certificate.json"  # the certificate data, attached to the PDF (certificates/signing.py)
 
 
-def _attachment(reader: PdfFileReader) -> bytes | None:
+# One PDF reader, pypdf's, for the signature dictionaries, the attachment and the printed text:
+# pyHanko's reader imported pyhanko_certvalidator (and asyncio) on the customer's machine, a third of
+# a cold `certificate verify` (bench/cert_bench.py), for what pypdf reads as well.
+
+
+def _root(reader: PdfReader) -> DictionaryObject:
+    root = reader.trailer["/Root"].get_object()
+    if not isinstance(root, DictionaryObject):
+        raise TypeError("the catalog is not a dictionary")
+    return root
+
+
+def _attachment(reader: PdfReader) -> bytes | None:
     try:
-        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+        root: Any = _root(reader)  # pypdf's objects are indexed as the file has them (or raise)
+        names = root["/Names"]["/EmbeddedFiles"]["/Names"]
     except (KeyError, TypeError):
         return None
     for i in range(0, len(names) - 1, 2):
         if str(names[i]) == ATTACHMENT_NAME:
             spec = names[i + 1].get_object()
-            return bytes(spec["/EF"]["/F"].get_object().data)
+            return bytes(spec["/EF"]["/F"].get_object().get_data())
     return None
 
 
-def _subject(reader: PdfFileReader) -> str | None:
+def _subject(reader: PdfReader) -> str | None:
     try:
-        return str(reader.trailer_view["/Info"]["/Subject"])
+        info: Any = reader.trailer["/Info"].get_object()
+        return str(info["/Subject"])
     except (KeyError, TypeError):
         return None
 
 
-def _printed(pdf: bytes, text: str) -> bool:
+def _printed(reader: PdfReader, text: str) -> bool:
     """Whether `text` is printed on a page (white space ignored). The hash is in the authenticity
     section near the end: the pages are read from the last one, and reading stops where it is found."""
-    from pypdf import PdfReader
-
     try:
-        pages = PdfReader(io.BytesIO(pdf)).pages
+        pages = reader.pages
         return any(text in "".join(pages[i].extract_text().split()) for i in reversed(range(len(pages))))
     except Exception:  # noqa: BLE001 - any parse failure means: the hash is not printed
         return False
+
+
+def _string_bytes(value: object) -> bytes:
+    """A PDF string's bytes as written (pypdf decodes a string that looks like text)."""
+    if isinstance(value, TextStringObject):
+        return bytes(value.get_original_bytes())
+    if isinstance(value, bytes):
+        return bytes(value)
+    raise MalformedSignature  # /Contents is not a string
 
 
 class MalformedSignature(ValueError):
@@ -94,19 +116,22 @@ class EmbeddedSignature:
         raise MalformedSignature  # the signer's certificate is not in the signature
 
 
-def _signature_fields(reader: PdfFileReader) -> list[Any]:
+def _signature_fields(reader: PdfReader) -> list[Any]:
     """The values (/V) of the form's signature fields, kids included."""
     found: list[Any] = []
     try:
-        fields = list(reader.root["/AcroForm"]["/Fields"])
+        root: Any = _root(reader)
+        fields = list(root["/AcroForm"]["/Fields"])
     except (KeyError, TypeError):
         return found
-    seen: set[int] = set()
+    seen: set[object] = set()
     while fields:
-        field = fields.pop().get_object()
-        if id(field) in seen:
+        ref = fields.pop()
+        key = (ref.idnum, ref.generation) if isinstance(ref, IndirectObject) else id(ref)
+        field = ref.get_object()
+        if key in seen or field is None:
             continue
-        seen.add(id(field))
+        seen.add(key)
         if "/Kids" in field:
             fields.extend(field["/Kids"])
         if field.get("/FT") == "/Sig" and "/V" in field:
@@ -114,14 +139,14 @@ def _signature_fields(reader: PdfFileReader) -> list[Any]:
     return found
 
 
-def embedded_signatures(reader: PdfFileReader) -> list[EmbeddedSignature]:
+def embedded_signatures(reader: PdfReader) -> list[EmbeddedSignature]:
     """Every filled signature field, in the order they were made (by where their byte range ends)."""
     out = []
     for value in _signature_fields(reader):
         byte_range = tuple(int(x) for x in value["/ByteRange"])
         if len(byte_range) != 4:
             raise MalformedSignature  # its /ByteRange does not have four numbers
-        raw = bytes(value.raw_get("/Contents"))
+        raw = _string_bytes(value["/Contents"])
         signed = cms.ContentInfo.load(raw)
         if signed["content_type"].native != "signed_data":
             raise MalformedSignature  # the container is not CMS signed data
@@ -273,7 +298,7 @@ def _signature_problems(
 
 
 def _attached_data(
-    reader: PdfFileReader, number: str | None, stated: str | None, problems: list[str]
+    reader: PdfReader, number: str | None, stated: str | None, problems: list[str]
 ) -> tuple[dict[str, Any] | None, str | None]:
     """The attached certificate data and its SHA-256, each None where missing; what is wrong with
     them (unreadable, not JSON, not what the QR code states) is appended to `problems`."""
@@ -309,7 +334,7 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
     """Check everything that makes a certificate genuine; each failed check is one problem. Never
     raises for a damaged or hostile file."""
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        reader = PdfReader(io.BytesIO(pdf), strict=False)
         signatures = embedded_signatures(reader)
     except Exception as exc:  # noqa: BLE001 - any parse failure means: not a readable PDF
         why = " ".join(str(exc).split()) or type(exc).__name__
@@ -327,7 +352,7 @@ def verify_pdf(pdf: bytes, shop_fingerprint: str | None) -> VerifyReport:
         problems.append(Phrase(N_("the PDF carries no certificate number and hash (QR payload)")))
     else:
         number, stated = payload.number, payload.sha256
-        if not stated or not _printed(pdf, stated):
+        if not stated or not _printed(reader, stated):
             problems.append(Phrase(N_("the hash printed on the certificate differs from the QR code's")))
 
     data, digest = _attached_data(reader, number, stated, problems)

@@ -86,6 +86,7 @@ CONTEXTS = (
     "views",
     "erasure",
     "destruction",
+    "backups",
     "shop",
     "cli",
 )
@@ -100,6 +101,8 @@ def test_every_context_is_a_layer_and_says_what_it_owns() -> None:
         assert f"wipestation.{context}" in placed, context
         doc = ast.get_docstring(ast.parse((ROOT / "wipestation" / context / "__init__.py").read_text()))
         assert doc and len(doc) > 80, f"wipestation/{context}/__init__.py says what it owns"
+    packages = {p.parent.name for p in (ROOT / "wipestation").glob("*/__init__.py")}
+    assert packages == set(CONTEXTS), "a new package of the core is a context: list it and give it a layer"
     top = sorted(p.name for p in (ROOT / "wipestation").glob("*.py"))
     assert top == ["__init__.py", "app.py"], "a module at the top of the core belongs in a context: " + str(top)
 

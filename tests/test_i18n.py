@@ -251,6 +251,12 @@ def test_the_check_accepts_wrapped_strings(source: str) -> None:
 # An entry that no longer matches an unwrapped message must go (test_every_english_refusal_is_still_needed).
 ALL = "*"
 ENGLISH_ON_PURPOSE: dict[str, tuple[tuple[str, ...] | str, str]] = {
+    # the backup engine's internal signals (issue 27): caught by wipestation.backups.run/using, which
+    # raise a translated line naming the file or the drive; their text never reaches the reader alone
+    "wipestation/backups/stream.py": (ALL, "a chunk that does not authenticate: caught, the file is named"),
+    "wipestation/backups/afsplit.py": (ALL, "a programming error (material of the wrong length)"),
+    "wipestation/backups/manifest.py": (ALL, "an object name that is no object name: caught as a damaged manifest"),
+    "wipestation/backups/pooldisk.py": (ALL, "an outside tool's own last line (sfdisk, mkfs.ext4, mount)"),
     "wipestation/erasure/run.py": (
         ("_node_still_confirmed",),
         "raised mid-erasure, after the record started: stored in the erasure's error",

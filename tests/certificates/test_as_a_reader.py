@@ -134,7 +134,11 @@ def test_the_recorded_lines_stay_english_in_the_data(renderer: PdfCertificateRen
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
-@pytest.mark.parametrize("make", [erasure_data, destruction_data], ids=["erasure", "destruction"])
+@pytest.mark.parametrize(
+    "make",
+    [erasure_data, destruction_data, lambda: _destructions()[1], lambda: _destructions()[2]],
+    ids=["erasure", "destruction", "shop-destruction", "lower-level-destruction"],
+)
 def test_statement_and_signature_block_on_page_1_and_the_page_total(
     renderer: PdfCertificateRenderer, lang: str, make: object
 ) -> None:
@@ -145,7 +149,7 @@ def test_statement_and_signature_block_on_page_1_and_the_page_total(
     )
     word = "Pagina" if lang == "nl" else "Page"
     of = "van" if lang == "nl" else "of"
-    first = texts[0] if make is erasure_data else texts[-1]  # a destruction's statement is on its last page
+    first = texts[0]
     assert heading in first and signed in first, first
     assert f"{data.issuer.name} " in first.split(signed, 1)[1]  # who signed, in the block
     assert renderer.fingerprint in first.split(signed, 1)[1].replace("\n", "")  # and with which key

@@ -49,7 +49,7 @@ def test_a_certificate_lays_out_the_same_after_others() -> None:
     """A heading that the layout grouped with its table in one certificate (reportlab then clears
     the heading's keepWithNext) must keep it in the next: the witness list here puts the destruction
     section at a page break."""
-    data = destruction_data(technician="x", destruction=dataclasses.replace(_facts(), witness="Wim " * 120))
+    data = destruction_data(technician="x", destruction=dataclasses.replace(_facts(), witness="Wim " * 300))
     sections._fixed.clear()
     alone = pages(render_unsigned(data, "en", signer_fingerprint="ab" * 32))
     for witnesses in (30, 90, 150):

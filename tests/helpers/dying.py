@@ -25,7 +25,7 @@ def main() -> None:
     from sqlalchemy import event
     from sqlalchemy.orm import Session
 
-    import wipestation.destruction.destroying as destruction
+    import wipestation.destruction.evidence as destruction  # where the evidence is copied
     from wipestation.cli import main as wipestation
 
     die_at = int(os.environ.get("WIPESTATION_TEST_DIE_AT") or 0)

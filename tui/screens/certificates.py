@@ -16,8 +16,8 @@ from textual.widgets import Header
 
 from tui.background import in_background, store_write
 from tui.rowtable import RowTable
-from tui.screens.record_detail import certificate_cells
-from tui.texts import K_, N_, _, localise_bindings, ngettext
+from tui.screens.record_detail import CERTIFICATE_KINDS, certificate_cells
+from tui.texts import K_, N_, _, local_time, localise_bindings, ngettext
 from tui.widgets import FittingFooter
 from wipestation import views
 from wipestation.views import CertificateView
@@ -39,6 +39,39 @@ def format_certificate(c: CertificateView, timezone: str) -> list[tuple[str, str
     style = "bold red" if c.revoked else ""
     cells = certificate_cells(c, timezone)
     return [(cell, style if i == 4 else "") for i, cell in enumerate(cells)]
+
+
+# Below WIDE columns what matters fits without scrolling sideways: the number, the day, the kind, the
+# customer and the state in a word; Enter opens the record, whose detail lists the certificate whole
+# (time, serial, where it was sent, who issued it).
+WIDE = 120
+STATE_WORDS = (N_("revoked"), N_("sent"), N_("send failed"))
+
+
+def narrow_columns() -> list[tuple[str, int]]:
+    kind = max(len(_(word)) for word in CERTIFICATE_KINDS.values())
+    state = max([len(_("State"))] + [len(_(word)) for word in STATE_WORDS])
+    return [(N_("Certificate"), 14), (N_("Date"), 10), (N_("Kind"), kind), (N_("Customer"), -16), (N_("State"), state)]
+
+
+def state_word(c: CertificateView) -> str:
+    if c.revoked:
+        return _("revoked")
+    if c.sent is not None:
+        return _("sent")
+    return _("send failed") if c.sends else "-"
+
+
+def format_narrow(c: CertificateView, timezone: str) -> list[tuple[str, str]]:
+    kind = _(CERTIFICATE_KINDS[c.kind]) if c.kind in CERTIFICATE_KINDS else c.kind
+    day = local_time(c.issued_at, timezone)[:10]
+    return [
+        (c.number, ""),
+        (day, ""),
+        (kind, ""),
+        (c.customer_name or "-", ""),
+        (state_word(c), "bold red" if c.revoked else ""),
+    ]
 
 
 class CertificatesScreen(Screen[None]):
@@ -68,6 +101,25 @@ class CertificatesScreen(Screen[None]):
             zone = self.wapp.services.env.config.timezone
             yield RowTable(COLUMNS, partial(format_certificate, timezone=zone), id="certificates")
         yield FittingFooter()
+
+    def on_resize(self) -> None:
+        zone = self.wapp.services.env.config.timezone
+        table = self.table
+        if self.size.width < WIDE:
+            table.columns, table.format_row = narrow_columns(), partial(format_narrow, timezone=zone)
+        else:
+            table.columns, table.format_row = list(COLUMNS), partial(format_certificate, timezone=zone)
+        table.virtual_size = table.virtual_size.with_width(table.full_width())
+        table.refresh()
+
+    def on_row_table_selected(self, event: RowTable.Selected) -> None:
+        """Enter: the certificate's record, whose detail lists it whole."""
+        event.stop()
+        cert = self.table.current
+        if cert is not None and cert.record_id is not None:
+            self.wapp.show_record(cert.record_id)
+        elif cert is not None:
+            self.notify("  ".join(certificate_cells(cert, self.wapp.services.env.config.timezone)))
 
     def on_mount(self) -> None:
         self.sub_title = _("certificates")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from sqlalchemy.orm import Session
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -26,6 +27,27 @@ if TYPE_CHECKING:
 
 DESTROYABLE_KINDS = ("abandoned", "shop")  # shop: the shop's own retired drive (no customer)
 LEVELS = [f"H-{n}" for n in range(1, 8)] + [f"E-{n}" for n in range(1, 8)]
+
+
+class LevelSelect(Select[str]):
+    """The DIN 66399 level, set from the keyboard without opening the list: a digit 1-7 picks that
+    level of the kind shown (H or E), `h` and `e` switch the kind (the list still opens on enter)."""
+
+    def on_key(self, event: events.Key) -> None:
+        if self.expanded:
+            return
+        current = str(self.value)
+        kind, number = current[0], current[2]
+        key = (event.character or "").lower()
+        if key and key in "1234567":
+            number = key
+        elif key in ("h", "e"):
+            kind = key.upper()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+        self.value = f"{kind}-{number}"
 
 
 class DestroyScreen(FormScreen[list[str] | None]):
@@ -50,20 +72,21 @@ class DestroyScreen(FormScreen[list[str] | None]):
         with Vertical(classes="dialog", id="destroy-dialog"):
             yield Label(_("Destroy due abandoned disks"), classes="dialog-title")
             yield Field(_("Disks (space to select)"), SelectionList[int](*choices, id="records"), name="records")
+            yield Field(  # first after the disks: the level is what changes most often
+                _("DIN 66399 level (H for magnetic disks, E for flash; type 1-7, h or e)"),
+                LevelSelect([(lv, lv) for lv in LEVELS], value=minimum, allow_blank=False, id="level"),
+                name="level",
+            )
+            yield Field(_("Witness"), Input(id="witness"), name="witness")
+            yield Field(_("Evidence files (photos; separate with ;)"), Input(id="evidence"), name="evidence")
             yield Field(
                 _("Method"),
                 Select([(method_word(m), m) for m in METHODS], value="shred", allow_blank=False, id="method"),
                 name="method",
             )
-            yield Field(
-                _("DIN 66399 level (H for magnetic disks, E for flash)"),
-                Select([(lv, lv) for lv in LEVELS], value=minimum, allow_blank=False, id="level"),
-                name="level",
-            )
-            yield Field(_("Witness"), Input(id="witness"), name="witness")
-            yield Field(_("Evidence files (photos; separate with ;)"), Input(id="evidence"), name="evidence")
             today = services.env.today().isoformat()
             yield Field(_("Destroyed on (YYYY-MM-DD)"), Input(value=today, id="on"), name="on")
+            yield Field(_("Shop asset tag (one disk; optional)"), Input(id="asset_tag"), name="asset_tag")
             yield from self.form_footer(_("Record destruction"), variant="error")
 
     def on_mount(self) -> None:
@@ -94,6 +117,9 @@ class DestroyScreen(FormScreen[list[str] | None]):
         except WipestationError as exc:
             errors["on"] = str(exc)
         witness = self.query_one("#witness", Input).value.strip() or None
+        asset_tag = self.query_one("#asset_tag", Input).value.strip() or None
+        if asset_tag is not None and len(selected) > 1:
+            errors["asset_tag"] = _("an asset tag names one disk: select only that disk")
         self.show_errors(errors)
         if errors:
             return
@@ -104,6 +130,7 @@ class DestroyScreen(FormScreen[list[str] | None]):
             witness=witness,
             evidence=tuple(evidence),
             on=on,
+            asset_tag=asset_tag,
         )
         services = self.wapp.services
         wapp = self.wapp

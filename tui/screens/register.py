@@ -103,24 +103,26 @@ class RegisterScreen(FormScreen[int | None]):
             yield Field(_("Serial"), Input(id="serial"), name="serial")
             yield Field(_("Model"), Input(id="model"), name="model")
         media = [(_(label), value) for label, value in MEDIA_CHOICES]
+        # in the order a label is read and typed; media and the date (today) keep their defaults and
+        # come after, so tab goes serial, model, capacity, customer, job, location
         with Horizontal(classes="pair"):
             yield Field(_("Capacity (500GB, 2TB, 1TiB)"), Input(id="capacity"), name="capacity")
-            yield Field(_("Media"), Select(media, value="unknown", allow_blank=False, id="media"), name="media")
-        with Horizontal(classes="pair"):
             yield Field(
                 _("Customer (F3 to pick, or an id)"),
                 Input(placeholder=_("customer id"), id="customer"),
                 name="customer",
             )
-            yield Field(_("Repair job reference"), Input(id="job"), name="job")
         yield Static("", id="customer-name")
         with Horizontal(classes="pair"):
+            yield Field(_("Repair job reference"), Input(id="job"), name="job")
+            yield Field(_("Location"), Input(id="location"), name="location")
+        with Horizontal(classes="pair"):
+            yield Field(_("Media"), Select(media, value="unknown", allow_blank=False, id="media"), name="media")
             yield Field(
                 _("Abandoned on (YYYY-MM-DD)"),
                 Input(value=self.wapp.services.env.today().isoformat(), id="started"),
                 name="started",
             )
-            yield Field(_("Location"), Input(id="location"), name="location")
         with Horizontal(classes="pair"):
             yield Field(_("Computer it came from"), Input(id="computer"), name="computer")
             yield Field(_("Seal number"), Input(id="seal"), name="seal")

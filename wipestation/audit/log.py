@@ -58,6 +58,13 @@ class Action(StrEnum):
     CERTIFICATE_MAILED = "certificate.mailed"
     CERTIFICATE_MAIL_FAILED = "certificate.mail_failed"
     CERTIFICATE_REVOKED = "certificate.revoked"
+    POOL_PREPARED = "pool.prepared"  # a shop drive became a shared backup store (issue 27)
+    BACKUP_STARTED = "backup.started"
+    BACKUP_MADE = "backup.made"
+    BACKUP_ABANDONED = "backup.abandoned"  # a make that could not finish (pool drive full): erased
+    BACKUP_RESTORED = "backup.restored"
+    BACKUP_CHECKED = "backup.checked"
+    BACKUP_ERASED = "backup.erased"
 
 
 PERSONAL_FIELDS = frozenset({"name", "email", "phone", "address"})

@@ -64,6 +64,9 @@ def certificate_renderer(app: AppContext) -> CertificateRenderer:
 @click.option("--place", metavar="TEXT", help="Where (default in house; or the provider and its certificate).")
 @click.option("--particle-size", metavar="TEXT", help="Particle size reached, where known (e.g. '<= 320 mm²').")
 @click.option("--serial-rescanned", is_flag=True, help="The serial was scanned again right before destruction.")
+@click.option(
+    "--asset-tag", metavar="TAG", help="The shop's own asset or service tag of the drive (one REF; on the certificate)."
+)
 @json_option
 @click.pass_obj
 def destroy_cmd(
@@ -81,6 +84,7 @@ def destroy_cmd(
     place: str | None,
     particle_size: str | None,
     serial_rescanned: bool,
+    asset_tag: str | None,
     as_json: bool,
 ) -> None:
     """Record the physical destruction of abandoned disks and of the shop's own retired drives queued
@@ -101,15 +105,13 @@ def destroy_cmd(
         place=place,
         particle_size=particle_size,
         serial_rescanned=serial_rescanned,
+        asset_tag=asset_tag,
     )
     renderer = certificate_renderer(app)
     with app.sessions.begin() as session:
         results = destroy(session, app.env, renderer, request)
-    sent = [_send_on_issue(app, renderer, r.certificate) for r in results]
+    sent = _send_all_on_issue(app, renderer, [r.certificate for r in results])
     data: Any = [{**r.to_dict(), "mail": m.to_dict() if m else None} for r, m in zip(results, sent, strict=True)]
-    for m in sent:
-        if m is not None and (line := m.failure_line()):
-            click.echo(shown(line), err=True)
     data = data[0] if len(results) == 1 else data
     emit(
         data,
@@ -126,6 +128,15 @@ def destroy_cmd(
             for r in results
         ],
     )
+
+
+def _send_all_on_issue(app: AppContext, renderer: CertificateRenderer, numbers: list[str]) -> list[SendResult | None]:
+    """`_send_on_issue` for each certificate; a failure is one line on stderr."""
+    sent = [_send_on_issue(app, renderer, number) for number in numbers]
+    for m in sent:
+        if m is not None and (line := m.failure_line()):
+            click.echo(shown(line), err=True)
+    return sent
 
 
 def _send_on_issue(app: AppContext, renderer: CertificateRenderer, number: str) -> SendResult | None:

@@ -10,6 +10,7 @@ import click
 
 from wipestation import views
 from wipestation.cli.context import AppContext
+from wipestation.cli.lazy import BackupGroup
 from wipestation.cli.output import emit, json_option
 from wipestation.common.devices import DetectedDrive, DriveSource
 from wipestation.common.errors import BadValue, SafetyRefusal
@@ -107,6 +108,8 @@ def _hold_lines(h: views.HoldView) -> list[str]:
 def detail_lines(detail: views.RecordDetail) -> list[str]:
     """`show`: the record, every erasure of its drive, the warning about the last one, its certificates."""
     lines = record_lines(detail.record)
+    if detail.backup_set:
+        lines += _backup_set_lines(detail.backup_set)
     if detail.erasures:
         n = len(detail.erasures)
         lines.append(_head(_("erasures")) + _("{n} of this drive, oldest first").format(n=n))
@@ -140,9 +143,31 @@ def _minute(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M")
 
 
-@click.group("backup")
+def _backup_set_lines(b: dict[str, Any]) -> list[str]:
+    """A backup made by wipestation: what it holds, and the last restore check."""
+    lines = [
+        _head(_("backup"))
+        + _("{files} files, {bytes} bytes, {unreadable} not readable").format(
+            files=b.get("files", "?"), bytes=b.get("bytes", "?"), unreadable=b.get("unreadable", "?")
+        )
+    ]
+    check = b.get("last_check")
+    if check:
+        result = (
+            _("all {n} files put back").format(n=check["files"])
+            if check["complete"]
+            else _("{missing} missing, {different} different of {files} files").format(
+                missing=check["missing"], different=check["different"], files=check["files"]
+            )
+        )
+        lines.append(_head(_("check")) + f"{result} ({check['at'][:16]})")
+    return lines
+
+
+@click.group("backup", cls=BackupGroup)
 def backup() -> None:
-    """Backup drives: the shop's own external drives holding a customer's backup for 30 days."""
+    """Backups: registered on a shop drive of their own, or made by wipestation on a shared pool drive
+    (make, restore, check, erase: docs/backups.md); kept 30 days."""
 
 
 @backup.command("register")

@@ -11,6 +11,7 @@ import click
 from sqlalchemy import select
 
 from wipestation.cli.context import AppContext
+from wipestation.cli.lazy import PoolGroup
 from wipestation.cli.output import emit, json_option
 from wipestation.cli.records import drive_source
 from wipestation.common.commands import CommandRunner
@@ -106,7 +107,7 @@ def _pool_line(p: dict[str, Any]) -> str:
     return f"{p['serial']:<24} {format_capacity(p['capacity_bytes']):>9}  {state_word(p['state']):<9} {figures}{extra}"
 
 
-@click.group("pool", invoke_without_command=True)
+@click.group("pool", cls=PoolGroup, invoke_without_command=True)
 @click.option(
     "--state", type=click.Choice(backup_pool.POOL_STATES), default=None, help="Only drives in this pool state."
 )

@@ -9,8 +9,6 @@ no certificate number.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -25,7 +23,8 @@ from wipestation.common.errors import BadValue, InvalidState, NotFound
 from wipestation.common.i18n import _, state_word
 from wipestation.common.leftovers import hold_evidence_folder
 from wipestation.common.room import CERTIFICATE_ROOM, check_room
-from wipestation.common.text import ACTOR_LIMIT, check_plain
+from wipestation.common.text import ACTOR_LIMIT, TAG_LIMIT, check_plain
+from wipestation.destruction.evidence import copy_evidence, remove_copies
 from wipestation.destruction.levels import METHODS as METHODS  # re-exported: the console lists them
 from wipestation.destruction.levels import LevelCheck, check_reach
 from wipestation.documents.certify import CertificateRenderer, issue_destruction_certificate
@@ -56,6 +55,7 @@ class DestructionRequest:
     place: str | None = None  # default: in house
     particle_size: str | None = None
     serial_rescanned: bool = False
+    asset_tag: str | None = None  # the shop's own asset or service tag of the drive (one drive only)
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,7 @@ class _Checked:
     equipment: str | None
     place: str | None
     particle_size: str | None
+    asset_tag: str | None
 
 
 def level_media(media: str | None, bus: str | None) -> str:
@@ -239,6 +240,9 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
     if reason is not None and not req.early:
         raise BadValue(_("--reason goes with --early"), field="reason")
     accept_lower = _text(req.accept_lower, "--accept-lower", REASON_LIMIT)
+    asset_tag = _text(req.asset_tag, "--asset-tag", TAG_LIMIT)
+    if asset_tag is not None and len(req.refs) > 1:
+        raise BadValue(_("--asset-tag names one drive: give one record with it"), field="asset_tag")
     for path in req.evidence:
         if not path.is_file():
             raise NotFound(_("evidence file not found: {path}").format(path=path), field="evidence")
@@ -261,55 +265,8 @@ def check_request(session: Session, env: Env, req: DestructionRequest) -> _Check
         equipment=_text(req.equipment, "--equipment"),
         place=_text(req.place, "--place"),
         particle_size=_text(req.particle_size, "--particle-size", 60),
+        asset_tag=asset_tag,
     )
-
-
-_EXTENSION = re.compile(r"^\.[a-z0-9]{1,8}$")
-
-
-def _neutral_name(index: int, sha256: str, source: Path) -> str:
-    """`01-<hash>.jpg`: the original name may name the customer; it is kept only in the row, which
-    anonymising scrubs."""
-    ext = source.suffix.lower()
-    return f"{index:02d}-{sha256[:16]}{ext if _EXTENSION.match(ext) else ''}"
-
-
-def _copy_evidence(env: Env, batch: str, files: tuple[Path, ...]) -> tuple[list[dict[str, str]], list[Path]]:
-    """Copy each file to `data_dir/evidence/<batch>/` under a neutral name (owner-only); return its
-    entries and the copies made."""
-    target_dir = env.config.data_dir / "evidence" / batch
-    entries: list[dict[str, str]] = []
-    copies: list[Path] = []
-    try:
-        for index, source in enumerate(files, start=1):
-            target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            partial = target_dir / f"{index:02d}.part"
-            digest = hashlib.sha256()
-            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-            copies.append(partial)
-            with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:
-                for chunk in iter(lambda: src.read(1 << 20), b""):
-                    digest.update(chunk)
-                    dst.write(chunk)
-                target = target_dir / _neutral_name(index, digest.hexdigest(), source)
-                partial.rename(target)
-            copies[-1] = target
-            entries.append(
-                {"file": f"{batch}/{target.name}", "sha256": digest.hexdigest(), "original_name": source.name}
-            )
-    except OSError:
-        _remove(copies)
-        raise
-    return entries, copies
-
-
-def _remove(copies: list[Path]) -> None:
-    for path in copies:
-        path.unlink(missing_ok=True)
-    parents = {p.parent for p in copies}
-    for parent in parents:
-        if parent.exists() and not any(parent.iterdir()):
-            parent.rmdir()
 
 
 def destroy(
@@ -323,7 +280,7 @@ def destroy(
     check_room(env.config.data_dir, session, CERTIFICATE_ROOM * len(checked.records) + evidence_size)
     hold_evidence_folder(env.config.data_dir)
     batch = f"D-{checked.on:%Y%m%d}-{uuid.uuid4().hex[:8]}"
-    evidence, copies = _copy_evidence(env, batch, req.evidence)
+    evidence, copies = copy_evidence(env, batch, req.evidence)
     results: list[DestructionResult] = []
     try:
         for record in checked.records:
@@ -343,7 +300,7 @@ def destroy(
                 )
             )
     except BaseException:
-        _remove(copies)
+        remove_copies(copies)
         raise
     return results
 
@@ -373,7 +330,11 @@ def _record_destruction(
         lower_level_reason=checked.accept_lower if _below_minimum(env, level) else None,
         evidence=evidence,
         created_at=env.now(),
-        details={"particle_size": checked.particle_size, "serial_rescanned": req.serial_rescanned},
+        details={
+            "particle_size": checked.particle_size,
+            "serial_rescanned": req.serial_rescanned,
+            **({"asset_tag": checked.asset_tag} if checked.asset_tag else {}),
+        },
     )
     session.add(destruction)
     session.flush()

@@ -17,6 +17,7 @@ from wipestation.common.i18n import Phrase, _, shown
 from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.methods import Method
 from wipestation.erasure.recovery import recover_stale, this_host
+from wipestation.records import custody as custody_rules
 from wipestation.records.custody import claim_for_erasure, erasure_refusal, open_record_for_drive, upsert_drive
 from wipestation.records.history import RESTART_HINT, position_text
 from wipestation.store.models import CustodyKind, Drive, DriveOwner, Erasure, ErasureOutcome
@@ -182,6 +183,7 @@ def begin_erasure(
     recover_stale(session, env, host=host)
     drive = _locked_drive(session, env, identity, capacity, details)
     _refuse_if_running(session, drive)
+    custody_rules.refuse_pool_drive(session, drive.id)
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
         claim_for_erasure(session, env, record)
@@ -379,6 +381,7 @@ def precheck_begin(session: Session, env: Env, serial: str) -> None:
                 serial=drive.serial, id=busy.id, host=busy.host
             )
         )
+    custody_rules.refuse_pool_drive(session, drive.id)
     record = open_record_for_drive(session, drive.id)
     if record is not None and record.kind is CustodyKind.BACKUP:
         refusal = erasure_refusal(env, record)

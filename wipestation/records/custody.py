@@ -21,6 +21,7 @@ from wipestation.records.retention import effective_due as _effective_due
 from wipestation.records.retention import state_shown
 from wipestation.store.models import OPEN_STATES as OPEN_STATES  # defined once, in the models
 from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner, Hold
+from wipestation.store.pool_models import BackupSet, PoolStore
 
 LIST_STATES = ("holding", "stored", "due", "erasing", "erased", "destroyed", "open", "closed")
 
@@ -309,3 +310,38 @@ def _state_changed(
         after=after,
         customer_id=record.customer_id,
     )
+
+
+def mark_backup_erased(session: Session, env: Env, record: CustodyRecord, backup_set_id: int) -> None:
+    """erasing -> erased: one backup on a pool drive was erased cryptographically; the record is closed."""
+    if record.kind is not CustodyKind.BACKUP or record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.ERASED
+    record.closed_at = env.now()
+    after = {"state": "erased", "backup_set_id": backup_set_id, "method": "cryptographic-erase"}
+    _state_changed(session, env, record, Action.RECORD_ERASED, "erasing", after)
+
+
+def release_backup_set(session: Session, env: Env, record: CustodyRecord, backup_set_id: int) -> None:
+    """erasing -> holding: erasing one backup failed before its key was destroyed."""
+    if record.state is not CustodyState.ERASING:
+        return
+    record.state = CustodyState.HOLDING
+    after = {"state": "holding", "backup_set_id": backup_set_id}
+    _state_changed(session, env, record, Action.RECORD_ERASURE_ENDED, "erasing", after)
+
+
+def refuse_pool_drive(session: Session, drive_id: int) -> None:
+    """A whole-drive erasure must not touch a pool drive that still holds customers' backups."""
+    live = session.execute(
+        select(BackupSet.id)
+        .join(PoolStore, PoolStore.id == BackupSet.pool_id)
+        .where(PoolStore.drive_id == drive_id, BackupSet.state.in_(("making", "complete")))
+    ).all()
+    if live:
+        raise InvalidState(
+            _(
+                "this is a pool drive holding {count} backup(s) of customers: erase each with "
+                "`wipestation backup erase` before the whole drive"
+            ).format(count=len(live))
+        )

@@ -18,6 +18,7 @@ from wipestation.records.custody import Registration, _text, effective_due, open
 from wipestation.records.customers import get_customer
 from wipestation.records.retention import abandoned_due, backup_due
 from wipestation.store.models import CustodyKind, CustodyRecord, CustodyState, Drive, DriveOwner
+from wipestation.store.pool_models import PoolStore
 
 
 def register(
@@ -41,13 +42,29 @@ def register(
     if existing is not None:
         _check_drive_free(session, existing, kind, owner)
     drive = upsert_drive(session, env, identity, owner)
+    return _new_record(session, env, kind, drive, reg)
+
+
+def register_on_pool(session: Session, env: Env, drive: Drive, reg: Registration) -> CustodyRecord:
+    """A backup made by wipestation on a shared pool drive: the drive holds other backups too."""
+    customer = get_customer(session, reg.customer_id)
+    if customer.anonymised_at is not None:
+        raise InvalidState(
+            _("customer {id} is anonymised; register the drive for a current customer").format(id=customer.id),
+            field="customer_id",
+        )
+    return _new_record(session, env, CustodyKind.BACKUP, drive, reg)
+
+
+def _new_record(session: Session, env: Env, kind: CustodyKind, drive: Drive, reg: Registration) -> CustodyRecord:
+    customer_id = reg.customer_id
     rules = env.config.retention
     due = backup_due(reg.started_on, rules) if kind is CustodyKind.BACKUP else abandoned_due(reg.started_on, rules)
     record = CustodyRecord(
         kind=kind,
         state=CustodyState.HOLDING if kind is CustodyKind.BACKUP else CustodyState.STORED,
         drive=drive,
-        customer_id=customer.id,
+        customer_id=customer_id,
         job_ref=_text(reg.job_ref, "job", 120, field="job_ref"),
         started_on=reg.started_on,
         due_on=due,
@@ -67,7 +84,7 @@ def register(
         "started_on": reg.started_on.isoformat(),
         "due_on": due.isoformat(),
     }
-    record_event(session, env, Action.RECORD_REGISTERED, "record", record.id, after=after, customer_id=customer.id)
+    record_event(session, env, Action.RECORD_REGISTERED, "record", record.id, after=after, customer_id=customer_id)
     return record
 
 
@@ -86,8 +103,14 @@ def _check_dates(kind: CustodyKind, reg: Registration, today: date) -> None:
 
 
 def _check_drive_free(session: Session, existing: Drive, kind: CustodyKind, owner: DriveOwner) -> None:
-    """A known drive takes a new record only when it has no open one, is not retired (for a backup)
-    and belongs to the same owner."""
+    """A known drive takes a new record only when it has no open one, is not retired (for a backup),
+    is not a shared pool drive and belongs to the same owner."""
+    if session.execute(select(PoolStore.id).where(PoolStore.drive_id == existing.id)).first() is not None:
+        raise InvalidState(
+            _("drive {serial} is a shared pool drive: backups on it are made with `wipestation backup make`").format(
+                serial=existing.serial
+            )
+        )
     current = open_record_for_drive(session, existing.id)
     if current is not None:
         if kind is CustodyKind.BACKUP and current.kind is CustodyKind.BACKUP:

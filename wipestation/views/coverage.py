@@ -40,6 +40,9 @@ LEFT_OUT: Final[dict[tuple[str, str], dict[str, str]]] = {
         for name in ("error", "host", "technician", "resumed", "verify_result", "sectors_not_written")
     },
     ("EventView", "id"): {TEXT: "events are listed in order; the id is for programs (the console's table has it)"},
+    ("RecordDetail", "backup_set"): {
+        CONSOLE: "a backup made by wipestation (issue 27): the console's record detail does not show it yet"
+    },
 }
 
 

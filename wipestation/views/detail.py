@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from wipestation.records.custody import find_record
 from wipestation.records.history import ErasureEntry, drive_erasures, last_attempt_warning
 from wipestation.store.models import AuditEvent, CustodyRecord, Erasure
+from wipestation.store.pool_models import BackupSet
 from wipestation.views.certificates import CertificateView, certificates_of_record
 from wipestation.views.records import RecordView, select_records
 
@@ -57,6 +58,7 @@ class RecordDetail:
     last_erasure_warning: str | None
     certificates: tuple[CertificateView, ...]
     events: tuple[EventView, ...]
+    backup_set: dict[str, Any] | None = None  # a backup made by wipestation: its summary and last check
 
     def to_dict(self) -> dict[str, Any]:
         """As `show --json` prints it."""
@@ -65,7 +67,24 @@ class RecordDetail:
         data["last_erasure_warning"] = self.last_erasure_warning
         data["certificates"] = [c.to_dict() for c in self.certificates]
         data["events"] = [e.to_dict() for e in self.events]
+        data["backup_set"] = self.backup_set
         return data
+
+
+def backup_set_summary(session: Session, record_id: int) -> dict[str, Any] | None:
+    """A backup made by wipestation (issue 27): counts and the last restore check, never a file name."""
+    row = session.execute(select(BackupSet).where(BackupSet.record_id == record_id)).scalar_one_or_none()
+    if row is None:
+        return None
+    return {
+        "state": row.state,
+        "files": row.files,
+        "bytes": row.bytes,
+        "unreadable": row.unreadable,
+        "made_at": row.finished_at,
+        "erased_at": row.erased_at,
+        "last_check": row.last_check,
+    }
 
 
 def record_events(session: Session, record_id: int) -> list[EventView]:
@@ -91,4 +110,5 @@ def record_detail(session: Session, today: date, ref: str) -> RecordDetail:
         last_erasure_warning=last_attempt_warning(erasures),
         certificates=tuple(certificates_of_record(session, record.id)),
         events=tuple(record_events(session, record.id)),
+        backup_set=backup_set_summary(session, record.id),
     )

@@ -127,6 +127,8 @@ class DestructionFacts:
     owner: str | None = field(default=None, metadata={"omit_if_none": True})
     shop_reason: str | None = field(default=None, metadata={"omit_if_none": True})
     health: str | None = field(default=None, metadata={"omit_if_none": True})
+    # the shop's own asset or service tag (`destroy --asset-tag`), as on an erasure's certificate
+    asset_tag: str | None = field(default=None, metadata={"omit_if_none": True})
 
 
 @dataclass(frozen=True)

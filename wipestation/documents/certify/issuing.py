@@ -235,6 +235,7 @@ def build_destruction_data(
         early_reason=destruction.early_reason,
         lower_level_reason=destruction.lower_level_reason,
         evidence=tuple(Evidence(file=str(e["file"]), sha256=str(e["sha256"])) for e in destruction.evidence or []),
+        asset_tag=str(details["asset_tag"]) if details.get("asset_tag") else None,
         **_shop_drive_facts(session, record),
     )
     return _certificate_data(
