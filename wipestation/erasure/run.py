@@ -161,9 +161,10 @@ def run_erasure(
 ) -> ErasureResult:
     """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
     prepared = _prepare(services, order)
-    erasure_id, result = _erase(services, order, prepared, on_progress, should_stop, on_start)
+    start, result = _erase(services, order, prepared, on_progress, should_stop, on_start)
+    erasure_id = start.erasure_id
     health = read_backup_drive_health(
-        services.sessions, services.env, services.runner, erasure_id, prepared.device, prepared.identity, result
+        services.sessions, services.env, services.runner, start, prepared.device, prepared.identity, result
     )
     stored = replace(_finish(services, erasure_id, result, prepared, health), health=health)
     return send_issued(services.sessions, services.env, stored, prepared.renderer)
@@ -259,7 +260,7 @@ def _erase(
     on_progress: Callable[[Progress], None],
     should_stop: Callable[[], bool],
     on_start: Callable[[str], None] | None,
-) -> tuple[int, EngineResult]:
+) -> tuple[ErasureStart, EngineResult]:
     """Hold the drive open, record the erasure's start, run the overwrite or the firmware commands.
     An unexpected error records the erasure as interrupted and is raised again."""
     env, sessions, source = services.env, services.sessions, services.source
@@ -287,8 +288,8 @@ def _erase(
             on_start(start.message)
         try:
             if prepared.plan is not None:
-                return erasure_id, _run_firmware(services, order, prepared, opened, erasure_id, on_progress)
-            return erasure_id, engine.run(opened, _overwrite_job(order, prepared, start))
+                return start, _run_firmware(services, order, prepared, opened, erasure_id, on_progress)
+            return start, engine.run(opened, _overwrite_job(order, prepared, start))
         except BaseException as exc:
             _abandon(services, erasure_id, exc)
             raise

@@ -38,6 +38,7 @@ class ErasureStart:
     passes: int = 1
     not_resumed: int | None = None  # an interrupted erasure of the drive that this one does not continue
     not_resumed_why: str | None = None
+    shop_drive: bool = False  # the drive is the shop's own (its health is read after the erasure)
 
     @classmethod
     def fresh(cls, erasure: Erasure, not_resumed: int | None, not_resumed_why: str | None) -> ErasureStart:
@@ -196,13 +197,15 @@ def begin_erasure(
     record_id = record.id if record is not None else None
     customer_id = record.customer_id if record is not None else None
     if resumable and previous is not None:
-        return _resume(session, env, previous, drive, record_id, customer_id, device, verify, host, pid)
+        resumed = _resume(session, env, previous, drive, record_id, customer_id, device, verify, host, pid)
+        return replace(resumed, shop_drive=drive.owner is DriveOwner.SHOP)
     if previous is not None:
         previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
         previous.details = replace(previous.details, superseded=True)
     new = _Run(drive, record_id, customer_id, device, method, verify, category, tool, capacity, host, pid)
     erasure = _start_new(session, env, new, key, details)
-    return ErasureStart.fresh(erasure, previous.id if previous is not None else None, not_resumed_why or None)
+    start = ErasureStart.fresh(erasure, previous.id if previous is not None else None, not_resumed_why or None)
+    return replace(start, shop_drive=drive.owner is DriveOwner.SHOP)
 
 
 def _locked_drive(
