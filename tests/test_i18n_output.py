@@ -258,6 +258,7 @@ CLI_ENGLISH_ON_PURPOSE: dict[tuple[str, str], str] = {
     ("wipestation/cli/certs.py", "not genuine"): "a --json value (status), not a line",
     ("wipestation/cli/erase.py", "--verify"): "an option name",
     ("wipestation/cli/erase.py", "MB/s"): "a unit",
+    ("certificates/verification.py", "the catalog is not a dictionary"): "a TypeError its callers catch, never shown",
     ("wipestation/shop/doctor.py", "apt-get install "): "a command to type",
     ("wipestation/shop/doctor.py", "chmod "): "a command to type",
     ("wipestation/shop/workstation.py", "/etc/systemd/system/"): "a path",
