@@ -33,6 +33,7 @@ from typing import Any
 from wipestation.common.clock import SystemClock
 from wipestation.common.config import Config, ShopConfig
 from wipestation.common.env import Env
+from wipestation.common.erasure_details import ErasureDetails
 from wipestation.documents import certify
 from wipestation.store.db import open_store
 from wipestation.store.models import (
@@ -97,7 +98,7 @@ def _erasure(session: object, env: Env, i: int) -> int:
         technician="bench",
         started_at=datetime(2026, 1, 1, tzinfo=UTC),
         ended_at=now,
-        details={},
+        details=ErasureDetails(),
     )
     session.add(erasure)
     session.flush()

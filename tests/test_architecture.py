@@ -26,11 +26,6 @@ MAX_MODULE_LINES = 400
 LONG_FUNCTIONS: dict[str, str] = {}
 LONG_MODULES: dict[str, str] = {
     "wipestation/erasure/engine.py": "the overwrite engine: write and verify passes (says so in its text)",
-    # Grown past the limit in the third wave's merges (issues 24, 25, 28); issue 26 (contexts as packages)
-    # splits them with the rest of the core:
-    "wipestation/documents/certify/issuing.py": (
-        "erasure, destruction and owed issuing (issues 25, 28): split in issue 26"
-    ),
 }
 
 

@@ -16,6 +16,7 @@ from tests.helpers.smtp import Inbox, smtp_on_loopback
 from wipestation.audit.log import Action, record_event
 from wipestation.common.config import DigestConfig, MailConfig
 from wipestation.common.env import Env
+from wipestation.common.erasure_details import ErasureDetails
 from wipestation.store.db import open_store
 from wipestation.store.models import Drive, Erasure, ErasureOutcome
 
@@ -63,7 +64,7 @@ def _erasure(cli: Cli, serial: str, outcome: ErasureOutcome, at: datetime, error
                 started_at=at,
                 ended_at=at,
                 bad_ranges=[],
-                details={},
+                details=ErasureDetails(),
             )
             s.add(erasure)
             s.flush()

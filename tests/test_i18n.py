@@ -116,7 +116,7 @@ SHOWN_CALLS = {
     "update",
     "form_footer",
     "write_in_background",
-    "EraseResult",
+    "EraseNotRun",
 }
 SHOWN_KEYWORDS = {"title", "placeholder", "yes", "reason_label", "note", "label", "description"}
 SHOWN_ATTRIBUTES = {"title", "sub_title"}

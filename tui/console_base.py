@@ -13,9 +13,9 @@ from textual.notifications import Notification, Notify, SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from tui.messages import EraseFinished, EraseProgressed, RecordsChanged
-from tui.services import ConsoleServices, EraseRequest, EraseResult
+from tui.services import ConsoleServices, EraseEnd, EraseNotRun, EraseRequest
 from tui.texts import _, method_word
-from tui.widgets import EraseJob, status_word
+from tui.widgets import EraseJob, JobPhase, status_word
 from wipestation.common.errors import WipestationError
 from wipestation.common.outcome import ErasureOutcome
 from wipestation.erasure.engine import Progress
@@ -80,7 +80,7 @@ class ConsoleBase(App[None]):
         eraser = self.services.eraser
         if eraser is None:
             self.post_message(
-                EraseFinished(job_id, EraseResult(ErasureOutcome.FAILED, _("no erasure engine available")))
+                EraseFinished(job_id, EraseNotRun(ErasureOutcome.FAILED, _("no erasure engine available")))
             )
             return
         stop = job.stop  # a threading.Event, read-only here
@@ -89,15 +89,15 @@ class ConsoleBase(App[None]):
             self.post_message(EraseProgressed(job_id, p))
 
         try:
-            result = eraser.erase(request, progress, stop.is_set)
+            end: EraseEnd = eraser.erase(request, progress, stop.is_set)
         except WipestationError as exc:
-            result = EraseResult(ErasureOutcome.FAILED, str(exc))
+            end = EraseNotRun(ErasureOutcome.FAILED, str(exc))
         except OSError as exc:
-            result = EraseResult(
+            end = EraseNotRun(
                 ErasureOutcome.INTERRUPTED if stop.is_set() else ErasureOutcome.FAILED,
                 _("I/O error: {error}").format(error=exc),
             )
-        self.post_message(EraseFinished(job_id, result))
+        self.post_message(EraseFinished(job_id, end))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """An engine bug must not take the console down: the erasure is marked failed."""
@@ -107,7 +107,7 @@ class ConsoleBase(App[None]):
         self.post_message(
             EraseFinished(
                 job_id,
-                EraseResult(ErasureOutcome.FAILED, _("internal error: {error}").format(error=event.worker.error)),
+                EraseNotRun(ErasureOutcome.FAILED, _("internal error: {error}").format(error=event.worker.error)),
             )
         )
 
@@ -118,21 +118,23 @@ class ConsoleBase(App[None]):
         job.progress = p = message.progress
         job.now = self.services.env.now()
         job.bytes_done = p.bytes_total * (max(1, p.pass_number) - 1) + p.bytes_done
-        if job.status == "starting":
-            job.status = "running"
+        if job.phase is JobPhase.STARTING:
+            job.phase = JobPhase.RUNNING
         self._refresh_job(job)
 
     def on_erase_finished(self, message: EraseFinished) -> None:
         job = self.jobs.get(message.job_id)
         if job is None or not job.running:
             return
-        job.finish(message.result, self.services.env.now())
+        job.finish(message.end, self.services.env.now())
         self._refresh_job(job)
         self.set_timer(self.services.finished_visible_seconds, lambda: self._retire(job))
-        if job.status in ("succeeded", "with-exceptions"):
+        if job.erased:
             cert = " " + _("Certificate {number}.").format(number=job.certificate) if job.certificate else ""
             hidden = (
-                " " + _("Sectors hidden by an HPA/DCO were not written.") if job.status == "with-exceptions" else ""
+                " " + _("Sectors hidden by an HPA/DCO were not written.")
+                if job.outcome is ErasureOutcome.WITH_EXCEPTIONS
+                else ""
             )
             self.notify_about(
                 job.serial,
@@ -149,7 +151,7 @@ class ConsoleBase(App[None]):
             self.notify_about(
                 job.serial,
                 _("{serial}: {error}. The record stays due.").format(serial=job.serial, error=job.error),
-                title=_("Erasure {outcome}").format(outcome=status_word(job.status)),
+                title=_("Erasure {outcome}").format(outcome=status_word(job.state)),
                 severity="error",
                 timeout=20,
             )
@@ -166,7 +168,7 @@ class ConsoleBase(App[None]):
         if job is None or not job.running:
             return False
         job.stop.set()
-        job.status = "stopping"
+        job.phase = JobPhase.STOPPING
         self._refresh_job(job)
         return True
 

@@ -8,13 +8,13 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from tui.services import EraseRequest, EraseResult
+from tui.services import EraseRequest
 from wipestation.app import BeforeVerify
 from wipestation.common.commands import CommandRunner
 from wipestation.common.devices import DetectedDrive, DriveSource
 from wipestation.common.env import Env
 from wipestation.common.errors import WipestationError
-from wipestation.common.i18n import _, shown
+from wipestation.common.i18n import _
 from wipestation.documents.certify import CertificateData, CertificateRenderer, VerifyReport, load_renderer
 from wipestation.erasure.blockio import BlockOpener, OsBlockOpener
 from wipestation.erasure.engine import Progress
@@ -94,7 +94,7 @@ class CoreEraseBackend:
         request: EraseRequest,
         progress: Callable[[Progress], None],
         should_stop: Callable[[], bool],
-    ) -> EraseResult:
+    ) -> ErasureResult:
         require_device_access(request.device)  # a technician outside the group: refused before anything opens
         services = EraseServices(
             sessions=self.sessions,
@@ -114,24 +114,4 @@ class CoreEraseBackend:
             via="console",
             restart=request.restart,
         )
-        result = run_erasure(services, order, on_progress=progress, should_stop=should_stop)
-        note = _after_note(result)
-        return EraseResult(
-            result.outcome,
-            shown(result.error) if result.error else note,
-            result.erasure_id,
-            result.record_id,
-            result.certificate,
-        )
-
-
-def _after_note(result: ErasureResult) -> str | None:
-    """What went wrong after a good erasure: no certificate, or a certificate that was not mailed
-    (`[certificates] send_on_issue`; `certificate send --pending` retries it)."""
-    if result.certificate_error:
-        return _("erased, but no certificate was issued: {error}").format(error=result.certificate_error)
-    if result.mail_warning and result.mail is not None:
-        return _("certificate {number} was issued but not sent ({error}); retry: certificate send --pending").format(
-            number=result.certificate, error=result.mail.get("error")
-        )
-    return None
+        return run_erasure(services, order, on_progress=progress, should_stop=should_stop)

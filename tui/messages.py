@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from tui.services import EraseResult
+from tui.services import EraseEnd
 from wipestation.common.identity import DriveIdentity
 from wipestation.erasure.engine import Progress
 
@@ -57,10 +57,10 @@ class EraseProgressed(Message):
 
 
 class EraseFinished(Message):
-    def __init__(self, job_id: int, result: EraseResult) -> None:
+    def __init__(self, job_id: int, end: EraseEnd) -> None:
         super().__init__()
         self.job_id = job_id
-        self.result = result
+        self.end = end
 
 
 class RecordsChanged(Message):

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from wipestation.common.devices import DetectedDrive, DriveSource, WatcherFactory
 from wipestation.common.env import Env
-from wipestation.common.i18n import _
+from wipestation.common.i18n import _, shown
 from wipestation.common.outcome import ErasureOutcome
 from wipestation.documents.certify import CertificateRenderer
 from wipestation.erasure.engine import Progress
+from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import MethodOffer
 
 
@@ -36,15 +37,31 @@ class EraseRequest:
 
 
 @dataclass(frozen=True)
-class EraseResult:
-    """What the console shows of a finished erasure, mapped from the core's erasure result in
-    `tui.erasing` (left as it is for the typed erasure result of issue 14, point 4)."""
+class EraseNotRun:
+    """An erasure that ended without a result of the core's: refused before its record began, stopped
+    by an I/O error, or its worker failed. What ended with a stored erasure is an `ErasureResult`."""
 
-    outcome: ErasureOutcome  # never `running`: the erasure ended
-    error: str | None = None
-    erasure_id: int | None = None
-    record_id: int | None = None
-    certificate: str | None = None
+    outcome: ErasureOutcome  # failed, or interrupted when the technician had asked it to stop
+    error: str
+
+
+EraseEnd = ErasureResult | EraseNotRun  # how one console erasure ended
+
+
+def end_note(end: EraseEnd) -> str | None:
+    """The one line the console shows with an erasure's end: why it failed, or what went wrong after a
+    good erasure (no certificate, or one that was not mailed: `certificate send --pending` retries it)."""
+    if isinstance(end, EraseNotRun):
+        return end.error
+    if end.error:
+        return shown(end.error)
+    if end.certificate_error:
+        return _("erased, but no certificate was issued: {error}").format(error=end.certificate_error)
+    if end.mail_warning and end.mail is not None:
+        return _("certificate {number} was issued but not sent ({error}); retry: certificate send --pending").format(
+            number=end.certificate, error=end.mail.get("error")
+        )
+    return None
 
 
 class EraseBackend(Protocol):
@@ -62,7 +79,7 @@ class EraseBackend(Protocol):
         request: EraseRequest,
         progress: Callable[[Progress], None],
         should_stop: Callable[[], bool],
-    ) -> EraseResult:
+    ) -> ErasureResult:
         """Run one erasure to its end (in a worker thread). Raises WipestationError when refused."""
         ...
 

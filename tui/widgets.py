@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from threading import Event
 
 from rich.cells import cell_len
@@ -15,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Label, ProgressBar, Static
 from textual.widgets._footer import FooterKey
 
-from tui.services import EraseResult
+from tui.services import EraseEnd, EraseNotRun, end_note
 from tui.texts import K_, N_, _
 from wipestation.common.i18n import key_text
 from wipestation.common.outcome import ErasureOutcome
@@ -84,7 +85,16 @@ def format_eta(seconds: float | None) -> str:
     return _("ETA {time}").format(time=f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}")
 
 
-# An erasure's status as the console shows it (the job keeps the English word it compares against).
+class JobPhase(StrEnum):
+    """Where a console erasure is in its life; how it ended is the core's `ErasureOutcome`."""
+
+    STARTING = "starting"
+    RUNNING = "running"
+    STOPPING = "stopping"  # the technician asked it to stop
+    ENDED = "ended"
+
+
+# An erasure's phase or outcome as the console shows it (the job keeps the English word it compares against).
 STATUS_WORDS = {
     "starting": N_("starting"),
     "running": N_("running"),
@@ -114,7 +124,8 @@ class EraseJob:
     record_id: int | None
     stop: Event = field(default_factory=Event)
     progress: Progress | None = None
-    status: str = "starting"  # starting / running / stopping / succeeded / failed / interrupted
+    phase: JobPhase = JobPhase.STARTING
+    outcome: ErasureOutcome | None = None  # once ended
     error: str | None = None
     certificate: str | None = None
     detached: bool = False
@@ -131,19 +142,29 @@ class EraseJob:
 
     @property
     def running(self) -> bool:
-        return self.status in ("starting", "running", "stopping")
+        return self.phase is not JobPhase.ENDED
 
-    def finish(self, result: EraseResult, now: datetime | None = None) -> None:
+    @property
+    def erased(self) -> bool:
+        """Ended succeeded, or succeeded with exceptions (hidden sectors not written)."""
+        return self.outcome is not None and self.outcome.erased
+
+    @property
+    def state(self) -> str:
+        """The English word for where it is: its outcome once ended, else its phase (see STATUS_WORDS)."""
+        return self.outcome.value if self.outcome is not None else self.phase.value
+
+    def finish(self, end: EraseEnd, now: datetime | None = None) -> None:
         self.ended_at = now
-        self.status = (
-            "interrupted" if self.detached and result.outcome is not ErasureOutcome.SUCCEEDED else result.outcome
-        )
-        self.error = result.error
-        if self.detached and self.status == "interrupted":
-            self.error = _("drive removed during the erasure") + (f" ({result.error})" if result.error else "")
-        self.certificate = result.certificate
-        if result.record_id is not None:
-            self.record_id = result.record_id
+        self.phase = JobPhase.ENDED
+        detached = self.detached and end.outcome is not ErasureOutcome.SUCCEEDED
+        self.outcome = ErasureOutcome.INTERRUPTED if detached else end.outcome
+        note = end_note(end)
+        self.error = _("drive removed during the erasure") + (f" ({note})" if note else "") if detached else note
+        if not isinstance(end, EraseNotRun):
+            self.certificate = end.certificate
+            if end.record_id is not None:
+                self.record_id = end.record_id
 
     def final_summary(self) -> str:
         """Duration, average speed and result (what nwipe prints at the end)."""
@@ -152,27 +173,27 @@ class EraseJob:
         return _("{duration}, average {rate}").format(duration=format_duration(took), rate=format_rate(rate))
 
     def summary(self) -> str:
-        if self.status in ("succeeded", "with-exceptions"):
+        if self.erased:
             if self.certificate:
                 cert = ", " + _("certificate {number}").format(number=self.certificate)
             else:
                 cert = ", " + _("no certificate")
-            if self.status == "with-exceptions":
+            if self.outcome is ErasureOutcome.WITH_EXCEPTIONS:
                 text = _("erased with exceptions (sectors hidden by an HPA/DCO not written) in {summary}")
             else:
                 text = _("erased in {summary}")
             return text.format(summary=self.final_summary()) + cert
-        if self.status in ("failed", "interrupted"):
+        if self.outcome is not None:
             return _("{status}: {error}; the record stays due (after {summary})").format(
-                status=status_word(self.status).upper(),
+                status=status_word(self.outcome).upper(),
                 error=self.error or _("no reason given"),
                 summary=self.final_summary(),
             )
         p = self.progress
         if p is None:
-            return status_word("starting" if self.status != "stopping" else "stopping")
+            return status_word(JobPhase.STARTING if self.phase is not JobPhase.STOPPING else JobPhase.STOPPING)
         phase = _(PHASES[p.phase]) if p.phase in PHASES else p.phase
-        stopping = "  " + _("stopping...") if self.status == "stopping" else ""
+        stopping = "  " + _("stopping...") if self.phase is JobPhase.STOPPING else ""
         ran = f"  {format_clock(self.elapsed(self.now))}" if self.started_at is not None else ""
         step = _("pass {n}/{passes} {phase}").format(n=p.pass_number, passes=p.passes, phase=phase)
         return f"{step}  {format_rate(p.rate)}  {format_eta(p.eta_seconds)}{ran}{stopping}"
@@ -222,12 +243,12 @@ class ErasureRow(Widget, can_focus=True):
             total = p.bytes_total * max(1, p.passes)
             done = p.bytes_total * (max(1, p.pass_number) - 1) + p.bytes_done
             bar.update(total=total, progress=min(done, total))
-        if j.status in ("succeeded", "with-exceptions"):
+        if j.erased:
             bar.update(total=1, progress=1)
         self.query_one(".erase-title", Label).update(self._title())
         self.query_one(".erase-info", Label).update(j.summary())
         for status in ("failed", "interrupted", "succeeded"):
-            self.set_class(j.status == status, f"-{status}")
+            self.set_class(j.outcome == status, f"-{status}")
 
 
 MORE = Binding("ctrl+p", "command_palette", K_("More"))

@@ -19,6 +19,7 @@ from certificates.plugin import PdfCertificateRenderer
 from tests.fakes import FakeClock
 from wipestation.common.config import CertificatesConfig, Config, ShopConfig
 from wipestation.common.env import Env
+from wipestation.common.erasure_details import ErasureDetails
 from wipestation.documents.certify import (
     CertificateData,
     CustomerRef,
@@ -279,7 +280,7 @@ class Shop:
                 technician="Jan",
                 started_at=datetime(2026, 11, 25, 9, 0, tzinfo=UTC),
                 ended_at=datetime(2026, 11, 25, 11, 0, tzinfo=UTC),
-                details={},
+                details=ErasureDetails(),
             )
             s.add(erasure)
             s.flush()

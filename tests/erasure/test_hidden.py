@@ -90,7 +90,7 @@ def test_decision_without_restore_counts_the_sectors_not_written() -> None:
         runner, "/dev/sdb", identity, restore=False, rescan=lambda d: None, reread=lambda: identity
     )
     assert decision.sectors_not_written == 2113 and decision.sector_size == 512
-    assert decision.details["sectors_not_written"] == 2113 and decision.identity is identity
+    assert decision.details.sectors_not_written == 2113 and decision.identity is identity
     assert not [c for c in runner.calls if "--yes-i-know-what-i-am-doing" in c]  # nothing changed on the drive
 
 
@@ -113,7 +113,7 @@ def test_restore_lifts_the_hpa_then_erases_the_native_size() -> None:
     )
     assert ("hdparm", "--yes-i-know-what-i-am-doing", "-N", "312581808", "/dev/sdb") in runner.calls
     assert rescanned == ["/dev/sdb"] and decision.identity is grown and decision.sectors_not_written == 0
-    assert decision.details["hidden_restored"]["restored_sectors"] == 2113
+    assert decision.details.restored is not None and decision.details.restored.restored_sectors == 2113
 
 
 @pytest.mark.parametrize(

@@ -22,10 +22,12 @@ from tests.erasure.test_run import IDENTITY, SERIAL, SIZE, OneDrive
 from wipestation.app import Overrides
 from wipestation.common.devices import DetectedDrive
 
-# Recorded 2026-12-08 (branch i26b): one erase of a due backup, certificate included. SQLite 76
-# statements (its `BEGIN IMMEDIATE` counted), PostgreSQL 67; 9 transactions and 7 reads of the record on both.
-STATEMENTS = 76
-TRANSACTIONS = 9
+# Recorded 2026-12-08 (branch i26c): one erase of a due backup, certificate included. SQLite 74
+# statements (its `BEGIN IMMEDIATE` counted), PostgreSQL 66; 8 transactions and 7 reads of the record on both
+# (i26b: 9 transactions, 76 and 67; main had grown to 77 and 68 with the backups' merge: the health
+# reading's first transaction, whether the drive is the shop's, is now answered by the begin transaction).
+STATEMENTS = 74
+TRANSACTIONS = 8
 RECORD_READS = 7  # SELECTs from custody_records
 
 

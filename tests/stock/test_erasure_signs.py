@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.fakes import FakeClock
 from wipestation.common.env import Env
+from wipestation.common.erasure_details import ErasureDetails
 from wipestation.stock.health import erasure_signs, slow_reason
 from wipestation.store.models import Drive, DriveOwner, Erasure, ErasureOutcome
 
@@ -37,7 +38,7 @@ def _erasure(s: Session, env: Env, drive: Drive, seconds: float, **kw: Any) -> E
         "started_at": start,
         "ended_at": env.now(),
         "bad_ranges": [],
-        "details": {},
+        "details": ErasureDetails(),
     }
     values.update(kw)
     e = Erasure(**values)
@@ -54,7 +55,7 @@ def test_speed_is_compared_with_like_runs_only(sessions: sessionmaker[Session], 
         for _ in range(3):
             _erasure(s, env, drive, 500)  # 200 MB/s, sampled verification
         _erasure(s, env, drive, 2000, verify_mode="full")  # slower, but it read everything back
-        _erasure(s, env, drive, 100_000, details={"resumed": 1})  # resumed after days: no speed
+        _erasure(s, env, drive, 100_000, details=ErasureDetails(resumed=1))  # resumed after days: no speed
         _erasure(s, env, drive, 100, method="random")  # another method
         _erasure(s, env, drive, 10, outcome=ErasureOutcome.FAILED)  # failed runs do not count
         now = _erasure(s, env, drive, 2500, bad_ranges=[[0, 4096]])  # 40 MB/s
@@ -62,7 +63,7 @@ def test_speed_is_compared_with_like_runs_only(sessions: sessionmaker[Session], 
         assert signs.io_errors == 1
         assert signs.bytes_per_second == 40e6 and sorted(signs.earlier_bytes_per_second) == [200e6] * 3
         assert slow_reason(signs, 50) and slow_reason(signs, 20) is None
-        resumed = _erasure(s, env, drive, 100_000, details={"resumed": 2})
+        resumed = _erasure(s, env, drive, 100_000, details=ErasureDetails(resumed=2))
         assert erasure_signs(s, resumed).bytes_per_second is None
         full = _erasure(s, env, drive, 2100, verify_mode="full")
         assert erasure_signs(s, full).earlier_bytes_per_second == (50e6,)

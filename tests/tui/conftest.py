@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from tui.app import WipestationApp
-from tui.services import ConsoleServices, EraseRequest, EraseResult
+from tui.services import ConsoleServices, EraseRequest
 from wipestation.common.config import Config
 from wipestation.common.devices import DetectedDrive, DriveEvent, DriveSink
 from wipestation.common.env import Env
@@ -21,6 +22,7 @@ from wipestation.common.identity import DriveIdentity
 from wipestation.common.outcome import ErasureOutcome
 from wipestation.documents.certify import CertificateData, VerifyReport
 from wipestation.erasure.engine import Progress
+from wipestation.erasure.result import ErasureResult
 from wipestation.erasure.run import MethodOffer
 from wipestation.records.customers import CustomerInput, add_customer
 from wipestation.store.db import open_store
@@ -101,6 +103,47 @@ METHODS = [
 ]
 
 
+def fake_result(
+    request: EraseRequest,
+    outcome: ErasureOutcome,
+    error: str | None = None,
+    record_id: int | None = None,
+    certificate: str | None = None,
+) -> ErasureResult:
+    """The core's result of an erasure of 1 MB that the fake eraser did not run."""
+    written = 1_000_000 if outcome.erased else 0
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    return ErasureResult(
+        erasure_id=1,
+        drive_id=1,
+        record_id=record_id,
+        device=request.device,
+        method=request.method,
+        passes=1,
+        nist_category="Clear",
+        outcome=outcome,
+        bytes_total=1_000_000,
+        bytes_written=written,
+        bytes_verified=written,
+        verify_mode=request.verify,
+        verify_result="passed" if outcome.erased else None,
+        verify_seed=None,
+        verify_coverage=None,
+        bad_ranges=(),
+        error=error,
+        checkpoint_pass=0,
+        checkpoint_offset=0,
+        tool="fake",
+        started_at=when,
+        ended_at=when,
+        resumed=0,
+        hpa_dco=None,
+        sectors_not_written=None,
+        hidden_restored=None,
+        certificate=certificate,
+    )
+
+
 @dataclass
 class FakeEraser:
     """Each erasure reports `steps` progress callbacks, then waits for `release` (if set) and ends
@@ -123,7 +166,7 @@ class FakeEraser:
 
     def erase(
         self, request: EraseRequest, progress: Callable[[Progress], None], should_stop: Callable[[], bool]
-    ) -> EraseResult:
+    ) -> ErasureResult:
         self.calls.append(request)
         if request.serial.startswith("REFUSE"):
             raise SafetyRefusal(f"{request.device} changed identity: refusing")
@@ -134,12 +177,12 @@ class FakeEraser:
         if self.hold:
             while not self.release.wait(0.01):
                 if should_stop():
-                    return EraseResult(ErasureOutcome.INTERRUPTED, "stopped by the technician")
+                    return fake_result(request, ErasureOutcome.INTERRUPTED, "stopped by the technician")
         if should_stop():
-            return EraseResult(ErasureOutcome.INTERRUPTED, "stopped by the technician")
+            return fake_result(request, ErasureOutcome.INTERRUPTED, "stopped by the technician")
         record_id = self.on_success(request) if self.on_success and self.outcome == "succeeded" else None
         cert = self.certificate if self.outcome == "succeeded" else None
-        return EraseResult(ErasureOutcome(self.outcome), self.error, 1, record_id, cert)
+        return fake_result(request, ErasureOutcome(self.outcome), self.error, record_id, cert)
 
 
 class FakeRenderer:

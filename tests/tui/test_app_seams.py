@@ -63,7 +63,7 @@ async def test_the_console_erases_through_the_injected_runner_and_opener(tmp_pat
             await console.workers.wait_for_complete()
             await pilot.pause()
             (row,) = console.screen.query(ErasureRow)
-            assert row.job.status == "succeeded", row.job.error
+            assert row.job.outcome == "succeeded", row.job.error
             number = row.job.certificate
         with app.sessions.begin() as s:
             assert custody.find_record(s, str(record_id)).state is CustodyState.ERASED

@@ -70,7 +70,7 @@ async def test_console_erases_a_loop_device_and_issues_a_certificate(store, cloc
             await app.workers.wait_for_complete()
             await pilot.pause()
             (row,) = app.screen.query(ErasureRow)
-            assert row.job.status == "succeeded", row.job.error
+            assert row.job.outcome == "succeeded", row.job.error
             number = row.job.certificate
             assert number is not None and number.startswith("WS-")
         with open(device, "rb") as fh:
@@ -136,7 +136,7 @@ async def test_console_erases_two_loop_devices_side_by_side(store, clock, tmp_pa
             rows = {row.job.device: row.job for row in app.screen.query(ErasureRow)}
             assert sorted(rows) == sorted(devices)
             for job in rows.values():
-                assert job.status == "succeeded", job.error
+                assert job.outcome == "succeeded", job.error
                 assert job.certificate is not None and job.certificate.startswith("WS-")
                 assert re.match(r"erased in (\d+:\d\d:\d\d|\d+\.\d s), ", job.summary()), job.summary()
                 assert ", average " in job.summary()

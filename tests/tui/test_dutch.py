@@ -80,7 +80,7 @@ async def test_an_erasure_and_its_toast_in_dutch(
         await pilot.press("e", *"DUE-0000", "enter")
         await ready(app, pilot)
         (job,) = app.jobs.values()
-        assert job.status == "succeeded"  # the state the code compares stays English
+        assert job.outcome == "succeeded"  # the state the code compares stays English
         assert job.summary().startswith("gewist in 0.0 s, gemiddeld ")
         assert job.summary().endswith(", certificaat WS-2026-000001")
         toasts = [(n.title, n.message) for n in app._notifications]

@@ -51,7 +51,7 @@ async def test_plugged_in_due_drive_is_three_keystrokes_from_erasing(
         assert isinstance(app.screen, DashboardScreen)
     assert [(c.device, c.serial, c.method) for c in eraser.calls] == [("/dev/sdc", "WD-DUE-0001", "zero")]
     (job,) = app.jobs.values()
-    assert job.status == "succeeded" and job.certificate == "WS-2026-000001"
+    assert job.outcome == "succeeded" and job.certificate == "WS-2026-000001"
     assert job.record_id == record_id
 
 
@@ -98,7 +98,7 @@ async def test_several_erasures_side_by_side_and_cancel_one(
         await pilot.pause()
         rows = list(app.screen.query(ErasureRow))
         assert len(rows) == 2
-        assert all(r.job.status == "running" for r in rows)
+        assert all(r.job.phase == "running" for r in rows)
         assert "pass 1/1 writing" in rows[0].job.summary()
         # cancel the first one only: focus its row, press x
         rows[0].focus()
@@ -108,9 +108,9 @@ async def test_several_erasures_side_by_side_and_cancel_one(
         eraser.release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert rows[0].job.status == "interrupted"
+        assert rows[0].job.outcome == "interrupted"
         assert "the record stays due" in rows[0].job.summary()
-        assert rows[1].job.status == "succeeded"
+        assert rows[1].job.outcome == "succeeded"
 
 
 async def test_failing_erasure_shows_reason_and_record_stays_due(
@@ -142,7 +142,7 @@ async def test_refused_erasure_shows_the_core_message(make_app, store, env, driv
         await app.workers.wait_for_complete()
         await pilot.pause()
         (row,) = app.screen.query(ErasureRow)
-        assert row.job.status == "failed"
+        assert row.job.outcome == "failed"
         assert "changed identity: refusing" in (row.job.error or "")
 
 
@@ -162,7 +162,7 @@ async def test_drive_pulled_mid_erasure_shows_interrupted(
         await app.workers.wait_for_complete()
         await pilot.pause()
         (row,) = app.screen.query(ErasureRow)
-        assert row.job.status == "interrupted"
+        assert row.job.outcome == "interrupted"
         assert row.job.error is not None and row.job.error.startswith("drive removed during the erasure")
         assert "/dev/sdb" not in app.screen.rows
 

@@ -77,7 +77,7 @@ async def test_marked_drives_are_erased_side_by_side_and_a_wrong_serial_refuses_
         await app.workers.wait_for_complete()
         await pilot.pause()
     assert sorted(c.serial for c in eraser.calls) == ["AAA-111111", "BBB-222222"]
-    assert all(j.status == "succeeded" for j in app.jobs.values())
+    assert all(j.outcome == "succeeded" for j in app.jobs.values())
 
 
 async def test_no_confirmed_drive_keeps_the_dialog_open(make_app, store, env, drive_source, eraser) -> None:

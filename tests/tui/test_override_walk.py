@@ -121,7 +121,7 @@ async def test_the_console_erase_honours_every_override(tmp_path: Path) -> None:
             await console.workers.wait_for_complete()
             await pilot.pause()
             (row,) = console.screen.query(ErasureRow)
-            assert row.job.status == "succeeded", row.job.error
+            assert row.job.outcome == "succeeded", row.job.error
     finally:
         app.close()
     _assert_walked(given, seen, renderer)

@@ -65,7 +65,7 @@ async def test_a_certificate_not_mailed_is_said_in_the_erasures_toast(tmp_path: 
             await console.workers.wait_for_complete()
             await pilot.pause()
             (row,) = console.screen.query(ErasureRow)
-            assert row.job.status == "succeeded" and row.job.certificate
+            assert row.job.outcome == "succeeded" and row.job.certificate
             toasts = [n for n in console._notifications if n.title == "Erasure finished"]
             assert toasts and toasts[-1].severity == "warning"
             text = toasts[-1].message

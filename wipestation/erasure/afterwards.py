@@ -17,9 +17,10 @@ from wipestation.documents.certify import CertificateRenderer, issue_erasure_cer
 from wipestation.documents.sending import send_on_issue
 from wipestation.erasure.engine import EngineResult
 from wipestation.erasure.result import ErasureResult
+from wipestation.erasure.starting import ErasureStart
 from wipestation.stock.health import erasure_signs, read_health
 from wipestation.stock.pool import record_health
-from wipestation.store.models import Drive, DriveOwner, Erasure, ErasureOutcome
+from wipestation.store.models import Drive, Erasure, ErasureOutcome
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def read_backup_drive_health(
     sessions: sessionmaker[Session],
     env: Env,
     runner: CommandRunner,
-    erasure_id: int,
+    start: ErasureStart,
     device: str,
     identity: DriveIdentity,
     result: EngineResult,
@@ -60,14 +61,11 @@ def read_backup_drive_health(
     """When the erasure of a shop backup drive has run (to success or failure, not interrupted): read
     its SMART and record it with what the erasure showed (unwritable ranges, speed), just before the
     erasure's end is recorded, so the certificate finds it. Returns the verdict; None for a
-    customer's disk or an interrupted erasure. A failure here never changes the erasure's result."""
-    if result.outcome not in (ErasureOutcome.SUCCEEDED.value, ErasureOutcome.FAILED.value):
+    customer's disk or an interrupted erasure. A failure here never changes the erasure's result.
+    Whether the drive is the shop's was read when the erasure began (its row was locked then)."""
+    if result.outcome not in (ErasureOutcome.SUCCEEDED.value, ErasureOutcome.FAILED.value) or not start.shop_drive:
         return None
-    with sessions.begin() as s:
-        erasure = s.get(Erasure, erasure_id)
-        drive = s.get(Drive, erasure.drive_id) if erasure is not None else None
-        if erasure is None or drive is None or drive.owner is not DriveOwner.SHOP:
-            return None
+    erasure_id = start.erasure_id
     reading = read_health(runner, device, bus=identity.bus)
     try:
         with sessions.begin() as s:

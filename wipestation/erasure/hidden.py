@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from wipestation.common.commands import CommandRunner
+from wipestation.common.erasure_details import HiddenAreas, RestoredHidden
 from wipestation.common.errors import SafetyRefusal
 from wipestation.common.i18n import _
 from wipestation.common.identity import DriveIdentity
@@ -152,7 +153,7 @@ class HiddenDecision:
     area: HiddenArea
     sectors_not_written: int
     sector_size: int
-    details: dict[str, Any]
+    details: HiddenAreas
 
 
 def settle_hidden(
@@ -170,7 +171,7 @@ def settle_hidden(
     visible = area.visible_sectors or 0
     capacity = identity.capacity_bytes or 0
     sector = capacity // visible if visible and capacity % visible == 0 and capacity // visible in (512, 4096) else 512
-    details: dict[str, Any] = {"hpa_dco": area.text, "hidden_state": area.state}
+    details = HiddenAreas(text=area.text, state=area.state)
     if restore and area.state == "unknown":
         raise SafetyRefusal(
             _("--restore-hidden: the HPA/DCO state of {device} cannot be read ({why}); nothing was written").format(
@@ -178,13 +179,11 @@ def settle_hidden(
             )
         )
     if area.state != "hidden":
-        if restore:
-            details["hidden_restored"] = "nothing hidden"
-        return HiddenDecision(identity, area, 0, sector, details)
+        return HiddenDecision(identity, area, 0, sector, replace(details, nothing_to_restore=restore))
     if not restore:
-        details.update({"sectors_not_written": area.hidden_sectors, "sector_size": sector})
+        details = replace(details, sectors_not_written=area.hidden_sectors)
         return HiddenDecision(identity, area, area.hidden_sectors, sector, details)
-    return _restore(runner, device, identity, area, sector, details, rescan=rescan, reread=reread)
+    return _restore(runner, device, identity, area, sector, rescan=rescan, reread=reread)
 
 
 def _restore(
@@ -193,7 +192,6 @@ def _restore(
     identity: DriveIdentity,
     area: HiddenArea,
     sector: int,
-    details: dict[str, Any],
     *,
     rescan: Rescan,
     reread: Callable[[], DriveIdentity],
@@ -229,15 +227,9 @@ def _restore(
                 "nothing was written"
             ).format(size=fresh.capacity_bytes, device=device, expected=expected)
         )
-    details.update(
-        {
-            "hpa_dco": f"restored before the erasure ({area.text}); now {after.text}",
-            "hidden_state": "restored",
-            "hidden_restored": {
-                "visible_sectors": area.visible_sectors,
-                "restored_sectors": area.hidden_sectors,
-                "commands": [" ".join(c) for c in commands],
-            },
-        }
+    details = HiddenAreas(
+        text=f"restored before the erasure ({area.text}); now {after.text}",
+        state="restored",
+        restored=RestoredHidden(area.visible_sectors, area.hidden_sectors, tuple(" ".join(c) for c in commands)),
     )
     return HiddenDecision(fresh, after, 0, sector, details)

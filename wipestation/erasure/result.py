@@ -56,7 +56,7 @@ class ErasureResult:
     @classmethod
     def stored(cls, erasure: Erasure) -> ErasureResult:
         """The erasure as stored (no health verdict or certificate yet)."""
-        details = erasure.details or {}
+        details = erasure.details
         return cls(
             erasure_id=erasure.id,
             drive_id=erasure.drive_id,
@@ -80,10 +80,10 @@ class ErasureResult:
             tool=erasure.tool,
             started_at=erasure.started_at,
             ended_at=erasure.ended_at,
-            resumed=int(details.get("resumed", 0)),
-            hpa_dco=details.get("hpa_dco"),
-            sectors_not_written=details.get("sectors_not_written"),
-            hidden_restored=details.get("hidden_restored"),
+            resumed=details.resumed,
+            hpa_dco=details.hidden.text,
+            sectors_not_written=details.hidden.sectors_not_written,
+            hidden_restored=details.hidden.restored_summary(),
         )
 
     def to_dict(self) -> dict[str, Any]:

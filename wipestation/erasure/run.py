@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from wipestation.common.commands import CommandRunner
 from wipestation.common.devices import DriveSource
 from wipestation.common.env import Env
+from wipestation.common.erasure_details import ErasureDetails, Firmware, HiddenAreas, Origin
 from wipestation.common.errors import InvalidState, SafetyRefusal, WipestationError
 from wipestation.common.i18n import _, english
 from wipestation.common.identity import DriveIdentity
@@ -145,7 +145,7 @@ class _Prepared:
     size: int
     category: str
     tool: str
-    details: dict[str, Any]
+    details: ErasureDetails
     plan: FirmwarePlan | None
     not_written: int  # hidden sectors left as they are (the erasure ends "with exceptions")
     renderer: CertificateRenderer | None  # prepared when the erasure gets a certificate
@@ -161,9 +161,10 @@ def run_erasure(
 ) -> ErasureResult:
     """Erase one whole drive; returns the stored result. Raises before writing when it must refuse."""
     prepared = _prepare(services, order)
-    erasure_id, result = _erase(services, order, prepared, on_progress, should_stop, on_start)
+    start, result = _erase(services, order, prepared, on_progress, should_stop, on_start)
+    erasure_id = start.erasure_id
     health = read_backup_drive_health(
-        services.sessions, services.env, services.runner, erasure_id, prepared.device, prepared.identity, result
+        services.sessions, services.env, services.runner, start, prepared.device, prepared.identity, result
     )
     stored = replace(_finish(services, erasure_id, result, prepared, health), health=health)
     return send_issued(services.sessions, services.env, stored, prepared.renderer)
@@ -180,16 +181,16 @@ def _prepare(services: EraseServices, order: EraseOrder) -> _Prepared:
         renderer = services.renderer()
         renderer.prepare()  # a damaged signing key is found now, before anything is written
         check_room(services.env.config.data_dir, services.sessions)  # and a full data folder
-    details: dict[str, Any] = {"bus": identity.bus, "media": identity.media, "via": order.via}
-    if order.asset_tag:
-        details["asset_tag"] = order.asset_tag
+    details = ErasureDetails(origin=Origin(identity.bus, identity.media, order.via, order.asset_tag or None))
     if method.kind == "firmware":
         return _prepare_firmware(services, order, method, identity, device, details, renderer)
     if order.restore_hidden:
         with services.sessions.begin() as s:
             precheck_begin(s, services.env, identity.serial)  # the rules first: a drive they keep stays as it is
     hidden = _settle_hidden(services, order, identity, device)
-    details.update(hidden.details)
+    if hidden.sectors_not_written:
+        details = replace(details, sector_size=hidden.sector_size)
+    details = replace(details, hidden=hidden.details)
     return _Prepared(
         method=method,
         identity=hidden.identity,
@@ -210,7 +211,7 @@ def _prepare_firmware(
     method: Method,
     identity: DriveIdentity,
     device: str,
-    details: dict[str, Any],
+    details: ErasureDetails,
     renderer: CertificateRenderer | None,
 ) -> _Prepared:
     """A firmware method: what the drive supports, and the exact commands."""
@@ -223,10 +224,10 @@ def _prepare_firmware(
         )
     plan = build_commands(support, device)
     tool = f"{tool_name()}; {tool_versions(services.runner, method.name)}"
-    details.update({"firmware_action": support.action, "firmware_reason": support.reason})
     hpa = (support.details or {}).get("hpa_dco")
-    if hpa:
-        details["hpa_dco"] = hpa
+    details = replace(
+        details, firmware=Firmware(support.action, support.reason), hidden=HiddenAreas(text=str(hpa) if hpa else None)
+    )
     if order.restore_hidden:
         raise InvalidState(
             _("--restore-hidden is for overwrite methods; {method} is a firmware method").format(method=method.name)
@@ -259,7 +260,7 @@ def _erase(
     on_progress: Callable[[Progress], None],
     should_stop: Callable[[], bool],
     on_start: Callable[[str], None] | None,
-) -> tuple[int, EngineResult]:
+) -> tuple[ErasureStart, EngineResult]:
     """Hold the drive open, record the erasure's start, run the overwrite or the firmware commands.
     An unexpected error records the erasure as interrupted and is raised again."""
     env, sessions, source = services.env, services.sessions, services.source
@@ -287,8 +288,8 @@ def _erase(
             on_start(start.message)
         try:
             if prepared.plan is not None:
-                return erasure_id, _run_firmware(services, order, prepared, opened, erasure_id, on_progress)
-            return erasure_id, engine.run(opened, _overwrite_job(order, prepared, start))
+                return start, _run_firmware(services, order, prepared, opened, erasure_id, on_progress)
+            return start, engine.run(opened, _overwrite_job(order, prepared, start))
         except BaseException as exc:
             _abandon(services, erasure_id, exc)
             raise
@@ -362,18 +363,15 @@ def _finish(
     transaction: a crash or a full disk leaves either both or neither (the erasure then is
     interrupted, its record open and the erasure resumable). Hidden sectors left unwritten make a
     success one "with exceptions"."""
-    finished: dict[str, Any] = {}
+    not_written: int | None = None
     if prepared.not_written and result.outcome is ErasureOutcome.SUCCEEDED:
         result.outcome = ErasureOutcome.WITH_EXCEPTIONS
-        finished = {
-            "sectors_not_written": prepared.not_written,
-            "sector_size": prepared.details.get("sector_size", 512),
-        }
+        not_written = prepared.not_written
     try:
         if prepared.renderer is not None and result.outcome.erased:
             check_room(services.env.config.data_dir, services.sessions)
         with services.sessions.begin() as s:
-            erasure = finish_erasure(s, services.env, erasure_id, result, details=finished)
+            erasure = finish_erasure(s, services.env, erasure_id, result, not_written=not_written)
             stored = ErasureResult.stored(erasure)
             if health == FAILING:
                 # a failing drive that held a backup is queued for destruction once the backup is erased

@@ -4,6 +4,7 @@ caller owns the transaction."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from wipestation.audit.log import Action, record_event
 from wipestation.common.env import Env
+from wipestation.common.erasure_details import Verification
 from wipestation.common.errors import InvalidState
 from wipestation.erasure.recovery import (
     STALE_AFTER,
@@ -91,10 +93,10 @@ def heartbeat(session: Session, env: Env, erasure_id: int) -> None:
 
 
 def finish_erasure(
-    session: Session, env: Env, erasure_id: int, result: EngineResult, *, details: dict[str, Any] | None = None
+    session: Session, env: Env, erasure_id: int, result: EngineResult, *, not_written: int | None = None
 ) -> Erasure:
     """Store the honest result; move the custody record; the key goes unless the erasure can resume.
-    `details` are added to the erasure's (what this run learned, e.g. the sectors it could not reach).
+    `not_written` is the count of hidden sectors this run could not reach (the erasure is "with exceptions").
 
     An erasure "with exceptions" (sectors hidden by an HPA/DCO were not written) counts as done: a backup
     record is closed (the backup was written through the operating system, which never sees the hidden
@@ -103,7 +105,7 @@ def finish_erasure(
     if erasure is None:
         raise InvalidState(f"erasure {erasure_id} not found")
     outcome = ErasureOutcome(result.outcome)
-    _store_result(erasure, env, outcome, result, details)
+    _store_result(erasure, env, outcome, result, not_written)
     drive = session.get(Drive, erasure.drive_id)
     record = session.get(CustodyRecord, erasure.record_id) if erasure.record_id is not None else None
     if outcome.erased:
@@ -122,8 +124,8 @@ def finish_erasure(
         "checkpoint_pass": erasure.checkpoint_pass,
         "checkpoint_offset": erasure.checkpoint_offset,
     }
-    if "sectors_not_written" in erasure.details:
-        after["sectors_not_written"] = erasure.details["sectors_not_written"]
+    if erasure.details.hidden.sectors_not_written is not None:
+        after["sectors_not_written"] = erasure.details.hidden.sectors_not_written
     customer_id = record.customer_id if record is not None else None
     before = {"outcome": "running"}
     record_event(
@@ -134,7 +136,7 @@ def finish_erasure(
 
 
 def _store_result(
-    erasure: Erasure, env: Env, outcome: ErasureOutcome, result: EngineResult, details: dict[str, Any] | None
+    erasure: Erasure, env: Env, outcome: ErasureOutcome, result: EngineResult, not_written: int | None
 ) -> None:
     erasure.outcome = outcome
     erasure.ended_at = env.now()
@@ -149,13 +151,14 @@ def _store_result(
     erasure.error = result.error
     erasure.checkpoint_pass = result.checkpoint_pass
     erasure.checkpoint_offset = result.checkpoint_offset
-    merged = {**(erasure.details or {}), **(details or {})}
-    if result.mismatches:
-        merged["verify_mismatches"] = [list(r) for r in result.mismatches[:100]]
-    if result.verify_subsections is not None:
-        merged["verify_subsections"] = result.verify_subsections
-    if result.sector_size:
-        merged.setdefault("sector_size", result.sector_size)  # the certificate's sector size and count
-    erasure.details = merged
+    details = erasure.details
+    if not_written is not None:
+        details = replace(details, hidden=replace(details.hidden, sectors_not_written=not_written))
+    verification = Verification(
+        tuple(result.mismatches[:100]) or details.verification.mismatches,
+        details.verification.subsections if result.verify_subsections is None else result.verify_subsections,
+    )
+    # the certificate's sector size and count: the one the run started with, else the engine's
+    erasure.details = replace(details, verification=verification, sector_size=details.sector_size or result.sector_size)
     if outcome is not ErasureOutcome.INTERRUPTED:
         erasure.stream_key = None

@@ -4,14 +4,14 @@ interrupted erasure of the drive is continued from its checkpoint)."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from wipestation.audit.log import Action, record_event
 from wipestation.common.env import Env
+from wipestation.common.erasure_details import ErasureDetails, Technique
 from wipestation.common.errors import BadValue, InvalidState
 from wipestation.common.i18n import Phrase, _, shown
 from wipestation.common.identity import DriveIdentity
@@ -38,6 +38,7 @@ class ErasureStart:
     passes: int = 1
     not_resumed: int | None = None  # an interrupted erasure of the drive that this one does not continue
     not_resumed_why: str | None = None
+    shop_drive: bool = False  # the drive is the shop's own (its health is read after the erasure)
 
     @classmethod
     def fresh(cls, erasure: Erasure, not_resumed: int | None, not_resumed_why: str | None) -> ErasureStart:
@@ -164,7 +165,7 @@ def begin_erasure(
     tool: str,
     resume: bool,
     key: bytes | None,
-    details: dict[str, Any] | None = None,
+    details: ErasureDetails | None = None,
     host: str | None = None,
     pid: int | None = None,
     restart: bool = False,
@@ -196,17 +197,19 @@ def begin_erasure(
     record_id = record.id if record is not None else None
     customer_id = record.customer_id if record is not None else None
     if resumable and previous is not None:
-        return _resume(session, env, previous, drive, record_id, customer_id, device, verify, host, pid)
+        resumed = _resume(session, env, previous, drive, record_id, customer_id, device, verify, host, pid)
+        return replace(resumed, shop_drive=drive.owner is DriveOwner.SHOP)
     if previous is not None:
         previous.stream_key = None  # superseded by a new erasure: its key is no longer needed
-        previous.details = {**(previous.details or {}), "superseded": True}
+        previous.details = replace(previous.details, superseded=True)
     new = _Run(drive, record_id, customer_id, device, method, verify, category, tool, capacity, host, pid)
     erasure = _start_new(session, env, new, key, details)
-    return ErasureStart.fresh(erasure, previous.id if previous is not None else None, not_resumed_why or None)
+    start = ErasureStart.fresh(erasure, previous.id if previous is not None else None, not_resumed_why or None)
+    return replace(start, shop_drive=drive.owner is DriveOwner.SHOP)
 
 
 def _locked_drive(
-    session: Session, env: Env, identity: DriveIdentity, capacity: int, details: dict[str, Any] | None
+    session: Session, env: Env, identity: DriveIdentity, capacity: int, details: ErasureDetails | None
 ) -> Drive:
     """The drive's row, locked until this transaction ends: two workstations starting on the same drive
     queue here, and the second sees the first one's running erasure. A drive not seen before is a shop's."""
@@ -215,7 +218,7 @@ def _locked_drive(
         drive = upsert_drive(session, env, identity, DriveOwner.SHOP)
         after = {"serial": drive.serial, "owner": "shop", "via": "erase"}
         record_event(session, env, Action.DRIVE_REGISTERED, "drive", drive.id, after=after)
-    if (details or {}).get("hidden_state") == "restored" and capacity and drive.capacity_bytes != capacity:
+    if details is not None and details.hidden.state == "restored" and capacity and drive.capacity_bytes != capacity:
         # --restore-hidden made the HPA/DCO-hidden sectors visible: the drive is this big (the certificate
         # names the capacity that was erased)
         record_event(
@@ -281,7 +284,7 @@ def _resume(
     previous.pid, previous.host, previous.heartbeat_at = pid, host, env.now()
     previous.device_path, previous.verify_mode, previous.ended_at, previous.error = device, verify, None, None
     previous.record_id = previous.record_id or record_id
-    previous.details = {**(previous.details or {}), "resumed": int((previous.details or {}).get("resumed", 0)) + 1}
+    previous.details = replace(previous.details, resumed=previous.details.resumed + 1)
     record_event(
         session,
         env,
@@ -324,7 +327,7 @@ class _Run:
     pid: int
 
 
-def _start_new(session: Session, env: Env, run: _Run, key: bytes | None, details: dict[str, Any] | None) -> Erasure:
+def _start_new(session: Session, env: Env, run: _Run, key: bytes | None, details: ErasureDetails | None) -> Erasure:
     method = run.method
     erasure = Erasure(
         drive_id=run.drive.id,
@@ -348,7 +351,7 @@ def _start_new(session: Session, env: Env, run: _Run, key: bytes | None, details
         checkpoint_pass=0,
         checkpoint_offset=0,
         stream_key=key if method.needs_key else None,
-        details={"technique": method.description, "pattern": method.pattern_label, **(details or {})},
+        details=replace(details or ErasureDetails(), technique=Technique(method.description, method.pattern_label)),
     )
     session.add(erasure)
     session.flush()

@@ -90,8 +90,8 @@ class ErasureEntry:
 
 
 def erasure_entry(erasure: Erasure, serial: str, certificate: str | None) -> ErasureEntry:
-    details = erasure.details or {}
-    not_written = details.get("sectors_not_written") if erasure.outcome is ErasureOutcome.WITH_EXCEPTIONS else None
+    details = erasure.details
+    not_written = details.hidden.sectors_not_written if erasure.outcome is ErasureOutcome.WITH_EXCEPTIONS else None
     return ErasureEntry(
         erasure_id=erasure.id,
         record_id=erasure.record_id,
@@ -110,9 +110,9 @@ def erasure_entry(erasure: Erasure, serial: str, certificate: str | None) -> Era
         passes=erasure.passes,
         certificate=certificate,
         error=erasure.error,
-        resumed=int(details.get("resumed", 0)),
-        superseded=bool(details.get("superseded", False)),
-        sectors_not_written=int(not_written) if not_written is not None else None,
+        resumed=details.resumed,
+        superseded=details.superseded,
+        sectors_not_written=not_written,
         technician=erasure.technician,
         host=erasure.host,
     )

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 # The newest migration. A store already there is opened without loading Alembic (a quick start for
 # every command); tests/test_migrations.py checks that this is the head of the migrations.
-SCHEMA_HEAD = "i27_0001"
+SCHEMA_HEAD = "0007_backups"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from wipestation.common.erasure_details import ErasureDetails, from_json, to_json
 from wipestation.common.outcome import ErasureOutcome as ErasureOutcome  # re-exported: the store keeps it by value
 
 NAMING_CONVENTION = {
@@ -59,6 +60,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class ErasureDetailsJSON(TypeDecorator[ErasureDetails]):
+    """`Erasure.details`: typed on the way in and out; `common/erasure_details` owns the JSON form."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value: ErasureDetails | None, dialect: Dialect) -> dict[str, Any]:
+        return to_json(value or ErasureDetails())
+
+    def process_result_value(self, value: dict[str, Any] | None, dialect: Dialect) -> ErasureDetails:
+        return from_json(value)
 
 
 class Base(DeclarativeBase):
@@ -232,7 +246,9 @@ class Erasure(Base):
     checkpoint_pass: Mapped[int] = mapped_column(Integer, default=0)
     checkpoint_offset: Mapped[int] = mapped_column(BigInteger, default=0)
     stream_key: Mapped[bytes | None] = mapped_column(LargeBinary)  # random passes; wiped at the end
-    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # HPA/DCO, firmware, ...
+    details: Mapped[ErasureDetails] = mapped_column(
+        ErasureDetailsJSON, default=lambda: ErasureDetails()
+    )  # HPA/DCO, firmware, ...
 
 
 class Destruction(Base):

@@ -94,22 +94,13 @@ def _retention_rule(record: CustodyRecord | None) -> str:
 
 
 def _technique(erasure: Erasure) -> str:
-    details = erasure.details or {}
-    text = str(details.get("technique") or erasure.method)
+    technique = erasure.details.technique
+    text = technique.description or erasure.method
     if erasure.passes:
         text += f", {erasure.passes} pass" + ("es" if erasure.passes != 1 else "")
-    pattern = details.get("pattern")
-    if pattern:
-        text += f", {pattern}"
+    if technique.pattern:
+        text += f", {technique.pattern}"
     return text
-
-
-def _hpa_dco(erasure: Erasure) -> str | None:
-    details = erasure.details or {}
-    value = details.get("hpa_dco")
-    if value is None and ("hpa" in details or "dco" in details):
-        value = f"HPA: {details.get('hpa', '?')}; DCO: {details.get('dco', '?')}"
-    return None if value is None else str(value)
 
 
 def _certificate_data(
@@ -150,8 +141,8 @@ def build_erasure_data(
     ended_at = erasure.ended_at or env.now()
     coverage = erasure.verify_coverage
     abandoned = record is not None and record.kind is CustodyKind.ABANDONED
-    details = erasure.details or {}
-    not_written = details.get("sectors_not_written") if erasure.outcome is ErasureOutcome.WITH_EXCEPTIONS else None
+    details = erasure.details
+    not_written = details.hidden.sectors_not_written if erasure.outcome is ErasureOutcome.WITH_EXCEPTIONS else None
     facts = ErasureFacts(
         backup_made_on=record.started_on if record is not None else None,
         retention_rule=_retention_rule(record),
@@ -162,7 +153,7 @@ def build_erasure_data(
         technique=_technique(erasure),
         passes=erasure.passes,
         tool=erasure.tool,
-        hpa_dco=_hpa_dco(erasure),
+        hpa_dco=details.hidden.text,
         started_at=erasure.started_at,
         ended_at=ended_at,
         duration_seconds=max(0, int((ended_at - erasure.started_at).total_seconds())),
@@ -176,12 +167,12 @@ def build_erasure_data(
         verify_coverage_percent=None if coverage is None else f"{coverage * 100 if coverage <= 1 else coverage:.2f}",
         destination="destruction" if abandoned else "backup-pool",
         abandoned=abandoned,
-        sectors_not_written=None if not_written is None else int(not_written),
-        bytes_not_written=None if not_written is None else int(not_written) * int(details.get("sector_size", 512)),
+        sectors_not_written=not_written,
+        bytes_not_written=None if not_written is None else not_written * (details.sector_size or 512),
         health=_health_line(session, erasure.id),
         **_sectors(erasure),
         workstation=erasure.host or None,
-        asset_tag=str(details["asset_tag"]) if details.get("asset_tag") else None,
+        asset_tag=details.origin.asset_tag or None,
     )
     return _certificate_data(
         session, CertificateKind.ERASURE, number, env, drive, record, erasure.technician, late, erasure=facts
@@ -190,8 +181,8 @@ def build_erasure_data(
 
 def _sectors(erasure: Erasure) -> dict[str, int | None]:
     """The logical sector size the engine wrote with, and the drive's size in those sectors."""
-    size = (erasure.details or {}).get("sector_size")
-    if not isinstance(size, int) or size <= 0:
+    size = erasure.details.sector_size
+    if size is None or size <= 0:
         return {"sector_size": None, "sector_count": None}
     return {"sector_size": size, "sector_count": erasure.bytes_total // size}
 

@@ -22,10 +22,10 @@ def erasure_speed(
     """Bytes written per second of an overwrite erasure, verification included (None for firmware
     methods, a resumed erasure, whose time includes the pause, or no duration). `ended_at` and
     `bytes_written` stand for the row's own while the erasure is being finished."""
-    details = erasure.details or {}
+    details = erasure.details
     ended = ended_at or erasure.ended_at
     written = erasure.bytes_written if bytes_written is None else bytes_written
-    if ended is None or erasure.passes < 1 or details.get("firmware_action") or details.get("resumed"):
+    if ended is None or erasure.passes < 1 or details.firmware is not None or details.resumed:
         return None
     seconds = (ended - erasure.started_at).total_seconds()
     if seconds <= 0 or written <= 0:

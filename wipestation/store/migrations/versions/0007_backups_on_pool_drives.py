@@ -1,6 +1,6 @@
 """backups made by wipestation: pool stores and backup sets (issue 27)
 
-Revision ID: i27_0001
+Revision ID: 0007_backups
 Revises: i15_0005
 Create Date: 2026-12-08 02:40:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import wipestation.store.models
 
-revision = "i27_0001"
+revision = "0007_backups"
 down_revision = "i15_0005"
 branch_labels = None
 depends_on = None
