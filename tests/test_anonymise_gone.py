@@ -24,6 +24,7 @@ def _text_columns() -> dict[str, object]:
     for table in Base.metadata.sorted_tables:
         for column in table.columns:
             kind = column.type
+            kind = getattr(kind, "impl_instance", kind)  # a TypeDecorator (typed erasure details): what it stores
             if isinstance(kind, Enum):
                 continue  # fixed words only
             if isinstance(kind, String | Text | JSON | LargeBinary):

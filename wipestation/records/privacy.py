@@ -29,6 +29,16 @@ SCRUBBED: dict[str, str] = {
 }
 
 KEPT: dict[str, str] = {
+    "backup_sets.backup_uuid": "a random id of the backup (its key slot's name)",
+    "backup_sets.job_ref": "the shop's repair job number, as on the custody record",
+    "backup_sets.objects": "the random names of the backup's encrypted objects on the pool drive",
+    "backup_sets.manifest_object": "the random name of the encrypted manifest",
+    "backup_sets.journal_object": "the random name of the encrypted journal",
+    "backup_sets.last_check": "the counts of the last check (missing, different), never a file name",
+    "backup_sets.source_hash": "a SHA-256 of the source's path (to find a backup to resume), not the path",
+    "backup_sets.state": "a fixed word (making, complete, erasing, erased)",
+    "pool_stores.pool_uuid": "a random id of the pool drive",
+    "pool_stores.prepared_by": "the technician",
     "drives.serial": "identifies the drive, not a person; the certificates are about it",
     "drives.wwn": "the drive's world wide name",
     "drives.vendor": "read from the drive",
